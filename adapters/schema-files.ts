@@ -1,0 +1,25 @@
+/** The Avro schemas in `schemas/`, one per topic, named `<topic>.avsc`. */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Finds `schemas/` walking up from this file: it sits at a different depth in dist/. */
+export function schemasDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'schemas');
+    if (existsSync(join(candidate, 'commerce.orders.v1.avsc'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('schemas/ not found above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
+
+/** topic → parsed Avro schema. */
+export function loadTopicSchemas(dir = schemasDir()): Map<string, object> {
+  const schemas = new Map<string, object>();
+  for (const file of readdirSync(dir).sort()) {
+    if (file.endsWith('.avsc')) schemas.set(file.slice(0, -'.avsc'.length), JSON.parse(readFileSync(join(dir, file), 'utf8')));
+  }
+  return schemas;
+}

@@ -1,0 +1,97 @@
+/**
+ * Settings, read once from environment variables, validated, frozen. The defaults make the
+ * embedded mode work with nothing set. Only the CLI entry point passes `process.env` here.
+ */
+import { ClvError, ErrorCodes } from './errors.js';
+
+export interface Config {
+  /** CLV_TIME_ZONE: IANA zone that decides which calendar day a purchase falls on. */
+  timeZone: string;
+  /** CLV_CURRENCY: the shop's ISO 4217 currency; events in others are dead-lettered. */
+  currency: string;
+  /** Derived from the currency: 100 for USD, 1 for VND/JPY. */
+  minorPerUnit: number;
+  /** CLV_HORIZON_MONTHS: CLV horizon. */
+  horizonMonths: number;
+  /** CLV_MONTHLY_DISCOUNT_RATE: e.g. 0.01 for 1% a month. */
+  monthlyDiscountRate: number;
+  /** CLV_PERIOD: the models' time unit. */
+  period: 'day' | 'week';
+  /** CLV_SEGMENT_HYSTERESIS: relative margin to cross before a segment changes. */
+  segmentHysteresis: number;
+  /** CLV_AT_RISK_P_ALIVE: probability alive below which a customer is at risk. */
+  atRiskPAlive: number;
+  /** CLV_LOST_P_ALIVE: probability alive below which a customer is lost. */
+  lostPAlive: number;
+  /** CLV_NEW_CUSTOMER_DAYS: a one-time buyer stays "new" this many days. */
+  newCustomerDays: number;
+  /** CLV_PARTITIONS: partitions per topic. */
+  partitions: number;
+  /** CLV_BATCH_SIZE: most messages per processor batch. */
+  batchSize: number;
+  /** CLV_MAX_FUTURE_SKEW_MS: how far past the wall clock an event_time may be. */
+  maxFutureSkewMs: number;
+  /** CLV_POLICY_FILE: action policy JSON; null for the shipped default. */
+  policyFile: string | null;
+  /** CLV_LOG_LEVEL: pino level. */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function loadConfig(env: Env): Readonly<Config> {
+  const timeZone = str(env, 'CLV_TIME_ZONE', 'UTC', (v) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: v });
+      return null;
+    } catch {
+      return 'an IANA time zone such as Asia/Ho_Chi_Minh';
+    }
+  });
+  const currency = str(env, 'CLV_CURRENCY', 'USD', (v) => (/^[A-Z]{3}$/.test(v) ? null : 'a three-letter ISO 4217 code'));
+  const fractionDigits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  return Object.freeze({
+    timeZone,
+    currency,
+    minorPerUnit: 10 ** fractionDigits,
+    horizonMonths: num(env, 'CLV_HORIZON_MONTHS', 12, { min: 1, max: 120, integer: true }),
+    monthlyDiscountRate: num(env, 'CLV_MONTHLY_DISCOUNT_RATE', 0.01, { min: 0, max: 1 }),
+    period: oneOf(env, 'CLV_PERIOD', 'week', ['day', 'week'] as const),
+    segmentHysteresis: num(env, 'CLV_SEGMENT_HYSTERESIS', 0.1, { min: 0, max: 1 }),
+    atRiskPAlive: num(env, 'CLV_AT_RISK_P_ALIVE', 0.5, { min: 0, max: 1 }),
+    lostPAlive: num(env, 'CLV_LOST_P_ALIVE', 0.2, { min: 0, max: 1 }),
+    newCustomerDays: num(env, 'CLV_NEW_CUSTOMER_DAYS', 60, { min: 0, max: 3650, integer: true }),
+    partitions: num(env, 'CLV_PARTITIONS', 8, { min: 1, max: 1024, integer: true }),
+    batchSize: num(env, 'CLV_BATCH_SIZE', 2000, { min: 1, max: 100_000, integer: true }),
+    maxFutureSkewMs: num(env, 'CLV_MAX_FUTURE_SKEW_MS', 86_400_000, { min: 0, integer: true }),
+    policyFile: env.CLV_POLICY_FILE?.trim() || null,
+    logLevel: oneOf(env, 'CLV_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+  });
+}
+
+function fail(name: string, value: string, expected: string): never {
+  throw new ClvError(ErrorCodes.INVALID_CONFIG, `invalid setting ${name}=${JSON.stringify(value)}: expected ${expected}`);
+}
+
+function str(env: Env, name: string, fallback: string, check: (v: string) => string | null): string {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const problem = check(raw);
+  return problem ? fail(name, raw, problem) : raw;
+}
+
+function num(env: Env, name: string, fallback: number, range: { min?: number; max?: number; integer?: boolean }): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const v = Number(raw);
+  const expected = `${range.integer ? 'an integer' : 'a number'}${range.min !== undefined ? ` ≥ ${range.min}` : ''}${range.max !== undefined ? ` and ≤ ${range.max}` : ''}`;
+  if (!Number.isFinite(v) || (range.integer && !Number.isInteger(v))) fail(name, raw, expected);
+  if ((range.min !== undefined && v < range.min) || (range.max !== undefined && v > range.max)) fail(name, raw, expected);
+  return v;
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  return (allowed as readonly string[]).includes(raw) ? (raw as T) : fail(name, raw, `one of ${allowed.join(', ')}`);
+}

@@ -1,0 +1,145 @@
+/**
+ * Event contracts. Each interface mirrors one Avro schema in `schemas/` field for field
+ * (snake_case, as on the wire). Money is an integer count of the currency's minor unit
+ * (cents for USD) so that no binary float ever carries an amount.
+ */
+
+/** Milliseconds since the Unix epoch, UTC. */
+export type EpochMs = number;
+
+/** Integer amount in the currency's minor unit (e.g. cents). */
+export type MinorUnits = number;
+
+export interface LineItem {
+  sku: string;
+  category: string;
+  /** Units ordered, ≥ 1. */
+  quantity: number;
+  /** Price of one unit, minor units, ≥ 0. */
+  unit_price_minor: MinorUnits;
+}
+
+export type OrderEventType = 'ORDER_PLACED' | 'ORDER_CANCELLED';
+
+/** `commerce.orders.v1`, key = customer_id. */
+export interface OrderEvent {
+  event_id: string;
+  event_time: EpochMs;
+  type: OrderEventType;
+  customer_id: string;
+  order_id: string;
+  /** Order total, minor units, ≥ 0. */
+  amount_minor: MinorUnits;
+  /** ISO 4217 code. */
+  currency: string;
+  line_items: LineItem[];
+}
+
+export type PaymentEventType = 'PAYMENT_CAPTURED' | 'PAYMENT_FAILED' | 'PAYMENT_REFUNDED';
+
+/** `commerce.payments.v1`, key = customer_id. */
+export interface PaymentEvent {
+  event_id: string;
+  event_time: EpochMs;
+  type: PaymentEventType;
+  customer_id: string;
+  order_id: string;
+  payment_id: string;
+  /** Amount captured, failed or refunded; always a magnitude, minor units, ≥ 0. */
+  amount_minor: MinorUnits;
+  currency: string;
+}
+
+export type PurchaseStatus = 'ACTIVE' | 'VOIDED';
+
+/**
+ * `commerce.purchases.v1`, key = customer_id: the current state of one paid order.
+ * A later revision of the same order supersedes earlier ones, so applying revisions in any
+ * order, any number of times, converges on the same state (max revision wins).
+ */
+export interface PurchaseEvent {
+  /** `${order_id}:${revision}`. */
+  event_id: string;
+  /** When the order was placed: purchases are dated by the order, not the payment. */
+  event_time: EpochMs;
+  customer_id: string;
+  order_id: string;
+  /** Increases by one with each change the joiner makes to this order. */
+  revision: number;
+  status: PurchaseStatus;
+  /** Captured minus refunded, minor units, ≥ 0. */
+  net_amount_minor: MinorUnits;
+  currency: string;
+  /** Distinct product categories in the order (for cross-sell), sorted. */
+  categories: string[];
+}
+
+/** `clv.features.v1` (compacted), key = customer_id: a customer's RFM as of `event_time`. */
+export interface CustomerFeaturesEvent {
+  event_id: string;
+  /** As-of time (event-time watermark of the features processor). */
+  event_time: EpochMs;
+  customer_id: string;
+  first_purchase_time: EpochMs;
+  last_purchase_time: EpochMs;
+  /** Distinct purchase days, the first included. */
+  purchase_days: number;
+  /** Distinct purchase days after the first (the papers' x). */
+  repeat_purchase_days: number;
+  /** Sum of the values of the repeat purchase days, minor units. */
+  repeat_value_minor: MinorUnits;
+  /** Sum of the values of all purchase days, minor units. */
+  total_value_minor: MinorUnits;
+  currency: string;
+}
+
+/** `clv.scores.v1` (compacted), key = customer_id. */
+export interface ClvScoreEvent {
+  event_id: string;
+  /** Scored as of this event time. */
+  event_time: EpochMs;
+  customer_id: string;
+  model_version: string;
+  /** Discounted CLV over the horizon, minor units. */
+  clv_minor: MinorUnits;
+  /** Probability that the customer is still active, 0..1. */
+  p_alive: number;
+  /** Expected number of purchase days over the horizon. */
+  expected_purchases: number;
+  /** Expected value of one future purchase, minor units. */
+  expected_avg_value_minor: MinorUnits;
+  horizon_days: number;
+  segment: string;
+  action: string;
+  currency: string;
+}
+
+/** `clv.segment-changes.v1`, key = customer_id: published only when the segment changes. */
+export interface SegmentChangedEvent {
+  event_id: string;
+  event_time: EpochMs;
+  customer_id: string;
+  /** null the first time a customer is segmented. */
+  previous_segment: string | null;
+  segment: string;
+  clv_minor: MinorUnits;
+  action: string;
+  reason: string;
+  model_version: string;
+}
+
+/** `clv.dead-letter.v1`: an input that could not be processed, with why. */
+export interface DeadLetterEvent {
+  event_id: string;
+  /** Wall-clock time it was dead-lettered. */
+  event_time: EpochMs;
+  source_topic: string;
+  source_partition: number;
+  source_offset: string;
+  key: string | null;
+  payload: Buffer;
+  /** The decoded payload as JSON when it decoded but failed validation. */
+  payload_json: string | null;
+  error_code: string;
+  reason: string;
+}

@@ -1,0 +1,54 @@
+/**
+ * The event log port: what processors need of Kafka, and no more. Implemented by the
+ * embedded in-process log and by the Kafka adapter.
+ *
+ * Contract:
+ * - A message's partition is a pure function of its key, so one customer's events stay in
+ *   order on one partition.
+ * - Delivery is at-least-once: `eachBatch` may see a message again after a failure or a
+ *   restart; the group's offset advances only when `eachBatch` resolves.
+ * - Within a group each partition is consumed by one member at a time.
+ */
+import type { TopicSpec } from '../topics.js';
+
+export interface OutgoingMessage {
+  key: string | null;
+  value: Buffer;
+}
+
+export interface IncomingMessage extends OutgoingMessage {
+  topic: string;
+  partition: number;
+  /** Decimal string, as Kafka offsets are 64-bit. */
+  offset: string;
+}
+
+export interface MessageBatch {
+  topic: string;
+  partition: number;
+  messages: IncomingMessage[];
+}
+
+export interface ConsumerOptions {
+  groupId: string;
+  topics: string[];
+  /** Where a group with no committed offset starts. */
+  fromBeginning: boolean;
+  /** Upper bound on messages handed to one `eachBatch` call. */
+  maxBatchSize?: number;
+  eachBatch: (batch: MessageBatch) => Promise<void>;
+}
+
+export interface RunningConsumer {
+  /** Finishes the batch in hand, commits it, and leaves the group. */
+  stop(): Promise<void>;
+}
+
+export interface EventLog {
+  createTopics(specs: TopicSpec[]): Promise<void>;
+  publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  consume(options: ConsumerOptions): Promise<RunningConsumer>;
+  /** Messages in `topics` not yet committed by `groupId`, summed over partitions. */
+  lag(groupId: string, topics: string[]): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,44 @@
+/**
+ * The features processor: purchases in, one CustomerFeaturesEvent per changed customer per
+ * batch out. State: the customer's purchase history (the feature store).
+ */
+import type { DayIndexer } from '../../core/calendar.js';
+import type { PurchaseEvent } from '../../core/events.js';
+import { ErrorCodes } from '../../core/errors.js';
+import { Topics } from '../../core/topics.js';
+import type { KeyedProcessor, Output } from '../keyed-processor.js';
+import { applyPurchase, featuresOf, type CustomerPurchaseHistory } from './customer-purchase-history.js';
+
+export function featuresProcessor(dayOf: DayIndexer): KeyedProcessor<CustomerPurchaseHistory, PurchaseEvent> {
+  // The last purchase event applied per customer in this batch names the features event,
+  // so a replayed batch re-emits the same event id.
+  const lastApplied = new Map<string, string>();
+  return {
+    name: 'clv-features',
+    inputTopics: [Topics.purchases],
+    accept(_topic, value) {
+      const p = value as PurchaseEvent;
+      if (p.revision < 1 || p.net_amount_minor < 0) {
+        return { violation: { code: ErrorCodes.INVALID_EVENT, reason: `purchase ${p.event_id}: bad revision or negative net amount` } };
+      }
+      return { event: p };
+    },
+    eventTime: (p) => p.event_time,
+    stateKey: (p) => p.customer_id,
+    apply(state, purchase) {
+      const { history, changed } = applyPurchase(state, purchase, dayOf);
+      if (changed) lastApplied.set(purchase.customer_id, purchase.event_id);
+      return { state: history, outputs: [] };
+    },
+    afterBatch(changed, { watermarkMs }) {
+      const outputs: Output[] = [];
+      for (const [customerId, history] of changed) {
+        const features = featuresOf(history, watermarkMs, `${customerId}@${lastApplied.get(customerId)}`);
+        // A customer whose every order was voided has no features: nothing to score.
+        if (features) outputs.push({ topic: Topics.features, key: customerId, value: features });
+      }
+      lastApplied.clear();
+      return outputs;
+    },
+  };
+}

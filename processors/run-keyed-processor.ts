@@ -1,0 +1,138 @@
+/**
+ * Runs a KeyedProcessor on an event log: decode → validate → load state → apply → publish
+ * outputs → save state → commit (the log commits when eachBatch resolves).
+ *
+ * Outputs are published before state is saved. A crash between the two replays the batch
+ * against the old state and re-publishes the same outputs (same event ids), which
+ * downstream processors absorb; the opposite order would lose the outputs, because the
+ * saved state would make the replayed events look like duplicates.
+ */
+import { ClvError, ErrorCodes } from '../core/errors.js';
+import type { DeadLetterEvent } from '../core/events.js';
+import type { EventCodec } from '../core/ports/event-codec.js';
+import type { EventLog, IncomingMessage, MessageBatch, OutgoingMessage, RunningConsumer } from '../core/ports/event-log.js';
+import type { StateStore } from '../core/ports/state-store.js';
+import { Topics } from '../core/topics.js';
+import type { KeyedProcessor, Output, ProcessingContext } from './keyed-processor.js';
+
+export interface ProcessorStats {
+  messagesIn: number;
+  eventsApplied: number;
+  outputs: number;
+  deadLetters: Record<string, number>;
+  batches: number;
+}
+
+export interface ProcessorDeps<State> {
+  log: EventLog;
+  codec: EventCodec;
+  store: StateStore<State>;
+  /** Wall clock, for dead-letter timestamps. */
+  now?: () => number;
+}
+
+export class ProcessorRunner<State, Event> {
+  readonly stats: ProcessorStats = { messagesIn: 0, eventsApplied: 0, outputs: 0, deadLetters: {}, batches: 0 };
+  private readonly context: ProcessingContext = { watermarkMs: 0 };
+  private consumer: RunningConsumer | null = null;
+
+  constructor(
+    readonly processor: KeyedProcessor<State, Event>,
+    private readonly deps: ProcessorDeps<State>,
+  ) {}
+
+  async start(options: { fromBeginning?: boolean; maxBatchSize?: number } = {}): Promise<void> {
+    this.consumer = await this.deps.log.consume({
+      groupId: this.processor.name,
+      topics: [...this.processor.inputTopics],
+      fromBeginning: options.fromBeginning ?? true,
+      maxBatchSize: options.maxBatchSize,
+      eachBatch: (batch) => this.processBatch(batch),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+    this.consumer = null;
+  }
+
+  /** One batch, start to end. Public so that tests can drive a runner without a consumer. */
+  async processBatch(batch: MessageBatch): Promise<void> {
+    const { processor, deps } = this;
+    const accepted: Event[] = [];
+    const deadLetters: DeadLetterEvent[] = [];
+    for (const message of batch.messages) {
+      this.stats.messagesIn++;
+      let value: unknown;
+      try {
+        value = await deps.codec.decode(message.topic, message.value);
+      } catch (error) {
+        deadLetters.push(this.deadLetter(message, null, error));
+        continue;
+      }
+      const verdict = processor.accept(message.topic, value);
+      if ('violation' in verdict) {
+        const { code, reason } = verdict.violation;
+        deadLetters.push(this.deadLetter(message, value, new ClvError(code, reason)));
+        continue;
+      }
+      accepted.push(verdict.event);
+      const t = processor.eventTime(verdict.event);
+      if (t > this.context.watermarkMs) this.context.watermarkMs = t;
+    }
+
+    const keys = [...new Set(accepted.map((e) => processor.stateKey(e)))];
+    const states = keys.length > 0 ? await deps.store.getMany(keys) : new Map<string, State>();
+    const changed = new Map<string, State>();
+    const outputs: Output[] = [];
+    for (const event of accepted) {
+      const key = processor.stateKey(event);
+      const before = states.get(key);
+      const { state, outputs: out } = processor.apply(before, event, this.context);
+      if (state !== before && state !== undefined) {
+        states.set(key, state);
+        changed.set(key, state);
+      }
+      for (const o of out) outputs.push(o);
+      this.stats.eventsApplied++;
+    }
+    if (processor.afterBatch && changed.size > 0) outputs.push(...processor.afterBatch(changed, this.context));
+
+    await this.emit(outputs, deadLetters);
+    if (changed.size > 0) await deps.store.setMany(changed);
+    this.stats.outputs += outputs.length;
+    this.stats.batches++;
+  }
+
+  /** Encodes and publishes outputs (and dead letters), grouped by topic. */
+  async emit(outputs: Output[], deadLetters: DeadLetterEvent[] = []): Promise<void> {
+    const byTopic = new Map<string, OutgoingMessage[]>();
+    const add = async (topic: string, key: string | null, value: unknown) => {
+      let list = byTopic.get(topic);
+      if (!list) byTopic.set(topic, (list = []));
+      list.push({ key, value: await this.deps.codec.encode(topic, value) });
+    };
+    for (const o of outputs) await add(o.topic, o.key, o.value);
+    for (const d of deadLetters) {
+      this.stats.deadLetters[d.error_code] = (this.stats.deadLetters[d.error_code] ?? 0) + 1;
+      await add(Topics.deadLetter, d.key, d);
+    }
+    for (const [topic, messages] of byTopic) await this.deps.log.publish(topic, messages);
+  }
+
+  private deadLetter(message: IncomingMessage, decoded: unknown, error: unknown): DeadLetterEvent {
+    const code = error instanceof ClvError ? error.code : ErrorCodes.UNDECODABLE;
+    return {
+      event_id: `${message.topic}/${message.partition}/${message.offset}`,
+      event_time: (this.deps.now ?? Date.now)(),
+      source_topic: message.topic,
+      source_partition: message.partition,
+      source_offset: message.offset,
+      key: message.key,
+      payload: message.value,
+      payload_json: decoded === null ? null : JSON.stringify(decoded),
+      error_code: code,
+      reason: error instanceof Error ? error.message : String(error),
+    };
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The scoring processor: features in, CLV scores (and segment changes) out. State: the
+ * customer's last features and segment, so that a retrain or a decay sweep can re-score
+ * everyone without re-reading purchases.
+ */
+import type { CustomerFeaturesEvent } from '../../core/events.js';
+import { Topics } from '../../core/topics.js';
+import type { KeyedProcessor, Output } from '../keyed-processor.js';
+import { scoreCustomer, type CustomerScoreState, type CustomerValueModel, type ScoreResult, type ScoringSettings } from './customer-scorer.js';
+
+export interface ModelHolder {
+  /** The champion, or null before the first training. */
+  current(): CustomerValueModel | null;
+}
+
+export function scoringProcessor(models: ModelHolder, settings: ScoringSettings): KeyedProcessor<CustomerScoreState, CustomerFeaturesEvent> {
+  return {
+    name: 'clv-scoring',
+    inputTopics: [Topics.features],
+    accept: (_topic, value) => ({ event: value as CustomerFeaturesEvent }),
+    eventTime: (f) => f.event_time,
+    stateKey: (f) => f.customer_id,
+    apply(state, features) {
+      // Features of one customer arrive in the order they were derived, so the latest is the
+      // best informed; only its as-of may lag (a restarted features processor's watermark).
+      const asOfMs = Math.max(features.event_time, state?.features.event_time ?? 0);
+      const model = models.current();
+      if (model === null) {
+        // No model yet: keep the features so the first training can score this customer.
+        return { state: { features, segment: state?.segment ?? null, clvMinor: state?.clvMinor ?? 0, modelVersion: state?.modelVersion ?? null }, outputs: [] };
+      }
+      const result = scoreCustomer(state, features, asOfMs, model, settings);
+      return { state: result.state, outputs: scoreOutputs(result) };
+    },
+  };
+}
+
+export function scoreOutputs(result: ScoreResult): Output[] {
+  const outputs: Output[] = [{ topic: Topics.scores, key: result.score.customer_id, value: result.score }];
+  if (result.change) outputs.push({ topic: Topics.segmentChanges, key: result.change.customer_id, value: result.change });
+  return outputs;
+}

@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { OrderEvent, PaymentEvent, PurchaseEvent } from '../core/events.js';
+import { applyOrderEvent, applyPaymentEvent, emptyLedger, type OrderLedger } from '../processors/purchases/purchase-joiner.js';
+import { cancelled, day, payment, placed } from './support/commerce-events.js';
+
+function run(events: Array<OrderEvent | PaymentEvent>): { ledger: OrderLedger; purchases: PurchaseEvent[] } {
+  let ledger = emptyLedger('C1', events[0].order_id, 'USD');
+  const purchases: PurchaseEvent[] = [];
+  for (const e of events) {
+    const r = 'line_items' in e ? applyOrderEvent(ledger, e) : applyPaymentEvent(ledger, e);
+    ledger = r.ledger;
+    if (r.purchase) purchases.push(r.purchase);
+  }
+  return { ledger, purchases };
+}
+
+const last = (ps: PurchaseEvent[]) => ps[ps.length - 1];
+
+test('order then capture makes one active purchase dated by the order', () => {
+  const { purchases } = run([placed('O1', 1500, day(3)), payment('PAYMENT_CAPTURED', 'O1', 1500, day(5))]);
+  assert.equal(purchases.length, 1);
+  assert.deepEqual(
+    { status: purchases[0].status, net: purchases[0].net_amount_minor, time: purchases[0].event_time, rev: purchases[0].revision, id: purchases[0].event_id },
+    { status: 'ACTIVE', net: 1500, time: day(3), rev: 1, id: 'O1:1' },
+  );
+});
+
+test('capture before order joins the same way', () => {
+  const { purchases } = run([payment('PAYMENT_CAPTURED', 'O1', 1500, day(3)), placed('O1', 1500, day(3))]);
+  assert.equal(purchases.length, 1);
+  assert.equal(purchases[0].net_amount_minor, 1500);
+});
+
+test('an order without a capture, or with only a failed payment, is no purchase', () => {
+  assert.equal(run([placed('O1', 1500, day(3))]).purchases.length, 0);
+  assert.equal(run([placed('O1', 1500, day(3)), payment('PAYMENT_FAILED', 'O1', 1500, day(3))]).purchases.length, 0);
+});
+
+test('a cancellation before capture drops the purchase, whatever the arrival order', () => {
+  const events = [placed('O1', 1500, day(3)), cancelled('O1', day(4)), payment('PAYMENT_CAPTURED', 'O1', 1500, day(5))];
+  assert.equal(run(events).purchases.length, 0);
+  assert.equal(run([events[1], events[2], events[0]]).purchases.length, 0);
+});
+
+test('a cancellation after a capture voids the purchase already emitted', () => {
+  const { purchases } = run([placed('O1', 1500, day(3)), payment('PAYMENT_CAPTURED', 'O1', 1500, day(3)), cancelled('O1', day(9))]);
+  assert.deepEqual(purchases.map((p) => [p.revision, p.status]), [[1, 'ACTIVE'], [2, 'VOIDED']]);
+});
+
+test('refunds reduce the value; a full refund voids the purchase', () => {
+  const partial = run([placed('O1', 1500, day(3)), payment('PAYMENT_CAPTURED', 'O1', 1500, day(3)), payment('PAYMENT_REFUNDED', 'O1', 500, day(10))]);
+  assert.equal(last(partial.purchases).net_amount_minor, 1000);
+  assert.equal(last(partial.purchases).status, 'ACTIVE');
+  const full = run([
+    placed('O1', 1500, day(3)),
+    payment('PAYMENT_CAPTURED', 'O1', 1500, day(3)),
+    payment('PAYMENT_REFUNDED', 'O1', 500, day(10), 'a'),
+    payment('PAYMENT_REFUNDED', 'O1', 1000, day(11), 'b'),
+  ]);
+  assert.equal(last(full.purchases).status, 'VOIDED');
+  assert.equal(last(full.purchases).net_amount_minor, 0);
+});
+
+test('a duplicate event (same event_id) never counts twice', () => {
+  const refund = payment('PAYMENT_REFUNDED', 'O1', 500, day(10));
+  const capture = payment('PAYMENT_CAPTURED', 'O1', 1500, day(3));
+  const { purchases, ledger } = run([placed('O1', 1500, day(3)), capture, capture, refund, refund]);
+  assert.equal(last(purchases).net_amount_minor, 1000);
+  assert.equal(ledger.seen.length, 3);
+  assert.equal(purchases.length, 2);
+});
+
+test('the final revision is the same for every arrival order', () => {
+  const events = [
+    placed('O1', 3000, day(3), 'C1', ['jazz', 'rock']),
+    payment('PAYMENT_FAILED', 'O1', 3000, day(3)),
+    payment('PAYMENT_CAPTURED', 'O1', 3000, day(4)),
+    payment('PAYMENT_REFUNDED', 'O1', 700, day(12)),
+  ];
+  const permutations = (xs: typeof events): (typeof events)[] =>
+    xs.length <= 1 ? [xs] : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
+  const finals = permutations(events).map((p) => {
+    const f = last(run(p).purchases);
+    return `${f.status}/${f.net_amount_minor}/${f.event_time}/${f.categories.join(',')}`;
+  });
+  assert.deepEqual(new Set(finals), new Set([`ACTIVE/2300/${day(3)}/jazz,rock`]));
+});
