@@ -57,7 +57,9 @@ function inBox(s: SegmentInput, box: Box, margin: number): boolean {
 
 /** lo ≤ v < hi, with both bounds moved outward by `margin` × |bound|. */
 function within(v: number, [lo, hi]: [number, number], margin: number): boolean {
-  return v >= lo - margin * Math.abs(lo) && v < hi + margin * Math.abs(hi);
+  const low = Number.isFinite(lo) ? lo - margin * Math.abs(lo) : lo;
+  const high = Number.isFinite(hi) ? hi + margin * Math.abs(hi) : hi;
+  return v >= low && v < high;
 }
 
 /**

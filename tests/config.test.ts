@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadConfig } from '../core/config.js';
+import { ErrorCodes } from '../core/errors.js';
+
+test('defaults make the embedded mode work with nothing set', () => {
+  const c = loadConfig({});
+  assert.equal(c.timeZone, 'UTC');
+  assert.equal(c.currency, 'USD');
+  assert.equal(c.minorPerUnit, 100);
+  assert.equal(c.horizonMonths, 12);
+  assert.ok(Object.isFrozen(c));
+});
+
+test('currency decides the minor unit', () => {
+  assert.equal(loadConfig({ CLV_CURRENCY: 'VND' }).minorPerUnit, 1);
+  assert.equal(loadConfig({ CLV_CURRENCY: 'EUR' }).minorPerUnit, 100);
+});
+
+test('an invalid setting stops start-up with a message naming it', () => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ CLV_TIME_ZONE: 'Mars/Olympus' }, /CLV_TIME_ZONE="Mars\/Olympus".*IANA/],
+    [{ CLV_HORIZON_MONTHS: 'twelve' }, /CLV_HORIZON_MONTHS="twelve".*integer/],
+    [{ CLV_HORIZON_MONTHS: '0' }, /CLV_HORIZON_MONTHS/],
+    [{ CLV_MONTHLY_DISCOUNT_RATE: '-0.1' }, /CLV_MONTHLY_DISCOUNT_RATE/],
+    [{ CLV_PERIOD: 'fortnight' }, /CLV_PERIOD="fortnight".*one of day, week/],
+    [{ CLV_CURRENCY: 'dollars' }, /CLV_CURRENCY/],
+  ];
+  for (const [env, pattern] of cases) {
+    assert.throws(() => loadConfig(env), (e: Error & { code?: string }) => e.code === ErrorCodes.INVALID_CONFIG && pattern.test(e.message));
+  }
+});

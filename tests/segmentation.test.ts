@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assignSegment, type SegmentThresholds } from '../core/segmentation.js';
+
+const t: SegmentThresholds = { highClvMinor: 10_000, mediumClvMinor: 3_000, atRiskPAlive: 0.5, lostPAlive: 0.2, newCustomerDays: 60 };
+const c = (clvMinor: number, pAlive: number, purchaseDays = 3, ageDays = 200) => ({ clvMinor, pAlive, purchaseDays, ageDays });
+
+test('segments follow CLV thresholds and probability alive', () => {
+  assert.equal(assignSegment(c(20_000, 0.9), t), 'high_value');
+  assert.equal(assignSegment(c(5_000, 0.9), t), 'medium_value');
+  assert.equal(assignSegment(c(100, 0.9), t), 'low_value');
+  assert.equal(assignSegment(c(20_000, 0.4), t), 'at_risk');
+  assert.equal(assignSegment(c(20_000, 0.1), t), 'lost');
+});
+
+test('a recent one-time buyer is new, an old one is not', () => {
+  assert.equal(assignSegment(c(500, 1, 1, 10), t), 'new');
+  assert.equal(assignSegment(c(500, 1, 1, 90), t), 'low_value');
+});
+
+test('hysteresis: a score wobbling around a threshold keeps its segment', () => {
+  // 5% under the high threshold, with a 10% margin: stays high.
+  assert.equal(assignSegment(c(9_500, 0.9), t, 'high_value', 0.1), 'high_value');
+  // 15% under: moves.
+  assert.equal(assignSegment(c(8_500, 0.9), t, 'high_value', 0.1), 'medium_value');
+  // Rising from medium needs to clear the threshold by the margin too.
+  assert.equal(assignSegment(c(10_500, 0.9), t, 'medium_value', 0.1), 'medium_value');
+  assert.equal(assignSegment(c(11_500, 0.9), t, 'medium_value', 0.1), 'high_value');
+  // At risk near the p-alive cut-off stays at risk.
+  assert.equal(assignSegment(c(20_000, 0.52), t, 'at_risk', 0.1), 'at_risk');
+  assert.equal(assignSegment(c(20_000, 0.6), t, 'at_risk', 0.1), 'high_value');
+});
+
+test('without a margin the current segment does not matter', () => {
+  assert.equal(assignSegment(c(9_500, 0.9), t, 'high_value', 0), 'medium_value');
+});
