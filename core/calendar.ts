@@ -16,6 +16,22 @@ export type DayIndexer = (epochMs: number) => number;
 /** Throws a RangeError naming the zone when it is not an IANA time zone. */
 export function dayIndexer(timeZone: string): DayIndexer {
   if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return (ms) => Math.floor(ms / MS_PER_DAY);
+  const offsetAt = zoneOffset(timeZone);
+  return (ms) => Math.floor((ms + offsetAt(ms)) / MS_PER_DAY);
+}
+
+/** The instant of a local wall-clock hour on a calendar day in the zone. */
+export function instantOfLocalTime(timeZone: string): (day: number, hour: number) => number {
+  const offsetAt = zoneOffset(timeZone);
+  return (day, hour) => {
+    const wall = day * MS_PER_DAY + hour * 3_600_000;
+    return wall - offsetAt(wall - offsetAt(wall));
+  };
+}
+
+/** Offset of local wall-clock time from UTC at an instant, ms (positive east of Greenwich). */
+function zoneOffset(timeZone: string): (epochMs: number) => number {
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return () => 0;
   const format = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
@@ -36,7 +52,7 @@ export function dayIndexer(timeZone: string): DayIndexer {
     }
     return offset;
   };
-  return (ms) => Math.floor((ms + offsetAt(ms)) / MS_PER_DAY);
+  return offsetAt;
 }
 
 /** Day index of an ISO calendar date `YYYY-MM-DD` (zone-independent by construction). */

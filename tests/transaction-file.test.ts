@@ -1,0 +1,39 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dayIndexer, dayIndexOfDate } from '../core/calendar.js';
+import { ErrorCodes } from '../core/errors.js';
+import { parseCdnow, parseCsv } from '../producers/transaction-file.js';
+
+const utc = dayIndexer('UTC');
+
+test('reads CDNOW master (4 columns, header) and sample (5 columns) rows', () => {
+  const master = parseCdnow(' customer_id  date number_of_cds  dollar_value\n 00001 19970101  1   11.77\n 00002 19970112  1   12.00\n', 'master', 100);
+  assert.deepEqual(master.map((t) => [t.customerId, t.day, t.amountMinor, t.line]), [
+    ['00001', dayIndexOfDate('1997-01-01'), 1177, 2],
+    ['00002', dayIndexOfDate('1997-01-12'), 1200, 3],
+  ]);
+  const sample = parseCdnow(' 00004 0001 19970118  2   29.73\n', 'sample', 100);
+  assert.deepEqual(sample.map((t) => [t.customerId, t.day, t.amountMinor]), [['00004', dayIndexOfDate('1997-01-18'), 2973]]);
+});
+
+test('reads generic CSV with dates or datetimes, and renamed columns', () => {
+  const rows = parseCsv('id,when,total\nA,2024-03-01,10.5\nB,2024-03-02T23:30:00+07:00,"1,000"\n'.replace('"1,000"', '7'), 'f.csv', {
+    format: 'csv', minorPerUnit: 100, dayOf: utc, columns: { customer: 'id', date: 'when', amount: 'total' },
+  });
+  assert.deepEqual(rows.map((t) => [t.customerId, t.day, t.amountMinor]), [
+    ['A', dayIndexOfDate('2024-03-01'), 1050],
+    ['B', dayIndexOfDate('2024-03-02'), 700],
+  ]);
+});
+
+test('bad input names the line: missing column, unparsable date, negative amount', () => {
+  const fails = (fn: () => unknown, pattern: RegExp) =>
+    assert.throws(fn, (e: Error & { code?: string }) => e.code === ErrorCodes.INVALID_INPUT_FILE && pattern.test(e.message));
+  const csv = (text: string) => () => parseCsv(text, 'in.csv', { format: 'csv', minorPerUnit: 100, dayOf: utc });
+  fails(csv('customer_id,amount\nA,1\n'), /in\.csv:1: missing column "order_date"/);
+  fails(csv('customer_id,order_date,amount\nA,2024-01-01,1\nB,yesterday,2\n'), /in\.csv:3: unparsable date "yesterday"/);
+  fails(csv('customer_id,order_date,amount\nA,2024-01-01,-5\n'), /in\.csv:2: negative amount -5/);
+  fails(csv('customer_id,order_date,amount\nA,2024-02-30,5\n'), /in\.csv:2: no such date/);
+  fails(() => parseCdnow(' 00001 19970101  1   11.77\n 00002 1997011  1   12.00\n', 'cd.txt', 100), /cd\.txt:2: date "1997011" is not YYYYMMDD/);
+  fails(() => parseCdnow(' 00001 19970101  1\n', 'cd.txt', 100), /cd\.txt:1: expected 4 or 5 columns/);
+});
