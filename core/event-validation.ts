@@ -8,8 +8,10 @@ import type { OrderEvent, PaymentEvent } from './events.js';
 export interface ValidationRules {
   /** The shop's ISO 4217 currency; CLV is computed in it. */
   currency: string;
-  /** Latest acceptable event_time, epoch ms (wall clock plus allowed skew). */
-  latestEventTimeMs: number;
+  /** How far past the wall clock an event_time may be, ms. */
+  maxFutureSkewMs: number;
+  /** Wall clock, epoch ms. */
+  now: () => number;
 }
 
 export interface Violation {
@@ -31,7 +33,7 @@ function validateCommon(e: OrderEvent | PaymentEvent, rules: ValidationRules): V
   if (e.order_id === '') return invalid('order_id is empty');
   if (e.amount_minor < 0) return invalid(`amount_minor is negative (${e.amount_minor}); refunds carry a positive amount`);
   if (e.event_time <= 0) return invalid(`event_time ${e.event_time} is not a time`);
-  if (e.event_time > rules.latestEventTimeMs) {
+  if (e.event_time > rules.now() + rules.maxFutureSkewMs) {
     return { code: ErrorCodes.EVENT_FROM_FUTURE, reason: `event_time ${new Date(e.event_time).toISOString()} is in the future` };
   }
   if (e.currency !== rules.currency) {

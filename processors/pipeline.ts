@@ -45,6 +45,10 @@ export class Pipeline {
     this.scoring = new ProcessorRunner(scoringProcessor({ current: () => this.model }, scoring), { log, codec, store: stores.scores }) as ProcessorRunner<CustomerScoreState, unknown>;
   }
 
+  get stores(): PipelineStores {
+    return this.options.stores;
+  }
+
   get runners() {
     return [this.purchases, this.features, this.scoring];
   }

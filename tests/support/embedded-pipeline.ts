@@ -30,7 +30,7 @@ export function embeddedPipeline(overrides: Partial<PipelineStores> = {}) {
   };
   const pipeline = new Pipeline({
     log, codec, stores,
-    validation: { currency: 'USD', latestEventTimeMs: Date.UTC(2030, 0, 1) },
+    validation: { currency: 'USD', maxFutureSkewMs: 86_400_000, now: Date.now },
     scoring: { dayOf: dayIndexer('UTC'), policy: defaultPolicy, hysteresis: 0.1, minorPerUnit: 100 },
     partitions: 4,
     batchSize: 50,

@@ -1,0 +1,70 @@
+/** Prints the demo's findings as a short plain-text report on stdout. */
+import type { ProcessorStats } from '../../processors/run-keyed-processor.js';
+import type { HoldoutMetrics } from '../../processors/training/holdout-evaluation.js';
+
+export interface StreamFigures {
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+}
+
+export interface DemoReport {
+  source: string;
+  config: Record<string, string | number>;
+  streaming: { calibration: StreamFigures; holdout: StreamFigures; processors: Record<string, ProcessorStats> };
+  deadLetters: { total: number; injected: number | null; byReason: Record<string, number> };
+  training: { customers: number; ms: number; rescoreMs: number; rescoredPerSecond: number; model: Record<string, unknown> };
+  holdout: HoldoutMetrics;
+  segments: Record<string, number>;
+  segmentChangesDuringHoldout: number;
+  topCustomers: Array<{ customerId: string; clv: number; segment: string; purchaseDays: number; totalValue: number }>;
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const money = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const pct = (n: number) => `${(100 * n).toFixed(1)}%`;
+
+export function printDemoReport(r: DemoReport, write: (line: string) => void = (l) => process.stdout.write(l + '\n')): void {
+  const { calibration, holdout, processors } = r.streaming;
+  const total = calibration.events + holdout.events;
+  const seconds = calibration.seconds + holdout.seconds;
+  write('');
+  write('clv-stream demo');
+  write('===============');
+  write(`source        ${r.source}`);
+  write(`settings      ${Object.entries(r.config).map(([k, v]) => `${k}=${v}`).join('  ')}`);
+  write('');
+  write('Streaming (embedded log → purchases → features → scoring)');
+  write(`  input events         ${int(total)} in ${seconds.toFixed(2)} s = ${int(total / seconds)} events/s end to end`);
+  for (const [name, s] of Object.entries(processors)) {
+    write(`  ${name.padEnd(20)} ${int(s.messagesIn)} in, ${int(s.outputs)} out, ${int(Object.values(s.deadLetters).reduce((a, b) => a + b, 0))} dead-lettered, ${int(s.batches)} batches`);
+  }
+  write(`  dead letters         ${int(r.deadLetters.total)}${r.deadLetters.injected === null ? '' : ` (the generator injected ${int(r.deadLetters.injected)})`}`);
+  for (const [reason, n] of Object.entries(r.deadLetters.byReason).sort((a, b) => b[1] - a[1])) write(`    ${String(n).padStart(6)}  ${reason}`);
+  write('');
+  write('Model (BG/NBD + Gamma-Gamma, fitted on the calibration period)');
+  write(`  customers            ${int(r.training.customers)}, fitted in ${int(r.training.ms)} ms; re-scored all in ${int(r.training.rescoreMs)} ms (${int(r.training.rescoredPerSecond)}/s)`);
+  for (const [k, v] of Object.entries(r.training.model)) write(`  ${k.padEnd(20)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+  write('');
+  write(`Holdout accuracy (${r.holdout.periods.toFixed(1)} periods after calibration, against what really happened)`);
+  const h = r.holdout;
+  write(`  purchases            predicted ${int(h.predictedPurchasesTotal)}, actual ${int(h.actualPurchasesTotal)} (${signedPct(h.predictedPurchasesTotal, h.actualPurchasesTotal)})`);
+  write(`  value                predicted ${money(h.predictedValueTotal)}, actual ${money(h.actualValueTotal)} (${signedPct(h.predictedValueTotal, h.actualValueTotal)})`);
+  write(`  per customer         Spearman ${h.spearmanValue.toFixed(3)}, normalized Gini ${h.giniValue.toFixed(3)}, top-decile capture ${pct(h.topDecileCapture)}, MAE ${money(h.maeValue)}`);
+  write('');
+  write('Segments now');
+  const segTotal = Object.values(r.segments).reduce((a, b) => a + b, 0);
+  for (const [segment, n] of Object.entries(r.segments).sort((a, b) => b[1] - a[1])) write(`  ${segment.padEnd(20)} ${int(n).padStart(8)}  ${pct(n / segTotal)}`);
+  write(`  segment changes published while streaming the holdout: ${int(r.segmentChangesDuringHoldout)}`);
+  write('');
+  write('Top customers by CLV');
+  write(`  ${'customer'.padEnd(12)} ${'CLV'.padStart(12)}  ${'segment'.padEnd(14)} ${'days'.padStart(5)} ${'spent'.padStart(12)}`);
+  for (const c of r.topCustomers) write(`  ${c.customerId.padEnd(12)} ${money(c.clv).padStart(12)}  ${c.segment.padEnd(14)} ${String(c.purchaseDays).padStart(5)} ${money(c.totalValue).padStart(12)}`);
+  write('');
+}
+
+function signedPct(predicted: number, actual: number): string {
+  if (actual === 0) return 'n/a';
+  const e = (predicted - actual) / actual;
+  return `${e >= 0 ? '+' : ''}${(100 * e).toFixed(1)}%`;
+}

@@ -1,0 +1,41 @@
+/** The embedded default: in-process log and stores, same processors as production. */
+import { readFileSync } from 'node:fs';
+import { AvroCodec } from '../adapters/avro-codec.js';
+import { InMemoryEventLog } from '../adapters/in-memory-event-log.js';
+import { InMemoryStateStore } from '../adapters/in-memory-state-store.js';
+import { parseActionPolicy, type ActionPolicy } from '../core/action-policy.js';
+import { dayIndexer } from '../core/calendar.js';
+import type { Config } from '../core/config.js';
+import { ClvError, ErrorCodes } from '../core/errors.js';
+import { Pipeline } from '../processors/pipeline.js';
+import type { Logger } from 'pino';
+
+const shippedPolicy = new URL('../../config/action-policy.json', import.meta.url);
+
+export function loadPolicy(file: string | null): ActionPolicy {
+  const path = file ?? shippedPolicy;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (cause) {
+    throw new ClvError(ErrorCodes.INVALID_POLICY, `action policy ${String(path)}: ${(cause as Error).message}`, { cause });
+  }
+  return parseActionPolicy(doc, file ?? 'config/action-policy.json');
+}
+
+export function embeddedPipeline(config: Readonly<Config>, logger: Logger) {
+  const log = new InMemoryEventLog({
+    onBatchError: (error, where) => logger.warn({ err: error, ...where }, 'batch failed; redelivering after backoff'),
+  });
+  const codec = new AvroCodec();
+  const pipeline = new Pipeline({
+    log,
+    codec,
+    stores: { ledgers: new InMemoryStateStore(), histories: new InMemoryStateStore(), scores: new InMemoryStateStore() },
+    validation: { currency: config.currency, maxFutureSkewMs: config.maxFutureSkewMs, now: Date.now },
+    scoring: { dayOf: dayIndexer(config.timeZone), policy: loadPolicy(config.policyFile), hysteresis: config.segmentHysteresis, minorPerUnit: config.minorPerUnit },
+    partitions: config.partitions,
+    batchSize: config.batchSize,
+  });
+  return { log, codec, pipeline };
+}
