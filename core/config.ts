@@ -35,6 +35,16 @@ export interface Config {
   policyFile: string | null;
   /** CLV_LOG_LEVEL: pino level. */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** CLV_KAFKA_BROKERS: comma-separated host:port list (production mode). */
+  kafkaBrokers: string[];
+  /** CLV_SCHEMA_REGISTRY_URL: Confluent-compatible registry base URL. */
+  schemaRegistryUrl: string;
+  /** CLV_REDIS_URL: redis:// URL of the feature store. */
+  redisUrl: string;
+  /** CLV_CLICKHOUSE_URL: ClickHouse HTTP URL. */
+  clickhouseUrl: string;
+  /** CLV_CLICKHOUSE_DATABASE: database of the analyst tables. */
+  clickhouseDatabase: string;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -66,7 +76,22 @@ export function loadConfig(env: Env): Readonly<Config> {
     maxFutureSkewMs: num(env, 'CLV_MAX_FUTURE_SKEW_MS', 86_400_000, { min: 0, integer: true }),
     policyFile: env.CLV_POLICY_FILE?.trim() || null,
     logLevel: oneOf(env, 'CLV_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    kafkaBrokers: str(env, 'CLV_KAFKA_BROKERS', '127.0.0.1:9092', (v) => (v.split(',').every((b) => /^[^\s:,]+:\d{1,5}$/.test(b.trim())) ? null : 'host:port[,host:port…]')).split(',').map((b) => b.trim()),
+    schemaRegistryUrl: str(env, 'CLV_SCHEMA_REGISTRY_URL', 'http://127.0.0.1:8081/apis/ccompat/v7', url(['http:', 'https:'])),
+    redisUrl: str(env, 'CLV_REDIS_URL', 'redis://127.0.0.1:6379', url(['redis:', 'rediss:'])),
+    clickhouseUrl: str(env, 'CLV_CLICKHOUSE_URL', 'http://127.0.0.1:8123', url(['http:', 'https:'])),
+    clickhouseDatabase: str(env, 'CLV_CLICKHOUSE_DATABASE', 'clv', (v) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? null : 'an identifier (letters, digits, _)')),
   });
+}
+
+function url(protocols: string[]): (v: string) => string | null {
+  return (v) => {
+    try {
+      return protocols.includes(new URL(v).protocol) ? null : `a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`;
+    } catch {
+      return 'a URL';
+    }
+  };
 }
 
 function fail(name: string, value: string, expected: string): never {

@@ -30,3 +30,13 @@ test('an invalid setting stops start-up with a message naming it', () => {
     assert.throws(() => loadConfig(env), (e: Error & { code?: string }) => e.code === ErrorCodes.INVALID_CONFIG && pattern.test(e.message));
   }
 });
+
+test('production endpoints default to loopback and are validated', () => {
+  const c = loadConfig({});
+  assert.deepEqual(c.kafkaBrokers, ['127.0.0.1:9092']);
+  assert.equal(c.redisUrl, 'redis://127.0.0.1:6379');
+  assert.deepEqual(loadConfig({ CLV_KAFKA_BROKERS: 'a:1, b:2' }).kafkaBrokers, ['a:1', 'b:2']);
+  assert.throws(() => loadConfig({ CLV_KAFKA_BROKERS: 'nohost' }), /CLV_KAFKA_BROKERS="nohost"/);
+  assert.throws(() => loadConfig({ CLV_REDIS_URL: 'http://x' }), /CLV_REDIS_URL.*redis:\/\//);
+  assert.throws(() => loadConfig({ CLV_CLICKHOUSE_DATABASE: 'drop table' }), /CLV_CLICKHOUSE_DATABASE/);
+});
