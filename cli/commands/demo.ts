@@ -19,6 +19,7 @@ import { createLogger } from '../logger.js';
 import { progress } from '../progress.js';
 import { endOfDayMs, fileDemoHistory, syntheticDemoHistory, type DemoMessage } from '../demo/demo-history.js';
 import { printDemoReport, type DemoReport } from '../demo/demo-report.js';
+import { replayMessages } from '../demo/replay-messages.js';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -133,25 +134,10 @@ async function runDemo(options: DemoOptions): Promise<void> {
   }
 
   async function stream(messages: DemoMessage[], label: string) {
-    const start = performance.now();
     const bar = progress(label, messages.length);
-    const chunk = 5000;
-    for (let i = 0; i < messages.length; i += chunk) {
-      const byTopic = new Map<string, { key: string; value: Buffer }[]>();
-      for (const m of messages.slice(i, i + chunk)) {
-        let list = byTopic.get(m.topic);
-        if (!list) byTopic.set(m.topic, (list = []));
-        list.push({ key: m.key, value: m.poison ?? (await codec.encode(m.topic, m.value)) });
-      }
-      for (const [topic, list] of byTopic) await log.publish(topic, list);
-      bar.update(Math.min(messages.length, i + chunk));
-      // Let the processors keep up instead of buffering the whole history first.
-      await pipeline.waitUntilIdle(1);
-    }
-    await pipeline.waitUntilIdle(1);
+    const figures = await replayMessages({ log, codec, pipeline }, messages, { onProgress: (n) => bar.update(n) });
     bar.stop();
-    const seconds = (performance.now() - start) / 1000;
-    return { events: messages.length, seconds, eventsPerSecond: messages.length / seconds };
+    return figures;
   }
 }
 

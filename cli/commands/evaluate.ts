@@ -111,13 +111,15 @@ function runEvaluate(o: EvaluateOptions): void {
       actual_purchases_total: metrics.actualPurchasesTotal,
       predicted_value_total: metrics.predictedValueTotal,
       actual_value_total: metrics.actualValueTotal,
-      value_error: metrics.valueError,
-      spearman_value: metrics.spearmanValue,
-      gini_value: metrics.giniValue,
-      top_decile_capture: metrics.topDecileCapture,
-      mae_value: metrics.maeValue,
-      rmse_value: metrics.rmseValue,
-      decile_mape: metrics.decileMape,
+      value_error: metrics.value.aggregateRelativeError,
+      spearman_value: metrics.value.spearman,
+      gini_value: metrics.value.normalizedGini,
+      top_decile_capture: metrics.value.topDecileCapture,
+      mae_value: metrics.value.meanAbsoluteError,
+      rmse_value: metrics.value.rootMeanSquaredError,
+      decile_mape: metrics.value.decileMape,
+      purchases_error: metrics.purchases.aggregateRelativeError,
+      spearman_purchases: metrics.purchases.spearman,
     },
   };
   mkdirSync(o.out, { recursive: true });
@@ -130,7 +132,7 @@ function runEvaluate(o: EvaluateOptions): void {
   for (const commit of commits) commit();
   process.stdout.write(
     `${ids.length} customers; holdout value predicted ${metrics.predictedValueTotal.toFixed(2)} vs actual ${metrics.actualValueTotal.toFixed(2)} ` +
-      `(${(100 * metrics.valueError).toFixed(1)}%), Spearman ${metrics.spearmanValue.toFixed(3)}; wrote ${join(o.out, 'predictions.csv')} and metrics.json\n`,
+      `(${fmt(metrics.value.aggregateRelativeError, 100)}%), Spearman ${fmt(metrics.value.spearman)}; wrote ${join(o.out, 'predictions.csv')} and metrics.json\n`,
   );
 }
 
@@ -142,5 +144,6 @@ function dateFlag(value: string, flag: string): number {
   }
 }
 
+const fmt = (v: number | null, scale = 1) => (v === null ? 'n/a' : (v * scale).toFixed(scale === 1 ? 3 : 1));
 const round = (v: number) => Number(v.toFixed(6));
 const csvField = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);

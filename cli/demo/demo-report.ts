@@ -1,17 +1,13 @@
 /** Prints the demo's findings as a short plain-text report on stdout. */
 import type { ProcessorStats } from '../../processors/run-keyed-processor.js';
 import type { HoldoutMetrics } from '../../processors/training/holdout-evaluation.js';
+import type { ReplayFigures } from './replay-messages.js';
 
-export interface StreamFigures {
-  events: number;
-  seconds: number;
-  eventsPerSecond: number;
-}
 
 export interface DemoReport {
   source: string;
   config: Record<string, string | number>;
-  streaming: { calibration: StreamFigures; holdout: StreamFigures; processors: Record<string, ProcessorStats> };
+  streaming: { calibration: ReplayFigures; holdout: ReplayFigures; processors: Record<string, ProcessorStats> };
   deadLetters: { total: number; injected: number | null; byReason: Record<string, number> };
   training: { customers: number; ms: number; rescoreMs: number; rescoredPerSecond: number; model: Record<string, unknown> };
   holdout: HoldoutMetrics;
@@ -50,7 +46,8 @@ export function printDemoReport(r: DemoReport, write: (line: string) => void = (
   const h = r.holdout;
   write(`  purchases            predicted ${int(h.predictedPurchasesTotal)}, actual ${int(h.actualPurchasesTotal)} (${signedPct(h.predictedPurchasesTotal, h.actualPurchasesTotal)})`);
   write(`  value                predicted ${money(h.predictedValueTotal)}, actual ${money(h.actualValueTotal)} (${signedPct(h.predictedValueTotal, h.actualValueTotal)})`);
-  write(`  per customer         Spearman ${h.spearmanValue.toFixed(3)}, normalized Gini ${h.giniValue.toFixed(3)}, top-decile capture ${pct(h.topDecileCapture)}, MAE ${money(h.maeValue)}`);
+  const v = h.value;
+  write(`  per customer value   Spearman ${fixed(v.spearman)}, normalized Gini ${fixed(v.normalizedGini)}, top-decile capture ${v.topDecileCapture === null ? 'n/a' : pct(v.topDecileCapture)}, MAE ${v.meanAbsoluteError === null ? 'n/a' : money(v.meanAbsoluteError)}`);
   write('');
   write('Segments now');
   const segTotal = Object.values(r.segments).reduce((a, b) => a + b, 0);
@@ -62,6 +59,8 @@ export function printDemoReport(r: DemoReport, write: (line: string) => void = (
   for (const c of r.topCustomers) write(`  ${c.customerId.padEnd(12)} ${money(c.clv).padStart(12)}  ${c.segment.padEnd(14)} ${String(c.purchaseDays).padStart(5)} ${money(c.totalValue).padStart(12)}`);
   write('');
 }
+
+const fixed = (n: number | null) => (n === null ? 'n/a' : n.toFixed(3));
 
 function signedPct(predicted: number, actual: number): string {
   if (actual === 0) return 'n/a';

@@ -1,0 +1,48 @@
+/**
+ * Training: fit BG/NBD and Gamma-Gamma on customers' model inputs as of the calibration
+ * end, then fix the segment thresholds from the distribution of the resulting CLVs.
+ */
+import type { ModelInput } from '../../core/repeat-purchase-summary.js';
+import { fitBgNbd } from '../../models/bgnbd.js';
+import { fitGammaGamma } from '../../models/gamma-gamma.js';
+import { rfmColumns, spendColumns } from '../../models/rfm-columns.js';
+import { BgNbdGammaGammaModel, type ModelSettings } from './bgnbd-gamma-gamma-model.js';
+
+export interface TrainingSettings extends ModelSettings {
+  version: string;
+  atRiskPAlive: number;
+  lostPAlive: number;
+  newCustomerDays: number;
+  minorPerUnit: number;
+}
+
+/** @throws ClvError INSUFFICIENT_DATA when the data cannot identify a model. */
+export function trainCustomerValueModel(inputs: readonly ModelInput[], s: TrainingSettings): BgNbdGammaGammaModel {
+  const bgnbd = fitBgNbd(rfmColumns(inputs));
+  const gammaGamma = fitGammaGamma(spendColumns(inputs));
+  const settings = { periodDays: s.periodDays, horizonMonths: s.horizonMonths, monthlyDiscountRate: s.monthlyDiscountRate };
+  // Value thresholds are quantiles of CLV among established customers (new ones have
+  // their own segment), computed with provisional thresholds that do not matter for CLV.
+  const provisional = new BgNbdGammaGammaModel(s.version, bgnbd, gammaGamma, settings, {
+    highClvMinor: 0, mediumClvMinor: 0, atRiskPAlive: s.atRiskPAlive, lostPAlive: s.lostPAlive, newCustomerDays: s.newCustomerDays,
+  });
+  const clvs: number[] = [];
+  for (const input of inputs) {
+    const isNew = input.frequency === 0 && input.T * s.periodDays <= s.newCustomerDays;
+    if (!isNew) clvs.push(Math.round(provisional.predict(input).clv * s.minorPerUnit));
+  }
+  clvs.sort((a, b) => a - b);
+  return new BgNbdGammaGammaModel(s.version, bgnbd, gammaGamma, settings, {
+    highClvMinor: quantile(clvs, 0.8),
+    mediumClvMinor: quantile(clvs, 0.5),
+    atRiskPAlive: s.atRiskPAlive,
+    lostPAlive: s.lostPAlive,
+    newCustomerDays: s.newCustomerDays,
+  });
+}
+
+/** Nearest-rank quantile of sorted values; 0 for none. */
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
