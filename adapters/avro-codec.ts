@@ -13,6 +13,7 @@ const HEADER = 5;
 
 export class AvroCodec implements EventCodec {
   private readonly byTopic = new Map<string, { id: number; type: avro.Type }>();
+  private scratch = Buffer.allocUnsafe(64 * 1024);
 
   constructor(schemas: Map<string, object> = loadTopicSchemas()) {
     let id = 1;
@@ -34,12 +35,16 @@ export class AvroCodec implements EventCodec {
       type.isValid(value, { errorHook: (path, v) => problems.push(`${path.join('.') || '(root)'}=${JSON.stringify(v)}`) });
       throw new ClvError(ErrorCodes.INVALID_EVENT, `value does not match ${topic}: ${problems.join(', ')}`);
     }
-    const body = type.toBuffer(value);
-    const out = Buffer.allocUnsafe(HEADER + body.length);
-    out.writeUInt8(MAGIC, 0);
-    out.writeUInt32BE(id, 1);
-    body.copy(out, HEADER);
-    return out;
+    // Encode into a reused scratch buffer and copy out once: one allocation per message
+    // instead of two (toBuffer + the framed copy). GC was a third of the pipeline's time.
+    let end = type.encode(value, this.scratch, HEADER);
+    if (end < 0) {
+      this.scratch = Buffer.allocUnsafe(2 * (this.scratch.length - end));
+      end = type.encode(value, this.scratch, HEADER);
+    }
+    this.scratch.writeUInt8(MAGIC, 0);
+    this.scratch.writeUInt32BE(id, 1);
+    return Buffer.from(this.scratch.subarray(0, end));
   }
 
   decodeSync(topic: string, bytes: Buffer): unknown {
@@ -50,7 +55,9 @@ export class AvroCodec implements EventCodec {
     const found = bytes.readUInt32BE(1);
     if (found !== id) throw new ClvError(ErrorCodes.UNDECODABLE, `${topic}: unknown schema id ${found}`);
     try {
-      return type.fromBuffer(bytes.subarray(HEADER));
+      const { value, offset } = type.decode(bytes, HEADER);
+      if (offset !== bytes.length) throw new Error(offset < 0 ? 'truncated' : `${bytes.length - offset} trailing bytes`);
+      return value;
     } catch (cause) {
       throw new ClvError(ErrorCodes.UNDECODABLE, `${topic}: ${(cause as Error).message}`, { cause });
     }

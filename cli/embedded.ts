@@ -9,6 +9,7 @@ import type { Config } from '../core/config.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import { Pipeline } from '../processors/pipeline.js';
 import type { Logger } from 'pino';
+import type { EventLog } from '../core/ports/event-log.js';
 
 const shippedPolicy = new URL('../../config/action-policy.json', import.meta.url);
 
@@ -23,13 +24,14 @@ export function loadPolicy(file: string | null): ActionPolicy {
   return parseActionPolicy(doc, file ?? 'config/action-policy.json');
 }
 
-export function embeddedPipeline(config: Readonly<Config>, logger: Logger) {
+/** `observe` may wrap the log the processors see (the bench measures latency that way). */
+export function embeddedPipeline(config: Readonly<Config>, logger: Logger, observe: (log: EventLog) => EventLog = (log) => log) {
   const log = new InMemoryEventLog({
     onBatchError: (error, where) => logger.warn({ err: error, ...where }, 'batch failed; redelivering after backoff'),
   });
   const codec = new AvroCodec();
   const pipeline = new Pipeline({
-    log,
+    log: observe(log),
     codec,
     stores: { ledgers: new InMemoryStateStore(), histories: new InMemoryStateStore(), scores: new InMemoryStateStore() },
     validation: { currency: config.currency, maxFutureSkewMs: config.maxFutureSkewMs, now: Date.now },

@@ -21,6 +21,8 @@ export interface ProcessorStats {
   outputs: number;
   deadLetters: Record<string, number>;
   batches: number;
+  /** Time spent in processBatch, ms. */
+  busyMs: number;
 }
 
 export interface ProcessorDeps<State> {
@@ -32,7 +34,7 @@ export interface ProcessorDeps<State> {
 }
 
 export class ProcessorRunner<State, Event> {
-  readonly stats: ProcessorStats = { messagesIn: 0, eventsApplied: 0, outputs: 0, deadLetters: {}, batches: 0 };
+  readonly stats: ProcessorStats = { messagesIn: 0, eventsApplied: 0, outputs: 0, deadLetters: {}, batches: 0, busyMs: 0 };
   private readonly context: ProcessingContext = { watermarkMs: 0 };
   private consumer: RunningConsumer | null = null;
 
@@ -58,6 +60,7 @@ export class ProcessorRunner<State, Event> {
 
   /** One batch, start to end. Public so that tests can drive a runner without a consumer. */
   async processBatch(batch: MessageBatch): Promise<void> {
+    const started = performance.now();
     const { processor, deps } = this;
     const accepted: Event[] = [];
     const deadLetters: DeadLetterEvent[] = [];
@@ -102,6 +105,7 @@ export class ProcessorRunner<State, Event> {
     if (changed.size > 0) await deps.store.setMany(changed);
     this.stats.outputs += outputs.length;
     this.stats.batches++;
+    this.stats.busyMs += performance.now() - started;
   }
 
   /** Encodes and publishes outputs (and dead letters), grouped by topic. */

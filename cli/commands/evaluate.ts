@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { dayIndexer, dayIndexOfDate } from '../../core/calendar.js';
 import { loadConfig } from '../../core/config.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
-import { summarizePurchaseDays, toModelInput } from '../../core/repeat-purchase-summary.js';
 import { defaultCsvColumns, readTransactionFile, type TransactionFormat } from '../../producers/transaction-file.js';
+import { splitAtCalibrationEnd } from '../../processors/training/calibration-split.js';
 import { evaluateHoldout } from '../../processors/training/holdout-evaluation.js';
 import { trainCustomerValueModel } from '../../processors/training/train-customer-value-model.js';
 import { assignSegment } from '../../core/segmentation.js';
@@ -57,25 +57,8 @@ function runEvaluate(o: EvaluateOptions): void {
     format: o.format, minorPerUnit: config.minorPerUnit, dayOf: dayIndexer(config.timeZone),
     columns: { customer: o.customerColumn, date: o.dateColumn, amount: o.amountColumn },
   });
-  const calibrationDays = new Map<string, Map<number, number>>();
-  const holdoutDays = new Map<string, Map<number, number>>();
-  for (const t of transactions) {
-    const target = t.day <= calibrationEnd ? calibrationDays : t.day <= holdoutEnd ? holdoutDays : null;
-    if (!target) continue;
-    let days = target.get(t.customerId);
-    if (!days) target.set(t.customerId, (days = new Map()));
-    days.set(t.day, (days.get(t.day) ?? 0) + t.amountMinor);
-  }
-  // Customers whose first purchase is on or before the calibration end, in a stable order.
-  const ids = [...calibrationDays.keys()].sort();
+  const { customerIds: ids, inputs, holdout: actuals } = splitAtCalibrationEnd(transactions, calibrationEnd, holdoutEnd, periodDays, config.minorPerUnit);
   if (ids.length === 0) throw new ClvError(ErrorCodes.INSUFFICIENT_DATA, `${o.input}: no purchase on or before ${o.calibrationEnd}`);
-  const inputs = ids.map((id) => toModelInput(summarizePurchaseDays(calibrationDays.get(id)!)!, calibrationEnd, periodDays, config.minorPerUnit));
-  const actuals = ids.map((id) => {
-    const days = holdoutDays.get(id);
-    let valueMinor = 0;
-    for (const v of days?.values() ?? []) valueMinor += v;
-    return { purchaseDays: days?.size ?? 0, valueMinor };
-  });
 
   const model = trainCustomerValueModel(inputs, {
     version: 'evaluate', periodDays, horizonMonths: config.horizonMonths, monthlyDiscountRate: config.monthlyDiscountRate,

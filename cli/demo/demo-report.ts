@@ -31,7 +31,8 @@ export function printDemoReport(r: DemoReport, write: (line: string) => void = (
   write(`settings      ${Object.entries(r.config).map(([k, v]) => `${k}=${v}`).join('  ')}`);
   write('');
   write('Streaming (embedded log → purchases → features → scoring)');
-  write(`  input events         ${int(total)} in ${seconds.toFixed(2)} s = ${int(total / seconds)} events/s end to end`);
+  const processing = calibration.processingSeconds + holdout.processingSeconds;
+  write(`  input events         ${int(total)} in ${seconds.toFixed(2)} s = ${int(total / seconds)} events/s with encoding, ${int(total / processing)} events/s processing`);
   for (const [name, s] of Object.entries(processors)) {
     write(`  ${name.padEnd(20)} ${int(s.messagesIn)} in, ${int(s.outputs)} out, ${int(Object.values(s.deadLetters).reduce((a, b) => a + b, 0))} dead-lettered, ${int(s.batches)} batches`);
   }

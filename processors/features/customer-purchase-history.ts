@@ -10,6 +10,7 @@ import type { DayIndexer } from '../../core/calendar.js';
 import { summarizePurchaseDays, type RepeatPurchaseSummary } from '../../core/repeat-purchase-summary.js';
 
 export interface PurchasedOrder {
+  orderId: string;
   /** Calendar day of the order in the shop's time zone. */
   day: number;
   /** When the order was placed, epoch ms. */
@@ -25,7 +26,10 @@ export interface PurchasedOrder {
 export interface CustomerPurchaseHistory {
   customerId: string;
   currency: string;
-  orders: Record<string, PurchasedOrder>;
+  // An array, not a record keyed by order id: a customer has a handful of orders, and
+  // copying a small array on each change is several times cheaper than spreading an
+  // object with string keys (measured: the features processor's hottest line).
+  orders: PurchasedOrder[];
 }
 
 export function applyPurchase(
@@ -33,10 +37,11 @@ export function applyPurchase(
   purchase: PurchaseEvent,
   dayOf: DayIndexer,
 ): { history: CustomerPurchaseHistory; changed: boolean } {
-  const base = history ?? { customerId: purchase.customer_id, currency: purchase.currency, orders: {} };
-  const known = base.orders[purchase.order_id];
-  if (known && known.revision >= purchase.revision) return { history: base, changed: false };
+  const base = history ?? { customerId: purchase.customer_id, currency: purchase.currency, orders: [] };
+  const at = base.orders.findIndex((o) => o.orderId === purchase.order_id);
+  if (at >= 0 && base.orders[at].revision >= purchase.revision) return { history: base, changed: false };
   const order: PurchasedOrder = {
+    orderId: purchase.order_id,
     day: dayOf(purchase.event_time),
     time: purchase.event_time,
     revision: purchase.revision,
@@ -44,14 +49,16 @@ export function applyPurchase(
     net: purchase.net_amount_minor,
     categories: purchase.categories,
   };
-  return { history: { ...base, orders: { ...base.orders, [purchase.order_id]: order } }, changed: true };
+  const orders = base.orders.slice();
+  if (at >= 0) orders[at] = order;
+  else orders.push(order);
+  return { history: { customerId: base.customerId, currency: base.currency, orders }, changed: true };
 }
 
 /** Day index → total net value of the active orders that day, minor units. */
 export function purchaseDayValues(history: CustomerPurchaseHistory): Map<number, number> {
   const days = new Map<number, number>();
-  for (const id in history.orders) {
-    const o = history.orders[id];
+  for (const o of history.orders) {
     if (o.status === 'ACTIVE') days.set(o.day, (days.get(o.day) ?? 0) + o.net);
   }
   return days;
@@ -70,8 +77,7 @@ export function featuresOf(history: CustomerPurchaseHistory, asOfMs: number, eve
   if (summary === null) return null;
   let first = Infinity;
   let last = -Infinity;
-  for (const id in history.orders) {
-    const o = history.orders[id];
+  for (const o of history.orders) {
     if (o.status !== 'ACTIVE') continue;
     if (o.time < first) first = o.time;
     if (o.time > last) last = o.time;

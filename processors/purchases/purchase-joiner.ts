@@ -18,10 +18,10 @@ export interface OrderLedger {
   currency: string;
   categories: string[];
   cancelled: boolean;
-  /** payment_id → captured amount (a capture seen twice is one capture). */
-  captures: Record<string, number>;
-  /** event_id → refunded amount (each refund event is its own partial refund). */
-  refunds: Record<string, number>;
+  /** [payment_id, amount]: a capture seen twice under one payment id is one capture. */
+  captures: Array<[string, number]>;
+  /** Refunded amounts; each refund event is its own partial refund (dedup is by `seen`). */
+  refunds: number[];
   /** Event ids already applied: a redelivered event is a no-op. */
   seen: string[];
   /** Last PurchaseEvent emitted, or null if none yet. */
@@ -35,7 +35,7 @@ export interface JoinResult {
 }
 
 export function emptyLedger(customerId: string, orderId: string, currency: string): OrderLedger {
-  return { customerId, orderId, placedAt: null, currency, categories: [], cancelled: false, captures: {}, refunds: {}, seen: [], emitted: null };
+  return { customerId, orderId, placedAt: null, currency, categories: [], cancelled: false, captures: [], refunds: [], seen: [], emitted: null };
 }
 
 export function applyOrderEvent(ledger: OrderLedger, event: OrderEvent): JoinResult {
@@ -55,9 +55,12 @@ export function applyPaymentEvent(ledger: OrderLedger, event: PaymentEvent): Joi
   if (ledger.seen.includes(event.event_id)) return { ledger, purchase: null };
   const next: OrderLedger = { ...ledger, seen: [...ledger.seen, event.event_id] };
   if (event.type === 'PAYMENT_CAPTURED') {
-    next.captures = { ...next.captures, [event.payment_id]: Math.max(next.captures[event.payment_id] ?? 0, event.amount_minor) };
+    const known = next.captures.find(([id]) => id === event.payment_id);
+    next.captures = known
+      ? next.captures.map(([id, amount]) => [id, id === event.payment_id ? Math.max(amount, event.amount_minor) : amount])
+      : [...next.captures, [event.payment_id, event.amount_minor]];
   } else if (event.type === 'PAYMENT_REFUNDED') {
-    next.refunds = { ...next.refunds, [event.event_id]: event.amount_minor };
+    next.refunds = [...next.refunds, event.amount_minor];
   }
   // PAYMENT_FAILED changes nothing: a retry may still capture.
   return settle(next);
@@ -65,10 +68,12 @@ export function applyPaymentEvent(ledger: OrderLedger, event: PaymentEvent): Joi
 
 /** What the purchase should look like now, or null while there is none to speak of. */
 function currentState(l: OrderLedger): { status: PurchaseStatus; net: number } | null {
-  const captured = sum(l.captures);
+  let captured = 0;
+  for (const [, amount] of l.captures) captured += amount;
   // Captures only grow and placement is never undone, so nothing was emitted before this.
   if (l.placedAt === null || captured === 0) return null;
-  const refunded = sum(l.refunds);
+  let refunded = 0;
+  for (const amount of l.refunds) refunded += amount;
   const net = Math.max(0, captured - refunded);
   if (l.cancelled || (refunded > 0 && net === 0)) return l.emitted && { status: 'VOIDED', net: 0 };
   return { status: 'ACTIVE', net };
@@ -94,12 +99,6 @@ function settle(ledger: OrderLedger): JoinResult {
       categories: ledger.categories,
     },
   };
-}
-
-function sum(amounts: Record<string, number>): number {
-  let s = 0;
-  for (const k in amounts) s += amounts[k];
-  return s;
 }
 
 function distinctSorted(values: string[]): string[] {

@@ -1,0 +1,57 @@
+/**
+ * Wraps an EventLog to measure event-to-score latency: the time from the first input event
+ * of a customer that is not yet reflected in a score to the publication of that score.
+ */
+import type { ConsumerOptions, EventLog, OutgoingMessage, RunningConsumer } from '../core/ports/event-log.js';
+import { Topics, type TopicSpec } from '../core/topics.js';
+
+export class LatencyProbe implements EventLog {
+  private readonly pending = new Map<string, number>();
+  readonly samplesMs: number[] = [];
+
+  constructor(private readonly inner: EventLog) {}
+
+  createTopics(specs: TopicSpec[]): Promise<void> {
+    return this.inner.createTopics(specs);
+  }
+
+  async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    const now = performance.now();
+    if (topic === Topics.orders || topic === Topics.payments) {
+      for (const m of messages) if (m.key !== null && !this.pending.has(m.key)) this.pending.set(m.key, now);
+    } else if (topic === Topics.scores) {
+      for (const m of messages) {
+        const since = m.key === null ? undefined : this.pending.get(m.key);
+        if (since !== undefined) {
+          this.samplesMs.push(now - since);
+          this.pending.delete(m.key as string);
+        }
+      }
+    }
+    return this.inner.publish(topic, messages);
+  }
+
+  consume(options: ConsumerOptions): Promise<RunningConsumer> {
+    return this.inner.consume(options);
+  }
+
+  lag(groupId: string, topics: string[]): Promise<number> {
+    return this.inner.lag(groupId, topics);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  /** Forgets customers whose events produced no score (e.g. a failed payment). */
+  reset(): void {
+    this.pending.clear();
+    this.samplesMs.length = 0;
+  }
+}
+
+export function percentile(values: readonly number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}

@@ -1,0 +1,82 @@
+/**
+ * Embedded pipeline figures: throughput of the three processors on a synthetic history,
+ * training and re-scoring, and event-to-score latency at a paced input rate.
+ */
+import { dayIndexer } from '../core/calendar.js';
+import { loadConfig } from '../core/config.js';
+import { endOfDayMs, syntheticDemoHistory, type DemoMessage } from '../cli/demo/demo-history.js';
+import { replayMessages } from '../cli/demo/replay-messages.js';
+import { embeddedPipeline } from '../cli/embedded.js';
+import { createLogger } from '../cli/logger.js';
+import { modelInputOf } from '../processors/scoring/customer-scorer.js';
+import { trainCustomerValueModel } from '../processors/training/train-customer-value-model.js';
+import { LatencyProbe, percentile } from './latency-probe.js';
+
+export interface PipelineBenchOptions {
+  customers: number;
+  /** Input events per second for the latency run. */
+  pacedRate: number;
+  pacedSeconds: number;
+}
+
+export async function pipelineBench(o: PipelineBenchOptions) {
+  const config = loadConfig({});
+  const logger = createLogger('warn');
+  const history = syntheticDemoHistory({ customers: o.customers, seed: 7, currency: config.currency, timeZone: config.timeZone, minorPerUnit: config.minorPerUnit });
+  let probe: LatencyProbe | null = null;
+  const { log, codec, pipeline } = embeddedPipeline(config, logger, (inner) => (probe = new LatencyProbe(inner)));
+  await pipeline.start();
+  const calibrationEndMs = endOfDayMs(history.calibrationEndDay, config.timeZone);
+  const split = history.messages.findIndex((m) => m.deliveredAtMs > calibrationEndMs);
+  const calibration = history.messages.slice(0, split);
+  const holdout = history.messages.slice(split);
+
+  const throughputNoModel = await replayMessages({ log, codec, pipeline }, calibration);
+
+  const dayOf = dayIndexer(config.timeZone);
+  const inputs = [];
+  for await (const page of pipeline.stores.scores.scan(10_000)) for (const [, s] of page) inputs.push(modelInputOf(s.features, calibrationEndMs, 7, dayOf, 100));
+  const t0 = performance.now();
+  const model = trainCustomerValueModel(inputs, {
+    version: 'bench', periodDays: 7, horizonMonths: 12, monthlyDiscountRate: 0.01, atRiskPAlive: 0.5, lostPAlive: 0.2, newCustomerDays: 60, minorPerUnit: 100,
+  });
+  const trainingMs = performance.now() - t0;
+  pipeline.useModel(model);
+  const t1 = performance.now();
+  const rescored = await pipeline.rescoreAll(calibrationEndMs);
+  const rescoreMs = performance.now() - t1;
+
+  // Half the holdout at full speed with the model live, the rest paced for latency.
+  const half = Math.floor(holdout.length / 2);
+  const throughputWithModel = await replayMessages({ log, codec, pipeline }, holdout.slice(0, half));
+  (probe as LatencyProbe | null)?.reset();
+  const paced = await pacedReplay(holdout.slice(half, half + o.pacedRate * o.pacedSeconds), o.pacedRate, probe ?? log, codec);
+  await pipeline.waitUntilIdle(1);
+  await pipeline.stop();
+  const samples = (probe as LatencyProbe | null)?.samplesMs ?? [];
+  return {
+    history: { customers: o.customers, messages: history.messages.length },
+    throughputNoModel,
+    throughputWithModel,
+    training: { customers: inputs.length, ms: trainingMs },
+    rescore: { customers: rescored, ms: rescoreMs, perSecond: rescored / (rescoreMs / 1000) },
+    latency: {
+      rate: o.pacedRate, events: paced.events, seconds: paced.seconds, samples: samples.length,
+      p50Ms: percentile(samples, 0.5), p99Ms: percentile(samples, 0.99), maxMs: percentile(samples, 1),
+    },
+  };
+}
+
+/** Publishes at a fixed rate in 10 ms ticks, without waiting for the pipeline. */
+async function pacedReplay(messages: DemoMessage[], rate: number, log: { publish: (t: string, m: { key: string; value: Buffer }[]) => Promise<void> }, codec: { encode: (t: string, v: unknown) => Promise<Buffer> }) {
+  const tickMs = 10;
+  const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+  const start = performance.now();
+  for (let i = 0, tick = 0; i < messages.length; i += perTick, tick++) {
+    for (const m of messages.slice(i, i + perTick)) await log.publish(m.topic, [{ key: m.key, value: m.poison ?? (await codec.encode(m.topic, m.value)) }]);
+    const due = start + (tick + 1) * tickMs;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  }
+  return { events: messages.length, seconds: (performance.now() - start) / 1000 };
+}
