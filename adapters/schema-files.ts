@@ -3,16 +3,22 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Finds `schemas/` walking up from this file: it sits at a different depth in dist/. */
-export function schemasDir(): string {
+/**
+ * The project's root (the folder holding `schemas/` and `config/`), found by walking up
+ * from this file: it sits at a different depth when compiled to dist/.
+ */
+export function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const candidate = join(dir, 'schemas');
-    if (existsSync(join(candidate, 'commerce.orders.v1.avsc'))) return candidate;
+    if (existsSync(join(dir, 'schemas', 'commerce.orders.v1.avsc'))) return dir;
     const parent = dirname(dir);
     if (parent === dir) throw new Error('schemas/ not found above ' + fileURLToPath(import.meta.url));
     dir = parent;
   }
+}
+
+export function schemasDir(): string {
+  return join(projectRoot(), 'schemas');
 }
 
 /** topic → parsed Avro schema. */

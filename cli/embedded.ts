@@ -1,6 +1,8 @@
 /** The embedded default: in-process log and stores, same processors as production. */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AvroCodec } from '../adapters/avro-codec.js';
+import { projectRoot } from '../adapters/schema-files.js';
 import { InMemoryEventLog } from '../adapters/in-memory-event-log.js';
 import { InMemoryStateStore } from '../adapters/in-memory-state-store.js';
 import { parseActionPolicy, type ActionPolicy } from '../core/action-policy.js';
@@ -11,10 +13,9 @@ import { Pipeline } from '../processors/pipeline.js';
 import type { Logger } from 'pino';
 import type { EventLog } from '../core/ports/event-log.js';
 
-const shippedPolicy = new URL('../../config/action-policy.json', import.meta.url);
 
 export function loadPolicy(file: string | null): ActionPolicy {
-  const path = file ?? shippedPolicy;
+  const path = file ?? join(projectRoot(), 'config', 'action-policy.json');
   let doc: unknown;
   try {
     doc = JSON.parse(readFileSync(path, 'utf8'));

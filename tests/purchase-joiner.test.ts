@@ -86,3 +86,8 @@ test('the final revision is the same for every arrival order', () => {
   });
   assert.deepEqual(new Set(finals), new Set([`ACTIVE/2300/${day(3)}/jazz,rock`]));
 });
+
+test('a zero-value order that is captured is a purchase (CDNOW has $0 rows that count as transactions)', () => {
+  const { purchases } = run([placed('O1', 0, day(3)), payment('PAYMENT_CAPTURED', 'O1', 0, day(3))]);
+  assert.deepEqual(purchases.map((p) => [p.status, p.net_amount_minor]), [['ACTIVE', 0]]);
+});

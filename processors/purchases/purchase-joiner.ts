@@ -68,10 +68,12 @@ export function applyPaymentEvent(ledger: OrderLedger, event: PaymentEvent): Joi
 
 /** What the purchase should look like now, or null while there is none to speak of. */
 function currentState(l: OrderLedger): { status: PurchaseStatus; net: number } | null {
+  // Captures only grow and placement is never undone, so nothing was emitted before this.
+  // A capture of zero still makes a purchase (a free order counts as a transaction in the
+  // CDNOW data the models are checked against).
+  if (l.placedAt === null || l.captures.length === 0) return null;
   let captured = 0;
   for (const [, amount] of l.captures) captured += amount;
-  // Captures only grow and placement is never undone, so nothing was emitted before this.
-  if (l.placedAt === null || captured === 0) return null;
   let refunded = 0;
   for (const amount of l.refunds) refunded += amount;
   const net = Math.max(0, captured - refunded);

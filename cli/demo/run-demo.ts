@@ -1,0 +1,122 @@
+/**
+ * The demo's work, apart from its command line: stream the calibration period through the
+ * embedded pipeline, train, re-score, check the holdout, stream the holdout with the model
+ * live. Returns the figures; printing is the caller's business.
+ */
+import type { Logger } from 'pino';
+import { dayIndexer } from '../../core/calendar.js';
+import type { Config } from '../../core/config.js';
+import type { DeadLetterEvent } from '../../core/events.js';
+import { Topics } from '../../core/topics.js';
+import { modelInputOf } from '../../processors/scoring/customer-scorer.js';
+import { evaluateHoldout } from '../../processors/training/holdout-evaluation.js';
+import { trainCustomerValueModel } from '../../processors/training/train-customer-value-model.js';
+import type { BgNbdGammaGammaModel } from '../../processors/training/bgnbd-gamma-gamma-model.js';
+import { embeddedPipeline } from '../embedded.js';
+import { progress } from '../progress.js';
+import { endOfDayMs, type DemoHistory, type DemoMessage } from './demo-history.js';
+import type { DemoReport } from './demo-report.js';
+import { replayMessages } from './replay-messages.js';
+
+export interface DemoRun {
+  report: DemoReport;
+  model: BgNbdGammaGammaModel;
+  /** The embedded pipeline, stopped, with its stores and log still readable. */
+  embedded: ReturnType<typeof embeddedPipeline>;
+}
+
+export async function runDemo(config: Readonly<Config>, history: DemoHistory, logger: Logger): Promise<DemoRun> {
+  const dayOf = dayIndexer(config.timeZone);
+  const embedded = embeddedPipeline(config, logger);
+  const { log, codec, pipeline } = embedded;
+  await pipeline.start();
+  const calibrationEndMs = endOfDayMs(history.calibrationEndDay, config.timeZone);
+  const split = history.messages.findIndex((m) => m.deliveredAtMs > calibrationEndMs);
+  const calibration = split < 0 ? history.messages : history.messages.slice(0, split);
+  const holdout = split < 0 ? [] : history.messages.slice(split);
+
+  // 1. Stream the calibration period: purchases → features (no model yet, nothing scored).
+  const streamCalibration = await stream(calibration, 'calibration events');
+
+  // 2. Train on the features as of the end of calibration, then re-score everyone.
+  const periodDays = config.period === 'week' ? 7 : 1;
+  const states: Array<{ id: string; input: ReturnType<typeof modelInputOf> }> = [];
+  for await (const page of pipeline.stores.scores.scan(10_000)) {
+    for (const [id, s] of page) states.push({ id, input: modelInputOf(s.features, calibrationEndMs, periodDays, dayOf, config.minorPerUnit) });
+  }
+  const trainStart = performance.now();
+  const model = trainCustomerValueModel(states.map((s) => s.input), {
+    version: 'v1', periodDays, horizonMonths: config.horizonMonths, monthlyDiscountRate: config.monthlyDiscountRate,
+    atRiskPAlive: config.atRiskPAlive, lostPAlive: config.lostPAlive, newCustomerDays: config.newCustomerDays, minorPerUnit: config.minorPerUnit,
+  });
+  const trainingMs = performance.now() - trainStart;
+  pipeline.useModel(model);
+  const bar = progress('re-scoring customers', states.length);
+  const rescoreStart = performance.now();
+  await pipeline.rescoreAll(calibrationEndMs, (n) => bar.update(n));
+  const rescoreMs = performance.now() - rescoreStart;
+  bar.stop();
+
+  // 3. Holdout: predicted purchases and value over the holdout vs what really happened.
+  const holdoutPeriods = (history.holdoutEndDay - history.calibrationEndDay) / periodDays;
+  const evaluation = evaluateHoldout(
+    model,
+    states.map((s) => ({ input: s.input, actual: history.actual(s.id, history.calibrationEndDay, history.holdoutEndDay) })),
+    holdoutPeriods,
+    config.minorPerUnit,
+  );
+
+  // 4. Stream the holdout period with the model live: scores update as purchases arrive.
+  const changesBefore = log.read(Topics.segmentChanges).length;
+  const streamHoldout = await stream(holdout, 'holdout events');
+  await pipeline.stop();
+
+  const deadLetters: Record<string, number> = {};
+  for (const m of log.read(Topics.deadLetter)) {
+    const d = (await codec.decode(Topics.deadLetter, m.value)) as DeadLetterEvent;
+    const reason = `${d.error_code}: ${d.reason.replace(/[\d.:TZ-]{10,}|\d+/g, '…').slice(0, 70)}`;
+    deadLetters[reason] = (deadLetters[reason] ?? 0) + 1;
+  }
+  const report: DemoReport = {
+    source: history.description,
+    config: { timeZone: config.timeZone, currency: config.currency, period: config.period, horizonMonths: config.horizonMonths, monthlyDiscountRate: config.monthlyDiscountRate },
+    streaming: {
+      calibration: streamCalibration,
+      holdout: streamHoldout,
+      processors: pipeline.stats(),
+    },
+    deadLetters: { total: log.read(Topics.deadLetter).length, injected: history.injectedDeadLetters, byReason: deadLetters },
+    training: { customers: states.length, ms: trainingMs, rescoreMs, rescoredPerSecond: states.length / (rescoreMs / 1000), model: model.describe() },
+    holdout: evaluation.metrics,
+    segments: await segmentSizes(pipeline),
+    segmentChangesDuringHoldout: log.read(Topics.segmentChanges).length - changesBefore,
+    topCustomers: await topCustomers(pipeline, 10, config.minorPerUnit),
+  };
+  return { report, model, embedded };
+
+  async function stream(messages: DemoMessage[], label: string) {
+    const bar = progress(label, messages.length);
+    const figures = await replayMessages({ log, codec, pipeline }, messages, { onProgress: (n) => bar.update(n) });
+    bar.stop();
+    return figures;
+  }
+}
+
+async function segmentSizes(pipeline: ReturnType<typeof embeddedPipeline>['pipeline']): Promise<Record<string, number>> {
+  const sizes: Record<string, number> = {};
+  for await (const page of pipeline.stores.scores.scan(10_000)) {
+    for (const [, s] of page) if (s.segment) sizes[s.segment] = (sizes[s.segment] ?? 0) + 1;
+  }
+  return sizes;
+}
+
+async function topCustomers(pipeline: ReturnType<typeof embeddedPipeline>['pipeline'], n: number, minorPerUnit: number) {
+  const all: Array<{ customerId: string; clv: number; segment: string; purchaseDays: number; totalValue: number }> = [];
+  for await (const page of pipeline.stores.scores.scan(10_000)) {
+    for (const [id, s] of page) {
+      all.push({ customerId: id, clv: s.clvMinor / minorPerUnit, segment: s.segment ?? '-', purchaseDays: s.features.purchase_days, totalValue: s.features.total_value_minor / minorPerUnit });
+    }
+  }
+  return all.sort((a, b) => b.clv - a.clv).slice(0, n);
+}
+
