@@ -45,6 +45,10 @@ export interface Config {
   clickhouseUrl: string;
   /** CLV_CLICKHOUSE_DATABASE: database of the analyst tables. */
   clickhouseDatabase: string;
+  /** CLV_MODEL_REGISTRY_DIR: directory of the local model registry. */
+  modelRegistryDir: string;
+  /** CLV_MODEL_POLL_MS: how often a running scoring processor looks for a new champion. */
+  modelPollMs: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -80,6 +84,8 @@ export function loadConfig(env: Env): Readonly<Config> {
     schemaRegistryUrl: str(env, 'CLV_SCHEMA_REGISTRY_URL', 'http://127.0.0.1:8081/apis/ccompat/v7', url(['http:', 'https:'])),
     redisUrl: str(env, 'CLV_REDIS_URL', 'redis://127.0.0.1:6379', url(['redis:', 'rediss:'])),
     clickhouseUrl: str(env, 'CLV_CLICKHOUSE_URL', 'http://127.0.0.1:8123', url(['http:', 'https:'])),
+    modelRegistryDir: str(env, 'CLV_MODEL_REGISTRY_DIR', '.clv/models', () => null),
+    modelPollMs: num(env, 'CLV_MODEL_POLL_MS', 10_000, { min: 100, integer: true }),
     clickhouseDatabase: str(env, 'CLV_CLICKHOUSE_DATABASE', 'clv', (v) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? null : 'an identifier (letters, digits, _)')),
   });
 }
