@@ -3,13 +3,14 @@ import { existsSync } from 'node:fs';
 import { dayIndexer, dayIndexOfDate } from '../core/calendar.js';
 import { readTransactionFile } from '../producers/transaction-file.js';
 import { splitAtCalibrationEnd } from '../processors/training/calibration-split.js';
-import { trainCustomerValueModel } from '../processors/training/train-customer-value-model.js';
+import { loadConfig } from '../core/config.js';
+import { trainCustomerValueModel, trainingSettingsFrom } from '../processors/training/train-customer-value-model.js';
 
 export function modelBench(cdnowMaster: string, repeats: number) {
   if (!existsSync(cdnowMaster)) return { skipped: `CDNOW master not found at ${cdnowMaster}` } as const;
   const transactions = readTransactionFile(cdnowMaster, { format: 'cdnow', minorPerUnit: 100, dayOf: dayIndexer('UTC') });
   const { inputs } = splitAtCalibrationEnd(transactions, dayIndexOfDate('1997-09-30'), dayIndexOfDate('1998-06-30'), 7, 100);
-  const settings = { version: 'bench', periodDays: 7, horizonMonths: 12, monthlyDiscountRate: 0.01, atRiskPAlive: 0.5, lostPAlive: 0.2, newCustomerDays: 60, minorPerUnit: 100 };
+  const settings = trainingSettingsFrom(loadConfig({}), 'bench');
   const fitMs: number[] = [];
   let model = trainCustomerValueModel(inputs, settings);
   for (let i = 0; i < repeats; i++) {

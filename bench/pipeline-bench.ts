@@ -8,8 +8,8 @@ import { endOfDayMs, syntheticDemoHistory, type DemoMessage } from '../cli/demo/
 import { replayMessages } from '../cli/demo/replay-messages.js';
 import { embeddedPipeline } from '../cli/embedded.js';
 import { createLogger } from '../cli/logger.js';
-import { modelInputOf } from '../processors/scoring/customer-scorer.js';
-import { trainCustomerValueModel } from '../processors/training/train-customer-value-model.js';
+import { trainCustomerValueModel, trainingSettingsFrom } from '../processors/training/train-customer-value-model.js';
+import { modelInputsAsOf } from '../processors/training/train-from-features.js';
 import { LatencyProbe, percentile } from './latency-probe.js';
 
 export interface PipelineBenchOptions {
@@ -33,13 +33,9 @@ export async function pipelineBench(o: PipelineBenchOptions) {
 
   const throughputNoModel = await replayMessages({ log, codec, pipeline }, calibration);
 
-  const dayOf = dayIndexer(config.timeZone);
-  const inputs = [];
-  for await (const page of pipeline.stores.scores.scan(10_000)) for (const [, s] of page) inputs.push(modelInputOf(s.features, calibrationEndMs, 7, dayOf, 100));
+  const { inputs } = await modelInputsAsOf(pipeline.stores.scores, calibrationEndMs, 7, dayIndexer(config.timeZone), config.minorPerUnit);
   const t0 = performance.now();
-  const model = trainCustomerValueModel(inputs, {
-    version: 'bench', periodDays: 7, horizonMonths: 12, monthlyDiscountRate: 0.01, atRiskPAlive: 0.5, lostPAlive: 0.2, newCustomerDays: 60, minorPerUnit: 100,
-  });
+  const model = trainCustomerValueModel(inputs, trainingSettingsFrom(config, 'bench'));
   const trainingMs = performance.now() - t0;
   pipeline.useModel(model);
   const t1 = performance.now();

@@ -13,7 +13,7 @@ import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { defaultCsvColumns, readTransactionFile, type TransactionFormat } from '../../producers/transaction-file.js';
 import { splitAtCalibrationEnd } from '../../processors/training/calibration-split.js';
 import { evaluateHoldout } from '../../processors/training/holdout-evaluation.js';
-import { trainCustomerValueModel } from '../../processors/training/train-customer-value-model.js';
+import { trainCustomerValueModel, trainingSettingsFrom } from '../../processors/training/train-customer-value-model.js';
 import { assignSegment } from '../../core/segmentation.js';
 
 interface EvaluateOptions {
@@ -60,10 +60,7 @@ function runEvaluate(o: EvaluateOptions): void {
   const { customerIds: ids, inputs, holdout: actuals } = splitAtCalibrationEnd(transactions, calibrationEnd, holdoutEnd, periodDays, config.minorPerUnit);
   if (ids.length === 0) throw new ClvError(ErrorCodes.INSUFFICIENT_DATA, `${o.input}: no purchase on or before ${o.calibrationEnd}`);
 
-  const model = trainCustomerValueModel(inputs, {
-    version: 'evaluate', periodDays, horizonMonths: config.horizonMonths, monthlyDiscountRate: config.monthlyDiscountRate,
-    atRiskPAlive: config.atRiskPAlive, lostPAlive: config.lostPAlive, newCustomerDays: config.newCustomerDays, minorPerUnit: config.minorPerUnit,
-  });
+  const model = trainCustomerValueModel(inputs, { ...trainingSettingsFrom(config, 'evaluate'), periodDays });
   const periods = (holdoutEnd - calibrationEnd) / periodDays;
   const { predictions, metrics } = evaluateHoldout(model, inputs.map((input, i) => ({ input, actual: actuals[i] })), periods, config.minorPerUnit);
 

@@ -8,9 +8,9 @@ import { dayIndexer } from '../../core/calendar.js';
 import type { Config } from '../../core/config.js';
 import type { DeadLetterEvent } from '../../core/events.js';
 import { Topics } from '../../core/topics.js';
-import { modelInputOf } from '../../processors/scoring/customer-scorer.js';
 import { evaluateHoldout } from '../../processors/training/holdout-evaluation.js';
-import { trainCustomerValueModel } from '../../processors/training/train-customer-value-model.js';
+import { trainCustomerValueModel, trainingSettingsFrom } from '../../processors/training/train-customer-value-model.js';
+import { modelInputsAsOf } from '../../processors/training/train-from-features.js';
 import type { BgNbdGammaGammaModel } from '../../processors/training/bgnbd-gamma-gamma-model.js';
 import { embeddedPipeline } from '../embedded.js';
 import { progress } from '../progress.js';
@@ -40,18 +40,12 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
 
   // 2. Train on the features as of the end of calibration, then re-score everyone.
   const periodDays = config.period === 'week' ? 7 : 1;
-  const states: Array<{ id: string; input: ReturnType<typeof modelInputOf> }> = [];
-  for await (const page of pipeline.stores.scores.scan(10_000)) {
-    for (const [id, s] of page) states.push({ id, input: modelInputOf(s.features, calibrationEndMs, periodDays, dayOf, config.minorPerUnit) });
-  }
+  const { ids, inputs } = await modelInputsAsOf(pipeline.stores.scores, calibrationEndMs, periodDays, dayOf, config.minorPerUnit);
   const trainStart = performance.now();
-  const model = trainCustomerValueModel(states.map((s) => s.input), {
-    version: 'v1', periodDays, horizonMonths: config.horizonMonths, monthlyDiscountRate: config.monthlyDiscountRate,
-    atRiskPAlive: config.atRiskPAlive, lostPAlive: config.lostPAlive, newCustomerDays: config.newCustomerDays, minorPerUnit: config.minorPerUnit,
-  });
+  const model = trainCustomerValueModel(inputs, trainingSettingsFrom(config, 'v1'));
   const trainingMs = performance.now() - trainStart;
   pipeline.useModel(model);
-  const bar = progress('re-scoring customers', states.length);
+  const bar = progress('re-scoring customers', ids.length);
   const rescoreStart = performance.now();
   await pipeline.rescoreAll(calibrationEndMs, (n) => bar.update(n));
   const rescoreMs = performance.now() - rescoreStart;
@@ -61,7 +55,7 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
   const holdoutPeriods = (history.holdoutEndDay - history.calibrationEndDay) / periodDays;
   const evaluation = evaluateHoldout(
     model,
-    states.map((s) => ({ input: s.input, actual: history.actual(s.id, history.calibrationEndDay, history.holdoutEndDay) })),
+    inputs.map((input, i) => ({ input, actual: history.actual(ids[i], history.calibrationEndDay, history.holdoutEndDay) })),
     holdoutPeriods,
     config.minorPerUnit,
   );
@@ -86,7 +80,7 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
       processors: pipeline.stats(),
     },
     deadLetters: { total: log.read(Topics.deadLetter).length, injected: history.injectedDeadLetters, byReason: deadLetters },
-    training: { customers: states.length, ms: trainingMs, rescoreMs, rescoredPerSecond: states.length / (rescoreMs / 1000), model: model.describe() },
+    training: { customers: ids.length, ms: trainingMs, rescoreMs, rescoredPerSecond: ids.length / (rescoreMs / 1000), model: model.describe() },
     holdout: evaluation.metrics,
     segments: await segmentSizes(pipeline),
     segmentChangesDuringHoldout: log.read(Topics.segmentChanges).length - changesBefore,

@@ -2,6 +2,7 @@
  * Training: fit BG/NBD and Gamma-Gamma on customers' model inputs as of the calibration
  * end, then fix the segment thresholds from the distribution of the resulting CLVs.
  */
+import type { Config } from '../../core/config.js';
 import type { ModelInput } from '../../core/repeat-purchase-summary.js';
 import { fitBgNbd } from '../../models/bgnbd.js';
 import { fitGammaGamma } from '../../models/gamma-gamma.js';
@@ -14,6 +15,20 @@ export interface TrainingSettings extends ModelSettings {
   lostPAlive: number;
   newCustomerDays: number;
   minorPerUnit: number;
+}
+
+/** Training settings from the validated config. */
+export function trainingSettingsFrom(config: Readonly<Config>, version: string): TrainingSettings {
+  return {
+    version,
+    periodDays: config.period === 'week' ? 7 : 1,
+    horizonMonths: config.horizonMonths,
+    monthlyDiscountRate: config.monthlyDiscountRate,
+    atRiskPAlive: config.atRiskPAlive,
+    lostPAlive: config.lostPAlive,
+    newCustomerDays: config.newCustomerDays,
+    minorPerUnit: config.minorPerUnit,
+  };
 }
 
 /** @throws ClvError INSUFFICIENT_DATA when the data cannot identify a model. */
