@@ -1,0 +1,227 @@
+/**
+ * RedisStateStore on the Redis that scripts/services starts (or CLV_REDIS_URL): the StateStore
+ * contract, then what only Redis has — key layout and cluster slots, TTL, fenced writes,
+ * errors, and data surviving a restart. Every key lives under a run-scoped namespace prefix
+ * and is deleted at the end.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { FencedWriteError, RedisStateStore, type RedisStateStoreOptions } from '../../adapters/redis-state-store.js';
+import { ClvError } from '../../core/errors.js';
+import { stateStoreContract, type Json } from '../support/state-store-contract.js';
+import { runScoped, services } from './support/services.js';
+
+// ioredis' own slot function (a dependency of ioredis, untyped).
+const clusterKeySlot = createRequire(import.meta.url)('cluster-key-slot') as (key: string) => number;
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const run = runScoped('it_state');
+const client = new Redis(services.redisUrl, {
+  lazyConnect: true,
+  maxRetriesPerRequest: 1,
+  connectTimeout: 2_000,
+  retryStrategy: (times) => Math.min(times * 100, 1_000),
+});
+
+// Connection errors also reach the commands that fail; keep the last one for the message below.
+let lastConnectionError: Error | null = null;
+client.on('error', (error: Error) => void (lastConnectionError = error));
+
+before(async () => {
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (error) {
+    client.disconnect();
+    const reason = (lastConnectionError ?? (error as Error)).message;
+    throw new Error(`Redis is not reachable at ${services.redisUrl} (CLV_REDIS_URL): ${reason}. Start it with \`bash scripts/services/up.sh redis\`.`);
+  }
+});
+
+after(async () => {
+  if (client.status !== 'ready') return client.disconnect();
+  let cursor = '0';
+  do {
+    const [next, keys] = await client.scan(cursor, 'MATCH', `clv:${run}_*`, 'COUNT', 1_000);
+    if (keys.length > 0) await client.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  await client.quit();
+});
+
+let seq = 0;
+/** A store on the shared client, in a namespace of this run. */
+function store<T = Json>(options: Partial<RedisStateStoreOptions<T>> = {}, namespace = `t${seq++}`): RedisStateStore<T> {
+  return new RedisStateStore<T>({ redis: client, namespace: `${run}_${namespace}`, ...options });
+}
+
+stateStoreContract('redis state store', (namespace) => store<Json>({}, namespace));
+
+test('redis state store: keys follow clv:<namespace>:{<customer>}<rest>; one customer is one cluster slot', async () => {
+  // Reference values from the CLUSTER KEYSLOT documentation.
+  assert.equal(clusterKeySlot('somekey'), 11058);
+  assert.equal(clusterKeySlot('foo{hash_tag}'), 2515);
+  assert.equal(clusterKeySlot('bar{hash_tag}'), 2515);
+
+  const ledgers = store({}, 'ledgers');
+  const histories = store({}, 'histories');
+  await ledgers.setMany(new Map([['C42/O-7', 1], ['C42/O-8', 2]]));
+  await histories.setMany(new Map([['C42', 3]]));
+  assert.equal(await client.exists(`clv:${run}_ledgers:{C42}/O-7`, `clv:${run}_ledgers:{C42}/O-8`, `clv:${run}_histories:{C42}`), 3);
+
+  const slots = ['C42/O-7', 'C42/O-8'].map((k) => clusterKeySlot(ledgers.layout.encode(k)));
+  slots.push(clusterKeySlot(histories.layout.encode('C42')));
+  assert.deepEqual(slots, Array(3).fill(clusterKeySlot('C42')));
+  // Customers spread over slots.
+  const spread = new Set(Array.from({ length: 1_000 }, (_, i) => clusterKeySlot(histories.layout.encode(`C${i}`))));
+  assert.ok(spread.size > 900, `${spread.size} slots for 1000 customers`);
+});
+
+test('redis state store: ttlSeconds expires a key that long after its last write', async () => {
+  const ledgers = store<Json>({ ttlSeconds: 3_600 });
+  await ledgers.setMany(new Map([['C1/O1', 1]]));
+  const raw = ledgers.layout.encode('C1/O1');
+  const ttl = await client.ttl(raw);
+  assert.ok(ttl > 3_590 && ttl <= 3_600, `ttl ${ttl}`);
+  // Another write pushes the expiry out again.
+  await client.expire(raw, 10);
+  await ledgers.setMany(new Map([['C1/O1', 2]]));
+  assert.ok((await client.ttl(raw)) > 3_590);
+
+  const fenced = store<Json>({ ttlSeconds: 60, writeVersion: () => 1 });
+  await fenced.setMany(new Map([['C1', 1]]));
+  const fencedTtl = await client.ttl(fenced.layout.encode('C1'));
+  assert.ok(fencedTtl > 50 && fencedTtl <= 60, `fenced ttl ${fencedTtl}`);
+
+  const forever = store<Json>();
+  await forever.setMany(new Map([['C1', 1]]));
+  assert.equal(await client.ttl(forever.layout.encode('C1')), -1);
+
+  // Expiry really removes the entry (Redis' TTL resolution is 1 s).
+  const shortLived = store<Json>({ ttlSeconds: 1 });
+  await shortLived.setMany(new Map([['C1/O1', 1]]));
+  await new Promise((r) => setTimeout(r, 1_200));
+  assert.equal((await shortLived.getMany(['C1/O1'])).size, 0);
+});
+
+test('redis state store: a fenced write refuses to replace a newer write version', async () => {
+  const namespace = `fenced${seq++}`;
+  const versioned = (version: number) => store<Json>({ writeVersion: () => version }, namespace);
+  const [zombie, owner, next] = [versioned(4), versioned(5), versioned(6)];
+
+  await owner.setMany(new Map([['C1', 'owner'], ['C2', 'owner']]));
+  assert.equal(await client.get(owner.layout.encode('C1')), '5\n"owner"');
+
+  // The zombie's batch: C1 is newer and stays; C3 is new and is written.
+  const refused = await zombie.setMany(new Map([['C1', 'zombie'], ['C3', 'zombie']])).then(() => null, (e: unknown) => e);
+  assert.ok(refused instanceof FencedWriteError, String(refused));
+  assert.deepEqual(refused.refusedKeys, ['C1']);
+  assert.equal(refused.retriable, false);
+  assert.deepEqual(await owner.getMany(['C1', 'C2', 'C3']), new Map([['C1', 'owner'], ['C2', 'owner'], ['C3', 'zombie']]));
+
+  // The same version may write again; a newer one takes over; then the older is refused.
+  await owner.setMany(new Map([['C1', 'owner again']]));
+  await next.setMany(new Map([['C1', 'next']]));
+  await assert.rejects(owner.setMany(new Map([['C1', 'late']])), FencedWriteError);
+  assert.deepEqual(await next.getMany(['C1']), new Map([['C1', 'next']]));
+
+  // Versions may differ per key (e.g. one epoch per partition).
+  const perKey = store<Json>({ writeVersion: (key) => (key === 'C2' ? 9 : 0) }, namespace);
+  await assert.rejects(perKey.setMany(new Map([['C1', 'x'], ['C2', 'per key']])), (e: unknown) => e instanceof FencedWriteError && e.refusedKeys.join() === 'C1');
+  assert.equal((await next.getMany(['C2'])).get('C2'), 'per key');
+});
+
+test('redis state store: fenced and plain values do not mix in one namespace', async () => {
+  const namespace = `mixed${seq++}`;
+  const plain = store<Json>({}, namespace);
+  const fenced = store<Json>({ writeVersion: () => 1 }, namespace);
+  await plain.setMany(new Map([['C1', 'plain']]));
+  const notRetriable = (e: unknown) => e instanceof ClvError && !e.retriable && /no write version/.test(e.message);
+  await assert.rejects(fenced.setMany(new Map([['C1', 'fenced']])), notRetriable);
+  await assert.rejects(fenced.getMany(['C1']), notRetriable);
+});
+
+test('redis state store: unreadable values and keys of another type are not retriable', async () => {
+  const s = store<Json>({ writeVersion: () => 1 });
+  await client.set(s.layout.encode('C1'), '1\n{not json');
+  await assert.rejects(s.getMany(['C1']), (e: unknown) => e instanceof ClvError && !e.retriable && /does not deserialize/.test(e.message));
+  await client.hset(s.layout.encode('C2'), 'f', 'v');
+  await assert.rejects(s.setMany(new Map([['C2', 1]])), (e: unknown) => e instanceof ClvError && !e.retriable && /WRONGTYPE/.test(e.message));
+});
+
+test('redis state store: malformed options are refused before any command', () => {
+  const invalid = (e: unknown) => e instanceof ClvError && e.code === 'CLV_INVALID_CONFIG';
+  assert.throws(() => store({ ttlSeconds: 0 }), invalid);
+  assert.throws(() => store({ ttlSeconds: 1.5 }), invalid);
+  assert.throws(() => store({}, 'a:b'), invalid);
+  assert.throws(() => store({}, 'a*'), invalid);
+});
+
+test('redis state store: an unreachable Redis surfaces as a retriable dependency error', async () => {
+  const port = await closedPort();
+  const down = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 300, retryStrategy: () => null });
+  down.on('error', () => {}); // reported through the failed commands, checked below
+  const stores = [
+    new RedisStateStore<Json>({ redis: down, namespace: `${run}_down` }),
+    new RedisStateStore<Json>({ redis: down, namespace: `${run}_down`, writeVersion: () => 1 }),
+    new RedisStateStore<Json>({ redis: `redis://127.0.0.1:${port}`, redisOptions: { retryStrategy: () => null, connectTimeout: 300 }, namespace: `${run}_down` }),
+  ];
+  const retriable = (e: unknown) => e instanceof ClvError && e.code === 'CLV_DEPENDENCY_FAILED' && e.retriable && e.cause instanceof Error;
+  for (const s of stores) {
+    await assert.rejects(s.getMany(['C1']), retriable);
+    await assert.rejects(s.setMany(new Map([['C1', 1]])), retriable);
+    await assert.rejects(s.size(), retriable);
+    await assert.rejects(async () => {
+      for await (const _ of s.scan(10));
+    }, retriable);
+    await s.close();
+  }
+  down.disconnect();
+});
+
+test('redis state store: data survives a Redis restart (AOF), and the store carries on', async (t) => {
+  const pidFile = `${process.env.SERVICES_HOME ?? `${repoRoot}.services`}/redis/redis.pid`;
+  const servedPid = Number((await client.info('server')).match(/process_id:(\d+)/)?.[1]);
+  if (!existsSync(pidFile) || Number(readFileSync(pidFile, 'utf8').trim()) !== servedPid) {
+    t.skip(`the Redis at ${services.redisUrl} was not started by scripts/services/up.sh (no matching ${pidFile}); cannot restart it`);
+    return;
+  }
+  const namespace = `restart${seq++}`;
+  const plain = store<Json>({}, `${namespace}p`);
+  const fenced = store<Json>({ writeVersion: () => 3 }, `${namespace}f`);
+  const values = new Map<string, Json>(Array.from({ length: 500 }, (_, i) => [`C${i}`, { orders: { [`O${i}`]: { net: i } } }]));
+  await plain.setMany(values);
+  await fenced.setMany(values);
+
+  const script = (name: string) => execFileSync('bash', [`scripts/services/${name}.sh`, 'redis'], { cwd: repoRoot, stdio: 'pipe', timeout: 60_000 });
+  script('down');
+  script('up');
+  for (let i = 0; client.status !== 'ready' || !(await client.ping().then(() => true, () => false)); i++) {
+    if (i > 100) throw new Error('the shared client did not reconnect within 10 s of the restart');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  assert.notEqual(Number((await client.info('server')).match(/process_id:(\d+)/)?.[1]), servedPid, 'a new process');
+  assert.deepEqual(await plain.getMany([...values.keys()]), values);
+  assert.deepEqual(await fenced.getMany([...values.keys()]), values);
+  // The script cache is empty after a restart; ioredis loads the script again.
+  await fenced.setMany(new Map([['C0', 'after restart']]));
+  await assert.rejects(store<Json>({ writeVersion: () => 2 }, `${namespace}f`).setMany(new Map([['C1', 'older']])), FencedWriteError);
+  assert.equal((await fenced.getMany(['C0'])).get('C0'), 'after restart');
+  assert.equal(await plain.size(), values.size);
+});
+
+/** A loopback port that nothing listens on (it was free a moment ago). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
