@@ -1,0 +1,206 @@
+/**
+ * KafkaEventLog against a real broker (scripts/services/up.sh kafka): the EventLog contract
+ * suite, plus what only a real broker can show — topic configs, partitioning agreement with the
+ * embedded log, redelivery across group members, and a member that stalls mid-batch.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import kafkajs from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import { KafkaEventLog, type KafkaEventLogOptions } from '../../adapters/kafka-event-log.js';
+import { partitionFor } from '../../adapters/murmur2-partitioner.js';
+import { ClvError, ErrorCodes } from '../../core/errors.js';
+import type { IncomingMessage } from '../../core/ports/event-log.js';
+import { topicSpecs } from '../../core/topics.js';
+import { eventLogContract } from '../support/event-log-contract.js';
+import { runScoped, services } from './support/services.js';
+
+const brokers = services.kafkaBrokers;
+// Quick backoff: a failed batch is retried within a second, so redelivery tests stay short.
+const quick: KafkaEventLogOptions = { brokers, retry: { maxRetryTimeMs: 1_000 } };
+const ownTopic = (name: string) => name.includes(`_${process.pid}_`) || name.startsWith(`contract-${process.pid}-`);
+const msg = (key: string | null, value: string) => ({ key, value: Buffer.from(value) });
+const values = (ms: IncomingMessage[]) => ms.map((m) => m.value.toString());
+let admin: Admin;
+let connected = false;
+
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const start = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+before(async () => {
+  admin = new kafkajs.Kafka({ brokers, logLevel: kafkajs.logLevel.NOTHING, connectionTimeout: 3_000, retry: { retries: 2 } }).admin();
+  try {
+    await admin.connect();
+    await admin.listTopics();
+    connected = true;
+  } catch (e) {
+    throw new Error(`Kafka is not reachable at ${brokers.join(',')} (${(e as Error).message}). Start it with \`bash scripts/services/up.sh kafka registry\`, or point CLV_KAFKA_BROKERS at a broker.`);
+  }
+});
+
+after(async () => {
+  if (!connected) return;
+  // Leave the shared dev broker as we found it: this run's topics and groups go.
+  const topics = (await admin.listTopics()).filter(ownTopic);
+  if (topics.length > 0) await admin.deleteTopics({ topics });
+  const { groups } = await admin.listGroups();
+  const mine = groups.map((g) => g.groupId).filter((g) => ownTopic(g.replace(/^g-/, '')));
+  if (mine.length > 0) await admin.deleteGroups(mine).catch(() => undefined);
+  await admin.disconnect();
+});
+
+eventLogContract('kafka event log', async () => new KafkaEventLog(quick));
+
+test('kafka event log: createTopics sets partition counts and cleanup.policy=compact from the specs, and is idempotent', async () => {
+  const log = new KafkaEventLog(quick);
+  const specs = topicSpecs(3).map((s) => ({ ...s, name: runScoped(s.name) }));
+  await log.createTopics(specs);
+  // Again, with other partition counts: existing topics are left exactly as they are.
+  await log.createTopics(specs.map((s) => ({ ...s, partitions: 5 })));
+  const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) });
+  const { resources } = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: specs.map((s) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name: s.name, configNames: ['cleanup.policy'] })),
+  });
+  for (const spec of specs) {
+    assert.equal(topics.find((t) => t.name === spec.name)?.partitions.length, spec.partitions, spec.name);
+    const policy = resources.find((r) => r.resourceName === spec.name)?.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue;
+    assert.equal(policy, spec.compacted ? 'compact' : 'delete', spec.name);
+  }
+  assert.ok(specs.some((s) => s.compacted) && specs.some((s) => !s.compacted));
+  await log.close();
+});
+
+test('kafka event log: a key lands on the partition the embedded log (murmur2) picks; null keys on partition 0', async () => {
+  const log = new KafkaEventLog(quick);
+  const topic = runScoped('partitioning');
+  await log.createTopics([{ name: topic, partitions: 8, compacted: false }]);
+  const keys = [...Array.from({ length: 64 }, (_, i) => `C${i}`), null];
+  await log.publish(topic, keys.map((k, i) => msg(k, String(i))));
+  const seen: IncomingMessage[] = [];
+  const consumer = await log.consume({ groupId: `g-${topic}`, topics: [topic], fromBeginning: true, eachBatch: async (b) => void seen.push(...b.messages) });
+  await until(() => seen.length === keys.length, `${keys.length} messages`);
+  await consumer.stop();
+  for (const m of seen) assert.equal(m.partition, partitionFor(m.key, 8), `key ${m.key}`);
+  assert.ok(new Set(seen.map((m) => m.partition)).size > 4, 'keys spread over the partitions');
+  await log.close();
+});
+
+test('kafka event log: a publish call larger than maxMessagesPerRequest goes in slices and keeps per-key order', async () => {
+  const log = new KafkaEventLog({ ...quick, maxMessagesPerRequest: 3 });
+  const topic = runScoped('slices');
+  await log.createTopics([{ name: topic, partitions: 2, compacted: false }]);
+  const sent = Array.from({ length: 20 }, (_, i) => msg(`C${i % 2}`, String(i)));
+  await log.publish(topic, sent);
+  const seen: IncomingMessage[] = [];
+  const consumer = await log.consume({ groupId: `g-${topic}`, topics: [topic], fromBeginning: true, eachBatch: async (b) => void seen.push(...b.messages) });
+  await until(() => seen.length === 20, '20 messages');
+  await consumer.stop();
+  for (const key of ['C0', 'C1']) {
+    assert.deepEqual(values(seen.filter((m) => m.key === key)), values(sent.filter((m) => m.key === key).map((m) => ({ ...m, topic, partition: 0, offset: '0' }))));
+  }
+  await log.close();
+});
+
+test('kafka event log: a failed chunk and every chunk after it are redelivered; chunks committed before it are not', async () => {
+  const errors: string[] = [];
+  const log = new KafkaEventLog({ ...quick, onBatchError: (_e, c) => errors.push(c.offset) });
+  const topic = runScoped('chunks');
+  await log.createTopics([{ name: topic, partitions: 1, compacted: false }]);
+  await log.publish(topic, ['0', '1', '2', '3', '4'].map((v) => msg('C1', v)));
+  const calls: string[][] = [];
+  let failures = 1;
+  const consumer = await log.consume({
+    groupId: `g-${topic}`, topics: [topic], fromBeginning: true, maxBatchSize: 2,
+    eachBatch: async (b) => {
+      calls.push(values(b.messages));
+      if (b.messages[0].offset === '2' && failures-- > 0) throw new Error('store is down');
+    },
+  });
+  await until(async () => (await log.lag(`g-${topic}`, [topic])) === 0, 'everything committed');
+  await consumer.stop();
+  assert.deepEqual(calls, [['0', '1'], ['2', '3'], ['2', '3'], ['4']]);
+  assert.deepEqual(errors, ['2']);
+  await log.close();
+});
+
+test('kafka event log: a member stopped with its batch uncommitted hands those messages to the next member of the group', async () => {
+  const log = new KafkaEventLog(quick);
+  const topic = runScoped('handover');
+  const groupId = `g-${topic}`;
+  await log.createTopics([{ name: topic, partitions: 1, compacted: false }]);
+  await log.publish(topic, ['p1', 'p2'].map((v) => msg('C1', v)));
+  let failing = false;
+  const triedByFirst = new Set<string>();
+  const first = await log.consume({ groupId, topics: [topic], fromBeginning: true, eachBatch: async (b) => {
+    values(b.messages).forEach((v) => triedByFirst.add(v));
+    if (failing) throw new Error('crashes before it can commit');
+  } });
+  await until(async () => (await log.lag(groupId, [topic])) === 0, 'the first two messages to be committed');
+  failing = true;
+  await log.publish(topic, ['x1', 'x2', 'x3'].map((v) => msg('C1', v)));
+  await until(() => triedByFirst.size === 5, 'the first member to hold the new messages');
+  await first.stop();
+  assert.equal(await log.lag(groupId, [topic]), 3, 'nothing more committed');
+  // fromBeginning only matters for a group with no committed offset; this one has one.
+  const bySecond: string[] = [];
+  const second = await log.consume({ groupId, topics: [topic], fromBeginning: false, eachBatch: async (b) => void bySecond.push(...values(b.messages)) });
+  await until(async () => (await log.lag(groupId, [topic])) === 0, 'the next member to commit');
+  await second.stop();
+  assert.deepEqual(bySecond, ['x1', 'x2', 'x3']);
+  await log.close();
+});
+
+test('kafka event log: a member stalled mid-batch loses its partition; the next member gets the uncommitted chunk; the stalled member cannot commit late', async () => {
+  // The broker's floor for session timeouts is 6 s (group.min.session.timeout.ms).
+  const log = new KafkaEventLog({ ...quick, sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, rebalanceTimeoutMs: 6_000 });
+  const topic = runScoped('stall');
+  const groupId = `g-${topic}`;
+  await log.createTopics([{ name: topic, partitions: 1, compacted: false }]);
+  await log.publish(topic, ['0', '1', '2', '3', '4'].map((v) => msg('C1', v)));
+  let release!: () => void;
+  const stalled = new Promise<void>((r) => (release = r));
+  const byFirst: string[][] = [];
+  const first = await log.consume({ groupId, topics: [topic], fromBeginning: true, maxBatchSize: 2, eachBatch: async (b) => {
+    byFirst.push(values(b.messages));
+    if (b.messages[0].offset === '2') await stalled; // e.g. a GC pause or a hung store call: no heartbeats
+  } });
+  await until(() => byFirst.length === 2, 'the first member to stall on its second chunk');
+  const bySecond: string[] = [];
+  const second = await log.consume({ groupId, topics: [topic], fromBeginning: true, eachBatch: async (b) => void bySecond.push(...values(b.messages)) });
+  await until(async () => bySecond.length >= 3 && (await log.lag(groupId, [topic])) === 0, 'the second member to take over and commit');
+  assert.deepEqual(bySecond, ['2', '3', '4'], 'from the first uncommitted offset: chunk 2–3 again, at least once');
+  release();
+  await first.stop();
+  assert.equal(await log.lag(groupId, [topic]), 0, "the stalled member's late commit was refused (it would rewind to 4)");
+  await second.stop();
+  assert.deepEqual(byFirst, [['0', '1'], ['2', '3']]);
+  await log.close();
+});
+
+test('kafka event log: a topic that was never created is an error, not auto-created with the broker defaults', async () => {
+  const log = new KafkaEventLog(quick);
+  const topic = runScoped('never-created');
+  const invalidConfig = (e: ClvError) => e.code === ErrorCodes.INVALID_CONFIG && e.message.includes(topic);
+  await assert.rejects(log.publish(topic, [msg('C1', 'x')]), invalidConfig);
+  await assert.rejects(log.consume({ groupId: `g-${topic}`, topics: [topic], fromBeginning: true, eachBatch: async () => {} }), invalidConfig);
+  assert.ok(!(await admin.listTopics()).includes(topic));
+  await log.close();
+});
+
+test('kafka event log: an unreachable broker is a retriable DEPENDENCY_FAILED naming the address', async () => {
+  const log = new KafkaEventLog({ brokers: ['127.0.0.1:1'], connectionTimeoutMs: 300, retry: { retries: 0 } });
+  await assert.rejects(log.lag('g', ['t']), (e: ClvError) => {
+    assert.ok(e instanceof ClvError);
+    assert.equal(e.code, ErrorCodes.DEPENDENCY_FAILED);
+    assert.equal(e.retriable, true);
+    assert.match(e.message, /127\.0\.0\.1:1/);
+    return true;
+  });
+  await log.close();
+});
