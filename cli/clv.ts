@@ -7,6 +7,10 @@ import { Command } from 'commander';
 import { ClvError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEvaluate } from './commands/evaluate.js';
+import { registerGenerate } from './commands/generate.js';
+import { registerReplay } from './commands/replay.js';
+import { registerRun } from './commands/run.js';
+import { registerTrain } from './commands/train.js';
 
 const program = new Command()
   .name('clv')
@@ -15,6 +19,10 @@ const program = new Command()
 
 registerDemo(program);
 registerEvaluate(program);
+registerRun(program);
+registerTrain(program);
+registerReplay(program);
+registerGenerate(program);
 
 try {
   await program.parseAsync(process.argv);

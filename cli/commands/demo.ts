@@ -10,6 +10,7 @@ import { fileDemoHistory, syntheticDemoHistory } from '../demo/demo-history.js';
 import { printDemoReport } from '../demo/demo-report.js';
 import { runDemo } from '../demo/run-demo.js';
 import { createLogger } from '../logger.js';
+import { positiveInt } from './options.js';
 
 interface DemoOptions {
   customers: string;
@@ -57,12 +58,6 @@ async function demo(options: DemoOptions): Promise<void> {
     mkdirSync(options.out, { recursive: true });
     writeFileSync(join(options.out, 'demo-report.json'), JSON.stringify(report, null, 2));
   }
-}
-
-function positiveInt(text: string, flag: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new ClvError(ErrorCodes.INVALID_CONFIG, `${flag} must be a positive integer, got "${text}"`);
-  return n;
 }
 
 function required(flag: string): never {

@@ -4,17 +4,12 @@
  * actually happened in the holdout window, to score the predictions against.
  */
 import { dayIndexOfDate, instantOfLocalTime } from '../../core/calendar.js';
-import type { OrderEvent, PaymentEvent } from '../../core/events.js';
+import type { ProducerMessage } from '../../producers/publish-messages.js';
 import { transactionEvents } from '../../producers/transaction-events.js';
 import type { Transaction } from '../../producers/transaction-file.js';
 import { generateSyntheticHistory, purchasesBetween } from '../../producers/synthetic/synthetic-history.js';
 
-export interface DemoMessage {
-  topic: string;
-  key: string;
-  value?: OrderEvent | PaymentEvent;
-  /** Undecodable bytes, published as they are. */
-  poison?: Buffer;
+export interface DemoMessage extends ProducerMessage {
   deliveredAtMs: number;
 }
 

@@ -4,7 +4,8 @@
  * producers' work) is timed apart from processing (the pipeline's work).
  */
 import type { EventCodec } from '../../core/ports/event-codec.js';
-import type { EventLog, OutgoingMessage } from '../../core/ports/event-log.js';
+import type { EventLog } from '../../core/ports/event-log.js';
+import { encodeByTopic } from '../../producers/publish-messages.js';
 import type { Pipeline } from '../../processors/pipeline.js';
 import type { DemoMessage } from './demo-history.js';
 
@@ -28,13 +29,7 @@ export async function replayMessages(
   const start = performance.now();
   for (let i = 0; i < messages.length; i += chunk) {
     const end = Math.min(messages.length, i + chunk);
-    const byTopic = new Map<string, OutgoingMessage[]>();
-    for (let j = i; j < end; j++) {
-      const m = messages[j];
-      let list = byTopic.get(m.topic);
-      if (!list) byTopic.set(m.topic, (list = []));
-      list.push({ key: m.key, value: m.poison ?? (await target.codec.encode(m.topic, m.value)) });
-    }
+    const byTopic = await encodeByTopic(target.codec, messages, i, end);
     const published = performance.now();
     for (const [topic, list] of byTopic) await target.log.publish(topic, list);
     await target.pipeline.waitUntilIdle(1);

@@ -1,0 +1,52 @@
+/**
+ * `clv run [processors…]` (and `npm start`): the stream processors against Kafka, the
+ * schema registry and Redis, as configured by env vars. Each processor may run in its own
+ * process, several per consumer group. SIGTERM/SIGINT finish the batch in hand, commit and
+ * close.
+ */
+import type { Command } from 'commander';
+import { loadConfig } from '../../core/config.js';
+import { ClvError, ErrorCodes } from '../../core/errors.js';
+import { ProcessorNames, type ProcessorName } from '../../processors/pipeline.js';
+import { createLogger } from '../logger.js';
+import { productionPipeline, refreshChampion } from '../production.js';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description(`run stream processors against Kafka + schema registry + Redis (${ProcessorNames.join(', ')}; default all)`)
+    .argument('[processors...]', 'which processors to run in this process')
+    .action((names: string[]) => run(names));
+}
+
+async function run(names: string[]): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
+  for (const n of names) {
+    if (!(ProcessorNames as readonly string[]).includes(n)) {
+      throw new ClvError(ErrorCodes.INVALID_CONFIG, `unknown processor "${n}" (known: ${ProcessorNames.join(', ')})`);
+    }
+  }
+  const only = names.length > 0 ? (names as ProcessorName[]) : [...ProcessorNames];
+  const production = await productionPipeline(config, logger);
+  const { pipeline, registry } = production;
+  if (only.includes('scoring')) await refreshChampion(registry, pipeline, logger);
+  await pipeline.start(only);
+  logger.info({ processors: only, brokers: config.kafkaBrokers, pid: process.pid }, 'processors started');
+
+  const poll = only.includes('scoring')
+    ? setInterval(() => refreshChampion(registry, pipeline, logger).catch((err) => logger.warn({ err }, 'model registry unreadable')), config.modelPollMs)
+    : null;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing the batch in hand');
+    if (poll) clearInterval(poll);
+    await pipeline.stop();
+    await production.close();
+    logger.info({ stats: pipeline.stats() }, 'stopped');
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}

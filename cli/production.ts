@@ -1,0 +1,63 @@
+/**
+ * Production adapters chosen by the validated config: Kafka + schema registry for the log,
+ * Redis for processor state, a local-directory model registry. The processors are the same
+ * ones the embedded mode runs.
+ */
+import type { Logger } from 'pino';
+import { KafkaEventLog } from '../adapters/kafka-event-log.js';
+import { LocalModelRegistry } from '../adapters/local-model-registry.js';
+import { RedisStateStore } from '../adapters/redis-state-store.js';
+import { SchemaRegistryCodec } from '../adapters/schema-registry-codec.js';
+import { dayIndexer } from '../core/calendar.js';
+import type { Config } from '../core/config.js';
+import { Pipeline } from '../processors/pipeline.js';
+import { BgNbdGammaGammaModel } from '../processors/training/bgnbd-gamma-gamma-model.js';
+import { loadPolicy } from './embedded.js';
+
+/** Order ledgers are dropped this long after their last change: late refunds beyond it are ignored. */
+const LEDGER_TTL_SECONDS = 400 * 86_400;
+
+export async function productionPipeline(config: Readonly<Config>, logger: Logger) {
+  const log = new KafkaEventLog({
+    brokers: config.kafkaBrokers,
+    logger,
+    onBatchError: (error, where) => logger.warn({ err: error, ...where }, 'batch failed; redelivering after backoff'),
+  });
+  const codec = new SchemaRegistryCodec({ url: config.schemaRegistryUrl });
+  await codec.registerAll();
+  const stores = {
+    ledgers: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'ledgers', ttlSeconds: LEDGER_TTL_SECONDS }),
+    histories: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'histories' }),
+    scores: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'scores' }),
+  };
+  const pipeline = new Pipeline({
+    log,
+    codec,
+    stores,
+    validation: { currency: config.currency, maxFutureSkewMs: config.maxFutureSkewMs, now: Date.now },
+    scoring: { dayOf: dayIndexer(config.timeZone), policy: loadPolicy(config.policyFile), hysteresis: config.segmentHysteresis, minorPerUnit: config.minorPerUnit },
+    partitions: config.partitions,
+    batchSize: config.batchSize,
+  });
+  const registry = new LocalModelRegistry(config.modelRegistryDir);
+  return {
+    log,
+    codec,
+    pipeline,
+    registry,
+    async close() {
+      await log.close();
+      await Promise.all(Object.values(stores).map((s) => s.close()));
+    },
+  };
+}
+
+/** Loads the registry's champion into the pipeline when it changes; returns the version in use. */
+export async function refreshChampion(registry: LocalModelRegistry, pipeline: Pipeline, logger: Logger): Promise<string | null> {
+  const version = await registry.championVersion();
+  if (version === null || version === pipeline.currentModel()?.version) return version;
+  const { artifact } = await registry.load(version);
+  pipeline.useModel(BgNbdGammaGammaModel.fromJSON(artifact as ReturnType<BgNbdGammaGammaModel['toJSON']>));
+  logger.info({ version }, 'scoring with champion model');
+  return version;
+}
