@@ -32,6 +32,10 @@ export interface PipelineOptions {
   batchSize: number;
 }
 
+export const ProcessorNames = ['purchases', 'features', 'scoring'] as const;
+export type ProcessorName = (typeof ProcessorNames)[number];
+const processorNameOf = (runner: { processor: { name: string } }) => runner.processor.name.replace(/^clv-/, '') as ProcessorName;
+
 export class Pipeline {
   private model: CustomerValueModel | null = null;
   readonly purchases: ProcessorRunner<OrderLedger, unknown>;
@@ -53,9 +57,12 @@ export class Pipeline {
     return [this.purchases, this.features, this.scoring];
   }
 
-  async start(): Promise<void> {
+  /** Starts the named processors (default all); `clv run features` runs one per process. */
+  async start(only?: readonly ProcessorName[]): Promise<void> {
     await this.options.log.createTopics(topicSpecs(this.options.partitions));
-    for (const runner of this.runners) await runner.start({ maxBatchSize: this.options.batchSize });
+    for (const runner of this.runners) {
+      if (!only || only.includes(processorNameOf(runner))) await runner.start({ maxBatchSize: this.options.batchSize });
+    }
   }
 
   async stop(): Promise<void> {
