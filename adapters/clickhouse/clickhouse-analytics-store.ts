@@ -1,0 +1,117 @@
+/**
+ * The analytics store on ClickHouse (18.16 and current): validated rows in, JSONEachRow
+ * inserts out, deduplicated reads through FINAL and the argMax views of the migrations.
+ */
+import type { PurchaseEvent } from '../../core/events.js';
+import { ClvError, ErrorCodes } from '../../core/errors.js';
+import { analyticsRowViolation, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ModelRunRow } from '../../core/ports/analytics-store.js';
+import { ClickHouseConnection } from './clickhouse-connection.js';
+import { migrate } from './migrate.js';
+import { ident, quoteIdentifier, sql } from './sql.js';
+import { fromClickHouseRow, insertColumns, selectColumns, toClickHouseRow } from './table-columns.js';
+
+export interface ClickHouseAnalyticsStoreOptions {
+  /** HTTP URL, e.g. config.clickhouseUrl. */
+  url: string;
+  /** Database of the analyst tables (config.clickhouseDatabase); created if missing. */
+  database: string;
+  /** Apply pending migrations on open (default true). */
+  migrate?: boolean;
+  requestTimeoutMs?: number;
+}
+
+/**
+ * Current ClickHouse refuses an INSERT that touches more than 100 partitions
+ * (max_partitions_per_insert_block); a batch of replayed history can span more months.
+ */
+const MAX_PARTITIONS_PER_INSERT = 100;
+
+export class ClickHouseAnalyticsStore implements AnalyticsStore {
+  private constructor(
+    readonly connection: ClickHouseConnection,
+    readonly database: string,
+  ) {}
+
+  static async open(options: ClickHouseAnalyticsStoreOptions): Promise<ClickHouseAnalyticsStore> {
+    quoteIdentifier(options.database);
+    const connection = await ClickHouseConnection.connect({ url: options.url, requestTimeoutMs: options.requestTimeoutMs });
+    try {
+      if (options.migrate ?? true) await migrate(connection, options.database);
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
+    return new ClickHouseAnalyticsStore(connection, options.database);
+  }
+
+  async insert<T extends AnalyticsTable>(table: T, rows: readonly AnalyticsRows[T][]): Promise<void> {
+    if (rows.length === 0) return;
+    const converted = rows.map((row) => {
+      const problem = analyticsRowViolation(table, row);
+      if (problem) throw new ClvError(ErrorCodes.INVALID_EVENT, `analytics row rejected: ${problem}`);
+      return toClickHouseRow(table, row);
+    });
+    const target = ident(this.database, table);
+    const columns = insertColumns(table);
+    for (const chunk of byPartitionChunks(table, converted)) await this.connection.insert(target, columns, chunk);
+  }
+
+  async purchasesAsOf(asOfMs: number): Promise<PurchaseEvent[]> {
+    const raw = await this.connection.select<Record<string, unknown>>(
+      sql`SELECT ${selectColumns('purchases')} FROM ${ident(this.database, 'purchases_latest')} WHERE event_time_ms <= ${asOfMs}`,
+    );
+    return raw.map((r) => fromClickHouseRow('purchases', r)).sort(
+      (a, b) => compare(a.customer_id, b.customer_id) || a.event_time - b.event_time || compare(a.order_id, b.order_id),
+    );
+  }
+
+  async modelRuns(): Promise<ModelRunRow[]> {
+    const rows = await this.readAll('model_runs');
+    return rows.sort((a, b) => a.trained_at - b.trained_at || compare(a.version, b.version));
+  }
+
+  /** Every row of a table, deduplicated (FINAL), in no particular order: for tests and tools. */
+  async readAll<T extends AnalyticsTable>(table: T): Promise<AnalyticsRows[T][]> {
+    const raw = await this.connection.select<Record<string, unknown>>(sql`SELECT ${selectColumns(table)} FROM ${ident(this.database, table)} FINAL`);
+    return raw.map((r) => fromClickHouseRow(table, r));
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Splits rows so that no insert spans more than MAX_PARTITIONS_PER_INSERT months. */
+function byPartitionChunks(table: AnalyticsTable, rows: Record<string, unknown>[]): Record<string, unknown>[][] {
+  const column = table === 'model_runs' ? 'trained_at' : 'event_time';
+  const monthOf = (r: Record<string, unknown>) => {
+    const d = new Date((r[column] as number) * 1000);
+    return d.getUTCFullYear() * 12 + d.getUTCMonth();
+  };
+  const months = new Map<number, Record<string, unknown>[]>();
+  for (const r of rows) {
+    const m = monthOf(r);
+    const list = months.get(m);
+    if (list) list.push(r);
+    else months.set(m, [r]);
+  }
+  if (months.size <= MAX_PARTITIONS_PER_INSERT) return [rows];
+  const chunks: Record<string, unknown>[][] = [];
+  let current: Record<string, unknown>[] = [];
+  let count = 0;
+  for (const list of months.values()) {
+    if (count === MAX_PARTITIONS_PER_INSERT) {
+      chunks.push(current);
+      current = [];
+      count = 0;
+    }
+    for (const r of list) current.push(r);
+    count++;
+  }
+  chunks.push(current);
+  return chunks;
+}

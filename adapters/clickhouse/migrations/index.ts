@@ -1,0 +1,10 @@
+/** Every migration, in version order. */
+import { rawEvents } from './001-raw-events.js';
+import { streamOutputs } from './002-stream-outputs.js';
+import { operations } from './003-operations.js';
+import { analystViews } from './004-analyst-views.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews];

@@ -1,0 +1,180 @@
+/**
+ * The analytics store port: append-only analyst tables (ClickHouse in production, in-memory
+ * tables in embedded mode), written by the sink consumer and read back by training and
+ * rebuilds. Nothing else: analysts query ClickHouse directly (see docs/analytics.md).
+ *
+ * Contract:
+ * - `insert` is idempotent per row identity: each row is identified by its `event_id`
+ *   (`(event_id, line_no)` for line items, `version` for model runs), and writing a row that
+ *   is already stored changes nothing readers can see. Redelivered batches are therefore safe
+ *   to write again, and a failed insert may be retried whole even if part of it landed.
+ * - A model run is the one exception to "rows never change": a later row for the same
+ *   `version` with a greater or equal `updated_at` replaces it (status changes).
+ * - Rows are validated with `analyticsRowViolation` before anything is written; one bad row
+ *   rejects the call with ClvError(INVALID_EVENT) and writes nothing. Store failures reject
+ *   with ClvError(DEPENDENCY_FAILED), `retriable` when a retry may succeed.
+ * - Rows are readable as soon as `insert` resolves.
+ * - Times are epoch milliseconds, UTC. `event_time` is kept to the millisecond; other times
+ *   (first_purchase_time, trained_at…) to the second (ClickHouse DateTime).
+ */
+import type { ClvScoreEvent, CustomerFeaturesEvent, EpochMs, MinorUnits, PaymentEvent, PurchaseEvent, SegmentChangedEvent } from '../events.js';
+
+/** An order event without its line items (they have their own table). */
+export interface OrderRow {
+  event_id: string;
+  event_time: EpochMs;
+  type: string;
+  customer_id: string;
+  order_id: string;
+  amount_minor: MinorUnits;
+  currency: string;
+  line_item_count: number;
+}
+
+/** One line of an order event; `line_no` counts from 0 in the event's order. */
+export interface OrderLineItemRow {
+  event_id: string;
+  event_time: EpochMs;
+  customer_id: string;
+  order_id: string;
+  line_no: number;
+  sku: string;
+  category: string;
+  quantity: number;
+  unit_price_minor: MinorUnits;
+}
+
+/** A dead-lettered input; the original bytes as hex (`unhex(payload_hex)` restores them, on 18.16 too). */
+export interface DeadLetterRow {
+  event_id: string;
+  event_time: EpochMs;
+  source_topic: string;
+  source_partition: number;
+  source_offset: string;
+  key: string | null;
+  payload_hex: string;
+  payload_json: string | null;
+  error_code: string;
+  reason: string;
+}
+
+export type ModelRunStatus = 'champion' | 'challenger' | 'retired';
+
+/** One trained model version, auditable: data window, parameters and holdout metrics. */
+export interface ModelRunRow {
+  version: string;
+  /** e.g. 'bgnbd-gamma-gamma', 'lstm', 'prophet'. */
+  kind: string;
+  trained_at: EpochMs;
+  /** Calibration data window [calibration_start, calibration_end]. */
+  calibration_start: EpochMs;
+  calibration_end: EpochMs;
+  /** End of the holdout period the metrics were measured on. */
+  holdout_end: EpochMs;
+  params_json: string;
+  metrics_json: string;
+  status: ModelRunStatus;
+  /** When this row was written; the latest per version wins. */
+  updated_at: EpochMs;
+}
+
+/** Row type of each table. Purchases, features, scores and segment changes are their events. */
+export interface AnalyticsRows {
+  orders: OrderRow;
+  order_line_items: OrderLineItemRow;
+  payments: PaymentEvent;
+  purchases: PurchaseEvent;
+  customer_features: CustomerFeaturesEvent;
+  clv_scores: ClvScoreEvent;
+  segment_changes: SegmentChangedEvent;
+  dead_letters: DeadLetterRow;
+  model_runs: ModelRunRow;
+}
+
+export type AnalyticsTable = keyof AnalyticsRows;
+
+export interface AnalyticsStore {
+  /** Appends rows to one table (idempotent per row identity; see the contract above). */
+  insert<T extends AnalyticsTable>(table: T, rows: readonly AnalyticsRows[T][]): Promise<void>;
+  /**
+   * The latest revision of every order placed at or before `asOfMs` (ACTIVE and VOIDED),
+   * sorted by customer_id, event_time, order_id: what training and feature rebuilds read.
+   * A revision is "latest" among all stored, not as known at `asOfMs` — purchase events do
+   * not record when a refund happened, only when the order was placed.
+   */
+  purchasesAsOf(asOfMs: EpochMs): Promise<PurchaseEvent[]>;
+  /** Every model version in its latest state, sorted by trained_at then version. */
+  modelRuns(): Promise<ModelRunRow[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * What a column may hold: `time` is epoch ms within ClickHouse DateTime's range
+ * [1970-01-01, 2106-02-07); `int32`/`int64` are integers (int64 within JS's exact range);
+ * `float` is finite; strings are well-formed UTF-16 (a lone surrogate cannot be stored).
+ */
+export type ColumnKind = 'string' | 'nullable_string' | 'strings' | 'time' | 'int32' | 'int64' | 'float';
+
+const eventColumns = { event_id: 'string', event_time: 'time', customer_id: 'string' } as const;
+
+/** The columns of every table and what they may hold; both stores validate against it. */
+export const analyticsColumns: { readonly [T in AnalyticsTable]: { readonly [C in keyof AnalyticsRows[T]]-?: ColumnKind } } = {
+  orders: { ...eventColumns, type: 'string', order_id: 'string', amount_minor: 'int64', currency: 'string', line_item_count: 'int32' },
+  order_line_items: { ...eventColumns, order_id: 'string', line_no: 'int32', sku: 'string', category: 'string', quantity: 'int32', unit_price_minor: 'int64' },
+  payments: { ...eventColumns, type: 'string', order_id: 'string', payment_id: 'string', amount_minor: 'int64', currency: 'string' },
+  purchases: { ...eventColumns, order_id: 'string', revision: 'int32', status: 'string', net_amount_minor: 'int64', currency: 'string', categories: 'strings' },
+  customer_features: {
+    ...eventColumns, first_purchase_time: 'time', last_purchase_time: 'time', purchase_days: 'int32', repeat_purchase_days: 'int32',
+    repeat_value_minor: 'int64', total_value_minor: 'int64', currency: 'string',
+  },
+  clv_scores: {
+    ...eventColumns, model_version: 'string', clv_minor: 'int64', p_alive: 'float', expected_purchases: 'float',
+    expected_avg_value_minor: 'int64', horizon_days: 'int32', segment: 'string', action: 'string', currency: 'string',
+  },
+  segment_changes: {
+    ...eventColumns, previous_segment: 'nullable_string', segment: 'string', clv_minor: 'int64', action: 'string', reason: 'string', model_version: 'string',
+  },
+  dead_letters: {
+    event_id: 'string', event_time: 'time', source_topic: 'string', source_partition: 'int32', source_offset: 'string', key: 'nullable_string',
+    payload_hex: 'string', payload_json: 'nullable_string', error_code: 'string', reason: 'string',
+  },
+  model_runs: {
+    version: 'string', kind: 'string', trained_at: 'time', calibration_start: 'time', calibration_end: 'time', holdout_end: 'time',
+    params_json: 'string', metrics_json: 'string', status: 'string', updated_at: 'time',
+  },
+};
+
+/** Exclusive upper bound of ClickHouse DateTime (UInt32 seconds), in ms. */
+export const MAX_TIME_MS = 2 ** 32 * 1000;
+const SURROGATE = /[\uD800-\uDFFF]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why `row` cannot go into `table`, or null when it can. */
+export function analyticsRowViolation(table: AnalyticsTable, row: object): string | null {
+  const columns = analyticsColumns[table] as Readonly<Record<string, ColumnKind>>;
+  const values = row as Record<string, unknown>;
+  for (const name in columns) {
+    const problem = kindViolation(columns[name], values[name]);
+    if (problem) return `${table}.${name}: ${problem}`;
+  }
+  for (const name in values) if (!(name in columns)) return `${table}: unknown column ${name}`;
+  return null;
+}
+
+// This runs for every row the sink writes: the cheap test first, the lookaround only when
+// the string has surrogates at all (rare outside emoji and rare scripts).
+function isString(s: unknown): boolean {
+  return typeof s === 'string' && (!SURROGATE.test(s) || !LONE_SURROGATE.test(s));
+}
+
+function kindViolation(kind: ColumnKind, v: unknown): string | null {
+  switch (kind) {
+    case 'string': return isString(v) ? null : 'expected a well-formed string';
+    case 'nullable_string': return v === null || isString(v) ? null : 'expected null or a well-formed string';
+    case 'strings': return Array.isArray(v) && v.every(isString) ? null : 'expected an array of well-formed strings';
+    case 'time': return Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) < MAX_TIME_MS ? null : 'expected epoch ms within 1970..2106';
+    case 'int32': return Number.isInteger(v) && Math.abs(v as number) < 2 ** 31 ? null : 'expected a 32-bit integer';
+    case 'int64': return Number.isSafeInteger(v) ? null : 'expected a safe integer';
+    case 'float': return Number.isFinite(v) ? null : 'expected a finite number';
+  }
+}

@@ -1,0 +1,15 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { asClvError, versionAtLeast } from '../adapters/clickhouse/clickhouse-connection.js';
+import { ErrorCodes } from '../core/errors.js';
+
+test('clickhouse connection: query parameters from 19.11; failures are retriable unless the server says otherwise', () => {
+  assert.deepEqual(['18.16.1', '19.10.1', '19.11.3.11', '24.8.4.13', 'garbage'].map((v) => versionAtLeast(v, 19, 11)), [false, false, true, true, false]);
+  const network = asClvError(new Error('connect ECONNREFUSED 127.0.0.1:8123'), 'ctx');
+  const tooManyParts = asClvError(new Error('Code: 252, e.displayText() = DB::Exception: Too many parts'), 'ctx');
+  const syntax = asClvError(new Error('Code: 62, e.displayText() = DB::Exception: Syntax error'), 'ctx');
+  assert.deepEqual([network, tooManyParts, syntax].map((e) => [e.code, e.retriable]), [
+    [ErrorCodes.DEPENDENCY_FAILED, true], [ErrorCodes.DEPENDENCY_FAILED, true], [ErrorCodes.DEPENDENCY_FAILED, false],
+  ]);
+  assert.match(syntax.message, /^ctx: Code: 62/);
+});

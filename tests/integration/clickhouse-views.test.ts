@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ident, sql } from '../../adapters/clickhouse/sql.js';
+import type { ClvScoreEvent, CustomerFeaturesEvent, PurchaseEvent } from '../../core/events.js';
+import { openTestDatabase, type TestDatabase } from './clickhouse-test-database.js';
+
+const at = (month: number, day: number) => Date.UTC(1997, month - 1, day, 12);
+
+function purchase(customer: string, order: string, revision: number, time: number, status: PurchaseEvent['status'], net: number): PurchaseEvent {
+  return { event_id: `${order}:${revision}`, event_time: time, customer_id: customer, order_id: order, revision, status, net_amount_minor: net, currency: 'USD', categories: [] };
+}
+
+function features(customer: string, id: string, asOf: number, last: number, days: number, total: number): CustomerFeaturesEvent {
+  return {
+    event_id: id, event_time: asOf, customer_id: customer, first_purchase_time: at(1, 10), last_purchase_time: last, purchase_days: days,
+    repeat_purchase_days: days - 1, repeat_value_minor: 0, total_value_minor: total, currency: 'USD',
+  };
+}
+
+function score(customer: string, time: number, clv: number, segment: string): ClvScoreEvent {
+  return {
+    event_id: `${customer}@${time}`, event_time: time, customer_id: customer, model_version: 'v1', clv_minor: clv, p_alive: 0.5,
+    expected_purchases: 1, expected_avg_value_minor: 100, horizon_days: 365, segment, action: 'none', currency: 'USD',
+  };
+}
+
+/** Three customers; a partial refund, a voided order, an outdated features snapshot and score. */
+const purchases = [
+  purchase('A', 'O1', 1, at(1, 10), 'ACTIVE', 10_000), purchase('A', 'O1', 2, at(1, 10), 'ACTIVE', 7_000),
+  purchase('A', 'O2', 1, at(2, 15), 'ACTIVE', 5_000),
+  purchase('A', 'O3', 1, at(3, 1), 'ACTIVE', 2_000), purchase('A', 'O3', 2, at(3, 1), 'VOIDED', 0),
+  purchase('B', 'O4', 1, at(1, 10), 'ACTIVE', 4_000), purchase('B', 'O5', 1, at(3, 20), 'ACTIVE', 6_000),
+  purchase('C', 'O6', 1, at(2, 15), 'ACTIVE', 1_234),
+];
+const snapshots = [
+  features('A', 'A@1', at(2, 15), at(1, 10), 1, 7_000), features('A', 'A@2', at(3, 1), at(2, 15), 2, 12_000),
+  features('B', 'B@1', at(3, 20), at(3, 20), 2, 10_000), features('C', 'C@1', at(2, 15), at(2, 15), 1, 1_234),
+];
+const scores = [score('A', at(2, 15), 900, 'low'), score('A', at(3, 1), 2_500, 'high'), score('B', at(3, 20), 1_000, 'medium')];
+
+async function view(db: TestDatabase, name: string, order: string): Promise<Array<Record<string, unknown>>> {
+  const rows = await db.store.connection.select<Record<string, unknown>>(sql`SELECT * FROM ${ident(db.database, name)} ORDER BY ${ident(order)}`);
+  // 64-bit integers arrive as strings; compare numbers.
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v])));
+}
+
+async function readViews(db: TestDatabase) {
+  return {
+    daily: await view(db, 'daily_revenue', 'day'),
+    cohorts: await view(db, 'cohort_retention', 'cohort_month'),
+    rfm: await view(db, 'rfm_distribution', 'recency_bucket_days'),
+    latestScores: (await view(db, 'clv_scores_latest', 'customer_id')).map((s) => [s.customer_id, s.clv_minor, s.segment]),
+    latestOrders: (await view(db, 'purchases_latest', 'order_id')).map((p) => [p.order_id, p.revision, p.status, p.net_amount_minor]),
+  };
+}
+
+test('clickhouse views: known numbers on a small dataset, unchanged when every row is written again', async () => {
+  const db = await openTestDatabase('clv_views');
+  try {
+    const writeAll = async () => {
+      await db.store.insert('purchases', purchases);
+      await db.store.insert('customer_features', snapshots);
+      await db.store.insert('clv_scores', scores);
+    };
+    await writeAll();
+    const first = await readViews(db);
+    assert.deepEqual(first.daily, [
+      { day: '1997-01-10', currency: 'USD', orders: 2, customers: 2, revenue_minor: 11_000 },
+      { day: '1997-02-15', currency: 'USD', orders: 2, customers: 2, revenue_minor: 6_234 },
+      { day: '1997-03-20', currency: 'USD', orders: 1, customers: 1, revenue_minor: 6_000 },
+    ]);
+    assert.deepEqual(first.cohorts.map((c) => [c.cohort_month, c.months_since, c.active_customers, c.cohort_customers, c.retention]).sort(), [
+      ['1997-01-01', 0, 2, 2, 1], ['1997-01-01', 1, 1, 2, 0.5], ['1997-01-01', 2, 1, 2, 0.5], ['1997-02-01', 0, 1, 1, 1],
+    ]);
+    assert.deepEqual(first.rfm.map((r) => [r.recency_bucket_days, r.frequency_bucket, r.monetary_decade, r.customers, r.value_minor]).sort(), [
+      [0, 1, 3, 1, 10_000], [31, 0, 3, 1, 1_234], [31, 1, 3, 1, 12_000],
+    ]);
+    assert.deepEqual(first.latestScores, [['A', 2_500, 'high'], ['B', 1_000, 'medium']]);
+    assert.deepEqual(first.latestOrders, [['O1', 2, 'ACTIVE', 7_000], ['O2', 1, 'ACTIVE', 5_000], ['O3', 2, 'VOIDED', 0], ['O4', 1, 'ACTIVE', 4_000], ['O5', 1, 'ACTIVE', 6_000], ['O6', 1, 'ACTIVE', 1_234]]);
+
+    await writeAll();
+    const raw = await db.store.connection.select<{ n: string }>(sql`SELECT count() AS n FROM ${ident(db.database, 'purchases')}`);
+    assert.ok(Number(raw[0].n) >= purchases.length, 'duplicates may sit in unmerged parts');
+    assert.deepEqual(await readViews(db), first);
+  } finally {
+    await db.close();
+  }
+});

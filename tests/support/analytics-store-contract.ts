@@ -1,0 +1,139 @@
+/**
+ * The AnalyticsStore port's contract, as one suite that every adapter runs: in-memory in
+ * the unit tests, ClickHouse 18.16 in the integration suite.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { PurchaseEvent } from '../../core/events.js';
+import { ClvError, ErrorCodes } from '../../core/errors.js';
+import type { AnalyticsRows, AnalyticsStore, AnalyticsTable, ModelRunRow } from '../../core/ports/analytics-store.js';
+
+export interface AnalyticsStoreHarness {
+  store: AnalyticsStore;
+  /** Every stored row of a table, deduplicated as readers see it, any order. */
+  readAll<T extends AnalyticsTable>(table: T): Promise<AnalyticsRows[T][]>;
+  close(): Promise<void>;
+}
+
+/** Event times carry milliseconds; other times are whole seconds (stored to the second). */
+const T0 = Date.UTC(1997, 0, 1, 12, 0, 0, 123);
+const SEC = Date.UTC(1997, 0, 1, 12, 0, 0);
+const DAY = 86_400_000;
+
+/** Strings that break naive quoting, or encodings. */
+export const nastyStrings = [
+  "O'Brien", "'; DROP TABLE orders; --", 'back\\slash', 'trailing\\', "\\'", 'nul\u0000byte', 'line\nfeed\r\ttab',
+  'café ☕ 𝄞 客户', '', ' ', '{p0:String}', '`ident`', '"double"', '\u2028\u2029',
+];
+
+export function sampleRows(id = 'e1', customer = 'C1'): { [T in AnalyticsTable]: AnalyticsRows[T] } {
+  return {
+    orders: { event_id: id, event_time: T0, type: 'ORDER_PLACED', customer_id: customer, order_id: 'O1', amount_minor: 12_345, currency: 'USD', line_item_count: 2 },
+    order_line_items: { event_id: id, event_time: T0, customer_id: customer, order_id: 'O1', line_no: 1, sku: 'sku-1', category: 'music', quantity: 3, unit_price_minor: 999 },
+    payments: { event_id: id, event_time: T0, type: 'PAYMENT_CAPTURED', customer_id: customer, order_id: 'O1', payment_id: 'P1', amount_minor: 12_345, currency: 'USD' },
+    purchases: { event_id: id, event_time: T0, customer_id: customer, order_id: 'O1', revision: 1, status: 'ACTIVE', net_amount_minor: 12_345, currency: 'USD', categories: ['music', 'books'] },
+    customer_features: {
+      event_id: id, event_time: T0, customer_id: customer, first_purchase_time: SEC - 30 * DAY, last_purchase_time: SEC, purchase_days: 3,
+      repeat_purchase_days: 2, repeat_value_minor: 5_000, total_value_minor: 9_007_199_254_740_991, currency: 'USD',
+    },
+    clv_scores: {
+      event_id: id, event_time: T0, customer_id: customer, model_version: 'v1', clv_minor: -1, p_alive: 0.123456789012345,
+      expected_purchases: 1e-9, expected_avg_value_minor: 2_500, horizon_days: 365, segment: 'high', action: 'upsell', currency: 'USD',
+    },
+    segment_changes: { event_id: id, event_time: T0, customer_id: customer, previous_segment: null, segment: 'new', clv_minor: 100, action: 'nurture', reason: 'first purchase', model_version: 'v1' },
+    dead_letters: {
+      event_id: id, event_time: T0, source_topic: 'commerce.orders.v1', source_partition: 3, source_offset: '18446744073709551615', key: null,
+      payload_hex: Buffer.from([0, 1, 2, 255]).toString('hex'), payload_json: null, error_code: 'CLV_UNDECODABLE', reason: 'bad bytes',
+    },
+    model_runs: modelRun(id, 'challenger', SEC),
+  };
+}
+
+function modelRun(version: string, status: ModelRunRow['status'], updatedAt: number, trainedAt = SEC): ModelRunRow {
+  return {
+    version, kind: 'bgnbd-gamma-gamma', trained_at: trainedAt, calibration_start: SEC - 365 * DAY, calibration_end: SEC - 90 * DAY, holdout_end: SEC,
+    params_json: '{"r":0.243,"alpha":4.414}', metrics_json: '{"mape":0.12}', status, updated_at: updatedAt,
+  };
+}
+
+function purchase(order: string, revision: number, at: number, status: PurchaseEvent['status'] = 'ACTIVE', net = 1000, customer = 'C1'): PurchaseEvent {
+  return { event_id: `${order}:${revision}`, event_time: at, customer_id: customer, order_id: order, revision, status, net_amount_minor: net, currency: 'USD', categories: [] };
+}
+
+const tables = Object.keys(sampleRows()) as AnalyticsTable[];
+const byId = (a: object, b: object) => JSON.stringify(a) < JSON.stringify(b) ? -1 : 1;
+
+export function analyticsStoreContract(adapter: string, open: () => Promise<AnalyticsStoreHarness>): void {
+  const withStore = (name: string, body: (h: AnalyticsStoreHarness) => Promise<void>) =>
+    test(`${adapter}: ${name}`, async () => {
+      const h = await open();
+      try {
+        await body(h);
+      } finally {
+        await h.close();
+      }
+    });
+
+  withStore('every table round-trips a row exactly', async (h) => {
+    const rows = sampleRows();
+    for (const table of tables) await h.store.insert(table, [rows[table]] as never[]);
+    for (const table of tables) assert.deepEqual(await h.readAll(table), [rows[table]], table);
+  });
+
+  withStore('writing the same rows again (a redelivery) stores each once', async (h) => {
+    for (const table of tables) {
+      const first = ['a', 'b', 'c'].map((id) => sampleRows(id)[table]);
+      await h.store.insert(table, first as never[]);
+      await h.store.insert(table, [...first, sampleRows('d')[table]] as never[]);
+      assert.equal((await h.readAll(table)).length, 4, table);
+    }
+  });
+
+  withStore('purchasesAsOf returns the highest revision of each order placed by then', async (h) => {
+    const asOf = T0 + 10 * DAY;
+    await h.store.insert('purchases', [
+      purchase('O2', 3, T0 + DAY, 'VOIDED', 0), purchase('O2', 1, T0 + DAY), purchase('O2', 2, T0 + DAY, 'ACTIVE', 400),
+      purchase('O1', 1, T0), purchase('O3', 1, asOf, 'ACTIVE', 700, 'C0'), purchase('O4', 1, asOf + 1),
+    ]);
+    assert.deepEqual(await h.store.purchasesAsOf(asOf), [purchase('O3', 1, asOf, 'ACTIVE', 700, 'C0'), purchase('O1', 1, T0), purchase('O2', 3, T0 + DAY, 'VOIDED', 0)]);
+    assert.deepEqual(await h.store.purchasesAsOf(T0 - 1), []);
+  });
+
+  withStore('modelRuns keeps the latest status of each version, by training time', async (h) => {
+    await h.store.insert('model_runs', [modelRun('v2', 'challenger', SEC + 5000, SEC + 1000), modelRun('v1', 'champion', SEC)]);
+    await h.store.insert('model_runs', [modelRun('v2', 'champion', SEC + 9000, SEC + 1000), modelRun('v1', 'retired', SEC + 9000)]);
+    // A stale write (older updated_at) arriving late does not win.
+    await h.store.insert('model_runs', [modelRun('v2', 'challenger', SEC + 5000, SEC + 1000)]);
+    const runs = await h.store.modelRuns();
+    assert.deepEqual(runs.map((r) => [r.version, r.status]), [['v1', 'retired'], ['v2', 'champion']]);
+  });
+
+  withStore('one bad row rejects the whole insert and writes nothing', async (h) => {
+    const good = sampleRows('ok').clv_scores;
+    const bad: Array<[string, object]> = [
+      ['NaN', { p_alive: NaN }], ['Infinity', { expected_purchases: Infinity }], ['fractional money', { clv_minor: 1.5 }],
+      ['unsafe integer', { clv_minor: 2 ** 53 }], ['time before 1970', { event_time: -1 }], ['missing column', { segment: undefined }],
+      ['lone surrogate', { segment: 'x\uD800' }], ['unknown column', { extra: 1 }], ['number as string', { horizon_days: '365' }],
+    ];
+    for (const [what, change] of bad) {
+      await assert.rejects(h.store.insert('clv_scores', [good, { ...good, event_id: 'bad', ...change } as never]),
+        (e: unknown) => e instanceof ClvError && e.code === ErrorCodes.INVALID_EVENT && !e.retriable, what);
+    }
+    assert.deepEqual(await h.readAll('clv_scores'), []);
+  });
+
+  withStore('strings keep quotes, backslashes, NUL, newlines and unicode', async (h) => {
+    const rows = nastyStrings.map((s, i) => ({ ...sampleRows(`n${i}`).dead_letters, reason: s, key: s, payload_json: s }));
+    await h.store.insert('dead_letters', rows);
+    const purchases = nastyStrings.map((s, i) => ({ ...purchase(`O${i}`, 1, T0), customer_id: s, categories: [s, s + s] }));
+    await h.store.insert('purchases', purchases);
+    assert.deepEqual((await h.readAll('dead_letters')).sort(byId), rows.sort(byId));
+    assert.deepEqual((await h.readAll('purchases')).sort(byId), purchases.sort(byId));
+  });
+
+  withStore('an empty insert is a no-op', async (h) => {
+    await h.store.insert('orders', []);
+    assert.deepEqual(await h.readAll('orders'), []);
+    assert.deepEqual(await h.store.modelRuns(), []);
+  });
+}
