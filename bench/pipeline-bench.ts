@@ -33,7 +33,7 @@ export async function pipelineBench(o: PipelineBenchOptions) {
 
   const throughputNoModel = await replayMessages({ log, codec, pipeline }, calibration);
 
-  const { inputs } = await modelInputsAsOf(pipeline.stores.scores, calibrationEndMs, 7, dayIndexer(config.timeZone), config.minorPerUnit);
+  const { inputs } = await modelInputsAsOf(pipeline.stores.histories, calibrationEndMs, 7, dayIndexer(config.timeZone), config.minorPerUnit);
   const t0 = performance.now();
   const model = trainCustomerValueModel(inputs, trainingSettingsFrom(config, 'bench'));
   const trainingMs = performance.now() - t0;

@@ -62,7 +62,7 @@ export class ProcessorRunner<State, Event> {
   async processBatch(batch: MessageBatch): Promise<void> {
     const started = performance.now();
     const { processor, deps } = this;
-    const accepted: Event[] = [];
+    const accepted: Array<{ event: Event; message: IncomingMessage; value: unknown }> = [];
     const deadLetters: DeadLetterEvent[] = [];
     for (const message of batch.messages) {
       this.stats.messagesIn++;
@@ -70,6 +70,7 @@ export class ProcessorRunner<State, Event> {
       try {
         value = await deps.codec.decode(message.topic, message.value);
       } catch (error) {
+        if (isRetriable(error)) throw error; // e.g. the schema registry is down: retry, don't dead-letter
         deadLetters.push(this.deadLetter(message, null, error));
         continue;
       }
@@ -79,49 +80,67 @@ export class ProcessorRunner<State, Event> {
         deadLetters.push(this.deadLetter(message, value, new ClvError(code, reason)));
         continue;
       }
-      accepted.push(verdict.event);
+      accepted.push({ event: verdict.event, message, value });
       const t = processor.eventTime(verdict.event);
       if (t > this.context.watermarkMs) this.context.watermarkMs = t;
     }
 
-    const keys = [...new Set(accepted.map((e) => processor.stateKey(e)))];
+    const keys = [...new Set(accepted.map((a) => processor.stateKey(a.event)))];
     const states = keys.length > 0 ? await deps.store.getMany(keys) : new Map<string, State>();
     const changed = new Map<string, State>();
-    const outputs: Output[] = [];
-    for (const event of accepted) {
+    const encoded = new Map<string, OutgoingMessage[]>();
+    let outputs = 0;
+    for (const { event, message, value } of accepted) {
       const key = processor.stateKey(event);
       const before = states.get(key);
-      const { state, outputs: out } = processor.apply(before, event, this.context);
-      if (state !== before && state !== undefined) {
-        states.set(key, state);
-        changed.set(key, state);
+      let applied: { state: State | undefined; messages: Array<[string, OutgoingMessage]> };
+      try {
+        const { state, outputs: out } = processor.apply(before, event, this.context);
+        applied = { state, messages: await this.encode(out) };
+      } catch (error) {
+        // An event the processor cannot handle (or whose outputs do not encode) must not
+        // block its partition forever: it is dead-lettered and its state change dropped.
+        if (isRetriable(error)) throw error;
+        deadLetters.push(this.deadLetter(message, value, error));
+        continue;
       }
-      for (const o of out) outputs.push(o);
+      if (applied.state !== before && applied.state !== undefined) {
+        states.set(key, applied.state);
+        changed.set(key, applied.state);
+      }
+      for (const [topic, m] of applied.messages) addTo(encoded, topic, m);
+      outputs += applied.messages.length;
       this.stats.eventsApplied++;
     }
-    if (processor.afterBatch && changed.size > 0) outputs.push(...processor.afterBatch(changed, this.context));
+    if (processor.afterBatch && changed.size > 0) {
+      const after = await this.encode(processor.afterBatch(changed, this.context));
+      for (const [topic, m] of after) addTo(encoded, topic, m);
+      outputs += after.length;
+    }
+    for (const d of deadLetters) {
+      this.stats.deadLetters[d.error_code] = (this.stats.deadLetters[d.error_code] ?? 0) + 1;
+      addTo(encoded, Topics.deadLetter, { key: d.key, value: await deps.codec.encode(Topics.deadLetter, d) });
+    }
 
-    await this.emit(outputs, deadLetters);
+    for (const [topic, messages] of encoded) await deps.log.publish(topic, messages);
     if (changed.size > 0) await deps.store.setMany(changed);
-    this.stats.outputs += outputs.length;
+    this.stats.outputs += outputs;
     this.stats.batches++;
     this.stats.busyMs += performance.now() - started;
   }
 
-  /** Encodes and publishes outputs (and dead letters), grouped by topic. */
-  async emit(outputs: Output[], deadLetters: DeadLetterEvent[] = []): Promise<void> {
+  /** Encodes and publishes outputs produced outside a batch (e.g. a re-score of everyone). */
+  async emit(outputs: Output[]): Promise<void> {
     const byTopic = new Map<string, OutgoingMessage[]>();
-    const add = async (topic: string, key: string | null, value: unknown) => {
-      let list = byTopic.get(topic);
-      if (!list) byTopic.set(topic, (list = []));
-      list.push({ key, value: await this.deps.codec.encode(topic, value) });
-    };
-    for (const o of outputs) await add(o.topic, o.key, o.value);
-    for (const d of deadLetters) {
-      this.stats.deadLetters[d.error_code] = (this.stats.deadLetters[d.error_code] ?? 0) + 1;
-      await add(Topics.deadLetter, d.key, d);
-    }
+    for (const [topic, m] of await this.encode(outputs)) addTo(byTopic, topic, m);
     for (const [topic, messages] of byTopic) await this.deps.log.publish(topic, messages);
+    this.stats.outputs += outputs.length;
+  }
+
+  private async encode(outputs: Output[]): Promise<Array<[string, OutgoingMessage]>> {
+    const encoded: Array<[string, OutgoingMessage]> = [];
+    for (const o of outputs) encoded.push([o.topic, { key: o.key, value: await this.deps.codec.encode(o.topic, o.value) }]);
+    return encoded;
   }
 
   private deadLetter(message: IncomingMessage, decoded: unknown, error: unknown): DeadLetterEvent {
@@ -139,4 +158,14 @@ export class ProcessorRunner<State, Event> {
       reason: error instanceof Error ? error.message : String(error),
     };
   }
+}
+
+function addTo(byTopic: Map<string, OutgoingMessage[]>, topic: string, message: OutgoingMessage): void {
+  let list = byTopic.get(topic);
+  if (!list) byTopic.set(topic, (list = []));
+  list.push(message);
+}
+
+function isRetriable(error: unknown): boolean {
+  return error instanceof ClvError && error.retriable;
 }

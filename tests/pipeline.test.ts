@@ -125,3 +125,18 @@ test('rescoring everyone as of a later time lowers recency-driven values and emi
   assert.deepEqual(scores.map((s) => s.event_time), [day(100), day(100), day(100)]);
   assert.equal((await decodeAll(ctx, Topics.segmentChanges)).length, 3);
 });
+
+test('an event whose outputs cannot be encoded is dead-lettered instead of blocking its partition', async () => {
+  const ctx = embeddedPipeline();
+  // A broken model: NaN for C2. Its score cannot be encoded (clv_minor must be a long).
+  ctx.pipeline.useModel({ ...linearModel, predict: (input) => ({ ...linearModel.predict(input), clv: input.frequency === 2 ? NaN : 10 }) });
+  await ctx.pipeline.start();
+  await publishAll(ctx, history());
+  await ctx.pipeline.waitUntilIdle();
+  await ctx.pipeline.stop();
+  const dead = await decodeAll<DeadLetterEvent>(ctx, Topics.deadLetter);
+  assert.ok(dead.length >= 1);
+  assert.ok(dead.every((d) => d.source_topic === Topics.features && d.key === 'C2' && /clv_minor/.test(d.reason)), JSON.stringify(dead.map((d) => d.reason)));
+  const scored = new Set((await decodeAll<ClvScoreEvent>(ctx, Topics.scores)).map((s) => s.customer_id));
+  assert.ok(scored.has('C1') && scored.has('C3'), 'the other customers are scored');
+});

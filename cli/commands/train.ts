@@ -45,7 +45,7 @@ async function train(o: TrainOptions): Promise<void> {
   const production = await productionPipeline(config, logger);
   try {
     const settings = trainingSettingsFrom(config, version);
-    const { inputs } = await modelInputsAsOf(production.pipeline.stores.scores, asOfMs, settings.periodDays, dayIndexer(config.timeZone), config.minorPerUnit);
+    const { inputs } = await modelInputsAsOf(production.pipeline.stores.histories, asOfMs, settings.periodDays, dayIndexer(config.timeZone), config.minorPerUnit);
     if (inputs.length === 0) throw new ClvError(ErrorCodes.INSUFFICIENT_DATA, 'no customer features in the store yet: run the processors on some events first');
     const { model, trainingMs } = await trainAndRegister(inputs, settings, production.registry, { asOf: new Date(asOfMs).toISOString() });
     process.stdout.write(`trained ${version} on ${inputs.length} customers in ${Math.round(trainingMs)} ms: ${JSON.stringify(model.describe())}\n`);

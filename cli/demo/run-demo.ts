@@ -40,7 +40,7 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
 
   // 2. Train on the features as of the end of calibration, then re-score everyone.
   const periodDays = config.period === 'week' ? 7 : 1;
-  const { ids, inputs } = await modelInputsAsOf(pipeline.stores.scores, calibrationEndMs, periodDays, dayOf, config.minorPerUnit);
+  const { ids, inputs } = await modelInputsAsOf(pipeline.stores.histories, calibrationEndMs, periodDays, dayOf, config.minorPerUnit);
   const trainStart = performance.now();
   const model = trainCustomerValueModel(inputs, trainingSettingsFrom(config, 'v1'));
   const trainingMs = performance.now() - trainStart;

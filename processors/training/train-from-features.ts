@@ -1,31 +1,37 @@
 /**
- * Training on what the stream has built: every customer's latest features (kept by the
- * scoring processor) summarised as of `asOfMs`, fitted, then registered.
+ * Training on what the stream has built: every customer's purchase history (the feature
+ * store) summarised as of `asOfMs`, fitted, then registered. Histories keep each order's
+ * day, so any past calibration end can be reconstructed; refunds are applied as known now.
  */
 import type { DayIndexer } from '../../core/calendar.js';
 import type { ModelRegistry } from '../../core/ports/model-registry.js';
 import type { StateStore } from '../../core/ports/state-store.js';
-import type { ModelInput } from '../../core/repeat-purchase-summary.js';
-import { modelInputOf, type CustomerScoreState } from '../scoring/customer-scorer.js';
+import { summarizePurchaseDays, toModelInput, type ModelInput } from '../../core/repeat-purchase-summary.js';
+import type { CustomerPurchaseHistory } from '../features/customer-purchase-history.js';
 import type { BgNbdGammaGammaModel } from './bgnbd-gamma-gamma-model.js';
 import { trainCustomerValueModel, type TrainingSettings } from './train-customer-value-model.js';
 
-/** Customer ids and model inputs as of `asOfMs`, from the scoring state. */
+/** Customer ids and model inputs as of `asOfMs`: customers with a purchase by then. */
 export async function modelInputsAsOf(
-  scores: StateStore<CustomerScoreState>,
+  histories: StateStore<CustomerPurchaseHistory>,
   asOfMs: number,
   periodDays: number,
   dayOf: DayIndexer,
   minorPerUnit: number,
 ): Promise<{ ids: string[]; inputs: ModelInput[] }> {
+  const asOfDay = dayOf(asOfMs);
   const ids: string[] = [];
   const inputs: ModelInput[] = [];
-  for await (const page of scores.scan(10_000)) {
-    for (const [id, s] of page) {
-      // A customer whose first purchase is after the as-of time did not exist then.
-      if (s.features.first_purchase_time > asOfMs) continue;
+  for await (const page of histories.scan(10_000)) {
+    for (const [id, history] of page) {
+      const days = new Map<number, number>();
+      for (const o of history.orders) {
+        if (o.status === 'ACTIVE' && o.time <= asOfMs) days.set(o.day, (days.get(o.day) ?? 0) + o.net);
+      }
+      const summary = summarizePurchaseDays(days);
+      if (summary === null) continue;
       ids.push(id);
-      inputs.push(modelInputOf(s.features, asOfMs, periodDays, dayOf, minorPerUnit));
+      inputs.push(toModelInput(summary, asOfDay, periodDays, minorPerUnit));
     }
   }
   return { ids, inputs };
