@@ -4,12 +4,16 @@
  * ones the embedded mode runs.
  */
 import type { Logger } from 'pino';
+import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
 import { KafkaEventLog } from '../adapters/kafka-event-log.js';
 import { LocalModelRegistry } from '../adapters/local-model-registry.js';
 import { RedisStateStore } from '../adapters/redis-state-store.js';
 import { SchemaRegistryCodec } from '../adapters/schema-registry-codec.js';
 import { dayIndexer } from '../core/calendar.js';
 import type { Config } from '../core/config.js';
+import type { EventCodec } from '../core/ports/event-codec.js';
+import type { EventLog } from '../core/ports/event-log.js';
+import { ClickHouseSink } from '../consumers/clickhouse-sink.js';
 import { Pipeline } from '../processors/pipeline.js';
 import { BgNbdGammaGammaModel } from '../processors/training/bgnbd-gamma-gamma-model.js';
 import { loadPolicy } from './embedded.js';
@@ -60,4 +64,21 @@ export async function refreshChampion(registry: LocalModelRegistry, pipeline: Pi
   pipeline.useModel(BgNbdGammaGammaModel.fromJSON(artifact as ReturnType<BgNbdGammaGammaModel['toJSON']>));
   logger.info({ version }, 'scoring with champion model');
   return version;
+}
+
+/** The ClickHouse sink: every topic into the analyst tables (migrations applied first). */
+export async function startClickHouseSink(config: Readonly<Config>, log: EventLog, codec: EventCodec, logger: Logger) {
+  const store = await ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase });
+  const sink = new ClickHouseSink(
+    { log, codec, store, retryHooks: { onRetry: (err, attempt, delayMs) => logger.warn({ err, attempt, delayMs }, 'ClickHouse insert failed; retrying') } },
+    // One member per partition lets batches of several partitions share an insert.
+    { members: Math.min(config.partitions, 4) },
+  );
+  await sink.start();
+  return {
+    async stop() {
+      await sink.stop();
+      await store.close();
+    },
+  };
 }

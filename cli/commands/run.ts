@@ -7,14 +7,14 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../core/config.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
-import { ProcessorNames, type ProcessorName } from '../../processors/pipeline.js';
+import { ProcessorNames } from '../../processors/pipeline.js';
 import { createLogger } from '../logger.js';
-import { productionPipeline, refreshChampion } from '../production.js';
+import { productionPipeline, refreshChampion, startClickHouseSink } from '../production.js';
 
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description(`run stream processors against Kafka + schema registry + Redis (${ProcessorNames.join(', ')}; default all)`)
+    .description(`run stream processors against Kafka + schema registry + Redis, and the ClickHouse sink (${[...ProcessorNames, 'sink'].join(', ')}; default all)`)
     .argument('[processors...]', 'which processors to run in this process')
     .action((names: string[]) => run(names));
 }
@@ -22,17 +22,18 @@ export function registerRun(program: Command): void {
 async function run(names: string[]): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
+  const known = [...ProcessorNames, 'sink'];
   for (const n of names) {
-    if (!(ProcessorNames as readonly string[]).includes(n)) {
-      throw new ClvError(ErrorCodes.INVALID_CONFIG, `unknown processor "${n}" (known: ${ProcessorNames.join(', ')})`);
-    }
+    if (!known.includes(n)) throw new ClvError(ErrorCodes.INVALID_CONFIG, `unknown processor "${n}" (known: ${known.join(', ')})`);
   }
-  const only = names.length > 0 ? (names as ProcessorName[]) : [...ProcessorNames];
+  const selected = names.length > 0 ? names : known;
+  const only = ProcessorNames.filter((n) => selected.includes(n));
   const production = await productionPipeline(config, logger);
   const { pipeline, registry } = production;
   if (only.includes('scoring')) await refreshChampion(registry, pipeline, logger);
   await pipeline.start(only);
-  logger.info({ processors: only, brokers: config.kafkaBrokers, pid: process.pid }, 'processors started');
+  const sink = selected.includes('sink') ? await startClickHouseSink(config, production.log, production.codec, logger) : null;
+  logger.info({ processors: selected, brokers: config.kafkaBrokers, pid: process.pid }, 'processors started');
 
   const poll = only.includes('scoring')
     ? setInterval(() => refreshChampion(registry, pipeline, logger).catch((err) => logger.warn({ err }, 'model registry unreadable')), config.modelPollMs)
@@ -44,6 +45,7 @@ async function run(names: string[]): Promise<void> {
     logger.info({ signal }, 'stopping: finishing the batch in hand');
     if (poll) clearInterval(poll);
     await pipeline.stop();
+    await sink?.stop();
     await production.close();
     logger.info({ stats: pipeline.stats() }, 'stopped');
   };

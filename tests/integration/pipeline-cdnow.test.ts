@@ -7,6 +7,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { ClickHouseAnalyticsStore } from '../../adapters/clickhouse/clickhouse-analytics-store.js';
+import { ident, sql } from '../../adapters/clickhouse/sql.js';
 import { KafkaEventLog } from '../../adapters/kafka-event-log.js';
 import { RedisStateStore } from '../../adapters/redis-state-store.js';
 import { SchemaRegistryCodec } from '../../adapters/schema-registry-codec.js';
@@ -53,7 +55,34 @@ before(async () => {
 after(async () => {
   await log?.close();
   await histories?.close();
+  const store = await ClickHouseAnalyticsStore.open({ url: services.clickhouseUrl, database: stackEnv.CLV_CLICKHOUSE_DATABASE as string, migrate: false });
+  await store.connection.command(sql`DROP DATABASE IF EXISTS ${ident(stackEnv.CLV_CLICKHOUSE_DATABASE as string)}`);
+  await store.close();
 });
+
+/** The analyst tables against the file: every order once, each customer's purchase days and value exactly. */
+async function assertClickHouseReconciles(): Promise<void> {
+  const store = await ClickHouseAnalyticsStore.open({ url: services.clickhouseUrl, database: stackEnv.CLV_CLICKHOUSE_DATABASE as string, migrate: false });
+  try {
+    const orders = await store.readAll('orders');
+    assert.equal(orders.length, messages.length / 2, 'one row per order, redeliveries collapsed');
+    const purchases = await store.purchasesAsOf(Date.UTC(2100, 0, 1));
+    const dayOf = dayIndexer('UTC');
+    const byCustomer = new Map<string, Map<number, number>>();
+    for (const p of purchases) {
+      if (p.status !== 'ACTIVE') continue;
+      const d = byCustomer.get(p.customer_id) ?? new Map<number, number>();
+      d.set(dayOf(p.event_time), (d.get(dayOf(p.event_time)) ?? 0) + p.net_amount_minor);
+      byCustomer.set(p.customer_id, d);
+    }
+    assert.equal(byCustomer.size, expected.size);
+    for (const [id, d] of byCustomer) {
+      assert.deepEqual({ days: d.size, valueMinor: [...d.values()].reduce((a, b) => a + b, 0) }, expected.get(id), `customer ${id} in ClickHouse`);
+    }
+  } finally {
+    await store.close();
+  }
+}
 
 /** Every customer's features in Redis against the file: purchase days and value, exactly. */
 async function assertFeaturesReconcile(): Promise<void> {
@@ -91,6 +120,7 @@ test('CDNOW_sample replayed through Kafka reconciles exactly, though a processor
   await publishMessages(log, codec, messages.slice(half));
   await waitForCatchUp(log);
   await assertFeaturesReconcile();
+  await assertClickHouseReconciles();
   second.child.kill('SIGTERM');
   assert.equal(await second.exited, 0, second.output());
 });

@@ -14,7 +14,7 @@ import { ProcessorNames } from '../../../processors/pipeline.js';
 import { services } from './services.js';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
-export const groups = ProcessorNames.map((n) => `clv-${n}`);
+export const groups = [...ProcessorNames.map((n) => `clv-${n}`), 'clv-clickhouse-sink'];
 
 /** Env of every child: a Redis database and a model registry of the test's own. */
 export const stackEnv: NodeJS.ProcessEnv = {
@@ -24,6 +24,7 @@ export const stackEnv: NodeJS.ProcessEnv = {
   CLV_PARTITIONS: '4',
   CLV_MODEL_POLL_MS: '500',
   CLV_LOG_LEVEL: 'warn',
+  CLV_CLICKHOUSE_DATABASE: `clv_itest_${process.pid}`,
 };
 
 export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
@@ -39,7 +40,15 @@ export async function resetStack(options: { topics: boolean }): Promise<void> {
   const admin = new kafkajs.Kafka({ brokers: services.kafkaBrokers, logLevel: kafkajs.logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await admin.deleteGroups(groups).catch(() => undefined);
+    // A group whose members have not left yet cannot be deleted: retry until they have. One
+    // that is already gone is fine.
+    for (const group of groups) {
+      await until(
+        () => admin.deleteGroups([group]).then(() => true, (e: { groups?: Array<{ error?: { type?: string } }> }) => e.groups?.[0]?.error?.type === 'GROUP_ID_NOT_FOUND'),
+        `consumer group ${group} to be deleted`,
+        30_000,
+      );
+    }
     if (options.topics) {
       const existing = (await admin.listTopics()).filter((t) => (Object.values(Topics) as string[]).includes(t));
       if (existing.length > 0) await admin.deleteTopics({ topics: existing });
@@ -77,12 +86,13 @@ export async function clvOk(args: string[]): Promise<string> {
   return p.output();
 }
 
-/** Waits until every processor group has committed everything in its input topics. */
+/** Waits until every processor group (and the sink) has committed everything in its input topics. */
 export async function waitForCatchUp(log: KafkaEventLog, timeoutMs = 90_000): Promise<void> {
   const inputs: Record<string, string[]> = {
     'clv-purchases': [Topics.orders, Topics.payments],
     'clv-features': [Topics.purchases],
     'clv-scoring': [Topics.features],
+    'clv-clickhouse-sink': Object.values(Topics),
   };
   await until(async () => {
     let lag = 0;
