@@ -9,10 +9,10 @@ import { parseActionPolicy, type ActionPolicy } from '../core/action-policy.js';
 import { dayIndexer } from '../core/calendar.js';
 import type { Config } from '../core/config.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
+import { InMemoryClvReadModel } from '../adapters/in-memory-clv-read-model.js';
 import { Pipeline } from '../processors/pipeline.js';
 import type { Logger } from 'pino';
 import type { EventLog } from '../core/ports/event-log.js';
-
 
 export function loadPolicy(file: string | null): ActionPolicy {
   const path = file ?? join(projectRoot(), 'config', 'action-policy.json');
@@ -31,14 +31,18 @@ export function embeddedPipeline(config: Readonly<Config>, logger: Logger, obser
     onBatchError: (error, where) => logger.warn({ err: error, ...where }, 'batch failed; redelivering after backoff'),
   });
   const codec = new AvroCodec();
-  const pipeline = new Pipeline({
+  const scoring = { dayOf: dayIndexer(config.timeZone), policy: loadPolicy(config.policyFile), hysteresis: config.segmentHysteresis, minorPerUnit: config.minorPerUnit };
+  // The read model sees every score write through its store, so the API's segment index
+  // stays current without scans.
+  const readModel: InMemoryClvReadModel = new InMemoryClvReadModel({ scores: new InMemoryStateStore(), currentModel: () => pipeline.currentModel(), scoring });
+  const pipeline: Pipeline = new Pipeline({
     log: observe(log),
     codec,
-    stores: { ledgers: new InMemoryStateStore(), histories: new InMemoryStateStore(), scores: new InMemoryStateStore() },
+    stores: { ledgers: new InMemoryStateStore(), histories: new InMemoryStateStore(), scores: readModel.scoresStore },
     validation: { currency: config.currency, maxFutureSkewMs: config.maxFutureSkewMs, now: Date.now },
-    scoring: { dayOf: dayIndexer(config.timeZone), policy: loadPolicy(config.policyFile), hysteresis: config.segmentHysteresis, minorPerUnit: config.minorPerUnit },
+    scoring,
     partitions: config.partitions,
     batchSize: config.batchSize,
   });
-  return { log, codec, pipeline };
+  return { log, codec, pipeline, readModel, dayOf: scoring.dayOf };
 }

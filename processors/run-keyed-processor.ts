@@ -43,6 +43,11 @@ export class ProcessorRunner<State, Event> {
     private readonly deps: ProcessorDeps<State>,
   ) {}
 
+  /** Highest event_time this instance has accepted: "now" in event time. */
+  get watermarkMs(): number {
+    return this.context.watermarkMs;
+  }
+
   async start(options: { fromBeginning?: boolean; maxBatchSize?: number } = {}): Promise<void> {
     this.consumer = await this.deps.log.consume({
       groupId: this.processor.name,

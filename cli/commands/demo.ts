@@ -9,6 +9,7 @@ import { readTransactionFile, type TransactionFormat } from '../../producers/tra
 import { fileDemoHistory, syntheticDemoHistory } from '../demo/demo-history.js';
 import { printDemoReport } from '../demo/demo-report.js';
 import { runDemo } from '../demo/run-demo.js';
+import { serveDemo } from '../demo/serve-demo.js';
 import { createLogger } from '../logger.js';
 import { positiveInt } from './options.js';
 
@@ -20,6 +21,7 @@ interface DemoOptions {
   calibrationEnd?: string;
   holdoutEnd?: string;
   out?: string;
+  serve?: boolean;
 }
 
 export function registerDemo(program: Command): void {
@@ -33,6 +35,7 @@ export function registerDemo(program: Command): void {
     .option('--calibration-end <date>', 'last calibration day for --input (YYYY-MM-DD)')
     .option('--holdout-end <date>', 'last holdout day for --input (YYYY-MM-DD)')
     .option('--out <dir>', 'also write the report as JSON to DIR/demo-report.json')
+    .option('--serve', 'keep the pipeline running and serve the API (CLV_API_HOST:CLV_API_PORT, default 127.0.0.1:3000)')
     .action((options: DemoOptions) => demo(options));
 }
 
@@ -52,12 +55,13 @@ async function demo(options: DemoOptions): Promise<void> {
       })
     : syntheticDemoHistory({ customers, seed, currency: config.currency, timeZone: config.timeZone, minorPerUnit: config.minorPerUnit });
 
-  const { report } = await runDemo(config, history, logger);
+  const { report, model, embedded } = await runDemo(config, history, logger);
   printDemoReport(report);
   if (options.out) {
     mkdirSync(options.out, { recursive: true });
     writeFileSync(join(options.out, 'demo-report.json'), JSON.stringify(report, null, 2));
   }
+  if (options.serve) await serveDemo(config, embedded, model, logger);
 }
 
 function required(flag: string): never {

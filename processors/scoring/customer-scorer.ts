@@ -41,6 +41,8 @@ export interface ScoringSettings {
 /** Plain JSON so any state store can hold it. */
 export interface CustomerScoreState {
   features: CustomerFeaturesEvent;
+  /** When the score was computed as of (a re-score moves it past the features' time); null before any score. */
+  asOfMs?: number | null;
   segment: Segment | null;
   clvMinor: number;
   modelVersion: string | null;
@@ -114,5 +116,5 @@ export function scoreCustomer(
           reason,
           model_version: model.version,
         };
-  return { state: { features, segment, clvMinor, modelVersion: model.version }, score, change };
+  return { state: { features, asOfMs, segment, clvMinor, modelVersion: model.version }, score, change };
 }

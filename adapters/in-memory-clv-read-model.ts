@@ -1,0 +1,197 @@
+/**
+ * The API's read model over the scoring processor's state store (in memory or Redis) and the
+ * models in use. Customer lookups go to the store; segment sizes and segment pages come from
+ * an in-process segment index (customer id → segment, and per segment a sorted id set), so a
+ * page costs O(log n + page) instead of a scan.
+ *
+ * Keeping the index current, two ways:
+ * - incremental (embedded mode): the pipeline writes scores through `scoresStore`, which
+ *   updates the index as it writes. Nothing is scanned after start-up.
+ * - `refreshIndexEveryMs` (a separate API process over Redis, which sees no writes): a segment
+ *   query rebuilds the index from a full scan of the store when the last one is older than
+ *   that, O(customers) once per interval. Between rebuilds, segment queries are that stale.
+ * Memory: about 100 bytes per customer for the index.
+ *
+ * Models come from a ModelCatalogue (adapters/model-catalogue.ts): the current champion,
+ * versions recorded in process, and the model registry when one is given.
+ */
+import type { ActionPolicy } from '../core/action-policy.js';
+import type { DayIndexer } from '../core/calendar.js';
+import type {
+  ClvExplanation, ClvReadModel, CustomerView, ModelDetail, ModelSummary, RevenueForecast, SegmentPage, SegmentSizes,
+} from '../core/ports/clv-read-model.js';
+import type { ModelRegistry } from '../core/ports/model-registry.js';
+import type { StateStore } from '../core/ports/state-store.js';
+import { Segments, type Segment } from '../core/segmentation.js';
+import { modelInputOf, type CustomerScoreState, type CustomerValueModel } from '../processors/scoring/customer-scorer.js';
+import { BgNbdGammaGammaModel } from '../processors/training/bgnbd-gamma-gamma-model.js';
+import { kindOf, ModelCatalogue } from './model-catalogue.js';
+import { SortedKeySet } from './sorted-key-set.js';
+
+/**
+ * A stored score state. `asOfMs` (when the score was computed) is not written by the scorer
+ * yet; where present, explanations are recomputed as of it and always match the score.
+ */
+type StoredScore = CustomerScoreState & { asOfMs?: number };
+
+export interface InMemoryClvReadModelOptions {
+  /** The scoring processor's state store. */
+  scores: StateStore<CustomerScoreState>;
+  /** The champion the pipeline scores with (e.g. `() => pipeline.currentModel()`). */
+  currentModel: () => CustomerValueModel | null;
+  /** Where trained versions are kept; lists and loads older versions (optional). */
+  registry?: ModelRegistry;
+  /** The scoring settings the pipeline uses. */
+  scoring: { dayOf: DayIndexer; policy: ActionPolicy; minorPerUnit: number };
+  /** Rebuild the segment index from a scan when older than this (see above); off by default. */
+  refreshIndexEveryMs?: number;
+  /** Wall clock, ms. */
+  now?: () => number;
+}
+
+class SegmentIndex {
+  readonly segmentOf = new Map<string, Segment | null>();
+  readonly members = new Map<Segment, SortedKeySet>(Segments.map((s) => [s, new SortedKeySet()]));
+
+  set(customerId: string, segment: Segment | null): void {
+    const before = this.segmentOf.get(customerId);
+    if (before === segment) return;
+    if (before) this.members.get(before)!.delete(customerId);
+    if (segment) this.members.get(segment)!.add(customerId);
+    this.segmentOf.set(customerId, segment);
+  }
+}
+
+export class InMemoryClvReadModel implements ClvReadModel {
+  /** The store the pipeline must write scores through for the incremental index. */
+  readonly scoresStore: StateStore<CustomerScoreState>;
+  private index = new SegmentIndex();
+  private indexBuiltAtMs = -Infinity;
+  private rebuilding: Promise<void> | null = null;
+  private readonly catalogue: ModelCatalogue;
+  private forecast: RevenueForecast | null = null;
+  private readonly now: () => number;
+
+  constructor(private readonly options: InMemoryClvReadModelOptions) {
+    this.now = options.now ?? Date.now;
+    this.catalogue = new ModelCatalogue(options.currentModel, options.registry);
+    const inner = options.scores;
+    this.scoresStore = {
+      getMany: (keys) => inner.getMany(keys),
+      setMany: async (entries) => {
+        await inner.setMany(entries);
+        // After the write: the index never shows a score the store does not have.
+        for (const [id, state] of entries) this.index.set(id, state.segment);
+      },
+      scan: (pageSize) => inner.scan(pageSize),
+      size: () => inner.size(),
+    };
+  }
+
+  /** Records a trained model (with when and how well), e.g. right after training. */
+  recordModel(model: CustomerValueModel, info: { trainedAtMs?: number; metrics?: Record<string, number> } = {}): void {
+    this.catalogue.record(model, info);
+  }
+
+  setRevenueForecast(forecast: RevenueForecast | null): void {
+    this.forecast = forecast;
+  }
+
+  /** Rebuilds the segment index from a full scan: for a store that already holds scores. */
+  async rebuildIndex(): Promise<void> {
+    const fresh = new SegmentIndex();
+    for await (const page of this.options.scores.scan(10_000)) for (const [id, state] of page) fresh.set(id, state.segment);
+    this.index = fresh;
+    this.indexBuiltAtMs = this.now();
+  }
+
+  async customer(customerId: string): Promise<CustomerView | null> {
+    const state = (await this.options.scores.getMany([customerId])).get(customerId) as StoredScore | undefined;
+    if (!state) return null;
+    const view: CustomerView = { customerId, currency: state.features.currency, features: state.features, score: null };
+    if (state.segment === null || state.modelVersion === null) return view;
+    const model = await this.catalogue.modelFor(state.modelVersion);
+    const { action, reason } = this.options.scoring.policy[state.segment];
+    view.score = {
+      modelVersion: state.modelVersion,
+      clvMinor: state.clvMinor,
+      segment: state.segment,
+      action,
+      actionReason: reason,
+      horizonDays: model?.horizonDays ?? 0,
+      interval: null,
+      explanation: model ? this.explain(state, model) : null,
+    };
+    return view;
+  }
+
+  async segmentSizes(): Promise<SegmentSizes> {
+    await this.refreshIfStale();
+    const segments = Object.fromEntries(Segments.map((s) => [s, this.index.members.get(s)!.size])) as Record<Segment, number>;
+    const scored = Object.values(segments).reduce((a, b) => a + b, 0);
+    return { segments, unscored: this.index.segmentOf.size - scored };
+  }
+
+  async customersOfSegment(segment: Segment, page: { after: string | null; limit: number }): Promise<SegmentPage> {
+    await this.refreshIfStale();
+    const ids = this.index.members.get(segment)!.after(page.after, page.limit + 1);
+    const more = ids.length > page.limit;
+    if (more) ids.length = page.limit;
+    const states = ids.length > 0 ? await this.options.scores.getMany(ids) : new Map<string, CustomerScoreState>();
+    const customers = [];
+    for (const id of ids) {
+      const s = states.get(id);
+      if (s) customers.push({ customerId: id, clvMinor: s.clvMinor, modelVersion: s.modelVersion });
+    }
+    return { customers, next: more ? ids[ids.length - 1] : null };
+  }
+
+  models(): Promise<ModelSummary[]> {
+    return this.catalogue.list();
+  }
+
+  model(version: string): Promise<ModelDetail | null> {
+    return this.catalogue.detail(version);
+  }
+
+  async revenueForecast(): Promise<RevenueForecast | null> {
+    return this.forecast;
+  }
+
+  async ping(): Promise<void> {
+    await this.options.scores.size();
+  }
+
+  /** Recomputes the score's numbers with the model that produced it. */
+  private explain(state: StoredScore, model: CustomerValueModel): ClvExplanation {
+    const { dayOf, minorPerUnit } = this.options.scoring;
+    const asOfMs = state.asOfMs ?? state.features.event_time;
+    const input = modelInputOf(state.features, asOfMs, model.periodDays, dayOf, minorPerUnit);
+    const p = model.predict(input);
+    const rate = model instanceof BgNbdGammaGammaModel ? model.settings.monthlyDiscountRate : null;
+    return {
+      modelKind: kindOf(model),
+      asOfMs,
+      periodDays: model.periodDays,
+      frequency: input.frequency,
+      recency: input.recency,
+      T: input.T,
+      monetaryValue: input.monetaryValue,
+      pAlive: p.pAlive,
+      expectedPurchases: p.expectedPurchases,
+      expectedAvgValue: p.expectedAvgValue,
+      expectedSpend: p.expectedPurchases * p.expectedAvgValue,
+      horizonDays: model.horizonDays,
+      monthlyDiscountRate: rate,
+      clv: p.clv,
+      matchesScore: Math.round(p.clv * minorPerUnit) === state.clvMinor,
+    };
+  }
+
+  private async refreshIfStale(): Promise<void> {
+    const every = this.options.refreshIndexEveryMs;
+    if (every === undefined || this.now() - this.indexBuiltAtMs < every) return;
+    this.rebuilding ??= this.rebuildIndex().finally(() => { this.rebuilding = null; });
+    await this.rebuilding;
+  }
+}

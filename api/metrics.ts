@@ -1,0 +1,92 @@
+/**
+ * The process's Prometheus metrics (prom-client), served at GET /metrics. Processors,
+ * consumers and producers report through the functions below, so none of them imports
+ * prom-client or knows metric names.
+ *
+ * Labels are bounded on purpose: topics, processors, error codes, segments and model
+ * versions — never customer ids, event ids or free-text reasons.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export const metricsRegistry = new Registry();
+const registers = [metricsRegistry];
+
+const eventsIn = new Counter({ name: 'clv_events_in_total', help: 'Messages consumed, by topic', labelNames: ['topic'], registers });
+const eventsOut = new Counter({ name: 'clv_events_out_total', help: 'Messages published, by topic', labelNames: ['topic'], registers });
+const consumerLag = new Gauge({ name: 'clv_consumer_lag', help: 'Messages not yet committed, by consumer group', labelNames: ['group'], registers });
+const deadLetters = new Counter({ name: 'clv_dead_letters_total', help: 'Inputs sent to the dead-letter topic, by error code', labelNames: ['reason'], registers });
+const processing = new Histogram({
+  name: 'clv_processing_duration_seconds',
+  help: 'Time to process one batch, by processor',
+  labelNames: ['processor'],
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers,
+});
+const scores = new Counter({ name: 'clv_scores_total', help: 'CLV scores computed, by model version', labelNames: ['model_version'], registers });
+const segmentChanges = new Counter({ name: 'clv_segment_changes_total', help: 'Segment changes, by previous and new segment', labelNames: ['from', 'to'], registers });
+const segmentCustomers = new Gauge({ name: 'clv_segment_customers', help: 'Customers per segment (at scrape time)', labelNames: ['segment'], registers });
+const modelMetric = new Gauge({ name: 'clv_model_metric', help: 'Evaluation metrics of each model version', labelNames: ['version', 'metric'], registers });
+const apiRequests = new Histogram({
+  name: 'clv_api_request_duration_seconds',
+  help: 'API request latency, by method, route template and status code',
+  labelNames: ['method', 'route', 'status_code'],
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  registers,
+});
+
+/** The metric names this module defines (tests check /metrics exposes them). */
+export const metricNames = [
+  'clv_events_in_total', 'clv_events_out_total', 'clv_consumer_lag', 'clv_dead_letters_total', 'clv_processing_duration_seconds',
+  'clv_scores_total', 'clv_segment_changes_total', 'clv_segment_customers', 'clv_model_metric', 'clv_api_request_duration_seconds',
+] as const;
+
+let processMetricsOn = false;
+
+/** Adds Node's process metrics (CPU, memory, event-loop lag, GC) once, prefixed clv_. */
+export function enableProcessMetrics(): void {
+  if (processMetricsOn) return;
+  processMetricsOn = true;
+  collectDefaultMetrics({ register: metricsRegistry, prefix: 'clv_' });
+}
+
+export function recordEventsIn(topic: string, count = 1): void {
+  eventsIn.inc({ topic }, count);
+}
+
+export function recordEventsOut(topic: string, count = 1): void {
+  eventsOut.inc({ topic }, count);
+}
+
+export function recordConsumerLag(group: string, lag: number): void {
+  consumerLag.set({ group }, lag);
+}
+
+/** `reason` is the error code (e.g. CLV_INVALID_EVENT), not the free-text reason. */
+export function recordDeadLetter(reason: string, count = 1): void {
+  deadLetters.inc({ reason }, count);
+}
+
+export function observeProcessing(processor: string, seconds: number): void {
+  processing.observe({ processor }, seconds);
+}
+
+export function recordScores(modelVersion: string, count = 1): void {
+  scores.inc({ model_version: modelVersion }, count);
+}
+
+/** `from` is null the first time a customer is segmented. */
+export function recordSegmentChange(from: string | null, to: string, count = 1): void {
+  segmentChanges.inc({ from: from ?? 'none', to }, count);
+}
+
+export function recordSegmentSizes(sizes: Readonly<Record<string, number>>): void {
+  for (const [segment, n] of Object.entries(sizes)) segmentCustomers.set({ segment }, n);
+}
+
+export function recordModelMetrics(version: string, metrics: Readonly<Record<string, number>>): void {
+  for (const [metric, v] of Object.entries(metrics)) if (Number.isFinite(v)) modelMetric.set({ version, metric }, v);
+}
+
+export function observeApiRequest(method: string, route: string, statusCode: number, seconds: number): void {
+  apiRequests.observe({ method, route, status_code: statusCode }, seconds);
+}

@@ -1,0 +1,31 @@
+/**
+ * The HTTP basics: security headers (helmet), CORS (off unless origins are configured) and
+ * response compression. Registered before the routes so their hooks apply everywhere.
+ */
+import compress from '@fastify/compress';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+export const httpWiring = fp(async (app: FastifyInstance, options: { corsOrigins: readonly string[] }) => {
+  // Swagger UI under /docs sets its own CSP for its static assets (staticCSP in docs.ts).
+  await app.register(helmet, { global: true });
+  if (options.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: [...options.corsOrigins],
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['Authorization', 'X-API-Key', 'Content-Type', 'X-Request-Id'],
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+      maxAge: 600,
+    });
+  }
+  await app.register(compress, {
+    global: true,
+    // Small JSON (one customer) is not worth the CPU; gzip before brotli for the same reason.
+    threshold: 1024,
+    encodings: ['gzip', 'deflate', 'br'],
+    // Request bodies are plain JSON: no decompression, so bodyLimit bounds what is parsed.
+    globalDecompression: false,
+  });
+}, { name: 'clv-http-wiring' });

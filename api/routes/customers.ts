@@ -1,0 +1,145 @@
+/**
+ * GET /v1/customers/:id (scope read): a customer's CLV with its interval, P(alive), expected
+ * purchases and spend, segment, recommended action, RFM features, model version, and how the
+ * number was reached. 404 API_CUSTOMER_NOT_FOUND for an id the pipeline has no purchase of.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type, type TSchema } from 'typebox';
+import type { ClvExplanation, ClvReadModel, CustomerView } from '../../core/ports/clv-read-model.js';
+import { explanationText } from '../customer-explanation.js';
+import { ApiError } from '../errors.js';
+import { errorResponses } from '../plugins/errors.js';
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Time = Type.String({ format: 'date-time' });
+
+export const CustomerIdParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'customer_id as in the events' }),
+});
+
+const Features = Type.Object({
+  as_of: Time,
+  first_purchase_time: Time,
+  last_purchase_time: Time,
+  purchase_days: Type.Integer({ description: 'Distinct purchase days, the first included' }),
+  repeat_purchase_days: Type.Integer({ description: 'Distinct purchase days after the first (x)' }),
+  repeat_value_minor: Type.Integer(),
+  total_value_minor: Type.Integer(),
+});
+
+const Details = Type.Object({
+  model_kind: Type.String(),
+  as_of: Time,
+  period_days: Type.Number({ description: 'Days per model period' }),
+  inputs: Type.Object({
+    x: Type.Integer({ description: 'Repeat purchase days' }),
+    t_x: Type.Number({ description: 'Last purchase after the first, model periods' }),
+    T: Type.Number({ description: 'Age since the first purchase, model periods' }),
+    monetary_value: Type.Number({ description: 'Mean repeat purchase value, currency units' }),
+  }),
+  p_alive: Type.Number(),
+  expected_purchases: Type.Number({ description: 'Over the horizon, undiscounted' }),
+  expected_avg_value: Type.Number({ description: 'Per purchase, currency units' }),
+  expected_spend: Type.Number({ description: 'expected_purchases × expected_avg_value, undiscounted, currency units' }),
+  horizon_days: Type.Integer(),
+  monthly_discount_rate: Nullable(Type.Number()),
+  clv: Type.Number({ description: 'Discounted, currency units' }),
+  matches_score: Type.Boolean({ description: 'Whether this recomputation reproduces the stored score' }),
+});
+
+export const CustomerResponse = Type.Object({
+  customer_id: Type.String(),
+  currency: Type.String(),
+  scored: Type.Boolean({ description: 'false until a model has scored the customer' }),
+  model_version: Nullable(Type.String()),
+  clv: Nullable(Type.Object({
+    value_minor: Type.Integer({ description: 'Discounted CLV over the horizon, minor units' }),
+    horizon_days: Type.Integer(),
+    interval: Nullable(Type.Object({ lower_minor: Type.Integer(), upper_minor: Type.Integer(), level: Type.Number() })),
+    interval_note: Nullable(Type.String()),
+  })),
+  p_alive: Nullable(Type.Number()),
+  expected_purchases: Nullable(Type.Number({ description: 'Over the horizon, undiscounted' })),
+  expected_spend: Nullable(Type.Object({ per_purchase_minor: Type.Integer(), over_horizon_minor: Type.Integer({ description: 'Undiscounted' }) })),
+  segment: Nullable(Type.String()),
+  action: Nullable(Type.Object({ action: Type.String(), reason: Type.String() })),
+  features: Features,
+  explanation: Type.Object({ text: Type.String(), details: Nullable(Details) }),
+});
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function details(e: ClvExplanation) {
+  return {
+    model_kind: e.modelKind,
+    as_of: iso(e.asOfMs),
+    period_days: e.periodDays,
+    inputs: { x: e.frequency, t_x: e.recency, T: e.T, monetary_value: e.monetaryValue },
+    p_alive: e.pAlive,
+    expected_purchases: e.expectedPurchases,
+    expected_avg_value: e.expectedAvgValue,
+    expected_spend: e.expectedSpend,
+    horizon_days: e.horizonDays,
+    monthly_discount_rate: e.monthlyDiscountRate,
+    clv: e.clv,
+    matches_score: e.matchesScore,
+  };
+}
+
+/** The response body of one customer; exported for the tests' expectations. */
+export function customerBody(c: CustomerView, minorPerUnit: number) {
+  const f = c.features;
+  const s = c.score;
+  const e = s?.explanation ?? null;
+  const minor = (units: number) => Math.round(units * minorPerUnit);
+  return {
+    customer_id: c.customerId,
+    currency: c.currency,
+    scored: s !== null,
+    model_version: s?.modelVersion ?? null,
+    clv: s === null ? null : {
+      value_minor: s.clvMinor,
+      horizon_days: s.horizonDays,
+      interval: s.interval && { lower_minor: s.interval.lowerMinor, upper_minor: s.interval.upperMinor, level: s.interval.level },
+      interval_note: s.interval ? null : 'No interval yet: the model in use gives a point estimate only.',
+    },
+    p_alive: e?.pAlive ?? null,
+    expected_purchases: e?.expectedPurchases ?? null,
+    expected_spend: e && { per_purchase_minor: minor(e.expectedAvgValue), over_horizon_minor: minor(e.expectedSpend) },
+    segment: s?.segment ?? null,
+    action: s && { action: s.action, reason: s.actionReason },
+    features: {
+      as_of: iso(f.event_time),
+      first_purchase_time: iso(f.first_purchase_time),
+      last_purchase_time: iso(f.last_purchase_time),
+      purchase_days: f.purchase_days,
+      repeat_purchase_days: f.repeat_purchase_days,
+      repeat_value_minor: f.repeat_value_minor,
+      total_value_minor: f.total_value_minor,
+    },
+    explanation: {
+      text: s === null
+        ? 'Not scored yet: no model had been trained when this customer was last seen; the next re-score will score them.'
+        : e === null
+          ? `Scored by model ${s.modelVersion}, which is no longer loaded, so the score cannot be recomputed here.`
+          : explanationText(e, c.currency),
+      details: e && details(e),
+    },
+  };
+}
+
+export async function customerRoutes(app: FastifyInstance, options: { readModel: ClvReadModel; minorPerUnit: number }): Promise<void> {
+  app.get<{ Params: { id: string } }>('/v1/customers/:id', {
+    config: { auth: 'read' },
+    schema: {
+      tags: ['customers'],
+      summary: "A customer's CLV, segment, action, features and how the CLV was reached",
+      params: CustomerIdParams,
+      response: { 200: CustomerResponse, ...errorResponses('UNAUTHENTICATED', 'FORBIDDEN', 'CUSTOMER_NOT_FOUND', 'UNAVAILABLE') },
+    },
+  }, async (request) => {
+    const customer = await options.readModel.customer(request.params.id);
+    if (customer === null) throw new ApiError('CUSTOMER_NOT_FOUND', `no customer ${JSON.stringify(request.params.id)}`);
+    return customerBody(customer, options.minorPerUnit);
+  });
+}

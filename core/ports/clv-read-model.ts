@@ -1,0 +1,158 @@
+/**
+ * The read port of the REST API: what the API needs to answer queries about customers,
+ * segments, models and the revenue forecast, and no more. Implemented over the scoring
+ * processor's state store and the model(s) in use (adapters/in-memory-clv-read-model.ts).
+ *
+ * Contract:
+ * - Reads never change state, and a failed read rejects (ClvError DEPENDENCY_FAILED when the
+ *   backing store is unreachable); the API turns that into a 503.
+ * - `customersOfSegment` pages by customer id, ascending: a page holds the customers of the
+ *   segment whose id is greater than `after`. Walking pages from `after: null` until `next`
+ *   is null visits every customer that stays in the segment during the walk exactly once;
+ *   customers that join or leave mid-walk may be seen or missed (keyset pagination).
+ * - Money is in minor units of the shop currency; times are epoch ms, UTC.
+ */
+import type { Action } from '../action-policy.js';
+import type { CustomerFeaturesEvent, EpochMs, MinorUnits } from '../events.js';
+import type { Segment, SegmentThresholds } from '../segmentation.js';
+
+/**
+ * How a CLV was reached: the model's inputs and the intermediate numbers, recomputed with
+ * the model version that produced the score (BG/NBD + Gamma-Gamma today).
+ */
+export interface ClvExplanation {
+  /** e.g. 'bgnbd-gamma-gamma' (see ModelSummary.kind). */
+  modelKind: string;
+  /** As of when the inputs were measured. */
+  asOfMs: EpochMs;
+  /** Days per model period (7: the model counts in weeks). */
+  periodDays: number;
+  /** Repeat purchase days (the papers' x). */
+  frequency: number;
+  /** Time of the last purchase since the first (t_x), model periods. */
+  recency: number;
+  /** Age of the customer since the first purchase (T), model periods. */
+  T: number;
+  /** Mean value of the repeat purchase days (m̄_x), currency units; 0 without repeats. */
+  monetaryValue: number;
+  /** Probability that the customer is still active. */
+  pAlive: number;
+  /** Expected purchase days over the horizon, undiscounted. */
+  expectedPurchases: number;
+  /** Expected value of one future purchase (Gamma-Gamma), currency units. */
+  expectedAvgValue: number;
+  /** expectedPurchases × expectedAvgValue, undiscounted, currency units. */
+  expectedSpend: number;
+  horizonDays: number;
+  /** Monthly discount rate applied to the horizon's cash flows; null when the model does not say. */
+  monthlyDiscountRate: number | null;
+  /** The discounted CLV these numbers give, currency units. */
+  clv: number;
+  /**
+   * Whether the recomputed CLV equals the stored score. False when the score was computed
+   * as of a later time than the inputs record (a re-score sweep), see `asOfMs`.
+   */
+  matchesScore: boolean;
+}
+
+/** A 1 − α interval around a CLV; no model provides one yet. */
+export interface ClvInterval {
+  lowerMinor: MinorUnits;
+  upperMinor: MinorUnits;
+  /** e.g. 0.9 for a 90% interval. */
+  level: number;
+}
+
+export interface CustomerScoreView {
+  modelVersion: string;
+  clvMinor: MinorUnits;
+  segment: Segment;
+  action: Action;
+  actionReason: string;
+  horizonDays: number;
+  /** null until a model provides intervals. */
+  interval: ClvInterval | null;
+  /** null when the model version that produced the score is no longer loaded. */
+  explanation: ClvExplanation | null;
+}
+
+export interface CustomerView {
+  customerId: string;
+  currency: string;
+  /** RFM as the features processor last derived it. */
+  features: CustomerFeaturesEvent;
+  /** null until a model has scored the customer. */
+  score: CustomerScoreView | null;
+}
+
+export interface SegmentSizes {
+  /** Customers per segment (every segment present, 0 when empty). */
+  segments: Record<Segment, number>;
+  /** Customers with features but no score yet (no model when they were seen). */
+  unscored: number;
+}
+
+export interface SegmentMember {
+  customerId: string;
+  clvMinor: MinorUnits;
+  modelVersion: string | null;
+}
+
+export interface SegmentPage {
+  customers: SegmentMember[];
+  /** The `after` of the next page, or null after the last. */
+  next: string | null;
+}
+
+export type ModelStatus = 'champion' | 'retired';
+
+export interface ModelSummary {
+  version: string;
+  /** e.g. 'bgnbd-gamma-gamma'. */
+  kind: string;
+  status: ModelStatus;
+  /** null when unknown (a model loaded without its training record). */
+  trainedAtMs: EpochMs | null;
+  /** null for a kind this process cannot load. */
+  periodDays: number | null;
+  horizonDays: number | null;
+}
+
+export interface ModelDetail extends ModelSummary {
+  /** Fitted parameters, per sub-model. */
+  params: Record<string, unknown>;
+  /** null for a kind this process cannot load. */
+  thresholds: SegmentThresholds | null;
+  /** Numeric evaluation metrics by name (e.g. holdout MAPE), possibly empty. */
+  metrics: Record<string, number>;
+}
+
+export interface RevenueForecastPoint {
+  periodStartMs: EpochMs;
+  expectedMinor: MinorUnits;
+  lowerMinor: MinorUnits | null;
+  upperMinor: MinorUnits | null;
+}
+
+export interface RevenueForecast {
+  modelVersion: string;
+  generatedAtMs: EpochMs;
+  currency: string;
+  granularity: 'day' | 'week';
+  points: RevenueForecastPoint[];
+}
+
+export interface ClvReadModel {
+  /** A customer's features and latest score; null for an unknown customer. */
+  customer(customerId: string): Promise<CustomerView | null>;
+  segmentSizes(): Promise<SegmentSizes>;
+  /** One page of a segment's customers (see the contract above); `limit` ≥ 1. */
+  customersOfSegment(segment: Segment, page: { after: string | null; limit: number }): Promise<SegmentPage>;
+  /** Every known model version, champion first, then newest first. */
+  models(): Promise<ModelSummary[]>;
+  model(version: string): Promise<ModelDetail | null>;
+  /** The latest revenue forecast, or null before one exists. */
+  revenueForecast(): Promise<RevenueForecast | null>;
+  /** Resolves when the backing stores answer; rejects otherwise (readiness probe). */
+  ping(): Promise<void>;
+}

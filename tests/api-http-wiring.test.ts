@@ -1,0 +1,43 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { apiFixture, bearer, type ApiFixture } from './support/api-fixture.js';
+
+let f: ApiFixture;
+before(async () => {
+  f = await apiFixture({ customers: 5, api: { corsOrigins: ['https://crm.example.com'] } });
+});
+after(() => f.app.close());
+
+test('security headers on every response (helmet)', async () => {
+  const res = await f.app.inject({ url: '/healthz' });
+  assert.equal(res.headers['x-content-type-options'], 'nosniff');
+  assert.ok(res.headers['content-security-policy']);
+  assert.ok(res.headers['strict-transport-security']);
+  assert.equal(res.headers['x-powered-by'], undefined);
+});
+
+test('CORS answers configured origins only', async () => {
+  const allowed = await f.app.inject({ method: 'OPTIONS', url: '/v1/segments', headers: { origin: 'https://crm.example.com', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+  assert.equal(allowed.statusCode, 204);
+  assert.equal(allowed.headers['access-control-allow-origin'], 'https://crm.example.com');
+  assert.match(String(allowed.headers['access-control-allow-headers']), /Authorization/);
+  const other = await f.app.inject({ url: '/v1/segments', headers: { ...bearer(f.keys.read), origin: 'https://evil.example.com' } });
+  assert.equal(other.headers['access-control-allow-origin'], undefined);
+});
+
+test('large responses are gzip-compressed when the client accepts it; small ones are not', async () => {
+  const big = await f.app.inject({ url: '/docs/json', headers: { 'accept-encoding': 'gzip, br' } });
+  assert.equal(big.headers['content-encoding'], 'gzip');
+  const small = await f.app.inject({ url: '/healthz', headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(small.headers['content-encoding'], undefined);
+});
+
+test('HEAD routes are protected like their GET', async () => {
+  assert.equal((await f.app.inject({ method: 'HEAD', url: '/v1/segments' })).statusCode, 401);
+  assert.equal((await f.app.inject({ method: 'HEAD', url: '/v1/segments', headers: bearer(f.keys.read) })).statusCode, 200);
+});
+
+test('every response carries X-Request-Id', async () => {
+  const res = await f.app.inject({ url: '/v1/segments' });
+  assert.match(String(res.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+});
