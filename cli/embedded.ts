@@ -11,6 +11,7 @@ import type { Config } from '../core/config.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import { InMemoryClvReadModel } from '../adapters/in-memory-clv-read-model.js';
 import { Pipeline } from '../processors/pipeline.js';
+import { prometheusObserver } from './prometheus-observer.js';
 import type { Logger } from 'pino';
 import type { EventLog } from '../core/ports/event-log.js';
 
@@ -43,6 +44,7 @@ export function embeddedPipeline(config: Readonly<Config>, logger: Logger, obser
     scoring,
     partitions: config.partitions,
     batchSize: config.batchSize,
+    observe: prometheusObserver(() => pipeline.currentModel()?.version ?? null),
   });
   return { log, codec, pipeline, readModel, dayOf: scoring.dayOf };
 }

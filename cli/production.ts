@@ -3,7 +3,9 @@
  * Redis for processor state, a local-directory model registry. The processors are the same
  * ones the embedded mode runs.
  */
+import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
+import { metricsRegistry } from '../api/metrics.js';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
 import { KafkaEventLog } from '../adapters/kafka-event-log.js';
 import { LocalModelRegistry } from '../adapters/local-model-registry.js';
@@ -17,6 +19,7 @@ import { ClickHouseSink } from '../consumers/clickhouse-sink.js';
 import { Pipeline } from '../processors/pipeline.js';
 import { BgNbdGammaGammaModel } from '../processors/training/bgnbd-gamma-gamma-model.js';
 import { loadPolicy } from './embedded.js';
+import { prometheusObserver } from './prometheus-observer.js';
 
 /** Order ledgers are dropped this long after their last change: late refunds beyond it are ignored. */
 const LEDGER_TTL_SECONDS = 400 * 86_400;
@@ -34,7 +37,7 @@ export async function productionPipeline(config: Readonly<Config>, logger: Logge
     histories: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'histories' }),
     scores: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'scores' }),
   };
-  const pipeline = new Pipeline({
+  const pipeline: Pipeline = new Pipeline({
     log,
     codec,
     stores,
@@ -42,6 +45,7 @@ export async function productionPipeline(config: Readonly<Config>, logger: Logge
     scoring: { dayOf: dayIndexer(config.timeZone), policy: loadPolicy(config.policyFile), hysteresis: config.segmentHysteresis, minorPerUnit: config.minorPerUnit },
     partitions: config.partitions,
     batchSize: config.batchSize,
+    observe: prometheusObserver(() => pipeline.currentModel()?.version ?? null),
   });
   const registry = new LocalModelRegistry(config.modelRegistryDir);
   return {
@@ -81,4 +85,17 @@ export async function startClickHouseSink(config: Readonly<Config>, log: EventLo
       await store.close();
     },
   };
+}
+
+/** Serves the Prometheus registry on /metrics for a processor process (no API in it). */
+export async function serveMetrics(host: string, port: number): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    if (req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': metricsRegistry.contentType }).end(await metricsRegistry.metrics());
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
+  return server;
 }

@@ -49,6 +49,9 @@ export interface Config {
   modelRegistryDir: string;
   /** CLV_MODEL_POLL_MS: how often a running scoring processor looks for a new champion. */
   modelPollMs: number;
+  /** CLV_METRICS_HOST / CLV_METRICS_PORT: where `clv run` serves /metrics. */
+  metricsHost: string;
+  metricsPort: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -86,6 +89,9 @@ export function loadConfig(env: Env): Readonly<Config> {
     clickhouseUrl: str(env, 'CLV_CLICKHOUSE_URL', 'http://127.0.0.1:8123', url(['http:', 'https:'])),
     modelRegistryDir: str(env, 'CLV_MODEL_REGISTRY_DIR', '.clv/models', () => null),
     modelPollMs: num(env, 'CLV_MODEL_POLL_MS', 10_000, { min: 100, integer: true }),
+    metricsHost: str(env, 'CLV_METRICS_HOST', '127.0.0.1', () => null),
+    // 0 lets the system pick a free port: several processor processes on one machine.
+    metricsPort: num(env, 'CLV_METRICS_PORT', 0, { min: 0, max: 65_535, integer: true }),
     clickhouseDatabase: str(env, 'CLV_CLICKHOUSE_DATABASE', 'clv', (v) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? null : 'an identifier (letters, digits, _)')),
   });
 }

@@ -12,7 +12,7 @@ import type { CustomerPurchaseHistory } from './features/customer-purchase-histo
 import type { OrderLedger } from './purchases/purchase-joiner.js';
 import { purchasesProcessor } from './purchases/purchases-processor.js';
 import type { Output } from './keyed-processor.js';
-import { ProcessorRunner, type ProcessorStats } from './run-keyed-processor.js';
+import { ProcessorRunner, type BatchSummary, type ProcessorStats } from './run-keyed-processor.js';
 import { scoreCustomer, type CustomerScoreState, type CustomerValueModel, type ScoringSettings } from './scoring/customer-scorer.js';
 import { scoreOutputs, scoringProcessor } from './scoring/scoring-processor.js';
 
@@ -30,6 +30,8 @@ export interface PipelineOptions {
   scoring: ScoringSettings;
   partitions: number;
   batchSize: number;
+  /** Told about every batch of every processor (metrics). */
+  observe?: (summary: BatchSummary) => void;
 }
 
 export const ProcessorNames = ['purchases', 'features', 'scoring'] as const;
@@ -43,10 +45,10 @@ export class Pipeline {
   readonly scoring: ProcessorRunner<CustomerScoreState, unknown>;
 
   constructor(private readonly options: PipelineOptions) {
-    const { log, codec, stores, validation, scoring } = options;
-    this.purchases = new ProcessorRunner(purchasesProcessor(validation), { log, codec, store: stores.ledgers }) as ProcessorRunner<OrderLedger, unknown>;
-    this.features = new ProcessorRunner(featuresProcessor(scoring.dayOf), { log, codec, store: stores.histories }) as ProcessorRunner<CustomerPurchaseHistory, unknown>;
-    this.scoring = new ProcessorRunner(scoringProcessor({ current: () => this.model }, scoring), { log, codec, store: stores.scores }) as ProcessorRunner<CustomerScoreState, unknown>;
+    const { log, codec, stores, validation, scoring, observe } = options;
+    this.purchases = new ProcessorRunner(purchasesProcessor(validation), { log, codec, store: stores.ledgers, observe }) as ProcessorRunner<OrderLedger, unknown>;
+    this.features = new ProcessorRunner(featuresProcessor(scoring.dayOf), { log, codec, store: stores.histories, observe }) as ProcessorRunner<CustomerPurchaseHistory, unknown>;
+    this.scoring = new ProcessorRunner(scoringProcessor({ current: () => this.model }, scoring), { log, codec, store: stores.scores, observe }) as ProcessorRunner<CustomerScoreState, unknown>;
   }
 
   get stores(): PipelineStores {

@@ -25,7 +25,21 @@ export interface ProcessorStats {
   busyMs: number;
 }
 
+/** What one batch did, for metrics. */
+export interface BatchSummary {
+  processor: string;
+  /** Messages read, by topic. */
+  messagesIn: Record<string, number>;
+  /** Messages published, by topic (dead letters included). */
+  messagesOut: Record<string, number>;
+  /** Dead letters by error code. */
+  deadLetters: Record<string, number>;
+  seconds: number;
+}
+
 export interface ProcessorDeps<State> {
+  /** Told about every processed batch (Prometheus metrics in production). */
+  observe?: (summary: BatchSummary) => void;
   log: EventLog;
   codec: EventCodec;
   store: StateStore<State>;
@@ -129,6 +143,18 @@ export class ProcessorRunner<State, Event> {
 
     for (const [topic, messages] of encoded) await deps.log.publish(topic, messages);
     if (changed.size > 0) await deps.store.setMany(changed);
+    if (deps.observe) {
+      const count = (pairs: Iterable<[string, number]>) => Object.fromEntries(pairs);
+      const deadByCode: Record<string, number> = {};
+      for (const d of deadLetters) deadByCode[d.error_code] = (deadByCode[d.error_code] ?? 0) + 1;
+      deps.observe({
+        processor: processor.name,
+        messagesIn: { [batch.topic]: batch.messages.length },
+        messagesOut: count([...encoded].map(([topic, list]) => [topic, list.length])),
+        deadLetters: deadByCode,
+        seconds: (performance.now() - started) / 1000,
+      });
+    }
     this.stats.outputs += outputs;
     this.stats.batches++;
     this.stats.busyMs += performance.now() - started;

@@ -5,11 +5,13 @@
  * close.
  */
 import type { Command } from 'commander';
+import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../core/config.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { ProcessorNames } from '../../processors/pipeline.js';
 import { createLogger } from '../logger.js';
-import { productionPipeline, refreshChampion, startClickHouseSink } from '../production.js';
+import { productionPipeline, refreshChampion, serveMetrics, startClickHouseSink } from '../production.js';
+import { pollConsumerLag } from '../prometheus-observer.js';
 
 export function registerRun(program: Command): void {
   program
@@ -33,7 +35,9 @@ async function run(names: string[]): Promise<void> {
   if (only.includes('scoring')) await refreshChampion(registry, pipeline, logger);
   await pipeline.start(only);
   const sink = selected.includes('sink') ? await startClickHouseSink(config, production.log, production.codec, logger) : null;
-  logger.info({ processors: selected, brokers: config.kafkaBrokers, pid: process.pid }, 'processors started');
+  const stopLagPoll = pollConsumerLag(production.log, pipeline);
+  const metrics = await serveMetrics(config.metricsHost, config.metricsPort);
+  logger.info({ processors: selected, brokers: config.kafkaBrokers, pid: process.pid, metrics: `http://${config.metricsHost}:${(metrics.address() as AddressInfo).port}/metrics` }, 'processors started');
 
   const poll = only.includes('scoring')
     ? setInterval(() => refreshChampion(registry, pipeline, logger).catch((err) => logger.warn({ err }, 'model registry unreadable')), config.modelPollMs)
@@ -44,6 +48,8 @@ async function run(names: string[]): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping: finishing the batch in hand');
     if (poll) clearInterval(poll);
+    stopLagPoll();
+    metrics.close();
     await pipeline.stop();
     await sink?.stop();
     await production.close();

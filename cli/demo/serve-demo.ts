@@ -11,11 +11,13 @@ import type { BgNbdGammaGammaModel } from '../../processors/training/bgnbd-gamma
 import { trainCustomerValueModel, trainingSettingsFrom } from '../../processors/training/train-customer-value-model.js';
 import { modelInputsAsOf } from '../../processors/training/train-from-features.js';
 import type { embeddedPipeline } from '../embedded.js';
+import { pollConsumerLag } from '../prometheus-observer.js';
 
 export async function serveDemo(config: Readonly<Config>, embedded: ReturnType<typeof embeddedPipeline>, model: BgNbdGammaGammaModel, logger: Logger): Promise<void> {
   const { log, codec, pipeline, readModel } = embedded;
   readModel.recordModel(model, { trainedAtMs: Date.now() });
   await pipeline.start();
+  const stopLagPoll = pollConsumerLag(log, pipeline);
   let versions = 1;
   const retrain = async () => {
     // "Now" in event time: the latest purchase the features processor has seen.
@@ -44,6 +46,7 @@ export async function serveDemo(config: Readonly<Config>, embedded: ReturnType<t
   );
   await new Promise<void>((resolve) => {
     const stop = async () => {
+      stopLagPoll();
       await app.close();
       await pipeline.stop();
       resolve();

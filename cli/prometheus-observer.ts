@@ -1,0 +1,38 @@
+/**
+ * Feeds the Prometheus metrics (api/metrics.ts) from the processors' batch summaries and a
+ * periodic consumer-lag poll, keeping prom-client out of the processors.
+ */
+import { observeProcessing, recordConsumerLag, recordDeadLetter, recordEventsIn, recordEventsOut, recordScores, recordSegmentChange } from '../api/metrics.js';
+import type { EventLog } from '../core/ports/event-log.js';
+import { Topics } from '../core/topics.js';
+import type { Pipeline } from '../processors/pipeline.js';
+import type { BatchSummary } from '../processors/run-keyed-processor.js';
+
+export function prometheusObserver(modelVersion: () => string | null): (summary: BatchSummary) => void {
+  return (s) => {
+    for (const [topic, n] of Object.entries(s.messagesIn)) recordEventsIn(topic, n);
+    for (const [topic, n] of Object.entries(s.messagesOut)) recordEventsOut(topic, n);
+    for (const [code, n] of Object.entries(s.deadLetters)) recordDeadLetter(code, n);
+    observeProcessing(s.processor, s.seconds);
+    const scores = s.messagesOut[Topics.scores];
+    if (scores) recordScores(modelVersion() ?? 'none', scores);
+    const changes = s.messagesOut[Topics.segmentChanges];
+    // The summary does not carry which segments; the per-transition counter gets '*'.
+    if (changes) recordSegmentChange('*', '*', changes);
+  };
+}
+
+/** Polls every processor group's lag into the consumer-lag gauge; returns a stop function. */
+export function pollConsumerLag(log: EventLog, pipeline: Pipeline, everyMs = 10_000): () => void {
+  const timer = setInterval(async () => {
+    for (const { processor } of pipeline.runners) {
+      try {
+        recordConsumerLag(processor.name, await log.lag(processor.name, [...processor.inputTopics]));
+      } catch {
+        // The lag poll is best effort: /readyz reports a log that is down.
+      }
+    }
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
