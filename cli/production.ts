@@ -24,7 +24,8 @@ import { prometheusObserver } from './prometheus-observer.js';
 /** Order ledgers are dropped this long after their last change: late refunds beyond it are ignored. */
 const LEDGER_TTL_SECONDS = 400 * 86_400;
 
-export async function productionPipeline(config: Readonly<Config>, logger: Logger) {
+/** `observe` may wrap the log the processors see (the stack bench measures latency that way). */
+export async function productionPipeline(config: Readonly<Config>, logger: Logger, observe: (log: EventLog) => EventLog = (l) => l) {
   const log = new KafkaEventLog({
     brokers: config.kafkaBrokers,
     logger,
@@ -38,7 +39,7 @@ export async function productionPipeline(config: Readonly<Config>, logger: Logge
     scores: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'scores' }),
   };
   const pipeline: Pipeline = new Pipeline({
-    log,
+    log: observe(log),
     codec,
     stores,
     validation: { currency: config.currency, maxFutureSkewMs: config.maxFutureSkewMs, now: Date.now },

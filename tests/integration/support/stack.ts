@@ -6,9 +6,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import kafkajs from 'kafkajs';
 import { Redis } from 'ioredis';
 import { KafkaEventLog } from '../../../adapters/kafka-event-log.js';
+import { resetClvTopics } from '../../../adapters/kafka/reset-clv-topics.js';
 import { Topics } from '../../../core/topics.js';
 import { ProcessorNames } from '../../../processors/pipeline.js';
 import { services } from './services.js';
@@ -37,26 +37,7 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
 
 /** Deletes the clv topics and processor groups, and empties the test's Redis database. */
 export async function resetStack(options: { topics: boolean }): Promise<void> {
-  const admin = new kafkajs.Kafka({ brokers: services.kafkaBrokers, logLevel: kafkajs.logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    // A group whose members have not left yet cannot be deleted: retry until they have. One
-    // that is already gone is fine.
-    for (const group of groups) {
-      await until(
-        () => admin.deleteGroups([group]).then(() => true, (e: { groups?: Array<{ error?: { type?: string } }> }) => e.groups?.[0]?.error?.type === 'GROUP_ID_NOT_FOUND'),
-        `consumer group ${group} to be deleted`,
-        30_000,
-      );
-    }
-    if (options.topics) {
-      const existing = (await admin.listTopics()).filter((t) => (Object.values(Topics) as string[]).includes(t));
-      if (existing.length > 0) await admin.deleteTopics({ topics: existing });
-      await until(async () => (await admin.listTopics()).every((t) => !(Object.values(Topics) as string[]).includes(t)), 'topic deletion');
-    }
-  } finally {
-    await admin.disconnect();
-  }
+  await resetClvTopics(services.kafkaBrokers, groups, options);
   const redis = new Redis(stackEnv.CLV_REDIS_URL as string);
   await redis.flushdb();
   redis.disconnect();
