@@ -45,6 +45,12 @@ export interface KafkaEventLogOptions {
   replicationFactor?: number;
   /** A `publish` call larger than this is sent as several requests (see publish). */
   maxMessagesPerRequest?: number;
+  /**
+   * Partitions whose batches are processed at the same time (kafkajs
+   * partitionsConsumedConcurrently). Processors keep no state across partitions, and
+   * overlapping one partition's I/O (store, produce, commit) with another's cuts latency.
+   */
+  partitionsConsumedConcurrently?: number;
   /** Told about every failed eachBatch chunk before it is redelivered. */
   onBatchError?: (error: unknown, context: BatchErrorContext) => void;
 }
@@ -62,6 +68,7 @@ const DEFAULTS = {
   retries: 10,
   maxBatchSize: 1_000,
   maxMessagesPerRequest: 10_000,
+  partitionsConsumedConcurrently: 4,
 };
 
 export class KafkaEventLog implements EventLog {
@@ -130,6 +137,7 @@ export class KafkaEventLog implements EventLog {
         await consumer.run({
           autoCommit: false,
           eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? DEFAULTS.partitionsConsumedConcurrently,
           eachBatch: chunkedEachBatch({
             groupId: options.groupId,
             maxBatchSize: options.maxBatchSize ?? DEFAULTS.maxBatchSize,

@@ -50,6 +50,7 @@ export interface ProcessorDeps<State> {
 export class ProcessorRunner<State, Event> {
   readonly stats: ProcessorStats = { messagesIn: 0, eventsApplied: 0, outputs: 0, deadLetters: {}, batches: 0, busyMs: 0 };
   private readonly context: ProcessingContext = { watermarkMs: 0 };
+  private readonly partitionQueues = new Map<number, Promise<void>>();
   private consumer: RunningConsumer | null = null;
 
   constructor(
@@ -77,8 +78,30 @@ export class ProcessorRunner<State, Event> {
     this.consumer = null;
   }
 
-  /** One batch, start to end. Public so that tests can drive a runner without a consumer. */
-  async processBatch(batch: MessageBatch): Promise<void> {
+  /**
+   * One batch, start to end. Public so that tests can drive a runner without a consumer.
+   *
+   * Batches of the same partition number are run one after another even when they come from
+   * different topics: a processor's input topics are co-partitioned by customer (orders and
+   * payments of one customer share partition n), so two such batches touch the same state
+   * keys, and running them at once would lose one read-modify-write. Different partition
+   * numbers run concurrently when the log delivers them so.
+   */
+  processBatch(batch: MessageBatch): Promise<void> {
+    const previous = this.partitionQueues.get(batch.partition) ?? Promise.resolve();
+    const run = previous.then(() => this.process(batch));
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.partitionQueues.set(batch.partition, settled);
+    void settled.then(() => {
+      if (this.partitionQueues.get(batch.partition) === settled) this.partitionQueues.delete(batch.partition);
+    });
+    return run;
+  }
+
+  private async process(batch: MessageBatch): Promise<void> {
     const started = performance.now();
     const { processor, deps } = this;
     const accepted: Array<{ event: Event; message: IncomingMessage; value: unknown }> = [];

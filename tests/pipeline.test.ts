@@ -140,3 +140,23 @@ test('an event whose outputs cannot be encoded is dead-lettered instead of block
   const scored = new Set((await decodeAll<ClvScoreEvent>(ctx, Topics.scores)).map((s) => s.customer_id));
   assert.ok(scored.has('C1') && scored.has('C3'), 'the other customers are scored');
 });
+
+test('batches of co-partitioned topics are serialized: an order and its payment delivered at once are both applied', async () => {
+  const ctx = embeddedPipeline();
+  const runner = ctx.pipeline.purchases;
+  const order = placed('O1', 1000, day(1));
+  const capture = payment('PAYMENT_CAPTURED', 'O1', 1000, day(1));
+  const message = async (topic: string, value: unknown, offset: string) => ({ topic, partition: 0, offset, key: 'C1', value: await ctx.codec.encode(topic, value) });
+  await ctx.log.createTopics((await import('../core/topics.js')).topicSpecs(4));
+  // The log may hand two partitions' batches over at once (Kafka with concurrency): both
+  // touch ledger C1/O1.
+  const [orderMessage, paymentMessage] = [await message(Topics.orders, order, '0'), await message(Topics.payments, capture, '0')];
+  await Promise.all([
+    runner.processBatch({ topic: Topics.orders, partition: 0, messages: [orderMessage] }),
+    runner.processBatch({ topic: Topics.payments, partition: 0, messages: [paymentMessage] }),
+  ]);
+  const ledger = (await ctx.stores.ledgers.getMany(['C1/O1'])).get('C1/O1')!;
+  assert.equal(ledger.placedAt, day(1));
+  assert.equal(ledger.captures.length, 1);
+  assert.equal((await decodeAll<{ net_amount_minor: number }>(ctx, Topics.purchases)).length, 1);
+});

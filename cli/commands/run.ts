@@ -30,6 +30,17 @@ async function run(names: string[]): Promise<void> {
   }
   const selected = names.length > 0 ? names : known;
   const only = ProcessorNames.filter((n) => selected.includes(n));
+  // Signals are taken from the first moment: one that arrives while consumers are still
+  // joining their groups waits for start-up to finish, then stops cleanly.
+  let signalled: string | null = null;
+  let shutdown: ((signal: string) => Promise<void>) | null = null;
+  const onSignal = (signal: string) => {
+    if (shutdown) void shutdown(signal);
+    else signalled = signal;
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+
   const production = await productionPipeline(config, logger);
   const { pipeline, registry } = production;
   if (only.includes('scoring')) await refreshChampion(registry, pipeline, logger);
@@ -43,7 +54,7 @@ async function run(names: string[]): Promise<void> {
     ? setInterval(() => refreshChampion(registry, pipeline, logger).catch((err) => logger.warn({ err }, 'model registry unreadable')), config.modelPollMs)
     : null;
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: finishing the batch in hand');
@@ -55,6 +66,5 @@ async function run(names: string[]): Promise<void> {
     await production.close();
     logger.info({ stats: pipeline.stats() }, 'stopped');
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  if (signalled) await shutdown(signalled);
 }

@@ -10,9 +10,6 @@ import type { KeyedProcessor, Output } from '../keyed-processor.js';
 import { applyPurchase, featuresOf, type CustomerPurchaseHistory } from './customer-purchase-history.js';
 
 export function featuresProcessor(dayOf: DayIndexer): KeyedProcessor<CustomerPurchaseHistory, PurchaseEvent> {
-  // The last purchase event applied per customer in this batch names the features event,
-  // so a replayed batch re-emits the same event id.
-  const lastApplied = new Map<string, string>();
   return {
     name: 'clv-features',
     inputTopics: [Topics.purchases],
@@ -26,19 +23,26 @@ export function featuresProcessor(dayOf: DayIndexer): KeyedProcessor<CustomerPur
     eventTime: (p) => p.event_time,
     stateKey: (p) => p.customer_id,
     apply(state, purchase) {
-      const { history, changed } = applyPurchase(state, purchase, dayOf);
-      if (changed) lastApplied.set(purchase.customer_id, purchase.event_id);
-      return { state: history, outputs: [] };
+      return { state: applyPurchase(state, purchase, dayOf).history, outputs: [] };
     },
     afterBatch(changed, { watermarkMs }) {
       const outputs: Output[] = [];
       for (const [customerId, history] of changed) {
-        const features = featuresOf(history, watermarkMs, `${customerId}@${lastApplied.get(customerId)}`);
+        const features = featuresOf(history, watermarkMs, featuresEventId(history));
         // A customer whose every order was voided has no features: nothing to score.
         if (features) outputs.push({ topic: Topics.features, key: customerId, value: features });
       }
-      lastApplied.clear();
       return outputs;
     },
   };
+}
+
+/**
+ * Names a features event by the history it was derived from (orders and their revisions only
+ * grow), so a replayed batch re-emits the same id, and concurrent batches share no state.
+ */
+function featuresEventId(history: CustomerPurchaseHistory): string {
+  let revisions = 0;
+  for (const o of history.orders) revisions += o.revision;
+  return `${history.customerId}@${history.orders.length}.${revisions}`;
 }
