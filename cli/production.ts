@@ -16,6 +16,10 @@ import type { Config } from '../core/config.js';
 import type { EventCodec } from '../core/ports/event-codec.js';
 import type { EventLog } from '../core/ports/event-log.js';
 import { ClickHouseSink } from '../consumers/clickhouse-sink.js';
+import { WebhookBridge } from '../consumers/webhook-bridge.js';
+import { JsonLinesDeadLetter } from '../consumers/webhooks/webhook-dead-letter.js';
+import { loadWebhookConfig } from '../consumers/webhooks/webhook-config.js';
+import { ClvError, ErrorCodes } from '../core/errors.js';
 import { Pipeline } from '../processors/pipeline.js';
 import { BgNbdGammaGammaModel } from '../processors/training/bgnbd-gamma-gamma-model.js';
 import { loadPolicy } from './embedded.js';
@@ -99,4 +103,14 @@ export async function serveMetrics(host: string, port: number): Promise<Server> 
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
   return server;
+}
+
+/** The webhook bridge, when CLV_WEBHOOKS_FILE names endpoints (docs/webhooks.md). */
+export async function startWebhookBridge(log: EventLog, codec: EventCodec, logger: Logger) {
+  const config = await loadWebhookConfig(process.env);
+  if (config === null) throw new ClvError(ErrorCodes.INVALID_CONFIG, 'CLV_WEBHOOKS_FILE is not set: the webhooks role needs endpoints');
+  const bridge = new WebhookBridge({ log, codec, deadLetter: new JsonLinesDeadLetter(config.deadLetterDir) }, config.endpoints);
+  await bridge.start();
+  logger.info({ endpoints: config.endpoints.map((e) => e.name) }, 'webhook bridge started');
+  return bridge;
 }

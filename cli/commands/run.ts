@@ -10,13 +10,13 @@ import { loadConfig } from '../../core/config.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { ProcessorNames } from '../../processors/pipeline.js';
 import { createLogger } from '../logger.js';
-import { productionPipeline, refreshChampion, serveMetrics, startClickHouseSink } from '../production.js';
+import { productionPipeline, refreshChampion, serveMetrics, startClickHouseSink, startWebhookBridge } from '../production.js';
 import { pollConsumerLag } from '../prometheus-observer.js';
 
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description(`run stream processors against Kafka + schema registry + Redis, and the ClickHouse sink (${[...ProcessorNames, 'sink'].join(', ')}; default all)`)
+    .description(`run stream processors against Kafka + schema registry + Redis, the ClickHouse sink and webhooks (${[...ProcessorNames, 'sink', 'webhooks'].join(', ')}; default all)`)
     .argument('[processors...]', 'which processors to run in this process')
     .action((names: string[]) => run(names));
 }
@@ -24,11 +24,12 @@ export function registerRun(program: Command): void {
 async function run(names: string[]): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  const known = [...ProcessorNames, 'sink'];
+  const known = [...ProcessorNames, 'sink', 'webhooks'];
   for (const n of names) {
     if (!known.includes(n)) throw new ClvError(ErrorCodes.INVALID_CONFIG, `unknown processor "${n}" (known: ${known.join(', ')})`);
   }
-  const selected = names.length > 0 ? names : known;
+  // Webhooks run by default only where endpoints are configured.
+  const selected = names.length > 0 ? names : known.filter((n) => n !== 'webhooks' || process.env.CLV_WEBHOOKS_FILE);
   const only = ProcessorNames.filter((n) => selected.includes(n));
   // Signals are taken from the first moment: one that arrives while consumers are still
   // joining their groups waits for start-up to finish, then stops cleanly.
@@ -46,6 +47,7 @@ async function run(names: string[]): Promise<void> {
   if (only.includes('scoring')) await refreshChampion(registry, pipeline, logger);
   await pipeline.start(only);
   const sink = selected.includes('sink') ? await startClickHouseSink(config, production.log, production.codec, logger) : null;
+  const webhooks = selected.includes('webhooks') ? await startWebhookBridge(production.log, production.codec, logger) : null;
   const stopLagPoll = pollConsumerLag(production.log, pipeline);
   const metrics = await serveMetrics(config.metricsHost, config.metricsPort);
   logger.info({ processors: selected, brokers: config.kafkaBrokers, pid: process.pid, metrics: `http://${config.metricsHost}:${(metrics.address() as AddressInfo).port}/metrics` }, 'processors started');
@@ -63,6 +65,7 @@ async function run(names: string[]): Promise<void> {
     metrics.close();
     await pipeline.stop();
     await sink?.stop();
+    await webhooks?.stop();
     await production.close();
     logger.info({ stats: pipeline.stats() }, 'stopped');
   };
