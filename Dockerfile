@@ -15,6 +15,7 @@ COPY --from=build /app/bin ./bin
 COPY package.json ./
 COPY schemas ./schemas
 COPY config ./config
+COPY dashboard ./dashboard
 USER node
 ENTRYPOINT ["node", "dist/cli/clv.js"]
 CMD ["run"]

@@ -10,22 +10,29 @@
  * - `refreshIndexEveryMs` (a separate API process over Redis, which sees no writes): a segment
  *   query rebuilds the index from a full scan of the store when the last one is older than
  *   that, O(customers) once per interval. Between rebuilds, segment queries are that stale.
- * Memory: about 100 bytes per customer for the index.
+ * Memory: about 150 bytes per customer for the index (segment and CLV, for the distribution).
+ *
+ * For the dashboard: segment sizes are snapshotted after each score write (read-model-series.ts);
+ * CLV distributions come from the index; revenue actuals from a scan of the purchase
+ * histories once `readRevenueFrom` is given them, at most once per `revenueMaxAgeMs`.
  *
  * Models come from a ModelCatalogue (adapters/model-catalogue.ts): the current champion,
  * versions recorded in process, and the model registry when one is given.
  */
 import type { ActionPolicy } from '../core/action-policy.js';
 import type { DayIndexer } from '../core/calendar.js';
+import { clvHistogram, type ClvHistogram } from '../core/clv-histogram.js';
 import type {
-  ClvExplanation, ClvReadModel, CustomerView, ModelDetail, ModelSummary, RevenueForecast, SegmentPage, SegmentSizes,
+  ClvExplanation, ClvReadModel, CustomerView, ModelDetail, ModelSummary, RevenueActuals, RevenueForecast, SegmentPage, SegmentSizes, SegmentSnapshot,
 } from '../core/ports/clv-read-model.js';
 import type { ModelRegistry } from '../core/ports/model-registry.js';
 import type { StateStore } from '../core/ports/state-store.js';
 import { Segments, type Segment } from '../core/segmentation.js';
+import type { CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
 import { modelInputOf, type CustomerScoreState, type CustomerValueModel } from '../processors/scoring/customer-scorer.js';
 import { BgNbdGammaGammaModel } from '../processors/training/bgnbd-gamma-gamma-model.js';
 import { kindOf, ModelCatalogue } from './model-catalogue.js';
+import { revenueByHour, revenueOfPeriods, SegmentHistory } from './read-model-series.js';
 import { SortedKeySet } from './sorted-key-set.js';
 
 /**
@@ -45,6 +52,8 @@ export interface InMemoryClvReadModelOptions {
   scoring: { dayOf: DayIndexer; policy: ActionPolicy; minorPerUnit: number };
   /** Rebuild the segment index from a scan when older than this (see above); off by default. */
   refreshIndexEveryMs?: number;
+  /** How stale revenue actuals may be before the histories are scanned again (default 60 s). */
+  revenueMaxAgeMs?: number;
   /** Wall clock, ms. */
   now?: () => number;
 }
@@ -52,8 +61,16 @@ export interface InMemoryClvReadModelOptions {
 class SegmentIndex {
   readonly segmentOf = new Map<string, Segment | null>();
   readonly members = new Map<Segment, SortedKeySet>(Segments.map((s) => [s, new SortedKeySet()]));
+  /** CLV of each scored customer, minor units. */
+  readonly clvOf = new Map<string, number>();
+  /** The latest as-of time of the scores written (a re-score sweep moves it too), epoch ms. */
+  watermarkMs = -Infinity;
 
-  set(customerId: string, segment: Segment | null): void {
+  set(customerId: string, state: CustomerScoreState): void {
+    const { segment } = state;
+    this.watermarkMs = Math.max(this.watermarkMs, state.asOfMs ?? state.features.event_time);
+    if (segment) this.clvOf.set(customerId, state.clvMinor);
+    else this.clvOf.delete(customerId);
     const before = this.segmentOf.get(customerId);
     if (before === segment) return;
     if (before) this.members.get(before)!.delete(customerId);
@@ -70,6 +87,10 @@ export class InMemoryClvReadModel implements ClvReadModel {
   private rebuilding: Promise<void> | null = null;
   private readonly catalogue: ModelCatalogue;
   private forecast: RevenueForecast | null = null;
+  private readonly history = new SegmentHistory();
+  private histories: StateStore<CustomerPurchaseHistory> | null = null;
+  private revenue: { hours: Map<number, number>; atMs: number } | null = null;
+  private revenueScan: Promise<Map<number, number>> | null = null;
   private readonly now: () => number;
 
   constructor(private readonly options: InMemoryClvReadModelOptions) {
@@ -81,7 +102,8 @@ export class InMemoryClvReadModel implements ClvReadModel {
       setMany: async (entries) => {
         await inner.setMany(entries);
         // After the write: the index never shows a score the store does not have.
-        for (const [id, state] of entries) this.index.set(id, state.segment);
+        for (const [id, state] of entries) this.index.set(id, state);
+        this.snapshotSegments();
       },
       scan: (pageSize) => inner.scan(pageSize),
       size: () => inner.size(),
@@ -97,12 +119,19 @@ export class InMemoryClvReadModel implements ClvReadModel {
     this.forecast = forecast;
   }
 
+  /** The purchase histories store (the features processor's) that revenue actuals are summed from. */
+  readRevenueFrom(histories: StateStore<CustomerPurchaseHistory>): void {
+    this.histories = histories;
+    this.revenue = null;
+  }
+
   /** Rebuilds the segment index from a full scan: for a store that already holds scores. */
   async rebuildIndex(): Promise<void> {
     const fresh = new SegmentIndex();
-    for await (const page of this.options.scores.scan(10_000)) for (const [id, state] of page) fresh.set(id, state.segment);
+    for await (const page of this.options.scores.scan(10_000)) for (const [id, state] of page) fresh.set(id, state);
     this.index = fresh;
     this.indexBuiltAtMs = this.now();
+    this.snapshotSegments();
   }
 
   async customer(customerId: string): Promise<CustomerView | null> {
@@ -127,9 +156,28 @@ export class InMemoryClvReadModel implements ClvReadModel {
 
   async segmentSizes(): Promise<SegmentSizes> {
     await this.refreshIfStale();
-    const segments = Object.fromEntries(Segments.map((s) => [s, this.index.members.get(s)!.size])) as Record<Segment, number>;
-    const scored = Object.values(segments).reduce((a, b) => a + b, 0);
-    return { segments, unscored: this.index.segmentOf.size - scored };
+    return this.sizesNow();
+  }
+
+  async segmentHistory(): Promise<SegmentSnapshot[]> {
+    await this.refreshIfStale();
+    return this.history.snapshots();
+  }
+
+  async clvDistribution(bins: number): Promise<ClvHistogram> {
+    await this.refreshIfStale();
+    return clvHistogram([...this.index.clvOf.values()], bins);
+  }
+
+  async revenueActuals(range: { fromMs: number; periodMs: number; periods: number }): Promise<RevenueActuals | null> {
+    const histories = this.histories;
+    if (histories === null) return null;
+    if (this.revenue === null || this.now() - this.revenue.atMs >= (this.options.revenueMaxAgeMs ?? 60_000)) {
+      // One scan at a time, however many requests wait on it.
+      this.revenueScan ??= revenueByHour(histories).finally(() => { this.revenueScan = null; });
+      this.revenue = { hours: await this.revenueScan, atMs: this.now() };
+    }
+    return revenueOfPeriods(this.revenue.hours, range);
   }
 
   async customersOfSegment(segment: Segment, page: { after: string | null; limit: number }): Promise<SegmentPage> {
@@ -186,6 +234,16 @@ export class InMemoryClvReadModel implements ClvReadModel {
       clv: p.clv,
       matchesScore: Math.round(p.clv * minorPerUnit) === state.clvMinor,
     };
+  }
+
+  private sizesNow(): SegmentSizes {
+    const segments = Object.fromEntries(Segments.map((s) => [s, this.index.members.get(s)!.size])) as Record<Segment, number>;
+    const scored = Object.values(segments).reduce((a, b) => a + b, 0);
+    return { segments, unscored: this.index.segmentOf.size - scored };
+  }
+
+  private snapshotSegments(): void {
+    if (this.index.watermarkMs > -Infinity) this.history.record({ atMs: this.index.watermarkMs, ...this.sizesNow() });
   }
 
   private async refreshIfStale(): Promise<void> {

@@ -25,6 +25,7 @@ import { apiMetrics } from './plugins/metrics.js';
 import { rateLimiting } from './plugins/rate-limit.js';
 import { ApiLogController, redactedPaths, requestIdOf } from './request-logging.js';
 import { customerRoutes } from './routes/customers.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { eventRoutes } from './routes/events.js';
 import { forecastRoutes } from './routes/forecast.js';
 import { healthRoutes } from './routes/health.js';
@@ -89,6 +90,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(segmentRoutes, { readModel });
   await app.register(modelRoutes, { readModel, retrain: options.retrain });
   await app.register(forecastRoutes, { readModel });
+  await app.register(dashboardRoutes, { readModel, currency: config.currency, minorPerUnit: config.minorPerUnit });
   await app.register(eventRoutes, { log: options.log, codec: options.codec, config, maxBatchEvents: api.maxBatchEvents, now: options.now });
   return app;
 }

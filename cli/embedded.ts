@@ -46,5 +46,6 @@ export function embeddedPipeline(config: Readonly<Config>, logger: Logger, obser
     batchSize: config.batchSize,
     observe: prometheusObserver(() => pipeline.currentModel()?.version ?? null),
   });
+  readModel.readRevenueFrom(pipeline.stores.histories);
   return { log, codec, pipeline, readModel, dayOf: scoring.dayOf };
 }

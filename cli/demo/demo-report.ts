@@ -11,6 +11,7 @@ export interface DemoReport {
   deadLetters: { total: number; injected: number | null; byReason: Record<string, number> };
   training: { customers: number; ms: number; rescoreMs: number; rescoredPerSecond: number; model: Record<string, unknown> };
   holdout: HoldoutMetrics;
+  revenueForecast: { fitMs: number; monthlyMape: number | null; totalRelativeError: number | null; months: number };
   segments: Record<string, number>;
   segmentChangesDuringHoldout: number;
   topCustomers: Array<{ customerId: string; clv: number; segment: string; purchaseDays: number; totalValue: number }>;
@@ -49,6 +50,8 @@ export function printDemoReport(r: DemoReport, write: (line: string) => void = (
   write(`  value                predicted ${money(h.predictedValueTotal)}, actual ${money(h.actualValueTotal)} (${signedPct(h.predictedValueTotal, h.actualValueTotal)})`);
   const v = h.value;
   write(`  per customer value   Spearman ${fixed(v.spearman)}, normalized Gini ${fixed(v.normalizedGini)}, top-decile capture ${v.topDecileCapture === null ? 'n/a' : pct(v.topDecileCapture)}, MAE ${v.meanAbsoluteError === null ? 'n/a' : money(v.meanAbsoluteError)}`);
+  const f = r.revenueForecast;
+  write(`  revenue forecast     Prophet (yearly + weekly + retail holidays) fitted in ${int(f.fitMs)} ms: monthly MAPE ${f.monthlyMape === null ? 'n/a' : pct(f.monthlyMape)} over ${f.months} months, total ${f.totalRelativeError === null ? 'n/a' : signedPct(1 + f.totalRelativeError, 1)}`);
   write('');
   write('Segments now');
   const segTotal = Object.values(r.segments).reduce((a, b) => a + b, 0);

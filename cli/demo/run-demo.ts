@@ -9,6 +9,8 @@ import type { Config } from '../../core/config.js';
 import type { DeadLetterEvent } from '../../core/events.js';
 import { Topics } from '../../core/topics.js';
 import { evaluateHoldout } from '../../processors/training/holdout-evaluation.js';
+import { dailyRevenue, fitRevenueForecastOn, forecastAccuracy } from '../../processors/training/revenue-forecast-run.js';
+import { instantOfLocalTime } from '../../core/calendar.js';
 import { trainCustomerValueModel, trainingSettingsFrom } from '../../processors/training/train-customer-value-model.js';
 import { modelInputsAsOf } from '../../processors/training/train-from-features.js';
 import type { BgNbdGammaGammaModel } from '../../processors/training/bgnbd-gamma-gamma-model.js';
@@ -61,9 +63,27 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
   );
 
   // 4. Stream the holdout period with the model live: scores update as purchases arrive.
+  // 3b. Prophet on daily revenue up to the calibration end, for the holdout's seasonal shape.
+  const firstDay = Math.min(...inputs.map((x) => history.calibrationEndDay - Math.round(x.T * periodDays)));
+  const forecastStart = performance.now();
+  const forecast = await fitRevenueForecastOn(await dailyRevenue(pipeline.stores.histories, firstDay, history.calibrationEndDay));
+  const forecastMs = performance.now() - forecastStart;
+
+  // 4. Stream the holdout period with the model live: scores update as purchases arrive.
   const changesBefore = log.read(Topics.segmentChanges).length;
   const streamHoldout = await stream(holdout, 'holdout events');
   await pipeline.stop();
+  const revenueAccuracy = forecastAccuracy(forecast, await dailyRevenue(pipeline.stores.histories, history.calibrationEndDay + 1, history.holdoutEndDay));
+  const noonOf = instantOfLocalTime(config.timeZone);
+  embedded.readModel.setRevenueForecast({
+    modelVersion: model.version,
+    generatedAtMs: Date.now(),
+    currency: config.currency,
+    granularity: 'day',
+    points: forecast.predict(history.holdoutEndDay - history.calibrationEndDay).map((p) => ({
+      periodStartMs: noonOf(p.day, 0), expectedMinor: Math.round(p.yhat), lowerMinor: Math.round(p.lower), upperMinor: Math.round(p.upper),
+    })),
+  });
 
   const deadLetters: Record<string, number> = {};
   for (const m of log.read(Topics.deadLetter)) {
@@ -82,6 +102,7 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
     deadLetters: { total: log.read(Topics.deadLetter).length, injected: history.injectedDeadLetters, byReason: deadLetters },
     training: { customers: ids.length, ms: trainingMs, rescoreMs, rescoredPerSecond: ids.length / (rescoreMs / 1000), model: model.describe() },
     holdout: evaluation.metrics,
+    revenueForecast: { fitMs: forecastMs, monthlyMape: revenueAccuracy.mape, totalRelativeError: revenueAccuracy.totalRelativeError, months: revenueAccuracy.months.length },
     segments: await segmentSizes(pipeline),
     segmentChangesDuringHoldout: log.read(Topics.segmentChanges).length - changesBefore,
     topCustomers: await topCustomers(pipeline, 10, config.minorPerUnit),

@@ -40,7 +40,7 @@ export async function serveDemo(config: Readonly<Config>, embedded: ReturnType<t
       `  export CLV_KEY=${key}`,
       `  curl -H "Authorization: Bearer $CLV_KEY" ${base}/v1/segments`,
       `  curl -H "Authorization: Bearer $CLV_KEY" ${base}/v1/customers/<id>`,
-      `  OpenAPI: ${base}/docs   metrics: ${base}/metrics`,
+      `  dashboard: ${base}/dashboard/   OpenAPI: ${base}/docs   metrics: ${base}/metrics`,
       '',
     ].join('\n'),
   );

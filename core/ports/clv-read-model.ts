@@ -14,6 +14,7 @@
  */
 import type { Action } from '../action-policy.js';
 import type { CustomerFeaturesEvent, EpochMs, MinorUnits } from '../events.js';
+import type { ClvHistogram } from '../clv-histogram.js';
 import type { Segment, SegmentThresholds } from '../segmentation.js';
 
 /**
@@ -142,6 +143,20 @@ export interface RevenueForecast {
   points: RevenueForecastPoint[];
 }
 
+/** Segment sizes as of a point in event time. */
+export interface SegmentSnapshot extends SegmentSizes {
+  /** The latest as-of time of the scores the read model had seen (event time), epoch ms. */
+  atMs: EpochMs;
+}
+
+/** Net revenue booked per period. */
+export interface RevenueActuals {
+  /** One per period asked for, in order; 0 for a period without orders. */
+  points: { periodStartMs: EpochMs; actualMinor: MinorUnits }[];
+  /** Start of the latest hour with an order: later periods are not "zero", just not yet seen. Null without orders. */
+  latestHourMs: EpochMs | null;
+}
+
 export interface ClvReadModel {
   /** A customer's features and latest score; null for an unknown customer. */
   customer(customerId: string): Promise<CustomerView | null>;
@@ -153,6 +168,19 @@ export interface ClvReadModel {
   model(version: string): Promise<ModelDetail | null>;
   /** The latest revenue forecast, or null before one exists. */
   revenueForecast(): Promise<RevenueForecast | null>;
+  /**
+   * Segment sizes over event time, oldest first; the last is the current sizes. Bounded:
+   * older snapshots are thinned, never the range cut (see the adapter). Empty before the first score write.
+   */
+  segmentHistory(): Promise<SegmentSnapshot[]>;
+  /** The scored customers' CLVs in `bins` (≥ 1) equal-width bins, the top 5% apart (core/clv-histogram.ts). */
+  clvDistribution(bins: number): Promise<ClvHistogram>;
+  /**
+   * Net revenue of the active orders placed in each of `periods` consecutive periods of
+   * `periodMs` from `fromMs`, to the hour (actuals to set against a forecast); null where
+   * this read model has no access to purchases.
+   */
+  revenueActuals(range: { fromMs: EpochMs; periodMs: number; periods: number }): Promise<RevenueActuals | null>;
   /** Resolves when the backing stores answer; rejects otherwise (readiness probe). */
   ping(): Promise<void>;
 }

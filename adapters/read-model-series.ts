@@ -1,0 +1,80 @@
+/**
+ * The two time series the in-memory read model keeps for the dashboard, both bounded.
+ *
+ * - SegmentHistory: segment sizes as event time advances. Snapshots are kept at least
+ *   `spacingMs` apart, plus a live last one that follows every write, so the series always
+ *   ends at the current sizes. When full, every other snapshot is dropped and the spacing
+ *   doubles: the series keeps spanning the whole history at a coarser step, in O(capacity).
+ * - revenueByHour: net revenue of active orders per UTC hour of the order time, from a scan
+ *   of the purchase histories. Hours, not days: a period boundary of any time zone falls
+ *   on an hour (the half-hour zones aside), so periods are summed exactly from them.
+ */
+import type { RevenueActuals, SegmentSnapshot } from '../core/ports/clv-read-model.js';
+import type { StateStore } from '../core/ports/state-store.js';
+import type { CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
+
+const MS_PER_HOUR = 3_600_000;
+
+export class SegmentHistory {
+  private closed: SegmentSnapshot[] = [];
+  private live: SegmentSnapshot | null = null;
+
+  constructor(private readonly capacity = 500, private spacingMs = MS_PER_HOUR) {
+    if (capacity < 2) throw new RangeError('capacity must be at least 2');
+  }
+
+  record(snapshot: SegmentSnapshot): void {
+    const last = this.closed.at(-1);
+    if (last && snapshot.atMs < last.atMs + this.spacingMs) {
+      // Event time has not moved: the sizes as of that time are still being filled in.
+      if (snapshot.atMs === last.atMs) this.closed[this.closed.length - 1] = snapshot;
+      else this.live = snapshot;
+      return;
+    }
+    this.closed.push(snapshot);
+    this.live = null;
+    if (this.closed.length > this.capacity) {
+      // Keep the newest and every other one before it.
+      const keep = (this.closed.length - 1) % 2;
+      this.closed = this.closed.filter((_, i) => i % 2 === keep);
+      this.spacingMs *= 2;
+    }
+  }
+
+  /** Oldest first; copies. */
+  snapshots(): SegmentSnapshot[] {
+    return this.live ? [...this.closed, this.live] : [...this.closed];
+  }
+}
+
+/** Hour index (since the epoch, UTC) → net revenue of the active orders placed in it, minor units. */
+export async function revenueByHour(histories: StateStore<CustomerPurchaseHistory>): Promise<Map<number, number>> {
+  const hours = new Map<number, number>();
+  for await (const page of histories.scan(10_000)) {
+    for (const [, history] of page) {
+      for (const o of history.orders) {
+        if (o.status !== 'ACTIVE') continue;
+        const h = Math.floor(o.time / MS_PER_HOUR);
+        hours.set(h, (hours.get(h) ?? 0) + o.net);
+      }
+    }
+  }
+  return hours;
+}
+
+/** Sums hourly revenue into `periods` consecutive periods of `periodMs` from `fromMs`. */
+export function revenueOfPeriods(hours: ReadonlyMap<number, number>, range: { fromMs: number; periodMs: number; periods: number }): RevenueActuals {
+  const { fromMs, periodMs, periods } = range;
+  const sums = new Array<number>(periods).fill(0);
+  let latest: number | null = null;
+  for (const [h, net] of hours) {
+    const at = h * MS_PER_HOUR;
+    latest = latest === null ? at : Math.max(latest, at);
+    const i = Math.floor((at - fromMs) / periodMs);
+    if (i >= 0 && i < periods) sums[i] += net;
+  }
+  return {
+    points: sums.map((actualMinor, i) => ({ periodStartMs: fromMs + i * periodMs, actualMinor })),
+    latestHourMs: latest,
+  };
+}
