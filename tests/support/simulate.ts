@@ -4,6 +4,7 @@
  */
 
 import type { ModelInput } from '../../core/repeat-purchase-summary.js';
+import { gamma } from '../../producers/synthetic/distributions.js';
 
 /** mulberry32: small, fast, seedable uniform PRNG on [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -17,27 +18,8 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-function normal(u: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-}
-
-/** Gamma(shape, rate) by Marsaglia & Tsang 2000 (with the shape < 1 boost). */
-export function gammaVariate(u: () => number, shape: number, rate: number): number {
-  if (shape < 1) return gammaVariate(u, shape + 1, rate) * Math.pow(1 - u(), 1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = normal(u);
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const w = 1 - u();
-    if (Math.log(w) < 0.5 * x * x + d - d * v + d * Math.log(v)) return (d * v) / rate;
-  }
-}
+/** Gamma(shape, rate): the synthetic history's Marsaglia & Tsang 2000 sampler. */
+export const gammaVariate = gamma;
 
 /**
  * n customers with λ ~ Gamma(r, α), p ~ Beta(a, b), T ~ U[Tmin, Tmax]; after each repeat
