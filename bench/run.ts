@@ -37,7 +37,7 @@ console.log(`event-to-score latency at ${f(pipeline.latency.rate)} events/s: p50
 console.log(`re-score through the pipeline: ${f(pipeline.rescore.perSecond)} customers/s`);
 if (!('skipped' in models)) {
   console.log(`BG/NBD + Gamma-Gamma fit on CDNOW_master (${f(models.customers)} customers): ${f(models.fitMsMedian, 1)} ms (median of ${models.fitMsAll.length})`);
-  console.log(`CLV scoring: ${f(models.scoring.customersPerSecond)} customers/s`);
+  console.log(`CLV scoring: ${f(models.scoring.cold.customersPerSecond)} customers/s cold (fresh model), ${f(models.scoring.warm.customersPerSecond)} warm`);
 } else {
   console.log(models.skipped);
 }
