@@ -1,6 +1,8 @@
 /**
- * Wraps an EventLog to measure event-to-score latency: the time from the first input event
- * of a customer that is not yet reflected in a score to the publication of that score.
+ * Wraps an EventLog to measure event-to-score latency: the time from the latest input event
+ * of a customer to the publication of the next score for that customer. (From the earliest
+ * unscored event would also count the wait for a late payment, which is the shop's delay,
+ * not the pipeline's.)
  */
 import type { ConsumerOptions, EventLog, OutgoingMessage, RunningConsumer } from '../core/ports/event-log.js';
 import { Topics, type TopicSpec } from '../core/topics.js';
@@ -18,7 +20,7 @@ export class LatencyProbe implements EventLog {
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
     const now = performance.now();
     if (topic === Topics.orders || topic === Topics.payments) {
-      for (const m of messages) if (m.key !== null && !this.pending.has(m.key)) this.pending.set(m.key, now);
+      for (const m of messages) if (m.key !== null) this.pending.set(m.key, now);
     } else if (topic === Topics.scores) {
       for (const m of messages) {
         const since = m.key === null ? undefined : this.pending.get(m.key);
