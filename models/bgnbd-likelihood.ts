@@ -13,9 +13,11 @@
  *
  * A1, A2 and their digamma derivatives depend on x only, so they are computed once per
  * distinct x (a few dozen) rather than per row: the row loop is four transcendental calls.
+ * They are ratios Γ(y+x)/Γ(y) and differences ψ(y+x) − ψ(y), evaluated as such
+ * (gamma-function.ts) so they keep their digits when a and b run off to 1e9.
  */
 
-import { digamma, logAbsGamma } from './gamma-function.js';
+import { digammaDifference, logGammaRatio } from './gamma-function.js';
 import { weightsOf, type RfmColumns } from './rfm-columns.js';
 
 /** RfmColumns plus the distinct-x index the likelihood uses; build once per fit. */
@@ -68,25 +70,23 @@ export function bgNbdNegativeLogLikelihood(logParams: ArrayLike<number>, data: B
   const base = new Float64Array(slots);
   const logA4Constant = new Float64Array(slots);
   const lnAlpha = Math.log(alpha);
-  const commonA1A2 = -logAbsGamma(r) + r * lnAlpha + logAbsGamma(a + b) - logAbsGamma(b);
   let dR = 0;
   let dAlpha = 0;
   let dA = 0;
   let dB = 0;
-  const psiR = gradient ? digamma(r) : 0;
-  const psiAB = gradient ? digamma(a + b) : 0;
-  const psiB = gradient ? digamma(b) : 0;
   for (let k = 0; k < slots; k++) {
     const x = data.distinctX[k];
-    base[k] = commonA1A2 + logAbsGamma(r + x) + logAbsGamma(b + x) - logAbsGamma(a + b + x);
+    // A1 + A2 as ratios ln Γ(y+x) − ln Γ(y): differences of ln Γ at a + b ~ 1e9 (a runaway
+    // fit) would leave ~1e-6 of noise, more than the optimiser's tolerance.
+    base[k] = logGammaRatio(r, x) + r * lnAlpha + logGammaRatio(b, x) - logGammaRatio(a + b, x);
     logA4Constant[k] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : 0;
     if (gradient) {
       const w = data.slotWeight[k];
-      const psiABX = digamma(a + b + x);
-      dR += w * (digamma(r + x) - psiR + lnAlpha);
+      const psiABX = digammaDifference(a + b, x); // ψ(a+b+x) − ψ(a+b)
+      dR += w * (digammaDifference(r, x) + lnAlpha);
       dAlpha += (w * r) / alpha;
-      dA += w * (psiAB - psiABX);
-      dB += w * (psiAB + digamma(b + x) - psiB - psiABX);
+      dA -= w * psiABX;
+      dB += w * (digammaDifference(b, x) - psiABX);
     }
   }
 

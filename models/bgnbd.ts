@@ -5,7 +5,8 @@
  *
  * The optimiser works on θ = (ln r, ln α, ln a, ln b), so every parameter stays positive,
  * and minimises the mean negative log-likelihood plus lifetimes' optional L2 penalty
- * penalizerCoef · (r² + α² + a² + b²) — the same objective as lifetimes' BetaGeoFitter.
+ * penalizerCoef · (r² + α² + a² + b²) — the same objective as lifetimes' BetaGeoFitter —
+ * within {@link BGNBD_PARAM_BOUNDS}.
  */
 
 import { ClvError, ErrorCodes } from '../core/errors.js';
@@ -20,6 +21,25 @@ import { minimize } from './optimize/minimize.js';
 import { totalWeight, type RfmColumns } from './rfm-columns.js';
 
 export type { BgNbdParams } from './bgnbd-expectation.js';
+
+/**
+ * Range of the fitted parameters. When the data do not identify a process — no dropout
+ * (BG/NBD → NBD: a, b → ∞ with a/(a+b) → 0, or a → 0) or no heterogeneity in purchase rates
+ * (r, α → ∞) — the likelihood keeps rising towards a limit and the optimum runs away; it is
+ * stopped at these bounds, where the model is that limit to within ~1e-9 and everything
+ * derived from it (bgnbd-expectation.ts, customer-lifetime-value.ts) is accurate.
+ */
+export const BGNBD_PARAM_BOUNDS: Readonly<Record<keyof BgNbdParams, readonly [number, number]>> = Object.freeze({
+  r: [1e-4, 1e4],
+  alpha: [1e-4, 1e4],
+  a: [1e-4, 1e9],
+  b: [1e-4, 1e9],
+});
+const PARAM_KEYS = ['r', 'alpha', 'a', 'b'] as const;
+const LOG_LOWER = PARAM_KEYS.map((k) => Math.log(BGNBD_PARAM_BOUNDS[k][0]));
+const LOG_UPPER = PARAM_KEYS.map((k) => Math.log(BGNBD_PARAM_BOUNDS[k][1]));
+/** Weight of the quadratic wall on ln-parameters beyond the bounds (the mean NLL is O(1–10)). */
+const WALL = 1;
 
 /** Options of {@link fitBgNbd}. */
 export interface BgNbdFitOptions {
@@ -73,12 +93,17 @@ export function fitBgNbd(data: RfmColumns, options: BgNbdFitOptions = {}): Fitte
   const objective = (theta: Float64Array, gradient: Float64Array | null): number => {
     const value = bgNbdNegativeLogLikelihood(theta, prepared, gradient) / customers;
     let penalty = 0;
+    let wall = 0;
     for (let j = 0; j < 4; j++) {
       const p = Math.exp(theta[j]);
       penalty += p * p;
-      if (gradient) gradient[j] = gradient[j] / customers + 2 * penalizer * p * p;
+      // Zero inside the bounds, so interior optima are untouched; outside, a wall that stops
+      // a runaway along a flat ridge (the result is then clamped onto the bound).
+      const beyond = theta[j] > LOG_UPPER[j] ? theta[j] - LOG_UPPER[j] : theta[j] < LOG_LOWER[j] ? theta[j] - LOG_LOWER[j] : 0;
+      wall += beyond * beyond;
+      if (gradient) gradient[j] = gradient[j] / customers + 2 * penalizer * p * p + 2 * WALL * beyond;
     }
-    return value + penalizer * penalty;
+    return value + penalizer * penalty + WALL * wall;
   };
   // Expected repeat purchases per period are about r/α, so α ≈ r · mean T / mean x.
   const rate = Math.max(sumX, 1e-3 * customers) / Math.max(sumT, 1e-9);
@@ -88,13 +113,14 @@ export function fitBgNbd(data: RfmColumns, options: BgNbdFitOptions = {}): Fitte
     { r: 3, alpha: 3 / rate, a: 2, b: 0.5 },
   ]).map((p) => [Math.log(p.r), Math.log(p.alpha), Math.log(p.a), Math.log(p.b)]);
   const result = minimize(objective, starts);
+  const theta = result.x.map((v, j) => Math.min(LOG_UPPER[j], Math.max(LOG_LOWER[j], v)));
   const params: BgNbdParams = {
-    r: Math.exp(result.x[0]),
-    alpha: Math.exp(result.x[1]),
-    a: Math.exp(result.x[2]),
-    b: Math.exp(result.x[3]),
+    r: Math.exp(theta[0]),
+    alpha: Math.exp(theta[1]),
+    a: Math.exp(theta[2]),
+    b: Math.exp(theta[3]),
   };
-  const logLikelihood = -bgNbdNegativeLogLikelihood(result.x, prepared);
+  const logLikelihood = -bgNbdNegativeLogLikelihood(theta, prepared);
   return new FittedBgNbd(params, logLikelihood, {
     converged: result.converged,
     iterations: result.iterations,

@@ -14,8 +14,13 @@
  * (A = a+b−1−r, C_x = a+b+x−1, z = t/(α+T+t); see bgnbd-expectation.ts), everything that
  * depends on x only — the 2F1 coefficients and Γ constants, (a+b+x−1)/(a−1), ln(a/(b+x−1)) —
  * is cached per x, and the discount factors and month lengths once per scorer. A customer
- * then costs one ln(α+T), and per month one ln, one exp and a short multiply-add series
- * (~2 µs). The horizon sums depend on (x, T) only — not on t_x or m̄_x — and a re-score of
+ * then costs one log1p (for P(alive)), and per month one ln, one exp and a short multiply-add
+ * series (~2 µs). That closed form is accurate only for moderate parameters (closedFormApplies: a ≤ 5,
+ * b ≤ 40, r ≤ 5, a not near 1 — CDNOW's and most fits'); for any other x the per-month
+ * expectations are Beta averages over the dropout probability (bgnbd-dropout-mixture.ts,
+ * ~1–10 µs a month), which stay finite and accurate for any fitted parameters, such as the
+ * a, b → ∞ of a dropout process the data do not identify. The horizon sums depend on (x, T)
+ * only — not on t_x or m̄_x — and a re-score of
  * all customers as of one day repeats (x, T) pairs massively (every customer who started on
  * the same day with the same x), so a small direct-mapped cache of them makes most scores a
  * P(alive) and a multiply (~0.1 µs). `scoreInto` writes into a caller-owned object so
@@ -23,9 +28,10 @@
  */
 
 import type { ModelInput } from '../core/repeat-purchase-summary.js';
-import type { BgNbdParams } from './bgnbd-expectation.js';
+import type { DropoutMixture } from './bgnbd-dropout-mixture.js';
+import { closedFormApplies, dropoutMixture, type BgNbdParams } from './bgnbd-expectation.js';
 import type { GammaGammaParams } from './gamma-gamma.js';
-import { prepareHyp2f1 } from './hyp2f1-prepared.js';
+import { prepareHyp2f1, type PreparedHyp2f1 } from './hyp2f1-prepared.js';
 
 /** Settings of a CLV computation. */
 export interface ClvOptions {
@@ -57,17 +63,19 @@ export function emptyClvScore(): ClvScore {
 const DAYS_PER_MONTH = 365.25 / 12;
 /** Slots of the (x, T) cache (power of two): 64 KiB, enough for a day-resolution T over years at typical x. */
 const CACHE_BITS = 12;
-/** Below this |a − 1| the 0/0 in (1−G)/(a−1) is resolved by averaging a ± A_STEP (see bgnbd-expectation.ts). */
-const A_NEAR_ONE = 1e-6;
-const A_STEP = 1e-5;
+/** Below this z = t/(α+T+t) (~ α+T of 20 months or more) 1 − G is formed without cancellation. */
+const SMALL_Z = 0.05;
 
 /** Per-x constants: built on first use of each x. */
 interface FrequencyKernel {
-  /** (a+b+x−1)/(a−1). */
+  /** (a+b+x−1)/(a−1) on the closed form; 1 on the Beta average. */
   growth: number;
   /** ln(a/(b+x−1)), the constant of P(alive)'s log-odds (0 for x = 0). */
   logOddsConstant: number;
-  f: (z: number) => number;
+  /** 2F1(a+b−1−r, a−1; a+b+x−1; ·) on the closed form, else null. */
+  f: PreparedHyp2f1 | null;
+  /** E[Y(t) | alive] as a Beta average when the closed form does not apply, else null. */
+  mixture: DropoutMixture | null;
 }
 
 /** Scores customers against one pair of fitted models; reuse it, its caches make it fast. */
@@ -78,9 +86,6 @@ export class ClvScorer {
   private readonly discount: Float64Array;
   private readonly kernels: (FrequencyKernel | undefined)[] = [];
   private readonly otherKernels = new Map<number, FrequencyKernel>();
-  /** Two scorers at a ± 1e-5 when a is within 1e-6 of 1; null otherwise. */
-  private readonly nearOne: [ClvScorer, ClvScorer] | null;
-  private readonly scratch: ClvScore | null;
   // (x, T) → horizon sums; direct-mapped, a miss just recomputes and overwrites the slot.
   private readonly cacheX = new Float64Array(1 << CACHE_BITS).fill(NaN);
   private readonly cacheT = new Float64Array(1 << CACHE_BITS);
@@ -107,16 +112,6 @@ export class ClvScorer {
       this.monthPeriods[i] = (i * DAYS_PER_MONTH) / periodDays;
       this.discount[i] = Math.pow(1 + rate, -i);
     }
-    if (Math.abs(this.bg.a - 1) < A_NEAR_ONE) {
-      this.nearOne = [
-        new ClvScorer({ ...this.bg, a: this.bg.a + A_STEP }, this.gg, options),
-        new ClvScorer({ ...this.bg, a: this.bg.a - A_STEP }, this.gg, options),
-      ];
-      this.scratch = emptyClvScore();
-    } else {
-      this.nearOne = null;
-      this.scratch = null;
-    }
   }
 
   /** Scores one customer into `out` and returns it. */
@@ -133,18 +128,15 @@ export class ClvScorer {
     if (!(x >= 0 && tx >= 0 && tx <= T && T < Infinity && monetaryValue >= 0 && monetaryValue < Infinity)) {
       throw new RangeError(`impossible customer (x, t_x, T, m) = (${x}, ${tx}, ${T}, ${monetaryValue})`);
     }
-    if (this.nearOne !== null) return this.scoreNearOne(out, x, tx, T, monetaryValue);
     const { r, alpha } = this.bg;
     const { p, q, gamma } = this.gg;
     const kernel = this.kernel(x);
     // Gamma-Gamma eq. 5 (population mean pγ/(q−1) when x = 0).
     const value = x === 0 ? (p * gamma) / (q - 1) : (p * (gamma + x * monetaryValue)) / (p * x + q - 1);
-    // P(alive) in log-odds form: 0, not NaN, when the power overflows.
-    const beta = alpha + T;
-    const lnBeta = Math.log(beta);
-    const pAlive = x === 0 ? 1 : 1 / (1 + Math.exp(kernel.logOddsConstant + (r + x) * (lnBeta - Math.log(alpha + tx))));
+    // P(alive) in log-odds form: 0, not NaN, when the power overflows (as bgnbd-expectation.ts).
+    const pAlive = x === 0 ? 1 : 1 / (1 + Math.exp(kernel.logOddsConstant + (r + x) * Math.log1p((T - tx) / (alpha + tx))));
     const slot = (Math.imul(x | 0, 0x9e3779b1) ^ Math.imul((T * 1024) | 0, 0x85ebca77)) >>> (32 - CACHE_BITS);
-    if (this.cacheX[slot] !== x || this.cacheT[slot] !== T) this.fillSlot(slot, kernel, x, T, lnBeta);
+    if (this.cacheX[slot] !== x || this.cacheT[slot] !== T) this.fillSlot(slot, kernel, x, T);
     const scale = kernel.growth * pAlive;
     out.probabilityAlive = pAlive;
     out.expectedAverageValue = value;
@@ -153,24 +145,47 @@ export class ClvScorer {
     return out;
   }
 
-  /** Σ_i d_i (G_{i−1} − G_i) and 1 − G_H for (x, T): E_i = growth · P(alive) · (1 − G_i), G_0 = 1. */
-  private fillSlot(slot: number, kernel: FrequencyKernel, x: number, T: number, lnBeta: number): void {
+  /**
+   * Σ_i d_i (E_i − E_{i−1}) and E_H for (x, T), E_i = E[Y(month i) | alive] / growth:
+   * 1 − G_i on the closed form (E_0 = 0), the Beta average otherwise.
+   */
+  private fillSlot(slot: number, kernel: FrequencyKernel, x: number, T: number): void {
     const beta = this.bg.alpha + T;
     const months = this.monthPeriods;
     const discount = this.discount;
-    const aMinus1 = this.bg.a - 1;
-    let previous = 1;
+    let previous = 0;
     let discounted = 0;
-    for (let i = 1; i < months.length; i++) {
-      const t = months[i];
-      const g = Math.exp(aMinus1 * (lnBeta - Math.log(beta + t))) * kernel.f(t / (beta + t));
-      discounted += discount[i] * (previous - g);
-      previous = g;
+    if (kernel.f !== null) {
+      const f = kernel.f;
+      const aMinus1 = this.bg.a - 1;
+      const lnBeta = Math.log(beta);
+      for (let i = 1; i < months.length; i++) {
+        const t = months[i];
+        let e: number;
+        if (t < SMALL_Z * beta) {
+          // 1 − G as −expm1(L) − e^L (2F1 − 1), L = (a−1) ln(1−z): 1 − e^L 2F1 would lose ~1/z of its digits.
+          const l = -aMinus1 * Math.log1p(t / beta);
+          const powerMinus1 = Math.expm1(l);
+          e = -powerMinus1 - (1 + powerMinus1) * f.minusOne(t / (beta + t));
+        } else {
+          e = 1 - Math.exp(aMinus1 * (lnBeta - Math.log(beta + t))) * f(t / (beta + t));
+        }
+        discounted += discount[i] * (e - previous);
+        previous = e;
+      }
+    } else {
+      const mixture = kernel.mixture as DropoutMixture;
+      const s = this.bg.r + x;
+      for (let i = 1; i < months.length; i++) {
+        const e = mixture.expected(s, months[i] / beta);
+        discounted += discount[i] * (e - previous);
+        previous = e;
+      }
     }
     this.cacheX[slot] = x;
     this.cacheT[slot] = T;
     this.cacheDiscounted[slot] = discounted;
-    this.cacheTotal[slot] = 1 - previous;
+    this.cacheTotal[slot] = previous;
   }
 
   private kernel(x: number): FrequencyKernel {
@@ -178,10 +193,12 @@ export class ClvScorer {
     let k = small ? this.kernels[x] : this.otherKernels.get(x);
     if (k === undefined) {
       const { r, a, b } = this.bg;
+      const closed = closedFormApplies(this.bg, x);
       k = {
-        growth: (a + b + x - 1) / (a - 1),
+        growth: closed ? (a + b + x - 1) / (a - 1) : 1,
         logOddsConstant: x > 0 ? Math.log(a / (b + x - 1)) : 0,
-        f: prepareHyp2f1(a + b - 1 - r, a - 1, a + b + x - 1),
+        f: closed ? prepareHyp2f1(a + b - 1 - r, a - 1, a + b + x - 1) : null,
+        mixture: closed ? null : dropoutMixture(a, b + x),
       };
       if (small) this.kernels[x] = k;
       else {
@@ -190,17 +207,6 @@ export class ClvScorer {
       }
     }
     return k;
-  }
-
-  private scoreNearOne(out: ClvScore, x: number, tx: number, T: number, m: number): ClvScore {
-    const [up, down] = this.nearOne as [ClvScorer, ClvScorer];
-    const s = this.scratch as ClvScore;
-    up.scoreInto(s, x, tx, T, m);
-    down.scoreInto(out, x, tx, T, m);
-    out.clv = 0.5 * (out.clv + s.clv);
-    out.expectedPurchases = 0.5 * (out.expectedPurchases + s.expectedPurchases);
-    out.probabilityAlive = 0.5 * (out.probabilityAlive + s.probabilityAlive);
-    return out;
   }
 }
 

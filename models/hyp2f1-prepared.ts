@@ -53,8 +53,11 @@ class CachedSeries {
     return true;
   }
 
-  /** The sum at u (|u| < 1), or NaN when the cache cap is reached first. `terms` gets the count. */
-  sum(u: number, terms?: { n: number }): number {
+  /**
+   * The sum at u (|u| < 1), or NaN when the cache cap is reached first. `terms` gets the
+   * count. With `first` = 0 the leading 1 is left out (the sum − 1, to relative accuracy).
+   */
+  sum(u: number, terms?: { n: number }, first = 1): number {
     const au = Math.abs(u);
     if (!(au < 1)) return NaN;
     // Stop once |t_n| · q/(1−q) ≤ EPS · |sum|, q bounding every later term ratio. Past
@@ -65,7 +68,7 @@ class CachedSeries {
     let coef = this.coef;
     let length = this.length;
     let power = 1;
-    let s = 1;
+    let s = first;
     for (let n = 1; ; n++) {
       if (n >= length) {
         if (!this.grow()) return NaN;
@@ -93,12 +96,18 @@ class CachedSeries {
   }
 }
 
+/** z ↦ 2F1(a, b; c; z) for fixed parameters, with `minusOne(z)` = 2F1 − 1 to relative accuracy. */
+export interface PreparedHyp2f1 {
+  (z: number): number;
+  minusOne(z: number): number;
+}
+
 /**
  * Returns z ↦ 2F1(a, b; c; z) for 0 ≤ z < 1, tuned for small |a|, |b| (such as BG/NBD's
  * Euler form 2F1(a+b−1−r, a−1; a+b+x−1; z)). The function keeps caches: share it, do not
  * rebuild it per call.
  */
-export function prepareHyp2f1(a: number, b: number, c: number): (z: number) => number {
+export function prepareHyp2f1(a: number, b: number, c: number): PreparedHyp2f1 {
   const direct = new CachedSeries(a, b, c);
   const m = c - a - b;
   const transformable = Math.abs(m - Math.round(m)) >= 5e-4 && !isNonPositiveInteger(c) && !isNonPositiveInteger(a) && !isNonPositiveInteger(b);
@@ -117,30 +126,39 @@ export function prepareHyp2f1(a: number, b: number, c: number): (z: number) => n
     signK2 = gammaSign(c) * gammaSign(-m) * gammaSign(a) * gammaSign(b);
     lnK2 = logAbsGamma(c) + logAbsGamma(-m) - logAbsGamma(a) - logAbsGamma(b);
   }
-  const viaTransform = (z: number): number => {
-    const w = 1 - z;
-    const s1 = k1 === 0 ? 0 : k1 * (first as CachedSeries).sum(w);
-    const s2 = signK2 === 0 ? 0 : signK2 * Math.exp(lnK2 + m * Math.log(w) + (1 - c) * Math.log(z)) * (second as CachedSeries).sum(w);
+  const combine = (z: number, firstSum: number, secondSum: number): number => {
+    const s1 = k1 === 0 ? 0 : k1 * firstSum;
+    const s2 = signK2 === 0 ? 0 : signK2 * Math.exp(lnK2 + m * Math.log(1 - z) + (1 - c) * Math.log(z)) * secondSum;
+    parts.first = s1;
+    parts.second = s2;
     return s1 + s2;
   };
+  const parts = { first: 0, second: 0 };
+  const viaTransform = (z: number): number => combine(z, (first as CachedSeries).sum(1 - z), (second as CachedSeries).sum(1 - z));
   // Switch to the transformation at the first probe where it needs fewer terms than the
-  // z-series; the z-series is always used up to 0.5 (and everywhere for large c).
+  // z-series and its two terms do not cancel (for a, b, c in the tens they can be 1e8 times
+  // their sum, which leaves 1e-8); the z-series is always used up to 0.5 (and everywhere for
+  // large c). The cancellation only lessens towards z = 1, where one term dominates.
   let switchAt = 1;
   if (transformable) {
     for (const z of PROBES) {
       const d = { n: MAX_CACHED_TERMS };
       const t1 = { n: 0 };
       const t2 = { n: 0 };
-      direct.sum(z, d);
-      (first as CachedSeries).sum(1 - z, t1);
-      (second as CachedSeries).sum(1 - z, t2);
-      if (t1.n + t2.n + 8 < d.n) {
+      const viaSeries = direct.sum(z, d);
+      const firstSum = (first as CachedSeries).sum(1 - z, t1);
+      const secondSum = (second as CachedSeries).sum(1 - z, t2);
+      if (!(t1.n + t2.n + 8 < d.n)) continue;
+      const v = combine(z, firstSum, secondSum);
+      const wellConditioned = Math.abs(parts.first) + Math.abs(parts.second) <= 16 * Math.abs(v);
+      const agrees = !(Math.abs(viaSeries - v) > 1e-12 * Math.abs(viaSeries)); // NaN: series did not converge
+      if (wellConditioned && agrees) {
         switchAt = z;
         break;
       }
     }
   }
-  return (z: number): number => {
+  const f = (z: number): number => {
     if (z <= switchAt) {
       const v = direct.sum(z);
       if (v === v) return v; // not NaN
@@ -150,4 +168,12 @@ export function prepareHyp2f1(a: number, b: number, c: number): (z: number) => n
     }
     return hyp2f1(a, b, c, z);
   };
+  const minusOne = (z: number): number => {
+    if (z <= switchAt) {
+      const v = direct.sum(z, undefined, 0);
+      if (v === v) return v;
+    }
+    return f(z) - 1;
+  };
+  return Object.assign(f, { minusOne });
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClvError } from '../core/errors.js';
-import { fitBgNbd, FittedBgNbd } from '../models/bgnbd.js';
+import { BGNBD_PARAM_BOUNDS, fitBgNbd, FittedBgNbd } from '../models/bgnbd.js';
+import { ClvScorer } from '../models/customer-lifetime-value.js';
 import { rfmColumns } from '../models/rfm-columns.js';
 import { cdnowSampleCalibration, CDNOW_SAMPLE } from './support/cdnow-fits.js';
 import { cdnowSkipMessage } from './support/cdnow.js';
@@ -83,4 +84,38 @@ test('columns without a weight column fit exactly like unit weights', () => {
   const data = rfmColumns(simulateCustomers(2000, 5, { r: 0.5, alpha: 6, a: 0.8, b: 3 }, [20, 52]), { compress: false });
   const unweighted = fitBgNbd({ frequency: data.frequency, recency: data.recency, T: data.T });
   assert.deepEqual(unweighted.params, fitBgNbd(data).params);
+});
+
+test('fits customers who never drop out (NBD): the optimum runs to the bounds and every derived value stays finite', () => {
+  // p ~ Beta(1e-3, 1e12): dropout practically never happens, so a → 0 or a, b → ∞ fit best.
+  for (const seed of [1, 3]) {
+    const customers = simulateCustomers(5000, seed, { r: 0.5, alpha: 10, a: 1e-3, b: 1e12 }, [20, 60], { p: 6, q: 4, gamma: 15 });
+    const model = fitBgNbd(rfmColumns(customers));
+    const { r, alpha, a, b } = model.params;
+    for (const key of ['r', 'alpha', 'a', 'b'] as const) {
+      const [lo, hi] = BGNBD_PARAM_BOUNDS[key];
+      assert.ok(model.params[key] >= lo && model.params[key] <= hi, `${key} = ${model.params[key]}`);
+    }
+    assert.ok(a / (a + b) < 1e-4, `seed ${seed}: a = ${a}, b = ${b} is not the no-dropout limit`);
+    assert.ok(Math.abs(r / 0.5 - 1) < 0.15 && Math.abs(alpha / 10 - 1) < 0.15, `seed ${seed}: r = ${r}, α = ${alpha}`);
+    assert.ok(Number.isFinite(model.logLikelihood));
+    const scorer = new ClvScorer(model, { p: 6, q: 4, gamma: 15 });
+    for (const c of customers.slice(0, 500)) {
+      const s = scorer.score(c);
+      for (const [k, v] of Object.entries(s)) assert.ok(Number.isFinite(v) && v >= 0, `seed ${seed}: ${k} = ${v} for ${JSON.stringify(c)}`);
+      const e = model.conditionalExpectedPurchases(52, c.frequency, c.recency, c.T);
+      // Without dropout a customer buys (r+x)/(α+T) a period on average.
+      const nbd = ((r + c.frequency) * 52) / (alpha + c.T);
+      assert.ok(Number.isFinite(e) && e <= nbd * (1 + 1e-12) && e > 0.999 * nbd, `seed ${seed}: ${e} vs NBD ${nbd}`);
+    }
+    assert.ok(Number.isFinite(model.expectedPurchases(52)));
+  }
+});
+
+test('a fit with an interior optimum stays clear of the bounds (the wall is zero inside them)', () => {
+  const model = fitBgNbd(rfmColumns(simulateCustomers(3000, 7, { r: 0.5, alpha: 6, a: 0.8, b: 3 }, [20, 52])));
+  for (const key of ['r', 'alpha', 'a', 'b'] as const) {
+    const [lo, hi] = BGNBD_PARAM_BOUNDS[key];
+    assert.ok(model.params[key] > 10 * lo && model.params[key] < hi / 10, `${key} = ${model.params[key]}`);
+  }
 });

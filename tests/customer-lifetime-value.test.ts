@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { conditionalExpectedPurchases, probabilityAlive, type BgNbdParams } from '../models/bgnbd-expectation.js';
+import { closedFormApplies, conditionalExpectedPurchases, probabilityAlive, type BgNbdParams } from '../models/bgnbd-expectation.js';
 import { ClvScorer, customerLifetimeValue, emptyClvScore } from '../models/customer-lifetime-value.js';
 import type { GammaGammaParams } from '../models/gamma-gamma.js';
 import { readFixture, relativeError } from './support/fixtures.js';
-import { simulateCustomers } from './support/simulate.js';
+import { seededRandom, simulateCustomers } from './support/simulate.js';
 
 interface Reference {
   bgnbd: BgNbdParams;
@@ -97,4 +97,73 @@ test('rejects impossible customers, options and spend models', () => {
   assert.throws(() => new ClvScorer(bg, gg, { periodDays: 0 }), RangeError);
   assert.throws(() => new ClvScorer(bg, { ...gg, q: 0.9 }), RangeError);
   assert.throws(() => new ClvScorer({ ...bg, r: NaN }, gg), RangeError);
+});
+
+interface ExtremeClv {
+  clv: {
+    bgnbd: BgNbdParams;
+    gammaGamma: GammaGammaParams;
+    options: { horizonMonths: number; monthlyDiscountRate: number; periodDays: number };
+    customers: { x: number; tx: number; T: number; m: number; clv: number; expectedPurchases: number; probabilityAlive: number }[];
+  };
+}
+
+test('scores the reported runaway fit (a = 5153, b = 3.7e6, where eq. 10 is 0 · ∞) as mpmath does', () => {
+  const { clv } = readFixture<ExtremeClv>('bgnbd-extreme.json');
+  const scorer = new ClvScorer(clv.bgnbd, clv.gammaGamma, clv.options);
+  for (const c of clv.customers) {
+    const s = scorer.score({ frequency: c.x, recency: c.tx, T: c.T, monetaryValue: c.m });
+    assert.ok(relativeError(s.clv, c.clv) < 1e-11, `x = ${c.x}: clv ${s.clv} vs ${c.clv}`);
+    assert.ok(relativeError(s.expectedPurchases, c.expectedPurchases) < 1e-11, `x = ${c.x}: ${s.expectedPurchases} vs ${c.expectedPurchases}`);
+    assert.ok(relativeError(s.probabilityAlive, c.probabilityAlive) < 1e-13, `x = ${c.x}`);
+  }
+});
+
+test('uses the closed form for CDNOW-like fits and the Beta average for runaway, a ≈ 1 or large-r ones', () => {
+  for (const x of [0, 1, 2, 10, 100, 1000]) assert.equal(closedFormApplies(bg, x), true, `x = ${x}`);
+  for (const q of [{ ...bg, a: 5153, b: 3698000 }, { ...bg, a: 1 }, { ...bg, a: 1 + 1e-6 }, { ...bg, r: 50 }, { ...bg, b: 100 }, { ...bg, r: 1e-4 }]) {
+    assert.equal(closedFormApplies(q, 0), false, JSON.stringify(q));
+  }
+});
+
+test('the closed form agrees with the Beta average wherever it is used (random fits and customers, horizons up to 10 years)', () => {
+  const u = seededRandom(20240611);
+  const logUniform = (lo: number, hi: number) => lo * Math.pow(hi / lo, u());
+  let closed = 0;
+  for (let i = 0; i < 400; i++) {
+    const q = { r: logUniform(1e-3, 5), alpha: logUniform(1e-3, 1e3), a: logUniform(1e-3, 5), b: logUniform(1e-3, 40) };
+    const x = [0, 1, 2, 5, 30, 300][Math.floor(u() * 6)];
+    const T = u() < 0.2 ? 0 : logUniform(0.01, 1e4);
+    const tx = x === 0 ? 0 : T * u();
+    const periodDays = [1, 7, 30][Math.floor(u() * 3)];
+    const horizon = [1, 12, 120][Math.floor(u() * 3)];
+    if (closedFormApplies(q, x)) closed++;
+    const s = new ClvScorer(q, gg, { horizonMonths: horizon, monthlyDiscountRate: 0, periodDays }).scoreInto(emptyClvScore(), x, tx, T, 10);
+    const expected = conditionalExpectedPurchases(q, (horizon * DAYS_PER_MONTH) / periodDays, x, tx, T);
+    assert.ok(relativeError(s.expectedPurchases, expected) < 1e-9, `${JSON.stringify(q)} x = ${x}, t_x = ${tx}, T = ${T}, ${horizon} months of ${periodDays} days: ${s.expectedPurchases} vs ${expected}`);
+  }
+  assert.ok(closed > 200, `only ${closed} of 400 on the closed form`);
+});
+
+test('is finite, non-negative and consistent over a grid of extreme fits (a, b up to 1e9, r and α from 1e-4 to 1e4)', () => {
+  const monthPeriods = DAYS_PER_MONTH / 7;
+  for (const r of [1e-4, 0.5, 1e4]) {
+    for (const alpha of [1e-4, 10, 1e4]) {
+      for (const [a, b] of [[1e-4, 1e9], [5153, 3698000], [1e9, 1e9], [1e9, 1e-4], [1e-4, 1e-4], [1, 1e6], [0.8, 2.4]]) {
+        const q = { r, alpha, a, b };
+        const year = new ClvScorer(q, gg, { monthlyDiscountRate: 0 });
+        const twoYears = new ClvScorer(q, gg, { horizonMonths: 24 });
+        for (const [x, tx, T, m] of [[0, 0, 0, 0], [0, 0, 1e4, 0], [3, 10, 40, 25], [1000, 1e4, 1e4, 40], [1, 0, 1e4, 3], [50, 1e-3, 1e-3, 8]]) {
+          const s = year.scoreInto(emptyClvScore(), x, tx, T, m);
+          for (const [k, v] of Object.entries(s)) assert.ok(Number.isFinite(v) && v >= 0, `${k} = ${v} for ${JSON.stringify(q)}, ${[x, tx, T, m]}`);
+          assert.ok(s.probabilityAlive <= 1);
+          const expected = conditionalExpectedPurchases(q, 12 * monthPeriods, x, tx, T);
+          assert.ok(relativeError(s.expectedPurchases, expected) < 1e-11, `${JSON.stringify(q)}, ${[x, tx, T]}: ${s.expectedPurchases} vs ${expected}`);
+          assert.ok(relativeError(s.clv, s.expectedPurchases * s.expectedAverageValue) < 1e-11);
+          const longer = twoYears.scoreInto(emptyClvScore(), x, tx, T, m);
+          assert.ok(longer.expectedPurchases >= s.expectedPurchases, `24 months below 12 for ${JSON.stringify(q)}, ${[x, tx, T]}`);
+        }
+      }
+    }
+  }
 });

@@ -42,3 +42,35 @@ test('agrees with hyp2f1 on other small parameters, including terminating series
     for (const z of zs) assert.ok(relativeError(f(z), hyp2f1(a, b, c, z)) < 1e-12, `${a}, ${b}, ${c}, ${z}`);
   }
 });
+
+test('minusOne is 2F1 − 1 to relative accuracy, also where 2F1 is within 1e-9 of 1', () => {
+  // 2F1(1, 1; 2; z) − 1 = Σ_{k≥1} z^k/(k+1).
+  const f = prepareHyp2f1(1, 1, 2);
+  for (const z of [1e-12, 1e-9, 1e-5, 0.01, 0.3, 0.62, 0.9, 0.999]) {
+    let exact = 0;
+    let power = 1;
+    for (let k = 1; k < 100_000; k++) {
+      power *= z;
+      exact += power / (k + 1);
+      if (power < 1e-18 * exact) break;
+    }
+    assert.ok(relativeError(f.minusOne(z), exact) < 1e-12, `z = ${z}: ${f.minusOne(z)} vs ${exact}`);
+  }
+  const g = prepareHyp2f1(1.976234, -0.207078, 2.218828);
+  for (const z of [1e-10, 0.05, 0.7, 0.95]) assert.ok(Math.abs(g.minusOne(z) - (hyp2f1(1.976234, -0.207078, 2.218828, z) - 1)) < 1e-13, `z = ${z}`);
+});
+
+test('stays on the series where the 1−z transformation would cancel (a, b, c ≈ 14, 3, 19: terms 1e8 × the sum)', () => {
+  // All terms of this series are positive, so its plain sum is accurate to ~1e-15.
+  const [a, b, c] = [13.78, 2.99, 19.09];
+  const f = prepareHyp2f1(a, b, c);
+  for (const z of [0.55, 0.712, 0.8, 0.9, 0.95]) {
+    let term = 1;
+    let sum = 1;
+    for (let n = 0; n < 20_000 && term > 1e-18 * sum; n++) {
+      term *= (((a + n) * (b + n)) / ((c + n) * (n + 1))) * z;
+      sum += term;
+    }
+    assert.ok(relativeError(f(z), sum) < 1e-12, `z = ${z}: ${f(z)} vs ${sum}`);
+  }
+});
