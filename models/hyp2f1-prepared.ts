@@ -4,9 +4,12 @@
  * series coefficients, the Γ-function constants of the 1−z transformation (Abramowitz &
  * Stegun 15.3.6) and the choice between the two are worked out once here, and an
  * evaluation is a plain multiply-add loop of typically 10–30 terms with no division and no
- * Γ call. Arguments the fast paths do not cover (c − a − b within 5e-4 of an integer, a
- * series past the cached length) go to the general {@link hyp2f1}, so results always agree
- * with it (to ~1e-12; tests/hyp2f1-prepared.test.ts).
+ * Γ call. The transformation is only switched to where it needs fewer terms and its two
+ * terms do not cancel (for parameters in the tens they can, leaving 1e-7). Arguments the fast
+ * paths do not cover (c − a − b within 5e-4 of an integer, a series past the cached length)
+ * go to the general {@link hyp2f1}, so results always agree with it (to ~1e-12;
+ * tests/hyp2f1-prepared.test.ts). `minusOne` gives 2F1 − 1 without the cancellation of
+ * subtracting 1 at small z.
  */
 
 import { gammaSign, isNonPositiveInteger, logAbsGamma } from './gamma-function.js';

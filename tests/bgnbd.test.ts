@@ -86,7 +86,7 @@ test('columns without a weight column fit exactly like unit weights', () => {
   assert.deepEqual(unweighted.params, fitBgNbd(data).params);
 });
 
-test('fits customers who never drop out (NBD): the optimum runs to the bounds and every derived value stays finite', () => {
+test('fits customers who never drop out (NBD): the optimum runs off along the no-dropout ridge, stays within the bounds, and every derived value is finite', () => {
   // p ~ Beta(1e-3, 1e12): dropout practically never happens, so a → 0 or a, b → ∞ fit best.
   for (const seed of [1, 3]) {
     const customers = simulateCustomers(5000, seed, { r: 0.5, alpha: 10, a: 1e-3, b: 1e12 }, [20, 60], { p: 6, q: 4, gamma: 15 });
