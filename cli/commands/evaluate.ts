@@ -1,8 +1,10 @@
 /**
- * `clv evaluate`: the batch check of accuracy. Summarises RFM at the calibration end, fits
- * BG/NBD + Gamma-Gamma, predicts the holdout, compares with what happened, and writes
- * predictions.csv and metrics.json. Input is validated whole before anything is written,
- * and the files are written to temporary names and renamed, so a failure leaves no half result.
+ * `clv evaluate`: the batch check of accuracy. Fits the chosen model(s) on a calibration
+ * period — BG/NBD + Gamma-Gamma (default), Prophet, the LSTM, or their ensemble
+ * (processors/training/model-evaluation-run.ts) — predicts the holdout, compares with what
+ * happened, and writes predictions.csv and metrics.json. Input is validated whole before
+ * anything is written, and the files are written to temporary names and renamed, so a
+ * failure leaves no half result.
  */
 import type { Command } from 'commander';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -10,11 +12,12 @@ import { join } from 'node:path';
 import { dayIndexer, dayIndexOfDate } from '../../core/calendar.js';
 import { loadConfig } from '../../core/config.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
-import { defaultCsvColumns, readTransactionFile, type TransactionFormat } from '../../producers/transaction-file.js';
-import { splitAtCalibrationEnd } from '../../processors/training/calibration-split.js';
-import { evaluateHoldout } from '../../processors/training/holdout-evaluation.js';
-import { trainCustomerValueModel, trainingSettingsFrom } from '../../processors/training/train-customer-value-model.js';
 import { assignSegment } from '../../core/segmentation.js';
+import { defaultCsvColumns, readTransactionFile, type TransactionFormat } from '../../producers/transaction-file.js';
+import { EVALUATED_MODELS, runModelEvaluation, type ModelChoice, type ModelEvaluation } from '../../processors/training/model-evaluation-run.js';
+import { purchaseDaysByCustomer } from '../../processors/training/model-evaluation-window.js';
+import { trainingSettingsFrom } from '../../processors/training/train-customer-value-model.js';
+import { positiveInt } from './options.js';
 
 interface EvaluateOptions {
   input: string;
@@ -26,12 +29,18 @@ interface EvaluateOptions {
   customerColumn: string;
   dateColumn: string;
   amountColumn: string;
+  model: string;
+  validationWeeks: string;
+  lstmEpochs: string;
+  seed: string;
 }
+
+const MODEL_CHOICES: readonly string[] = [...EVALUATED_MODELS, 'all'];
 
 export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
-    .description('fit BG/NBD + Gamma-Gamma on a calibration period and measure accuracy on the holdout')
+    .description('fit models on a calibration period and measure their accuracy on the holdout')
     .requiredOption('--input <file>', 'transaction file')
     .option('--format <format>', 'cdnow | csv', 'csv')
     .requiredOption('--calibration-end <date>', 'last calibration day, YYYY-MM-DD (inclusive)')
@@ -41,13 +50,22 @@ export function registerEvaluate(program: Command): void {
     .option('--customer-column <name>', 'CSV column of the customer id', defaultCsvColumns.customer)
     .option('--date-column <name>', 'CSV column of the order date', defaultCsvColumns.date)
     .option('--amount-column <name>', 'CSV column of the amount', defaultCsvColumns.amount)
+    .option('--model <name>', `${MODEL_CHOICES.join(' | ')} (ensemble and all report every model)`, 'bgnbd')
+    .option('--validation-weeks <n>', "ensemble validation window at the calibration period's end, and the LSTM's label window", '13')
+    .option('--lstm-epochs <n>', 'most LSTM training epochs (early stopping may end sooner)', '40')
+    .option('--seed <n>', 'LSTM seed (initial weights, split, shuffles)', '1')
     .action((options: EvaluateOptions) => runEvaluate(options));
 }
 
-function runEvaluate(o: EvaluateOptions): void {
+async function runEvaluate(o: EvaluateOptions): Promise<void> {
   const config = loadConfig(process.env);
   if (o.format !== 'cdnow' && o.format !== 'csv') throw new ClvError(ErrorCodes.INVALID_CONFIG, `--format must be cdnow or csv, got "${o.format}"`);
   if (o.period !== 'week' && o.period !== 'day') throw new ClvError(ErrorCodes.INVALID_CONFIG, `--period must be week or day, got "${o.period}"`);
+  if (!MODEL_CHOICES.includes(o.model)) throw new ClvError(ErrorCodes.INVALID_CONFIG, `--model must be one of ${MODEL_CHOICES.join(', ')}, got "${o.model}"`);
+  const validationWeeks = positiveInt(o.validationWeeks, '--validation-weeks');
+  const lstmEpochs = positiveInt(o.lstmEpochs, '--lstm-epochs');
+  const seed = Number(o.seed);
+  if (!(Number.isSafeInteger(seed) && seed >= 0)) throw new ClvError(ErrorCodes.INVALID_CONFIG, `--seed must be an integer ≥ 0, got "${o.seed}"`);
   const calibrationEnd = dateFlag(o.calibrationEnd, '--calibration-end');
   const holdoutEnd = dateFlag(o.holdoutEnd, '--holdout-end');
   if (holdoutEnd <= calibrationEnd) throw new ClvError(ErrorCodes.INVALID_CONFIG, '--holdout-end must be after --calibration-end');
@@ -57,50 +75,26 @@ function runEvaluate(o: EvaluateOptions): void {
     format: o.format, minorPerUnit: config.minorPerUnit, dayOf: dayIndexer(config.timeZone),
     columns: { customer: o.customerColumn, date: o.dateColumn, amount: o.amountColumn },
   });
-  const { customerIds: ids, inputs, holdout: actuals } = splitAtCalibrationEnd(transactions, calibrationEnd, holdoutEnd, periodDays, config.minorPerUnit);
-  if (ids.length === 0) throw new ClvError(ErrorCodes.INSUFFICIENT_DATA, `${o.input}: no purchase on or before ${o.calibrationEnd}`);
-
-  const model = trainCustomerValueModel(inputs, { ...trainingSettingsFrom(config, 'evaluate'), periodDays });
-  const periods = (holdoutEnd - calibrationEnd) / periodDays;
-  const { predictions, metrics } = evaluateHoldout(model, inputs.map((input, i) => ({ input, actual: actuals[i] })), periods, config.minorPerUnit);
-
-  const lines = ['customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,expected_avg_value,predicted_value,actual_purchases,actual_value,segment'];
-  ids.forEach((id, i) => {
-    const x = inputs[i];
-    const p = predictions[i];
-    const score = model.predict(x);
-    const segment = assignSegment(
-      { clvMinor: Math.round(score.clv * config.minorPerUnit), pAlive: score.pAlive, purchaseDays: x.frequency + 1, ageDays: x.T * periodDays },
-      model.thresholds,
-    );
-    lines.push([
-      csvField(id), x.frequency, round(x.recency), round(x.T), round(x.monetaryValue), round(p.pAlive), round(p.expectedPurchases),
-      round(p.expectedAvgValue), round(p.predictedValue), actuals[i].purchaseDays, round(actuals[i].valueMinor / config.minorPerUnit), segment,
-    ].join(','));
+  const started = performance.now();
+  const result = await runModelEvaluation(purchaseDaysByCustomer(transactions), calibrationEnd, holdoutEnd, {
+    model: o.model as ModelChoice,
+    training: { ...trainingSettingsFrom(config, 'evaluate'), periodDays },
+    validationDays: validationWeeks * 7,
+    lstm: { maxEpochs: lstmEpochs, seed },
   });
+  const wallMs = Math.round(performance.now() - started);
+  const headline = result.models[result.models.length - 1];
+
   const report = {
     input: o.input,
     calibration_end: o.calibrationEnd,
     holdout_end: o.holdoutEnd,
     period: o.period,
-    customers: ids.length,
-    models: model.metricsJson(),
-    holdout: {
-      periods: metrics.periods,
-      predicted_purchases_total: metrics.predictedPurchasesTotal,
-      actual_purchases_total: metrics.actualPurchasesTotal,
-      predicted_value_total: metrics.predictedValueTotal,
-      actual_value_total: metrics.actualValueTotal,
-      value_error: metrics.value.aggregateRelativeError,
-      spearman_value: metrics.value.spearman,
-      gini_value: metrics.value.normalizedGini,
-      top_decile_capture: metrics.value.topDecileCapture,
-      mae_value: metrics.value.meanAbsoluteError,
-      rmse_value: metrics.value.rootMeanSquaredError,
-      decile_mape: metrics.value.decileMape,
-      purchases_error: metrics.purchases.aggregateRelativeError,
-      spearman_purchases: metrics.purchases.spearman,
-    },
+    customers: result.holdout.customerIds.length,
+    model: o.model,
+    wall_ms: wallMs,
+    models: modelsJson(result),
+    holdout: result.metrics.get(headline)!,
   };
   mkdirSync(o.out, { recursive: true });
   const write = (name: string, text: string) => {
@@ -108,12 +102,48 @@ function runEvaluate(o: EvaluateOptions): void {
     writeFileSync(tmp, text);
     return () => renameSync(tmp, join(o.out, name));
   };
-  const commits = [write('predictions.csv', lines.join('\n') + '\n'), write('metrics.json', JSON.stringify(report, null, 2) + '\n')];
+  const commits = [write('predictions.csv', predictionsCsv(result, config.minorPerUnit, periodDays)), write('metrics.json', JSON.stringify(report, null, 2) + '\n')];
   for (const commit of commits) commit();
-  process.stdout.write(
-    `${ids.length} customers; holdout value predicted ${metrics.predictedValueTotal.toFixed(2)} vs actual ${metrics.actualValueTotal.toFixed(2)} ` +
-      `(${fmt(metrics.value.aggregateRelativeError, 100)}%), Spearman ${fmt(metrics.value.spearman)}; wrote ${join(o.out, 'predictions.csv')} and metrics.json\n`,
-  );
+  for (const m of result.models) {
+    const h = result.metrics.get(m)!;
+    process.stdout.write(
+      `${m}: holdout value predicted ${h.predicted_value_total.toFixed(2)} vs actual ${h.actual_value_total.toFixed(2)} (${fmt(h.value_error, 100)}%), ` +
+        `Spearman ${fmt(h.spearman_value)}, top decile ${fmt(h.top_decile_capture)}, monthly MAPE ${fmt(h.period_mape, 100)}%\n`,
+    );
+  }
+  process.stdout.write(`${result.holdout.customerIds.length} customers in ${(wallMs / 1000).toFixed(1)} s; wrote ${join(o.out, 'predictions.csv')} and metrics.json\n`);
+}
+
+/** BG/NBD's parameters as before, each reported model's holdout metrics and details. */
+function modelsJson(r: ModelEvaluation): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = r.bgnbd.metricsJson();
+  for (const m of r.models) out[m] = { ...out[m], ...r.details.get(m), holdout: r.metrics.get(m) };
+  return out;
+}
+
+function predictionsCsv(r: ModelEvaluation, minorPerUnit: number, periodDays: number): string {
+  const headline = r.forecasts.get(r.models[r.models.length - 1])!.values;
+  const perModel = r.models.map((m) => r.forecasts.get(m)!.values);
+  const lines = [
+    'customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,expected_avg_value,predicted_value,actual_purchases,actual_value,segment,' +
+      r.models.map((m) => `predicted_value_${m}`).join(','),
+  ];
+  const b = r.bgnbdForecast;
+  const h = r.holdout;
+  h.customerIds.forEach((id, i) => {
+    const x = h.inputs[i];
+    const score = r.bgnbd.predict(x);
+    const segment = assignSegment(
+      { clvMinor: Math.round(score.clv * minorPerUnit), pAlive: score.pAlive, purchaseDays: x.frequency + 1, ageDays: x.T * periodDays },
+      r.bgnbd.thresholds,
+    );
+    lines.push([
+      csvField(id), x.frequency, round(x.recency), round(x.T), round(x.monetaryValue), round(b.pAlive[i]), round(b.expectedPurchases[i]),
+      round(b.expectedAvgValue[i]), round(headline[i]), h.actualPurchaseDays[i], round(h.actualValue[i]), segment,
+      ...perModel.map((v) => round(v[i])),
+    ].join(','));
+  });
+  return lines.join('\n') + '\n';
 }
 
 function dateFlag(value: string, flag: string): number {
