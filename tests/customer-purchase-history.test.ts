@@ -73,7 +73,7 @@ test('purchase revisions applied in any order, repeated, converge (property)', (
   const purchases = (n: number) =>
     Array.from({ length: n }, (_, r): PurchaseEvent => ({
       event_id: `O1:${r + 1}`, event_time: day(5), customer_id: 'C1', order_id: 'O1', revision: r + 1,
-      status: r === n - 1 && n > 2 ? 'VOIDED' : 'ACTIVE', net_amount_minor: 1000 - r * 100, currency: 'USD', categories: [],
+      status: r === n - 1 && n > 2 ? 'VOIDED' : 'ACTIVE', net_amount_minor: 1000 - r * 100, currency: 'USD', categories: [], line_items: [],
     }));
   fc.assert(
     fc.property(fc.integer({ min: 1, max: 5 }), fc.array(fc.nat(), { minLength: 1, maxLength: 15 }), (n, picks) => {

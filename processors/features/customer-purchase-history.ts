@@ -8,6 +8,7 @@
 import type { CustomerFeaturesEvent, PurchaseEvent, PurchaseStatus } from '../../core/events.js';
 import type { DayIndexer } from '../../core/calendar.js';
 import { summarizePurchaseDays, type RepeatPurchaseSummary } from '../../core/repeat-purchase-summary.js';
+import { categorySummaryOf } from './customer-category-summary.js';
 
 export interface PurchasedOrder {
   orderId: string;
@@ -20,6 +21,11 @@ export interface PurchasedOrder {
   /** Net value, minor units. */
   net: number;
   categories: string[];
+  /**
+   * [category, quantity, unit price minor] per line, as the purchase carries them (tuples:
+   * the history is stored as JSON per customer). Absent in histories stored before lines were kept.
+   */
+  lines?: Array<[string, number, number]>;
 }
 
 /** Plain JSON so any state store can hold it. */
@@ -48,6 +54,7 @@ export function applyPurchase(
     status: purchase.status,
     net: purchase.net_amount_minor,
     categories: purchase.categories,
+    lines: (purchase.line_items ?? []).map((l) => [l.category, l.quantity, l.unit_price_minor]),
   };
   const orders = base.orders.slice();
   if (at >= 0) orders[at] = order;
@@ -93,6 +100,7 @@ export function featuresOf(history: CustomerPurchaseHistory, asOfMs: number, eve
     repeat_value_minor: summary.repeatValueMinor,
     total_value_minor: summary.totalValueMinor,
     currency: history.currency,
+    category_summary: categorySummaryOf(history.orders),
   };
 }
 

@@ -5,9 +5,13 @@
  * and the order is not cancelled. Its value is captured minus refunded. Every change to that
  * state is emitted as a new revision of the order's PurchaseEvent; because the ledger's
  * final state depends only on the set of events seen (sums and flags, deduplicated by
- * event_id), the last revision is the same whatever order the events arrived in.
+ * event_id), the last revision is the same whatever order the events arrived in. It carries
+ * the order's lines (SKU dropped) from the placement that dates it, for cross-sell and upsell.
  */
-import type { OrderEvent, PaymentEvent, PurchaseEvent, PurchaseStatus } from '../../core/events.js';
+import type { LineItem, OrderEvent, PaymentEvent, PurchaseEvent, PurchaseLineItem, PurchaseStatus } from '../../core/events.js';
+
+/** Lines kept per order: bounds the ledger and the purchase event whatever a producer sends. */
+export const MAX_PURCHASE_LINES = 50;
 
 /** Everything known about one order. Plain JSON so any state store can hold it. */
 export interface OrderLedger {
@@ -17,6 +21,14 @@ export interface OrderLedger {
   placedAt: number | null;
   currency: string;
   categories: string[];
+  /**
+   * Lines of the placement that dates the order (earliest event_time, then event_id), so a
+   * retried checkout's lines are not counted twice and arrival order does not matter.
+   * Absent in ledgers stored before line items were carried.
+   */
+  lineItems?: PurchaseLineItem[];
+  /** [event_time, event_id] of that placement. */
+  lineItemsFrom?: [number, string] | null;
   cancelled: boolean;
   /** [payment_id, amount]: a capture seen twice under one payment id is one capture. */
   captures: Array<[string, number]>;
@@ -24,8 +36,11 @@ export interface OrderLedger {
   refunds: number[];
   /** Event ids already applied: a redelivered event is a no-op. */
   seen: string[];
-  /** Last PurchaseEvent emitted, or null if none yet. */
-  emitted: { revision: number; status: PurchaseStatus; net: number } | null;
+  /**
+   * Last PurchaseEvent emitted, or null if none yet. `detail` fingerprints what else it
+   * carried (date, categories, lines), absent in ledgers stored before it was kept.
+   */
+  emitted: { revision: number; status: PurchaseStatus; net: number; detail?: string } | null;
 }
 
 export interface JoinResult {
@@ -35,7 +50,7 @@ export interface JoinResult {
 }
 
 export function emptyLedger(customerId: string, orderId: string, currency: string): OrderLedger {
-  return { customerId, orderId, placedAt: null, currency, categories: [], cancelled: false, captures: [], refunds: [], seen: [], emitted: null };
+  return { customerId, orderId, placedAt: null, currency, categories: [], lineItems: [], lineItemsFrom: null, cancelled: false, captures: [], refunds: [], seen: [], emitted: null };
 }
 
 export function applyOrderEvent(ledger: OrderLedger, event: OrderEvent): JoinResult {
@@ -45,6 +60,11 @@ export function applyOrderEvent(ledger: OrderLedger, event: OrderEvent): JoinRes
     // Several placements of one order id (a retried checkout) date the purchase by the first.
     next.placedAt = next.placedAt === null ? event.event_time : Math.min(next.placedAt, event.event_time);
     next.categories = distinctSorted([...next.categories, ...event.line_items.map((i) => i.category)]);
+    const from = next.lineItemsFrom ?? null;
+    if (from === null || event.event_time < from[0] || (event.event_time === from[0] && event.event_id < from[1])) {
+      next.lineItems = compactLines(event.line_items);
+      next.lineItemsFrom = [event.event_time, event.event_id];
+    }
   } else {
     next.cancelled = true;
   }
@@ -84,9 +104,15 @@ function currentState(l: OrderLedger): { status: PurchaseStatus; net: number } |
 function settle(ledger: OrderLedger): JoinResult {
   const state = currentState(ledger);
   const last = ledger.emitted;
-  if (state === null || (last && last.status === state.status && last.net === state.net)) return { ledger, purchase: null };
+  // A second placement of the order (a retried checkout) arriving after the purchase was
+  // emitted can still move its date, categories or lines: that is a new revision too, so the
+  // latest revision carries the same content whatever order the events came in (its number
+  // may then differ; with one placement per order it does not).
+  const detail = JSON.stringify([ledger.placedAt, ledger.categories, ledger.lineItems ?? []]);
+  const sameDetail = last?.detail === undefined || last.detail === detail;
+  if (state === null || (last && last.status === state.status && last.net === state.net && sameDetail)) return { ledger, purchase: null };
   const revision = (last?.revision ?? 0) + 1;
-  const next = { ...ledger, emitted: { revision, ...state } };
+  const next = { ...ledger, emitted: { revision, ...state, detail } };
   return {
     ledger: next,
     purchase: {
@@ -99,8 +125,32 @@ function settle(ledger: OrderLedger): JoinResult {
       net_amount_minor: state.net,
       currency: ledger.currency,
       categories: ledger.categories,
+      line_items: ledger.lineItems ?? [],
     },
   };
+}
+
+/**
+ * An order's lines without SKUs: lines of one category at one unit price merged (quantities
+ * summed), sorted by category then price, at most MAX_PURCHASE_LINES (the highest-value kept).
+ */
+export function compactLines(lines: readonly LineItem[]): PurchaseLineItem[] {
+  const merged = new Map<string, PurchaseLineItem>();
+  for (const l of lines) {
+    const key = JSON.stringify([l.category, l.unit_price_minor]);
+    const known = merged.get(key);
+    if (known) known.quantity += l.quantity;
+    else merged.set(key, { category: l.category, quantity: l.quantity, unit_price_minor: l.unit_price_minor });
+  }
+  let out = [...merged.values()];
+  if (out.length > MAX_PURCHASE_LINES) {
+    out = out.sort((a, b) => b.quantity * b.unit_price_minor - a.quantity * a.unit_price_minor || byCategoryThenPrice(a, b)).slice(0, MAX_PURCHASE_LINES);
+  }
+  return out.sort(byCategoryThenPrice);
+}
+
+function byCategoryThenPrice(a: PurchaseLineItem, b: PurchaseLineItem): number {
+  return a.category < b.category ? -1 : a.category > b.category ? 1 : a.unit_price_minor - b.unit_price_minor;
 }
 
 function distinctSorted(values: string[]): string[] {
