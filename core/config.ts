@@ -2,6 +2,7 @@
  * Settings, read once from environment variables, validated, frozen. The defaults make the
  * embedded mode work with nothing set. Only the CLI entry point passes `process.env` here.
  */
+import { BUILT_IN_HOLIDAY_SETS } from '../models/forecast/holiday-calendar.js';
 import { ClvError, ErrorCodes } from './errors.js';
 
 export interface Config {
@@ -52,6 +53,27 @@ export interface Config {
   /** CLV_METRICS_HOST / CLV_METRICS_PORT: where `clv run` serves /metrics. */
   metricsHost: string;
   metricsPort: number;
+  /** CLV_TRAINING_HOLDOUT_DAYS: the last days before the as-of that training holds out to compare challenger and champion. */
+  trainingHoldoutDays: number;
+  /** CLV_PROMOTION_MARGIN: relative improvement of holdout value MAE a challenger needs over the champion (0.02: 2% lower). */
+  promotionMargin: number;
+  /** CLV_MIN_TRAINING_CUSTOMERS: fewest customers in the calibration period training accepts. */
+  minTrainingCustomers: number;
+  /** CLV_MIN_REPEAT_CUSTOMERS: fewest calibration customers with a repeat purchase (what BG/NBD and Gamma-Gamma learn from). */
+  minRepeatCustomers: number;
+  /** CLV_MIN_HISTORY_DAYS: fewest days from the first purchase to the as-of; more than the holdout. */
+  minHistoryDays: number;
+  /** CLV_RETRAIN_INTERVAL_MS: how often `clv run training` retrains. */
+  retrainIntervalMs: number;
+  /** CLV_DECAY_SWEEP_INTERVAL_MS: how often `clv run training` re-scores customers whose score is older than this. */
+  decaySweepIntervalMs: number;
+  /** CLV_RULES_MEDIUM_CLV / CLV_RULES_HIGH_CLV: currency units; the value segments of the RFM rules used before any model is trained. */
+  rulesMediumClv: number;
+  rulesHighClv: number;
+  /** CLV_FORECAST_HORIZON_DAYS: days of revenue forecast each training run stores with its version; 0: none. */
+  forecastHorizonDays: number;
+  /** CLV_HOLIDAYS: built-in holiday sets for the revenue forecast, e.g. retail,vietnam. */
+  holidaySets: string[];
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -93,7 +115,39 @@ export function loadConfig(env: Env): Readonly<Config> {
     // 0 lets the system pick a free port: several processor processes on one machine.
     metricsPort: num(env, 'CLV_METRICS_PORT', 0, { min: 0, max: 65_535, integer: true }),
     clickhouseDatabase: str(env, 'CLV_CLICKHOUSE_DATABASE', 'clv', (v) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? null : 'an identifier (letters, digits, _)')),
+    ...trainingSettings(env),
   });
+}
+
+/**
+ * The training lifecycle. The readiness defaults are what a shop needs before BG/NBD's four
+ * parameters are identifiable at all; the demo's synthetic history and CDNOW_sample (2,357
+ * customers, 18 months) pass them by a wide margin.
+ */
+function trainingSettings(env: Env) {
+  const trainingHoldoutDays = num(env, 'CLV_TRAINING_HOLDOUT_DAYS', 90, { min: 1, max: 3650, integer: true });
+  const minHistoryDays = num(env, 'CLV_MIN_HISTORY_DAYS', 180, { min: 2, max: 36_500, integer: true });
+  // A history no longer than the holdout leaves nothing to fit the challenger on.
+  if (minHistoryDays <= trainingHoldoutDays) fail('CLV_MIN_HISTORY_DAYS', String(minHistoryDays), `more days than CLV_TRAINING_HOLDOUT_DAYS (${trainingHoldoutDays})`);
+  const rulesMediumClv = num(env, 'CLV_RULES_MEDIUM_CLV', 50, { min: 0 });
+  const rulesHighClv = num(env, 'CLV_RULES_HIGH_CLV', 200, { min: 0 });
+  if (rulesHighClv < rulesMediumClv) fail('CLV_RULES_HIGH_CLV', String(rulesHighClv), `a number ≥ CLV_RULES_MEDIUM_CLV (${rulesMediumClv})`);
+  return {
+    trainingHoldoutDays,
+    promotionMargin: num(env, 'CLV_PROMOTION_MARGIN', 0.01, { min: 0, max: 1 }),
+    minTrainingCustomers: num(env, 'CLV_MIN_TRAINING_CUSTOMERS', 100, { min: 1, integer: true }),
+    minRepeatCustomers: num(env, 'CLV_MIN_REPEAT_CUSTOMERS', 30, { min: 1, integer: true }),
+    minHistoryDays,
+    retrainIntervalMs: num(env, 'CLV_RETRAIN_INTERVAL_MS', 86_400_000, { min: 1000, integer: true }),
+    decaySweepIntervalMs: num(env, 'CLV_DECAY_SWEEP_INTERVAL_MS', 3_600_000, { min: 100, integer: true }),
+    rulesMediumClv,
+    rulesHighClv,
+    forecastHorizonDays: num(env, 'CLV_FORECAST_HORIZON_DAYS', 90, { min: 0, max: 1095, integer: true }),
+    holidaySets: str(env, 'CLV_HOLIDAYS', 'retail', (v) => {
+      const unknown = v.split(',').map((x) => x.trim()).filter((x) => !(x in BUILT_IN_HOLIDAY_SETS));
+      return unknown.length === 0 ? null : `comma-separated built-in holiday sets (${Object.keys(BUILT_IN_HOLIDAY_SETS).join(', ')}); unknown: ${unknown.join(', ')}`;
+    }).split(',').map((x) => x.trim()),
+  };
 }
 
 function url(protocols: string[]): (v: string) => string | null {

@@ -15,6 +15,7 @@ import type { Output } from './keyed-processor.js';
 import { ProcessorRunner, type BatchSummary, type ProcessorStats } from './run-keyed-processor.js';
 import { scoreCustomer, type CustomerScoreState, type CustomerValueModel, type ScoringSettings } from './scoring/customer-scorer.js';
 import { scoreOutputs, scoringProcessor } from './scoring/scoring-processor.js';
+import { sameRecommendation } from '../core/recommendations/recommend-action.js';
 
 export interface PipelineStores {
   ledgers: StateStore<OrderLedger>;
@@ -32,6 +33,31 @@ export interface PipelineOptions {
   batchSize: number;
   /** Told about every batch of every processor (metrics). */
   observe?: (summary: BatchSummary) => void;
+  /**
+   * What scores customers until a champion is loaded (the RFM rules); without one, scoring
+   * only keeps the features until the first model.
+   */
+  fallbackModel?: CustomerValueModel;
+}
+
+export interface RescoreOptions {
+  /** Score as of this time; absent: each customer's own last as-of (a model swap without moving time). */
+  asOfMs?: number;
+  /** Only customers whose last score is older than this (or who were never scored): the decay sweep. */
+  staleBeforeMs?: number;
+  /** Customers per page read, scored, published and written before the next is read (memory bound). */
+  pageSize?: number;
+  onProgress?: (progress: RescoreSummary) => void;
+}
+
+export interface RescoreSummary {
+  /** Customers read from the store. */
+  scanned: number;
+  /** Customers scored again (and their state written). */
+  rescored: number;
+  /** Scores published: only those whose segment, CLV or recommended action changed. */
+  published: number;
+  segmentChanges: number;
 }
 
 export const ProcessorNames = ['purchases', 'features', 'scoring'] as const;
@@ -48,7 +74,7 @@ export class Pipeline {
     const { log, codec, stores, validation, scoring, observe } = options;
     this.purchases = new ProcessorRunner(purchasesProcessor(validation), { log, codec, store: stores.ledgers, observe }) as ProcessorRunner<OrderLedger, unknown>;
     this.features = new ProcessorRunner(featuresProcessor(scoring.dayOf), { log, codec, store: stores.histories, observe }) as ProcessorRunner<CustomerPurchaseHistory, unknown>;
-    this.scoring = new ProcessorRunner(scoringProcessor({ current: () => this.model }, scoring), { log, codec, store: stores.scores, observe }) as ProcessorRunner<CustomerScoreState, unknown>;
+    this.scoring = new ProcessorRunner(scoringProcessor({ current: () => this.currentModel() }, scoring), { log, codec, store: stores.scores, observe }) as ProcessorRunner<CustomerScoreState, unknown>;
   }
 
   get stores(): PipelineStores {
@@ -76,8 +102,22 @@ export class Pipeline {
     this.model = model;
   }
 
+  /** The model scoring uses now: the champion, else the fallback rules, else null. */
   currentModel(): CustomerValueModel | null {
+    return this.model ?? this.options.fallbackModel ?? null;
+  }
+
+  /** The trained champion, null until one is loaded (the fallback does not count). */
+  championModel(): CustomerValueModel | null {
     return this.model;
+  }
+
+  /**
+   * "Now" in event time: the latest event time any processor has accepted. An embedded replay
+   * of 1997 data must decay scores as of 1997, not as of the wall clock.
+   */
+  eventTimeNowMs(): number {
+    return Math.max(...this.runners.map((r) => r.watermarkMs));
   }
 
   /** Resolves once every processor has committed everything in its input topics. */
@@ -92,27 +132,60 @@ export class Pipeline {
 
   /**
    * Re-scores every customer as of `asOfMs` with the current model (after a retrain, or as a
-   * decay sweep) and publishes the scores and segment changes. Returns how many were scored.
+   * decay sweep). Returns how many were scored; see `rescore`.
    */
   async rescoreAll(asOfMs: number, onProgress?: (scored: number) => void): Promise<number> {
-    const model = this.model;
-    if (model === null) return 0;
+    const summary = await this.rescore({ asOfMs, onProgress: onProgress && ((p) => onProgress(p.scanned)) });
+    return summary.rescored;
+  }
+
+  /**
+   * Re-scores customers with the current model, a page at a time: read a page of score states,
+   * score it, publish, write, then read the next — memory is bounded by the page, not by the
+   * number of customers. Publishes a score (and a segment change) only for customers whose
+   * segment or CLV moved: after a retrain or a sweep most customers stay put, and downstream
+   * systems should hear only about those that did.
+   *
+   * A scoring processor in another process may update a customer while its page is in hand:
+   * each page is read again just before it is written and a customer whose features or score
+   * changed meanwhile is left to the processor (its newer state wins). The window left is one
+   * page's write; the next sweep repairs it.
+   */
+  async rescore(options: RescoreOptions = {}): Promise<RescoreSummary> {
+    const model = this.currentModel();
+    const summary: RescoreSummary = { scanned: 0, rescored: 0, published: 0, segmentChanges: 0 };
+    if (model === null) return summary;
     const { stores, scoring } = this.options;
-    let scored = 0;
-    for await (const page of stores.scores.scan(5000)) {
-      const updated = new Map<string, CustomerScoreState>();
-      const outputs: Output[] = [];
-      for (const [key, state] of page) {
-        const result = scoreCustomer(state, state.features, Math.max(asOfMs, state.features.last_purchase_time), model, scoring);
-        updated.set(key, result.state);
-        outputs.push(...scoreOutputs(result));
+    const { asOfMs, staleBeforeMs, pageSize = 5000, onProgress } = options;
+    for await (const page of stores.scores.scan(pageSize)) {
+      summary.scanned += page.length;
+      const candidates = staleBeforeMs === undefined ? page : page.filter(([, s]) => (s.asOfMs ?? -Infinity) < staleBeforeMs);
+      if (candidates.length > 0) {
+        const updated = new Map<string, CustomerScoreState>();
+        const outputs: Output[] = [];
+        const current = await stores.scores.getMany(candidates.map(([key]) => key));
+        for (const [key, state] of candidates) {
+          const now = current.get(key);
+          if (now === undefined || now.features.event_id !== state.features.event_id || now.asOfMs !== state.asOfMs) continue;
+          const at = Math.max(asOfMs ?? state.asOfMs ?? state.features.event_time, state.features.last_purchase_time);
+          const result = scoreCustomer(state, state.features, at, model, scoring);
+          updated.set(key, result.state);
+          // A new model's category statistics can change what marketing is asked to do without moving CLV or segment.
+          if (result.state.segment !== state.segment || result.state.clvMinor !== state.clvMinor || !sameRecommendation(result.state.recommendation, state.recommendation)) {
+            outputs.push(...scoreOutputs(result));
+            summary.published++;
+            if (result.change) summary.segmentChanges++;
+          }
+        }
+        // Publish before writing: a crash in between re-publishes on the next run (scores are
+        // compacted by customer, changes carry event ids) instead of losing a change.
+        await this.scoring.emit(outputs);
+        await stores.scores.setMany(updated);
+        summary.rescored += updated.size;
       }
-      await this.scoring.emit(outputs);
-      await stores.scores.setMany(updated);
-      scored += page.length;
-      onProgress?.(scored);
+      onProgress?.({ ...summary });
     }
-    return scored;
+    return summary;
   }
 
   stats(): Record<string, ProcessorStats> {

@@ -12,11 +12,15 @@ import { ProcessorNames } from '../../processors/pipeline.js';
 import { createLogger } from '../logger.js';
 import { productionPipeline, refreshChampion, serveMetrics, startClickHouseSink, startWebhookBridge } from '../production.js';
 import { pollConsumerLag } from '../prometheus-observer.js';
+import { startScheduledTraining } from '../scheduled-training.js';
 
 export function registerRun(program: Command): void {
   program
     .command('run')
-    .description(`run stream processors against Kafka + schema registry + Redis, the ClickHouse sink and webhooks (${[...ProcessorNames, 'sink', 'webhooks'].join(', ')}; default all)`)
+    .description(
+      `run stream processors against Kafka + schema registry + Redis, the ClickHouse sink, webhooks and scheduled retraining ` +
+        `(${[...ProcessorNames, 'sink', 'webhooks', 'training'].join(', ')}; default all but training, and webhooks only when CLV_WEBHOOKS_FILE is set)`,
+    )
     .argument('[processors...]', 'which processors to run in this process')
     .action((names: string[]) => run(names));
 }
@@ -24,12 +28,14 @@ export function registerRun(program: Command): void {
 async function run(names: string[]): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  const known = [...ProcessorNames, 'sink', 'webhooks'];
+  const known = [...ProcessorNames, 'sink', 'webhooks', 'training'];
   for (const n of names) {
     if (!known.includes(n)) throw new ClvError(ErrorCodes.INVALID_CONFIG, `unknown processor "${n}" (known: ${known.join(', ')})`);
   }
-  // Webhooks run by default only where endpoints are configured.
-  const selected = names.length > 0 ? names : known.filter((n) => n !== 'webhooks' || process.env.CLV_WEBHOOKS_FILE);
+  // Webhooks run by default only where endpoints are configured. Training never runs by
+  // default: `clv run` is scaled out to several instances, and a deployment wants exactly one
+  // process retraining and re-scoring everyone.
+  const selected = names.length > 0 ? names : known.filter((n) => n !== 'training' && (n !== 'webhooks' || process.env.CLV_WEBHOOKS_FILE));
   const only = ProcessorNames.filter((n) => selected.includes(n));
   // Signals are taken from the first moment: one that arrives while consumers are still
   // joining their groups waits for start-up to finish, then stops cleanly.
@@ -48,6 +54,7 @@ async function run(names: string[]): Promise<void> {
   await pipeline.start(only);
   const sink = selected.includes('sink') ? await startClickHouseSink(config, production.log, production.codec, logger) : null;
   const webhooks = selected.includes('webhooks') ? await startWebhookBridge(production.log, production.codec, logger) : null;
+  const training = selected.includes('training') ? await startScheduledTraining(config, production, logger) : null;
   const stopLagPoll = pollConsumerLag(production.log, pipeline);
   const metrics = await serveMetrics(config.metricsHost, config.metricsPort);
   logger.info({ processors: selected, brokers: config.kafkaBrokers, pid: process.pid, metrics: `http://${config.metricsHost}:${(metrics.address() as AddressInfo).port}/metrics` }, 'processors started');
@@ -66,6 +73,7 @@ async function run(names: string[]): Promise<void> {
     await pipeline.stop();
     await sink?.stop();
     await webhooks?.stop();
+    await training?.stop();
     await production.close();
     logger.info({ stats: pipeline.stats() }, 'stopped');
   };

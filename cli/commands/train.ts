@@ -1,62 +1,78 @@
 /**
- * `clv train`: fits BG/NBD + Gamma-Gamma on every customer's features as of a time (default
- * now), registers the version, promotes it, and re-scores every customer with it, publishing
- * CLV updates and segment changes.
+ * `clv train`: one training run on the feature store as of a time (default now): readiness
+ * check, challenger fitted on all but the holdout, compared with the champion on the holdout,
+ * refit on everything, registered and recorded in the model runs; when it wins (or --force),
+ * promoted and every customer re-scored with it, publishing only the changed scores.
  */
 import type { Command } from 'commander';
 import { dayIndexer, dayIndexOfDate } from '../../core/calendar.js';
 import { loadConfig } from '../../core/config.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
-import { trainingSettingsFrom } from '../../processors/training/train-customer-value-model.js';
-import { modelInputsAsOf, trainAndRegister } from '../../processors/training/train-from-features.js';
+import { retrainAndRescore, trainingRunSettingsFrom, versionAt } from '../../processors/training/retrain.js';
 import { endOfDayMs } from '../demo/demo-history.js';
 import { createLogger } from '../logger.js';
 import { productionPipeline } from '../production.js';
+import { openModelRuns } from '../training-lifecycle.js';
 import { progress } from '../progress.js';
 
 interface TrainOptions {
   asOf?: string;
   version?: string;
   promote: boolean;
+  force?: boolean;
 }
 
 export function registerTrain(program: Command): void {
   program
     .command('train')
-    .description('fit the models on the features in the store, register and promote the version, re-score everyone')
+    .description('fit the models on the features in the store, compare with the champion on a holdout, register, promote the winner and re-score everyone')
     .option('--as-of <date>', 'score and train as of the end of this day (YYYY-MM-DD); default now')
     .option('--version <name>', 'version name; default a timestamp')
     .option('--no-promote', 'register without promoting or re-scoring')
+    .option('--force', 'promote even if the challenger does not beat the champion by CLV_PROMOTION_MARGIN')
     .action((options: TrainOptions) => train(options));
+}
+
+/** End of the day named by a --as-of flag, or null when absent. */
+export function asOfFlag(value: string | undefined, timeZone: string): number | null {
+  if (value === undefined) return null;
+  try {
+    return endOfDayMs(dayIndexOfDate(value), timeZone);
+  } catch {
+    throw new ClvError(ErrorCodes.INVALID_CONFIG, `--as-of must be a date YYYY-MM-DD, got "${value}"`);
+  }
 }
 
 async function train(o: TrainOptions): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  let asOfMs = Date.now();
-  if (o.asOf) {
-    try {
-      asOfMs = endOfDayMs(dayIndexOfDate(o.asOf), config.timeZone);
-    } catch {
-      throw new ClvError(ErrorCodes.INVALID_CONFIG, `--as-of must be a date YYYY-MM-DD, got "${o.asOf}"`);
-    }
-  }
-  const version = o.version ?? `v${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}`;
+  const asOfMs = asOfFlag(o.asOf, config.timeZone) ?? Date.now();
+  const settings = trainingRunSettingsFrom(config, { version: o.version ?? versionAt(Date.now()), asOfMs, promote: o.promote, force: o.force });
   const production = await productionPipeline(config, logger);
+  const analytics = await openModelRuns(config).catch(async (error) => {
+    await production.close();
+    throw error;
+  });
   try {
-    const settings = trainingSettingsFrom(config, version);
-    const { inputs } = await modelInputsAsOf(production.pipeline.stores.histories, asOfMs, settings.periodDays, dayIndexer(config.timeZone), config.minorPerUnit);
-    if (inputs.length === 0) throw new ClvError(ErrorCodes.INSUFFICIENT_DATA, 'no customer features in the store yet: run the processors on some events first');
-    const { model, trainingMs } = await trainAndRegister(inputs, settings, production.registry, { asOf: new Date(asOfMs).toISOString() });
-    process.stdout.write(`trained ${version} on ${inputs.length} customers in ${Math.round(trainingMs)} ms: ${JSON.stringify(model.describe())}\n`);
-    if (!o.promote) return;
-    await production.registry.promote(version);
-    production.pipeline.useModel(model);
-    const bar = progress('re-scoring customers', inputs.length);
-    const scored = await production.pipeline.rescoreAll(asOfMs, (n) => bar.update(n));
+    const customers = await production.pipeline.stores.scores.size();
+    const bar = progress('re-scoring customers', customers);
+    const { run, rescore, forecast } = await retrainAndRescore(
+      { histories: production.pipeline.stores.histories, registry: production.registry, analytics, dayOf: dayIndexer(config.timeZone), now: Date.now, pipeline: production.pipeline },
+      settings,
+      (p) => bar.update(p.scanned),
+    );
     bar.stop();
-    process.stdout.write(`promoted ${version}; re-scored ${scored} customers\n`);
+    process.stdout.write(`trained ${run.version} on ${run.figures.customers} customers (${run.figures.repeatCustomers} repeat, ${run.figures.historyDays} days) in ${Math.round(run.trainingMs)} ms: ${JSON.stringify(run.model.describe())}\n`);
+    process.stdout.write(`${run.promoted ? 'promoted' : 'not promoted'}: ${run.reason}\n`);
+    if (rescore) process.stdout.write(`re-scored ${rescore.rescored} customers; ${rescore.published} scores and ${rescore.segmentChanges} segment changes published\n`);
+    if (forecast && 'artifact' in forecast) {
+      const a = forecast.artifact;
+      process.stdout.write(`revenue forecast (${a.horizonDays} days, total + ${a.series.length - 1} segments) kept with ${run.version}\n`);
+    } else if (forecast) {
+      process.stdout.write(`revenue forecast failed (the model is registered all the same): ${forecast.error}\n`);
+    }
   } finally {
+    await analytics.close();
     await production.close();
   }
 }

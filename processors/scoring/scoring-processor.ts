@@ -9,7 +9,7 @@ import type { KeyedProcessor, Output } from '../keyed-processor.js';
 import { scoreCustomer, type CustomerScoreState, type CustomerValueModel, type ScoreResult, type ScoringSettings } from './customer-scorer.js';
 
 export interface ModelHolder {
-  /** The champion, or null before the first training. */
+  /** The model to score with (the pipeline's champion, or its RFM rules before one); null: keep features only. */
   current(): CustomerValueModel | null;
 }
 
