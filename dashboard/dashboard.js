@@ -105,14 +105,16 @@ async function distributionPanel() {
   );
 }
 
+/** The forecast of all customers, or of the segment picked above the chart (its current customers). */
 async function forecastPanel() {
   const target = $('revenue-forecast');
+  const segment = $('forecast-segment').value;
   let f;
   try {
-    f = await api('/v1/forecast/revenue');
+    f = await api(`/v1/forecast/revenue${segment ? `?segment=${encodeURIComponent(segment)}` : ''}`);
   } catch (e) {
     if (e.code !== 'API_NO_FORECAST') throw e;
-    return target.replaceChildren(note('No forecast yet: the forecasting job has not produced one.'));
+    return target.replaceChildren(note(segment ? `No forecast for ${segment}: none yet, or too little revenue history to fit one.` : 'No forecast yet: the forecasting job has not produced one.'));
   }
   const periodMs = f.granularity === 'week' ? 7 * DAY_MS : DAY_MS;
   const forecast = f.points.map((p) => ({ x: Date.parse(p.period_start), y: p.expected_minor, lo: p.lower_minor, hi: p.upper_minor }));
@@ -120,21 +122,23 @@ async function forecastPanel() {
   const lead = Math.min(forecast.length, 183);
   const from = new Date(forecast[0].x - lead * periodMs).toISOString();
   const periods = Math.min(366, lead + forecast.length);
-  const a = await api(`/v1/revenue/actuals?from=${encodeURIComponent(from)}&period=${f.granularity}&periods=${periods}`);
+  // Actuals are booked per shop, not per segment: a segment's chart shows its forecast alone.
+  const a = segment ? { available: false, points: [], latest_order_hour: null }
+    : await api(`/v1/revenue/actuals?from=${encodeURIComponent(from)}&period=${f.granularity}&periods=${periods}`);
   const seenUntil = a.latest_order_hour === null ? -Infinity : Date.parse(a.latest_order_hour);
   const actual = a.points.map((p) => ({ x: Date.parse(p.period_start), y: p.actual_minor })).filter((p) => p.x <= seenUntil);
   const series = [
-    { name: 'actual', color: '#1d2330', points: actual },
+    ...(segment ? [] : [{ name: 'actual', color: '#1d2330', points: actual }]),
     { name: 'forecast', color: '#e67e22', dashed: true, points: forecast },
   ];
   const band = forecast.filter((p) => p.lo !== null && p.hi !== null).map((p) => ({ x: p.x, lo: p.lo, hi: p.hi }));
   const xs = [...actual, ...forecast].map((p) => p.x);
   target.replaceChildren(
-    lineChart({ series, band, label: 'Revenue per period: forecast and actuals', formatX: timeFormat(Math.min(...xs), Math.max(...xs)), formatY: (m) => formatMoney(m) }),
+    lineChart({ series, band, label: segment ? `Revenue per period of the ${segment} customers: forecast` : 'Revenue per period: forecast and actuals', formatX: timeFormat(Math.min(...xs), Math.max(...xs)), formatY: (m) => formatMoney(m) }),
     legend([...series, ...(band.length > 0 ? [{ name: 'forecast interval', color: '#f9d7a8' }] : [])]),
     note(`Forecast ${f.model_version}, generated ${formatDate(Date.parse(f.generated_at))}, per ${f.granularity}. `
       + (a.available ? (actual.length > 0 ? `Actuals (net revenue) through ${formatDate(seenUntil)}; the latest period may be incomplete.` : 'No actuals in this range yet.')
-        : 'This API cannot see purchases, so no actuals are shown.')),
+        : segment ? 'Actuals are shown for all customers only.' : 'This API cannot see purchases, so no actuals are shown.')),
   );
 }
 
@@ -238,6 +242,7 @@ $('key-form').addEventListener('submit', (event) => {
   void loadAll();
 });
 $('refresh').addEventListener('click', () => void loadAll());
+$('forecast-segment').addEventListener('change', () => void run('revenue-forecast', forecastPanel));
 $('forget').addEventListener('click', () => disconnect(''));
 $('lookup-form').addEventListener('submit', (event) => {
   event.preventDefault();

@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import type { RevenueForecast } from '../core/ports/clv-read-model.js';
 import { apiFixture, bearer, type ApiFixture } from './support/api-fixture.js';
 
 let f: ApiFixture;
@@ -8,25 +9,58 @@ before(async () => {
 });
 after(() => f.app.close());
 
+const get = (url: string) => f.app.inject({ url, headers: bearer(f.keys.read) });
+const start = Date.UTC(2024, 6, 1);
+const forecast = (expectedMinor: number): RevenueForecast => ({
+  modelVersion: 'prophet-1', generatedAtMs: start, currency: 'USD', granularity: 'week',
+  points: [{ periodStartMs: start, expectedMinor, lowerMinor: 100_000, upperMinor: 150_000 }, { periodStartMs: start + 7 * 86_400_000, expectedMinor: 99_000, lowerMinor: null, upperMinor: null }],
+});
+
 test('404 NO_FORECAST until a forecast exists', async () => {
-  const res = await f.app.inject({ url: '/v1/forecast/revenue', headers: bearer(f.keys.read) });
+  const res = await get('/v1/forecast/revenue');
   assert.equal(res.statusCode, 404);
   assert.deepEqual(res.json(), { error: { code: 'API_NO_FORECAST', message: 'no revenue forecast has been produced yet' } });
 });
 
 test('then the latest forecast, per period with its interval', async () => {
-  const start = Date.UTC(2024, 6, 1);
-  f.readModel.setRevenueForecast({
-    modelVersion: 'prophet-1', generatedAtMs: start, currency: 'USD', granularity: 'week',
-    points: [{ periodStartMs: start, expectedMinor: 123_400, lowerMinor: 100_000, upperMinor: 150_000 }, { periodStartMs: start + 7 * 86_400_000, expectedMinor: 99_000, lowerMinor: null, upperMinor: null }],
-  });
-  const res = await f.app.inject({ url: '/v1/forecast/revenue', headers: bearer(f.keys.read) });
+  f.readModel.setRevenueForecast(forecast(123_400));
+  const res = await get('/v1/forecast/revenue');
   assert.equal(res.statusCode, 200);
   assert.deepEqual(res.json(), {
-    model_version: 'prophet-1', generated_at: '2024-07-01T00:00:00.000Z', currency: 'USD', granularity: 'week',
+    segment: null, model_version: 'prophet-1', generated_at: '2024-07-01T00:00:00.000Z', currency: 'USD', granularity: 'week',
     points: [
       { period_start: '2024-07-01T00:00:00.000Z', expected_minor: 123_400, lower_minor: 100_000, upper_minor: 150_000 },
       { period_start: '2024-07-08T00:00:00.000Z', expected_minor: 99_000, lower_minor: null, upper_minor: null },
     ],
   });
+});
+
+test('?segment= serves that segment\'s forecast, and 404 for a segment without one', async () => {
+  f.readModel.setRevenueForecast(forecast(55_500), 'at_risk');
+  const res = await get('/v1/forecast/revenue?segment=at_risk');
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.json().segment, 'at_risk');
+  assert.equal(res.json().points[0].expected_minor, 55_500);
+  assert.equal((await get('/v1/forecast/revenue')).json().points[0].expected_minor, 123_400, 'the total is another forecast');
+
+  const none = await get('/v1/forecast/revenue?segment=lost');
+  assert.equal(none.statusCode, 404);
+  assert.equal(none.json().error.code, 'API_NO_FORECAST');
+  assert.match(none.json().error.message, /no revenue forecast for segment lost/);
+
+  f.readModel.setRevenueForecast(null, 'at_risk');
+  assert.equal((await get('/v1/forecast/revenue?segment=at_risk')).statusCode, 404, 'a later run that skipped the segment removes it');
+});
+
+test('400 with a message for an unknown segment or parameter', async () => {
+  for (const [url, message] of [
+    ['/v1/forecast/revenue?segment=vip', /querystring\/segment must be one of new, high_value, medium_value, low_value, at_risk, lost/],
+    ['/v1/forecast/revenue?segment=', /querystring\/segment must be one of/],
+    ['/v1/forecast/revenue?region=eu', /unknown property region/],
+  ] as const) {
+    const res = await get(url);
+    assert.equal(res.statusCode, 400, url);
+    assert.equal(res.json().error.code, 'API_BAD_REQUEST', url);
+    assert.match(res.json().error.message, message, url);
+  }
 });

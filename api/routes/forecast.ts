@@ -1,14 +1,24 @@
 /**
- * GET /v1/forecast/revenue (scope read): the latest total revenue forecast; 404
- * API_NO_FORECAST until the forecasting job has produced one.
+ * GET /v1/forecast/revenue (scope read): the latest revenue forecast of all customers, or with
+ * `?segment=` of a segment's current customers (processors/training/revenue-forecast-run.ts).
+ * 400 API_BAD_REQUEST for a segment that does not exist; 404 API_NO_FORECAST until the
+ * forecasting job has produced one, or when its last run left the segment out (too little
+ * revenue history).
  */
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { ClvReadModel } from '../../core/ports/clv-read-model.js';
+import { Segments, type Segment } from '../../core/segmentation.js';
 import { ApiError } from '../errors.js';
 import { errorResponses } from '../plugins/errors.js';
 
+const ForecastQuery = Type.Object({
+  segment: Type.Optional(Type.Enum([...Segments], { description: 'A segment: forecast the revenue of its current customers (default: all customers)' })),
+}, { additionalProperties: false });
+
 const Forecast = Type.Object({
+  /** null: all customers. */
+  segment: Type.Union([Type.String(), Type.Null()]),
   model_version: Type.String(),
   generated_at: Type.String({ format: 'date-time' }),
   currency: Type.String(),
@@ -22,18 +32,25 @@ const Forecast = Type.Object({
 });
 
 export async function forecastRoutes(app: FastifyInstance, options: { readModel: ClvReadModel }): Promise<void> {
-  app.get('/v1/forecast/revenue', {
+  app.get<{ Querystring: { segment?: Segment } }>('/v1/forecast/revenue', {
     config: { auth: 'read' },
     schema: {
       tags: ['forecast'],
-      summary: 'Revenue forecast per period with its interval',
+      summary: 'Revenue forecast per period with its interval, of all customers or of one segment',
+      querystring: ForecastQuery,
       response: { 200: Forecast, ...errorResponses('UNAUTHENTICATED', 'FORBIDDEN', 'NO_FORECAST', 'UNAVAILABLE') },
     },
-  }, async () => {
-    const f = await options.readModel.revenueForecast();
-    if (f === null) throw new ApiError('NO_FORECAST', 'no revenue forecast has been produced yet');
+  }, async (request) => {
+    const segment = request.query.segment ?? null;
+    const f = await options.readModel.revenueForecast(segment ?? undefined);
+    if (f === null) {
+      throw new ApiError('NO_FORECAST', segment === null
+        ? 'no revenue forecast has been produced yet'
+        : `no revenue forecast for segment ${segment}: none produced yet, or the last run had too little revenue history for it`);
+    }
     const iso = (ms: number) => new Date(ms).toISOString();
     return {
+      segment,
       model_version: f.modelVersion,
       generated_at: iso(f.generatedAtMs),
       currency: f.currency,

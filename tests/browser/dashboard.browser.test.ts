@@ -157,11 +157,25 @@ test('the dashboard shows what the JSON API says, looks a customer up, and draws
   assert.deepEqual(await drawn('actual'), seen.map((p: { period_start: string; actual_minor: number }) => [Date.parse(p.period_start), p.actual_minor]));
   assert.equal(await page.locator('#revenue-forecast polygon.band').count(), 1);
 
+  // Picking a segment shows that segment's forecast, alone (actuals are not booked per segment);
+  // a segment without one says so.
+  const atRisk = points.map((p) => ({ ...p, expectedMinor: Math.round(p.expectedMinor / 4), lowerMinor: Math.round(p.lowerMinor / 4), upperMinor: Math.round(p.upperMinor / 4) }));
+  f.readModel.setRevenueForecast({ modelVersion: 'prophet-test', generatedAtMs: start - 86_400_000, currency: 'USD', granularity: 'week', points: atRisk }, 'at_risk');
+  await page.selectOption('#forecast-segment', 'at_risk');
+  await page.waitForSelector('#revenue-forecast svg[aria-label="Revenue per period of the at_risk customers: forecast"]');
+  assert.deepEqual(await drawn('forecast'), atRisk.map((p) => [p.periodStartMs, p.expectedMinor]));
+  assert.equal(await page.locator('#revenue-forecast g.series[data-series=actual]').count(), 0);
+  await page.selectOption('#forecast-segment', 'lost');
+  await page.waitForSelector('#revenue-forecast >> text=No forecast for lost: none yet, or too little revenue history to fit one.');
+  await page.selectOption('#forecast-segment', '');
+  await page.waitForSelector('#revenue-forecast g.series[data-series=actual]');
+  assert.deepEqual(await drawn('forecast'), points.map((p) => [p.periodStartMs, p.expectedMinor]));
+
   mkdirSync(dirname(SCREENSHOT), { recursive: true });
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
 
   // The only errors the console may show are the failures the page handles: the refused
   // key, no forecast yet, the unknown customer (Chromium logs every failed fetch, handled or not).
-  const expected = [/401.*\/v1\/clv\/distribution\?buckets=20\)$/, /404.*\/v1\/forecast\/revenue\)$/, /404.*\/v1\/customers\/nobody-by-that-id\)$/];
+  const expected = [/401.*\/v1\/clv\/distribution\?buckets=20\)$/, /404.*\/v1\/forecast\/revenue\)$/, /404.*\/v1\/forecast\/revenue\?segment=lost\)$/, /404.*\/v1\/customers\/nobody-by-that-id\)$/];
   assert.deepEqual(consoleErrors.filter((e) => !expected.some((re) => re.test(e))), []);
 });
