@@ -31,6 +31,15 @@ export interface ApiConfig {
   bodyLimitBytes: number;
   /** CLV_API_TRUST_PROXY: trust X-Forwarded-For for the client IP (default false). */
   trustProxy: boolean;
+  /**
+   * CLV_API_INDEX_REFRESH_MS: how stale segment sizes and pages may get in `clv serve`, which
+   * sees no score writes and rebuilds its segment index from a scan of Redis (default 30 s).
+   */
+  indexRefreshMs: number;
+  /** CLV_API_WORKERS: `clv serve` processes sharing the port (node:cluster); default 1. */
+  workers: number;
+  /** CLV_API_SLOW_REQUEST_MS: requests slower than this are logged at warn (default 1000; faster successes at debug). */
+  slowRequestMs: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -54,6 +63,9 @@ export function loadApiConfig(env: Env, readFile: (path: string) => string = (p)
     maxBatchEvents: int(env, 'CLV_API_MAX_BATCH_EVENTS', 1000, 1, 100_000),
     bodyLimitBytes: int(env, 'CLV_API_BODY_LIMIT_BYTES', 2 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     trustProxy: bool(env, 'CLV_API_TRUST_PROXY', false),
+    indexRefreshMs: int(env, 'CLV_API_INDEX_REFRESH_MS', 30_000, 100, 86_400_000),
+    workers: int(env, 'CLV_API_WORKERS', 1, 1, 64),
+    slowRequestMs: int(env, 'CLV_API_SLOW_REQUEST_MS', 1000, 1, 3_600_000),
   });
 }
 

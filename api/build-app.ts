@@ -58,7 +58,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { api, config, readModel } = options;
   const app = Fastify({
     loggerInstance: options.logger.child({ component: 'api' }, { redact: { paths: redactedPaths, censor: '[redacted]' } }) as FastifyBaseLogger,
-    logController: new ApiLogController(),
+    logController: new ApiLogController(api.slowRequestMs),
     genReqId: requestIdOf,
     bodyLimit: api.bodyLimitBytes,
     // Above the schemas' own limits (ids ≤ 128), so that those answer with a message.
@@ -73,8 +73,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   // JSON only: a text/plain body is 415, not a string for the schemas to puzzle over.
   app.removeContentTypeParser('text/plain');
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
   await app.register(errorHandling);

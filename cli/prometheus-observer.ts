@@ -16,9 +16,7 @@ export function prometheusObserver(modelVersion: () => string | null): (summary:
     observeProcessing(s.processor, s.seconds);
     const scores = s.messagesOut[Topics.scores];
     if (scores) recordScores(modelVersion() ?? 'none', scores);
-    const changes = s.messagesOut[Topics.segmentChanges];
-    // The summary does not carry which segments; the per-transition counter gets '*'.
-    if (changes) recordSegmentChange('*', '*', changes);
+    for (const t of s.segmentChanges) recordSegmentChange(t.from, t.to, t.count);
   };
 }
 

@@ -8,7 +8,7 @@
  * saved state would make the replayed events look like duplicates.
  */
 import { ClvError, ErrorCodes } from '../core/errors.js';
-import type { DeadLetterEvent } from '../core/events.js';
+import type { DeadLetterEvent, SegmentChangedEvent } from '../core/events.js';
 import type { EventCodec } from '../core/ports/event-codec.js';
 import type { EventLog, IncomingMessage, MessageBatch, OutgoingMessage, RunningConsumer } from '../core/ports/event-log.js';
 import type { StateStore } from '../core/ports/state-store.js';
@@ -34,7 +34,16 @@ export interface BatchSummary {
   messagesOut: Record<string, number>;
   /** Dead letters by error code. */
   deadLetters: Record<string, number>;
+  /** Segment changes published, by previous → new segment (from the outputs, before encoding). */
+  segmentChanges: SegmentTransition[];
   seconds: number;
+}
+
+/** `from` is null the first time a customer is segmented. */
+export interface SegmentTransition {
+  from: string | null;
+  to: string;
+  count: number;
 }
 
 export interface ProcessorDeps<State> {
@@ -131,14 +140,17 @@ export class ProcessorRunner<State, Event> {
     const states = keys.length > 0 ? await deps.store.getMany(keys) : new Map<string, State>();
     const changed = new Map<string, State>();
     const encoded = new Map<string, OutgoingMessage[]>();
+    const transitions = new Map<string, SegmentTransition>();
     let outputs = 0;
     for (const { event, message, value } of accepted) {
       const key = processor.stateKey(event);
       const before = states.get(key);
       let applied: { state: State | undefined; messages: Array<[string, OutgoingMessage]> };
+      let out: Output[];
       try {
-        const { state, outputs: out } = processor.apply(before, event, this.context);
-        applied = { state, messages: await this.encode(out) };
+        const result = processor.apply(before, event, this.context);
+        out = result.outputs;
+        applied = { state: result.state, messages: await this.encode(out) };
       } catch (error) {
         // An event the processor cannot handle (or whose outputs do not encode) must not
         // block its partition forever: it is dead-lettered and its state change dropped.
@@ -151,11 +163,14 @@ export class ProcessorRunner<State, Event> {
         changed.set(key, applied.state);
       }
       for (const [topic, m] of applied.messages) addTo(encoded, topic, m);
+      countSegmentChanges(out, transitions);
       outputs += applied.messages.length;
       this.stats.eventsApplied++;
     }
     if (processor.afterBatch && changed.size > 0) {
-      const after = await this.encode(processor.afterBatch(changed, this.context));
+      const afterOutputs = processor.afterBatch(changed, this.context);
+      countSegmentChanges(afterOutputs, transitions);
+      const after = await this.encode(afterOutputs);
       for (const [topic, m] of after) addTo(encoded, topic, m);
       outputs += after.length;
     }
@@ -175,6 +190,7 @@ export class ProcessorRunner<State, Event> {
         messagesIn: { [batch.topic]: batch.messages.length },
         messagesOut: count([...encoded].map(([topic, list]) => [topic, list.length])),
         deadLetters: deadByCode,
+        segmentChanges: [...transitions.values()],
         seconds: (performance.now() - started) / 1000,
       });
     }
@@ -185,10 +201,24 @@ export class ProcessorRunner<State, Event> {
 
   /** Encodes and publishes outputs produced outside a batch (e.g. a re-score of everyone). */
   async emit(outputs: Output[]): Promise<void> {
+    const started = performance.now();
     const byTopic = new Map<string, OutgoingMessage[]>();
     for (const [topic, m] of await this.encode(outputs)) addTo(byTopic, topic, m);
     for (const [topic, messages] of byTopic) await this.deps.log.publish(topic, messages);
     this.stats.outputs += outputs.length;
+    // A re-score sweep moves many customers between segments: the metrics must see it too.
+    if (this.deps.observe) {
+      const transitions = new Map<string, SegmentTransition>();
+      countSegmentChanges(outputs, transitions);
+      this.deps.observe({
+        processor: this.processor.name,
+        messagesIn: {},
+        messagesOut: Object.fromEntries([...byTopic].map(([topic, list]) => [topic, list.length])),
+        deadLetters: {},
+        segmentChanges: [...transitions.values()],
+        seconds: (performance.now() - started) / 1000,
+      });
+    }
   }
 
   private async encode(outputs: Output[]): Promise<Array<[string, OutgoingMessage]>> {
@@ -211,6 +241,18 @@ export class ProcessorRunner<State, Event> {
       error_code: code,
       reason: error instanceof Error ? error.message : String(error),
     };
+  }
+}
+
+/** Tallies the segment-change outputs (core/events.ts SegmentChangedEvent) by previous → new segment. */
+function countSegmentChanges(outputs: readonly Output[], into: Map<string, SegmentTransition>): void {
+  for (const o of outputs) {
+    if (o.topic !== Topics.segmentChanges) continue;
+    const { previous_segment: from, segment: to } = o.value as SegmentChangedEvent;
+    const key = `${from ?? ''}\u0000${to}`;
+    const t = into.get(key);
+    if (t) t.count++;
+    else into.set(key, { from, to, count: 1 });
   }
 }
 

@@ -98,3 +98,12 @@ test('a route that declares no config.auth fails registration', async () => {
   assert.throws(() => app.get('/oops', async () => 'public by accident?'), /declares no config.auth/);
   await app.close();
 });
+
+test('a key that verified is remembered, yet a wrong key of the same name is still refused after it', async () => {
+  const wrong = f.keys.read.slice(0, -3) + (f.keys.read.endsWith('AAA') ? 'BBB' : 'AAA');
+  for (let i = 0; i < 3; i++) {
+    assert.equal((await f.app.inject({ url: customerUrl(), headers: bearer(f.keys.read) })).statusCode, 200);
+    assert.equal((await f.app.inject({ url: customerUrl(), headers: bearer(wrong) })).statusCode, 401);
+    assert.equal((await f.app.inject({ url: customerUrl(), headers: bearer(f.keys.read + 'x') })).statusCode, 401);
+  }
+});

@@ -12,6 +12,7 @@ test('defaults: loopback, port 3000, auth on with no key, CORS off', () => {
   assert.deepEqual(c.apiKeys, []);
   assert.deepEqual(c.corsOrigins, []);
   assert.equal(c.jwt, null);
+  assert.equal(c.workers, 1);
   assert.ok(Object.isFrozen(c));
 });
 
@@ -21,6 +22,7 @@ test('reads keys inline or from a file, JWT settings, CORS origins and limits', 
   const c = loadApiConfig({
     CLV_API_PORT: '8080', CLV_API_HOST: '0.0.0.0', CLV_API_KEYS: entry, CLV_JWT_SECRET: 'x'.repeat(32), CLV_JWT_ISSUER: 'idp',
     CLV_API_CORS_ORIGINS: 'https://crm.example.com, http://localhost:5173', CLV_API_RATE_LIMIT_PER_MINUTE: '60', CLV_API_MAX_BATCH_EVENTS: '10',
+    CLV_API_INDEX_REFRESH_MS: '5000', CLV_API_WORKERS: '2',
   });
   assert.equal(c.port, 8080);
   assert.deepEqual(c.apiKeys, [record]);
@@ -28,6 +30,8 @@ test('reads keys inline or from a file, JWT settings, CORS origins and limits', 
   assert.deepEqual(c.corsOrigins, ['https://crm.example.com', 'http://localhost:5173']);
   assert.equal(c.rateLimitPerMinute, 60);
   assert.equal(c.maxBatchEvents, 10);
+  assert.equal(c.indexRefreshMs, 5000);
+  assert.equal(c.workers, 2);
   const fromFile = loadApiConfig({ CLV_API_KEYS_FILE: '/etc/clv/keys' }, (path) => (path === '/etc/clv/keys' ? `# comment\n${entry}\n` : ''));
   assert.deepEqual(fromFile.apiKeys, [record]);
 });
@@ -48,6 +52,8 @@ test('bad settings fail with INVALID_CONFIG naming the setting', () => {
     [{ CLV_API_CORS_ORIGINS: 'https://crm.example.com/path' }, /CLV_API_CORS_ORIGINS/],
     [{ CLV_API_RATE_LIMIT_PER_MINUTE: '0' }, /CLV_API_RATE_LIMIT_PER_MINUTE/],
     [{ CLV_API_TRUST_PROXY: 'yes' }, /CLV_API_TRUST_PROXY/],
+    [{ CLV_API_INDEX_REFRESH_MS: '10' }, /CLV_API_INDEX_REFRESH_MS/],
+    [{ CLV_API_WORKERS: '0' }, /CLV_API_WORKERS/],
   ];
   for (const [env, why] of cases) {
     assert.throws(() => loadApiConfig(env), (e: unknown) => e instanceof ClvError && e.code === ErrorCodes.INVALID_CONFIG && why.test(e.message), JSON.stringify(env));

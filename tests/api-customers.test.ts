@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { customerBody } from '../api/routes/customers.js';
 import type { CustomerScoreState } from '../processors/scoring/customer-scorer.js';
 import { apiFixture, bearer, type ApiFixture } from './support/api-fixture.js';
 
@@ -31,10 +32,39 @@ test('returns the stored score, segment and policy action, with features in ISO 
   assert.equal(body.features.last_purchase_time, new Date(state.features.last_purchase_time).toISOString());
 });
 
-test('no CLV interval yet: null with a note, not an invented number', async () => {
-  const body = (await get([...scores.keys()][0])).json();
-  assert.equal(body.clv.interval, null);
-  assert.match(body.clv.interval_note, /No interval yet/);
+test('shows the stored recommendation: action, categories to promote, reason and price floor', async () => {
+  let withCategories = 0;
+  for (const [id, state] of [...scores].filter(([, s]) => s.segment !== null).slice(0, 60)) {
+    const body = (await get(id)).json();
+    const r = state.recommendation!;
+    assert.equal(body.action.action, r.action, id);
+    assert.deepEqual(body.recommendation, { categories: r.categories, reason: r.reason, min_unit_price_minor: r.minUnitPriceMinor }, id);
+    if (r.categories.length > 0) withCategories++;
+  }
+  // Win-back names the customer's favourite categories even without shop-wide statistics.
+  assert.ok(withCategories > 0, 'some customer has suggested categories');
+});
+
+test('the CLV comes with the stored 10–90% interval, in minor units, recomputable from the model', async () => {
+  for (const [id, state] of [...scores].slice(0, 40)) {
+    const body = (await get(id)).json();
+    assert.ok(state.interval, id);
+    assert.deepEqual(body.clv.interval, { lower_minor: state.interval.lowerMinor, upper_minor: state.interval.upperMinor, level: 0.8 });
+    assert.equal(body.clv.interval_note, null);
+    assert.ok(body.clv.interval.lower_minor <= body.clv.interval.upper_minor);
+    const d = body.explanation.details;
+    const p = f.model.predict({ frequency: d.inputs.x, recency: d.inputs.t_x, T: d.inputs.T, monetaryValue: d.inputs.monetary_value });
+    assert.equal(body.clv.interval.upper_minor, Math.round(p.interval!.upper * 100), id);
+  }
+});
+
+test('a score without an interval (point-estimate model, or stored before intervals): null with a note, not an invented number', async () => {
+  const [id, state] = [...scores][0];
+  const view = (await f.readModel.customer(id))!;
+  const body = customerBody({ ...view, score: { ...view.score!, interval: null } }, 100);
+  assert.equal(body.clv!.interval, null);
+  assert.match(body.clv!.interval_note!, /No interval/);
+  assert.equal(state.modelVersion, 'cdnow-fhl-2005');
 });
 
 test('the explanation recomputes the stored CLV from x, t_x, T and monetary value with the model', async () => {

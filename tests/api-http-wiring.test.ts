@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { helmetHeaders } from '../api/plugins/security-headers.js';
 import { apiFixture, bearer, type ApiFixture } from './support/api-fixture.js';
 
 let f: ApiFixture;
@@ -14,6 +15,16 @@ test('security headers on every response (helmet)', async () => {
   assert.ok(res.headers['content-security-policy']);
   assert.ok(res.headers['strict-transport-security']);
   assert.equal(res.headers['x-powered-by'], undefined);
+});
+
+test('the security headers are exactly helmet\'s defaults, computed once, on API and error responses alike', async () => {
+  const expected = helmetHeaders();
+  assert.ok(Object.keys(expected).length >= 10, JSON.stringify(expected));
+  for (const res of [await f.app.inject({ url: '/v1/segments', headers: bearer(f.keys.read) }), await f.app.inject({ url: '/v1/segments' }), await f.app.inject({ url: '/nowhere' })]) {
+    for (const [name, value] of Object.entries(expected)) assert.equal(res.headers[name], value, `${name} on ${res.statusCode}`);
+  }
+  assert.equal(expected['x-frame-options'], 'SAMEORIGIN');
+  assert.match(expected['content-security-policy'], /default-src 'self'/);
 });
 
 test('CORS answers configured origins only', async () => {

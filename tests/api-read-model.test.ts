@@ -11,7 +11,7 @@ import { defaultPolicy, linearModel } from './support/embedded-pipeline.js';
 const scoring = { dayOf: dayIndexer('UTC'), policy: defaultPolicy, minorPerUnit: 100 };
 const features = (id: string): CustomerFeaturesEvent => ({
   event_id: id, event_time: Date.UTC(2024, 0, 10), customer_id: id, first_purchase_time: Date.UTC(2023, 0, 1), last_purchase_time: Date.UTC(2024, 0, 1),
-  purchase_days: 3, repeat_purchase_days: 2, repeat_value_minor: 5000, total_value_minor: 7000, currency: 'USD',
+  purchase_days: 3, repeat_purchase_days: 2, repeat_value_minor: 5000, total_value_minor: 7000, currency: 'USD', category_summary: [],
 });
 const state = (id: string, segment: Segment | null): CustomerScoreState => ({ features: features(id), segment, clvMinor: segment ? 2000 : 0, modelVersion: segment ? linearModel.version : null });
 
@@ -83,7 +83,7 @@ test('a customer scored by a version no longer loaded is returned without an exp
   const view = await rm.customer('C1');
   assert.equal(view?.score?.modelVersion, 'gone');
   assert.equal(view?.score?.explanation, null);
-  assert.equal(view?.score?.action, defaultPolicy.high_value.action);
+  assert.equal(view?.score?.action, defaultPolicy.segments.high_value.action);
   assert.equal(await rm.customer('C2'), null);
 });
 

@@ -1,16 +1,16 @@
 /**
- * The HTTP basics: security headers (helmet), CORS (off unless origins are configured) and
+ * The HTTP basics: security headers (helmet's, see security-headers.ts), CORS (off unless origins are configured) and
  * response compression. Registered before the routes so their hooks apply everywhere.
  */
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { securityHeaders } from './security-headers.js';
 
 export const httpWiring = fp(async (app: FastifyInstance, options: { corsOrigins: readonly string[] }) => {
   // Swagger UI under /docs sets its own CSP for its static assets (staticCSP in docs.ts).
-  await app.register(helmet, { global: true });
+  await app.register(securityHeaders);
   if (options.corsOrigins.length > 0) {
     await app.register(cors, {
       origin: [...options.corsOrigins],

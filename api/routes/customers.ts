@@ -1,16 +1,16 @@
 /**
  * GET /v1/customers/:id (scope read): a customer's CLV with its interval, P(alive), expected
- * purchases and spend, segment, recommended action, RFM features, model version, and how the
+ * purchases and spend, segment, recommended action with its suggested categories, RFM features, model version, and how the
  * number was reached. 404 API_CUSTOMER_NOT_FOUND for an id the pipeline has no purchase of.
  */
 import type { FastifyInstance } from 'fastify';
-import { Type, type TSchema } from 'typebox';
+import { Type } from 'typebox';
 import type { ClvExplanation, ClvReadModel, CustomerView } from '../../core/ports/clv-read-model.js';
 import { explanationText } from '../customer-explanation.js';
 import { ApiError } from '../errors.js';
+import { Nullable } from '../nullable-schema.js';
 import { errorResponses } from '../plugins/errors.js';
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Time = Type.String({ format: 'date-time' });
 
 export const CustomerIdParams = Type.Object({
@@ -55,14 +55,21 @@ export const CustomerResponse = Type.Object({
   clv: Nullable(Type.Object({
     value_minor: Type.Integer({ description: 'Discounted CLV over the horizon, minor units' }),
     horizon_days: Type.Integer(),
-    interval: Nullable(Type.Object({ lower_minor: Type.Integer(), upper_minor: Type.Integer(), level: Type.Number() })),
+    interval: Nullable(Type.Object({
+      lower_minor: Type.Integer(), upper_minor: Type.Integer(), level: Type.Number({ description: 'Probability between the ends: 0.8 for the 10th to 90th percentile' }),
+    }, { description: "Central range of the model's distribution of the discounted value (not a confidence interval of value_minor, which is its mean)" })),
     interval_note: Nullable(Type.String()),
   })),
   p_alive: Nullable(Type.Number()),
   expected_purchases: Nullable(Type.Number({ description: 'Over the horizon, undiscounted' })),
   expected_spend: Nullable(Type.Object({ per_purchase_minor: Type.Integer(), over_horizon_minor: Type.Integer({ description: 'Undiscounted' }) })),
   segment: Nullable(Type.String()),
-  action: Nullable(Type.Object({ action: Type.String(), reason: Type.String() })),
+  action: Nullable(Type.Object({ action: Type.String(), reason: Type.String({ description: "The segment's reason in the action policy (the recommendation's when it overrode the segment's action)" }) })),
+  recommendation: Nullable(Type.Object({
+    categories: Type.Array(Type.String(), { description: 'Categories to promote: cross-sell (not yet bought, best lift first), upsell (the favourite), win-back (the favourites)' }),
+    reason: Type.String({ description: 'Why this action and these categories' }),
+    min_unit_price_minor: Type.Integer({ description: 'Upsell: lower bound of the next price tier, minor units; 0 for no price target' }),
+  }, { description: 'null until scored (or for a score from before recommendations)' })),
   features: Features,
   explanation: Type.Object({ text: Type.String(), details: Nullable(Details) }),
 });
@@ -101,13 +108,14 @@ export function customerBody(c: CustomerView, minorPerUnit: number) {
       value_minor: s.clvMinor,
       horizon_days: s.horizonDays,
       interval: s.interval && { lower_minor: s.interval.lowerMinor, upper_minor: s.interval.upperMinor, level: s.interval.level },
-      interval_note: s.interval ? null : 'No interval yet: the model in use gives a point estimate only.',
+      interval_note: s.interval ? null : 'No interval: the model that produced this score gives a point estimate only, or the score predates intervals.',
     },
     p_alive: e?.pAlive ?? null,
     expected_purchases: e?.expectedPurchases ?? null,
     expected_spend: e && { per_purchase_minor: minor(e.expectedAvgValue), over_horizon_minor: minor(e.expectedSpend) },
     segment: s?.segment ?? null,
     action: s && { action: s.action, reason: s.actionReason },
+    recommendation: s?.recommendation ? { categories: s.recommendation.categories, reason: s.recommendation.reason, min_unit_price_minor: s.recommendation.minUnitPriceMinor } : null,
     features: {
       as_of: iso(f.event_time),
       first_purchase_time: iso(f.first_purchase_time),

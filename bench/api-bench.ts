@@ -1,0 +1,259 @@
+/**
+ * `npm run bench:api`: GET /v1/customers/:id under autocannon, every security feature on
+ * (API key auth, rate limit, helmet, CORS with an origin configured, compression), request
+ * logging at the configured level, in two set-ups:
+ *   embedded  the API over the in-memory read model (the demo's `--serve`);
+ *   redis     `clv serve` over scores in Redis (needs the services: `npm run services:up`),
+ *             with CLV_API_WORKERS=1 and 2 (node:cluster).
+ * Each server is a child process (its log to a file, so draining it costs the load generator
+ * nothing); this process only generates load. Customers are scored by the real processors
+ * (a synthetic history, the model at tests/fixtures/api-model.json); each request asks for a
+ * different one, round robin. Results: bench/results/api-latest.json, with the load average
+ * (other work on the machine moves these figures a lot: read them with it).
+ *
+ * BENCH_API_CUSTOMERS (default 20000), BENCH_API_SECONDS (default 15), BENCH_API_MODES
+ * (default embedded,redis), BENCH_API_WORKERS (redis mode, default 1,2), BENCH_REDIS_URL
+ * (default redis://127.0.0.1:6379/5; only the bench's keys are written and deleted),
+ * BENCH_API_SERVER_NODE_FLAGS (node flags for the servers only, e.g. --cpu-prof).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AvroCodec } from '../adapters/avro-codec.js';
+import { InMemoryClvReadModel } from '../adapters/in-memory-clv-read-model.js';
+import { InMemoryEventLog } from '../adapters/in-memory-event-log.js';
+import { InMemoryStateStore } from '../adapters/in-memory-state-store.js';
+import { LocalModelRegistry } from '../adapters/local-model-registry.js';
+import { RedisStateStore } from '../adapters/redis-state-store.js';
+import { projectRoot } from '../adapters/schema-files.js';
+import { loadApiConfig } from '../api/api-config.js';
+import { buildApp } from '../api/build-app.js';
+import { loadPolicy } from '../cli/embedded.js';
+import { createLogger } from '../cli/logger.js';
+import { createApiKey, formatApiKeyRecord } from '../core/api-keys.js';
+import { dayIndexer } from '../core/calendar.js';
+import { loadConfig } from '../core/config.js';
+import type { OutgoingMessage } from '../core/ports/event-log.js';
+import { generateSyntheticHistory } from '../producers/synthetic/synthetic-history.js';
+import { Pipeline } from '../processors/pipeline.js';
+import type { CustomerScoreState } from '../processors/scoring/customer-scorer.js';
+import { BgNbdGammaGammaModel } from '../processors/training/bgnbd-gamma-gamma-model.js';
+
+const root = projectRoot();
+const customers = Number(process.env.BENCH_API_CUSTOMERS ?? 20_000);
+const seconds = Number(process.env.BENCH_API_SECONDS ?? 15);
+const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/5';
+const modelArtifact = JSON.parse(readFileSync(join(root, 'tests', 'fixtures', 'api-model.json'), 'utf8'));
+// A fixed key: the server and the load generator are separate processes.
+const key = createApiKey('bench', ['read'], (n) => Buffer.alloc(n, 7));
+/** Every security feature on; the limit is high enough not to answer 429 to the bench itself. */
+const serverEnv = {
+  CLV_API_HOST: '127.0.0.1',
+  CLV_API_KEYS: formatApiKeyRecord(key.record),
+  CLV_API_RATE_LIMIT_PER_MINUTE: '10000000',
+  CLV_API_CORS_ORIGINS: 'https://crm.example.com',
+};
+
+interface Autocannon {
+  (options: Record<string, unknown>): Promise<AutocannonResult>;
+}
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { average: number; p50: number; p97_5: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  '2xx': number;
+}
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+/** Scores a synthetic history with the real processors (in memory); the same customers every time. */
+async function scoredCustomers(): Promise<Map<string, CustomerScoreState>> {
+  const config = loadConfig({});
+  const log = new InMemoryEventLog();
+  const codec = new AvroCodec();
+  const scores = new InMemoryStateStore<CustomerScoreState>();
+  const pipeline = new Pipeline({
+    log, codec,
+    stores: { ledgers: new InMemoryStateStore(), histories: new InMemoryStateStore(), scores },
+    validation: { currency: config.currency, maxFutureSkewMs: config.maxFutureSkewMs, now: Date.now },
+    scoring: { dayOf: dayIndexer(config.timeZone), policy: loadPolicy(null), hysteresis: config.segmentHysteresis, minorPerUnit: config.minorPerUnit },
+    partitions: 4, batchSize: 2000,
+  });
+  pipeline.useModel(BgNbdGammaGammaModel.fromJSON(modelArtifact));
+  const history = generateSyntheticHistory({ customers, seed: 5, start: '2023-01-01', end: '2024-06-30' });
+  await pipeline.start();
+  const byTopic = new Map<string, OutgoingMessage[]>();
+  for (const m of history.messages) {
+    if ('poison' in m) continue;
+    let list = byTopic.get(m.topic);
+    if (!list) byTopic.set(m.topic, (list = []));
+    list.push({ key: m.key, value: await codec.encode(m.topic, m.value) });
+  }
+  for (const [topic, messages] of byTopic) await log.publish(topic, messages);
+  await pipeline.waitUntilIdle(2);
+  await pipeline.stop();
+  const states = new Map<string, CustomerScoreState>();
+  for await (const page of scores.scan(10_000)) for (const [id, s] of page) states.set(id, s);
+  return states;
+}
+
+/** The child process of the embedded set-up: the demo's read model, served. */
+async function serveEmbedded(): Promise<void> {
+  const config = loadConfig(process.env);
+  const api = loadApiConfig(process.env);
+  const states = await scoredCustomers();
+  const store = new InMemoryStateStore<CustomerScoreState>();
+  await store.setMany(states);
+  const model = BgNbdGammaGammaModel.fromJSON(modelArtifact);
+  const readModel = new InMemoryClvReadModel({
+    scores: store, currentModel: () => model,
+    scoring: { dayOf: dayIndexer(config.timeZone), policy: loadPolicy(null), minorPerUnit: config.minorPerUnit },
+  });
+  await readModel.rebuildIndex();
+  const app = await buildApp({ readModel, log: new InMemoryEventLog(), codec: new AvroCodec(), config, api, logger: createLogger(config.logLevel) });
+  await app.listen({ host: api.host, port: api.port, backlog: 4096 }); // as `clv serve` does
+  createLogger('info').info('API listening');
+  process.once('SIGTERM', () => void app.close());
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** Starts a server child, its stderr (the log) into a file; resolves once it listens. */
+async function startServer(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; port: number; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const logFile = join(mkdtempSync(join(tmpdir(), 'clv-api-bench-')), 'server.log');
+  const fd = openSync(logFile, 'w');
+  // BENCH_API_SERVER_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") reach the servers only (cluster workers inherit them).
+  const flags = process.env.BENCH_API_SERVER_NODE_FLAGS?.split(' ').filter((f) => f !== '') ?? [];
+  const child = spawn(process.execPath, [...flags, ...args], { env: { ...process.env, ...serverEnv, ...env, CLV_API_PORT: String(port) }, stdio: ['ignore', 'ignore', fd] });
+  closeSync(fd);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  for (const started = Date.now(); !readFileSync(logFile, 'utf8').includes('API listening'); ) {
+    if (child.exitCode !== null || Date.now() - started > 120_000) throw new Error(`server did not start:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const stop = async () => {
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(killer);
+  };
+  return { child, port, stop };
+}
+
+/**
+ * CPU seconds (user + system) used so far by the server: the child and, under node:cluster,
+ * its workers (Linux /proc). Per request, this is the figure other load on the machine moves
+ * least: req/s and latency depend on how much of the CPU the server gets, this does not.
+ */
+function serverCpuSeconds(pid: number): number {
+  const ticks = (p: string) => {
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+      return { ppid: Number(fields[1]), cpu: Number(fields[11]) + Number(fields[12]) };
+    } catch {
+      return null;
+    }
+  };
+  let total = 0;
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    const t = ticks(p);
+    if (t && (Number(p) === pid || t.ppid === pid)) total += t.cpu;
+  }
+  return total / 100; // USER_HZ
+}
+
+async function load(port: number, pid: number, ids: string[], connections: number, duration: number) {
+  let next = 0;
+  const load1 = loadavg()[0];
+  const cpuBefore = serverCpuSeconds(pid);
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    duration,
+    headers: { authorization: `Bearer ${key.key}` },
+    requests: [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: `/v1/customers/${encodeURIComponent(ids[next++ % ids.length])}` }) }],
+  });
+  return {
+    connections,
+    seconds: duration,
+    requestsPerSecond: Math.round(r.requests.average),
+    latencyMs: { average: r.latency.average, p50: r.latency.p50, p97_5: r.latency.p97_5, p99: r.latency.p99, max: r.latency.max },
+    ok: r['2xx'], non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts,
+    serverCpuMicrosecondsPerRequest: Math.round(((serverCpuSeconds(pid) - cpuBefore) * 1e6) / Math.max(1, r.requests.total)),
+    loadAverage1mBefore: Math.round(load1 * 100) / 100,
+    loadAverage1mAfter: Math.round(loadavg()[0] * 100) / 100,
+  };
+}
+
+async function measure(server: { port: number; child: ChildProcess }, ids: string[]) {
+  const pid = server.child.pid!;
+  await load(server.port, pid, ids, 100, 3); // warm-up: JIT, connection pools
+  return [await load(server.port, pid, ids, 100, Math.min(10, seconds)), await load(server.port, pid, ids, 1000, seconds)];
+}
+
+async function main(): Promise<void> {
+  const modes = (process.env.BENCH_API_MODES ?? 'embedded,redis').split(',');
+  const self = fileURLToPath(import.meta.url);
+  const cli = join(root, 'dist', 'cli', 'clv.js');
+  const states = await scoredCustomers();
+  const ids = [...states.keys()];
+  const runs: Array<Record<string, unknown>> = [];
+  if (modes.includes('embedded')) {
+    const server = await startServer([self, 'serve-embedded'], {});
+    try {
+      runs.push({ mode: 'embedded', workers: 1, results: await measure(server, ids) });
+    } finally {
+      await server.stop();
+    }
+  }
+  if (modes.includes('redis')) {
+    const scores = new RedisStateStore<CustomerScoreState>({ redis: redisUrl, namespace: 'scores' });
+    const registryDir = mkdtempSync(join(tmpdir(), 'clv-api-bench-models-'));
+    const registry = new LocalModelRegistry(registryDir);
+    await registry.register({ version: modelArtifact.version, kind: 'bgnbd-gamma-gamma', registeredAt: new Date().toISOString(), details: {} }, modelArtifact);
+    await registry.promote(modelArtifact.version);
+    await scores.setMany(states);
+    try {
+      for (const workers of (process.env.BENCH_API_WORKERS ?? '1,2').split(',').map(Number)) {
+        const server = await startServer([cli, 'serve'], { CLV_REDIS_URL: redisUrl, CLV_MODEL_REGISTRY_DIR: registryDir, CLV_API_WORKERS: String(workers) });
+        try {
+          runs.push({ mode: 'redis', workers, results: await measure(server, ids) });
+        } finally {
+          await server.stop();
+        }
+      }
+    } finally {
+      const { Redis } = await import('ioredis');
+      const redis = new Redis(redisUrl);
+      for (let i = 0; i < ids.length; i += 1000) await redis.del(...ids.slice(i, i + 1000).map((id) => scores.layout.encode(id)));
+      redis.disconnect();
+      await scores.close();
+    }
+  }
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model.trim(), cores: cpus().length, node: process.version, note: 'server(s) and autocannon share these cores with whatever else runs' },
+    customers: ids.length,
+    route: 'GET /v1/customers/:id (API key, rate limit, helmet, CORS, compression on)',
+    logLevel: process.env.CLV_LOG_LEVEL ?? 'info',
+    runs,
+  };
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(root, 'bench', 'results', 'api-latest.json'), JSON.stringify(report, null, 2) + '\n');
+  process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+}
+
+if (process.argv[2] === 'serve-embedded') await serveEmbedded();
+else await main();
