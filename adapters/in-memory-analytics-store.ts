@@ -3,10 +3,9 @@
  * keyed by row identity, so it deduplicates exactly as ClickHouse's ReplacingMergeTree + FINAL
  * do, and keeps times with the same precision (event_time in ms, other times in seconds).
  */
-import type { PurchaseEvent } from '../core/events.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import {
-  analyticsColumns, analyticsRowViolation, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ColumnKind, type ModelRunRow,
+  analyticsColumns, analyticsRowViolation, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ColumnKind, type ModelRunRow, type PurchaseRow,
 } from '../core/ports/analytics-store.js';
 
 type Row = Record<string, unknown>;
@@ -39,8 +38,8 @@ export class InMemoryAnalyticsStore implements AnalyticsStore {
     }
   }
 
-  async purchasesAsOf(asOfMs: number): Promise<PurchaseEvent[]> {
-    const latest = new Map<string, PurchaseEvent>();
+  async purchasesAsOf(asOfMs: number): Promise<PurchaseRow[]> {
+    const latest = new Map<string, PurchaseRow>();
     for (const p of this.rows('purchases')) {
       const key = `${p.customer_id}\u0000${p.order_id}`;
       const current = latest.get(key);

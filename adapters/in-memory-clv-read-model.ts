@@ -54,6 +54,11 @@ export interface InMemoryClvReadModelOptions {
   refreshIndexEveryMs?: number;
   /** How stale revenue actuals may be before the histories are scanned again (default 60 s). */
   revenueMaxAgeMs?: number;
+  /**
+   * The readiness probe of the backing store; default: count the scores, which on Redis is a
+   * full SCAN — give a Redis-backed read model `() => redis.ping()`.
+   */
+  ping?: () => Promise<unknown>;
   /** Wall clock, ms. */
   now?: () => number;
 }
@@ -86,7 +91,8 @@ export class InMemoryClvReadModel implements ClvReadModel {
   private indexBuiltAtMs = -Infinity;
   private rebuilding: Promise<void> | null = null;
   private readonly catalogue: ModelCatalogue;
-  private forecast: RevenueForecast | null = null;
+  /** Revenue forecasts by segment; the key null holds all customers'. */
+  private readonly forecasts = new Map<Segment | null, RevenueForecast>();
   private readonly history = new SegmentHistory();
   private histories: StateStore<CustomerPurchaseHistory> | null = null;
   private revenue: { hours: Map<number, number>; atMs: number } | null = null;
@@ -115,8 +121,10 @@ export class InMemoryClvReadModel implements ClvReadModel {
     this.catalogue.record(model, info);
   }
 
-  setRevenueForecast(forecast: RevenueForecast | null): void {
-    this.forecast = forecast;
+  /** Sets (or, with null, removes) the revenue forecast of all customers, or of `segment`'s. */
+  setRevenueForecast(forecast: RevenueForecast | null, segment: Segment | null = null): void {
+    if (forecast === null) this.forecasts.delete(segment);
+    else this.forecasts.set(segment, forecast);
   }
 
   /** The purchase histories store (the features processor's) that revenue actuals are summed from. */
@@ -140,15 +148,18 @@ export class InMemoryClvReadModel implements ClvReadModel {
     const view: CustomerView = { customerId, currency: state.features.currency, features: state.features, score: null };
     if (state.segment === null || state.modelVersion === null) return view;
     const model = await this.catalogue.modelFor(state.modelVersion);
-    const { action, reason } = this.options.scoring.policy[state.segment];
+    const rule = this.options.scoring.policy.segments[state.segment];
+    const r = state.recommendation ?? null;
     view.score = {
       modelVersion: state.modelVersion,
       clvMinor: state.clvMinor,
       segment: state.segment,
-      action,
-      actionReason: reason,
+      action: r?.action ?? rule.action,
+      // As on segment-change events: the segment's reason unless the recommendation overrode its action.
+      actionReason: !r || r.action === rule.action ? rule.reason : r.reason,
+      recommendation: r && { categories: r.categories, reason: r.reason, minUnitPriceMinor: r.minUnitPriceMinor },
       horizonDays: model?.horizonDays ?? 0,
-      interval: null,
+      interval: state.interval ?? null,
       explanation: model ? this.explain(state, model) : null,
     };
     return view;
@@ -202,12 +213,13 @@ export class InMemoryClvReadModel implements ClvReadModel {
     return this.catalogue.detail(version);
   }
 
-  async revenueForecast(): Promise<RevenueForecast | null> {
-    return this.forecast;
+  async revenueForecast(segment?: Segment): Promise<RevenueForecast | null> {
+    return this.forecasts.get(segment ?? null) ?? null;
   }
 
   async ping(): Promise<void> {
-    await this.options.scores.size();
+    if (this.options.ping) await this.options.ping();
+    else await this.options.scores.size();
   }
 
   /** Recomputes the score's numbers with the model that produced it. */

@@ -8,8 +8,10 @@ import { ClvError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerModels } from './commands/models.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
+import { registerServe } from './commands/serve.js';
 import { registerTrain } from './commands/train.js';
 
 const program = new Command()
@@ -20,7 +22,9 @@ const program = new Command()
 registerDemo(program);
 registerEvaluate(program);
 registerRun(program);
+registerServe(program);
 registerTrain(program);
+registerModels(program);
 registerReplay(program);
 registerGenerate(program);
 

@@ -11,6 +11,7 @@ import type { Config } from '../core/config.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import { InMemoryClvReadModel } from '../adapters/in-memory-clv-read-model.js';
 import { Pipeline } from '../processors/pipeline.js';
+import { rfmRuleModelFrom } from '../processors/scoring/rfm-rule-model.js';
 import { prometheusObserver } from './prometheus-observer.js';
 import type { Logger } from 'pino';
 import type { EventLog } from '../core/ports/event-log.js';
@@ -45,6 +46,8 @@ export function embeddedPipeline(config: Readonly<Config>, logger: Logger, obser
     partitions: config.partitions,
     batchSize: config.batchSize,
     observe: prometheusObserver(() => pipeline.currentModel()?.version ?? null),
+    // Customers get scores and segments from the first event; the first champion replaces the rules.
+    fallbackModel: rfmRuleModelFrom(config),
   });
   readModel.readRevenueFrom(pipeline.stores.histories);
   return { log, codec, pipeline, readModel, dayOf: scoring.dayOf };

@@ -21,6 +21,7 @@ import { JsonLinesDeadLetter } from '../consumers/webhooks/webhook-dead-letter.j
 import { loadWebhookConfig } from '../consumers/webhooks/webhook-config.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import { Pipeline } from '../processors/pipeline.js';
+import { rfmRuleModelFrom } from '../processors/scoring/rfm-rule-model.js';
 import { BgNbdGammaGammaModel } from '../processors/training/bgnbd-gamma-gamma-model.js';
 import { loadPolicy } from './embedded.js';
 import { prometheusObserver } from './prometheus-observer.js';
@@ -51,6 +52,8 @@ export async function productionPipeline(config: Readonly<Config>, logger: Logge
     partitions: config.partitions,
     batchSize: config.batchSize,
     observe: prometheusObserver(() => pipeline.currentModel()?.version ?? null),
+    // Customers get scores and segments from the first event; the first champion replaces the rules.
+    fallbackModel: rfmRuleModelFrom(config),
   });
   const registry = new LocalModelRegistry(config.modelRegistryDir);
   return {

@@ -72,6 +72,28 @@ export interface PurchaseEvent {
   currency: string;
   /** Distinct product categories in the order (for cross-sell), sorted. */
   categories: string[];
+  /** The order's lines as placed (refunds are not apportioned to lines); [] from older producers. */
+  line_items: PurchaseLineItem[];
+}
+
+/** One line of a purchase: the order line without its SKU. */
+export interface PurchaseLineItem {
+  category: string;
+  /** Units, ≥ 1. */
+  quantity: number;
+  /** Price of one unit, minor units, ≥ 0. */
+  unit_price_minor: MinorUnits;
+}
+
+/** What a customer bought in one category, over their active orders. */
+export interface CategorySpend {
+  category: string;
+  /** Active orders with a line in this category. */
+  orders: number;
+  /** Units bought. */
+  quantity: number;
+  /** Σ quantity × unit price over those lines, minor units (before refunds). */
+  spend_minor: MinorUnits;
 }
 
 /** `clv.features.v1` (compacted), key = customer_id: a customer's RFM as of `event_time`. */
@@ -91,10 +113,40 @@ export interface CustomerFeaturesEvent {
   /** Sum of the values of all purchase days, minor units. */
   total_value_minor: MinorUnits;
   currency: string;
+  /**
+   * At most 16 categories, most ordered first (then spend, then name), derived from the
+   * active orders; [] from older producers.
+   */
+  category_summary: CategorySpend[];
+}
+
+/** The recommendation fields shared by score and segment-change events. */
+export interface RecommendationFields {
+  /** Categories to promote (cross-sell: not yet bought, best lift first; upsell: the favourite); may be empty. */
+  recommended_categories: string[];
+  /** Why this action and these categories, for the marketer. */
+  recommendation_reason: string;
+  /** Upsell: lower bound of the next price tier, minor units; 0 for no price target. */
+  recommended_min_unit_price_minor: MinorUnits;
+}
+
+/**
+ * The CLV's predictive interval (models/clv-predictive-interval.ts): the central
+ * `clv_interval_level` mass of the model's distribution of the customer's discounted value
+ * over the horizon. All three null when the model gives a point estimate only (and in
+ * events written before intervals: the Avro defaults).
+ */
+export interface ClvIntervalFields {
+  /** Lower end, minor units (often 0: a customer likely to buy nothing has an atom at 0). */
+  clv_lower_minor: MinorUnits | null;
+  /** Upper end, minor units. May be below clv_minor for a very skewed distribution. */
+  clv_upper_minor: MinorUnits | null;
+  /** Probability between the ends, e.g. 0.8 for the 10th to 90th percentile. */
+  clv_interval_level: number | null;
 }
 
 /** `clv.scores.v1` (compacted), key = customer_id. */
-export interface ClvScoreEvent {
+export interface ClvScoreEvent extends RecommendationFields, ClvIntervalFields {
   event_id: string;
   /** Scored as of this event time. */
   event_time: EpochMs;
@@ -115,7 +167,7 @@ export interface ClvScoreEvent {
 }
 
 /** `clv.segment-changes.v1`, key = customer_id: published only when the segment changes. */
-export interface SegmentChangedEvent {
+export interface SegmentChangedEvent extends RecommendationFields {
   event_id: string;
   event_time: EpochMs;
   customer_id: string;

@@ -12,7 +12,7 @@ const d = dayIndexOfDate;
 function purchase(order: string, revision: number, at: string, net: number, status: PurchaseEvent['status'] = 'ACTIVE', currency = 'USD'): PurchaseEvent {
   return {
     event_id: `${order}:${revision}`, event_time: Date.parse(at), customer_id: `c-${order}`, order_id: order, revision,
-    status, net_amount_minor: net, currency, categories: [],
+    status, net_amount_minor: net, currency, categories: [], line_items: [],
   };
 }
 

@@ -5,6 +5,7 @@ import type { ClvScoreEvent, CustomerFeaturesEvent, DeadLetterEvent, OrderEvent,
 import { Topics } from '../core/topics.js';
 import type { CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
 import { day, payment, placed } from './support/commerce-events.js';
+import { fixtureModel } from './support/api-fixture.js';
 import { embeddedPipeline, FlakyStore, linearModel } from './support/embedded-pipeline.js';
 
 /** Three customers; C2 buys three times, one order refunded in part. */
@@ -52,6 +53,8 @@ test('orders and payments flow to features, scores and segment changes', async (
   const c2 = scores.filter((s) => s.customer_id === 'C2').at(-1)!;
   assert.equal(c2.clv_minor, 2000);
   assert.equal(c2.model_version, 'test-linear');
+  // A point-estimate model: no interval, encoded as the Avro nulls.
+  assert.deepEqual([c2.clv_lower_minor, c2.clv_upper_minor, c2.clv_interval_level], [null, null, null]);
   const changes = await decodeAll<SegmentChangedEvent>(ctx, Topics.segmentChanges);
   // A change event only when the segment moves: the first starts from null, each one from
   // where the previous one left the customer.
@@ -61,6 +64,28 @@ test('orders and payments flow to features, scores and segment changes', async (
   assert.equal(c2Changes.at(-1)!.segment, 'medium_value');
   assert.equal(c2.segment, 'medium_value');
   assert.equal(changes.filter((c) => c.customer_id === 'C1').length, 1, 'C1 never moves');
+});
+
+test('BG/NBD + Gamma-Gamma scores carry their 10–90% interval through the Avro topic and into the score state', async () => {
+  const ctx = embeddedPipeline();
+  const model = fixtureModel();
+  ctx.pipeline.useModel(model);
+  await ctx.pipeline.start();
+  await publishAll(ctx, history());
+  await ctx.pipeline.waitUntilIdle();
+  await ctx.pipeline.stop();
+  const scores = await decodeAll<ClvScoreEvent>(ctx, Topics.scores);
+  assert.ok(scores.length > 0);
+  for (const s of scores) {
+    assert.equal(s.clv_interval_level, 0.8);
+    assert.ok(Number.isInteger(s.clv_lower_minor) && Number.isInteger(s.clv_upper_minor), JSON.stringify(s));
+    assert.ok(0 <= s.clv_lower_minor! && s.clv_lower_minor! <= s.clv_upper_minor!, JSON.stringify(s));
+  }
+  // C2 bought on three days: likely to buy again, so the 90th percentile is well above 0.
+  const c2 = scores.filter((s) => s.customer_id === 'C2').at(-1)!;
+  assert.ok(c2.clv_upper_minor! > 0);
+  const state = (await ctx.stores.scores.getMany(['C2'])).get('C2')!;
+  assert.deepEqual(state.interval, { lowerMinor: c2.clv_lower_minor, upperMinor: c2.clv_upper_minor, level: 0.8 });
 });
 
 test('poison bytes and invalid events go to the dead-letter topic with a reason; the stream goes on', async () => {

@@ -91,3 +91,32 @@ test('a zero-value order that is captured is a purchase (CDNOW has $0 rows that 
   const { purchases } = run([placed('O1', 0, day(3)), payment('PAYMENT_CAPTURED', 'O1', 0, day(3))]);
   assert.deepEqual(purchases.map((p) => [p.status, p.net_amount_minor]), [['ACTIVE', 0]]);
 });
+
+test('the purchase carries the order lines without SKUs, same category and price merged, sorted', () => {
+  const order: OrderEvent = {
+    ...placed('A', 4500, day(1)),
+    line_items: [
+      { sku: 'm-1', category: 'music', quantity: 1, unit_price_minor: 1500 },
+      { sku: 'b-1', category: 'books', quantity: 1, unit_price_minor: 1000 },
+      { sku: 'm-2', category: 'music', quantity: 1, unit_price_minor: 1500 },
+      { sku: 'b-2', category: 'books', quantity: 1, unit_price_minor: 500 },
+    ],
+  };
+  const { purchases } = run([order, payment('PAYMENT_CAPTURED', 'A', 4500, day(1))]);
+  assert.deepEqual(purchases.at(-1)?.line_items, [
+    { category: 'books', quantity: 1, unit_price_minor: 500 },
+    { category: 'books', quantity: 1, unit_price_minor: 1000 },
+    { category: 'music', quantity: 2, unit_price_minor: 1500 },
+  ]);
+});
+
+test('a retried checkout takes the lines of the earliest placement, even when it arrives after the purchase was emitted', () => {
+  const first: OrderEvent = { ...placed('A', 1000, day(1, 9), 'C1', ['books']), event_id: 'A-placed-1' };
+  const retry: OrderEvent = { ...placed('A', 1000, day(1, 10), 'C1', ['music']), event_id: 'A-placed-2' };
+  const capture = payment('PAYMENT_CAPTURED', 'A', 1000, day(1, 11));
+  const inOrder = run([first, retry, capture]).purchases.at(-1)!;
+  const late = run([retry, capture, first]).purchases.at(-1)!;
+  assert.deepEqual(late.line_items, [{ category: 'books', quantity: 1, unit_price_minor: 0 }]);
+  assert.deepEqual({ ...late, event_id: '', revision: 0 }, { ...inOrder, event_id: '', revision: 0 });
+  assert.equal(late.event_time, day(1, 9));
+});

@@ -83,7 +83,7 @@ const scoring = { dayOf: dayIndexer('UTC'), policy: defaultPolicy, minorPerUnit:
 const scored = (id: string, segment: 'lost' | 'new', asOfMs: number, clvMinor = 100): CustomerScoreState => ({
   features: {
     event_id: id, event_time: Date.UTC(2024, 0, 1), customer_id: id, first_purchase_time: Date.UTC(2023, 0, 1), last_purchase_time: Date.UTC(2024, 0, 1),
-    purchase_days: 2, repeat_purchase_days: 1, repeat_value_minor: 100, total_value_minor: 200, currency: 'USD',
+    purchase_days: 2, repeat_purchase_days: 1, repeat_value_minor: 100, total_value_minor: 200, currency: 'USD', category_summary: [],
   },
   asOfMs, segment, clvMinor, modelVersion: linearModel.version,
 });

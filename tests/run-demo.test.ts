@@ -9,6 +9,7 @@ import { createLogger } from '../cli/logger.js';
 import { readTransactionFile } from '../producers/transaction-file.js';
 import { generateSyntheticHistory } from '../producers/synthetic/synthetic-history.js';
 import { summarizeHistory } from '../processors/features/customer-purchase-history.js';
+import { indexCategoryStatistics } from '../core/recommendations/category-index.js';
 import { cdnowPath, cdnowSkipMessage } from './support/cdnow.js';
 
 const config = loadConfig({});
@@ -16,7 +17,7 @@ const quiet = createLogger('silent');
 
 test('embedded demo on a synthetic shop: features reconcile exactly with the ground truth, bad input is dead-lettered', async () => {
   const options = { customers: 1500, seed: 11, currency: 'USD', timeZone: 'UTC', minorPerUnit: 100 };
-  const { report, embedded } = await runDemo(config, syntheticDemoHistory(options), quiet);
+  const { report, embedded, revenueForecasts, model } = await runDemo(config, syntheticDemoHistory(options), quiet);
   const truth = generateSyntheticHistory({ ...options, minorPerMajor: 100, start: '2023-01-01', end: '2025-06-30' }).truth;
 
   assert.equal(report.deadLetters.total, report.deadLetters.injected, 'every injected invalid message, and nothing else');
@@ -42,6 +43,25 @@ test('embedded demo on a synthetic shop: features reconcile exactly with the gro
   assert.ok((h.value.spearman ?? 0) > 0.2, `spearman ${h.value.spearman}`);
   assert.ok(Object.keys(report.segments).length >= 4, JSON.stringify(report.segments));
   assert.ok(report.segmentChangesDuringHoldout > 0);
+
+  // Recommendations: the category structure the generator plants (electronics come with
+  // accessories, apparel with accessories) is what the statistics stored with the model find.
+  const stats = indexCategoryStatistics(model.categoryStatistics!);
+  // For a given A, lift(A → B) ranks as orders(A ∧ B) / orders(B).
+  const partner = (a: string) => [...stats.neighbours.get(a)!].sort((x, y) => y[1] / stats.byName.get(y[0])!.orders - x[1] / stats.byName.get(x[0])!.orders)[0][0];
+  assert.equal(partner('electronics'), 'accessories');
+  assert.equal(partner('apparel'), 'accessories');
+  const rec = report.recommendations!;
+  for (const action of ['cross_sell', 'upsell', 'win_back']) assert.ok((rec.byAction[action]?.withCategories ?? 0) > 0, `${action}: ${JSON.stringify(rec.byAction)}`);
+  assert.equal(rec.byAction.upsell.withCategories, rec.byAction.upsell.customers, 'every upsell names a category and a price floor');
+
+  // Prophet: the total and every segment with enough revenue history, each served by the read model.
+  assert.equal(revenueForecasts.series[0].key, 'total');
+  assert.ok(revenueForecasts.series.length >= 3, JSON.stringify(revenueForecasts.skipped));
+  for (const s of revenueForecasts.series) assert.ok((await embedded.readModel.revenueForecast(s.key === 'total' ? undefined : s.key))!.points.length > 0, s.key);
+  for (const s of revenueForecasts.skipped) assert.equal(await embedded.readModel.revenueForecast(s.key === 'total' ? undefined : s.key), null, s.key);
+  const total = revenueForecasts.series[0].holdout!;
+  assert.ok(Math.abs(total.totalRelativeError!) < 0.2, `total revenue over the holdout off by ${total.totalRelativeError}`);
 });
 
 test('streaming CDNOW_sample through the pipeline trains the published Fader-Hardie-Lee 2005 parameters', async (t) => {

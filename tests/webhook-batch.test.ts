@@ -9,6 +9,7 @@ function change(i: number, segment: string, action = 'nurture'): WebhookEvent {
   const data: SegmentChangedEvent = {
     event_id: `C${i}@seg@v1`, event_time: 1_700_000_000_000 + i, customer_id: `C${i}`, previous_segment: null,
     segment, clv_minor: 1_000 * i, action, reason: 'why', model_version: 'v1',
+    recommended_categories: ['books'], recommendation_reason: 'why', recommended_min_unit_price_minor: 0,
   };
   return { id: data.event_id, topic: Topics.segmentChanges, data };
 }

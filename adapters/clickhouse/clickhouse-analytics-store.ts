@@ -2,9 +2,8 @@
  * The analytics store on ClickHouse (18.16 and current): validated rows in, JSONEachRow
  * inserts out, deduplicated reads through FINAL and the argMax views of the migrations.
  */
-import type { PurchaseEvent } from '../../core/events.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
-import { analyticsRowViolation, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ModelRunRow } from '../../core/ports/analytics-store.js';
+import { analyticsRowViolation, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ModelRunRow, type PurchaseRow } from '../../core/ports/analytics-store.js';
 import { ClickHouseConnection } from './clickhouse-connection.js';
 import { migrate } from './migrate.js';
 import { ident, quoteIdentifier, sql } from './sql.js';
@@ -56,7 +55,7 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
     for (const chunk of byPartitionChunks(table, converted)) await this.connection.insert(target, columns, chunk);
   }
 
-  async purchasesAsOf(asOfMs: number): Promise<PurchaseEvent[]> {
+  async purchasesAsOf(asOfMs: number): Promise<PurchaseRow[]> {
     const raw = await this.connection.select<Record<string, unknown>>(
       sql`SELECT ${selectColumns('purchases')} FROM ${ident(this.database, 'purchases_latest')} WHERE event_time_ms <= ${asOfMs}`,
     );

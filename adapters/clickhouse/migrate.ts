@@ -2,13 +2,15 @@
  * Applies the migrations of `migrations/` once each, in version order, recording each in
  * `<database>.schema_migrations` (version, name, applied_at). Re-running is a no-op.
  *
- * Safe to run from several instances at once: every statement is `IF NOT EXISTS`, and the
+ * Safe to run from several instances at once: every statement is `IF NOT EXISTS` (columns are
+ * added only where system.columns lacks them: ColumnAddition), and the
  * bookkeeping table is a ReplacingMergeTree on version, so two instances that both apply a
  * migration leave one row. A migration that failed half-way has no row and runs again.
  */
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
+import type { ColumnAddition } from './migrations/migration.js';
 import { ident, sql } from './sql.js';
 
 export interface MigrationReport {
@@ -42,12 +44,26 @@ export async function migrate(
       continue;
     }
     for (const statement of migration.statements(database)) await connection.command(statement);
+    for (const addition of migration.addColumns?.(database) ?? []) await addColumn(connection, database, addition);
     await connection.insert(table, ['version', 'name', 'applied_at'], [
       { version: migration.version, name: migration.name, applied_at: Math.floor(now() / 1000) },
     ]);
     report.applied.push(migration);
   }
   return report;
+}
+
+/** Adds the column unless present; a concurrent migrator adding it first is not an error. */
+async function addColumn(connection: ClickHouseConnection, database: string, a: ColumnAddition): Promise<void> {
+  const present = async () => (await connection.select<{ n: string | number }>(
+    sql`SELECT count() AS n FROM system.columns WHERE database = ${database} AND table = ${a.table} AND name = ${a.column}`,
+  )).some((r) => Number(r.n) > 0);
+  if (await present()) return;
+  try {
+    await connection.command(a.statement);
+  } catch (e) {
+    if (!(await present())) throw e;
+  }
 }
 
 function checkOrder(migrations: readonly Migration[]): void {

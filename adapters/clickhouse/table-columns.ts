@@ -12,6 +12,7 @@ import { ident, joinSql, sql, type SqlFragment } from './sql.js';
 
 const CLICKHOUSE_TYPES: Record<ColumnKind, string> = {
   string: 'String', nullable_string: 'Nullable(String)', strings: 'Array(String)', time: "DateTime('UTC')", int32: 'Int32', int64: 'Int64', float: 'Float64',
+  nullable_int64: 'Nullable(Int64)', nullable_float: 'Nullable(Float64)',
 };
 
 // Computed once per table: toClickHouseRow runs for every row written (500k rows ≈ 0.1 s).
@@ -71,7 +72,7 @@ export function fromClickHouseRow<T extends AnalyticsTable>(table: T, raw: Recor
   const out: Record<string, unknown> = {};
   for (const [name, kind] of kinds(table)) {
     const v = raw[name];
-    out[name] = kind === 'time' || kind === 'int64' ? parseInt64(v, `${table}.${name}`) : v;
+    out[name] = kind === 'time' || kind === 'int64' || (kind === 'nullable_int64' && v !== null) ? parseInt64(v, `${table}.${name}`) : v;
   }
   return out as unknown as AnalyticsRows[T];
 }

@@ -1,6 +1,7 @@
 /** Prints the demo's findings as a short plain-text report on stdout. */
 import type { ProcessorStats } from '../../processors/run-keyed-processor.js';
 import type { HoldoutMetrics } from '../../processors/training/holdout-evaluation.js';
+import type { RecommendationFigures } from './demo-recommendations.js';
 import type { ReplayFigures } from './replay-messages.js';
 
 
@@ -11,10 +12,17 @@ export interface DemoReport {
   deadLetters: { total: number; injected: number | null; byReason: Record<string, number> };
   training: { customers: number; ms: number; rescoreMs: number; rescoredPerSecond: number; model: Record<string, unknown> };
   holdout: HoldoutMetrics;
-  revenueForecast: { fitMs: number; monthlyMape: number | null; totalRelativeError: number | null; months: number };
+  /** The total's holdout accuracy, and each fitted series' (total first); series too thin to fit are skipped. */
+  revenueForecast: {
+    fitMs: number; monthlyMape: number | null; totalRelativeError: number | null; months: number;
+    series: Array<{ key: string; customers: number; monthlyMape: number | null; totalRelativeError: number | null; months: number }>;
+    skipped: Array<{ key: string; reason: string }>;
+  };
   segments: Record<string, number>;
   segmentChangesDuringHoldout: number;
   topCustomers: Array<{ customerId: string; clv: number; segment: string; purchaseDays: number; totalValue: number }>;
+  /** Absent in reports from before recommendations. */
+  recommendations?: RecommendationFigures;
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -51,7 +59,12 @@ export function printDemoReport(r: DemoReport, write: (line: string) => void = (
   const v = h.value;
   write(`  per customer value   Spearman ${fixed(v.spearman)}, normalized Gini ${fixed(v.normalizedGini)}, top-decile capture ${v.topDecileCapture === null ? 'n/a' : pct(v.topDecileCapture)}, MAE ${v.meanAbsoluteError === null ? 'n/a' : money(v.meanAbsoluteError)}`);
   const f = r.revenueForecast;
-  write(`  revenue forecast     Prophet (yearly + weekly + retail holidays) fitted in ${int(f.fitMs)} ms: monthly MAPE ${f.monthlyMape === null ? 'n/a' : pct(f.monthlyMape)} over ${f.months} months, total ${f.totalRelativeError === null ? 'n/a' : signedPct(1 + f.totalRelativeError, 1)}`);
+  write(`  revenue forecast     Prophet (yearly + weekly + retail holidays), ${f.series.length} series fitted in ${int(f.fitMs)} ms; holdout per series`);
+  write('                       (a segment: its customers at the calibration end; its level from BG/NBD + Gamma-Gamma, its shape from the total\'s forecast):');
+  for (const x of f.series) {
+    write(`    ${x.key.padEnd(18)} monthly MAPE ${x.monthlyMape === null ? 'n/a' : pct(x.monthlyMape)} over ${x.months} months, total ${x.totalRelativeError === null ? 'n/a' : signedPct(1 + x.totalRelativeError, 1)} (${int(x.customers)} customers)`);
+  }
+  for (const x of f.skipped) write(`    ${x.key.padEnd(18)} not fitted: ${x.reason}`);
   write('');
   write('Segments now');
   const segTotal = Object.values(r.segments).reduce((a, b) => a + b, 0);
@@ -61,6 +74,20 @@ export function printDemoReport(r: DemoReport, write: (line: string) => void = (
   write('Top customers by CLV');
   write(`  ${'customer'.padEnd(12)} ${'CLV'.padStart(12)}  ${'segment'.padEnd(14)} ${'days'.padStart(5)} ${'spent'.padStart(12)}`);
   for (const c of r.topCustomers) write(`  ${c.customerId.padEnd(12)} ${money(c.clv).padStart(12)}  ${c.segment.padEnd(14)} ${String(c.purchaseDays).padStart(5)} ${money(c.totalValue).padStart(12)}`);
+  write('');
+  if (r.recommendations) printRecommendations(r.recommendations, write);
+}
+
+function printRecommendations(rec: RecommendationFigures, write: (line: string) => void): void {
+  write('Recommended actions (the action policy, with category statistics stored with the model)');
+  for (const [action, n] of Object.entries(rec.byAction).sort((a, b) => b[1].customers - a[1].customers)) {
+    const top = (rec.topCategories[action] ?? []).map(([c, k]) => `${c} ${int(k)}`).join(', ');
+    write(`  ${action.padEnd(12)} ${int(n.customers).padStart(8)} customers, ${int(n.withCategories)} with categories${top ? `: ${top}` : ''}`);
+  }
+  for (const e of rec.examples) {
+    write(`  e.g. ${e.customerId} (${e.segment}) → ${e.action} [${e.categories.join(', ')}]`);
+    write(`       ${e.reason.length > 160 ? `${e.reason.slice(0, 157)}...` : e.reason}`);
+  }
   write('');
 }
 

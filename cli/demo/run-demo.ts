@@ -9,15 +9,19 @@ import type { Config } from '../../core/config.js';
 import type { DeadLetterEvent } from '../../core/events.js';
 import { Topics } from '../../core/topics.js';
 import { evaluateHoldout } from '../../processors/training/holdout-evaluation.js';
-import { dailyRevenue, fitRevenueForecastOn, forecastAccuracy } from '../../processors/training/revenue-forecast-run.js';
+import { customerSegments, expectedRevenueBySegment, revenueForecastRun } from '../../processors/training/revenue-forecast-run.js';
+import type { SegmentRevenueForecastArtifact } from '../../processors/training/segment-revenue-forecast-artifact.js';
+import { revenueForecastViews } from '../../processors/training/segment-revenue-forecast-views.js';
 import { instantOfLocalTime } from '../../core/calendar.js';
 import { trainCustomerValueModel, trainingSettingsFrom } from '../../processors/training/train-customer-value-model.js';
 import { modelInputsAsOf } from '../../processors/training/train-from-features.js';
+import { categoryStatisticsAsOf } from '../../processors/features/category-statistics-as-of.js';
 import type { BgNbdGammaGammaModel } from '../../processors/training/bgnbd-gamma-gamma-model.js';
 import { embeddedPipeline } from '../embedded.js';
 import { progress } from '../progress.js';
 import { endOfDayMs, type DemoHistory, type DemoMessage } from './demo-history.js';
 import type { DemoReport } from './demo-report.js';
+import { recommendationFigures } from './demo-recommendations.js';
 import { replayMessages } from './replay-messages.js';
 
 export interface DemoRun {
@@ -25,6 +29,8 @@ export interface DemoRun {
   model: BgNbdGammaGammaModel;
   /** The embedded pipeline, stopped, with its stores and log still readable. */
   embedded: ReturnType<typeof embeddedPipeline>;
+  /** Prophet revenue forecasts, total and per segment, to store with the model run. */
+  revenueForecasts: SegmentRevenueForecastArtifact;
 }
 
 export async function runDemo(config: Readonly<Config>, history: DemoHistory, logger: Logger): Promise<DemoRun> {
@@ -44,7 +50,9 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
   const periodDays = config.period === 'week' ? 7 : 1;
   const { ids, inputs } = await modelInputsAsOf(pipeline.stores.histories, calibrationEndMs, periodDays, dayOf, config.minorPerUnit);
   const trainStart = performance.now();
-  const model = trainCustomerValueModel(inputs, trainingSettingsFrom(config, 'v1'));
+  // Category statistics (cross-sell, upsell tiers) from the same histories travel with the model.
+  const model = trainCustomerValueModel(inputs, trainingSettingsFrom(config, 'v1'))
+    .withCategoryStatistics(await categoryStatisticsAsOf(pipeline.stores.histories, calibrationEndMs));
   const trainingMs = performance.now() - trainStart;
   pipeline.useModel(model);
   const bar = progress('re-scoring customers', ids.length);
@@ -52,6 +60,8 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
   await pipeline.rescoreAll(calibrationEndMs, (n) => bar.update(n));
   const rescoreMs = performance.now() - rescoreStart;
   bar.stop();
+  // Segments as of the calibration end: the per-segment revenue forecasts must not know the holdout.
+  const segmentsAtCalibrationEnd = await customerSegments(pipeline.stores.scores);
 
   // 3. Holdout: predicted purchases and value over the holdout vs what really happened.
   const holdoutPeriods = (history.holdoutEndDay - history.calibrationEndDay) / periodDays;
@@ -63,27 +73,24 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
   );
 
   // 4. Stream the holdout period with the model live: scores update as purchases arrive.
-  // 3b. Prophet on daily revenue up to the calibration end, for the holdout's seasonal shape.
-  const firstDay = Math.min(...inputs.map((x) => history.calibrationEndDay - Math.round(x.T * periodDays)));
-  const forecastStart = performance.now();
-  const forecast = await fitRevenueForecastOn(await dailyRevenue(pipeline.stores.histories, firstDay, history.calibrationEndDay));
-  const forecastMs = performance.now() - forecastStart;
-
-  // 4. Stream the holdout period with the model live: scores update as purchases arrive.
   const changesBefore = log.read(Topics.segmentChanges).length;
   const streamHoldout = await stream(holdout, 'holdout events');
   await pipeline.stop();
-  const revenueAccuracy = forecastAccuracy(forecast, await dailyRevenue(pipeline.stores.histories, history.calibrationEndDay + 1, history.holdoutEndDay));
-  const noonOf = instantOfLocalTime(config.timeZone);
-  embedded.readModel.setRevenueForecast({
-    modelVersion: model.version,
-    generatedAtMs: Date.now(),
-    currency: config.currency,
-    granularity: 'day',
-    points: forecast.predict(history.holdoutEndDay - history.calibrationEndDay).map((p) => ({
-      periodStartMs: noonOf(p.day, 0), expectedMinor: Math.round(p.yhat), lowerMinor: Math.round(p.lower), upperMinor: Math.round(p.upper),
-    })),
+
+  // 5. Prophet on daily revenue up to the calibration end, total and per segment, for the
+  // holdout's seasonal shape; checked against the holdout's revenue, served by the read model.
+  const firstDay = Math.min(...inputs.map((x) => history.calibrationEndDay - Math.round(x.T * periodDays)));
+  const forecastStart = performance.now();
+  const revenueForecasts = await revenueForecastRun({
+    histories: pipeline.stores.histories, segments: segmentsAtCalibrationEnd, segmentLevels: expectedRevenueBySegment(ids, evaluation.predictions.map((p) => p.predictedValue * config.minorPerUnit), segmentsAtCalibrationEnd), fromDay: firstDay, toDay: history.calibrationEndDay,
+    holdoutToDay: history.holdoutEndDay > history.calibrationEndDay ? history.holdoutEndDay : undefined,
   });
+  const forecastMs = performance.now() - forecastStart;
+  const views = revenueForecastViews(revenueForecasts, {
+    modelVersion: model.version, generatedAtMs: Date.now(), currency: config.currency, dayStartMs: (day) => instantOfLocalTime(config.timeZone)(day, 0),
+  });
+  for (const [segment, view] of views) embedded.readModel.setRevenueForecast(view, segment);
+  const totalForecast = revenueForecasts.series.find((s) => s.key === 'total');
 
   const deadLetters: Record<string, number> = {};
   for (const m of log.read(Topics.deadLetter)) {
@@ -102,12 +109,18 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
     deadLetters: { total: log.read(Topics.deadLetter).length, injected: history.injectedDeadLetters, byReason: deadLetters },
     training: { customers: ids.length, ms: trainingMs, rescoreMs, rescoredPerSecond: ids.length / (rescoreMs / 1000), model: model.describe() },
     holdout: evaluation.metrics,
-    revenueForecast: { fitMs: forecastMs, monthlyMape: revenueAccuracy.mape, totalRelativeError: revenueAccuracy.totalRelativeError, months: revenueAccuracy.months.length },
+    revenueForecast: {
+      fitMs: forecastMs,
+      series: revenueForecasts.series.map((s) => ({ key: s.key, customers: s.customers, monthlyMape: s.holdout?.mape ?? null, totalRelativeError: s.holdout?.totalRelativeError ?? null, months: s.holdout?.months.length ?? 0 })),
+      skipped: revenueForecasts.skipped.map((s) => ({ key: s.key, reason: s.reason })),
+      monthlyMape: totalForecast?.holdout?.mape ?? null, totalRelativeError: totalForecast?.holdout?.totalRelativeError ?? null, months: totalForecast?.holdout?.months.length ?? 0,
+    },
     segments: await segmentSizes(pipeline),
     segmentChangesDuringHoldout: log.read(Topics.segmentChanges).length - changesBefore,
     topCustomers: await topCustomers(pipeline, 10, config.minorPerUnit),
+    recommendations: await recommendationFigures(pipeline.stores.scores),
   };
-  return { report, model, embedded };
+  return { report, model, embedded, revenueForecasts };
 
   async function stream(messages: DemoMessage[], label: string) {
     const bar = progress(label, messages.length);

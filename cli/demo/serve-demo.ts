@@ -6,10 +6,15 @@
 import type { Logger } from 'pino';
 import { buildApp } from '../../api/build-app.js';
 import { loadApiConfig, withEphemeralKey } from '../../api/api-config.js';
+import { instantOfLocalTime } from '../../core/calendar.js';
 import type { Config } from '../../core/config.js';
 import type { BgNbdGammaGammaModel } from '../../processors/training/bgnbd-gamma-gamma-model.js';
-import { trainCustomerValueModel, trainingSettingsFrom } from '../../processors/training/train-customer-value-model.js';
-import { modelInputsAsOf } from '../../processors/training/train-from-features.js';
+import { InMemoryAnalyticsStore } from '../../adapters/in-memory-analytics-store.js';
+import { InMemoryModelRegistry } from '../../adapters/in-memory-model-registry.js';
+import { sweepDecay } from '../../processors/training/decay-sweep.js';
+import { retrainAndRescore, trainingRunSettingsFrom } from '../../processors/training/retrain.js';
+import { revenueForecastViews } from '../../processors/training/segment-revenue-forecast-views.js';
+import { RetrainingSchedule } from '../../processors/training/retraining-schedule.js';
 import type { embeddedPipeline } from '../embedded.js';
 import { pollConsumerLag } from '../prometheus-observer.js';
 
@@ -19,17 +24,37 @@ export async function serveDemo(config: Readonly<Config>, embedded: ReturnType<t
   await pipeline.start();
   const stopLagPoll = pollConsumerLag(log, pipeline);
   let versions = 1;
+  // Embedded training lifecycle: registry and model runs in memory, the demo's model the
+  // champion a retrain must beat on the holdout.
+  const registry = new InMemoryModelRegistry();
+  const modelRuns = new InMemoryAnalyticsStore();
+  await registry.register({ version: model.version, kind: 'bgnbd-gamma-gamma', registeredAt: new Date().toISOString(), details: { source: 'demo' } }, model.toJSON());
+  await registry.promote(model.version, 'training');
   const retrain = async () => {
     // "Now" in event time: the latest purchase the features processor has seen.
     const asOfMs = pipeline.features.watermarkMs;
-    const settings = trainingSettingsFrom(config, `v${++versions}`);
-    const { inputs } = await modelInputsAsOf(pipeline.stores.histories, asOfMs, settings.periodDays, embedded.dayOf, config.minorPerUnit);
-    const next = trainCustomerValueModel(inputs, settings);
-    pipeline.useModel(next);
-    readModel.recordModel(next, { trainedAtMs: Date.now() });
-    await pipeline.rescoreAll(asOfMs);
-    return { version: next.version };
+    const settings = trainingRunSettingsFrom(config, { version: `v${++versions}`, asOfMs });
+    const { run, forecast } = await retrainAndRescore({ histories: pipeline.stores.histories, registry, analytics: modelRuns, dayOf: embedded.dayOf, now: Date.now, pipeline }, settings);
+    logger.info({ version: run.version, promoted: run.promoted, reason: run.reason }, 'retrained');
+    if (run.promoted) readModel.recordModel(run.model, { trainedAtMs: Date.now() });
+    if (run.promoted && forecast && 'artifact' in forecast) {
+      const views = revenueForecastViews(forecast.artifact, { modelVersion: run.version, generatedAtMs: Date.now(), currency: config.currency, dayStartMs: (day) => instantOfLocalTime(config.timeZone)(day, 0) });
+      for (const [segment, view] of views) readModel.setRevenueForecast(view, segment);
+    }
+    return { version: run.version };
   };
+  // The same schedule as `clv run training`, but "now" is the event-time watermark: the demo
+  // replays old history, and decaying it against the wall clock would make everyone lost.
+  const schedule = new RetrainingSchedule(
+    { retrain, sweep: (nowMs) => sweepDecay(pipeline, nowMs, config.decaySweepIntervalMs) },
+    {
+      retrainIntervalMs: config.retrainIntervalMs,
+      sweepIntervalMs: config.decaySweepIntervalMs,
+      clock: () => pipeline.eventTimeNowMs(),
+      onError: (job, err) => logger.warn({ err, job }, `scheduled ${job} failed`),
+    },
+  );
+  schedule.start();
   const { config: api, key } = withEphemeralKey(loadApiConfig(process.env));
   const app = await buildApp({ readModel, log, codec, config, api, logger, retrain });
   await app.listen({ host: api.host, port: api.port });
@@ -46,6 +71,7 @@ export async function serveDemo(config: Readonly<Config>, embedded: ReturnType<t
   );
   await new Promise<void>((resolve) => {
     const stop = async () => {
+      await schedule.stop();
       stopLagPoll();
       await app.close();
       await pipeline.stop();

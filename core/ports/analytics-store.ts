@@ -78,13 +78,19 @@ export interface ModelRunRow {
   updated_at: EpochMs;
 }
 
-/** Row type of each table. Purchases, features, scores and segment changes are their events. */
+/** A purchase without its line items: they are in order_line_items, by order_id. */
+export type PurchaseRow = Omit<PurchaseEvent, 'line_items'>;
+
+/** A features event without its category summary (derivable from order_line_items). */
+export type CustomerFeaturesRow = Omit<CustomerFeaturesEvent, 'category_summary'>;
+
+/** Row type of each table. Purchases, features, scores and segment changes are their events (nested lists aside). */
 export interface AnalyticsRows {
   orders: OrderRow;
   order_line_items: OrderLineItemRow;
   payments: PaymentEvent;
-  purchases: PurchaseEvent;
-  customer_features: CustomerFeaturesEvent;
+  purchases: PurchaseRow;
+  customer_features: CustomerFeaturesRow;
   clv_scores: ClvScoreEvent;
   segment_changes: SegmentChangedEvent;
   dead_letters: DeadLetterRow;
@@ -102,7 +108,7 @@ export interface AnalyticsStore {
    * A revision is "latest" among all stored, not as known at `asOfMs` — purchase events do
    * not record when a refund happened, only when the order was placed.
    */
-  purchasesAsOf(asOfMs: EpochMs): Promise<PurchaseEvent[]>;
+  purchasesAsOf(asOfMs: EpochMs): Promise<PurchaseRow[]>;
   /** Every model version in its latest state, sorted by trained_at then version. */
   modelRuns(): Promise<ModelRunRow[]>;
   close(): Promise<void>;
@@ -111,9 +117,10 @@ export interface AnalyticsStore {
 /**
  * What a column may hold: `time` is epoch ms within ClickHouse DateTime's range
  * [1970-01-01, 2106-02-07); `int32`/`int64` are integers (int64 within JS's exact range);
- * `float` is finite; strings are well-formed UTF-16 (a lone surrogate cannot be stored).
+ * `float` is finite; strings are well-formed UTF-16 (a lone surrogate cannot be stored);
+ * `nullable_…` kinds also take null.
  */
-export type ColumnKind = 'string' | 'nullable_string' | 'strings' | 'time' | 'int32' | 'int64' | 'float';
+export type ColumnKind = 'string' | 'nullable_string' | 'strings' | 'time' | 'int32' | 'int64' | 'float' | 'nullable_int64' | 'nullable_float';
 
 const eventColumns = { event_id: 'string', event_time: 'time', customer_id: 'string' } as const;
 
@@ -130,9 +137,12 @@ export const analyticsColumns: { readonly [T in AnalyticsTable]: { readonly [C i
   clv_scores: {
     ...eventColumns, model_version: 'string', clv_minor: 'int64', p_alive: 'float', expected_purchases: 'float',
     expected_avg_value_minor: 'int64', horizon_days: 'int32', segment: 'string', action: 'string', currency: 'string',
+    recommended_categories: 'strings', recommendation_reason: 'string', recommended_min_unit_price_minor: 'int64',
+    clv_lower_minor: 'nullable_int64', clv_upper_minor: 'nullable_int64', clv_interval_level: 'nullable_float',
   },
   segment_changes: {
     ...eventColumns, previous_segment: 'nullable_string', segment: 'string', clv_minor: 'int64', action: 'string', reason: 'string', model_version: 'string',
+    recommended_categories: 'strings', recommendation_reason: 'string', recommended_min_unit_price_minor: 'int64',
   },
   dead_letters: {
     event_id: 'string', event_time: 'time', source_topic: 'string', source_partition: 'int32', source_offset: 'string', key: 'nullable_string',
@@ -176,5 +186,7 @@ function kindViolation(kind: ColumnKind, v: unknown): string | null {
     case 'int32': return Number.isInteger(v) && Math.abs(v as number) < 2 ** 31 ? null : 'expected a 32-bit integer';
     case 'int64': return Number.isSafeInteger(v) ? null : 'expected a safe integer';
     case 'float': return Number.isFinite(v) ? null : 'expected a finite number';
+    case 'nullable_int64': return v === null || Number.isSafeInteger(v) ? null : 'expected null or a safe integer';
+    case 'nullable_float': return v === null || Number.isFinite(v) ? null : 'expected null or a finite number';
   }
 }

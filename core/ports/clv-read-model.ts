@@ -56,7 +56,12 @@ export interface ClvExplanation {
   matchesScore: boolean;
 }
 
-/** A 1 − α interval around a CLV; no model provides one yet. */
+/**
+ * The central `level` mass of the model's predictive distribution of the customer's
+ * discounted value over the horizon (BG/NBD + Gamma-Gamma: models/clv-predictive-interval.ts).
+ * Not a confidence interval of the expected CLV: for a customer likely to buy nothing it is
+ * [0, 0] while the CLV (a mean) is positive.
+ */
 export interface ClvInterval {
   lowerMinor: MinorUnits;
   upperMinor: MinorUnits;
@@ -64,14 +69,28 @@ export interface ClvInterval {
   level: number;
 }
 
+/** What the action concretely suggests (core/recommendations/recommend-action.ts). */
+export interface RecommendationView {
+  /** Categories to promote (cross-sell: not yet bought, best first; upsell: the favourite); may be empty. */
+  categories: string[];
+  /** Why this action and these categories. */
+  reason: string;
+  /** Upsell: lower bound of the next price tier, minor units; 0 for no price target. */
+  minUnitPriceMinor: MinorUnits;
+}
+
 export interface CustomerScoreView {
   modelVersion: string;
   clvMinor: MinorUnits;
   segment: Segment;
+  /** The recommended action (the policy may override the segment's, e.g. win-back for valuable customers). */
   action: Action;
+  /** The segment's reason in the policy, or the recommendation's when it overrode the segment's action. */
   actionReason: string;
+  /** null for a score stored before recommendations existed. */
+  recommendation: RecommendationView | null;
   horizonDays: number;
-  /** null until a model provides intervals. */
+  /** null when the model gives a point estimate only, or the score predates intervals. */
   interval: ClvInterval | null;
   /** null when the model version that produced the score is no longer loaded. */
   explanation: ClvExplanation | null;
@@ -166,8 +185,11 @@ export interface ClvReadModel {
   /** Every known model version, champion first, then newest first. */
   models(): Promise<ModelSummary[]>;
   model(version: string): Promise<ModelDetail | null>;
-  /** The latest revenue forecast, or null before one exists. */
-  revenueForecast(): Promise<RevenueForecast | null>;
+  /**
+   * The latest revenue forecast of all customers, or of the current customers of `segment`;
+   * null before one exists (or when the last run left the segment out: too little history).
+   */
+  revenueForecast(segment?: Segment): Promise<RevenueForecast | null>;
   /**
    * Segment sizes over event time, oldest first; the last is the current sizes. Bounded:
    * older snapshots are thinned, never the range cut (see the adapter). Empty before the first score write.

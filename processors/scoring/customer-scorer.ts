@@ -1,10 +1,14 @@
 /**
- * Scores one customer: CLV, probability alive, segment and action. Pure:
+ * Scores one customer: CLV, probability alive, segment, action and its recommendation
+ * (core/recommendations/recommend-action.ts). Pure:
  * (scoring state, features, model, as-of) → (scoring state, outputs).
  */
 import type { ActionPolicy } from '../../core/action-policy.js';
 import { MS_PER_DAY, type DayIndexer } from '../../core/calendar.js';
 import type { ClvScoreEvent, CustomerFeaturesEvent, SegmentChangedEvent } from '../../core/events.js';
+import type { ClvInterval } from '../../core/ports/clv-read-model.js';
+import type { CategoryStatistics } from '../../core/recommendations/category-statistics.js';
+import { recommendAction, type RecommendedAction } from '../../core/recommendations/recommend-action.js';
 import type { ModelInput } from '../../core/repeat-purchase-summary.js';
 import { assignSegment, type Segment, type SegmentThresholds } from '../../core/segmentation.js';
 
@@ -17,6 +21,16 @@ export interface CustomerPrediction {
   expectedAvgValue: number;
   /** Discounted value over the horizon. */
   clv: number;
+  /** Predictive interval of the discounted value (clv-predictive-interval.ts); absent or null when the model gives none. */
+  interval?: ClvPredictionInterval | null;
+}
+
+/** The central `level` mass of a model's distribution of the discounted value, currency units. */
+export interface ClvPredictionInterval {
+  lower: number;
+  upper: number;
+  /** e.g. 0.8 for the 10th to 90th percentile. */
+  level: number;
 }
 
 /** A trained model as scoring needs it (BG/NBD + Gamma-Gamma today). */
@@ -26,6 +40,8 @@ export interface CustomerValueModel {
   readonly periodDays: number;
   readonly horizonDays: number;
   readonly thresholds: SegmentThresholds;
+  /** Shop-wide category statistics from training, for cross-sell and upsell; absent or null without them. */
+  readonly categoryStatistics?: CategoryStatistics | null;
   predict(input: ModelInput): CustomerPrediction;
 }
 
@@ -46,6 +62,10 @@ export interface CustomerScoreState {
   segment: Segment | null;
   clvMinor: number;
   modelVersion: string | null;
+  /** The action and what it suggests, as of the last score; absent in states stored before recommendations. */
+  recommendation?: RecommendedAction | null;
+  /** The score's predictive interval, minor units; absent in states stored before intervals, null when the model gives none. */
+  interval?: ClvInterval | null;
 }
 
 export interface ScoreResult {
@@ -78,6 +98,9 @@ export function scoreCustomer(
   const input = modelInputOf(features, asOfMs, model.periodDays, settings.dayOf, settings.minorPerUnit);
   const p = model.predict(input);
   const clvMinor = Math.round(p.clv * settings.minorPerUnit);
+  const interval: ClvInterval | null = p.interval
+    ? { lowerMinor: Math.round(p.interval.lower * settings.minorPerUnit), upperMinor: Math.round(p.interval.upper * settings.minorPerUnit), level: p.interval.level }
+    : null;
   const ageDays = Math.max(0, (asOfMs - features.first_purchase_time) / MS_PER_DAY);
   const current = previous?.segment ?? null;
   const segment = assignSegment(
@@ -86,7 +109,26 @@ export function scoreCustomer(
     current,
     settings.hysteresis,
   );
-  const { action, reason } = settings.policy[segment];
+  const rule = settings.policy.segments[segment];
+  const recommendation = recommendAction(settings.policy, {
+    segment,
+    pAlive: p.pAlive,
+    atRiskPAlive: model.thresholds.atRiskPAlive,
+    totalValueMinor: features.total_value_minor,
+    purchaseDays: features.purchase_days,
+    categorySummary: features.category_summary ?? [],
+    currency: features.currency,
+    minorPerUnit: settings.minorPerUnit,
+  }, model.categoryStatistics ?? null);
+  const { action } = recommendation;
+  // The segment's reason explains its own action; when the recommendation overrode it (a
+  // valuable lost customer won back, an upsell from the top tier turned cross-sell), its own does.
+  const reason = action === rule.action ? rule.reason : recommendation.reason;
+  const details = {
+    recommended_categories: recommendation.categories,
+    recommendation_reason: recommendation.reason,
+    recommended_min_unit_price_minor: recommendation.minUnitPriceMinor,
+  };
   const eventId = `${features.customer_id}@${asOfMs}@${model.version}`;
   const score: ClvScoreEvent = {
     event_id: eventId,
@@ -101,6 +143,10 @@ export function scoreCustomer(
     segment,
     action,
     currency: features.currency,
+    ...details,
+    clv_lower_minor: interval && interval.lowerMinor,
+    clv_upper_minor: interval && interval.upperMinor,
+    clv_interval_level: interval && interval.level,
   };
   const change: SegmentChangedEvent | null =
     segment === current
@@ -115,6 +161,7 @@ export function scoreCustomer(
           action,
           reason,
           model_version: model.version,
+          ...details,
         };
-  return { state: { features, asOfMs, segment, clvMinor, modelVersion: model.version }, score, change };
+  return { state: { features, asOfMs, segment, clvMinor, modelVersion: model.version, recommendation, interval }, score, change };
 }

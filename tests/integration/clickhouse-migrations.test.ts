@@ -53,10 +53,33 @@ test('clickhouse migrations: later migrations apply on top of earlier ones; a re
     const first = await migrate(connection, fresh, migrations.slice(0, 2));
     assert.deepEqual(first.applied.map((m) => m.version), [1, 2]);
     const rest = await migrate(connection, fresh);
-    assert.deepEqual([rest.alreadyApplied.map((m) => m.version), rest.applied.map((m) => m.version)], [[1, 2], [3, 4]]);
+    assert.deepEqual([rest.alreadyApplied.map((m) => m.version), rest.applied.map((m) => m.version)], [[1, 2], migrations.slice(2).map((m) => m.version)]);
     const renamed = migrations.map((m) => (m.version === 2 ? { ...m, name: 'something else' } : m));
     await assert.rejects(migrate(connection, fresh, renamed), (e: unknown) => e instanceof ClvError && e.code === ErrorCodes.INVALID_CONFIG && /version 2/.test(e.message));
     await assert.rejects(migrate(connection, 'bad-name; DROP DATABASE default'), (e: unknown) => e instanceof ClvError && /identifier/.test(e.message));
+  } finally {
+    await db.store.connection.command(sql`DROP DATABASE IF EXISTS ${ident(fresh)}`);
+    await db.close();
+  }
+});
+
+test('clickhouse migrations: a column migration that died half-way runs again, adding only the missing columns (18.16 has no ADD COLUMN IF NOT EXISTS)', async () => {
+  const db = await openTestDatabase('clv_migrations');
+  const fresh = `${db.database}_columns`;
+  try {
+    const { connection } = db.store;
+    const withColumns = migrations.findIndex((m) => (m.addColumns?.(fresh).length ?? 0) > 1);
+    assert.ok(withColumns >= 0);
+    await migrate(connection, fresh, migrations.slice(0, withColumns));
+    // As if the process died after the first ALTER, before recording the migration.
+    const [first] = migrations[withColumns].addColumns!(fresh);
+    await connection.command(first.statement);
+    const rest = await migrate(connection, fresh);
+    assert.ok(rest.applied.some((m) => m.version === migrations[withColumns].version));
+    const table = first.table as AnalyticsTable;
+    const columns = await connection.select<{ name: string; type: string }>(
+      sql`SELECT name, type FROM system.columns WHERE database = ${fresh} AND table = ${table} ORDER BY name`);
+    assert.deepEqual(columns.map((c) => [c.name, c.type]), Object.entries(clickhouseColumns(table)).sort(([a], [b]) => (a < b ? -1 : 1)));
   } finally {
     await db.store.connection.command(sql`DROP DATABASE IF EXISTS ${ident(fresh)}`);
     await db.close();

@@ -1,16 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ident, sql } from '../../adapters/clickhouse/sql.js';
-import type { ClvScoreEvent, CustomerFeaturesEvent, PurchaseEvent } from '../../core/events.js';
+import type { ClvScoreEvent } from '../../core/events.js';
+import type { CustomerFeaturesRow, PurchaseRow } from '../../core/ports/analytics-store.js';
 import { openTestDatabase, type TestDatabase } from './clickhouse-test-database.js';
 
 const at = (month: number, day: number) => Date.UTC(1997, month - 1, day, 12);
 
-function purchase(customer: string, order: string, revision: number, time: number, status: PurchaseEvent['status'], net: number): PurchaseEvent {
+function purchase(customer: string, order: string, revision: number, time: number, status: PurchaseRow['status'], net: number): PurchaseRow {
   return { event_id: `${order}:${revision}`, event_time: time, customer_id: customer, order_id: order, revision, status, net_amount_minor: net, currency: 'USD', categories: [] };
 }
 
-function features(customer: string, id: string, asOf: number, last: number, days: number, total: number): CustomerFeaturesEvent {
+function features(customer: string, id: string, asOf: number, last: number, days: number, total: number): CustomerFeaturesRow {
   return {
     event_id: id, event_time: asOf, customer_id: customer, first_purchase_time: at(1, 10), last_purchase_time: last, purchase_days: days,
     repeat_purchase_days: days - 1, repeat_value_minor: 0, total_value_minor: total, currency: 'USD',
@@ -21,6 +22,8 @@ function score(customer: string, time: number, clv: number, segment: string): Cl
   return {
     event_id: `${customer}@${time}`, event_time: time, customer_id: customer, model_version: 'v1', clv_minor: clv, p_alive: 0.5,
     expected_purchases: 1, expected_avg_value_minor: 100, horizon_days: 365, segment, action: 'none', currency: 'USD',
+    recommended_categories: [], recommendation_reason: '', recommended_min_unit_price_minor: 0,
+    clv_lower_minor: null, clv_upper_minor: null, clv_interval_level: null,
   };
 }
 

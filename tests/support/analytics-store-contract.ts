@@ -4,9 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PurchaseEvent } from '../../core/events.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
-import type { AnalyticsRows, AnalyticsStore, AnalyticsTable, ModelRunRow } from '../../core/ports/analytics-store.js';
+import type { AnalyticsRows, AnalyticsStore, AnalyticsTable, ModelRunRow, PurchaseRow } from '../../core/ports/analytics-store.js';
 
 export interface AnalyticsStoreHarness {
   store: AnalyticsStore;
@@ -39,8 +38,11 @@ export function sampleRows(id = 'e1', customer = 'C1'): { [T in AnalyticsTable]:
     clv_scores: {
       event_id: id, event_time: T0, customer_id: customer, model_version: 'v1', clv_minor: -1, p_alive: 0.123456789012345,
       expected_purchases: 1e-9, expected_avg_value_minor: 2_500, horizon_days: 365, segment: 'high', action: 'upsell', currency: 'USD',
+      recommended_categories: ['books', 'music'], recommendation_reason: 'Favourite category books: next tier', recommended_min_unit_price_minor: 1_500,
+      clv_lower_minor: 0, clv_upper_minor: 9_007_199_254_740_991, clv_interval_level: 0.8,
     },
-    segment_changes: { event_id: id, event_time: T0, customer_id: customer, previous_segment: null, segment: 'new', clv_minor: 100, action: 'nurture', reason: 'first purchase', model_version: 'v1' },
+    segment_changes: { event_id: id, event_time: T0, customer_id: customer, previous_segment: null, segment: 'new', clv_minor: 100, action: 'nurture', reason: 'first purchase', model_version: 'v1',
+      recommended_categories: [], recommendation_reason: 'First purchase is recent', recommended_min_unit_price_minor: 0 },
     dead_letters: {
       event_id: id, event_time: T0, source_topic: 'commerce.orders.v1', source_partition: 3, source_offset: '18446744073709551615', key: null,
       payload_hex: Buffer.from([0, 1, 2, 255]).toString('hex'), payload_json: null, error_code: 'CLV_UNDECODABLE', reason: 'bad bytes',
@@ -56,7 +58,7 @@ function modelRun(version: string, status: ModelRunRow['status'], updatedAt: num
   };
 }
 
-function purchase(order: string, revision: number, at: number, status: PurchaseEvent['status'] = 'ACTIVE', net = 1000, customer = 'C1'): PurchaseEvent {
+function purchase(order: string, revision: number, at: number, status: PurchaseRow['status'] = 'ACTIVE', net = 1000, customer = 'C1'): PurchaseRow {
   return { event_id: `${order}:${revision}`, event_time: at, customer_id: customer, order_id: order, revision, status, net_amount_minor: net, currency: 'USD', categories: [] };
 }
 

@@ -35,13 +35,13 @@ export function sinkEvents(customers: number): SinkEvents {
       const items = [{ sku: `sku-${k}`, category: k % 2 ? 'books' : 'music', quantity: 1 + k, unit_price_minor: 999 }, { sku: "gift'wrap", category: 'extras', quantity: 1, unit_price_minor: 1 }];
       e.orders.push({ event_id: `${order}-placed`, event_time: at, type: 'ORDER_PLACED', customer_id: customer, order_id: order, amount_minor: amount, currency: 'USD', line_items: items });
       e.payments.push({ event_id: `${order}-captured`, event_time: at + 60_000, type: 'PAYMENT_CAPTURED', customer_id: customer, order_id: order, payment_id: `${order}-pay`, amount_minor: amount, currency: 'USD' });
-      e.purchases.push({ event_id: `${order}:1`, event_time: at, customer_id: customer, order_id: order, revision: 1, status: 'ACTIVE', net_amount_minor: amount, currency: 'USD', categories: ['music'] });
+      e.purchases.push({ event_id: `${order}:1`, event_time: at, customer_id: customer, order_id: order, revision: 1, status: 'ACTIVE', net_amount_minor: amount, currency: 'USD', categories: ['music'], line_items: [{ category: 'music', quantity: 1, unit_price_minor: 999 }] });
       let net = amount;
       if ((c + k) % 3 === 0) {
         const refund = 333 + c;
         net = amount - refund;
         e.payments.push({ event_id: `${order}-refunded`, event_time: at + 2 * DAY, type: 'PAYMENT_REFUNDED', customer_id: customer, order_id: order, payment_id: `${order}-pay`, amount_minor: refund, currency: 'USD' });
-        e.purchases.push({ event_id: `${order}:2`, event_time: at, customer_id: customer, order_id: order, revision: 2, status: 'ACTIVE', net_amount_minor: net, currency: 'USD', categories: ['music'] });
+        e.purchases.push({ event_id: `${order}:2`, event_time: at, customer_id: customer, order_id: order, revision: 2, status: 'ACTIVE', net_amount_minor: net, currency: 'USD', categories: ['music'], line_items: [{ category: 'music', quantity: 1, unit_price_minor: 999 }] });
       }
       total += net;
     }
@@ -52,14 +52,19 @@ export function sinkEvents(customers: number): SinkEvents {
       e.features.push({
         event_id: `${customer}@f${s}`, event_time: t, customer_id: customer, first_purchase_time: first, last_purchase_time: asOf - 5_000, purchase_days: orderCount,
         repeat_purchase_days: orderCount - 1, repeat_value_minor: total - 1_999, total_value_minor: total, currency: 'USD',
+        category_summary: [{ category: 'music', orders: orderCount, quantity: orderCount, spend_minor: 999 * orderCount }],
       });
       e.scores.push({
         event_id: `${customer}@${t}@v1`, event_time: t, customer_id: customer, model_version: 'v1', clv_minor: total * 2 + s, p_alive: 1 / (c + 2),
         expected_purchases: 0.5 + c / 1000, expected_avg_value_minor: 2_500, horizon_days: 365, segment: c % 2 ? 'high' : 'low', action: 'upsell', currency: 'USD',
+        recommended_categories: ['books'], recommendation_reason: "customer's favourite", recommended_min_unit_price_minor: 1_999,
+        // Both kinds of score: with an interval and without one (a point-estimate model).
+        clv_lower_minor: s === 0 ? null : total, clv_upper_minor: s === 0 ? null : total * 4 + s, clv_interval_level: s === 0 ? null : 0.8,
       });
       e.segmentChanges.push({
         event_id: `${customer}@${t}@v1`, event_time: t, customer_id: customer, previous_segment: s === 0 ? null : 'new', segment: c % 2 ? 'high' : 'low',
         clv_minor: total * 2 + s, action: 'upsell', reason: "customer's value changed", model_version: 'v1',
+        recommended_categories: ['books'], recommendation_reason: "customer's favourite", recommended_min_unit_price_minor: 1_999,
       });
     }
     e.deadLetters.push({

@@ -3,8 +3,10 @@ import { rawEvents } from './001-raw-events.js';
 import { streamOutputs } from './002-stream-outputs.js';
 import { operations } from './003-operations.js';
 import { analystViews } from './004-analyst-views.js';
+import { clvIntervals } from './005-clv-intervals.js';
+import { recommendations } from './006-recommendations.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews];
+export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations];
