@@ -24,13 +24,46 @@ export async function createMissingTopics(admin: Admin, specs: TopicSpec[], repl
   if (missing.length === 0) return;
   // Only the missing ones: kafkajs skips waiting for leaders when any topic of the request
   // already existed. It resolves false (no throw) when a concurrent creator won the race.
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: missing.map((s) => ({
-      topic: s.name,
-      numPartitions: s.partitions,
-      replicationFactor,
-      configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
-    })),
-  });
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((s) => ({
+        topic: s.name,
+        numPartitions: s.partitions,
+        replicationFactor,
+        configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+      })),
+    });
+  } catch (error) {
+    // kafkajs reads the metadata right after creating; a broker that has just started may not
+    // know the new topics for a moment and answers UNKNOWN_TOPIC_OR_PARTITION (seen on a
+    // fresh CI broker). The topics are created; waiting for their leaders is done below.
+    if (!isTransientMetadataError(error)) throw error;
+  }
+  await waitForLeaders(admin, missing.map((s) => s.name));
+}
+
+const TRANSIENT = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER']);
+
+function isTransientMetadataError(error: unknown): boolean {
+  for (let e = error as { type?: string; cause?: unknown; originalError?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+    if (e.type && TRANSIENT.has(e.type)) return true;
+    e = (e.originalError ?? e.cause) as typeof e;
+  }
+  return false;
+}
+
+/** Until every partition of `topics` has a leader, for at most `timeoutMs`. */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let pause = 50; ; pause = Math.min(1000, pause * 2)) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (!isTransientMetadataError(error)) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, pause));
+  }
 }

@@ -19,6 +19,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { InMemoryClvReadModel } from '../../adapters/in-memory-clv-read-model.js';
 import { KafkaEventLog } from '../../adapters/kafka-event-log.js';
+import { topicSpecs } from '../../core/topics.js';
 import { LocalModelRegistry } from '../../adapters/local-model-registry.js';
 import { instantOfLocalTime } from '../../core/calendar.js';
 import { Segments } from '../../core/segmentation.js';
@@ -124,6 +125,9 @@ async function serveApi(config: Readonly<Config>, api: Readonly<ApiConfig>, logg
   const codec = new SchemaRegistryCodec({ url: config.schemaRegistryUrl });
   await codec.registerAll();
   const log = new KafkaEventLog({ brokers: config.kafkaBrokers, logger });
+  // POST /v1/events may be the first writer of a new deployment: the topics must exist with
+  // their partition counts and compaction, never auto-created with the broker's defaults.
+  await log.createTopics(topicSpecs(config.partitions));
 
   // One client for every read: auto-pipelining sends the GETs of concurrent requests as one
   // write per event-loop tick instead of one syscall each (CPU is what bounds req/s here).
