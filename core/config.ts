@@ -74,6 +74,10 @@ export interface Config {
   forecastHorizonDays: number;
   /** CLV_HOLIDAYS: built-in holiday sets for the revenue forecast, e.g. retail,vietnam. */
   holidaySets: string[];
+  /** CLV_TRAIN_LSTM: each training run also fits the LSTM, judges it on the holdout and keeps it with the version (not used for scoring). */
+  trainLstm: boolean;
+  /** CLV_LSTM_EPOCHS: most epochs of that LSTM (early stopping may end it sooner). */
+  lstmEpochs: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -147,6 +151,9 @@ function trainingSettings(env: Env) {
       const unknown = v.split(',').map((x) => x.trim()).filter((x) => !(x in BUILT_IN_HOLIDAY_SETS));
       return unknown.length === 0 ? null : `comma-separated built-in holiday sets (${Object.keys(BUILT_IN_HOLIDAY_SETS).join(', ')}); unknown: ${unknown.join(', ')}`;
     }).split(',').map((x) => x.trim()),
+    // Off by default: minutes of CPU per run at CDNOW scale, for a model nothing scores with.
+    trainLstm: bool(env, 'CLV_TRAIN_LSTM', false),
+    lstmEpochs: num(env, 'CLV_LSTM_EPOCHS', 20, { min: 1, max: 1000, integer: true }),
   };
 }
 
@@ -179,6 +186,12 @@ function num(env: Env, name: string, fallback: number, range: { min?: number; ma
   if (!Number.isFinite(v) || (range.integer && !Number.isInteger(v))) fail(name, raw, expected);
   if ((range.min !== undefined && v < range.min) || (range.max !== undefined && v > range.max)) fail(name, raw, expected);
   return v;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  return raw === 'true' ? true : raw === 'false' ? false : fail(name, raw, 'true or false');
 }
 
 function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {

@@ -9,6 +9,8 @@ test('defaults make the embedded mode work with nothing set', () => {
   assert.equal(c.currency, 'USD');
   assert.equal(c.minorPerUnit, 100);
   assert.equal(c.horizonMonths, 12);
+  assert.equal(c.trainLstm, false);
+  assert.equal(c.lstmEpochs, 20);
   assert.ok(Object.isFrozen(c));
 });
 
@@ -25,6 +27,8 @@ test('an invalid setting stops start-up with a message naming it', () => {
     [{ CLV_MONTHLY_DISCOUNT_RATE: '-0.1' }, /CLV_MONTHLY_DISCOUNT_RATE/],
     [{ CLV_PERIOD: 'fortnight' }, /CLV_PERIOD="fortnight".*one of day, week/],
     [{ CLV_CURRENCY: 'dollars' }, /CLV_CURRENCY/],
+    [{ CLV_TRAIN_LSTM: 'yes' }, /CLV_TRAIN_LSTM="yes".*true or false/],
+    [{ CLV_LSTM_EPOCHS: '0' }, /CLV_LSTM_EPOCHS="0".*integer ≥ 1/],
   ];
   for (const [env, pattern] of cases) {
     assert.throws(() => loadConfig(env), (e: Error & { code?: string }) => e.code === ErrorCodes.INVALID_CONFIG && pattern.test(e.message));

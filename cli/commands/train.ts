@@ -48,6 +48,7 @@ async function train(o: TrainOptions): Promise<void> {
   const logger = createLogger(config.logLevel);
   const asOfMs = asOfFlag(o.asOf, config.timeZone) ?? Date.now();
   const settings = trainingRunSettingsFrom(config, { version: o.version ?? versionAt(Date.now()), asOfMs, promote: o.promote, force: o.force });
+  if (settings.lstm) settings.lstm = { ...settings.lstm, logger };
   const production = await productionPipeline(config, logger);
   const analytics = await openModelRuns(config).catch(async (error) => {
     await production.close();
@@ -64,6 +65,12 @@ async function train(o: TrainOptions): Promise<void> {
     bar.stop();
     process.stdout.write(`trained ${run.version} on ${run.figures.customers} customers (${run.figures.repeatCustomers} repeat, ${run.figures.historyDays} days) in ${Math.round(run.trainingMs)} ms: ${JSON.stringify(run.model.describe())}\n`);
     process.stdout.write(`${run.promoted ? 'promoted' : 'not promoted'}: ${run.reason}\n`);
+    if (run.lstm && 'record' in run.lstm) {
+      const l = run.lstm.record;
+      process.stdout.write(`LSTM kept with ${run.version} (not scoring; ${l.backend}, ${l.training.epochs} epochs): holdout value MAE ${figure(l.holdout.mae_value)} vs BG/NBD ${figure(run.challenger.value.meanAbsoluteError)}, Spearman ${figure(l.holdout.spearman_value)} vs ${figure(run.challenger.value.spearman)}\n`);
+    } else if (run.lstm) {
+      process.stdout.write(`LSTM failed (the model is registered all the same): ${run.lstm.error}\n`);
+    }
     if (rescore) process.stdout.write(`re-scored ${rescore.rescored} customers; ${rescore.published} scores and ${rescore.segmentChanges} segment changes published\n`);
     if (forecast && 'artifact' in forecast) {
       const a = forecast.artifact;
@@ -75,4 +82,9 @@ async function train(o: TrainOptions): Promise<void> {
     await analytics.close();
     await production.close();
   }
+}
+
+/** A holdout metric for the terminal; n/a when undefined for the data. */
+function figure(v: number | null): string {
+  return v === null ? 'n/a' : v.toFixed(3);
 }

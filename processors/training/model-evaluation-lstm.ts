@@ -16,7 +16,7 @@
  * the one model here that says how purchases accumulate over a horizon. The LSTM has no
  * profile within its window either, so its monthly shape is BG/NBD's as well.
  */
-import { fitLstmClv, type LstmClvTrainingReport } from '../../models/sequence/lstm-clv-model.js';
+import { fitLstmClv, type FittedLstmClv, type LstmClvTrainingReport } from '../../models/sequence/lstm-clv-model.js';
 import { sequenceExample, sequenceRow, type SequenceExample, type SequenceFeatureOptions } from '../../models/sequence/sequence-features.js';
 import type { TfBackendLogger } from '../../models/sequence/tf-backend.js';
 import type { EvaluationWindow, WindowForecast } from './model-evaluation-window.js';
@@ -69,17 +69,27 @@ export function lstmTrainingExamples(window: EvaluationWindow, o: LstmEvaluation
  * @param dailyShape the time profile to report (the LSTM has none of its own).
  */
 export async function lstmWindowForecast(window: EvaluationWindow, stretch: ArrayLike<number>, dailyShape: Float64Array, o: LstmEvaluationOptions): Promise<LstmWindowEvaluation> {
-  const features = featureOptions(o);
-  const { examples, origins } = lstmTrainingExamples(window, o);
-  const model = await fitLstmClv(examples, { features, seed: o.seed, maxEpochs: o.maxEpochs, ...(o.logger ? { logger: o.logger } : {}) });
+  const { model, examples, origins } = await fitWindowLstm(window, o);
   try {
-    const rows = window.histories.map((h) => sequenceRow(h, window.cutDay, features)!);
-    const perLabel = await model.predict(rows);
-    const values = Float64Array.from(perLabel, (v, i) => v * stretch[i]);
-    return { forecast: { values, dailyShape }, report: model.report, origins, examples: examples.length };
+    const values = await lstmWindowValues(model, window, stretch);
+    return { forecast: { values, dailyShape }, report: model.report, origins, examples };
   } finally {
     model.dispose();
   }
+}
+
+/** The network trained on the window's past only (targets end on or before the cut); the caller disposes it. */
+export async function fitWindowLstm(window: EvaluationWindow, o: LstmEvaluationOptions): Promise<{ model: FittedLstmClv; origins: number[]; examples: number }> {
+  const { examples, origins } = lstmTrainingExamples(window, o);
+  const model = await fitLstmClv(examples, { features: featureOptions(o), seed: o.seed, maxEpochs: o.maxEpochs, ...(o.logger ? { logger: o.logger } : {}) });
+  return { model, origins, examples: examples.length };
+}
+
+/** Each window customer's spend over the window: the prediction as of the cut for the label window, times `stretch`. */
+export async function lstmWindowValues(model: FittedLstmClv, window: EvaluationWindow, stretch: ArrayLike<number>): Promise<Float64Array> {
+  const rows = window.histories.map((h) => sequenceRow(h, window.cutDay, model.features)!);
+  const perLabel = await model.predict(rows);
+  return Float64Array.from(perLabel, (v, i) => v * stretch[i]);
 }
 
 function featureOptions(o: LstmEvaluationOptions): SequenceFeatureOptions {

@@ -64,6 +64,8 @@ export function trainingRunSettingsFrom(
     readiness: { minCustomers: config.minTrainingCustomers, minRepeatCustomers: config.minRepeatCustomers, minHistoryDays: config.minHistoryDays },
     promote: o.promote ?? true,
     force: o.force ?? false,
+    // Kept with the version and judged, never used to score (training-lstm.ts says why).
+    lstm: config.trainLstm ? { maxEpochs: config.lstmEpochs, seed: 1, minorPerUnit: config.minorPerUnit } : null,
   };
 }
 

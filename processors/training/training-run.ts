@@ -8,7 +8,9 @@
  * 4. refit the deployed model on everything up to as-of: the holdout served to choose a
  *    model, but its months are the freshest evidence of how customers behave now, and every
  *    customer's T must reach the as-of for segments thresholds to match what scoring sees;
- * 5. register the version whatever the decision (auditable, and promotable by hand later),
+ * 5. when asked, fit the LSTM on the same calibration part and judge it on the same holdout
+ *    (training-lstm.ts); it is recorded and kept with the version, not deployed;
+ * 6. register the version whatever the decision (auditable, and promotable by hand later),
  *    record it in the model runs, and promote it when it won.
  * Re-scoring is the caller's (it owns the pipeline).
  */
@@ -26,6 +28,7 @@ import { decidePromotion, PROMOTION_METRIC } from './promotion-decision.js';
 import { loadRegisteredModel } from './registered-model.js';
 import { trainCustomerValueModel, type TrainingSettings } from './train-customer-value-model.js';
 import { inputsAsOf, readTrainingData, trainingDataFigures, type TrainingData, type TrainingDataFigures } from './training-data.js';
+import { LSTM_ATTACHMENT, trainingLstmRun, type TrainingLstmRecord, type TrainingLstmSettings } from './training-lstm.js';
 import { assertTrainingReady, type ReadinessThresholds } from './training-readiness.js';
 
 export interface TrainingRunSettings {
@@ -39,6 +42,8 @@ export interface TrainingRunSettings {
   promote: boolean;
   /** Promote without beating the champion (`--force`). */
   force: boolean;
+  /** The LSTM trained alongside (CLV_TRAIN_LSTM); absent or null: none. */
+  lstm?: TrainingLstmSettings | null;
 }
 
 export interface TrainingRunDeps {
@@ -65,6 +70,8 @@ export interface TrainingRunResult {
   /** Null when there was no champion, or none this build can evaluate. */
   champion: HoldoutMetrics | null;
   trainingMs: number;
+  /** The LSTM's record, kept with the version; its error when it failed; null when none was asked for. */
+  lstm: { record: TrainingLstmRecord } | { error: string } | null;
 }
 
 /** @throws ClvError INSUFFICIENT_DATA (readiness), NO_MODEL, DEPENDENCY_FAILED from the stores. */
@@ -95,6 +102,10 @@ export async function runTraining(deps: TrainingRunDeps, s: TrainingRunSettings)
   const model = trainCustomerValueModel(inputsAsOf(data.full.summaries, data.asOfDay, settings.periodDays, settings.minorPerUnit), settings)
     .withCategoryStatistics(await categoryStatisticsAsOf(deps.histories, data.asOfMs));
   const trainingMs = performance.now() - started;
+  // Here rather than after the run (as the forecast is): the LSTM's figures then land in the
+  // version's details and its model-run row, with the BG/NBD's. It reports a failure instead
+  // of throwing, so the BG/NBD model is registered whatever happens to it.
+  let lstm = s.lstm ? await trainingLstmRun(deps.histories, data, challenger, s.lstm) : null;
   const nowMs = deps.now();
   const window = {
     first_purchase: new Date(data.firstPurchaseMs!).toISOString(),
@@ -121,11 +132,19 @@ export async function runTraining(deps: TrainingRunDeps, s: TrainingRunSettings)
         // deployed fit has seen that run's holdout (see championAsJudged).
         calibration_model: challenger.toJSON(),
         trainingMs,
+        ...(lstm && { lstm: lstmJson(lstm) }),
         ...model.metricsJson(),
       },
     },
     model.toJSON(),
   );
+  if (lstm && 'artifact' in lstm) {
+    try {
+      await deps.registry.attach(settings.version, LSTM_ATTACHMENT, lstm.artifact);
+    } catch (error) {
+      lstm = { error: `LSTM not kept: ${(error as Error).message}` };
+    }
+  }
   if (deps.analytics) {
     const row: ModelRunRow = {
       version: settings.version,
@@ -135,14 +154,19 @@ export async function runTraining(deps: TrainingRunDeps, s: TrainingRunSettings)
       calibration_end: data.calibrationEndMs,
       holdout_end: data.asOfMs,
       params_json: JSON.stringify({ deployed: model.metricsJson(), calibration: challenger.metricsJson(), settings: model.settings, thresholds: model.thresholds }),
-      metrics_json: JSON.stringify({ ...metrics, decision: reason, compared_with: previousChampion, champion_fit: judged?.fit ?? null, data: figures }),
+      metrics_json: JSON.stringify({ ...metrics, ...(lstm && { lstm: lstmJson(lstm) }), decision: reason, compared_with: previousChampion, champion_fit: judged?.fit ?? null, data: figures }),
       status: 'challenger',
       updated_at: nowMs,
     };
     await deps.analytics.insert('model_runs', [row]);
   }
   if (promoted) await changeChampion(deps, settings.version, 'training');
-  return { version: settings.version, promoted, reason, model, previousChampion, figures, challenger: challengerMetrics, champion: championMetrics, trainingMs };
+  return { version: settings.version, promoted, reason, model, previousChampion, figures, challenger: challengerMetrics, champion: championMetrics, trainingMs,
+    lstm: lstm && ('record' in lstm ? { record: lstm.record } : { error: lstm.error }) };
+}
+
+function lstmJson(lstm: { record: TrainingLstmRecord } | { error: string }): TrainingLstmRecord | { error: string } {
+  return 'record' in lstm ? lstm.record : { error: lstm.error };
 }
 
 /**
