@@ -58,6 +58,10 @@ export class InMemoryEventLog implements EventLog {
     );
   }
 
+  async checkWritable(topic: string): Promise<void> {
+    this.partitionsOf(topic);
+  }
+
   async lag(groupId: string, topics: string[]): Promise<number> {
     const committed = this.groups.get(groupId)?.committed;
     let lag = 0;

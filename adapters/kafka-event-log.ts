@@ -160,6 +160,15 @@ export class KafkaEventLog implements EventLog {
     return handle;
   }
 
+  async checkWritable(topic: string): Promise<void> {
+    const admin = await this.connectedAdmin();
+    await this.call(`metadata of ${topic}`, async () => {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const partitions = topics[0]?.partitions ?? [];
+      if (partitions.length === 0 || partitions.some((p) => p.leader < 0)) throw new Error(`topic ${topic} has partitions without a leader`);
+    });
+  }
+
   async lag(groupId: string, topics: string[]): Promise<number> {
     const admin = await this.connectedAdmin();
     return this.call(`lag of ${groupId}`, async () => {

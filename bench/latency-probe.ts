@@ -41,6 +41,10 @@ export class LatencyProbe implements EventLog {
     return this.inner.lag(groupId, topics);
   }
 
+  checkWritable(topic: string): Promise<void> {
+    return this.inner.checkWritable(topic);
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

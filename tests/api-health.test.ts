@@ -34,7 +34,7 @@ test('/readyz is 503 naming the failed dependency, without its error details', a
 });
 
 test('/readyz fails a check that hangs, after its timeout', async () => {
-  const hangingLog = (l: EventLog): EventLog => Object.assign(Object.create(l), { lag: () => new Promise<number>(() => {}) });
+  const hangingLog = (l: EventLog): EventLog => Object.assign(Object.create(l), { checkWritable: () => new Promise<void>(() => {}) });
   const f = await apiFixture({ customers: 5, adapt: { log: hangingLog }, readinessTimeoutMs: 100 });
   try {
     const started = performance.now();

@@ -50,5 +50,11 @@ export interface EventLog {
   consume(options: ConsumerOptions): Promise<RunningConsumer>;
   /** Messages in `topics` not yet committed by `groupId`, summed over partitions. */
   lag(groupId: string, topics: string[]): Promise<number>;
+  /**
+   * Resolves when the log can take messages for `topic` (reachable, topic present with a
+   * leader for every partition); rejects otherwise. For readiness probes: it involves no
+   * consumer group, so it does not wait on a group coordinator.
+   */
+  checkWritable(topic: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -37,6 +37,18 @@ export function eventLogContract(adapter: string, makeLog: () => Promise<EventLo
     await log.close();
   });
 
+  test(`${adapter}: a created topic is writable; a topic never created is not`, async () => {
+    const log = await makeLog();
+    try {
+      const topic = freshTopic();
+      await log.createTopics([{ name: topic, partitions: 3, compacted: false }]);
+      await log.checkWritable(topic);
+      await assert.rejects(log.checkWritable(`${topic}-never-created`));
+    } finally {
+      await log.close();
+    }
+  });
+
   test(`${adapter}: a failed batch is redelivered; a committed one is not`, async () => {
     const log = await makeLog();
     const topic = freshTopic();
