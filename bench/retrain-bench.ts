@@ -29,13 +29,13 @@ import { Pipeline } from '../processors/pipeline.js';
 import type { CustomerScoreState } from '../processors/scoring/customer-scorer.js';
 import { rfmRuleModelFrom } from '../processors/scoring/rfm-rule-model.js';
 import { retrainAndRescore, trainingRunSettingsFrom } from '../processors/training/retrain.js';
-import { cumulative, gamma } from '../producers/synthetic/distributions.js';
-import { historyCalendar, instantAt } from '../producers/synthetic/history-calendar.js';
+import { gamma } from '../producers/synthetic/distributions.js';
+import { instantAt } from '../producers/synthetic/history-calendar.js';
 import { DEFAULT_SYNTHETIC_HISTORY_OPTIONS as synthetic } from '../producers/synthetic/options.js';
-import { acquisitionWeights, drawCustomer, type PopulationModel } from '../producers/synthetic/population.js';
+import { drawCustomer } from '../producers/synthetic/population.js';
 import { createRng, RngStream } from '../producers/synthetic/prng.js';
+import { syntheticPopulation } from '../producers/synthetic/synthetic-history.js';
 import { simulatePurchases } from '../producers/synthetic/purchase-process.js';
-import { dailySeasonality, intradayWarp } from '../producers/synthetic/seasonality.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const customers = Number(process.env.BENCH_RETRAIN_CUSTOMERS ?? 1_000_000);
@@ -116,15 +116,7 @@ console.log(JSON.stringify(result, null, 2));
 
 /** Histories and score states of `n` synthetic customers, as of the end of the history. */
 function generate(n: number) {
-  const calendar = historyCalendar(synthetic.start, synthetic.end, synthetic.timeZone);
-  const seasonal = dailySeasonality(calendar, synthetic.seasonality);
-  const seasonalMax = seasonal.reduce((m, x) => Math.max(m, x), 0);
-  const warp = intradayWarp(synthetic.seasonality.hourWeights);
-  const model: PopulationModel = {
-    bgnbd: synthetic.bgnbd,
-    gammaGamma: synthetic.gammaGamma,
-    acquisitionCum: cumulative(acquisitionWeights(calendar, seasonal, synthetic.acquisition, createRng(synthetic.seed, RngStream.acquisition))),
-  };
+  const { calendar, seasonal, seasonalMax, warp, model } = syntheticPopulation(synthetic);
   const histories = new InMemoryStateStore<CustomerPurchaseHistory>();
   const scores = new InMemoryStateStore<CustomerScoreState>();
   const asOfMs = calendar.endMs - 1;

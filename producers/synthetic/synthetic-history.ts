@@ -63,9 +63,11 @@ export interface SyntheticHistory {
   stats: SyntheticHistoryStats;
 }
 
-/** Generates a history; `input` fields default to DEFAULT_SYNTHETIC_HISTORY_OPTIONS. */
-export function generateSyntheticHistory(input: SyntheticHistoryInput = {}): SyntheticHistory {
-  const o = resolveSyntheticHistoryOptions(input);
+/**
+ * The shop's calendar, seasonality and population model: what every customer is drawn from
+ * (also used by bench/retrain-bench.ts, which draws customers without their events).
+ */
+export function syntheticPopulation(o: Pick<SyntheticHistoryOptions, 'start' | 'end' | 'timeZone' | 'seasonality' | 'bgnbd' | 'gammaGamma' | 'acquisition' | 'seed'>) {
   const calendar = historyCalendar(o.start, o.end, o.timeZone);
   const seasonal = dailySeasonality(calendar, o.seasonality);
   const seasonalMax = seasonal.reduce((m, x) => Math.max(m, x), 0);
@@ -75,6 +77,13 @@ export function generateSyntheticHistory(input: SyntheticHistoryInput = {}): Syn
     gammaGamma: o.gammaGamma,
     acquisitionCum: cumulative(acquisitionWeights(calendar, seasonal, o.acquisition, createRng(o.seed, RngStream.acquisition))),
   };
+  return { calendar, seasonal, seasonalMax, warp, model };
+}
+
+/** Generates a history; `input` fields default to DEFAULT_SYNTHETIC_HISTORY_OPTIONS. */
+export function generateSyntheticHistory(input: SyntheticHistoryInput = {}): SyntheticHistory {
+  const o = resolveSyntheticHistoryOptions(input);
+  const { calendar, seasonal, seasonalMax, warp, model } = syntheticPopulation(o);
   const { p, q, gamma: g } = o.gammaGamma;
   // Population mean order value p·γ/(q − 1); only scales how many lines an order has, so for
   // q ≤ 1 (infinite mean) the mean of ν stands in.
