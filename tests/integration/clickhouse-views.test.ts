@@ -39,7 +39,11 @@ const snapshots = [
   features('A', 'A@1', at(2, 15), at(1, 10), 1, 7_000), features('A', 'A@2', at(3, 1), at(2, 15), 2, 12_000),
   features('B', 'B@1', at(3, 20), at(3, 20), 2, 10_000), features('C', 'C@1', at(2, 15), at(2, 15), 1, 1_234),
 ];
-const scores = [score('A', at(2, 15), 900, 'low'), score('A', at(3, 1), 2_500, 'high'), score('B', at(3, 20), 1_000, 'medium')];
+const scores = [
+  score('A', at(2, 15), 900, 'low'),
+  { ...score('A', at(3, 1), 2_500, 'high'), clv_lower_minor: 0, clv_upper_minor: 6_100, clv_interval_level: 0.8, recommended_categories: ['books', 'music'], recommendation_reason: 'bought together' },
+  score('B', at(3, 20), 1_000, 'medium'),
+];
 
 async function view(db: TestDatabase, name: string, order: string): Promise<Array<Record<string, unknown>>> {
   const rows = await db.store.connection.select<Record<string, unknown>>(sql`SELECT * FROM ${ident(db.database, name)} ORDER BY ${ident(order)}`);
@@ -53,6 +57,7 @@ async function readViews(db: TestDatabase) {
     cohorts: await view(db, 'cohort_retention', 'cohort_month'),
     rfm: await view(db, 'rfm_distribution', 'recency_bucket_days'),
     latestScores: (await view(db, 'clv_scores_latest', 'customer_id')).map((s) => [s.customer_id, s.clv_minor, s.segment]),
+    latestDetails: (await view(db, 'clv_scores_latest', 'customer_id')).map((s) => [s.customer_id, s.clv_lower_minor, s.clv_upper_minor, s.clv_interval_level, s.recommended_categories, s.recommendation_reason]),
     latestOrders: (await view(db, 'purchases_latest', 'order_id')).map((p) => [p.order_id, p.revision, p.status, p.net_amount_minor]),
   };
 }
@@ -79,6 +84,8 @@ test('clickhouse views: known numbers on a small dataset, unchanged when every r
       [0, 1, 3, 1, 10_000], [31, 0, 3, 1, 1_234], [31, 1, 3, 1, 12_000],
     ]);
     assert.deepEqual(first.latestScores, [['A', 2_500, 'high'], ['B', 1_000, 'medium']]);
+    // The newest score's interval and recommendation; none on a point-estimate score.
+    assert.deepEqual(first.latestDetails, [['A', 0, 6_100, 0.8, ['books', 'music'], 'bought together'], ['B', null, null, null, [], '']]);
     assert.deepEqual(first.latestOrders, [['O1', 2, 'ACTIVE', 7_000], ['O2', 1, 'ACTIVE', 5_000], ['O3', 2, 'VOIDED', 0], ['O4', 1, 'ACTIVE', 4_000], ['O5', 1, 'ACTIVE', 6_000], ['O6', 1, 'ACTIVE', 1_234]]);
 
     await writeAll();

@@ -5,8 +5,9 @@ import { operations } from './003-operations.js';
 import { analystViews } from './004-analyst-views.js';
 import { clvIntervals } from './005-clv-intervals.js';
 import { recommendations } from './006-recommendations.js';
+import { latestScoresView } from './007-latest-scores-view.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations];
+export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView];
