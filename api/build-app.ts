@@ -9,6 +9,7 @@
  *   → authorization (401 / 403 by the route's declared scope)
  *   → validation (400) → handler.
  */
+import type { RetrainOutcome } from './routes/models.js';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -43,7 +44,7 @@ export interface BuildAppOptions {
   api: Readonly<ApiConfig>;
   logger: Logger;
   /** Trains and promotes a new model; absent where the API cannot retrain (501). */
-  retrain?: () => Promise<{ version: string }>;
+  retrain?: () => Promise<RetrainOutcome>;
   /** More readiness checks by name (e.g. the analytics store). */
   readinessChecks?: Record<string, () => Promise<void>>;
   /** How long /readyz waits for each check (default 2000 ms). */

@@ -1,3 +1,4 @@
+import type { RetrainOutcome } from '../api/routes/models.js';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClvError, ErrorCodes } from '../core/errors.js';
@@ -5,7 +6,7 @@ import { BgNbdGammaGammaModel } from '../processors/training/bgnbd-gamma-gamma-m
 import { apiFixture, bearer, type ApiFixture } from './support/api-fixture.js';
 
 let f: ApiFixture;
-let retrainBehaviour: () => Promise<{ version: string }> = async () => ({ version: 'v2' });
+let retrainBehaviour: () => Promise<RetrainOutcome> = async () => ({ version: 'v2', promoted: true, reason: 'no champion to beat' });
 before(async () => {
   f = await apiFixture({ customers: 30, retrain: () => retrainBehaviour() });
 });
@@ -50,16 +51,16 @@ test('a retired version stays listed after a new champion is promoted', async ()
   }
 });
 
-test('retrain (admin) answers with the new version', async () => {
-  retrainBehaviour = async () => ({ version: 'v3' });
+test('retrain (admin) answers with the new version and whether it was promoted', async () => {
+  retrainBehaviour = async () => ({ version: 'v3', promoted: false, reason: 'holdout MAE 10.2 vs champion 10.1: not 1% better' });
   const res = await retrain();
   assert.equal(res.statusCode, 200);
-  assert.deepEqual(res.json(), { version: 'v3' });
+  assert.deepEqual(res.json(), { version: 'v3', promoted: false, reason: 'holdout MAE 10.2 vs champion 10.1: not 1% better' });
 });
 
 test('a second retrain while one runs is 409', async () => {
   let finish!: () => void;
-  retrainBehaviour = () => new Promise((resolve) => { finish = () => resolve({ version: 'v4' }); });
+  retrainBehaviour = () => new Promise((resolve) => { finish = () => resolve({ version: 'v4', promoted: true, reason: 'beat the champion' }); });
   const first = retrain();
   await new Promise((r) => setTimeout(r, 20));
   const second = await retrain();

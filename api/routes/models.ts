@@ -47,9 +47,16 @@ function summaryBody(m: ModelSummary) {
   };
 }
 
+/** What a retrain did: the version registered, and whether (and why) it became champion. */
+export interface RetrainOutcome {
+  version: string;
+  promoted: boolean;
+  reason: string;
+}
+
 export interface ModelRoutesOptions {
   readModel: ClvReadModel;
-  retrain?: () => Promise<{ version: string }>;
+  retrain?: () => Promise<RetrainOutcome>;
 }
 
 export async function modelRoutes(app: FastifyInstance, options: ModelRoutesOptions): Promise<void> {
@@ -94,17 +101,17 @@ export async function modelRoutes(app: FastifyInstance, options: ModelRoutesOpti
     config: { auth: 'admin' },
     schema: {
       tags: ['models'],
-      summary: 'Train a new model version now (waits until it is trained)',
-      response: { 200: Type.Object({ version: Type.String() }), ...errorResponses('UNAUTHENTICATED', 'FORBIDDEN', 'RETRAIN_IN_PROGRESS', 'CANNOT_TRAIN', 'RETRAIN_UNAVAILABLE', 'UNAVAILABLE') },
+      summary: 'Train a new model version now (waits until it is trained); says whether it beat the champion and was promoted',
+      response: { 200: Type.Object({ version: Type.String(), promoted: Type.Boolean(), reason: Type.String() }), ...errorResponses('UNAUTHENTICATED', 'FORBIDDEN', 'RETRAIN_IN_PROGRESS', 'CANNOT_TRAIN', 'RETRAIN_UNAVAILABLE', 'UNAVAILABLE') },
     },
   }, async (request) => {
     if (!retrain) throw new ApiError('RETRAIN_UNAVAILABLE', 'this deployment does not retrain through the API');
     if (retraining) throw new ApiError('RETRAIN_IN_PROGRESS', 'a retrain is already running');
     retraining = true;
     try {
-      const { version } = await retrain();
-      request.log.info({ version }, 'retrained through the API');
-      return { version };
+      const outcome = await retrain();
+      request.log.info(outcome, 'retrained through the API');
+      return outcome;
     } finally {
       retraining = false;
     }

@@ -41,7 +41,7 @@ export async function serveDemo(config: Readonly<Config>, embedded: ReturnType<t
       const views = revenueForecastViews(forecast.artifact, { modelVersion: run.version, generatedAtMs: Date.now(), currency: config.currency, dayStartMs: (day) => instantOfLocalTime(config.timeZone)(day, 0) });
       for (const [segment, view] of views) readModel.setRevenueForecast(view, segment);
     }
-    return { version: run.version };
+    return { version: run.version, promoted: run.promoted, reason: run.reason };
   };
   // The same schedule as `clv run training`, but "now" is the event-time watermark: the demo
   // replays old history, and decaying it against the wall clock would make everyone lost.

@@ -4,6 +4,7 @@
  * published CDNOW parameters (tests/fixtures/api-model.json), so the read model answers from
  * the same state a demo would. Fast (well under a second), quiet (silent logger), no socket.
  */
+import type { RetrainOutcome } from '../../api/routes/models.js';
 import { readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import { AvroCodec } from '../../adapters/avro-codec.js';
@@ -30,7 +31,7 @@ export interface ApiFixtureOptions {
   /** Stream the history with a model (default) or without one (everyone unscored). */
   withModel?: boolean;
   api?: Partial<ApiConfig>;
-  retrain?: () => Promise<{ version: string }>;
+  retrain?: () => Promise<RetrainOutcome>;
   now?: () => number;
   logger?: Logger;
   readinessTimeoutMs?: number;
