@@ -1,3 +1,4 @@
+import { shuffledWithDuplicates } from './support/redelivery.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -54,12 +55,7 @@ const orderEvents = fc
 test('RFM does not depend on event order, and duplicates never count (property)', () => {
   fc.assert(
     fc.property(orderEvents, fc.infiniteStream(fc.nat()), fc.array(fc.nat(), { maxLength: 10 }), (events, noise, dupes) => {
-      const shuffled = [...events];
-      for (let i = shuffled.length - 1; i > 0; i--) {
-        const j = noise.next().value % (i + 1);
-        [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
-      }
-      for (const d of dupes) shuffled.splice(d % (shuffled.length + 1), 0, shuffled[d % shuffled.length]);
+      const shuffled = shuffledWithDuplicates(events, noise, dupes);
       const a = fold(join(events));
       const b = fold(join(shuffled));
       // No history at all and a history of voided orders both mean "no purchase".
