@@ -6,9 +6,12 @@
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import {
   analyticsColumns, analyticsRowViolation, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ColumnKind, type ModelRunRow, type PurchaseRow,
+  type SegmentHourlyRevenue, type SegmentRevenueQuery,
 } from '../core/ports/analytics-store.js';
 
 type Row = Record<string, unknown>;
+
+const MS_PER_HOUR = 3_600_000;
 
 /** The identity under which a row replaces an equal one (the ClickHouse sorting key's role). */
 function identity(table: AnalyticsTable, row: Row): string {
@@ -54,12 +57,40 @@ export class InMemoryAnalyticsStore implements AnalyticsStore {
     return this.rows('model_runs').sort((a, b) => a.trained_at - b.trained_at || compare(a.version, b.version));
   }
 
+  async segmentRevenueByHour(query: SegmentRevenueQuery): Promise<SegmentHourlyRevenue> {
+    // Each customer's latest score by then, by (event_time, event_id): the ClickHouse argMax's order.
+    const latest = new Map<string, { time: number; id: string; segment: string }>();
+    for (const s of this.stored('clv_scores')) {
+      if (query.membershipAsOfMs !== null && s.event_time > query.membershipAsOfMs) continue;
+      const best = latest.get(s.customer_id);
+      if (!best || s.event_time > best.time || (s.event_time === best.time && s.event_id > best.id)) {
+        latest.set(s.customer_id, { time: s.event_time, id: s.event_id, segment: s.segment });
+      }
+    }
+    const hours = new Map<number, number>();
+    let latestOrderHourMs: number | null = null;
+    for (const p of await this.purchasesAsOf(Infinity)) {
+      const hourMs = Math.floor(p.event_time / MS_PER_HOUR) * MS_PER_HOUR;
+      latestOrderHourMs = Math.max(latestOrderHourMs ?? hourMs, hourMs);
+      if (p.status !== 'ACTIVE' || p.event_time < query.fromMs || p.event_time >= query.toMs) continue;
+      if (latest.get(p.customer_id)?.segment !== query.segment) continue;
+      const h = hourMs / MS_PER_HOUR;
+      hours.set(h, (hours.get(h) ?? 0) + p.net_amount_minor);
+    }
+    return { hours, latestOrderHourMs };
+  }
+
   /** Every (deduplicated) row of a table, as copies: for the embedded demo's reports and tests. */
   rows<T extends AnalyticsTable>(table: T): AnalyticsRows[T][] {
     return [...(this.tables.get(table)?.values() ?? [])].map((r) => structuredClone(r) as unknown as AnalyticsRows[T]);
   }
 
   async close(): Promise<void> {}
+
+  /** The stored rows themselves, not copies: for reads that only look. */
+  private stored<T extends AnalyticsTable>(table: T): Iterable<AnalyticsRows[T]> {
+    return (this.tables.get(table)?.values() ?? []) as Iterable<AnalyticsRows[T]>;
+  }
 }
 
 /** A copy that shares nothing with the caller, times other than event_time cut to the second. */

@@ -15,11 +15,16 @@
  * For the dashboard: segment sizes are snapshotted after each score write (read-model-series.ts);
  * CLV distributions come from the index; revenue actuals from a scan of the purchase
  * histories once `readRevenueFrom` is given them, at most once per `revenueMaxAgeMs`.
+ * Per-segment actuals need segment membership as of a past time, which the state stores do
+ * not keep (a score state is the latest only): they are asked of the analytics store's score
+ * history once `readSegmentRevenueFrom` is given one, on every request (not cached: the
+ * query depends on the segment and the as-of).
  *
  * Models come from a ModelCatalogue (adapters/model-catalogue.ts): the current champion,
  * versions recorded in process, and the model registry when one is given.
  */
 import type { ActionPolicy } from '../core/action-policy.js';
+import type { AnalyticsStore } from '../core/ports/analytics-store.js';
 import type { DayIndexer } from '../core/calendar.js';
 import { clvHistogram, type ClvHistogram } from '../core/clv-histogram.js';
 import type {
@@ -97,6 +102,7 @@ export class InMemoryClvReadModel implements ClvReadModel {
   private histories: StateStore<CustomerPurchaseHistory> | null = null;
   private revenue: { hours: Map<number, number>; atMs: number } | null = null;
   private revenueScan: Promise<Map<number, number>> | null = null;
+  private analytics: Pick<AnalyticsStore, 'segmentRevenueByHour'> | null = null;
   private readonly now: () => number;
 
   constructor(private readonly options: InMemoryClvReadModelOptions) {
@@ -131,6 +137,11 @@ export class InMemoryClvReadModel implements ClvReadModel {
   readRevenueFrom(histories: StateStore<CustomerPurchaseHistory>): void {
     this.histories = histories;
     this.revenue = null;
+  }
+
+  /** The analytics store whose score history and purchases per-segment actuals are summed from. */
+  readSegmentRevenueFrom(analytics: Pick<AnalyticsStore, 'segmentRevenueByHour'>): void {
+    this.analytics = analytics;
   }
 
   /** Rebuilds the segment index from a full scan: for a store that already holds scores. */
@@ -189,6 +200,17 @@ export class InMemoryClvReadModel implements ClvReadModel {
       this.revenue = { hours: await this.revenueScan, atMs: this.now() };
     }
     return revenueOfPeriods(this.revenue.hours, range);
+  }
+
+  async segmentRevenueActuals(
+    segment: Segment,
+    membershipAsOfMs: number | null,
+    range: { fromMs: number; periodMs: number; periods: number },
+  ): Promise<RevenueActuals | null> {
+    if (this.analytics === null) return null;
+    const toMs = range.fromMs + range.periods * range.periodMs;
+    const { hours, latestOrderHourMs } = await this.analytics.segmentRevenueByHour({ segment, membershipAsOfMs, fromMs: range.fromMs, toMs });
+    return { points: revenueOfPeriods(hours, range).points, latestHourMs: latestOrderHourMs };
   }
 
   async customersOfSegment(segment: Segment, page: { after: string | null; limit: number }): Promise<SegmentPage> {

@@ -105,7 +105,7 @@ async function distributionPanel() {
   );
 }
 
-/** The forecast of all customers, or of the segment picked above the chart (its current customers). */
+/** The forecast of all customers, or of the segment picked above the chart (its customers as of the training). */
 async function forecastPanel() {
   const target = $('revenue-forecast');
   const segment = $('forecast-segment').value;
@@ -122,23 +122,24 @@ async function forecastPanel() {
   const lead = Math.min(forecast.length, 183);
   const from = new Date(forecast[0].x - lead * periodMs).toISOString();
   const periods = Math.min(366, lead + forecast.length);
-  // Actuals are booked per shop, not per segment: a segment's chart shows its forecast alone.
-  const a = segment ? { available: false, points: [], latest_order_hour: null }
-    : await api(`/v1/revenue/actuals?from=${encodeURIComponent(from)}&period=${f.granularity}&periods=${periods}`);
+  // A segment's actuals are of the same customers as its forecast: those in it at segments_as_of.
+  const of = segment ? `&segment=${encodeURIComponent(segment)}${f.segments_as_of ? `&as_of=${encodeURIComponent(f.segments_as_of)}` : ''}` : '';
+  const a = await api(`/v1/revenue/actuals?from=${encodeURIComponent(from)}&period=${f.granularity}&periods=${periods}${of}`);
   const seenUntil = a.latest_order_hour === null ? -Infinity : Date.parse(a.latest_order_hour);
   const actual = a.points.map((p) => ({ x: Date.parse(p.period_start), y: p.actual_minor })).filter((p) => p.x <= seenUntil);
   const series = [
-    ...(segment ? [] : [{ name: 'actual', color: '#1d2330', points: actual }]),
+    ...(segment && !a.available ? [] : [{ name: 'actual', color: '#1d2330', points: actual }]),
     { name: 'forecast', color: '#e67e22', dashed: true, points: forecast },
   ];
   const band = forecast.filter((p) => p.lo !== null && p.hi !== null).map((p) => ({ x: p.x, lo: p.lo, hi: p.hi }));
   const xs = [...actual, ...forecast].map((p) => p.x);
   target.replaceChildren(
-    lineChart({ series, band, label: segment ? `Revenue per period of the ${segment} customers: forecast` : 'Revenue per period: forecast and actuals', formatX: timeFormat(Math.min(...xs), Math.max(...xs)), formatY: (m) => formatMoney(m) }),
+    lineChart({ series, band, label: segment ? `Revenue per period of the ${segment} customers: forecast${a.available ? ' and actuals' : ''}` : 'Revenue per period: forecast and actuals', formatX: timeFormat(Math.min(...xs), Math.max(...xs)), formatY: (m) => formatMoney(m) }),
     legend([...series, ...(band.length > 0 ? [{ name: 'forecast interval', color: '#f9d7a8' }] : [])]),
     note(`Forecast ${f.model_version}, generated ${formatDate(Date.parse(f.generated_at))}, per ${f.granularity}. `
       + (a.available ? (actual.length > 0 ? `Actuals (net revenue) through ${formatDate(seenUntil)}; the latest period may be incomplete.` : 'No actuals in this range yet.')
-        : segment ? 'Actuals are shown for all customers only.' : 'This API cannot see purchases, so no actuals are shown.')),
+        : segment ? 'This API has no score history, so no actuals are shown for a segment.' : 'This API cannot see purchases, so no actuals are shown.')
+      + (segment && a.available ? ` Actuals of the customers in ${segment} ${f.segments_as_of ? `as of ${formatDate(Date.parse(f.segments_as_of))}` : 'now'}, whatever segment they are in since.` : '')),
   );
 }
 

@@ -27,7 +27,7 @@ test('then the latest forecast, per period with its interval', async () => {
   const res = await get('/v1/forecast/revenue');
   assert.equal(res.statusCode, 200);
   assert.deepEqual(res.json(), {
-    segment: null, model_version: 'prophet-1', generated_at: '2024-07-01T00:00:00.000Z', currency: 'USD', granularity: 'week',
+    segment: null, model_version: 'prophet-1', generated_at: '2024-07-01T00:00:00.000Z', segments_as_of: null, currency: 'USD', granularity: 'week',
     points: [
       { period_start: '2024-07-01T00:00:00.000Z', expected_minor: 123_400, lower_minor: 100_000, upper_minor: 150_000 },
       { period_start: '2024-07-08T00:00:00.000Z', expected_minor: 99_000, lower_minor: null, upper_minor: null },
@@ -36,10 +36,11 @@ test('then the latest forecast, per period with its interval', async () => {
 });
 
 test('?segment= serves that segment\'s forecast, and 404 for a segment without one', async () => {
-  f.readModel.setRevenueForecast(forecast(55_500), 'at_risk');
+  f.readModel.setRevenueForecast({ ...forecast(55_500), segmentsAsOfMs: start - 1 }, 'at_risk');
   const res = await get('/v1/forecast/revenue?segment=at_risk');
   assert.equal(res.statusCode, 200);
   assert.equal(res.json().segment, 'at_risk');
+  assert.equal(res.json().segments_as_of, '2024-06-30T23:59:59.999Z', 'when its customers were in the segment');
   assert.equal(res.json().points[0].expected_minor, 55_500);
   assert.equal((await get('/v1/forecast/revenue')).json().points[0].expected_minor, 123_400, 'the total is another forecast');
 

@@ -129,6 +129,7 @@ function bind(store: InMemoryAnalyticsStore): AnalyticsStore {
     insert: <T extends AnalyticsTable>(table: T, rows: readonly AnalyticsRows[T][]) => store.insert(table, rows),
     purchasesAsOf: (t) => store.purchasesAsOf(t),
     modelRuns: () => store.modelRuns(),
+    segmentRevenueByHour: (q) => store.segmentRevenueByHour(q),
     close: () => store.close(),
   };
 }

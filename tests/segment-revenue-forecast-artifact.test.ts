@@ -19,6 +19,12 @@ test('the artifact survives JSON and a registry round trip, and its models predi
   assert.equal(fittedForecastOf(back, 'lost'), null, 'skipped: no model');
 });
 
+test('the time the segments were taken survives a round trip; artifacts from before it load without it', () => {
+  const asOf = Date.UTC(2024, 3, 30, 23, 59, 59, 999);
+  assert.equal(loadSegmentRevenueForecast(saveSegmentRevenueForecast({ ...artifact, segmentsAsOfMs: asOf })).segmentsAsOfMs, asOf);
+  assert.equal(loadSegmentRevenueForecast(saveSegmentRevenueForecast(artifact)).segmentsAsOfMs, undefined);
+});
+
 test('save is a deep copy: changing the artifact afterwards does not change what was saved', () => {
   const saved = saveSegmentRevenueForecast(artifact);
   const copy = structuredClone(artifact);
@@ -33,6 +39,7 @@ test('load refuses another kind or version, an unknown series key, unordered int
     [null, /not a version-1 segment revenue forecast/],
     [{ ...artifact, version: 2 }, /not a version-1/],
     [{ ...artifact, fitToDay: 'soon' }, /window, settings or lists/],
+    [{ ...artifact, segmentsAsOfMs: '2024-04-30' }, /window, settings or lists/],
     [{ ...artifact, series: [{ ...high, key: 'vip' }] }, /series key "vip"/],
     [{ ...artifact, series: [high, high] }, /series key "high_value"/],
     [{ ...artifact, series: [{ ...high, points: high.points.map((p) => ({ ...p, lower: p.upper + 1 })) }] }, /points of high_value/],

@@ -19,10 +19,16 @@ test('one view per segment and for all customers; null where the run skipped the
   assert.notEqual(views.get(null), null);
 });
 
+test('each view says when the run took its segments, so actuals can be of the same customers', () => {
+  const asOf = Date.UTC(2024, 3, 30, 23, 59, 59, 999);
+  const views = revenueForecastViews({ ...artifact, segmentsAsOfMs: asOf }, context);
+  for (const [key, view] of views) if (view !== null) assert.equal(view.segmentsAsOfMs, asOf, String(key));
+});
+
 test('points start at local midnight of their day, in whole minor units, interval around the expectation', () => {
   const high = artifact.series.find((s) => s.key === 'high_value')!;
   const view = revenueForecastViews(artifact, context).get('high_value')!;
-  assert.deepEqual({ ...view, points: [] }, { modelVersion: 'v7', generatedAtMs: context.generatedAtMs, currency: 'VND', granularity: 'day', points: [] });
+  assert.deepEqual({ ...view, points: [] }, { modelVersion: 'v7', generatedAtMs: context.generatedAtMs, segmentsAsOfMs: null, currency: 'VND', granularity: 'day', points: [] });
   assert.equal(view.points.length, 14);
   assert.equal(new Date(view.points[0].periodStartMs).toISOString(), '2024-04-30T17:00:00.000Z', '1 May 00:00 in Hanoi (UTC+7)');
   view.points.forEach((p, i) => {

@@ -35,6 +35,7 @@ test('the forecast kept with a version: the total by Prophet, each segment at th
   const artifact = await forecastAfterTraining({ histories, scores }, model, asOfMs, { dayOf, minorPerUnit: 100 }, { horizonDays: 60, holidays: holidayCalendar(RETAIL_HOLIDAYS) });
   assert.equal(artifact.settings.segments, 'top-down');
   assert.equal(artifact.fitToDay, dayOf(asOfMs), 'an end-of-day as-of counts its day');
+  assert.equal(artifact.segmentsAsOfMs, asOfMs, 'the segments are the re-score\'s as of the as-of: per-segment actuals take members then');
   assert.deepEqual(artifact.series.map((s) => s.key), ['total', 'high_value', 'low_value']);
   for (const s of artifact.series) {
     assert.equal(s.points.length, 60);

@@ -3,7 +3,9 @@
  * inserts out, deduplicated reads through FINAL and the argMax views of the migrations.
  */
 import { ClvError, ErrorCodes } from '../../core/errors.js';
-import { analyticsRowViolation, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ModelRunRow, type PurchaseRow } from '../../core/ports/analytics-store.js';
+import {
+  analyticsRowViolation, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ModelRunRow, type PurchaseRow, type SegmentHourlyRevenue, type SegmentRevenueQuery,
+} from '../../core/ports/analytics-store.js';
 import { ClickHouseConnection } from './clickhouse-connection.js';
 import { migrate } from './migrate.js';
 import { ident, quoteIdentifier, sql } from './sql.js';
@@ -67,6 +69,36 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
   async modelRuns(): Promise<ModelRunRow[]> {
     const rows = await this.readAll('model_runs');
     return rows.sort((a, b) => a.trained_at - b.trained_at || compare(a.version, b.version));
+  }
+
+  /**
+   * Members first (each customer's segment in their latest score by then, argMax over
+   * (event_time_ms, event_id) as in clv_scores_latest), then their orders' latest revisions
+   * summed per hour. 18.16-safe: GROUP BY and IN (subquery), no window functions. Int64s come
+   * back as JSON strings, hence Number().
+   */
+  async segmentRevenueByHour(query: SegmentRevenueQuery): Promise<SegmentHourlyRevenue> {
+    const asOf = query.membershipAsOfMs === null ? sql`` : sql`WHERE event_time_ms <= ${query.membershipAsOfMs}`;
+    const [rows, [seen]] = await Promise.all([
+      this.connection.select<{ hour_index: string | number; net_minor: string | number }>(sql`
+        SELECT intDiv(event_time_ms, 3600000) AS hour_index, sum(net_amount_minor) AS net_minor
+        FROM ${ident(this.database, 'purchases_latest')}
+        WHERE status = 'ACTIVE' AND event_time_ms >= ${query.fromMs} AND event_time_ms < ${query.toMs}
+          AND customer_id IN (
+            SELECT customer_id FROM (
+              SELECT customer_id, argMax(segment, tuple(event_time_ms, event_id)) AS member_of
+              FROM ${ident(this.database, 'clv_scores')} ${asOf} GROUP BY customer_id
+            ) WHERE member_of = ${query.segment}
+          )
+        GROUP BY hour_index`),
+      this.connection.select<{ orders: string | number; latest_ms: string | number }>(
+        sql`SELECT count() AS orders, max(event_time_ms) AS latest_ms FROM ${ident(this.database, 'purchases')}`,
+      ),
+    ]);
+    const hours = new Map<number, number>();
+    for (const r of rows) hours.set(Number(r.hour_index), Number(r.net_minor));
+    const latestOrderHourMs = seen === undefined || Number(seen.orders) === 0 ? null : Math.floor(Number(seen.latest_ms) / 3_600_000) * 3_600_000;
+    return { hours, latestOrderHourMs };
   }
 
   /** Every row of a table, deduplicated (FINAL), in no particular order: for tests and tools. */

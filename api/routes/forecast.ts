@@ -1,6 +1,7 @@
 /**
  * GET /v1/forecast/revenue (scope read): the latest revenue forecast of all customers, or with
- * `?segment=` of a segment's current customers (processors/training/revenue-forecast-run.ts).
+ * `?segment=` of a segment's customers as of the training (processors/training/revenue-forecast-run.ts;
+ * `segments_as_of` says when, for the matching actuals in trends.ts).
  * 400 API_BAD_REQUEST for a segment that does not exist; 404 API_NO_FORECAST until the
  * forecasting job has produced one, or when its last run left the segment out (too little
  * revenue history).
@@ -13,7 +14,7 @@ import { ApiError } from '../errors.js';
 import { errorResponses } from '../plugins/errors.js';
 
 const ForecastQuery = Type.Object({
-  segment: Type.Optional(Type.Enum([...Segments], { description: 'A segment: forecast the revenue of its current customers (default: all customers)' })),
+  segment: Type.Optional(Type.Enum([...Segments], { description: 'A segment: forecast the revenue of its customers as of the training, `segments_as_of` (default: all customers)' })),
 }, { additionalProperties: false });
 
 const Forecast = Type.Object({
@@ -21,6 +22,10 @@ const Forecast = Type.Object({
   segment: Type.Union([Type.String(), Type.Null()]),
   model_version: Type.String(),
   generated_at: Type.String({ format: 'date-time' }),
+  segments_as_of: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: "When the segments were taken (the training as-of): a segment's forecast is of its customers then; "
+      + 'pass it as `as_of` to GET /v1/revenue/actuals?segment= for the actuals of the same customers. Null when not recorded.',
+  }),
   currency: Type.String(),
   granularity: Type.Enum(['day', 'week']),
   points: Type.Array(Type.Object({
@@ -53,6 +58,7 @@ export async function forecastRoutes(app: FastifyInstance, options: { readModel:
       segment,
       model_version: f.modelVersion,
       generated_at: iso(f.generatedAtMs),
+      segments_as_of: f.segmentsAsOfMs == null ? null : iso(f.segmentsAsOfMs),
       currency: f.currency,
       granularity: f.granularity,
       points: f.points.map((p) => ({ period_start: iso(p.periodStartMs), expected_minor: p.expectedMinor, lower_minor: p.lowerMinor, upper_minor: p.upperMinor })),

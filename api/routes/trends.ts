@@ -8,11 +8,18 @@
  *   segment there would shadow the customer whose id is "distribution".
  * GET /v1/revenue/actuals?from&period&periods: net revenue booked per period, to set
  *   against the revenue forecast; `available: false` where the API cannot see purchases.
+ *   With `&segment=` (and `&as_of=`), of the customers in that segment as of `as_of`: each
+ *   customer's segment in their latest score by then (the analytics store's score history),
+ *   default their latest score now. Why an as-of: a segment's forecast is of the customers in
+ *   it when the model was trained (revenue-forecast-run.ts, training-forecast.ts), a closed
+ *   group; actuals by segment-at-order-time, or by today's segments, would count other
+ *   customers. GET /v1/forecast/revenue says that time as `segments_as_of`.
  */
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { ClvReadModel } from '../../core/ports/clv-read-model.js';
-import { Segments } from '../../core/segmentation.js';
+import { Segments, type Segment } from '../../core/segmentation.js';
+import { ApiError } from '../errors.js';
 import { errorResponses } from '../plugins/errors.js';
 
 const Time = Type.String({ format: 'date-time' });
@@ -47,6 +54,12 @@ const ActualsQuery = Type.Object({
   from: Type.String({ format: 'date-time', description: 'Start of the first period' }),
   period: Type.Optional(Type.Enum(['day', 'week'], { default: 'day' })),
   periods: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, default: 30 })),
+  segment: Type.Optional(Type.Enum([...Segments], { description: 'Only the customers in this segment as of `as_of` (default: all customers)' })),
+  as_of: Type.Optional(Type.String({
+    format: 'date-time',
+    description: "With `segment`: membership is each customer's segment in their latest score at or before this time "
+      + "(default: their latest score). Give a segment forecast's `segments_as_of` to check that forecast.",
+  })),
 }, { additionalProperties: false });
 
 const Actuals = Type.Object({
@@ -85,12 +98,24 @@ export async function trendRoutes(app: FastifyInstance, options: { readModel: Cl
     };
   });
 
-  app.get<{ Querystring: { from: string; period?: 'day' | 'week'; periods?: number } }>('/v1/revenue/actuals', {
+  app.get<{ Querystring: { from: string; period?: 'day' | 'week'; periods?: number; segment?: Segment; as_of?: string } }>('/v1/revenue/actuals', {
     config: { auth: 'read' },
-    schema: { tags: ['forecast'], summary: 'Net revenue booked per period (actuals for the forecast)', querystring: ActualsQuery, response: { 200: Actuals, ...errors } },
+    schema: {
+      tags: ['forecast'],
+      summary: 'Net revenue booked per period (actuals for the forecast), of all customers or of a segment\'s customers as of a time',
+      description: 'With `segment`, the customers in that segment as of `as_of` (their latest score by then; default: now), '
+        + 'whatever segment they moved to later: the same closed group a segment forecast predicts, when `as_of` is its `segments_as_of`. '
+        + '`available: false` where the API has no score history (no analytics store).',
+      querystring: ActualsQuery,
+      response: { 200: Actuals, ...errors },
+    },
   }, async (request) => {
+    const { segment, as_of: asOf } = request.query;
+    if (asOf !== undefined && segment === undefined) throw new ApiError('BAD_REQUEST', 'querystring/as_of applies to a segment: give segment too');
     const period = request.query.period ?? 'day';
-    const actuals = await readModel.revenueActuals({ fromMs: Date.parse(request.query.from), periodMs: PERIOD_MS[period], periods: request.query.periods ?? 30 });
+    const range = { fromMs: Date.parse(request.query.from), periodMs: PERIOD_MS[period], periods: request.query.periods ?? 30 };
+    const asOfMs = asOf === undefined ? null : Date.parse(asOf);
+    const actuals = segment === undefined ? await readModel.revenueActuals(range) : await readModel.segmentRevenueActuals(segment, asOfMs, range);
     return {
       currency,
       available: actuals !== null,

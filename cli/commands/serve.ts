@@ -3,7 +3,10 @@
  * what the scoring processor keeps in Redis (scores, and purchase histories for revenue
  * actuals), the model registry's versions (CLV_MODEL_REGISTRY_DIR, polled for the champion
  * every CLV_MODEL_POLL_MS), and publishes POST /v1/events to Kafka through the schema
- * registry codec. /readyz checks Redis, Kafka and the schema registry.
+ * registry codec. /readyz checks Redis, Kafka and the schema registry. Per-segment revenue
+ * actuals need the score history, which only ClickHouse keeps (CLV_CLICKHOUSE_URL): when it
+ * cannot be reached at start they answer `available: false` until a restart; nothing else
+ * depends on it, so it is not a readiness check.
  *
  * Not served here: the revenue forecast (training does not persist one yet, so
  * GET /v1/forecast/revenue answers that there is none) and retraining (501: `clv train`).
@@ -17,6 +20,7 @@ import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { ClickHouseAnalyticsStore } from '../../adapters/clickhouse/clickhouse-analytics-store.js';
 import { InMemoryClvReadModel } from '../../adapters/in-memory-clv-read-model.js';
 import { KafkaEventLog } from '../../adapters/kafka-event-log.js';
 import { topicSpecs } from '../../core/topics.js';
@@ -160,6 +164,11 @@ async function serveApi(config: Readonly<Config>, api: Readonly<ApiConfig>, logg
     ping: () => redis.ping(),
   });
   readModel.readRevenueFrom(histories);
+  // Read only: the sink's process owns the migrations. Not awaited: start-up never waits on it.
+  const analytics = ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase, migrate: false }).then(
+    (store) => { readModel.readSegmentRevenueFrom(store); return store; },
+    (err) => { logger.warn({ err }, 'ClickHouse unreachable: no per-segment revenue actuals until a restart'); return null; },
+  );
   serveForecastOf = async (version) => {
     const stored = await registry.attachment(version, REVENUE_FORECAST_ATTACHMENT);
     const views = stored === null ? null : revenueForecastViews(loadSegmentRevenueForecast(stored), {
@@ -196,6 +205,7 @@ async function serveApi(config: Readonly<Config>, api: Readonly<ApiConfig>, logg
     await app.close();
     await log.close();
     await redis.quit().catch(() => redis.disconnect());
+    await (await analytics)?.close();
     logger.info('stopped');
     cluster.worker?.disconnect();
   };

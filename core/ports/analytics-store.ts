@@ -1,7 +1,8 @@
 /**
  * The analytics store port: append-only analyst tables (ClickHouse in production, in-memory
  * tables in embedded mode), written by the sink consumer and read back by training and
- * rebuilds. Nothing else: analysts query ClickHouse directly (see docs/analytics.md).
+ * rebuilds, and by the API for what only the score history knows (per-segment revenue).
+ * Nothing else: analysts query ClickHouse directly (see docs/analytics.md).
  *
  * Contract:
  * - `insert` is idempotent per row identity: each row is identified by its `event_id`
@@ -99,6 +100,27 @@ export interface AnalyticsRows {
 
 export type AnalyticsTable = keyof AnalyticsRows;
 
+/** Which customers, and which orders of theirs, `segmentRevenueByHour` sums. */
+export interface SegmentRevenueQuery {
+  /** A segment name as scores carry it (core/segmentation.ts). */
+  segment: string;
+  /**
+   * Membership is each customer's segment in their latest score at or before this time
+   * (clv_scores, latest by event_time then event_id); null: in their latest score of all.
+   */
+  membershipAsOfMs: EpochMs | null;
+  /** Orders placed in [fromMs, toMs). */
+  fromMs: EpochMs;
+  toMs: EpochMs;
+}
+
+export interface SegmentHourlyRevenue {
+  /** Hour index since the epoch (UTC) → net revenue of the members' orders placed in it, minor units; hours without any absent. */
+  hours: Map<number, MinorUnits>;
+  /** Start of the latest hour with an order of anyone (how far the store has seen), or null without orders. */
+  latestOrderHourMs: EpochMs | null;
+}
+
 export interface AnalyticsStore {
   /** Appends rows to one table (idempotent per row identity; see the contract above). */
   insert<T extends AnalyticsTable>(table: T, rows: readonly AnalyticsRows[T][]): Promise<void>;
@@ -111,6 +133,14 @@ export interface AnalyticsStore {
   purchasesAsOf(asOfMs: EpochMs): Promise<PurchaseRow[]>;
   /** Every model version in its latest state, sorted by trained_at then version. */
   modelRuns(): Promise<ModelRunRow[]>;
+  /**
+   * Net revenue per hour of order placement of one segment's members (see SegmentRevenueQuery):
+   * the latest revision of each order, ACTIVE ones only, as `purchasesAsOf` reads them. Members
+   * are fixed as of `membershipAsOfMs`, so a customer who changes segment later keeps their
+   * revenue where it was; a customer with no score by then is in no segment. For the API's
+   * per-segment actuals, set against a forecast of the same customers.
+   */
+  segmentRevenueByHour(query: SegmentRevenueQuery): Promise<SegmentHourlyRevenue>;
   close(): Promise<void>;
 }
 

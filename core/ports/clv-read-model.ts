@@ -157,6 +157,11 @@ export interface RevenueForecastPoint {
 export interface RevenueForecast {
   modelVersion: string;
   generatedAtMs: EpochMs;
+  /**
+   * When the forecast's segments were taken (the training as-of): a segment's forecast is of
+   * the customers in it then. Null when not recorded (forecasts made before it was).
+   */
+  segmentsAsOfMs?: EpochMs | null;
   currency: string;
   granularity: 'day' | 'week';
   points: RevenueForecastPoint[];
@@ -203,6 +208,19 @@ export interface ClvReadModel {
    * this read model has no access to purchases.
    */
   revenueActuals(range: { fromMs: EpochMs; periodMs: number; periods: number }): Promise<RevenueActuals | null>;
+  /**
+   * As `revenueActuals`, of the customers in `segment` as of `membershipAsOfMs` (each one's
+   * latest score by then; null: their latest score now). Membership is fixed at that time, so
+   * a customer's later segment change does not move their revenue; the segments' actuals add
+   * up to the total's less the customers not scored by then (and less what the analytics
+   * store has not received yet: it is fed by a sink). Null where this read model has
+   * no score history. `latestHourMs` is the latest order of anyone, as in `revenueActuals`.
+   */
+  segmentRevenueActuals(
+    segment: Segment,
+    membershipAsOfMs: EpochMs | null,
+    range: { fromMs: EpochMs; periodMs: number; periods: number },
+  ): Promise<RevenueActuals | null>;
   /** Resolves when the backing stores answer; rejects otherwise (readiness probe). */
   ping(): Promise<void>;
 }

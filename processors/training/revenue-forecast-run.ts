@@ -59,6 +59,8 @@ export interface RevenueForecastRunOptions {
    * Customers missing from it count as unscored.
    */
   segments: ReadonlyMap<string, Segment | null>;
+  /** When `segments` was taken, epoch ms: kept in the artifact so per-segment actuals can use the same members. */
+  segmentsAsOfMs?: number;
   /** Fit window, day indices (core/calendar.ts), inclusive. */
   fromDay: number;
   toDay: number;
@@ -172,6 +174,7 @@ export async function revenueForecastRun(options: RevenueForecastRunOptions): Pr
   const settings = series[0]?.model.settings ?? { transform: prophet.transform ?? 'none', intervalWidth: prophet.intervalWidth ?? 0.8, uncertaintySamples: prophet.uncertaintySamples ?? 1000, seed: prophet.seed ?? 1 };
   return {
     kind: 'segment-revenue-forecast', version: 1, fitFromDay: fromDay, fitToDay: toDay, holdoutToDay: holdoutToDay ?? null, horizonDays,
+    ...(options.segmentsAsOfMs === undefined ? {} : { segmentsAsOfMs: options.segmentsAsOfMs }),
     settings: { granularity, ...o, ...settings, minPeriodsWithRevenue: minPeriods, holidays: [...holidays.holidays], segments: options.segmentLevels ? 'top-down' : 'fitted' },
     series, skipped,
     unscored: { customers: all.customers.unscored, fittedRevenueMinor: sum(fitPart(all.unscored).values) },

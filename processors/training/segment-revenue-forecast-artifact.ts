@@ -68,6 +68,12 @@ export interface SegmentRevenueForecastArtifact {
   /** Last day of the holdout window whose actuals the forecasts were checked against, or null. */
   holdoutToDay: number | null;
   horizonDays: number;
+  /**
+   * When the segments were taken (the training as-of), epoch ms: each segment's series is of
+   * the customers in it then, and its actuals must be of the same customers. Absent in
+   * artifacts from before it was recorded.
+   */
+  segmentsAsOfMs?: number;
   settings: SegmentForecastSettings;
   /** 'total' first, then segments in core/segmentation.ts order. */
   series: SegmentForecastSeries[];
@@ -96,6 +102,7 @@ export function loadSegmentRevenueForecast(json: unknown): SegmentRevenueForecas
   const s = a.settings;
   if (!(Number.isInteger(a.fitFromDay) && Number.isInteger(a.fitToDay) && Number.isInteger(a.horizonDays)
     && (a.holdoutToDay === null || Number.isInteger(a.holdoutToDay))
+    && (a.segmentsAsOfMs === undefined || Number.isSafeInteger(a.segmentsAsOfMs))
     && typeof s === 'object' && s !== null && (s.granularity === 'day' || s.granularity === 'week') && Array.isArray(s.holidays)
     && Array.isArray(a.series) && Array.isArray(a.skipped))) {
     throw new TypeError('malformed segment revenue forecast: window, settings or lists');

@@ -18,13 +18,14 @@ export interface ForecastViewContext {
   dayStartMs: (day: number) => EpochMs;
 }
 
-/** Segment → forecast of its current customers; the key null: all customers. */
+/** Segment → forecast of its customers as of the run's segmentsAsOfMs; the key null: all customers. */
 export function revenueForecastViews(artifact: SegmentRevenueForecastArtifact, context: ForecastViewContext): Map<Segment | null, RevenueForecast | null> {
   const views = new Map<Segment | null, RevenueForecast | null>([[null, null], ...Segments.map((s): [Segment, null] => [s, null])]);
   for (const s of artifact.series) {
     views.set(s.key === 'total' ? null : s.key, {
       modelVersion: context.modelVersion,
       generatedAtMs: context.generatedAtMs,
+      segmentsAsOfMs: artifact.segmentsAsOfMs ?? null,
       currency: context.currency,
       granularity: artifact.settings.granularity,
       points: s.points.map((p) => ({

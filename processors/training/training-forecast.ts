@@ -51,6 +51,7 @@ export async function forecastAfterTraining(
   const toDay = dayOf(asOfMs + 1) - 1;
   const fromDay = Math.max(Number.isFinite(firstPurchaseMs) ? dayOf(firstPurchaseMs) : toDay, toDay - MAX_FIT_DAYS + 1);
   return revenueForecastRun({
-    histories: stores.histories, segments, segmentLevels: levels, fromDay, toDay, horizonDays: settings.horizonDays, holidays: settings.holidays,
+    // The segments are the scores' after the re-score as of asOfMs.
+    histories: stores.histories, segments, segmentsAsOfMs: asOfMs, segmentLevels: levels, fromDay, toDay, horizonDays: settings.horizonDays, holidays: settings.holidays,
   });
 }

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { SegmentRevenueQuery } from '../../core/ports/analytics-store.js';
 import { Segments } from '../../core/segmentation.js';
 import { apiFixture, type ApiFixture } from '../support/api-fixture.js';
 
@@ -170,6 +171,18 @@ test('the dashboard shows what the JSON API says, looks a customer up, and draws
   await page.selectOption('#forecast-segment', '');
   await page.waitForSelector('#revenue-forecast g.series[data-series=actual]');
   assert.deepEqual(await drawn('forecast'), points.map((p) => [p.periodStartMs, p.expectedMinor]));
+
+  // Given score history, a segment's actuals are drawn too: of its customers as of the forecast's segments_as_of.
+  const asked: SegmentRevenueQuery[] = [];
+  const paidHour = (start - WEEK_MS) / 3_600_000 + 5;
+  f.readModel.readSegmentRevenueFrom({ segmentRevenueByHour: async (q) => (asked.push(q), { hours: new Map([[paidHour, 4_321]]), latestOrderHourMs: start + WEEK_MS }) });
+  f.readModel.setRevenueForecast({ modelVersion: 'prophet-test', generatedAtMs: start - 86_400_000, segmentsAsOfMs: start - 1, currency: 'USD', granularity: 'week', points: atRisk }, 'at_risk');
+  await page.selectOption('#forecast-segment', 'at_risk');
+  await page.waitForSelector('#revenue-forecast svg[aria-label="Revenue per period of the at_risk customers: forecast and actuals"]');
+  assert.deepEqual(asked, [{ segment: 'at_risk', membershipAsOfMs: start - 1, fromMs: start - 17 * WEEK_MS, toMs: start + 17 * WEEK_MS }]);
+  assert.deepEqual(await drawn('actual'), Array.from({ length: 19 }, (_, i) => [start + (i - 17) * WEEK_MS, i === 16 ? 4_321 : 0]));
+  await page.selectOption('#forecast-segment', '');
+  await page.waitForSelector('#revenue-forecast svg[aria-label="Revenue per period: forecast and actuals"]');
 
   mkdirSync(dirname(SCREENSHOT), { recursive: true });
   await page.screenshot({ path: SCREENSHOT, fullPage: true });

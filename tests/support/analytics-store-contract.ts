@@ -110,6 +110,38 @@ export function analyticsStoreContract(adapter: string, open: () => Promise<Anal
     assert.deepEqual(runs.map((r) => [r.version, r.status]), [['v1', 'retired'], ['v2', 'champion']]);
   });
 
+  withStore('segmentRevenueByHour sums the orders of the customers in the segment as of a time, per hour', async (h) => {
+    const HOUR = 3_600_000;
+    const hourOf = (t: number) => Math.floor(t / HOUR);
+    const asOf = T0 + 5 * DAY;
+    const score = (id: string, customer: string, at: number, segment: string) => ({ ...sampleRows(id, customer).clv_scores, event_time: at, segment });
+    await h.store.insert('clv_scores', [
+      score('s1', 'C1', T0, 'high_value'), score('s2', 'C1', asOf + 1, 'lost'),
+      // A tie on time goes to the greater event_id, as in clv_scores_latest.
+      score('s3b', 'C2', T0, 'at_risk'), score('s3a', 'C2', T0, 'lost'),
+      score('s4', 'C3', asOf + DAY, 'high_value'),
+    ]);
+    await h.store.insert('purchases', [
+      purchase('O1', 1, T0, 'ACTIVE', 1000, 'C1'), purchase('O2', 1, T0 + 2 * HOUR, 'ACTIVE', 300, 'C1'), purchase('O2', 2, T0 + 2 * HOUR, 'ACTIVE', 250, 'C1'),
+      purchase('O3', 1, T0 + 2 * HOUR, 'ACTIVE', 500, 'C1'), purchase('O3', 2, T0 + 2 * HOUR, 'VOIDED', 0, 'C1'),
+      purchase('O4', 1, asOf + 2 * DAY, 'ACTIVE', 400, 'C1'), purchase('O5', 1, T0, 'ACTIVE', 700, 'C2'),
+      purchase('O6', 1, T0 + DAY, 'ACTIVE', 50, 'C3'), purchase('O7', 1, T0 + 20 * DAY, 'ACTIVE', 900, 'C2'),
+    ]);
+    const of = async (segment: string, membershipAsOfMs: number | null, toMs = T0 + 10 * DAY) => {
+      const r = await h.store.segmentRevenueByHour({ segment, membershipAsOfMs, fromMs: T0 - 1, toMs });
+      return { hours: [...r.hours].sort((a, b) => a[0] - b[0]), latest: r.latestOrderHourMs };
+    };
+    const latest = hourOf(T0 + 20 * DAY) * HOUR;
+    // C1's order after the as-of (and after their move to lost) still counts to high_value.
+    assert.deepEqual(await of('high_value', asOf), { hours: [[hourOf(T0), 1000], [hourOf(T0) + 2, 250], [hourOf(asOf + 2 * DAY), 400]], latest });
+    assert.deepEqual(await of('at_risk', asOf), { hours: [[hourOf(T0), 700]], latest });
+    assert.deepEqual(await of('lost', asOf), { hours: [], latest }, 'C1 was not lost yet; C3 not scored');
+    assert.deepEqual(await of('lost', null), { hours: [[hourOf(T0), 1000], [hourOf(T0) + 2, 250], [hourOf(asOf + 2 * DAY), 400]], latest }, 'null: latest scores');
+    assert.deepEqual(await of('high_value', null), { hours: [[hourOf(T0 + DAY), 50]], latest });
+    assert.deepEqual((await of('at_risk', asOf, T0)).hours, [], 'orders at or after toMs are left out');
+    assert.deepEqual(await of('new', T0 - 1), { hours: [], latest });
+  });
+
   withStore('one bad row rejects the whole insert and writes nothing', async (h) => {
     const good = sampleRows('ok').clv_scores;
     const bad: Array<[string, object]> = [
