@@ -26,6 +26,13 @@ export interface Config {
   lostPAlive: number;
   /** CLV_NEW_CUSTOMER_DAYS: a one-time buyer stays "new" this many days. */
   newCustomerDays: number;
+  /**
+   * CLV_ONE_TIME_BUYER_AT_RISK_DAYS / CLV_ONE_TIME_BUYER_LOST_DAYS: days of silence after which a
+   * one-time buyer is at risk / lost; 0 (default) learns them at training from how long returning
+   * customers took to come back (core/one-time-buyer-lapse.ts).
+   */
+  oneTimeBuyerAtRiskDays: number;
+  oneTimeBuyerLostDays: number;
   /** CLV_PARTITIONS: partitions per topic. */
   partitions: number;
   /** CLV_BATCH_SIZE: most messages per processor batch. */
@@ -104,6 +111,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     atRiskPAlive: num(env, 'CLV_AT_RISK_P_ALIVE', 0.5, { min: 0, max: 1 }),
     lostPAlive: num(env, 'CLV_LOST_P_ALIVE', 0.2, { min: 0, max: 1 }),
     newCustomerDays: num(env, 'CLV_NEW_CUSTOMER_DAYS', 60, { min: 0, max: 3650, integer: true }),
+    ...oneTimeBuyerLapse(env),
     partitions: num(env, 'CLV_PARTITIONS', 8, { min: 1, max: 1024, integer: true }),
     batchSize: num(env, 'CLV_BATCH_SIZE', 2000, { min: 1, max: 100_000, integer: true }),
     maxFutureSkewMs: num(env, 'CLV_MAX_FUTURE_SKEW_MS', 86_400_000, { min: 0, integer: true }),
@@ -155,6 +163,16 @@ function trainingSettings(env: Env) {
     trainLstm: bool(env, 'CLV_TRAIN_LSTM', false),
     lstmEpochs: num(env, 'CLV_LSTM_EPOCHS', 20, { min: 1, max: 1000, integer: true }),
   };
+}
+
+function oneTimeBuyerLapse(env: Env) {
+  const oneTimeBuyerAtRiskDays = num(env, 'CLV_ONE_TIME_BUYER_AT_RISK_DAYS', 0, { min: 0, max: 36_500, integer: true });
+  const oneTimeBuyerLostDays = num(env, 'CLV_ONE_TIME_BUYER_LOST_DAYS', 0, { min: 0, max: 36_500, integer: true });
+  if (oneTimeBuyerLostDays > 0 && oneTimeBuyerLostDays <= oneTimeBuyerAtRiskDays) {
+    fail('CLV_ONE_TIME_BUYER_LOST_DAYS', String(oneTimeBuyerLostDays), `more days than CLV_ONE_TIME_BUYER_AT_RISK_DAYS (${oneTimeBuyerAtRiskDays}), or 0 to learn it`);
+  }
+  if (oneTimeBuyerLostDays === 1) fail('CLV_ONE_TIME_BUYER_LOST_DAYS', '1', 'at least 2 days (at risk comes first), or 0 to learn it');
+  return { oneTimeBuyerAtRiskDays, oneTimeBuyerLostDays };
 }
 
 function url(protocols: string[]): (v: string) => string | null {

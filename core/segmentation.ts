@@ -3,6 +3,10 @@
  * plane, so every customer has exactly one. Thresholds come from training (CLV quantiles)
  * and are stored with the model version, so segments do not move between retrains.
  *
+ * One-time buyers also lapse with silence alone (core/one-time-buyer-lapse.ts): BG/NBD keeps
+ * their probability alive at 1, so without this a customer who bought once and never came
+ * back would never leave the value segments.
+ *
  * Hysteresis: a customer keeps the current segment while inside that segment's box widened
  * by `margin` (relative to each bound), so a score wobbling around a threshold does not
  * flap between segments.
@@ -22,6 +26,12 @@ export interface SegmentThresholds {
   lostPAlive: number;
   /** A one-time buyer whose first purchase is at most this many days old is new. */
   newCustomerDays: number;
+  /**
+   * A one-time buyer silent this many days since the purchase is at risk, and lost after
+   * `oneTimeBuyerLostDays`; absent or null in versions trained before the lapse (no lapse).
+   */
+  oneTimeBuyerAtRiskDays?: number | null;
+  oneTimeBuyerLostDays?: number | null;
 }
 
 export interface SegmentInput {
@@ -68,12 +78,30 @@ function within(v: number, [lo, hi]: [number, number], margin: number): boolean 
  */
 export function assignSegment(s: SegmentInput, t: SegmentThresholds, current: Segment | null = null, margin = 0): Segment {
   if (isNew(s, t)) return 'new';
+  const segment = modelSegment(s, t, current, margin);
+  const lapse = oneTimeBuyerLapse(s, t);
+  // The model's 'lost' is never softened to a lapse's 'at_risk'.
+  return lapse === null || segment === 'lost' ? segment : lapse;
+}
+
+function modelSegment(s: SegmentInput, t: SegmentThresholds, current: Segment | null, margin: number): Segment {
   const all = boxes(t);
   if (current !== null && current !== 'new' && inBox(s, all[current], margin)) return current;
   for (const name of ['lost', 'at_risk', 'high_value', 'medium_value', 'low_value'] as const) {
     if (inBox(s, all[name], 0)) return name;
   }
   return 'low_value'; // unreachable: the boxes tile the plane (NaN excepted)
+}
+
+/**
+ * 'lost' or 'at_risk' for a one-time buyer silent past the lapse, else null. No hysteresis:
+ * a one-time buyer's silence only grows until the next purchase, which ends the lapse.
+ */
+export function oneTimeBuyerLapse(s: SegmentInput, t: SegmentThresholds): 'lost' | 'at_risk' | null {
+  if (s.purchaseDays > 1) return null;
+  if (t.oneTimeBuyerLostDays != null && s.ageDays >= t.oneTimeBuyerLostDays) return 'lost';
+  if (t.oneTimeBuyerAtRiskDays != null && s.ageDays >= t.oneTimeBuyerAtRiskDays) return 'at_risk';
+  return null;
 }
 
 export function isSegment(value: string): value is Segment {

@@ -29,6 +29,8 @@ test('an invalid setting stops start-up with a message naming it', () => {
     [{ CLV_CURRENCY: 'dollars' }, /CLV_CURRENCY/],
     [{ CLV_TRAIN_LSTM: 'yes' }, /CLV_TRAIN_LSTM="yes".*true or false/],
     [{ CLV_LSTM_EPOCHS: '0' }, /CLV_LSTM_EPOCHS="0".*integer ≥ 1/],
+    [{ CLV_ONE_TIME_BUYER_AT_RISK_DAYS: '-5' }, /CLV_ONE_TIME_BUYER_AT_RISK_DAYS="-5".*integer ≥ 0/],
+    [{ CLV_ONE_TIME_BUYER_AT_RISK_DAYS: '90', CLV_ONE_TIME_BUYER_LOST_DAYS: '60' }, /CLV_ONE_TIME_BUYER_LOST_DAYS="60".*more days than CLV_ONE_TIME_BUYER_AT_RISK_DAYS \(90\)/],
   ];
   for (const [env, pattern] of cases) {
     assert.throws(() => loadConfig(env), (e: Error & { code?: string }) => e.code === ErrorCodes.INVALID_CONFIG && pattern.test(e.message));

@@ -8,6 +8,7 @@ import type { ClvScoreEvent, SegmentChangedEvent } from '../core/events.js';
 import { Topics } from '../core/topics.js';
 import { Pipeline } from '../processors/pipeline.js';
 import { RfmRuleModel } from '../processors/scoring/rfm-rule-model.js';
+import { BgNbdGammaGammaModel } from '../processors/training/bgnbd-gamma-gamma-model.js';
 import { sweepDecay } from '../processors/training/decay-sweep.js';
 import { RetrainingSchedule } from '../processors/training/retraining-schedule.js';
 import { day, payment, placed } from './support/commerce-events.js';
@@ -118,4 +119,63 @@ test('a loaded champion replaces the rules; the rules are not a champion', async
   // Without asOfMs a model swap keeps each customer's own as-of: no decay slipped in.
   const c1 = (await ctx.pipeline.stores.scores.getMany(['C1'])).get('C1')!;
   assert.equal(c1.asOfMs, c1.features.event_time);
+});
+
+/**
+ * BG/NBD with CDNOW-like parameters (FHL 2005: r 0.243, α 4.414, a 0.793, b 2.426; weeks):
+ * its probability alive is 1 for a one-time buyer at any age, so only the lapse learned at
+ * training moves one to at_risk and lost.
+ */
+function cdnowLikeModel(lapse: { atRiskDays: number; lostDays: number }) {
+  return BgNbdGammaGammaModel.fromJSON({
+    kind: 'bgnbd-gamma-gamma', version: 'bgnbd-test',
+    settings: { periodDays: 7, horizonMonths: 12, monthlyDiscountRate: 0.01 },
+    thresholds: { highClvMinor: 50_000, mediumClvMinor: 1_000, atRiskPAlive: 0.5, lostPAlive: 0.2, newCustomerDays: 60 },
+    bgnbd: { model: 'bg-nbd', version: 1, params: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, logLikelihood: 0, diagnostics: {} },
+    gammaGamma: { model: 'gamma-gamma', version: 1, params: { p: 6.25, q: 3.74, gamma: 15.44 }, logLikelihood: 0, diagnostics: {} },
+  } as Parameters<typeof BgNbdGammaGammaModel.fromJSON>[0]).withOneTimeBuyerLapse(lapse);
+}
+
+test('decay sweeps move a one-time buyer to at_risk, then lost, by the learned lapse, with BG/NBD still saying alive', async () => {
+  const ctx = rulesPipeline();
+  await replay(ctx); // C1 and C2 have bought since day 0; the watermark is at day 100
+  const order = 'C3-100';
+  await ctx.log.publish(Topics.orders, [{ key: 'C3', value: await ctx.codec.encode(Topics.orders, placed(order, 8000, day(100), 'C3')) }]);
+  await ctx.log.publish(Topics.payments, [{ key: 'C3', value: await ctx.codec.encode(Topics.payments, payment('PAYMENT_CAPTURED', order, 8000, day(100) + 60_000, '', 'C3')) }]);
+  await ctx.pipeline.waitUntilIdle();
+  ctx.pipeline.useModel(cdnowLikeModel({ atRiskDays: 120, lostDays: 200 }));
+  // Days since C3's purchase (day 100).
+  const segmentOn = async (d: number) => {
+    await sweepDecay(ctx.pipeline, day(100 + d), -1);
+    return (await ctx.pipeline.stores.scores.getMany(['C3'])).get('C3')!.segment;
+  };
+  assert.equal(await segmentOn(30), 'new');
+  assert.equal(await segmentOn(119), 'medium_value'); // CLV $15.23 ($30.43 at 30 days), still over the $10.00 medium threshold
+  assert.equal(await segmentOn(120), 'at_risk');
+  assert.equal(await segmentOn(199), 'at_risk');
+  assert.equal(await segmentOn(200), 'lost');
+  await ctx.pipeline.stop();
+  const c3 = (await ctx.decode<ClvScoreEvent>(Topics.scores)).filter((s) => s.customer_id === 'C3');
+  assert.ok(c3.length >= 4);
+  assert.ok(c3.every((s) => s.p_alive === 1), 'the model itself never gives up on a one-time buyer');
+  const changes = (await ctx.decode<SegmentChangedEvent>(Topics.segmentChanges)).filter((c) => c.customer_id === 'C3');
+  assert.deepEqual(changes.slice(-2).map((c) => [c.previous_segment, c.segment]), [['medium_value', 'at_risk'], ['at_risk', 'lost']]);
+  const toAtRisk = changes.at(-2)!;
+  assert.match(toAtRisk.reason, /One purchase day, 120 days ago: a one-time buyer silent 120 days or more counts as at risk\./);
+});
+
+test('without a lapse (a version trained before it), a one-time buyer under BG/NBD never leaves the value segments', async () => {
+  const ctx = rulesPipeline();
+  await replay(ctx);
+  const model = cdnowLikeModel({ atRiskDays: 1, lostDays: 2 });
+  const { oneTimeBuyerAtRiskDays: _a, oneTimeBuyerLostDays: _l, ...old } = model.thresholds;
+  ctx.pipeline.useModel(BgNbdGammaGammaModel.fromJSON({ ...model.toJSON(), thresholds: old }));
+  const order = 'C3-0';
+  await ctx.log.publish(Topics.orders, [{ key: 'C3', value: await ctx.codec.encode(Topics.orders, placed(order, 8000, day(0), 'C3')) }]);
+  await ctx.log.publish(Topics.payments, [{ key: 'C3', value: await ctx.codec.encode(Topics.payments, payment('PAYMENT_CAPTURED', order, 8000, day(0) + 60_000, '', 'C3')) }]);
+  await ctx.pipeline.waitUntilIdle();
+  await sweepDecay(ctx.pipeline, day(1000), -1);
+  const c3 = (await ctx.pipeline.stores.scores.getMany(['C3'])).get('C3')!;
+  await ctx.pipeline.stop();
+  assert.ok(c3.segment === 'low_value' || c3.segment === 'medium_value', c3.segment ?? 'null');
 });

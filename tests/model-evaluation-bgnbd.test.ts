@@ -8,7 +8,7 @@ import { cdnowAvailable, cdnowSkipMessage, readCdnowDays } from './support/cdnow
 
 const FILE = 'CDNOW_sample.txt';
 const skip = cdnowAvailable(FILE) ? false : cdnowSkipMessage(FILE);
-const settings = { version: 't', periodDays: 7, horizonMonths: 12, monthlyDiscountRate: 0.01, atRiskPAlive: 0.3, lostPAlive: 0.1, newCustomerDays: 30, minorPerUnit: 100 };
+const settings = { version: 't', periodDays: 7, horizonMonths: 12, monthlyDiscountRate: 0.01, atRiskPAlive: 0.3, lostPAlive: 0.1, newCustomerDays: 30, oneTimeBuyerAtRiskDays: 0, oneTimeBuyerLostDays: 0, minorPerUnit: 100 };
 
 function fit() {
   const window = evaluationWindow(readCdnowDays(FILE), dayIndexOfDate('1997-09-30'), dayIndexOfDate('1998-06-30'), 7, 100);

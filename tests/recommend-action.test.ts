@@ -113,3 +113,14 @@ test('two recommendations are the same when action, categories and price floor a
   assert.equal(sameRecommendation(a, undefined), false);
   assert.equal(sameRecommendation(null, undefined), true);
 });
+
+test('a lapsed one-time buyer is won back with the silence, not the probability alive, as the reason', () => {
+  const lapse = { segment: 'at_risk' as const, silentDays: 130.4, afterDays: 120 };
+  const valuable = recommendAction(policy, customer({ segment: 'at_risk', pAlive: 1, purchaseDays: 1, totalValueMinor: 80_000, lapse }), stats);
+  assert.equal(valuable.action, 'win_back');
+  assert.match(valuable.reason, /One purchase day, 130 days ago: a one-time buyer silent 120 days or more counts as at risk\.$/);
+  assert.doesNotMatch(valuable.reason, /probability alive is/);
+  const small = recommendAction(policy, customer({ segment: 'at_risk', pAlive: 1, purchaseDays: 1, totalValueMinor: 8_000, lapse }), stats);
+  assert.equal(small.action, 'none');
+  assert.match(small.reason, /^Not worth a paid contact\. .* One purchase day, 130 days ago/);
+});

@@ -34,3 +34,18 @@ test('hysteresis: a score wobbling around a threshold keeps its segment', () => 
 test('without a margin the current segment does not matter', () => {
   assert.equal(assignSegment(c(9_500, 0.9), t, 'high_value', 0), 'medium_value');
 });
+
+test('a one-time buyer silent past the learned lapse is at risk, then lost, whatever the model says', () => {
+  const lapsing: SegmentThresholds = { ...t, oneTimeBuyerAtRiskDays: 120, oneTimeBuyerLostDays: 200 };
+  assert.equal(assignSegment(c(20_000, 1, 1, 30), lapsing), 'new');
+  assert.equal(assignSegment(c(20_000, 1, 1, 119), lapsing), 'high_value');
+  assert.equal(assignSegment(c(20_000, 1, 1, 120), lapsing), 'at_risk');
+  assert.equal(assignSegment(c(20_000, 1, 1, 120), lapsing, 'high_value', 0.1), 'at_risk', 'no hysteresis against a lapse');
+  assert.equal(assignSegment(c(20_000, 1, 1, 200), lapsing), 'lost');
+  // The model's own lost is never softened to the lapse's at risk.
+  assert.equal(assignSegment(c(20_000, 0.1, 1, 150), lapsing), 'lost');
+  // Repeat buyers are the model's business.
+  assert.equal(assignSegment(c(20_000, 0.9, 2, 500), lapsing), 'high_value');
+  // Versions trained before the lapse have none.
+  assert.equal(assignSegment(c(20_000, 1, 1, 5000), t), 'high_value');
+});

@@ -52,6 +52,12 @@ test('the first run has no champion to beat: promoted, registered with its windo
   const { info } = await f.registry.load('v1');
   assert.equal(info.details.status, 'champion');
   assert.deepEqual((info.details.window as { holdout_days: number }).holdout_days, 90);
+  // The one-time-buyer lapse learned from the same histories is stored with the thresholds.
+  const lapse = info.details.one_time_buyer_lapse as { at_risk_days: number; lost_days: number; source: string; return_gaps: number };
+  assert.equal(lapse.source, 'return-gaps');
+  assert.ok(lapse.return_gaps >= 30 && lapse.at_risk_days > 0 && lapse.lost_days > lapse.at_risk_days, JSON.stringify(lapse));
+  const thresholds = JSON.parse(row.params_json).thresholds;
+  assert.deepEqual([thresholds.oneTimeBuyerAtRiskDays, thresholds.oneTimeBuyerLostDays], [lapse.at_risk_days, lapse.lost_days]);
 });
 
 test('a challenger that does not beat the champion by the margin is registered and recorded, not promoted; --force promotes it', async () => {

@@ -29,6 +29,9 @@ const Detail = Type.Object({
     at_risk_p_alive: Type.Number(),
     lost_p_alive: Type.Number(),
     new_customer_days: Type.Number(),
+    // Null for versions trained before one-time buyers lapsed with silence.
+    one_time_buyer_at_risk_days: Type.Union([Type.Number(), Type.Null()]),
+    one_time_buyer_lost_days: Type.Union([Type.Number(), Type.Null()]),
   }), Type.Null()]),
   metrics: Type.Record(Type.String(), Type.Number()),
 });
@@ -92,6 +95,7 @@ export async function modelRoutes(app: FastifyInstance, options: ModelRoutesOpti
       params: m.params,
       thresholds: t && {
         high_clv_minor: t.highClvMinor, medium_clv_minor: t.mediumClvMinor, at_risk_p_alive: t.atRiskPAlive, lost_p_alive: t.lostPAlive, new_customer_days: t.newCustomerDays,
+        one_time_buyer_at_risk_days: t.oneTimeBuyerAtRiskDays ?? null, one_time_buyer_lost_days: t.oneTimeBuyerLostDays ?? null,
       },
       metrics: m.metrics,
     };

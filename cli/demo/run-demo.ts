@@ -16,6 +16,7 @@ import { instantOfLocalTime } from '../../core/calendar.js';
 import { trainCustomerValueModel, trainingSettingsFrom } from '../../processors/training/train-customer-value-model.js';
 import { modelInputsAsOf } from '../../processors/training/train-from-features.js';
 import { categoryStatisticsAsOf } from '../../processors/features/category-statistics-as-of.js';
+import { oneTimeBuyerLapseAsOf } from '../../processors/features/one-time-buyer-lapse-as-of.js';
 import type { BgNbdGammaGammaModel } from '../../processors/training/bgnbd-gamma-gamma-model.js';
 import { embeddedPipeline } from '../embedded.js';
 import { progress } from '../progress.js';
@@ -51,8 +52,10 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
   const { ids, inputs } = await modelInputsAsOf(pipeline.stores.histories, calibrationEndMs, periodDays, dayOf, config.minorPerUnit);
   const trainStart = performance.now();
   // Category statistics (cross-sell, upsell tiers) from the same histories travel with the model.
-  const model = trainCustomerValueModel(inputs, trainingSettingsFrom(config, 'v1'))
-    .withCategoryStatistics(await categoryStatisticsAsOf(pipeline.stores.histories, calibrationEndMs));
+  const settings = trainingSettingsFrom(config, 'v1');
+  const model = trainCustomerValueModel(inputs, settings)
+    .withCategoryStatistics(await categoryStatisticsAsOf(pipeline.stores.histories, calibrationEndMs))
+    .withOneTimeBuyerLapse(await oneTimeBuyerLapseAsOf(pipeline.stores.histories, calibrationEndMs, dayOf, settings));
   const trainingMs = performance.now() - trainStart;
   pipeline.useModel(model);
   const bar = progress('re-scoring customers', ids.length);

@@ -30,6 +30,21 @@ export interface RecommendationInput {
   currency: string;
   /** Minor units per currency unit (100 for cents). */
   minorPerUnit: number;
+  /** Set when a one-time buyer's silence, not the model, put them in the segment (core/segmentation.ts). */
+  lapse?: OneTimeBuyerSilence | null;
+}
+
+export interface OneTimeBuyerSilence {
+  segment: 'at_risk' | 'lost';
+  /** Days since the only purchase day. */
+  silentDays: number;
+  /** The lapse threshold crossed, days. */
+  afterDays: number;
+}
+
+/** Why a lapsed one-time buyer is where they are, in words. */
+export function silenceText(l: OneTimeBuyerSilence): string {
+  return `One purchase day, ${Math.floor(l.silentDays)} days ago: a one-time buyer silent ${l.afterDays} days or more counts as ${l.segment === 'lost' ? 'lost' : 'at risk'}.`;
 }
 
 export interface RecommendedAction {
@@ -52,10 +67,11 @@ export function recommendAction(policy: ActionPolicy, c: RecommendationInput, st
       const reason = `${rule.action === 'win_back' ? rule.reason : 'Valuable customer slipping away: win back.'} ` +
         `Spent ${money(c.totalValueMinor, c)} over ${c.purchaseDays} purchase day${c.purchaseDays === 1 ? '' : 's'}` +
         (wb.minHistoricValueMinor > 0 ? ` (win-back threshold ${money(wb.minHistoricValueMinor, c)})` : '') +
-        `; probability alive is ${c.pAlive.toFixed(2)} (at-risk below ${c.atRiskPAlive}).`;
+        (c.lapse ? `. ${silenceText(c.lapse)}` : `; probability alive is ${c.pAlive.toFixed(2)} (at-risk below ${c.atRiskPAlive}).`);
       return { action: 'win_back', reason, categories: favourites(c.categorySummary).slice(0, settings.maxSuggestions), minUnitPriceMinor: 0 };
     }
-    const reason = `${wb.otherwise.reason} Spent ${money(c.totalValueMinor, c)}, below the win-back threshold of ${money(wb.minHistoricValueMinor, c)}.`;
+    const reason = `${wb.otherwise.reason} Spent ${money(c.totalValueMinor, c)}, below the win-back threshold of ${money(wb.minHistoricValueMinor, c)}.` +
+      (c.lapse ? ` ${silenceText(c.lapse)}` : '');
     return plain(wb.otherwise.action, reason);
   }
   if (rule.action === 'upsell') return upsell(policy, c, statistics, rule.reason);

@@ -8,9 +8,9 @@ import { MS_PER_DAY, type DayIndexer } from '../../core/calendar.js';
 import type { ClvScoreEvent, CustomerFeaturesEvent, SegmentChangedEvent } from '../../core/events.js';
 import type { ClvInterval } from '../../core/ports/clv-read-model.js';
 import type { CategoryStatistics } from '../../core/recommendations/category-statistics.js';
-import { recommendAction, type RecommendedAction } from '../../core/recommendations/recommend-action.js';
+import { recommendAction, silenceText, type OneTimeBuyerSilence, type RecommendedAction } from '../../core/recommendations/recommend-action.js';
 import type { ModelInput } from '../../core/repeat-purchase-summary.js';
-import { assignSegment, type Segment, type SegmentThresholds } from '../../core/segmentation.js';
+import { assignSegment, oneTimeBuyerLapse, type Segment, type SegmentInput, type SegmentThresholds } from '../../core/segmentation.js';
 
 /** One customer's prediction, in currency units (not minor). */
 export interface CustomerPrediction {
@@ -103,12 +103,9 @@ export function scoreCustomer(
     : null;
   const ageDays = Math.max(0, (asOfMs - features.first_purchase_time) / MS_PER_DAY);
   const current = previous?.segment ?? null;
-  const segment = assignSegment(
-    { clvMinor, pAlive: p.pAlive, purchaseDays: features.purchase_days, ageDays },
-    model.thresholds,
-    current,
-    settings.hysteresis,
-  );
+  const segmentInput = { clvMinor, pAlive: p.pAlive, purchaseDays: features.purchase_days, ageDays };
+  const segment = assignSegment(segmentInput, model.thresholds, current, settings.hysteresis);
+  const lapse = lapseOf(segment, segmentInput, model.thresholds);
   const rule = settings.policy.segments[segment];
   const recommendation = recommendAction(settings.policy, {
     segment,
@@ -119,11 +116,12 @@ export function scoreCustomer(
     categorySummary: features.category_summary ?? [],
     currency: features.currency,
     minorPerUnit: settings.minorPerUnit,
+    lapse,
   }, model.categoryStatistics ?? null);
   const { action } = recommendation;
   // The segment's reason explains its own action; when the recommendation overrode it (a
   // valuable lost customer won back, an upsell from the top tier turned cross-sell), its own does.
-  const reason = action === rule.action ? rule.reason : recommendation.reason;
+  const reason = action === rule.action ? (lapse ? `${rule.reason} ${silenceText(lapse)}` : rule.reason) : recommendation.reason;
   const details = {
     recommended_categories: recommendation.categories,
     recommendation_reason: recommendation.reason,
@@ -164,4 +162,12 @@ export function scoreCustomer(
           ...details,
         };
   return { state: { features, asOfMs, segment, clvMinor, modelVersion: model.version, recommendation, interval }, score, change };
+}
+
+/** The silence behind the segment when the one-time-buyer lapse, not the model, decided it. */
+function lapseOf(segment: Segment, s: SegmentInput, t: SegmentThresholds): OneTimeBuyerSilence | null {
+  const lapse = oneTimeBuyerLapse(s, t);
+  if (lapse === null || lapse !== segment) return null;
+  const afterDays = (lapse === 'lost' ? t.oneTimeBuyerLostDays : t.oneTimeBuyerAtRiskDays)!;
+  return { segment: lapse, silentDays: s.ageDays, afterDays };
 }

@@ -16,6 +16,7 @@
  * the first trained champion replaces it.
  */
 import type { Config } from '../../core/config.js';
+import { ONE_TIME_BUYER_EXPECTED_GAP_DAYS } from '../../core/one-time-buyer-lapse.js';
 import type { ModelInput } from '../../core/repeat-purchase-summary.js';
 import type { SegmentThresholds } from '../../core/segmentation.js';
 import type { CustomerPrediction, CustomerValueModel } from './customer-scorer.js';
@@ -45,7 +46,7 @@ export class RfmRuleModel implements CustomerValueModel {
   constructor(settings: Readonly<RfmRuleSettings>) {
     this.horizonDays = Math.round(settings.horizonMonths * DAYS_PER_MONTH);
     this.thresholds = { ...settings.thresholds };
-    this.oneTimeBuyerGapDays = settings.oneTimeBuyerGapDays ?? 90;
+    this.oneTimeBuyerGapDays = settings.oneTimeBuyerGapDays ?? ONE_TIME_BUYER_EXPECTED_GAP_DAYS;
     this.discount = (1 + settings.monthlyDiscountRate) ** -(settings.horizonMonths / 2);
   }
 

@@ -3,6 +3,7 @@
  * Gamma-Gamma for how much (Fader & Hardie 2013), combined into a discounted CLV. Carries
  * the segment thresholds it was trained with, so segments stay put between retrains.
  */
+import type { OneTimeBuyerLapse } from '../../core/one-time-buyer-lapse.js';
 import { categoryStatisticsFromJSON, type CategoryStatistics } from '../../core/recommendations/category-statistics.js';
 import type { ModelInput } from '../../core/repeat-purchase-summary.js';
 import type { SegmentThresholds } from '../../core/segmentation.js';
@@ -68,6 +69,12 @@ export class BgNbdGammaGammaModel implements CustomerValueModel {
   /** The same model carrying `statistics` (computed from the same histories at training time). */
   withCategoryStatistics(statistics: CategoryStatistics | null): BgNbdGammaGammaModel {
     return new BgNbdGammaGammaModel(this.version, this.bgnbd, this.gammaGamma, this.settings, this.thresholds, statistics);
+  }
+
+  /** The same model with one-time buyers lapsing after `lapse` (learned from the same histories at training time). */
+  withOneTimeBuyerLapse(lapse: Pick<OneTimeBuyerLapse, 'atRiskDays' | 'lostDays'>): BgNbdGammaGammaModel {
+    const thresholds = { ...this.thresholds, oneTimeBuyerAtRiskDays: lapse.atRiskDays, oneTimeBuyerLostDays: lapse.lostDays };
+    return new BgNbdGammaGammaModel(this.version, this.bgnbd, this.gammaGamma, this.settings, thresholds, this.categoryStatistics);
   }
 
   /** Undiscounted expectation over the next `periods` periods: for holdout checks. */

@@ -14,6 +14,9 @@ export interface TrainingSettings extends ModelSettings {
   atRiskPAlive: number;
   lostPAlive: number;
   newCustomerDays: number;
+  /** 0: learned from the data (processors/features/one-time-buyer-lapse-as-of.ts). */
+  oneTimeBuyerAtRiskDays: number;
+  oneTimeBuyerLostDays: number;
   minorPerUnit: number;
 }
 
@@ -27,6 +30,8 @@ export function trainingSettingsFrom(config: Readonly<Config>, version: string):
     atRiskPAlive: config.atRiskPAlive,
     lostPAlive: config.lostPAlive,
     newCustomerDays: config.newCustomerDays,
+    oneTimeBuyerAtRiskDays: config.oneTimeBuyerAtRiskDays,
+    oneTimeBuyerLostDays: config.oneTimeBuyerLostDays,
     minorPerUnit: config.minorPerUnit,
   };
 }

@@ -20,6 +20,7 @@ import type { AnalyticsStore, ModelRunRow } from '../../core/ports/analytics-sto
 import type { ModelRegistry } from '../../core/ports/model-registry.js';
 import type { StateStore } from '../../core/ports/state-store.js';
 import { categoryStatisticsAsOf } from '../features/category-statistics-as-of.js';
+import { oneTimeBuyerLapseAsOf } from '../features/one-time-buyer-lapse-as-of.js';
 import type { CustomerPurchaseHistory } from '../features/customer-purchase-history.js';
 import { BgNbdGammaGammaModel } from './bgnbd-gamma-gamma-model.js';
 import { changeChampion } from './champion-change.js';
@@ -97,10 +98,13 @@ export async function runTraining(deps: TrainingRunDeps, s: TrainingRunSettings)
   const promoted = decision.promote && s.promote;
   const reason = decision.promote && !s.promote ? `${decision.reason}; not promoted (--no-promote)` : decision.reason;
 
-  // Shop-wide category statistics for cross-sell and upsell travel with the deployed model
-  // (a second scan of the store: they need every order's lines, the summaries keep none).
+  // Shop-wide category statistics for cross-sell and upsell, and the silence after which a
+  // one-time buyer lapses, travel with the deployed model (more scans of the store: they need
+  // every order's lines and each customer's second purchase day, the summaries keep neither).
+  const lapse = await oneTimeBuyerLapseAsOf(deps.histories, data.asOfMs, deps.dayOf, settings);
   const model = trainCustomerValueModel(inputsAsOf(data.full.summaries, data.asOfDay, settings.periodDays, settings.minorPerUnit), settings)
-    .withCategoryStatistics(await categoryStatisticsAsOf(deps.histories, data.asOfMs));
+    .withCategoryStatistics(await categoryStatisticsAsOf(deps.histories, data.asOfMs))
+    .withOneTimeBuyerLapse(lapse);
   const trainingMs = performance.now() - started;
   // Here rather than after the run (as the forecast is): the LSTM's figures then land in the
   // version's details and its model-run row, with the BG/NBD's. It reports a failure instead
@@ -132,6 +136,7 @@ export async function runTraining(deps: TrainingRunDeps, s: TrainingRunSettings)
         // deployed fit has seen that run's holdout (see championAsJudged).
         calibration_model: challenger.toJSON(),
         trainingMs,
+        one_time_buyer_lapse: { at_risk_days: lapse.atRiskDays, lost_days: lapse.lostDays, source: lapse.source, return_gaps: lapse.returnGaps },
         ...(lstm && { lstm: lstmJson(lstm) }),
         ...model.metricsJson(),
       },

@@ -1,0 +1,42 @@
+/**
+ * The one-time-buyer lapse (core/one-time-buyer-lapse.ts) as of a time, from every
+ * customer's history in the feature store: what training stores with the model's segment
+ * thresholds. Purchase days are the days with an active order placed by `asOfMs`.
+ */
+import type { Config } from '../../core/config.js';
+import type { DayIndexer } from '../../core/calendar.js';
+import type { StateStore } from '../../core/ports/state-store.js';
+import { ONE_TIME_BUYER_EXPECTED_GAP_DAYS, ReturnGapSample, rulesLapse, withOverrides, type OneTimeBuyerLapse } from '../../core/one-time-buyer-lapse.js';
+import type { CustomerPurchaseHistory } from './customer-purchase-history.js';
+
+type LapseConfig = Pick<Config, 'atRiskPAlive' | 'lostPAlive' | 'oneTimeBuyerAtRiskDays' | 'oneTimeBuyerLostDays'>;
+
+export async function oneTimeBuyerLapseAsOf(
+  histories: StateStore<CustomerPurchaseHistory>,
+  asOfMs: number,
+  dayOf: DayIndexer,
+  config: Readonly<LapseConfig>,
+): Promise<OneTimeBuyerLapse> {
+  const sample = new ReturnGapSample();
+  for await (const page of histories.scan(10_000)) {
+    for (const [, history] of page) addFirstTwoPurchaseDays(sample, history, asOfMs);
+  }
+  const fallback = rulesLapse(ONE_TIME_BUYER_EXPECTED_GAP_DAYS, config.atRiskPAlive, config.lostPAlive);
+  return withOverrides(sample.lapse(dayOf(asOfMs), fallback), { atRiskDays: config.oneTimeBuyerAtRiskDays, lostDays: config.oneTimeBuyerLostDays });
+}
+
+/** Adds the customer's first and second purchase days as of `asOfMs`, if any purchase. */
+export function addFirstTwoPurchaseDays(sample: ReturnGapSample, history: CustomerPurchaseHistory, asOfMs: number): void {
+  let first = Infinity;
+  let second = Infinity;
+  for (const o of history.orders) {
+    if (o.status !== 'ACTIVE' || o.time > asOfMs || o.day === first || o.day === second) continue;
+    if (o.day < first) {
+      second = first;
+      first = o.day;
+    } else if (o.day < second) {
+      second = o.day;
+    }
+  }
+  if (first !== Infinity) sample.add(first, second === Infinity ? null : second);
+}
