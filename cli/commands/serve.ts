@@ -8,8 +8,8 @@
  * cannot be reached at start they answer `available: false` until a restart; nothing else
  * depends on it, so it is not a readiness check.
  *
- * Not served here: the revenue forecast (training does not persist one yet, so
- * GET /v1/forecast/revenue answers that there is none) and retraining (501: `clv train`).
+ * The revenue forecast served is the champion's (kept with its version by training), swapped
+ * when the champion changes. Not served here: retraining (501: `clv train`, `clv run training`).
  *
  * The API runs in CLV_API_WORKERS (default 1) node:cluster workers sharing the port, each
  * with its own Redis connection, segment index and rate-limit counters (so a caller gets up

@@ -4,6 +4,8 @@
  * state), for every day of the history: the series answer "how much do today's at-risk
  * customers spend, and when", which is what a campaign aimed at them plans with — not "how
  * much was spent by customers while they were at risk", which would need segment history.
+ * A training run takes the snapshot right after its re-score, so "now" is the training as-of,
+ * and GET /v1/revenue/actuals?segment=&as_of= counts the same customers afterwards.
  *
  * Customers without a segment (not scored yet) go to `unscored`, so that the segments and
  * `unscored` always add up to `total`, period by period. Pure: a tally is folded from the
