@@ -15,24 +15,29 @@
  * Hence the CDF is exact in closed form up to a sum over n,
  *   F(v) = 1 − P(alive) + P(alive) · [P(N = 0 | alive) + Σ_{n≥1} P(N = n | alive) I_z(n·p, q')],
  * with an atom at 0 of 1 − P(alive) + P(alive) ((α+T)/(α+T+t))^(r+x). A quantile at level u
- * is 0 when u ≤ that atom; otherwise it is the root of F(v) = u, found by Newton's method on
- * ℓ = ln(v/γ') = logit z (where dI/dℓ is the front factor of the continued fraction, so the
- * derivative is free), bracketed, from a log-normal start that matches the mean and variance
- * of ln(S_N / γ') = ln G_Np − ln G_q' (ψ and ψ′). Typically 3–5 sums over n.
+ * is 0 when u ≤ that atom; otherwise it is the root of F(v) = u, found by Halley's method on
+ * ℓ = ln(v/γ') = logit z (dI/dℓ is the front factor of the continued fraction, and its own
+ * ℓ-derivative a closed-form multiple of it, so both derivatives are free), bracketed, from a
+ * log-normal start that matches the mean and variance of ln(S_N / γ') = ln G_Np − ln G_q'
+ * (ψ and ψ′). Typically 1–2 sums over n per quantile (Newton took 3–5: its last sum only
+ * confirmed a step that Halley's cubic convergence makes safe to accept unconfirmed).
  *
  * No sampling: the interval is a deterministic function of (x, t_x, T, m̄_x), so duplicates
  * and replays reproduce it bit for bit. The count distribution is truncated where
- * P(N ≥ n | alive) < 1e-9 (the quantile's level moves by less than that), and the root is
- * found to 1e-7 in ℓ (relative 1e-7 in v). Values are undiscounted; the caller scales them
- * for discounting (bgnbd-gamma-gamma-model.ts).
+ * P(N ≥ n | alive) < 1e-9 (the quantile's level moves by less than that), each term of the
+ * sum is computed to ~1e-13 absolute (FRACTION_EPSILON), and the root is found to ~1e-12 of
+ * the spread of ln S_N in ℓ (HALLEY_STEP; bisection steps to 1e-7): relative ≲ 1e-10 in v,
+ * far below a minor unit. Values are undiscounted; the caller scales them for discounting
+ * (bgnbd-gamma-gamma-model.ts).
  *
  * Speed (scoring hot path): per-n constants (ln Γ(np), ψ(np), ψ′(np)) and per-x ones
  * (q', ln B(np, q')) are cached; a term of the sum whose weight × front factor is below e^−36
- * skips its continued fraction; and a direct-mapped (x, t_x, T) cache keeps the two roots
- * in ℓ, so customers who share a history shape and differ only in m̄_x (γ' scales v) cost a
- * probe. Measured on CDNOW_master (23,570 customers, 52-week horizon, with the point CLV):
- * ~180k customers per CPU-second from a fresh model, ~650k on repeat passes; uncached ~5 µs
- * a customer, mostly the continued fractions.
+ * skips its continued fraction, and small terms run theirs to fewer digits; and a
+ * direct-mapped (x, t_x, T) cache keeps the two roots in ℓ, so customers who share a history
+ * shape and differ only in m̄_x (γ' scales v) cost a probe. Measured on CDNOW_master (23,570
+ * customers, 52-week horizon, with the point CLV; bench/model-bench.ts): ~350k customers per
+ * second from a fresh model, ~1.4M on repeat passes (Newton with every continued fraction to
+ * 1e-15: ~190k / ~750k); the uncached cost is still mostly the continued fractions.
  */
 import { aliveFuturePurchaseSurvival } from './bgnbd-purchase-count-distribution.js';
 import type { BgNbdParams } from './bgnbd-expectation.js';
@@ -62,6 +67,21 @@ const SURVIVAL_TOLERANCE = 1e-9;
 /** Most future purchases represented (the survival array's size); far beyond any retail horizon. */
 const MAX_PURCHASES = 20_000;
 const LOG_TOLERANCE = 1e-7;
+/** A Halley step below this × the spread sd of ln S_N ends the search (error ~1e-12·sd; logQuantile). */
+const HALLEY_STEP = 1e-4;
+/**
+ * Accuracy of the continued fractions in positiveMass. A term P(N = n | alive) I_z(np, q')
+ * is computed as scale × CF with scale = weight × front / (np) (or / q' on the upper side),
+ * so a relative error ε in its CF moves the sum by scale · ε. Each CF is run to
+ * ε = TERM_TOLERANCE / scale, at least FRACTION_EPSILON and at most COARSEST_EPSILON: every
+ * term then errs by ≤ 1e-13 (or ≤ 1e-11 of its own size), a few hundred terms by ≤ ~1e-11 in
+ * all, still far below the 1e-9 given up by truncating the count distribution. (The default
+ * 1e-15 for every term cost about twice the Lentz iterations for digits that cannot show:
+ * quantiles move by < 1e-10 relative, ~0.001 of a minor unit on CDNOW_master.)
+ */
+const FRACTION_EPSILON = 1e-11;
+const TERM_TOLERANCE = 1e-13;
+const COARSEST_EPSILON = 1e-4;
 /** ln of (weight × front factor) below which a term's I_z counts as 0 or 1. */
 const NEGLIGIBLE_LOG_FRONT = -36;
 const MAX_ITERATIONS = 200;
@@ -104,6 +124,7 @@ export class ClvIntervalScorer {
   private readonly kernels: (SpendKernel | undefined)[] = [];
   private readonly otherKernels = new Map<number, SpendKernel>();
   private slope = 0;
+  private curvature = 0;
   private readonly cacheX = new Float64Array(1 << CACHE_BITS).fill(NaN);
   private readonly cacheTx = new Float64Array(1 << CACHE_BITS);
   private readonly cacheT = new Float64Array(1 << CACHE_BITS);
@@ -214,29 +235,49 @@ export class ClvIntervalScorer {
     let lo = -Infinity;
     let hi = Infinity;
     let widen = Math.max(sd, 0.5);
+    // A Halley step from an error e leaves ~C e³ with C ~ 1/sd² (the CDF's scale in ℓ is sd),
+    // so a step below HALLEY_STEP·sd is already within ~HALLEY_STEP³·sd = 1e-12·sd of the
+    // root: accept it without another sum. Newton would need one more (its error is ~e²/sd).
+    const acceptStep = Math.max(HALLEY_STEP * sd, LOG_TOLERANCE);
     for (let i = 0; i < MAX_ITERATIONS; i++) {
       const diff = this.positiveMass(ell) - target;
       if (diff === 0) return ell;
       if (diff < 0) lo = ell;
       else hi = ell;
-      let next = this.slope > 0 ? ell - diff / this.slope : NaN;
+      let next = NaN;
+      let accept = LOG_TOLERANCE;
+      if (this.slope > 0) {
+        // Halley's method (Press et al., Numerical Recipes 3rd ed. §9.4): with the Newton step
+        // s = −f/f′, the step s / (1 + s f″ / (2 f′)). f″ is the curvature sum of positiveMass.
+        // Where the correction would more than double or flip the step, plain Newton instead
+        // (and no early acceptance: that step is only quadratically convergent).
+        const newton = -diff / this.slope;
+        const correction = 1 + (0.5 * newton * this.curvature) / this.slope;
+        if (correction > 0.5) {
+          next = ell + newton / correction;
+          accept = acceptStep;
+        } else next = ell + newton;
+      }
       if (!(next > lo && next < hi)) {
-        // Newton left the bracket (or the slope vanished): bisect, or widen an open bracket.
+        // The step left the bracket (or the slope vanished): bisect, or widen an open bracket.
+        accept = LOG_TOLERANCE;
         if (lo > -Infinity && hi < Infinity) next = 0.5 * (lo + hi);
         else {
           next = diff < 0 ? ell + widen : ell - widen;
           widen *= 2;
         }
       }
-      if (Math.abs(next - ell) < LOG_TOLERANCE || hi - lo < LOG_TOLERANCE) return next;
+      if (Math.abs(next - ell) < accept || hi - lo < LOG_TOLERANCE) return next;
       ell = next;
     }
     return ell;
   }
 
   /**
-   * Σ_{n≥1} P(N = n | alive) I_z(np, q') at z = 1/(1 + e^(−ℓ)), and its ℓ-derivative
-   * Σ P(N = n | alive) z^(np) (1−z)^(q') / B(np, q') into `slope`.
+   * Σ_{n≥1} P(N = n | alive) I_z(np, q') at z = 1/(1 + e^(−ℓ)), its ℓ-derivative
+   * Σ P(N = n | alive) z^(np) (1−z)^(q') / B(np, q') into `slope`, and the second derivative
+   * Σ P(N = n | alive) z^(np) (1−z)^(q') / B(np, q') · (np (1−z) − q' z) into `curvature`
+   * (d/dℓ of np ln z + q' ln(1−z), as dz/dℓ = z(1−z)): free once the front factors are known.
    */
   private positiveMass(ell: number): number {
     const p = this.gg.p;
@@ -250,6 +291,7 @@ export class ClvIntervalScorer {
     const lzc = -Math.log1p(Math.exp(ell));
     let mass = 0;
     let slope = 0;
+    let curvature = 0;
     for (let n = 1; n <= this.count; n++) {
       const w = weight[n];
       const a = n * p;
@@ -261,11 +303,16 @@ export class ClvIntervalScorer {
         if (!lower) mass += w;
         continue;
       }
-      const front = Math.exp(logFront);
-      slope += w * front;
-      mass += w * (lower ? (front * betaContinuedFraction(a, shape, z)) / a : 1 - (front * betaContinuedFraction(shape, a, zc)) / shape);
+      const wFront = w * Math.exp(logFront);
+      slope += wFront;
+      curvature += wFront * (a * zc - shape * z);
+      // The continued fraction multiplies wFront / a (or / q'): a small term needs fewer digits.
+      const scale = wFront / (lower ? a : shape);
+      const epsilon = scale > TERM_TOLERANCE / FRACTION_EPSILON ? FRACTION_EPSILON : Math.min(TERM_TOLERANCE / scale, COARSEST_EPSILON);
+      mass += lower ? scale * betaContinuedFraction(a, shape, z, epsilon) : w - scale * betaContinuedFraction(shape, a, zc, epsilon);
     }
     this.slope = slope;
+    this.curvature = curvature;
     return mass;
   }
 

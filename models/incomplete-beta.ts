@@ -25,9 +25,11 @@ export function logBeta(a: number, b: number): number {
 
 /**
  * The continued fraction of A&S 26.5.8, 1/(1 + d₁/(1 + d₂/(1 + …))), for a, b > 0 and
- * 0 < z < 1. Accurate to ~1e-15 relative; converges quickly for z < (a+1)/(a+b+2).
+ * 0 < z < 1. Stops when a Lentz factor is within `epsilon` of 1: accurate to ~1e-15 relative
+ * by default; converges quickly for z < (a+1)/(a+b+2). Callers that need less (a sum whose
+ * own truncation error is larger) may pass a larger `epsilon` and save iterations.
  */
-export function betaContinuedFraction(a: number, b: number, z: number): number {
+export function betaContinuedFraction(a: number, b: number, z: number, epsilon = EPSILON): number {
   const qab = a + b;
   const qap = a + 1;
   const qam = a - 1;
@@ -55,7 +57,7 @@ export function betaContinuedFraction(a: number, b: number, z: number): number {
     d = 1 / d;
     const delta = d * c;
     h *= delta;
-    if (Math.abs(delta - 1) < EPSILON) break;
+    if (Math.abs(delta - 1) < epsilon) break;
   }
   return h;
 }

@@ -15,24 +15,41 @@ export const MAX_SUMMARY_CATEGORIES = 16;
  * most spent, then name.
  */
 export function categorySummaryOf(orders: readonly PurchasedOrder[]): CategorySpend[] {
-  const by = new Map<string, CategorySpend>();
-  const entry = (category: string) => {
-    let e = by.get(category);
-    if (!e) by.set(category, (e = { category, orders: 0, quantity: 0, spend_minor: 0 }));
+  // Runs for every features event over the customer's whole history, so no Set per order:
+  // `counted[i]` is the last order counted for entry i, which counts an order once per
+  // category however many of its lines (and its category list) name it.
+  const index = new Map<string, number>();
+  const entries: CategorySpend[] = [];
+  const counted: number[] = [];
+  const entryOf = (category: string, order: number): CategorySpend => {
+    let i = index.get(category);
+    if (i === undefined) {
+      i = entries.length;
+      index.set(category, i);
+      entries.push({ category, orders: 0, quantity: 0, spend_minor: 0 });
+      counted.push(-1);
+    }
+    const e = entries[i];
+    if (counted[i] !== order) {
+      counted[i] = order;
+      e.orders++;
+    }
     return e;
   };
-  for (const o of orders) {
+  for (let k = 0; k < orders.length; k++) {
+    const o = orders[k];
     if (o.status !== 'ACTIVE') continue;
-    const seen = new Set<string>(o.categories);
-    for (const [category, quantity, unitPrice] of o.lines ?? []) {
-      seen.add(category);
-      const e = entry(category);
+    for (const category of o.categories) entryOf(category, k);
+    const lines = o.lines;
+    if (lines === undefined) continue;
+    for (let j = 0; j < lines.length; j++) {
+      const [category, quantity, unitPrice] = lines[j];
+      const e = entryOf(category, k);
       e.quantity += quantity;
       e.spend_minor += quantity * unitPrice;
     }
-    for (const category of seen) entry(category).orders++;
   }
-  return [...by.values()]
+  return entries
     .sort((a, b) => b.orders - a.orders || b.spend_minor - a.spend_minor || (a.category < b.category ? -1 : 1))
     .slice(0, MAX_SUMMARY_CATEGORIES);
 }
