@@ -85,6 +85,11 @@ export class InMemoryAnalyticsStore implements AnalyticsStore {
     return [...(this.tables.get(table)?.values() ?? [])].map((r) => structuredClone(r) as unknown as AnalyticsRows[T]);
   }
 
+  /** How many (deduplicated) rows a table holds, without copying them. */
+  rowCount(table: AnalyticsTable): number {
+    return this.tables.get(table)?.size ?? 0;
+  }
+
   async close(): Promise<void> {}
 
   /** The stored rows themselves, not copies: for reads that only look. */

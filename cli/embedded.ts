@@ -1,7 +1,8 @@
-/** The embedded default: in-process log and stores, same processors as production. */
+/** The embedded default: in-process log and stores, same processors and analytics sink as production. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AvroCodec } from '../adapters/avro-codec.js';
+import { InMemoryAnalyticsStore } from '../adapters/in-memory-analytics-store.js';
 import { projectRoot } from '../adapters/schema-files.js';
 import { InMemoryEventLog } from '../adapters/in-memory-event-log.js';
 import { InMemoryStateStore } from '../adapters/in-memory-state-store.js';
@@ -9,6 +10,8 @@ import { parseActionPolicy, type ActionPolicy } from '../core/action-policy.js';
 import { dayIndexer } from '../core/calendar.js';
 import type { Config } from '../core/config.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
+import { topicSpecs } from '../core/topics.js';
+import { ClickHouseSink, type ClickHouseSinkOptions } from '../consumers/clickhouse-sink.js';
 import { InMemoryClvReadModel } from '../adapters/in-memory-clv-read-model.js';
 import { Pipeline } from '../processors/pipeline.js';
 import { rfmRuleModelFrom } from '../processors/scoring/rfm-rule-model.js';
@@ -27,7 +30,19 @@ export function loadPolicy(file: string | null): ActionPolicy {
   return parseActionPolicy(doc, file ?? 'config/action-policy.json');
 }
 
-/** `observe` may wrap the log the processors see (the bench measures latency that way). */
+/**
+ * The analytics sink's settings over the in-memory tables. For ClickHouse the sink makes few
+ * large inserts (at most one a second per table, batches waiting for it); an in-memory
+ * insert costs per row, not per call, so each batch is written at once. With one member
+ * handing out one batch at a time, waiting for company would stall a replay a second per
+ * batch.
+ */
+export const embeddedSinkOptions: Readonly<ClickHouseSinkOptions> = Object.freeze({ maxRows: 10_000, maxDelayMs: 0 });
+
+/**
+ * `observe` may wrap the log the processors see (the bench measures latency that way).
+ * The analytics store holds the analyst tables in memory once `startSink` runs the sink.
+ */
 export function embeddedPipeline(config: Readonly<Config>, logger: Logger, observe: (log: EventLog) => EventLog = (log) => log) {
   const log = new InMemoryEventLog({
     onBatchError: (error, where) => logger.warn({ err: error, ...where }, 'batch failed; redelivering after backoff'),
@@ -50,5 +65,22 @@ export function embeddedPipeline(config: Readonly<Config>, logger: Logger, obser
     fallbackModel: rfmRuleModelFrom(config),
   });
   readModel.readRevenueFrom(pipeline.stores.histories);
-  return { log, codec, pipeline, readModel, dayOf: scoring.dayOf };
+  const analytics = new InMemoryAnalyticsStore();
+  // Per-segment actuals need segment membership as of a past time: the sunk score history.
+  readModel.readSegmentRevenueFrom(analytics);
+  /**
+   * Starts production's ClickHouse sink (consumers/clickhouse-sink.ts, same consumer group)
+   * into `analytics`. A stopped sink does not start again: call this again, and the group
+   * resumes from its committed offsets, as a restarted `clv run sink` does.
+   */
+  const startSink = async (): Promise<ClickHouseSink> => {
+    await log.createTopics(topicSpecs(config.partitions));
+    const sink = new ClickHouseSink(
+      { log, codec, store: analytics, retryHooks: { onRetry: (err, attempt, delayMs) => logger.warn({ err, attempt, delayMs }, 'analytics insert failed; retrying') } },
+      embeddedSinkOptions,
+    );
+    await sink.start();
+    return sink;
+  };
+  return { log, codec, pipeline, readModel, analytics, startSink, dayOf: scoring.dayOf };
 }

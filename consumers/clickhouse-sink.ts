@@ -111,6 +111,15 @@ export class ClickHouseSink {
     this.consumers = [];
   }
 
+  /**
+   * Resolves once the group has committed everything in every topic, that is once every row
+   * of what the log holds is written: a replay waits on it before reading the tables.
+   */
+  async waitUntilIdle(pollMs = 20): Promise<void> {
+    const topics = Object.values(Topics);
+    while ((await this.deps.log.lag(CLICKHOUSE_SINK_GROUP, topics)) > 0) await new Promise((r) => setTimeout(r, pollMs));
+  }
+
   /** One batch: decode, map, buffer, and resolve once its rows are written. Public for tests. */
   async handleBatch(batch: MessageBatch): Promise<void> {
     const byTable = new Map<AnalyticsTable, object[]>();

@@ -52,6 +52,16 @@ test('clickhouse sink: every topic lands in its table, amounts exact per custome
   assert.deepEqual(sink.stats.undecodable, { [Topics.orders]: 1 });
 });
 
+test('clickhouse sink: waitUntilIdle resolves once every row of the log is written', async () => {
+  const store = new InMemoryAnalyticsStore();
+  const { events, sink } = await setup(40, store, { maxDelayMs: 0, maxRows: 25 });
+  await sink.start();
+  await sink.waitUntilIdle(1);
+  assert.equal(store.rowCount('purchases'), events.purchases.length);
+  assert.equal(store.rowCount('clv_scores'), events.scores.length);
+  await sink.stop();
+});
+
 test('clickhouse sink: a redelivered history adds no rows', async () => {
   const store = new InMemoryAnalyticsStore();
   const { log, events, sink, drained } = await setup(30, store);

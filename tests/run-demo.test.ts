@@ -10,6 +10,8 @@ import { readTransactionFile } from '../producers/transaction-file.js';
 import { generateSyntheticHistory } from '../producers/synthetic/synthetic-history.js';
 import { summarizeHistory } from '../processors/features/customer-purchase-history.js';
 import { indexCategoryStatistics } from '../core/recommendations/category-index.js';
+import type { OrderEvent } from '../core/events.js';
+import { Topics } from '../core/topics.js';
 import { cdnowPath, cdnowSkipMessage } from './support/cdnow.js';
 
 const config = loadConfig({});
@@ -62,6 +64,50 @@ test('embedded demo on a synthetic shop: features reconcile exactly with the gro
   for (const s of revenueForecasts.skipped) assert.equal(await embedded.readModel.revenueForecast(s.key === 'total' ? undefined : s.key), null, s.key);
   const total = revenueForecasts.series[0].holdout!;
   assert.ok(Math.abs(total.totalRelativeError!) < 0.2, `total revenue over the holdout off by ${total.totalRelativeError}`);
+
+  // The analytics sink ran beside the processors, as `clv run` runs it: every event of every
+  // topic is a row of its table, once (the broker-like stream repeats some inputs).
+  const { analytics, log, codec } = embedded;
+  const decoded = async <T>(topic: string): Promise<T[]> => {
+    const out: T[] = [];
+    for (const m of log.read(topic)) out.push(...await codec.decode(topic, m.value).then((v) => [v as T], () => []));
+    return out;
+  };
+  const distinct = <T extends { event_id: string }>(events: T[]) => [...new Map(events.map((e) => [e.event_id, e])).values()];
+  const orders = distinct(await decoded<OrderEvent>(Topics.orders));
+  const rows = {
+    orders: orders.length,
+    order_line_items: orders.reduce((n, o) => n + o.line_items.length, 0),
+    payments: distinct(await decoded<{ event_id: string }>(Topics.payments)).length,
+    purchases: log.read(Topics.purchases).length,
+    customer_features: log.read(Topics.features).length,
+    clv_scores: log.read(Topics.scores).length,
+    segment_changes: log.read(Topics.segmentChanges).length,
+    dead_letters: report.deadLetters.total,
+    model_runs: 1,
+  };
+  assert.ok(rows.orders < log.read(Topics.orders).length - report.deadLetters.total, 'the stream repeats some orders');
+  assert.deepEqual(report.streaming.analyticsRows, rows);
+  assert.deepEqual(analytics.rows('model_runs').map((r) => [r.version, r.status, JSON.parse(r.metrics_json).holdout.predictedValueTotal]), [['v1', 'champion', h.predictedValueTotal]]);
+  // Each customer's latest score row (by event time, as the analysts' views pick it) is the score the scoring state holds.
+  const latest = new Map<string, { event_time: number; event_id: string; segment: string; clv_minor: number }>();
+  for (const r of analytics.rows('clv_scores')) {
+    const b = latest.get(r.customer_id);
+    if (!b || r.event_time > b.event_time || (r.event_time === b.event_time && r.event_id > b.event_id)) latest.set(r.customer_id, r);
+  }
+  let scored = 0;
+  for await (const page of embedded.pipeline.stores.scores.scan(1000)) {
+    for (const [id, s] of page) {
+      scored++;
+      assert.deepEqual([latest.get(id)?.segment, latest.get(id)?.clv_minor], [s.segment, s.clvMinor], id);
+    }
+  }
+  assert.equal(latest.size, scored);
+  // Purchases: the latest revision of each order carries the net revenue the features hold.
+  const net = (await analytics.purchasesAsOf(Infinity)).filter((p) => p.status === 'ACTIVE').reduce((a, p) => a + p.net_amount_minor, 0);
+  let featuresNet = 0;
+  for await (const page of embedded.pipeline.stores.histories.scan(1000)) for (const [, hist] of page) featuresNet += summarizeHistory(hist)?.totalValueMinor ?? 0;
+  assert.equal(net, featuresNet);
 });
 
 test('streaming CDNOW_sample through the pipeline trains the published Fader-Hardie-Lee 2005 parameters', async (t) => {

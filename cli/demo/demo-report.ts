@@ -8,7 +8,11 @@ import type { ReplayFigures } from './replay-messages.js';
 export interface DemoReport {
   source: string;
   config: Record<string, string | number>;
-  streaming: { calibration: ReplayFigures; holdout: ReplayFigures; processors: Record<string, ProcessorStats> };
+  streaming: {
+    calibration: ReplayFigures; holdout: ReplayFigures; processors: Record<string, ProcessorStats>;
+    /** Rows per analytics table (in memory) once the sink caught up; absent in reports from before the embedded sink. */
+    analyticsRows?: Record<string, number>;
+  };
   deadLetters: { total: number; injected: number | null; byReason: Record<string, number> };
   training: { customers: number; ms: number; rescoreMs: number; rescoredPerSecond: number; model: Record<string, unknown> };
   holdout: HoldoutMetrics;
@@ -44,6 +48,9 @@ export function printDemoReport(r: DemoReport, write: (line: string) => void = (
   write(`  input events         ${int(total)} in ${seconds.toFixed(2)} s = ${int(total / seconds)} events/s with encoding, ${int(total / processing)} events/s processing`);
   for (const [name, s] of Object.entries(processors)) {
     write(`  ${name.padEnd(20)} ${int(s.messagesIn)} in, ${int(s.outputs)} out, ${int(Object.values(s.deadLetters).reduce((a, b) => a + b, 0))} dead-lettered, ${int(s.batches)} batches`);
+  }
+  if (r.streaming.analyticsRows) {
+    write(`  analytics tables     ${Object.entries(r.streaming.analyticsRows).filter(([, n]) => n > 0).map(([t, n]) => `${t} ${int(n)}`).join(', ')} rows (in memory; ClickHouse in production)`);
   }
   write(`  dead letters         ${int(r.deadLetters.total)}${r.deadLetters.injected === null ? '' : ` (the generator injected ${int(r.deadLetters.injected)})`}`);
   for (const [reason, n] of Object.entries(r.deadLetters.byReason).sort((a, b) => b[1] - a[1])) write(`    ${String(n).padStart(6)}  ${reason}`);

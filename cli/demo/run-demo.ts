@@ -1,12 +1,15 @@
 /**
  * The demo's work, apart from its command line: stream the calibration period through the
  * embedded pipeline, train, re-score, check the holdout, stream the holdout with the model
- * live. Returns the figures; printing is the caller's business.
+ * live. The analytics sink runs beside the processors throughout, as `clv run` does, so the
+ * analyst tables are in memory at the end. Returns the figures; printing is the caller's business.
  */
 import type { Logger } from 'pino';
 import { dayIndexer } from '../../core/calendar.js';
 import type { Config } from '../../core/config.js';
 import type { DeadLetterEvent } from '../../core/events.js';
+import { analyticsColumns, type AnalyticsTable } from '../../core/ports/analytics-store.js';
+import type { Segment } from '../../core/segmentation.js';
 import { Topics } from '../../core/topics.js';
 import { evaluateHoldout } from '../../processors/training/holdout-evaluation.js';
 import { customerSegments, expectedRevenueBySegment, revenueForecastRun } from '../../processors/training/revenue-forecast-run.js';
@@ -28,10 +31,12 @@ import { replayMessages } from './replay-messages.js';
 export interface DemoRun {
   report: DemoReport;
   model: BgNbdGammaGammaModel;
-  /** The embedded pipeline, stopped, with its stores and log still readable. */
+  /** The embedded pipeline and its analytics sink, stopped, with its stores, tables and log still readable. */
   embedded: ReturnType<typeof embeddedPipeline>;
   /** Prophet revenue forecasts, total and per segment, to store with the model run. */
   revenueForecasts: SegmentRevenueForecastArtifact;
+  /** Each customer's segment after the re-score as of the calibration end (the forecasts' segmentsAsOfMs); absent: not scored by then. */
+  segmentsAtCalibrationEnd: ReadonlyMap<string, Segment | null>;
 }
 
 export async function runDemo(config: Readonly<Config>, history: DemoHistory, logger: Logger): Promise<DemoRun> {
@@ -39,6 +44,7 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
   const embedded = embeddedPipeline(config, logger);
   const { log, codec, pipeline } = embedded;
   await pipeline.start();
+  const sink = await embedded.startSink();
   const calibrationEndMs = endOfDayMs(history.calibrationEndDay, config.timeZone);
   const split = history.messages.findIndex((m) => m.deliveredAtMs > calibrationEndMs);
   const calibration = split < 0 ? history.messages : history.messages.slice(0, split);
@@ -75,22 +81,39 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
     config.minorPerUnit,
   );
 
+  // The model's run, as a training run records it (model_runs): the demo's model is the champion.
+  const firstDay = Math.min(...inputs.map((x) => history.calibrationEndDay - Math.round(x.T * periodDays)));
+  const dayStartMs = (day: number) => instantOfLocalTime(config.timeZone)(day, 0);
+  const trainedAtMs = Date.now();
+  await embedded.analytics.insert('model_runs', [{
+    version: model.version, kind: 'bgnbd-gamma-gamma', trained_at: trainedAtMs,
+    calibration_start: dayStartMs(firstDay), calibration_end: calibrationEndMs, holdout_end: endOfDayMs(history.holdoutEndDay, config.timeZone),
+    params_json: JSON.stringify({ deployed: model.metricsJson(), settings: model.settings, thresholds: model.thresholds }),
+    metrics_json: JSON.stringify({ holdout: evaluation.metrics, decision: 'demo' }),
+    status: 'champion', updated_at: trainedAtMs,
+  }]);
+
   // 4. Stream the holdout period with the model live: scores update as purchases arrive.
   const changesBefore = log.read(Topics.segmentChanges).length;
   const streamHoldout = await stream(holdout, 'holdout events');
   await pipeline.stop();
+  // The sink has every topic to catch up on (it runs beside the processors, never waited for
+  // while streaming): the tables are complete once it has committed the whole log.
+  await sink.waitUntilIdle(5);
+  await sink.stop();
 
   // 5. Prophet on daily revenue up to the calibration end, total and per segment, for the
   // holdout's seasonal shape; checked against the holdout's revenue, served by the read model.
-  const firstDay = Math.min(...inputs.map((x) => history.calibrationEndDay - Math.round(x.T * periodDays)));
   const forecastStart = performance.now();
   const revenueForecasts = await revenueForecastRun({
-    histories: pipeline.stores.histories, segments: segmentsAtCalibrationEnd, segmentLevels: expectedRevenueBySegment(ids, evaluation.predictions.map((p) => p.predictedValue * config.minorPerUnit), segmentsAtCalibrationEnd), fromDay: firstDay, toDay: history.calibrationEndDay,
+    // The segments are the scores' after the re-score as of the calibration end: their actuals
+    // are of the same customers (GET /v1/revenue/actuals?segment=&as_of=).
+    histories: pipeline.stores.histories, segments: segmentsAtCalibrationEnd, segmentsAsOfMs: calibrationEndMs, segmentLevels: expectedRevenueBySegment(ids, evaluation.predictions.map((p) => p.predictedValue * config.minorPerUnit), segmentsAtCalibrationEnd), fromDay: firstDay, toDay: history.calibrationEndDay,
     holdoutToDay: history.holdoutEndDay > history.calibrationEndDay ? history.holdoutEndDay : undefined,
   });
   const forecastMs = performance.now() - forecastStart;
   const views = revenueForecastViews(revenueForecasts, {
-    modelVersion: model.version, generatedAtMs: Date.now(), currency: config.currency, dayStartMs: (day) => instantOfLocalTime(config.timeZone)(day, 0),
+    modelVersion: model.version, generatedAtMs: Date.now(), currency: config.currency, dayStartMs,
   });
   for (const [segment, view] of views) embedded.readModel.setRevenueForecast(view, segment);
   const totalForecast = revenueForecasts.series.find((s) => s.key === 'total');
@@ -108,6 +131,7 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
       calibration: streamCalibration,
       holdout: streamHoldout,
       processors: pipeline.stats(),
+      analyticsRows: Object.fromEntries((Object.keys(analyticsColumns) as AnalyticsTable[]).map((t) => [t, embedded.analytics.rowCount(t)])),
     },
     deadLetters: { total: log.read(Topics.deadLetter).length, injected: history.injectedDeadLetters, byReason: deadLetters },
     training: { customers: ids.length, ms: trainingMs, rescoreMs, rescoredPerSecond: ids.length / (rescoreMs / 1000), model: model.describe() },
@@ -123,7 +147,7 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
     topCustomers: await topCustomers(pipeline, 10, config.minorPerUnit),
     recommendations: await recommendationFigures(pipeline.stores.scores),
   };
-  return { report, model, embedded, revenueForecasts };
+  return { report, model, embedded, revenueForecasts, segmentsAtCalibrationEnd };
 
   async function stream(messages: DemoMessage[], label: string) {
     const bar = progress(label, messages.length);
