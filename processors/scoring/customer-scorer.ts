@@ -127,7 +127,9 @@ export function scoreCustomer(
     recommendation_reason: recommendation.reason,
     recommended_min_unit_price_minor: recommendation.minUnitPriceMinor,
   };
-  const eventId = `${features.customer_id}@${asOfMs}@${model.version}`;
+  // The features' id names the purchases they summarise (customer@orders.revisions): two scores
+  // as of the same time with the same model differ only when the purchases did.
+  const eventId = `${features.event_id}@${asOfMs}@${model.version}`;
   const score: ClvScoreEvent = {
     event_id: eventId,
     event_time: asOfMs,

@@ -22,8 +22,11 @@ export function scoringProcessor(models: ModelHolder, settings: ScoringSettings)
     stateKey: (f) => f.customer_id,
     apply(state, features) {
       // Features of one customer arrive in the order they were derived, so the latest is the
-      // best informed; only its as-of may lag (a restarted features processor's watermark).
-      const asOfMs = Math.max(features.event_time, state?.features.event_time ?? 0);
+      // best informed; only its as-of may lag (a restarted features processor's watermark, or
+      // a late payment settling an old order after a decay sweep re-scored the customer as of
+      // later): a score never goes back in time, so the sweep's decay is not undone and the
+      // newest score is also the latest by event time.
+      const asOfMs = Math.max(features.event_time, state?.features.event_time ?? 0, state?.asOfMs ?? 0);
       const model = models.current();
       if (model === null) {
         // No model yet: keep the features so the first training can score this customer.

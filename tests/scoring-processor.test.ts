@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dayIndexer } from '../core/calendar.js';
+import type { ClvScoreEvent, CustomerFeaturesEvent } from '../core/events.js';
+import { Topics } from '../core/topics.js';
+import { scoreCustomer, type CustomerValueModel, type ScoringSettings } from '../processors/scoring/customer-scorer.js';
+import { scoringProcessor } from '../processors/scoring/scoring-processor.js';
+import { defaultPolicy, linearModel } from './support/embedded-pipeline.js';
+
+const settings: ScoringSettings = { dayOf: dayIndexer('UTC'), policy: defaultPolicy, hysteresis: 0.1, minorPerUnit: 100 };
+const day = (n: number) => Date.UTC(2024, 0, 1) + n * 86_400_000;
+/** Probability alive falls with the silence since the last purchase: 1 − silence / 365 days. */
+const decaying: CustomerValueModel = {
+  ...linearModel,
+  periodDays: 1,
+  predict: (input) => {
+    const pAlive = Math.max(0, 1 - (input.T - input.recency) / 365);
+    return { pAlive, expectedPurchases: input.frequency * pAlive, expectedAvgValue: 10, clv: 10 * input.frequency * pAlive };
+  },
+};
+const processor = scoringProcessor({ current: () => decaying }, settings);
+
+function features(orders: number, eventTime: number, lastPurchase: number): CustomerFeaturesEvent {
+  return {
+    event_id: `C1@${orders}.${orders}`, event_time: eventTime, customer_id: 'C1', first_purchase_time: day(0), last_purchase_time: lastPurchase,
+    purchase_days: orders, repeat_purchase_days: orders - 1, repeat_value_minor: 1000 * (orders - 1), total_value_minor: 1000 * orders, currency: 'USD',
+    category_summary: [],
+  };
+}
+
+test('features that arrive after a decay sweep score as of the sweep, never back in time, under a new event id', () => {
+  // Scored as of day 100, then a decay sweep re-scored the customer as of day 300.
+  const swept = scoreCustomer(undefined, features(3, day(100), day(90)), day(300), decaying, settings);
+  assert.equal(swept.state.asOfMs, day(300));
+  // A late payment settles an order of day 120: the features processor's watermark is day 150.
+  const late = processor.apply(swept.state, features(4, day(150), day(120)));
+  const score = late.outputs.find((o) => o.topic === Topics.scores)!.value as ClvScoreEvent;
+  assert.equal(score.event_time, day(300), 'as of the sweep, not of the features');
+  assert.equal(late.state.asOfMs, day(300));
+  // As of day 300 the silence since day 120 is 180 days: p_alive 1 − 180/365, x = 3.
+  assert.equal(score.p_alive, 1 - 180 / 365);
+  assert.equal(score.clv_minor, Math.round(3000 * (1 - 180 / 365)));
+  assert.notEqual(score.event_id, swept.score.event_id, 'different purchases: a different score');
+  assert.equal(score.event_id, `C1@4.4@${day(300)}@${decaying.version}`);
+});
+
+test('redelivered features give the same score event id (idempotent downstream)', () => {
+  const first = processor.apply(undefined, features(2, day(50), day(40)));
+  const again = processor.apply(first.state, features(2, day(50), day(40)));
+  const id = (r: typeof first) => (r.outputs.find((o) => o.topic === Topics.scores)!.value as ClvScoreEvent).event_id;
+  assert.equal(id(again), id(first));
+});
