@@ -19,7 +19,7 @@ const quiet = createLogger('silent');
 
 test('embedded demo on a synthetic shop: features reconcile exactly with the ground truth, bad input is dead-lettered', async () => {
   const options = { customers: 1500, seed: 11, currency: 'USD', timeZone: 'UTC', minorPerUnit: 100 };
-  const { report, embedded, revenueForecasts, model } = await runDemo(config, syntheticDemoHistory(options), quiet);
+  const { report, embedded, revenueForecasts, model, segmentsAtCalibrationEnd } = await runDemo(config, syntheticDemoHistory(options), quiet);
   const truth = generateSyntheticHistory({ ...options, minorPerMajor: 100, start: '2023-01-01', end: '2025-06-30' }).truth;
 
   assert.equal(report.deadLetters.total, report.deadLetters.injected, 'every injected invalid message, and nothing else');
@@ -45,6 +45,11 @@ test('embedded demo on a synthetic shop: features reconcile exactly with the gro
   assert.ok((h.value.spearman ?? 0) > 0.2, `spearman ${h.value.spearman}`);
   assert.ok(Object.keys(report.segments).length >= 4, JSON.stringify(report.segments));
   assert.ok(report.segmentChangesDuringHoldout > 0);
+  // The segments mean something: customers the model called high value at the calibration end
+  // came back most in the holdout, lost ones (quiet repeat buyers and lapsed one-time buyers) least.
+  const back = Object.fromEntries((report.segmentOutcomes ?? []).map((o) => [o.segment, o.returnedShare]));
+  assert.ok(back.high_value > back.at_risk && back.at_risk > back.lost, JSON.stringify(report.segmentOutcomes));
+  assert.equal((report.segmentOutcomes ?? []).reduce((n, o) => n + o.customers, 0), [...segmentsAtCalibrationEnd.values()].filter((s) => s !== null).length);
 
   // Recommendations: the category structure the generator plants (electronics come with
   // accessories, apparel with accessories) is what the statistics stored with the model find.

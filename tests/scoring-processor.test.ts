@@ -33,10 +33,10 @@ test('features that arrive after a decay sweep score as of the sweep, never back
   const swept = scoreCustomer(undefined, features(3, day(100), day(90)), day(300), decaying, settings);
   assert.equal(swept.state.asOfMs, day(300));
   // A late payment settles an order of day 120: the features processor's watermark is day 150.
-  const late = processor.apply(swept.state, features(4, day(150), day(120)));
+  const late = processor.apply(swept.state, features(4, day(150), day(120)), { watermarkMs: day(150) });
   const score = late.outputs.find((o) => o.topic === Topics.scores)!.value as ClvScoreEvent;
   assert.equal(score.event_time, day(300), 'as of the sweep, not of the features');
-  assert.equal(late.state.asOfMs, day(300));
+  assert.equal(late.state?.asOfMs, day(300));
   // As of day 300 the silence since day 120 is 180 days: p_alive 1 − 180/365, x = 3.
   assert.equal(score.p_alive, 1 - 180 / 365);
   assert.equal(score.clv_minor, Math.round(3000 * (1 - 180 / 365)));
@@ -45,8 +45,8 @@ test('features that arrive after a decay sweep score as of the sweep, never back
 });
 
 test('redelivered features give the same score event id (idempotent downstream)', () => {
-  const first = processor.apply(undefined, features(2, day(50), day(40)));
-  const again = processor.apply(first.state, features(2, day(50), day(40)));
+  const first = processor.apply(undefined, features(2, day(50), day(40)), { watermarkMs: day(50) });
+  const again = processor.apply(first.state, features(2, day(50), day(40)), { watermarkMs: day(50) });
   const id = (r: typeof first) => (r.outputs.find((o) => o.topic === Topics.scores)!.value as ClvScoreEvent).event_id;
   assert.equal(id(again), id(first));
 });

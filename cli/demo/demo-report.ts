@@ -1,5 +1,6 @@
 /** Prints the demo's findings as a short plain-text report on stdout. */
 import type { ProcessorStats } from '../../processors/run-keyed-processor.js';
+import type { SegmentHoldoutOutcome } from '../../processors/training/segment-holdout-outcomes.js';
 import type { HoldoutMetrics } from '../../processors/training/holdout-evaluation.js';
 import type { RecommendationFigures } from './demo-recommendations.js';
 import type { ReplayFigures } from './replay-messages.js';
@@ -16,6 +17,8 @@ export interface DemoReport {
   deadLetters: { total: number; injected: number | null; byReason: Record<string, number> };
   training: { customers: number; ms: number; rescoreMs: number; rescoredPerSecond: number; model: Record<string, unknown> };
   holdout: HoldoutMetrics;
+  /** What each calibration-end segment's customers did in the holdout; absent in reports from before. */
+  segmentOutcomes?: Array<Omit<SegmentHoldoutOutcome, 'meanValueMinor'> & { meanValue: number }>;
   /** The total's holdout accuracy, and each fitted series' (total first); series too thin to fit are skipped. */
   revenueForecast: {
     fitMs: number; monthlyMape: number | null; totalRelativeError: number | null; months: number;
@@ -65,6 +68,12 @@ export function printDemoReport(r: DemoReport, write: (line: string) => void = (
   write(`  value                predicted ${money(h.predictedValueTotal)}, actual ${money(h.actualValueTotal)} (${signedPct(h.predictedValueTotal, h.actualValueTotal)})`);
   const v = h.value;
   write(`  per customer value   Spearman ${fixed(v.spearman)}, normalized Gini ${fixed(v.normalizedGini)}, top-decile capture ${v.topDecileCapture === null ? 'n/a' : pct(v.topDecileCapture)}, MAE ${v.meanAbsoluteError === null ? 'n/a' : money(v.meanAbsoluteError)}`);
+  if (r.segmentOutcomes) {
+    write('  segments             customers of each segment at the calibration end, in the holdout:');
+    for (const o of r.segmentOutcomes) {
+      write(`    ${o.segment.padEnd(18)} ${int(o.customers).padStart(7)} customers, ${pct(o.returnedShare).padStart(6)} bought again, ${money(o.meanValue).padStart(9)} each on average`);
+    }
+  }
   const f = r.revenueForecast;
   write(`  revenue forecast     Prophet (yearly + weekly + retail holidays), ${f.series.length} series fitted in ${int(f.fitMs)} ms; holdout per series`);
   write('                       (a segment: its customers at the calibration end; its level from BG/NBD + Gamma-Gamma, its shape from the total\'s forecast):');

@@ -19,6 +19,7 @@ import { instantOfLocalTime } from '../../core/calendar.js';
 import { trainCustomerValueModel, trainingSettingsFrom } from '../../processors/training/train-customer-value-model.js';
 import { modelInputsAsOf } from '../../processors/training/train-from-features.js';
 import { categoryStatisticsAsOf } from '../../processors/features/category-statistics-as-of.js';
+import { segmentHoldoutOutcomes } from '../../processors/training/segment-holdout-outcomes.js';
 import { oneTimeBuyerLapseAsOf } from '../../processors/features/one-time-buyer-lapse-as-of.js';
 import type { BgNbdGammaGammaModel } from '../../processors/training/bgnbd-gamma-gamma-model.js';
 import { embeddedPipeline } from '../embedded.js';
@@ -136,6 +137,8 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
     deadLetters: { total: log.read(Topics.deadLetter).length, injected: history.injectedDeadLetters, byReason: deadLetters },
     training: { customers: ids.length, ms: trainingMs, rescoreMs, rescoredPerSecond: ids.length / (rescoreMs / 1000), model: model.describe() },
     holdout: evaluation.metrics,
+    segmentOutcomes: segmentHoldoutOutcomes(segmentsAtCalibrationEnd, (id) => history.actual(id, history.calibrationEndDay, history.holdoutEndDay))
+      .map(({ meanValueMinor, ...o }) => ({ ...o, meanValue: meanValueMinor / config.minorPerUnit })),
     revenueForecast: {
       fitMs: forecastMs,
       series: revenueForecasts.series.map((s) => ({ key: s.key, customers: s.customers, monthlyMape: s.holdout?.mape ?? null, totalRelativeError: s.holdout?.totalRelativeError ?? null, months: s.holdout?.months.length ?? 0 })),
