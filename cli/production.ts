@@ -88,6 +88,7 @@ export async function startClickHouseSink(config: Readonly<Config>, log: EventLo
   );
   await sink.start();
   return {
+    lagSource: sink.lagSource,
     async stop() {
       await sink.stop();
       await store.close();

@@ -20,12 +20,28 @@ export function prometheusObserver(modelVersion: () => string | null): (summary:
   };
 }
 
-/** Polls every processor group's lag into the consumer-lag gauge; returns a stop function. */
-export function pollConsumerLag(log: EventLog, pipeline: Pipeline, everyMs = 10_000): () => void {
+/** A consumer group and the topics it reads, whose lag the gauge shows. */
+export interface LagSource {
+  group: string;
+  topics: readonly string[];
+}
+
+/** The groups of the processors this process runs (default all of them). */
+export function processorLagSources(pipeline: Pipeline, only?: readonly string[]): LagSource[] {
+  return pipeline.runners
+    .filter(({ processor }) => !only || only.some((n) => processor.name === `clv-${n}`))
+    .map(({ processor }) => ({ group: processor.name, topics: [...processor.inputTopics] }));
+}
+
+/**
+ * Polls the lag of every group this process consumes with (processors, the ClickHouse sink,
+ * webhook endpoints) into the consumer-lag gauge; returns a stop function.
+ */
+export function pollConsumerLag(log: EventLog, sources: readonly LagSource[], everyMs = 10_000): () => void {
   const timer = setInterval(async () => {
-    for (const { processor } of pipeline.runners) {
+    for (const { group, topics } of sources) {
       try {
-        recordConsumerLag(processor.name, await log.lag(processor.name, [...processor.inputTopics]));
+        recordConsumerLag(group, await log.lag(group, [...topics]));
       } catch {
         // The lag poll is best effort: /readyz reports a log that is down.
       }

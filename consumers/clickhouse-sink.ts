@@ -90,6 +90,9 @@ export class ClickHouseSink {
     });
   }
 
+  /** The group and topics whose lag says how far the tables are behind. */
+  readonly lagSource = { group: CLICKHOUSE_SINK_GROUP, topics: Object.values(Topics) as readonly string[] };
+
   async start(): Promise<void> {
     const members = this.options.members ?? 1;
     for (let i = 0; i < members; i++) {

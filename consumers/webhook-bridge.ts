@@ -77,6 +77,11 @@ export class WebhookBridge {
     }]));
   }
 
+  /** One group per endpoint, with the topics it reads: whose lag says how far each endpoint is behind. */
+  get lagSources(): Array<{ group: string; topics: readonly string[] }> {
+    return this.endpoints.map((e) => ({ group: webhookGroupId(e.name), topics: e.topics }));
+  }
+
   async start(): Promise<void> {
     for (const endpoint of this.endpoints) {
       this.consumers.push(await this.deps.log.consume({

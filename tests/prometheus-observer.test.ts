@@ -4,7 +4,7 @@ import { AvroCodec } from '../adapters/avro-codec.js';
 import { InMemoryEventLog } from '../adapters/in-memory-event-log.js';
 import { InMemoryStateStore } from '../adapters/in-memory-state-store.js';
 import { metricsRegistry } from '../api/metrics.js';
-import { prometheusObserver } from '../cli/prometheus-observer.js';
+import { pollConsumerLag, processorLagSources, prometheusObserver } from '../cli/prometheus-observer.js';
 import { dayIndexer } from '../core/calendar.js';
 import type { SegmentChangedEvent } from '../core/events.js';
 import { Topics } from '../core/topics.js';
@@ -90,4 +90,28 @@ test('the scoring runner reports the transitions of exactly the segment-change e
   assert.ok(published.length >= 3, `several changes expected, got ${published.length}`);
   assert.ok(published.some((c) => c.previous_segment !== null), 'a change between two real segments');
   assert.deepEqual(reported, tally(published.map((c) => [c.previous_segment, c.segment, 1])));
+});
+
+test('the lag gauge shows every group the process consumes with: its processors only, and the sink', async () => {
+  const log = new InMemoryEventLog({ maxBackoffMs: 20 });
+  const codec = new AvroCodec();
+  const pipeline = new Pipeline({
+    log, codec,
+    stores: { ledgers: new InMemoryStateStore(), histories: new InMemoryStateStore(), scores: new InMemoryStateStore() },
+    validation: { currency: 'USD', maxFutureSkewMs: 86_400_000, now: Date.now },
+    scoring: { dayOf: dayIndexer('UTC'), policy: defaultPolicy, hysteresis: 0.1, minorPerUnit: 100 },
+    partitions: 2, batchSize: 50,
+  });
+  assert.deepEqual(processorLagSources(pipeline, ['features']), [{ group: 'clv-features', topics: [Topics.purchases] }]);
+  assert.equal(processorLagSources(pipeline).length, 3);
+  await log.createTopics([{ name: Topics.orders, partitions: 2 }, { name: Topics.payments, partitions: 2 }]);
+  for (const order of ['O1', 'O2', 'O3']) {
+    await log.publish(Topics.orders, [{ key: 'C1', value: await codec.encode(Topics.orders, placed(order, 1000, day(1), 'C1')) }]);
+  }
+  // Nothing consumed yet: the sink's group is 3 messages behind on orders, the purchases processor too.
+  const stop = pollConsumerLag(log, [...processorLagSources(pipeline, ['purchases']), { group: 'clv-clickhouse-sink', topics: [Topics.orders, Topics.payments] }], 5);
+  await new Promise((r) => setTimeout(r, 40));
+  stop();
+  assert.equal(await value('clv_consumer_lag', { group: 'clv-clickhouse-sink' }), 3);
+  assert.equal(await value('clv_consumer_lag', { group: 'clv-purchases' }), 3);
 });

@@ -11,7 +11,7 @@ import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { ProcessorNames } from '../../processors/pipeline.js';
 import { createLogger } from '../logger.js';
 import { productionPipeline, refreshChampion, serveMetrics, startClickHouseSink, startWebhookBridge } from '../production.js';
-import { pollConsumerLag } from '../prometheus-observer.js';
+import { pollConsumerLag, processorLagSources } from '../prometheus-observer.js';
 import { startScheduledTraining } from '../scheduled-training.js';
 
 export function registerRun(program: Command): void {
@@ -55,7 +55,11 @@ async function run(names: string[]): Promise<void> {
   const sink = selected.includes('sink') ? await startClickHouseSink(config, production.log, production.codec, logger) : null;
   const webhooks = selected.includes('webhooks') ? await startWebhookBridge(production.log, production.codec, logger) : null;
   const training = selected.includes('training') ? await startScheduledTraining(config, production, logger) : null;
-  const stopLagPoll = pollConsumerLag(production.log, pipeline);
+  const stopLagPoll = pollConsumerLag(production.log, [
+    ...processorLagSources(pipeline, only),
+    ...(sink ? [sink.lagSource] : []),
+    ...(webhooks ? webhooks.lagSources : []),
+  ]);
   const metrics = await serveMetrics(config.metricsHost, config.metricsPort);
   logger.info({ processors: selected, brokers: config.kafkaBrokers, pid: process.pid, metrics: `http://${config.metricsHost}:${(metrics.address() as AddressInfo).port}/metrics` }, 'processors started');
 

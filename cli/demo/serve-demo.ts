@@ -18,7 +18,7 @@ import { retrainAndRescore, trainingRunSettingsFrom } from '../../processors/tra
 import { revenueForecastViews } from '../../processors/training/segment-revenue-forecast-views.js';
 import { RetrainingSchedule } from '../../processors/training/retraining-schedule.js';
 import type { embeddedPipeline } from '../embedded.js';
-import { pollConsumerLag } from '../prometheus-observer.js';
+import { pollConsumerLag, processorLagSources } from '../prometheus-observer.js';
 
 export interface DemoApi {
   /** Not listening yet: `listen` it, or `inject` requests. */
@@ -36,7 +36,7 @@ export async function startDemoApi(
   await pipeline.start();
   // A new sink in the same group: it resumes where the demo's left off.
   const sink = await embedded.startSink();
-  const stopLagPoll = pollConsumerLag(log, pipeline);
+  const stopLagPoll = pollConsumerLag(log, [...processorLagSources(pipeline), sink.lagSource]);
   let versions = 1;
   // Embedded training lifecycle: registry in memory, model runs in the analyst tables, the
   // demo's model the champion a retrain must beat on the holdout.
