@@ -104,7 +104,7 @@ test('the lag gauge shows every group the process consumes with: its processors 
   });
   assert.deepEqual(processorLagSources(pipeline, ['features']), [{ group: 'clv-features', topics: [Topics.purchases] }]);
   assert.equal(processorLagSources(pipeline).length, 3);
-  await log.createTopics([{ name: Topics.orders, partitions: 2 }, { name: Topics.payments, partitions: 2 }]);
+  await log.createTopics([{ name: Topics.orders, partitions: 2, compacted: false }, { name: Topics.payments, partitions: 2, compacted: false }]);
   for (const order of ['O1', 'O2', 'O3']) {
     await log.publish(Topics.orders, [{ key: 'C1', value: await codec.encode(Topics.orders, placed(order, 1000, day(1), 'C1')) }]);
   }
