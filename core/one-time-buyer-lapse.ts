@@ -15,6 +15,7 @@
  * every counted customer had the same `window` days to come back. The window is half the
  * history, at most two years.
  */
+import { nearestRankQuantile } from './nearest-rank-quantile.js';
 
 /** Days of silence after which a one-time buyer is at risk, then lost. */
 export interface OneTimeBuyerLapse {
@@ -67,16 +68,12 @@ export class ReturnGapSample {
     }
     if (counted.length < MIN_RETURN_GAPS) return fallback;
     counted.sort((a, b) => a - b);
-    const atRiskDays = Math.max(1, quantile(counted, AT_RISK_QUANTILE));
-    const lostDays = Math.max(atRiskDays + 1, quantile(counted, LOST_QUANTILE));
+    const atRiskDays = Math.max(1, nearestRankQuantile(counted, AT_RISK_QUANTILE));
+    const lostDays = Math.max(atRiskDays + 1, nearestRankQuantile(counted, LOST_QUANTILE));
     return { atRiskDays, lostDays, source: 'return-gaps', returnGaps: counted.length };
   }
 }
 
-/** Nearest-rank quantile of sorted values. */
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
 
 /** CLV_ONE_TIME_BUYER_AT_RISK_DAYS / _LOST_DAYS: 0 leaves the day to be learned. */
 export interface LapseOverrides {

@@ -2,6 +2,7 @@
  * Training: fit BG/NBD and Gamma-Gamma on customers' model inputs as of the calibration
  * end, then fix the segment thresholds from the distribution of the resulting CLVs.
  */
+import { nearestRankQuantile } from '../../core/nearest-rank-quantile.js';
 import type { Config } from '../../core/config.js';
 import type { ModelInput } from '../../core/repeat-purchase-summary.js';
 import { fitBgNbd } from '../../models/bgnbd.js';
@@ -53,16 +54,11 @@ export function trainCustomerValueModel(inputs: readonly ModelInput[], s: Traini
   }
   clvs.sort((a, b) => a - b);
   return new BgNbdGammaGammaModel(s.version, bgnbd, gammaGamma, settings, {
-    highClvMinor: quantile(clvs, 0.8),
-    mediumClvMinor: quantile(clvs, 0.5),
+    highClvMinor: nearestRankQuantile(clvs, 0.8),
+    mediumClvMinor: nearestRankQuantile(clvs, 0.5),
     atRiskPAlive: s.atRiskPAlive,
     lostPAlive: s.lostPAlive,
     newCustomerDays: s.newCustomerDays,
   });
 }
 
-/** Nearest-rank quantile of sorted values; 0 for none. */
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
