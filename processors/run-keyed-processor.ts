@@ -14,6 +14,7 @@ import type { EventLog, IncomingMessage, MessageBatch, OutgoingMessage, RunningC
 import type { StateStore } from '../core/ports/state-store.js';
 import { Topics } from '../core/topics.js';
 import type { KeyedProcessor, Output, ProcessingContext } from './keyed-processor.js';
+import { stage } from '../core/stage-timings-tmp.js';
 
 export interface ProcessorStats {
   messagesIn: number;
@@ -98,7 +99,8 @@ export class ProcessorRunner<State, Event> {
    */
   processBatch(batch: MessageBatch): Promise<void> {
     const previous = this.partitionQueues.get(batch.partition) ?? Promise.resolve();
-    const run = previous.then(() => this.process(batch));
+    const q0 = performance.now();
+    const run = previous.then(() => { stage(`${this.processor.name} 1 queue`, performance.now() - q0); return this.process(batch); });
     const settled = run.then(
       () => undefined,
       () => undefined,
@@ -136,8 +138,12 @@ export class ProcessorRunner<State, Event> {
       if (t > this.context.watermarkMs) this.context.watermarkMs = t;
     }
 
+    let t0 = performance.now();
+    stage(`${processor.name} 2 decode`, t0 - started);
     const keys = [...new Set(accepted.map((a) => processor.stateKey(a.event)))];
     const states = keys.length > 0 ? await deps.store.getMany(keys) : new Map<string, State>();
+    stage(`${processor.name} 3 getMany`, performance.now() - t0);
+    t0 = performance.now();
     const changed = new Map<string, State>();
     const encoded = new Map<string, OutgoingMessage[]>();
     const transitions = new Map<string, SegmentTransition>();
@@ -179,8 +185,14 @@ export class ProcessorRunner<State, Event> {
       addTo(encoded, Topics.deadLetter, { key: d.key, value: await deps.codec.encode(Topics.deadLetter, d) });
     }
 
+    stage(`${processor.name} 4 apply+encode`, performance.now() - t0);
+    t0 = performance.now();
     for (const [topic, messages] of encoded) await deps.log.publish(topic, messages);
+    stage(`${processor.name} 5 publish`, performance.now() - t0);
+    t0 = performance.now();
     if (changed.size > 0) await deps.store.setMany(changed);
+    stage(`${processor.name} 6 setMany`, performance.now() - t0);
+    stage(`${processor.name} 0 batchsize`, batch.messages.length);
     if (deps.observe) {
       const count = (pairs: Iterable<[string, number]>) => Object.fromEntries(pairs);
       const deadByCode: Record<string, number> = {};

@@ -61,4 +61,3 @@ export function trainCustomerValueModel(inputs: readonly ModelInput[], s: Traini
     newCustomerDays: s.newCustomerDays,
   });
 }
-
