@@ -21,8 +21,13 @@ export async function oneTimeBuyerLapseAsOf(
   for await (const page of histories.scan(10_000)) {
     for (const [, history] of page) addFirstTwoPurchaseDays(sample, history, asOfMs);
   }
+  return oneTimeBuyerLapseOf(sample, dayOf(asOfMs), config);
+}
+
+/** The lapse learned from `sample` as of a day, the rules' without enough returns, configured days in place of learned ones. */
+export function oneTimeBuyerLapseOf(sample: ReturnGapSample, asOfDay: number, config: Readonly<LapseConfig>): OneTimeBuyerLapse {
   const fallback = rulesLapse(ONE_TIME_BUYER_EXPECTED_GAP_DAYS, config.atRiskPAlive, config.lostPAlive);
-  return withOverrides(sample.lapse(dayOf(asOfMs), fallback), { atRiskDays: config.oneTimeBuyerAtRiskDays, lostDays: config.oneTimeBuyerLostDays });
+  return withOverrides(sample.lapse(asOfDay, fallback), { atRiskDays: config.oneTimeBuyerAtRiskDays, lostDays: config.oneTimeBuyerLostDays });
 }
 
 /** Adds the customer's first and second purchase days as of `asOfMs`, if any purchase. */

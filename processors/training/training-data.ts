@@ -7,8 +7,10 @@
  */
 import { MS_PER_DAY, type DayIndexer } from '../../core/calendar.js';
 import type { StateStore } from '../../core/ports/state-store.js';
+import { ReturnGapSample } from '../../core/one-time-buyer-lapse.js';
 import { summarizePurchaseDays, toModelInput, type ModelInput, type RepeatPurchaseSummary } from '../../core/repeat-purchase-summary.js';
 import type { CustomerPurchaseHistory } from '../features/customer-purchase-history.js';
+import { addFirstTwoPurchaseDays } from '../features/one-time-buyer-lapse-as-of.js';
 
 export interface HoldoutActual {
   purchaseDays: number;
@@ -26,6 +28,8 @@ export interface TrainingData {
   calibration: { summaries: RepeatPurchaseSummary[]; holdout: HoldoutActual[] };
   /** Customers with a purchase up to as-of: what the deployed model is refit on. */
   full: { summaries: RepeatPurchaseSummary[] };
+  /** Each of those customers' first and second purchase days: what the one-time-buyer lapse is learned from. */
+  returnGaps: ReturnGapSample;
 }
 
 /** What readiness is judged on. */
@@ -53,6 +57,7 @@ export async function readTrainingData(
     firstPurchaseMs: null,
     calibration: { summaries: [], holdout: [] },
     full: { summaries: [] },
+    returnGaps: new ReturnGapSample(),
   };
   for await (const page of histories.scan(10_000)) {
     for (const [, history] of page) {
@@ -69,6 +74,7 @@ export async function readTrainingData(
       const full = summarizePurchaseDays(all);
       if (full === null) continue;
       data.full.summaries.push(full);
+      addFirstTwoPurchaseDays(data.returnGaps, history, asOfMs);
       const calibration = summarizePurchaseDays(before);
       if (calibration === null) continue;
       let valueMinor = 0;

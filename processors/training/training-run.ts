@@ -20,7 +20,7 @@ import type { AnalyticsStore, ModelRunRow } from '../../core/ports/analytics-sto
 import type { ModelRegistry } from '../../core/ports/model-registry.js';
 import type { StateStore } from '../../core/ports/state-store.js';
 import { categoryStatisticsAsOf } from '../features/category-statistics-as-of.js';
-import { oneTimeBuyerLapseAsOf } from '../features/one-time-buyer-lapse-as-of.js';
+import { oneTimeBuyerLapseOf } from '../features/one-time-buyer-lapse-as-of.js';
 import type { CustomerPurchaseHistory } from '../features/customer-purchase-history.js';
 import { BgNbdGammaGammaModel } from './bgnbd-gamma-gamma-model.js';
 import { changeChampion } from './champion-change.js';
@@ -98,10 +98,10 @@ export async function runTraining(deps: TrainingRunDeps, s: TrainingRunSettings)
   const promoted = decision.promote && s.promote;
   const reason = decision.promote && !s.promote ? `${decision.reason}; not promoted (--no-promote)` : decision.reason;
 
-  // Shop-wide category statistics for cross-sell and upsell, and the silence after which a
-  // one-time buyer lapses, travel with the deployed model (more scans of the store: they need
-  // every order's lines and each customer's second purchase day, the summaries keep neither).
-  const lapse = await oneTimeBuyerLapseAsOf(deps.histories, data.asOfMs, deps.dayOf, settings);
+  // Shop-wide category statistics for cross-sell and upsell (a second scan of the store: they
+  // need every order's lines, the summaries keep none), and the silence after which a one-time
+  // buyer lapses, travel with the deployed model.
+  const lapse = oneTimeBuyerLapseOf(data.returnGaps, data.asOfDay, settings);
   const model = trainCustomerValueModel(inputsAsOf(data.full.summaries, data.asOfDay, settings.periodDays, settings.minorPerUnit), settings)
     .withCategoryStatistics(await categoryStatisticsAsOf(deps.histories, data.asOfMs))
     .withOneTimeBuyerLapse(lapse);
