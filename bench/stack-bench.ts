@@ -19,7 +19,6 @@ import { publishMessages } from '../producers/publish-messages.js';
 import { trainCustomerValueModel, trainingSettingsFrom } from '../processors/training/train-customer-value-model.js';
 import { modelInputsAsOf } from '../processors/training/train-from-features.js';
 import { LatencyProbe, percentile } from './latency-probe.js';
-import { stageReport, stageReset } from '../core/stage-timings-tmp.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const config = loadConfig({ ...process.env, CLV_REDIS_URL: process.env.CLV_REDIS_URL ?? 'redis://127.0.0.1:6379/6', CLV_CLICKHOUSE_DATABASE: 'clv_bench', CLV_LOG_LEVEL: 'warn' });
@@ -68,13 +67,11 @@ const settings = trainingSettingsFrom(config, 'bench');
 const { inputs } = await modelInputsAsOf(pipeline.stores.histories, calibrationEndMs, settings.periodDays, dayIndexer(config.timeZone), config.minorPerUnit);
 pipeline.useModel(trainCustomerValueModel(inputs, settings));
 (probe as LatencyProbe | null)?.reset();
-stageReset();
 t = performance.now();
 await publishMessages(probe ?? log, codec, paced, { rate: 5000 });
 await caughtUp(processorInputs);
 const pacedSeconds = (performance.now() - t) / 1000;
 const samples = (probe as LatencyProbe | null)?.samplesMs ?? [];
-stageReport();
 await pipeline.stop();
 
 // 3. The ClickHouse sink over everything now on the topics.

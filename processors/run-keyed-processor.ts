@@ -14,7 +14,6 @@ import type { EventLog, IncomingMessage, MessageBatch, OutgoingMessage, RunningC
 import type { StateStore } from '../core/ports/state-store.js';
 import { Topics } from '../core/topics.js';
 import type { KeyedProcessor, Output, ProcessingContext } from './keyed-processor.js';
-import { stage } from '../core/stage-timings-tmp.js';
 
 export interface ProcessorStats {
   messagesIn: number;
@@ -99,8 +98,7 @@ export class ProcessorRunner<State, Event> {
    */
   processBatch(batch: MessageBatch): Promise<void> {
     const previous = this.partitionQueues.get(batch.partition) ?? Promise.resolve();
-    const q0 = performance.now();
-    const run = previous.then(() => { stage(`${this.processor.name} 1 queue`, performance.now() - q0); return this.process(batch); });
+    const run = previous.then(() => this.process(batch));
     const settled = run.then(
       () => undefined,
       () => undefined,
@@ -138,12 +136,8 @@ export class ProcessorRunner<State, Event> {
       if (t > this.context.watermarkMs) this.context.watermarkMs = t;
     }
 
-    let t0 = performance.now();
-    stage(`${processor.name} 2 decode`, t0 - started);
     const keys = [...new Set(accepted.map((a) => processor.stateKey(a.event)))];
     const states = keys.length > 0 ? await deps.store.getMany(keys) : new Map<string, State>();
-    stage(`${processor.name} 3 getMany`, performance.now() - t0);
-    t0 = performance.now();
     const changed = new Map<string, State>();
     const encoded = new Map<string, OutgoingMessage[]>();
     const transitions = new Map<string, SegmentTransition>();
@@ -185,14 +179,8 @@ export class ProcessorRunner<State, Event> {
       addTo(encoded, Topics.deadLetter, { key: d.key, value: await deps.codec.encode(Topics.deadLetter, d) });
     }
 
-    stage(`${processor.name} 4 apply+encode`, performance.now() - t0);
-    t0 = performance.now();
-    for (const [topic, messages] of encoded) await deps.log.publish(topic, messages);
-    stage(`${processor.name} 5 publish`, performance.now() - t0);
-    t0 = performance.now();
+    await publishAll(deps.log, encoded);
     if (changed.size > 0) await deps.store.setMany(changed);
-    stage(`${processor.name} 6 setMany`, performance.now() - t0);
-    stage(`${processor.name} 0 batchsize`, batch.messages.length);
     if (deps.observe) {
       const count = (pairs: Iterable<[string, number]>) => Object.fromEntries(pairs);
       const deadByCode: Record<string, number> = {};
@@ -216,7 +204,7 @@ export class ProcessorRunner<State, Event> {
     const started = performance.now();
     const byTopic = new Map<string, OutgoingMessage[]>();
     for (const [topic, m] of await this.encode(outputs)) addTo(byTopic, topic, m);
-    for (const [topic, messages] of byTopic) await this.deps.log.publish(topic, messages);
+    await publishAll(this.deps.log, byTopic);
     this.stats.outputs += outputs.length;
     // A re-score sweep moves many customers between segments: the metrics must see it too.
     if (this.deps.observe) {
@@ -266,6 +254,18 @@ function countSegmentChanges(outputs: readonly Output[], into: Map<string, Segme
     if (t) t.count++;
     else into.set(key, { from, to, count: 1 });
   }
+}
+
+/**
+ * Publishes every topic's messages at once and resolves when all are published; rejects (with
+ * the first error) only after every call has settled, so nothing of a failed batch is still
+ * in flight when it is retried. At once, not topic after topic: the Kafka log sends calls
+ * made together as one produce request, so a scoring batch (scores + segment changes) costs
+ * one broker round trip instead of two.
+ */
+async function publishAll(log: EventLog, byTopic: Map<string, OutgoingMessage[]>): Promise<void> {
+  const results = await Promise.allSettled([...byTopic].map(([topic, messages]) => log.publish(topic, messages)));
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
 }
 
 function addTo(byTopic: Map<string, OutgoingMessage[]>, topic: string, message: OutgoingMessage): void {

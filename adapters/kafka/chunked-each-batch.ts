@@ -10,7 +10,6 @@
 import type { EachBatchHandler, KafkaMessage } from 'kafkajs';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { IncomingMessage, MessageBatch } from '../../core/ports/event-log.js';
-import { stage } from '../../core/stage-timings-tmp.js';
 
 export interface BatchErrorContext {
   groupId: string;
@@ -48,10 +47,6 @@ export function chunkedEachBatch(options: ChunkedEachBatchOptions): EachBatchHan
       // again by whoever owns the partition next, from the last committed offset.
       if (!isRunning() || isStale()) return;
       const chunk = batch.messages.slice(start, start + maxBatchSize);
-      const now = Date.now();
-      stage(`${groupId} a age-first-at-start`, now - Number(chunk[0].timestamp));
-      stage(`${groupId} b age-last-at-start`, now - Number(chunk[chunk.length - 1].timestamp));
-      let t0 = performance.now();
       try {
         await eachBatch({ topic, partition, messages: chunk.map((m) => toIncomingMessage(topic, partition, m)) });
       } catch (error) {
@@ -63,14 +58,9 @@ export function chunkedEachBatch(options: ChunkedEachBatchOptions): EachBatchHan
       }
       // resolveOffset on the batch's last message also skips trailing control records, so the
       // resolved offsets (not last + 1) are what gets committed.
-      stage(`${groupId} c eachBatch`, performance.now() - t0);
-      t0 = performance.now();
       resolveOffset(chunk[chunk.length - 1].offset);
       await commitOffsetsIfNecessary(uncommittedOffsets());
-      stage(`${groupId} d commit`, performance.now() - t0);
-      t0 = performance.now();
       await heartbeat();
-      stage(`${groupId} e heartbeat`, performance.now() - t0);
     }
   };
 }

@@ -107,6 +107,48 @@ test('kafka event log: a publish call larger than maxMessagesPerRequest goes in 
   await log.close();
 });
 
+test('kafka event log: concurrent publish calls (several topics, and a call larger than a request among them) all arrive, each in its order', async () => {
+  const log = new KafkaEventLog({ ...quick, maxMessagesPerRequest: 4 });
+  const a = runScoped('coalesce-a');
+  const b = runScoped('coalesce-b');
+  await log.createTopics([{ name: a, partitions: 2, compacted: false }, { name: b, partitions: 1, compacted: false }]);
+  // Queued while the first request is in flight, then sent together (merged per topic).
+  const calls = [
+    { topic: a, messages: ['a0', 'a1'].map((v) => msg('C1', v)) },
+    { topic: b, messages: ['b0'].map((v) => msg('C1', v)) },
+    { topic: a, messages: ['a2', 'a3', 'a4', 'a5', 'a6', 'a7'].map((v) => msg('C1', v)) },
+    { topic: a, messages: ['a8'].map((v) => msg('C2', v)) },
+    { topic: b, messages: ['b1', 'b2'].map((v) => msg('C1', v)) },
+  ];
+  await Promise.all(calls.map((c) => log.publish(c.topic, c.messages)));
+  const seen: IncomingMessage[] = [];
+  const consumer = await log.consume({ groupId: `g-${a}`, topics: [a, b], fromBeginning: true, eachBatch: async (batch) => void seen.push(...batch.messages) });
+  await until(() => seen.length === 12, '12 messages');
+  await consumer.stop();
+  assert.deepEqual(values(seen.filter((m) => m.topic === a && m.key === 'C1')), ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7']);
+  assert.deepEqual(values(seen.filter((m) => m.topic === a && m.key === 'C2')), ['a8']);
+  assert.deepEqual(values(seen.filter((m) => m.topic === b)), ['b0', 'b1', 'b2']);
+  await log.close();
+});
+
+test('kafka event log: a call the broker refuses fails alone, not the calls that shared its request', async () => {
+  const log = new KafkaEventLog(quick);
+  const a = runScoped('refused-a');
+  const b = runScoped('refused-b');
+  await log.createTopics([{ name: a, partitions: 1, compacted: false }, { name: b, partitions: 1, compacted: false }]);
+  // Random bytes do not compress: 2 MB is above the broker's message.max.bytes (1 MB default).
+  const huge = { key: 'C1', value: Buffer.from(Array.from({ length: 2 << 20 }, () => Math.floor(Math.random() * 256))) };
+  const [refused, fine] = await Promise.allSettled([log.publish(a, [huge]), log.publish(b, [msg('C1', 'ok')])]);
+  assert.equal(refused.status, 'rejected');
+  assert.equal(fine.status, 'fulfilled');
+  const seen: IncomingMessage[] = [];
+  const consumer = await log.consume({ groupId: `g-${b}`, topics: [b], fromBeginning: true, eachBatch: async (batch) => void seen.push(...batch.messages) });
+  await until(() => seen.length === 1, '1 message');
+  await consumer.stop();
+  assert.deepEqual(values(seen), ['ok']);
+  await log.close();
+});
+
 test('kafka event log: a failed chunk and every chunk after it are redelivered; chunks committed before it are not', async () => {
   const errors: string[] = [];
   const log = new KafkaEventLog({ ...quick, onBatchError: (_e, c) => errors.push(c.offset) });

@@ -1,0 +1,66 @@
+/**
+ * ProcessorRunner's publish step on a fake log: a batch's topics are published together, and
+ * state is saved only once every one of them is published.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { InMemoryStateStore } from '../adapters/in-memory-state-store.js';
+import type { EventCodec } from '../core/ports/event-codec.js';
+import type { EventLog, OutgoingMessage } from '../core/ports/event-log.js';
+import type { KeyedProcessor } from '../processors/keyed-processor.js';
+import { ProcessorRunner } from '../processors/run-keyed-processor.js';
+
+const codec: EventCodec = {
+  encode: async (_topic, value) => Buffer.from(JSON.stringify(value)),
+  decode: async (_topic, bytes) => JSON.parse(bytes.toString()),
+};
+
+// Counts events per key; every event yields one output on each of two topics.
+const counter: KeyedProcessor<number, { key: string }> = {
+  name: 'counter',
+  inputTopics: ['in'],
+  accept: (_topic, value) => ({ event: value as { key: string } }),
+  eventTime: () => 0,
+  stateKey: (e) => e.key,
+  apply: (state, e) => ({ state: (state ?? 0) + 1, outputs: [{ topic: 'out-a', key: e.key, value: 1 }, { topic: 'out-b', key: e.key, value: 2 }] }),
+};
+
+function fakeLog(publish: (topic: string, messages: OutgoingMessage[]) => Promise<void>): EventLog {
+  return { publish, createTopics: async () => {}, consume: async () => ({ stop: async () => {} }), lag: async () => 0, checkWritable: async () => {}, close: async () => {} };
+}
+
+const batch = { topic: 'in', partition: 0, messages: [{ topic: 'in', partition: 0, offset: '0', key: 'C1', value: Buffer.from(JSON.stringify({ key: 'C1' })) }] };
+
+test('runner: a batch publishes all its topics at once and saves state after all are published', async () => {
+  const events: string[] = [];
+  const releases: Array<() => void> = [];
+  const log = fakeLog((topic) => {
+    events.push(`start ${topic}`);
+    return new Promise<void>((resolve) => releases.push(() => (events.push(`done ${topic}`), resolve())));
+  });
+  const store = new InMemoryStateStore<number>();
+  const runner = new ProcessorRunner(counter, { log, codec, store });
+  const run = runner.processBatch(batch);
+  while (releases.length < 2) await new Promise((r) => setImmediate(r));
+  assert.deepEqual(events, ['start out-a', 'start out-b'], 'both topics in flight together');
+  releases[1]();
+  await new Promise((r) => setImmediate(r));
+  assert.equal((await store.getMany(['C1'])).get('C1'), undefined, 'no state before every publish is done');
+  releases[0]();
+  await run;
+  assert.equal((await store.getMany(['C1'])).get('C1'), 1);
+});
+
+test('runner: when one topic fails to publish the batch fails, after the other publish settled, and saves no state', async () => {
+  let otherSettled = false;
+  const log = fakeLog(async (topic) => {
+    if (topic === 'out-a') throw new Error('broker down');
+    await new Promise((r) => setTimeout(r, 20));
+    otherSettled = true;
+  });
+  const store = new InMemoryStateStore<number>();
+  const runner = new ProcessorRunner(counter, { log, codec, store });
+  await assert.rejects(runner.processBatch(batch), /broker down/);
+  assert.ok(otherSettled);
+  assert.equal((await store.getMany(['C1'])).get('C1'), undefined);
+});
