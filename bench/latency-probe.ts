@@ -17,20 +17,28 @@ export class LatencyProbe implements EventLog {
     return this.inner.createTopics(specs);
   }
 
+  /**
+   * An input counts from the call that publishes it (when the shop hands it over); a score
+   * counts once its publication is acknowledged, when a subscriber could read it.
+   */
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    const now = performance.now();
     if (topic === Topics.orders || topic === Topics.payments) {
+      const now = performance.now();
       for (const m of messages) if (m.key !== null) this.pending.set(m.key, now);
-    } else if (topic === Topics.scores) {
-      for (const m of messages) {
-        const since = m.key === null ? undefined : this.pending.get(m.key);
-        if (since !== undefined) {
-          this.samplesMs.push(now - since);
-          this.pending.delete(m.key as string);
-        }
-      }
+      return this.inner.publish(topic, messages);
     }
-    return this.inner.publish(topic, messages);
+    if (topic !== Topics.scores) return this.inner.publish(topic, messages);
+    const since = messages.map((m) => (m.key === null ? undefined : this.pending.get(m.key)));
+    await this.inner.publish(topic, messages);
+    const now = performance.now();
+    messages.forEach((m, i) => {
+      const from = since[i];
+      // A newer input of the customer while the score was in flight starts a new wait.
+      if (from !== undefined && this.pending.get(m.key as string) === from) {
+        this.samplesMs.push(now - from);
+        this.pending.delete(m.key as string);
+      }
+    });
   }
 
   consume(options: ConsumerOptions): Promise<RunningConsumer> {
