@@ -19,6 +19,21 @@ async function value(name: string, labels: Record<string, string>): Promise<numb
   return v?.value ?? 0;
 }
 
+/** An embedded pipeline on two partitions, its batch summaries to `observe`. */
+function embedded(observe?: (summary: BatchSummary) => void) {
+  const log = new InMemoryEventLog({ maxBackoffMs: 20 });
+  const codec = new AvroCodec();
+  const pipeline = new Pipeline({
+    log, codec,
+    stores: { ledgers: new InMemoryStateStore(), histories: new InMemoryStateStore(), scores: new InMemoryStateStore() },
+    validation: { currency: 'USD', maxFutureSkewMs: 86_400_000, now: Date.now },
+    scoring: { dayOf: dayIndexer('UTC'), policy: defaultPolicy, hysteresis: 0.1, minorPerUnit: 100 },
+    partitions: 2, batchSize: 50,
+    observe,
+  });
+  return { log, codec, pipeline };
+}
+
 test('batch summaries become Prometheus counters: events in/out per topic, dead letters by code, scores by model version', async () => {
   const before = {
     in: await value('clv_events_in_total', { topic: Topics.orders }),
@@ -57,17 +72,8 @@ test('segment changes are counted by their real previous and new segments, a fir
 });
 
 test('the scoring runner reports the transitions of exactly the segment-change events it publishes', async () => {
-  const log = new InMemoryEventLog({ maxBackoffMs: 20 });
-  const codec = new AvroCodec();
   const summaries: BatchSummary[] = [];
-  const pipeline = new Pipeline({
-    log, codec,
-    stores: { ledgers: new InMemoryStateStore(), histories: new InMemoryStateStore(), scores: new InMemoryStateStore() },
-    validation: { currency: 'USD', maxFutureSkewMs: 86_400_000, now: Date.now },
-    scoring: { dayOf: dayIndexer('UTC'), policy: defaultPolicy, hysteresis: 0.1, minorPerUnit: 100 },
-    partitions: 2, batchSize: 50,
-    observe: (s) => summaries.push(s),
-  });
+  const { log, codec, pipeline } = embedded((summary) => summaries.push(summary));
   pipeline.useModel(linearModel);
   await pipeline.start();
   // C2 buys on three days and moves new → medium value; the re-score sweep ages C1 out of new.
@@ -93,15 +99,7 @@ test('the scoring runner reports the transitions of exactly the segment-change e
 });
 
 test('the lag gauge shows every group the process consumes with: its processors only, and the sink', async () => {
-  const log = new InMemoryEventLog({ maxBackoffMs: 20 });
-  const codec = new AvroCodec();
-  const pipeline = new Pipeline({
-    log, codec,
-    stores: { ledgers: new InMemoryStateStore(), histories: new InMemoryStateStore(), scores: new InMemoryStateStore() },
-    validation: { currency: 'USD', maxFutureSkewMs: 86_400_000, now: Date.now },
-    scoring: { dayOf: dayIndexer('UTC'), policy: defaultPolicy, hysteresis: 0.1, minorPerUnit: 100 },
-    partitions: 2, batchSize: 50,
-  });
+  const { log, codec, pipeline } = embedded();
   assert.deepEqual(processorLagSources(pipeline, ['features']), [{ group: 'clv-features', topics: [Topics.purchases] }]);
   assert.equal(processorLagSources(pipeline).length, 3);
   await log.createTopics([{ name: Topics.orders, partitions: 2, compacted: false }, { name: Topics.payments, partitions: 2, compacted: false }]);
