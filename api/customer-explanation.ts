@@ -3,7 +3,7 @@
  * model recomputed (core/ports/clv-read-model.ts ClvExplanation). For BG/NBD + Gamma-Gamma:
  * P(alive) (Fader, Hardie & Lee's 2008 note on P(alive)), expected purchases (FHL 2005
  * eq. 10), expected spend per purchase (Fader & Hardie 2013 eq. 5), discounted monthly over
- * the horizon (models/customer-lifetime-value.ts).
+ * the horizon (models/clv/customer-lifetime-value.ts).
  */
 import type { ClvExplanation } from '../core/ports/clv-read-model.js';
 import { enUsNumberFormat, type FastNumberFormat } from './en-us-number-format.js';

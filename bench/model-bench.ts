@@ -2,11 +2,11 @@
 import { existsSync } from 'node:fs';
 import { dayIndexer, dayIndexOfDate } from '../core/calendar.js';
 import { readTransactionFile } from '../producers/transaction-file.js';
-import { splitAtCalibrationEnd } from '../processors/training/calibration-split.js';
-import { loadConfig } from '../core/config.js';
+import { splitAtCalibrationEnd } from '../evaluation/calibration-split.js';
+import { loadConfig } from '../config/config.js';
 import type { ModelInput } from '../core/repeat-purchase-summary.js';
-import { BgNbdGammaGammaModel } from '../processors/training/bgnbd-gamma-gamma-model.js';
-import { trainCustomerValueModel, trainingSettingsFrom } from '../processors/training/train-customer-value-model.js';
+import { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
+import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
 
 export function modelBench(cdnowMaster: string, repeats: number) {
   if (!existsSync(cdnowMaster)) return { skipped: `CDNOW master not found at ${cdnowMaster}` } as const;

@@ -3,13 +3,13 @@
  * training and re-scoring, and event-to-score latency at a paced input rate.
  */
 import { dayIndexer } from '../core/calendar.js';
-import { loadConfig } from '../core/config.js';
-import { endOfDayMs, syntheticDemoHistory, type DemoMessage } from '../cli/demo/demo-history.js';
-import { replayMessages } from '../cli/demo/replay-messages.js';
-import { embeddedPipeline } from '../cli/embedded.js';
-import { createLogger } from '../cli/logger.js';
-import { trainCustomerValueModel, trainingSettingsFrom } from '../processors/training/train-customer-value-model.js';
-import { modelInputsAsOf } from '../processors/training/train-from-features.js';
+import { loadConfig } from '../config/config.js';
+import { endOfDayMs, syntheticDemoHistory, type DemoMessage } from '../app/demo/demo-history.js';
+import { replayMessages } from '../app/demo/replay-messages.js';
+import { embeddedPipeline } from '../app/embedded.js';
+import { createLogger } from '../app/logger.js';
+import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
+import { modelInputsAsOf } from '../training/train-from-features.js';
 import { LatencyProbe, percentile } from './latency-probe.js';
 
 export interface PipelineBenchOptions {

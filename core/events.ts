@@ -131,7 +131,7 @@ export interface RecommendationFields {
 }
 
 /**
- * The CLV's predictive interval (models/clv-predictive-interval.ts): the central
+ * The CLV's predictive interval (models/clv/clv-predictive-interval.ts): the central
  * `clv_interval_level` mass of the model's distribution of the customer's discounted value
  * over the horizon. All three null when the model gives a point estimate only (and in
  * events written before intervals: the Avro defaults).

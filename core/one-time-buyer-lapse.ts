@@ -36,7 +36,7 @@ export const MIN_RETURN_GAPS = 30;
 const MAX_WINDOW_DAYS = 730;
 
 /**
- * The lapse of the RFM rules (processors/scoring/rfm-rule-model.ts): p_alive = exp(−(s − g)/g)
+ * The lapse of the RFM rules (models/kinds/rfm-rule-model.ts): p_alive = exp(−(s − g)/g)
  * after a silence s past the expected gap g, so p_alive falls below p at s = g (1 + ln(1/p)).
  */
 export function rulesLapse(expectedGapDays: number, atRiskPAlive: number, lostPAlive: number): OneTimeBuyerLapse {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deadLetterRow, lineItemRows, orderRow, rowsOfEvent, tableOfTopic } from '../consumers/analytics-rows.js';
+import { deadLetterRow, lineItemRows, orderRow, rowsOfEvent, tableOfTopic } from '../consumers/clickhouse-sink/analytics-rows.js';
 import { analyticsColumns, analyticsRowViolation } from '../core/ports/analytics-store.js';
 import { Topics } from '../core/topics.js';
 import { sinkEvents } from './support/sink-events.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import { signJwt } from '../api/jwt.js';
 import { authentication, authorization } from '../api/plugins/auth.js';
-import { loadApiConfig } from '../api/api-config.js';
+import { loadApiConfig } from '../config/api-config.js';
 import { apiFixture, bearer, type ApiFixture } from './support/api-fixture.js';
 
 const jwtSecret = 'a-test-secret-that-is-long-enough-for-hs256';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadApiConfig, withEphemeralKey } from '../api/api-config.js';
+import { loadApiConfig, withEphemeralKey } from '../config/api-config.js';
 import { ApiKeyVerifier, createApiKey, formatApiKeyRecord } from '../core/api-keys.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
 

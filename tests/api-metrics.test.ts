@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { metricNames, recordConsumerLag, recordDeadLetter, recordEventsIn, observeProcessing, recordScores, recordSegmentChange } from '../api/metrics.js';
+import { metricNames, recordConsumerLag, recordDeadLetter, recordEventsIn, observeProcessing, recordScores, recordSegmentChange } from '../metrics/metrics-registry.js';
 import { apiFixture, bearer, type ApiFixture } from './support/api-fixture.js';
 
 let f: ApiFixture;

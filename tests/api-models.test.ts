@@ -2,7 +2,7 @@ import type { RetrainOutcome } from '../api/routes/models.js';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClvError, ErrorCodes } from '../core/errors.js';
-import { BgNbdGammaGammaModel } from '../processors/training/bgnbd-gamma-gamma-model.js';
+import { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
 import { apiFixture, bearer, type ApiFixture } from './support/api-fixture.js';
 
 let f: ApiFixture;

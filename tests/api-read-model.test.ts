@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InMemoryClvReadModel } from '../adapters/in-memory-clv-read-model.js';
-import { InMemoryStateStore } from '../adapters/in-memory-state-store.js';
+import { InMemoryClvReadModel } from '../read-model/score-store-read-model.js';
+import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
 import { dayIndexer } from '../core/calendar.js';
 import type { CustomerFeaturesEvent } from '../core/events.js';
 import type { Segment } from '../core/segmentation.js';
@@ -107,7 +107,7 @@ test('with a model registry: lists every registered version, loads old ones to e
   const { mkdtemp } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const { LocalModelRegistry } = await import('../adapters/local-model-registry.js');
+  const { LocalModelRegistry } = await import('../adapters/local-directory/local-model-registry.js');
   const { fixtureModel } = await import('./support/api-fixture.js');
   const registry = new LocalModelRegistry(await mkdtemp(join(tmpdir(), 'clv-read-model-')));
   const base = fixtureModel().toJSON();

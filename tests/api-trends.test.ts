@@ -6,8 +6,8 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { InMemoryAnalyticsStore } from '../adapters/in-memory-analytics-store.js';
-import { InMemoryStateStore } from '../adapters/in-memory-state-store.js';
+import { InMemoryAnalyticsStore } from '../adapters/in-memory/in-memory-analytics-store.js';
+import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
 import type { PurchaseRow } from '../core/ports/analytics-store.js';
 import { Segments } from '../core/segmentation.js';
 import type { CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AvroCodec } from '../adapters/avro-codec.js';
-import { loadTopicSchemas } from '../adapters/schema-files.js';
+import { AvroCodec } from '../adapters/avro/avro-codec.js';
+import { loadTopicSchemas } from '../adapters/avro/schema-files.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import { Topics } from '../core/topics.js';
 import { day, payment, placed } from './support/commerce-events.js';

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DropoutMixture } from '../models/bgnbd-dropout-mixture.js';
-import { digammaDifference, logGammaRatio } from '../models/gamma-function.js';
-import { prepareHyp2f1 } from '../models/hyp2f1-prepared.js';
+import { DropoutMixture } from '../models/bgnbd/bgnbd-dropout-mixture.js';
+import { digammaDifference, logGammaRatio } from '../models/special-functions/gamma-function.js';
+import { prepareHyp2f1 } from '../models/special-functions/hyp2f1-prepared.js';
 import { readFixture, relativeError } from './support/fixtures.js';
 
 interface Extreme {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { conditionalExpectedPurchases, expectedPurchases, probabilityAlive, type BgNbdParams } from '../models/bgnbd-expectation.js';
+import { conditionalExpectedPurchases, expectedPurchases, probabilityAlive, type BgNbdParams } from '../models/bgnbd/bgnbd-expectation.js';
 import { readFixture, relativeError } from './support/fixtures.js';
 
 interface Reference {

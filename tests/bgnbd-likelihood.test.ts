@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bgNbdLikelihoodData, bgNbdNegativeLogLikelihood } from '../models/bgnbd-likelihood.js';
+import { bgNbdLikelihoodData, bgNbdNegativeLogLikelihood } from '../models/bgnbd/bgnbd-likelihood.js';
 import { rfmColumns } from '../models/rfm-columns.js';
 import { withNumericalGradient } from '../models/optimize/numerical-gradient.js';
 import { cdnowSampleCalibration, CDNOW_SAMPLE } from './support/cdnow-fits.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { aliveFuturePurchaseSurvival } from '../models/bgnbd-purchase-count-distribution.js';
-import { conditionalExpectedPurchases, probabilityAlive, type BgNbdParams } from '../models/bgnbd-expectation.js';
+import { aliveFuturePurchaseSurvival } from '../models/bgnbd/bgnbd-purchase-count-distribution.js';
+import { conditionalExpectedPurchases, probabilityAlive, type BgNbdParams } from '../models/bgnbd/bgnbd-expectation.js';
 import { readFixture, relativeError } from './support/fixtures.js';
 
 const { bgnbd: p } = readFixture<{ bgnbd: BgNbdParams }>('lifetimes-reference.json');

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClvError } from '../core/errors.js';
-import { BGNBD_PARAM_BOUNDS, fitBgNbd, FittedBgNbd } from '../models/bgnbd.js';
-import { ClvScorer } from '../models/customer-lifetime-value.js';
+import { BGNBD_PARAM_BOUNDS, fitBgNbd, FittedBgNbd } from '../models/bgnbd/bgnbd.js';
+import { ClvScorer } from '../models/clv/customer-lifetime-value.js';
 import { rfmColumns } from '../models/rfm-columns.js';
 import { cdnowSampleCalibration, CDNOW_SAMPLE } from './support/cdnow-fits.js';
 import { cdnowSkipMessage } from './support/cdnow.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InMemoryStateStore } from '../adapters/in-memory-state-store.js';
+import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
 import { categoryStatisticsAsOf } from '../processors/features/category-statistics-as-of.js';
 import type { CustomerPurchaseHistory, PurchasedOrder } from '../processors/features/customer-purchase-history.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PromotionRecord } from '../core/ports/model-registry.js';
-import { championStack, previousChampion } from '../processors/training/champion-history.js';
+import { championStack, previousChampion } from '../training/champion-history.js';
 
 let n = 0;
 const p = (version: string, reason: PromotionRecord['reason'] = 'training'): PromotionRecord => ({ version, reason, previous: null, promotedAt: new Date(Date.UTC(2026, 0, 1) + n++ * 1000).toISOString() });

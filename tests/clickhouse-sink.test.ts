@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AvroCodec } from '../adapters/avro-codec.js';
-import { InMemoryAnalyticsStore } from '../adapters/in-memory-analytics-store.js';
-import { InMemoryEventLog } from '../adapters/in-memory-event-log.js';
-import { CLICKHOUSE_SINK_GROUP, ClickHouseSink, type ClickHouseSinkOptions } from '../consumers/clickhouse-sink.js';
+import { AvroCodec } from '../adapters/avro/avro-codec.js';
+import { InMemoryAnalyticsStore } from '../adapters/in-memory/in-memory-analytics-store.js';
+import { InMemoryEventLog } from '../adapters/in-memory/in-memory-event-log.js';
+import { CLICKHOUSE_SINK_GROUP, ClickHouseSink, type ClickHouseSinkOptions } from '../consumers/clickhouse-sink/clickhouse-sink.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import type { AnalyticsRows, AnalyticsStore, AnalyticsTable } from '../core/ports/analytics-store.js';
 import { Topics, topicSpecs } from '../core/topics.js';

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { probabilityAlive, type BgNbdParams } from '../models/bgnbd-expectation.js';
-import { fitBgNbd } from '../models/bgnbd.js';
-import { ClvIntervalScorer, type SpendQuantiles } from '../models/clv-predictive-interval.js';
-import { fitGammaGamma, type GammaGammaParams } from '../models/gamma-gamma.js';
+import { probabilityAlive, type BgNbdParams } from '../models/bgnbd/bgnbd-expectation.js';
+import { fitBgNbd } from '../models/bgnbd/bgnbd.js';
+import { ClvIntervalScorer, type SpendQuantiles } from '../models/clv/clv-predictive-interval.js';
+import { fitGammaGamma, type GammaGammaParams } from '../models/gamma-gamma/gamma-gamma.js';
 import { rfmColumns, spendColumns } from '../models/rfm-columns.js';
 import { beta as betaVariate } from '../producers/synthetic/distributions.js';
 import { CALIBRATION_END, CDNOW_SAMPLE } from './support/cdnow-fits.js';

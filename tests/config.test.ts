@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from '../core/config.js';
+import { loadConfig } from '../config/config.js';
 import { ErrorCodes } from '../core/errors.js';
 
 test('defaults make the embedded mode work with nothing set', () => {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { closedFormApplies, conditionalExpectedPurchases, dropoutMixture, probabilityAlive, type BgNbdParams } from '../models/bgnbd-expectation.js';
-import { ClvScorer, customerLifetimeValue, emptyClvScore } from '../models/customer-lifetime-value.js';
-import type { GammaGammaParams } from '../models/gamma-gamma.js';
+import { closedFormApplies, conditionalExpectedPurchases, dropoutMixture, probabilityAlive, type BgNbdParams } from '../models/bgnbd/bgnbd-expectation.js';
+import { ClvScorer, customerLifetimeValue, emptyClvScore } from '../models/clv/customer-lifetime-value.js';
+import type { GammaGammaParams } from '../models/gamma-gamma/gamma-gamma.js';
 import { readFixture, relativeError } from './support/fixtures.js';
 import { seededRandom, simulateCustomers } from './support/simulate.js';
 

@@ -1,16 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AvroCodec } from '../adapters/avro-codec.js';
-import { InMemoryEventLog } from '../adapters/in-memory-event-log.js';
-import { InMemoryStateStore } from '../adapters/in-memory-state-store.js';
+import { AvroCodec } from '../adapters/avro/avro-codec.js';
+import { InMemoryEventLog } from '../adapters/in-memory/in-memory-event-log.js';
+import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
 import { dayIndexer } from '../core/calendar.js';
 import type { ClvScoreEvent, SegmentChangedEvent } from '../core/events.js';
 import { Topics } from '../core/topics.js';
 import { Pipeline } from '../processors/pipeline.js';
-import { RfmRuleModel } from '../processors/scoring/rfm-rule-model.js';
-import { BgNbdGammaGammaModel } from '../processors/training/bgnbd-gamma-gamma-model.js';
-import { sweepDecay } from '../processors/training/decay-sweep.js';
-import { RetrainingSchedule } from '../processors/training/retraining-schedule.js';
+import { RfmRuleModel } from '../models/kinds/rfm-rule-model.js';
+import { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
+import { sweepDecay } from '../processors/decay-sweep.js';
+import { RetrainingSchedule } from '../training/retraining-schedule.js';
 import { day, payment, placed } from './support/commerce-events.js';
 import { defaultPolicy, linearModel } from './support/embedded-pipeline.js';
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dayIndexOfDate } from '../core/calendar.js';
-import { chooseEnsembleShape } from '../processors/training/ensemble-period-shape.js';
-import { evaluationWindow } from '../processors/training/model-evaluation-window.js';
+import { chooseEnsembleShape } from '../evaluation/ensemble-period-shape.js';
+import { evaluationWindow } from '../evaluation/model-evaluation-window.js';
 
 // One customer buying 10.00 every day of November and 30.00 every day of December.
 const days = new Map<number, number>([[dayIndexOfDate('1997-10-31'), 100]]);

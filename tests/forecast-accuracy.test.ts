@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dayIndexOfDate } from '../core/calendar.js';
-import { monthlyAccuracy } from '../models/forecast/forecast-accuracy.js';
+import { monthlyAccuracy } from '../models/metrics/forecast-accuracy.js';
 import type { PeriodValue } from '../models/forecast/revenue-series.js';
 
 const d = dayIndexOfDate;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { dateOfDayIndex, dayIndexOfDate } from '../core/calendar.js';
 import {
   holidayCalendar, holidayDays, holidayOccurrences, RETAIL_HOLIDAYS, TET_DATES, tetDate, VIETNAM_HOLIDAYS, type HolidayDefinition,
-} from '../models/forecast/holiday-calendar.js';
+} from '../core/holidays/holiday-calendar.js';
 
 const byName = (defs: readonly HolidayDefinition[], name: string): HolidayDefinition => {
   const h = defs.find((d) => d.name === name);

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dateOfDayIndex, dayIndexOfDate } from '../core/calendar.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
-import { holidayDays, holidayOccurrences } from '../models/forecast/holiday-calendar.js';
-import { parseHolidayCalendar, parseHolidayCalendarJson } from '../models/forecast/holiday-file.js';
+import { holidayDays, holidayOccurrences } from '../core/holidays/holiday-calendar.js';
+import { parseHolidayCalendar, parseHolidayCalendarJson } from '../core/holidays/holiday-file.js';
 
 const EXAMPLE = new URL('../config/holidays.example.json', import.meta.url);
 const FIXTURES = JSON.parse(readFileSync(new URL('./fixtures/forecast-holiday-files.json', import.meta.url), 'utf8')) as {

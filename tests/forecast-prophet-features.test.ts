@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dayIndexOfDate } from '../core/calendar.js';
-import { holidayCalendar, type HolidayDefinition } from '../models/forecast/holiday-calendar.js';
+import { holidayCalendar, type HolidayDefinition } from '../core/holidays/holiday-calendar.js';
 import { componentOf, featureColumns, holidaySpecs, isInformative, seasonalitySpecs } from '../models/forecast/prophet-features.js';
 
 const d = dayIndexOfDate;

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dayIndexOfDate } from '../core/calendar.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
-import { monthlyAccuracy } from '../models/forecast/forecast-accuracy.js';
-import { holidayCalendar, holidayDays, RETAIL_HOLIDAYS } from '../models/forecast/holiday-calendar.js';
+import { monthlyAccuracy } from '../models/metrics/forecast-accuracy.js';
+import { holidayCalendar, holidayDays, RETAIL_HOLIDAYS } from '../core/holidays/holiday-calendar.js';
 import { fitRevenueForecast, FittedRevenueForecast, type ForecastPoint } from '../models/forecast/prophet-forecaster.js';
 import {
   revenueSeriesFromDays, seriesPoints, sliceSeries, weekdayOf, weeklySeries, type RevenueSeries,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { digamma, gammaSign, logAbsGamma, sinPi } from '../models/gamma-function.js';
+import { digamma, gammaSign, logAbsGamma, sinPi } from '../models/special-functions/gamma-function.js';
 import { readFixture } from './support/fixtures.js';
 
 interface Case { x: number; logAbsGamma: number; digamma: number }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { gammaGammaNegativeLogLikelihood } from '../models/gamma-gamma-likelihood.js';
+import { gammaGammaNegativeLogLikelihood } from '../models/gamma-gamma/gamma-gamma-likelihood.js';
 import { spendColumns } from '../models/rfm-columns.js';
 import { withNumericalGradient } from '../models/optimize/numerical-gradient.js';
 import { cdnowSampleCalibration, CDNOW_SAMPLE } from './support/cdnow-fits.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClvError } from '../core/errors.js';
-import { fitGammaGamma, FittedGammaGamma } from '../models/gamma-gamma.js';
+import { fitGammaGamma, FittedGammaGamma } from '../models/gamma-gamma/gamma-gamma.js';
 import { spendColumns, totalWeight } from '../models/rfm-columns.js';
 import { cdnowSampleCalibration, CDNOW_SAMPLE } from './support/cdnow-fits.js';
 import { cdnowSkipMessage } from './support/cdnow.js';

@@ -8,7 +8,7 @@ import {
   rootMeanSquaredError,
   spearmanCorrelation,
   topDecileCapture,
-} from '../models/holdout-metrics.js';
+} from '../models/metrics/holdout-metrics.js';
 import { readFixture, relativeError } from './support/fixtures.js';
 
 interface Case {

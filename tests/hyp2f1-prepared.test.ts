@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hyp2f1 } from '../models/hyp2f1.js';
-import { prepareHyp2f1 } from '../models/hyp2f1-prepared.js';
+import { hyp2f1 } from '../models/special-functions/hyp2f1.js';
+import { prepareHyp2f1 } from '../models/special-functions/hyp2f1-prepared.js';
 import { readFixture, relativeError } from './support/fixtures.js';
 
 const zs = [0, 1e-9, 0.05, 0.2, 0.45, 0.5, 0.55, 0.62, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999, 0.999999];

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hyp2f1 } from '../models/hyp2f1.js';
+import { hyp2f1 } from '../models/special-functions/hyp2f1.js';
 import { readFixture, relativeError } from './support/fixtures.js';
 
 interface Case { a: number; b: number; c: number; z: number; value: number; scipy: number | string; case: string }

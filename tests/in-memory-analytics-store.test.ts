@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InMemoryAnalyticsStore } from '../adapters/in-memory-analytics-store.js';
+import { InMemoryAnalyticsStore } from '../adapters/in-memory/in-memory-analytics-store.js';
 import { analyticsStoreContract, sampleRows } from './support/analytics-store-contract.js';
 
 analyticsStoreContract('in-memory analytics store', async () => {

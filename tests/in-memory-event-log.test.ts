@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InMemoryEventLog } from '../adapters/in-memory-event-log.js';
+import { InMemoryEventLog } from '../adapters/in-memory/in-memory-event-log.js';
 import { eventLogContract } from './support/event-log-contract.js';
 
 eventLogContract('in-memory event log', async () => new InMemoryEventLog({ maxBackoffMs: 20 }));

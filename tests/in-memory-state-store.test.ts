@@ -1,4 +1,4 @@
-import { InMemoryStateStore } from '../adapters/in-memory-state-store.js';
+import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
 import { stateStoreContract } from './support/state-store-contract.js';
 
 // Every store is its own namespace.

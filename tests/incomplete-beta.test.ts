@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { betaDensityFront, incompleteBetaFromFront, logBeta, regularizedIncompleteBeta } from '../models/incomplete-beta.js';
-import { logAbsGamma } from '../models/gamma-function.js';
+import { betaDensityFront, incompleteBetaFromFront, logBeta, regularizedIncompleteBeta } from '../models/special-functions/incomplete-beta.js';
+import { logAbsGamma } from '../models/special-functions/gamma-function.js';
 
 /** P(Binomial(a+b−1, z) ≥ a): I_z(a, b) for integer a, b (A&S 26.5.24). */
 function binomialTail(a: number, b: number, z: number): number {

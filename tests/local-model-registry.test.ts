@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalModelRegistry } from '../adapters/local-model-registry.js';
+import { LocalModelRegistry } from '../adapters/local-directory/local-model-registry.js';
 import { modelRegistryContract } from './support/model-registry-contract.js';
 
 modelRegistryContract('local-directory registry', async () => new LocalModelRegistry(await mkdtemp(join(tmpdir(), 'clv-registry-'))));

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dayIndexOfDate } from '../core/calendar.js';
-import { bgnbdWindowForecast, horizonStretch } from '../processors/training/model-evaluation-bgnbd.js';
-import { evaluationWindow } from '../processors/training/model-evaluation-window.js';
-import { trainCustomerValueModel } from '../processors/training/train-customer-value-model.js';
+import { bgnbdWindowForecast, horizonStretch } from '../evaluation/model-evaluation-bgnbd.js';
+import { evaluationWindow } from '../evaluation/model-evaluation-window.js';
+import { trainCustomerValueModel } from '../models/kinds/train-customer-value-model.js';
 import { cdnowAvailable, cdnowSkipMessage, readCdnowDays } from './support/cdnow.js';
 
 const FILE = 'CDNOW_sample.txt';

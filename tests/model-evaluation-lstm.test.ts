@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dayIndexOfDate } from '../core/calendar.js';
-import { lstmTrainingExamples } from '../processors/training/model-evaluation-lstm.js';
-import { evaluationWindow } from '../processors/training/model-evaluation-window.js';
+import { lstmTrainingExamples } from '../evaluation/model-evaluation-lstm.js';
+import { evaluationWindow } from '../evaluation/model-evaluation-window.js';
 
 const d = dayIndexOfDate;
 // Cut 1997-09-30, 13-week labels: as-of days 1997-07-01 and 1997-04-01 (1996-12-31 is before the data).

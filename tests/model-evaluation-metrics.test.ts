@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dayIndexOfDate } from '../core/calendar.js';
-import { windowMetricsJson } from '../processors/training/model-evaluation-metrics.js';
-import { evaluationWindow } from '../processors/training/model-evaluation-window.js';
+import { windowMetricsJson } from '../evaluation/model-evaluation-metrics.js';
+import { evaluationWindow } from '../evaluation/model-evaluation-window.js';
 
 // Two customers known at 1997-10-31; November: a spends 30.00, December: b spends 90.00.
 const d = dayIndexOfDate;

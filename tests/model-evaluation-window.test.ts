@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dayIndexOfDate } from '../core/calendar.js';
-import { evaluationWindow, purchaseDaysByCustomer } from '../processors/training/model-evaluation-window.js';
+import { evaluationWindow, purchaseDaysByCustomer } from '../evaluation/model-evaluation-window.js';
 import type { Transaction } from '../producers/transaction-file.js';
 
 const d = dayIndexOfDate;

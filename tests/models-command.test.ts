@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalModelRegistry } from '../adapters/local-model-registry.js';
+import { LocalModelRegistry } from '../adapters/local-directory/local-model-registry.js';
 import { listModels } from '../cli/commands/models.js';
 
 test('models list shows each version with its status: champion, retired (once champion) or challenger', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { murmur2, partitionFor } from '../adapters/murmur2-partitioner.js';
+import { murmur2, partitionFor } from '../adapters/kafka/murmur2-partitioner.js';
 
 test("murmur2 matches Kafka's Utils.murmur2 test vectors", () => {
   // From org.apache.kafka.common.utils.UtilsTest#testMurmur2.

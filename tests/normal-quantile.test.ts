@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalQuantile } from '../models/normal-quantile.js';
+import { normalQuantile } from '../models/special-functions/normal-quantile.js';
 import { relativeError } from './support/fixtures.js';
 
 test('matches tabulated Φ⁻¹ (A&S 26.2) to Acklam’s 1.15e-9 relative, in the centre and both tails', () => {

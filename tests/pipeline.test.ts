@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InMemoryStateStore } from '../adapters/in-memory-state-store.js';
+import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
 import type { ClvScoreEvent, CustomerFeaturesEvent, DeadLetterEvent, OrderEvent, PaymentEvent, SegmentChangedEvent } from '../core/events.js';
 import { Topics } from '../core/topics.js';
 import type { CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';

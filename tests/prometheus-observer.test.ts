@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AvroCodec } from '../adapters/avro-codec.js';
-import { InMemoryEventLog } from '../adapters/in-memory-event-log.js';
-import { InMemoryStateStore } from '../adapters/in-memory-state-store.js';
-import { metricsRegistry } from '../api/metrics.js';
-import { pollConsumerLag, processorLagSources, prometheusObserver } from '../cli/prometheus-observer.js';
+import { AvroCodec } from '../adapters/avro/avro-codec.js';
+import { InMemoryEventLog } from '../adapters/in-memory/in-memory-event-log.js';
+import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
+import { metricsRegistry } from '../metrics/metrics-registry.js';
+import { pollConsumerLag, processorLagSources, prometheusObserver } from '../metrics/prometheus-observer.js';
 import { dayIndexer } from '../core/calendar.js';
 import type { SegmentChangedEvent } from '../core/events.js';
 import { Topics } from '../core/topics.js';

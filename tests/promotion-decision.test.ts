@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { holdoutMetrics } from '../models/holdout-metrics.js';
-import type { HoldoutMetrics } from '../processors/training/holdout-evaluation.js';
-import { decidePromotion } from '../processors/training/promotion-decision.js';
+import { holdoutMetrics } from '../models/metrics/holdout-metrics.js';
+import type { HoldoutMetrics } from '../evaluation/holdout-evaluation.js';
+import { decidePromotion } from '../training/promotion-decision.js';
 
 const actual = [0, 10, 20, 0, 50];
 /** Metrics of predictions off by `error` for every customer: MAE = error. */

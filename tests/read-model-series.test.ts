@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InMemoryClvReadModel } from '../adapters/in-memory-clv-read-model.js';
-import { InMemoryStateStore } from '../adapters/in-memory-state-store.js';
-import { revenueByHour, revenueOfPeriods, SegmentHistory } from '../adapters/read-model-series.js';
+import { InMemoryClvReadModel } from '../read-model/score-store-read-model.js';
+import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
+import { revenueByHour, revenueOfPeriods, SegmentHistory } from '../read-model/read-model-series.js';
 import { clvHistogram, niceWidth } from '../core/clv-histogram.js';
 import type { SegmentSnapshot } from '../core/ports/clv-read-model.js';
 import { dayIndexer } from '../core/calendar.js';

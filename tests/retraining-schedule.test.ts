@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClvError, ErrorCodes } from '../core/errors.js';
-import { RetrainingSchedule } from '../processors/training/retraining-schedule.js';
+import { RetrainingSchedule } from '../training/retraining-schedule.js';
 
 test('jobs never overlap, a job already waiting is not queued twice, failures are reported and the schedule goes on', async () => {
   const calls: string[] = [];

@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dayIndexOfDate } from '../core/calendar.js';
 import { weekdayOf } from '../models/forecast/revenue-series.js';
-import { expectedRevenueBySegment, revenueForecastRun } from '../processors/training/revenue-forecast-run.js';
+import { expectedRevenueBySegment, revenueForecastRun } from '../forecasting/revenue-forecast-run.js';
 import type { Segment } from '../core/segmentation.js';
-import { fittedForecastOf } from '../processors/training/segment-revenue-forecast-artifact.js';
+import { fittedForecastOf } from '../forecasting/segment-revenue-forecast-artifact.js';
 import { PLANTED_WEEKLY, plantedYearly, segmentRevenueShop } from './support/segment-revenue-shop.js';
 
 const d = dayIndexOfDate;

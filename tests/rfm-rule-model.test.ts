@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadConfig } from '../core/config.js';
+import { loadConfig } from '../config/config.js';
 import { assignSegment } from '../core/segmentation.js';
-import { RfmRuleModel, rfmRuleModelFrom } from '../processors/scoring/rfm-rule-model.js';
+import { RfmRuleModel, rfmRuleModelFrom } from '../models/kinds/rfm-rule-model.js';
 
 const thresholds = { highClvMinor: 20_000, mediumClvMinor: 5_000, atRiskPAlive: 0.5, lostPAlive: 0.2, newCustomerDays: 60 };
 const rules = new RfmRuleModel({ horizonMonths: 12, monthlyDiscountRate: 0, thresholds });

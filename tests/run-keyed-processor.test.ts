@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InMemoryStateStore } from '../adapters/in-memory-state-store.js';
+import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
 import type { EventCodec } from '../core/ports/event-codec.js';
 import type { EventLog, OutgoingMessage } from '../core/ports/event-log.js';
 import type { KeyedProcessor } from '../processors/keyed-processor.js';

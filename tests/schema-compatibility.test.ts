@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import avro from 'avsc';
-import { loadTopicSchemas } from '../adapters/schema-files.js';
+import { loadTopicSchemas } from '../adapters/avro/schema-files.js';
 
 // The schemas as released before recommendations: data written with them must stay readable
 // (BACKWARD compatibility, what the registry enforces), every new field taking its default.

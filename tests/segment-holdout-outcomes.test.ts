@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Segment } from '../core/segmentation.js';
-import { segmentHoldoutOutcomes } from '../processors/training/segment-holdout-outcomes.js';
+import { segmentHoldoutOutcomes } from '../evaluation/segment-holdout-outcomes.js';
 
 test('per segment: customers, share who bought again in the holdout, mean holdout value', () => {
   const segments = new Map<string, Segment | null>([['A', 'high_value'], ['B', 'high_value'], ['C', 'lost'], ['D', null], ['E', 'lost'], ['F', 'lost'], ['G', 'lost']]);

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dayIndexOfDate } from '../core/calendar.js';
-import { revenueForecastRun } from '../processors/training/revenue-forecast-run.js';
+import { revenueForecastRun } from '../forecasting/revenue-forecast-run.js';
 import {
   fittedForecastOf, loadSegmentRevenueForecast, saveSegmentRevenueForecast,
-} from '../processors/training/segment-revenue-forecast-artifact.js';
+} from '../forecasting/segment-revenue-forecast-artifact.js';
 import { segmentRevenueShop } from './support/segment-revenue-shop.js';
 
 const d = dayIndexOfDate;

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dayIndexOfDate, instantOfLocalTime } from '../core/calendar.js';
 import { Segments } from '../core/segmentation.js';
-import { revenueForecastRun } from '../processors/training/revenue-forecast-run.js';
-import { revenueForecastViews } from '../processors/training/segment-revenue-forecast-views.js';
+import { revenueForecastRun } from '../forecasting/revenue-forecast-run.js';
+import { revenueForecastViews } from '../forecasting/segment-revenue-forecast-views.js';
 import { segmentRevenueShop } from './support/segment-revenue-shop.js';
 
 const d = dayIndexOfDate;

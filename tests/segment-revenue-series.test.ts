@@ -4,7 +4,7 @@ import { dayIndexOfDate } from '../core/calendar.js';
 import { Segments, type Segment } from '../core/segmentation.js';
 import { weekdayOf } from '../models/forecast/revenue-series.js';
 import type { CustomerPurchaseHistory, PurchasedOrder } from '../processors/features/customer-purchase-history.js';
-import { emptySegmentRevenueTally, segmentRevenueSeries, tallySegmentRevenue } from '../processors/training/segment-revenue-series.js';
+import { emptySegmentRevenueTally, segmentRevenueSeries, tallySegmentRevenue } from '../forecasting/segment-revenue-series.js';
 
 const d = dayIndexOfDate;
 const order = (id: string, day: number, net: number, status: PurchasedOrder['status'] = 'ACTIVE'): PurchasedOrder =>

@@ -1,18 +1,18 @@
 /**
- * `clv demo --serve` (cli/demo/serve-demo.ts) after a real demo run on a synthetic shop: the
+ * `clv demo --serve` (app/demo/serve-demo.ts) after a real demo run on a synthetic shop: the
  * API answers per-segment revenue actuals from the embedded analytics sink's tables, for the
  * forecast's `segments_as_of`, with the numbers the purchase histories give.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadApiConfig } from '../api/api-config.js';
+import { loadApiConfig } from '../config/api-config.js';
 import { createApiKey } from '../core/api-keys.js';
-import { loadConfig } from '../core/config.js';
+import { loadConfig } from '../config/config.js';
 import { Segments } from '../core/segmentation.js';
-import { endOfDayMs, syntheticDemoHistory } from '../cli/demo/demo-history.js';
-import { runDemo, type DemoRun } from '../cli/demo/run-demo.js';
-import { startDemoApi, type DemoApi } from '../cli/demo/serve-demo.js';
-import { createLogger } from '../cli/logger.js';
+import { endOfDayMs, syntheticDemoHistory } from '../app/demo/demo-history.js';
+import { runDemo, type DemoRun } from '../app/demo/run-demo.js';
+import { startDemoApi, type DemoApi } from '../app/demo/serve-demo.js';
+import { createLogger } from '../app/logger.js';
 import { bearer } from './support/api-fixture.js';
 
 const config = loadConfig({});

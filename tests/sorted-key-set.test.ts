@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { SortedKeySet } from '../adapters/sorted-key-set.js';
+import { SortedKeySet } from '../read-model/sorted-key-set.js';
 
 /** Reference: a plain sorted array of the distinct keys. */
 function reference(ops: Array<['add' | 'delete', string]>): string[] {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AnalyticsTable } from '../core/ports/analytics-store.js';
-import { TableBuffers } from '../consumers/table-buffers.js';
+import { TableBuffers } from '../consumers/clickhouse-sink/table-buffers.js';
 
 /** A writer whose writes finish only when the test says so. */
 function heldWriter() {

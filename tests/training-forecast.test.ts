@@ -1,15 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InMemoryStateStore } from '../adapters/in-memory-state-store.js';
+import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
 import { dayIndexer } from '../core/calendar.js';
-import { loadConfig } from '../core/config.js';
-import { RETAIL_HOLIDAYS, holidayCalendar } from '../models/forecast/holiday-calendar.js';
+import { loadConfig } from '../config/config.js';
+import { RETAIL_HOLIDAYS, holidayCalendar } from '../core/holidays/holiday-calendar.js';
 import { featuresOf } from '../processors/features/customer-purchase-history.js';
 import type { CustomerScoreState } from '../processors/scoring/customer-scorer.js';
-import { trainingRunSettingsFrom } from '../processors/training/retrain.js';
-import { trainCustomerValueModel, trainingSettingsFrom } from '../processors/training/train-customer-value-model.js';
-import { inputsAsOf, readTrainingData } from '../processors/training/training-data.js';
-import { forecastAfterTraining } from '../processors/training/training-forecast.js';
+import { trainingRunSettingsFrom } from '../training/retrain.js';
+import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
+import { inputsAsOf, readTrainingData } from '../training/training-data.js';
+import { forecastAfterTraining } from '../forecasting/training-forecast.js';
 import { endOfDay, trainingHistories } from './support/training-histories.js';
 
 const dayOf = dayIndexer('UTC');

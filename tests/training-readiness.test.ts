@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClvError, ErrorCodes } from '../core/errors.js';
-import { loadConfig } from '../core/config.js';
-import { assertTrainingReady, readinessShortfall } from '../processors/training/training-readiness.js';
+import { loadConfig } from '../config/config.js';
+import { assertTrainingReady, readinessShortfall } from '../training/training-readiness.js';
 
 const thresholds = { minCustomers: 100, minRepeatCustomers: 30, minHistoryDays: 180 };
 const enough = { customers: 2357, repeatCustomers: 900, historyDays: 545 };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { trigamma } from '../models/trigamma.js';
+import { trigamma } from '../models/special-functions/trigamma.js';
 import { relativeError } from './support/fixtures.js';
 
 test('matches the closed forms ψ′(1) = π²/6, ψ′(½) = π²/2, ψ′(2) = π²/6 − 1 (A&S 6.4.2, 6.4.4)', () => {

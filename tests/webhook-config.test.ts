@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadWebhookConfig, parseWebhookConfig, webhookDefaults } from '../consumers/webhooks/webhook-config.js';
+import { loadWebhookConfig, parseWebhookConfig, webhookDefaults } from '../config/webhook-config.js';
 import { ErrorCodes } from '../core/errors.js';
 import { readFixture } from './support/fixtures.js';
 

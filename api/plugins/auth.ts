@@ -16,7 +16,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiKeyVerifier, ApiScopes, type ApiKeyIdentity, type ApiScope } from '../../core/api-keys.js';
-import type { ApiConfig } from '../api-config.js';
+import type { ApiConfig } from '../../config/api-config.js';
 import { ApiError } from '../errors.js';
 import { verifyJwt } from '../jwt.js';
 import { DOCS_PREFIX } from './docs.js';

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import type { ClvReadModel } from '../../core/ports/clv-read-model.js';
-import { enableProcessMetrics, metricsRegistry, observeApiRequest, recordModelMetrics, recordSegmentSizes } from '../metrics.js';
+import { enableProcessMetrics, metricsRegistry, observeApiRequest, recordModelMetrics, recordSegmentSizes } from '../../metrics/metrics-registry.js';
 
 export const apiMetrics = fp(async (app: FastifyInstance, options: { readModel: ClvReadModel }) => {
   enableProcessMetrics();

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { projectRoot } from '../../adapters/schema-files.js';
+import { projectRoot } from '../../adapters/avro/schema-files.js';
 import type { ClvReadModel } from '../../core/ports/clv-read-model.js';
 import { trendRoutes } from './trends.js';
 

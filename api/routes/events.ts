@@ -11,14 +11,14 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { Config } from '../../core/config.js';
+import type { Config } from '../../config/config.js';
 import { validateOrderEvent, validatePaymentEvent, type ValidationRules } from '../../core/event-validation.js';
 import type { EventCodec } from '../../core/ports/event-codec.js';
 import type { EventLog, OutgoingMessage } from '../../core/ports/event-log.js';
 import { Topics } from '../../core/topics.js';
 import { ApiError } from '../errors.js';
 import { eventBatchSchema, eventBatchValidator, type EventItem } from '../event-batch.js';
-import { recordEventsOut } from '../metrics.js';
+import { recordEventsOut } from '../../metrics/metrics-registry.js';
 import { errorResponses } from '../plugins/errors.js';
 
 export interface EventRoutesOptions {

@@ -1,6 +1,6 @@
 /**
  * GET /v1/forecast/revenue (scope read): the latest revenue forecast of all customers, or with
- * `?segment=` of a segment's customers as of the training (processors/training/revenue-forecast-run.ts;
+ * `?segment=` of a segment's customers as of the training (forecasting/revenue-forecast-run.ts;
  * `segments_as_of` says when, for the matching actuals in trends.ts).
  * 400 API_BAD_REQUEST for a segment that does not exist; 404 API_NO_FORECAST until the
  * forecasting job has produced one, or when its last run left the segment out (too little

@@ -3,14 +3,14 @@ import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dayIndexer } from '../../core/calendar.js';
-import { loadConfig } from '../../core/config.js';
+import { loadConfig } from '../../config/config.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { readTransactionFile, type TransactionFormat } from '../../producers/transaction-file.js';
-import { fileDemoHistory, syntheticDemoHistory } from '../demo/demo-history.js';
-import { printDemoReport } from '../demo/demo-report.js';
-import { runDemo } from '../demo/run-demo.js';
-import { serveDemo } from '../demo/serve-demo.js';
-import { createLogger } from '../logger.js';
+import { fileDemoHistory, syntheticDemoHistory } from '../../app/demo/demo-history.js';
+import { printDemoReport } from '../../app/demo/demo-report.js';
+import { runDemo } from '../../app/demo/run-demo.js';
+import { serveDemo } from '../../app/demo/serve-demo.js';
+import { createLogger } from '../../app/logger.js';
 import { positiveInt } from './options.js';
 
 interface DemoOptions {

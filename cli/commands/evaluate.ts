@@ -1,7 +1,7 @@
 /**
  * `clv evaluate`: the batch check of accuracy. Fits the chosen model(s) on a calibration
  * period — BG/NBD + Gamma-Gamma (default), Prophet, the LSTM, or their ensemble
- * (processors/training/model-evaluation-run.ts) — predicts the holdout, compares with what
+ * (evaluation/model-evaluation-run.ts) — predicts the holdout, compares with what
  * happened, and writes predictions.csv and metrics.json. Input is validated whole before
  * anything is written, and the files are written to temporary names and renamed, so a
  * failure leaves no half result.
@@ -10,13 +10,13 @@ import type { Command } from 'commander';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dayIndexer, dayIndexOfDate } from '../../core/calendar.js';
-import { loadConfig } from '../../core/config.js';
+import { loadConfig } from '../../config/config.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { assignSegment } from '../../core/segmentation.js';
 import { defaultCsvColumns, readTransactionFile, type TransactionFormat } from '../../producers/transaction-file.js';
-import { EVALUATED_MODELS, runModelEvaluation, type ModelChoice, type ModelEvaluation } from '../../processors/training/model-evaluation-run.js';
-import { purchaseDaysByCustomer } from '../../processors/training/model-evaluation-window.js';
-import { trainingSettingsFrom } from '../../processors/training/train-customer-value-model.js';
+import { EVALUATED_MODELS, runModelEvaluation, type ModelChoice, type ModelEvaluation } from '../../evaluation/model-evaluation-run.js';
+import { purchaseDaysByCustomer } from '../../evaluation/model-evaluation-window.js';
+import { trainingSettingsFrom } from '../../models/kinds/train-customer-value-model.js';
 import { positiveInt } from './options.js';
 
 interface EvaluateOptions {

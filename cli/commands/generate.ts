@@ -1,12 +1,12 @@
 /** `clv generate`: publishes the synthetic shop's event stream (the demo's generator) to Kafka. */
 import type { Command } from 'commander';
-import { loadConfig } from '../../core/config.js';
+import { loadConfig } from '../../config/config.js';
 import { topicSpecs } from '../../core/topics.js';
 import { publishMessages } from '../../producers/publish-messages.js';
 import { generateSyntheticHistory } from '../../producers/synthetic/synthetic-history.js';
-import { createLogger } from '../logger.js';
-import { productionPipeline } from '../production.js';
-import { progress } from '../progress.js';
+import { createLogger } from '../../app/logger.js';
+import { productionPipeline } from '../../app/production.js';
+import { progress } from '../../app/progress.js';
 import { positiveInt, positiveNumber } from './options.js';
 
 interface GenerateOptions {

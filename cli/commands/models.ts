@@ -6,13 +6,13 @@
  * `clv train` does after a promotion.
  */
 import type { Command } from 'commander';
-import { loadConfig } from '../../core/config.js';
+import { loadConfig } from '../../config/config.js';
 import type { ModelRegistry } from '../../core/ports/model-registry.js';
-import { changeChampion, rollbackChampion } from '../../processors/training/champion-change.js';
-import { LocalModelRegistry } from '../../adapters/local-model-registry.js';
-import { createLogger } from '../logger.js';
-import { productionPipeline } from '../production.js';
-import { deployAndRescore, openModelRuns } from '../training-lifecycle.js';
+import { changeChampion, rollbackChampion } from '../../training/champion-change.js';
+import { LocalModelRegistry } from '../../adapters/local-directory/local-model-registry.js';
+import { createLogger } from '../../app/logger.js';
+import { productionPipeline } from '../../app/production.js';
+import { deployAndRescore, openModelRuns } from '../../app/training-lifecycle.js';
 import { asOfFlag } from './train.js';
 
 interface ChangeOptions {

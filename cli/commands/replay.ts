@@ -4,14 +4,14 @@
  */
 import type { Command } from 'commander';
 import { dayIndexer, instantOfLocalTime } from '../../core/calendar.js';
-import { loadConfig } from '../../core/config.js';
+import { loadConfig } from '../../config/config.js';
 import { topicSpecs } from '../../core/topics.js';
 import { publishMessages, type ProducerMessage } from '../../producers/publish-messages.js';
 import { transactionEvents } from '../../producers/transaction-events.js';
 import { readTransactionFile, type TransactionFormat } from '../../producers/transaction-file.js';
-import { createLogger } from '../logger.js';
-import { productionPipeline } from '../production.js';
-import { progress } from '../progress.js';
+import { createLogger } from '../../app/logger.js';
+import { productionPipeline } from '../../app/production.js';
+import { progress } from '../../app/progress.js';
 import { positiveNumber } from './options.js';
 
 export function registerReplay(program: Command): void {

@@ -6,13 +6,13 @@
  */
 import type { Command } from 'commander';
 import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../../core/config.js';
+import { loadConfig } from '../../config/config.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { ProcessorNames } from '../../processors/pipeline.js';
-import { createLogger } from '../logger.js';
-import { productionPipeline, refreshChampion, serveMetrics, startClickHouseSink, startWebhookBridge } from '../production.js';
-import { pollConsumerLag, processorLagSources } from '../prometheus-observer.js';
-import { startScheduledTraining } from '../scheduled-training.js';
+import { createLogger } from '../../app/logger.js';
+import { productionPipeline, refreshChampion, serveMetrics, startClickHouseSink, startWebhookBridge } from '../../app/production.js';
+import { pollConsumerLag, processorLagSources } from '../../metrics/prometheus-observer.js';
+import { startScheduledTraining } from '../../app/scheduled-training.js';
 
 export function registerRun(program: Command): void {
   program

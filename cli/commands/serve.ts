@@ -21,25 +21,25 @@ import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ClickHouseAnalyticsStore } from '../../adapters/clickhouse/clickhouse-analytics-store.js';
-import { InMemoryClvReadModel } from '../../adapters/in-memory-clv-read-model.js';
-import { KafkaEventLog } from '../../adapters/kafka-event-log.js';
+import { InMemoryClvReadModel } from '../../read-model/score-store-read-model.js';
+import { KafkaEventLog } from '../../adapters/kafka/kafka-event-log.js';
 import { topicSpecs } from '../../core/topics.js';
-import { LocalModelRegistry } from '../../adapters/local-model-registry.js';
+import { LocalModelRegistry } from '../../adapters/local-directory/local-model-registry.js';
 import { instantOfLocalTime } from '../../core/calendar.js';
 import { Segments } from '../../core/segmentation.js';
-import { loadSegmentRevenueForecast } from '../../processors/training/segment-revenue-forecast-artifact.js';
-import { revenueForecastViews } from '../../processors/training/segment-revenue-forecast-views.js';
-import { REVENUE_FORECAST_ATTACHMENT } from '../../processors/training/training-forecast.js';
-import { RedisStateStore } from '../../adapters/redis-state-store.js';
-import { SchemaRegistryCodec } from '../../adapters/schema-registry-codec.js';
-import { loadApiConfig, type ApiConfig } from '../../api/api-config.js';
+import { loadSegmentRevenueForecast } from '../../forecasting/segment-revenue-forecast-artifact.js';
+import { revenueForecastViews } from '../../forecasting/segment-revenue-forecast-views.js';
+import { REVENUE_FORECAST_ATTACHMENT } from '../../forecasting/training-forecast.js';
+import { RedisStateStore } from '../../adapters/redis/redis-state-store.js';
+import { SchemaRegistryCodec } from '../../adapters/avro/schema-registry-codec.js';
+import { loadApiConfig, type ApiConfig } from '../../config/api-config.js';
 import { buildApp } from '../../api/build-app.js';
 import { dayIndexer } from '../../core/calendar.js';
-import { loadConfig, type Config } from '../../core/config.js';
+import { loadConfig, type Config } from '../../config/config.js';
 import type { CustomerScoreState, CustomerValueModel } from '../../processors/scoring/customer-scorer.js';
-import { BgNbdGammaGammaModel } from '../../processors/training/bgnbd-gamma-gamma-model.js';
-import { loadPolicy } from '../embedded.js';
-import { createLogger } from '../logger.js';
+import { BgNbdGammaGammaModel } from '../../models/kinds/bgnbd-gamma-gamma-model.js';
+import { loadPolicy } from '../../app/embedded.js';
+import { createLogger } from '../../app/logger.js';
 
 export function registerServe(program: Command): void {
   program

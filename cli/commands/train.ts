@@ -6,14 +6,14 @@
  */
 import type { Command } from 'commander';
 import { dayIndexer, dayIndexOfDate } from '../../core/calendar.js';
-import { loadConfig } from '../../core/config.js';
+import { loadConfig } from '../../config/config.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
-import { retrainAndRescore, trainingRunSettingsFrom, versionAt } from '../../processors/training/retrain.js';
-import { endOfDayMs } from '../demo/demo-history.js';
-import { createLogger } from '../logger.js';
-import { productionPipeline } from '../production.js';
-import { openModelRuns } from '../training-lifecycle.js';
-import { progress } from '../progress.js';
+import { retrainAndRescore, trainingRunSettingsFrom, versionAt } from '../../training/retrain.js';
+import { endOfDayMs } from '../../app/demo/demo-history.js';
+import { createLogger } from '../../app/logger.js';
+import { productionPipeline } from '../../app/production.js';
+import { openModelRuns } from '../../app/training-lifecycle.js';
+import { progress } from '../../app/progress.js';
 
 interface TrainOptions {
   asOf?: string;

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ClvScoreEvent, SegmentChangedEvent } from '../../core/events.js';
-import type { WebhookFilter, WebhookTopic } from './webhook-config.js';
+import type { WebhookFilter, WebhookTopic } from '../../config/webhook-config.js';
 
 /** One element of the body's `events` array. */
 export interface WebhookEvent {

@@ -8,7 +8,7 @@
  * receiver's replay window; the body and Idempotency-Key stay the same.
  */
 import { ClvError, ErrorCodes } from '../../core/errors.js';
-import type { WebhookEndpoint } from './webhook-config.js';
+import type { WebhookEndpoint } from '../../config/webhook-config.js';
 import { eventIdsHeader, type WebhookRequest } from './webhook-batch.js';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js';
 

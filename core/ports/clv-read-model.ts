@@ -1,7 +1,7 @@
 /**
  * The read port of the REST API: what the API needs to answer queries about customers,
  * segments, models and the revenue forecast, and no more. Implemented over the scoring
- * processor's state store and the model(s) in use (adapters/in-memory-clv-read-model.ts).
+ * processor's state store and the model(s) in use (read-model/score-store-read-model.ts).
  *
  * Contract:
  * - Reads never change state, and a failed read rejects (ClvError DEPENDENCY_FAILED when the
@@ -58,7 +58,7 @@ export interface ClvExplanation {
 
 /**
  * The central `level` mass of the model's predictive distribution of the customer's
- * discounted value over the horizon (BG/NBD + Gamma-Gamma: models/clv-predictive-interval.ts).
+ * discounted value over the horizon (BG/NBD + Gamma-Gamma: models/clv/clv-predictive-interval.ts).
  * Not a confidence interval of the expected CLV: for a customer likely to buy nothing it is
  * [0, 0] while the CLV (a mean) is positive.
  */

@@ -5,7 +5,7 @@
  */
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { ProphetFitter } from './augurs-prophet.js';
-import type { HolidayCalendar } from './holiday-calendar.js';
+import type { HolidayCalendar } from '../../core/holidays/holiday-calendar.js';
 import type { FeatureMode } from './prophet-features.js';
 
 /** 'auto' (Prophet's rule), on/off, or the Fourier order. */

@@ -10,7 +10,7 @@
  * Specs are plain data and stored with a fitted forecast, so future columns are rebuilt
  * exactly as the fitted ones were.
  */
-import { holidayDays, type HolidayCalendar } from './holiday-calendar.js';
+import { holidayDays, type HolidayCalendar } from '../../core/holidays/holiday-calendar.js';
 
 export type FeatureMode = 'additive' | 'multiplicative';
 

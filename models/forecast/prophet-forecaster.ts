@@ -14,7 +14,7 @@ import { dateOfDayIndex, MS_PER_DAY } from '../../core/calendar.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { loadAugursProphet } from './augurs-prophet.js';
 import { fourierOrder, resolveForecastOptions, type RevenueForecastOptions } from './forecast-options.js';
-import { holidayCalendar, type HolidayCalendar, type HolidayDefinition } from './holiday-calendar.js';
+import { holidayCalendar, type HolidayCalendar, type HolidayDefinition } from '../../core/holidays/holiday-calendar.js';
 import {
   componentOf, featureColumns, holidaySpecs, isInformative, seasonalitySpecs, type FeatureSpec,
 } from './prophet-features.js';

@@ -3,7 +3,7 @@
  * customer's history in the feature store: what training stores with the model's segment
  * thresholds. Purchase days are the days with an active order placed by `asOfMs`.
  */
-import type { Config } from '../../core/config.js';
+import type { Config } from '../../config/config.js';
 import type { DayIndexer } from '../../core/calendar.js';
 import type { StateStore } from '../../core/ports/state-store.js';
 import { ONE_TIME_BUYER_EXPECTED_GAP_DAYS, ReturnGapSample, rulesLapse, withOverrides, type OneTimeBuyerLapse } from '../../core/one-time-buyer-lapse.js';

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AvroCodec } from '../../adapters/avro-codec.js';
+import { AvroCodec } from '../../adapters/avro/avro-codec.js';
 import { ident, sql, type SqlFragment } from '../../adapters/clickhouse/sql.js';
-import { InMemoryEventLog } from '../../adapters/in-memory-event-log.js';
-import { CLICKHOUSE_SINK_GROUP, ClickHouseSink } from '../../consumers/clickhouse-sink.js';
+import { InMemoryEventLog } from '../../adapters/in-memory/in-memory-event-log.js';
+import { CLICKHOUSE_SINK_GROUP, ClickHouseSink } from '../../consumers/clickhouse-sink/clickhouse-sink.js';
 import type { AnalyticsTable } from '../../core/ports/analytics-store.js';
 import { Topics, topicSpecs } from '../../core/topics.js';
 import { sinkEvents, sumByCustomer } from '../support/sink-events.js';

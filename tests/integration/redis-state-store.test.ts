@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { FencedWriteError, RedisStateStore, type RedisStateStoreOptions } from '../../adapters/redis-state-store.js';
+import { FencedWriteError, RedisStateStore, type RedisStateStoreOptions } from '../../adapters/redis/redis-state-store.js';
 import { ClvError } from '../../core/errors.js';
 import { stateStoreContract, type Json } from '../support/state-store-contract.js';
 import { runScoped, services } from './support/services.js';

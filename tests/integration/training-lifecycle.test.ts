@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { ClickHouseAnalyticsStore } from '../../adapters/clickhouse/clickhouse-analytics-store.js';
 import { ident, sql } from '../../adapters/clickhouse/sql.js';
-import { RedisStateStore } from '../../adapters/redis-state-store.js';
+import { RedisStateStore } from '../../adapters/redis/redis-state-store.js';
 import { featuresOf, type CustomerPurchaseHistory } from '../../processors/features/customer-purchase-history.js';
 import type { CustomerScoreState } from '../../processors/scoring/customer-scorer.js';
 import { trainingHistories } from '../support/training-histories.js';

@@ -7,20 +7,20 @@
 import type { RetrainOutcome } from '../../api/routes/models.js';
 import { readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
-import { AvroCodec } from '../../adapters/avro-codec.js';
-import { InMemoryClvReadModel } from '../../adapters/in-memory-clv-read-model.js';
-import { InMemoryEventLog } from '../../adapters/in-memory-event-log.js';
-import { InMemoryStateStore } from '../../adapters/in-memory-state-store.js';
-import { loadApiConfig, type ApiConfig } from '../../api/api-config.js';
+import { AvroCodec } from '../../adapters/avro/avro-codec.js';
+import { InMemoryClvReadModel } from '../../read-model/score-store-read-model.js';
+import { InMemoryEventLog } from '../../adapters/in-memory/in-memory-event-log.js';
+import { InMemoryStateStore } from '../../adapters/in-memory/in-memory-state-store.js';
+import { loadApiConfig, type ApiConfig } from '../../config/api-config.js';
 import { buildApp } from '../../api/build-app.js';
 import { createApiKey, type ApiScope } from '../../core/api-keys.js';
 import { dayIndexer } from '../../core/calendar.js';
-import { loadConfig } from '../../core/config.js';
+import { loadConfig } from '../../config/config.js';
 import type { ClvReadModel } from '../../core/ports/clv-read-model.js';
 import type { EventLog, OutgoingMessage } from '../../core/ports/event-log.js';
 import { generateSyntheticHistory } from '../../producers/synthetic/synthetic-history.js';
 import { Pipeline } from '../../processors/pipeline.js';
-import { BgNbdGammaGammaModel } from '../../processors/training/bgnbd-gamma-gamma-model.js';
+import { BgNbdGammaGammaModel } from '../../models/kinds/bgnbd-gamma-gamma-model.js';
 import { defaultPolicy } from './embedded-pipeline.js';
 
 export const fixtureModel = () =>

@@ -1,7 +1,7 @@
 /** An embedded pipeline for tests: in-memory log and stores, a given model. */
-import { AvroCodec } from '../../adapters/avro-codec.js';
-import { InMemoryEventLog } from '../../adapters/in-memory-event-log.js';
-import { InMemoryStateStore } from '../../adapters/in-memory-state-store.js';
+import { AvroCodec } from '../../adapters/avro/avro-codec.js';
+import { InMemoryEventLog } from '../../adapters/in-memory/in-memory-event-log.js';
+import { InMemoryStateStore } from '../../adapters/in-memory/in-memory-state-store.js';
 import { parseActionPolicy } from '../../core/action-policy.js';
 import { dayIndexer } from '../../core/calendar.js';
 import type { StateStore } from '../../core/ports/state-store.js';

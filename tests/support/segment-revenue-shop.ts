@@ -4,7 +4,7 @@
  * a day, from one of its five customers in turn; `lost` buys on 10 days only; one unscored
  * customer buys every third day. Seeded, so every run sees the same numbers.
  */
-import { InMemoryStateStore } from '../../adapters/in-memory-state-store.js';
+import { InMemoryStateStore } from '../../adapters/in-memory/in-memory-state-store.js';
 import type { Segment } from '../../core/segmentation.js';
 import { weekdayOf } from '../../models/forecast/revenue-series.js';
 import type { CustomerPurchaseHistory, PurchasedOrder } from '../../processors/features/customer-purchase-history.js';

@@ -3,7 +3,7 @@
  * in the first 120 days, buy at a rate drawn per customer, and drop out after any purchase
  * with a probability drawn per customer. Days count from 1997-01-01 (UTC).
  */
-import { InMemoryStateStore } from '../../adapters/in-memory-state-store.js';
+import { InMemoryStateStore } from '../../adapters/in-memory/in-memory-state-store.js';
 import { MS_PER_DAY } from '../../core/calendar.js';
 import type { CustomerPurchaseHistory, PurchasedOrder } from '../../processors/features/customer-purchase-history.js';
 import { createRng } from '../../producers/synthetic/prng.js';

@@ -1,5 +1,5 @@
 /**
- * Each score's predictive interval (models/clv-predictive-interval.ts). Nullable: rows
+ * Each score's predictive interval (models/clv/clv-predictive-interval.ts). Nullable: rows
  * written before intervals, and scores of models that give a point estimate only, have
  * none. Added with `addColumns` (ClickHouse 18.16 has no ADD COLUMN IF NOT EXISTS; the
  * migrator skips a column that exists); existing parts read NULL without a rewrite.

@@ -2,7 +2,7 @@
  * Where the integration suite finds the real services: the same env vars as production,
  * defaulting to what `npm run services:up` starts on loopback.
  */
-import { loadConfig } from '../../../core/config.js';
+import { loadConfig } from '../../../config/config.js';
 
 export const services = loadConfig(process.env);
 

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
-import { KafkaEventLog } from '../../../adapters/kafka-event-log.js';
+import { KafkaEventLog } from '../../../adapters/kafka/kafka-event-log.js';
 import { resetClvTopics } from '../../../adapters/kafka/reset-clv-topics.js';
 import { Topics } from '../../../core/topics.js';
 import { ProcessorNames } from '../../../processors/pipeline.js';

@@ -1,0 +1,113 @@
+/**
+ * The analytics store in process memory, for embedded mode and unit tests: one map per table
+ * keyed by row identity, so it deduplicates exactly as ClickHouse's ReplacingMergeTree + FINAL
+ * do, and keeps times with the same precision (event_time in ms, other times in seconds).
+ */
+import { ClvError, ErrorCodes } from '../../core/errors.js';
+import {
+  analyticsColumns, analyticsRowViolation, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ColumnKind, type ModelRunRow, type PurchaseRow,
+  type SegmentHourlyRevenue, type SegmentRevenueQuery,
+} from '../../core/ports/analytics-store.js';
+
+type Row = Record<string, unknown>;
+
+const MS_PER_HOUR = 3_600_000;
+
+/** The identity under which a row replaces an equal one (the ClickHouse sorting key's role). */
+function identity(table: AnalyticsTable, row: Row): string {
+  if (table === 'order_line_items') return `${row.event_id as string}\u0000${row.line_no as number}`;
+  if (table === 'model_runs') return row.version as string;
+  return row.event_id as string;
+}
+
+export class InMemoryAnalyticsStore implements AnalyticsStore {
+  private readonly tables = new Map<AnalyticsTable, Map<string, Row>>();
+
+  async insert<T extends AnalyticsTable>(table: T, rows: readonly AnalyticsRows[T][]): Promise<void> {
+    // Validate the whole call first: a bad row writes nothing, as in the ClickHouse store.
+    for (const row of rows) {
+      const problem = analyticsRowViolation(table, row);
+      if (problem) throw new ClvError(ErrorCodes.INVALID_EVENT, `analytics row rejected: ${problem}`);
+    }
+    let stored = this.tables.get(table);
+    if (!stored) this.tables.set(table, (stored = new Map()));
+    for (const row of rows) {
+      const copy = storedCopy(table, row as unknown as Row);
+      const key = identity(table, copy);
+      const existing = stored.get(key);
+      // Model runs: the greatest updated_at wins, the last written on a tie (ReplacingMergeTree(updated_at)).
+      if (table === 'model_runs' && existing && (existing.updated_at as number) > (copy.updated_at as number)) continue;
+      stored.set(key, copy);
+    }
+  }
+
+  async purchasesAsOf(asOfMs: number): Promise<PurchaseRow[]> {
+    const latest = new Map<string, PurchaseRow>();
+    for (const p of this.rows('purchases')) {
+      const key = `${p.customer_id}\u0000${p.order_id}`;
+      const current = latest.get(key);
+      if (!current || p.revision > current.revision) latest.set(key, p);
+    }
+    return [...latest.values()]
+      .filter((p) => p.event_time <= asOfMs)
+      .sort((a, b) => compare(a.customer_id, b.customer_id) || a.event_time - b.event_time || compare(a.order_id, b.order_id));
+  }
+
+  async modelRuns(): Promise<ModelRunRow[]> {
+    return this.rows('model_runs').sort((a, b) => a.trained_at - b.trained_at || compare(a.version, b.version));
+  }
+
+  async segmentRevenueByHour(query: SegmentRevenueQuery): Promise<SegmentHourlyRevenue> {
+    // Each customer's latest score by then, by (event_time, event_id): the ClickHouse argMax's order.
+    const latest = new Map<string, { time: number; id: string; segment: string }>();
+    for (const s of this.stored('clv_scores')) {
+      if (query.membershipAsOfMs !== null && s.event_time > query.membershipAsOfMs) continue;
+      const best = latest.get(s.customer_id);
+      if (!best || s.event_time > best.time || (s.event_time === best.time && s.event_id > best.id)) {
+        latest.set(s.customer_id, { time: s.event_time, id: s.event_id, segment: s.segment });
+      }
+    }
+    const hours = new Map<number, number>();
+    let latestOrderHourMs: number | null = null;
+    for (const p of await this.purchasesAsOf(Infinity)) {
+      const hourMs = Math.floor(p.event_time / MS_PER_HOUR) * MS_PER_HOUR;
+      latestOrderHourMs = Math.max(latestOrderHourMs ?? hourMs, hourMs);
+      if (p.status !== 'ACTIVE' || p.event_time < query.fromMs || p.event_time >= query.toMs) continue;
+      if (latest.get(p.customer_id)?.segment !== query.segment) continue;
+      const h = hourMs / MS_PER_HOUR;
+      hours.set(h, (hours.get(h) ?? 0) + p.net_amount_minor);
+    }
+    return { hours, latestOrderHourMs };
+  }
+
+  /** Every (deduplicated) row of a table, as copies: for the embedded demo's reports and tests. */
+  rows<T extends AnalyticsTable>(table: T): AnalyticsRows[T][] {
+    return [...(this.tables.get(table)?.values() ?? [])].map((r) => structuredClone(r) as unknown as AnalyticsRows[T]);
+  }
+
+  /** How many (deduplicated) rows a table holds, without copying them. */
+  rowCount(table: AnalyticsTable): number {
+    return this.tables.get(table)?.size ?? 0;
+  }
+
+  async close(): Promise<void> {}
+
+  /** The stored rows themselves, not copies: for reads that only look. */
+  private stored<T extends AnalyticsTable>(table: T): Iterable<AnalyticsRows[T]> {
+    return (this.tables.get(table)?.values() ?? []) as Iterable<AnalyticsRows[T]>;
+  }
+}
+
+/** A copy that shares nothing with the caller, times other than event_time cut to the second. */
+function storedCopy(table: AnalyticsTable, row: Row): Row {
+  const copy = structuredClone(row);
+  const columns = analyticsColumns[table] as Readonly<Record<string, ColumnKind>>;
+  for (const name in columns) {
+    if (columns[name] === 'time' && name !== 'event_time') copy[name] = Math.floor((copy[name] as number) / 1000) * 1000;
+  }
+  return copy;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

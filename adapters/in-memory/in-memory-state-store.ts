@@ -1,0 +1,38 @@
+/**
+ * Embedded StateStore: a Map. Values are stored as given (processors never mutate state in
+ * place, they return new objects), so there is no copying on the hot path.
+ */
+import type { StateStore } from '../../core/ports/state-store.js';
+
+export class InMemoryStateStore<T> implements StateStore<T> {
+  private readonly entries = new Map<string, T>();
+
+  async getMany(keys: readonly string[]): Promise<Map<string, T>> {
+    const found = new Map<string, T>();
+    for (const key of keys) {
+      const value = this.entries.get(key);
+      if (value !== undefined) found.set(key, value);
+    }
+    return found;
+  }
+
+  async setMany(entries: ReadonlyMap<string, T>): Promise<void> {
+    for (const [key, value] of entries) this.entries.set(key, value);
+  }
+
+  async *scan(pageSize: number): AsyncIterable<Array<[string, T]>> {
+    let page: Array<[string, T]> = [];
+    for (const entry of this.entries) {
+      page.push(entry);
+      if (page.length >= pageSize) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+
+  async size(): Promise<number> {
+    return this.entries.size;
+  }
+}

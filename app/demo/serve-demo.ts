@@ -1,0 +1,104 @@
+/**
+ * `clv demo --serve`: after the demo, keeps the embedded pipeline and its analytics sink
+ * running and serves the API on them (127.0.0.1:3000 by default), with a one-off key printed
+ * for curl. Events POSTed to /v1/events flow through the same processors into the same
+ * in-memory analyst tables; POST /v1/models/retrain retrains. Per-segment revenue actuals
+ * come from those tables' score history, as `clv serve`'s come from ClickHouse.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from '../../api/build-app.js';
+import { loadApiConfig, withEphemeralKey, type ApiConfig } from '../../config/api-config.js';
+import { instantOfLocalTime } from '../../core/calendar.js';
+import type { Config } from '../../config/config.js';
+import type { BgNbdGammaGammaModel } from '../../models/kinds/bgnbd-gamma-gamma-model.js';
+import { InMemoryModelRegistry } from '../../adapters/in-memory/in-memory-model-registry.js';
+import { sweepDecay } from '../../processors/decay-sweep.js';
+import { retrainAndRescore, trainingRunSettingsFrom } from '../../training/retrain.js';
+import { revenueForecastViews } from '../../forecasting/segment-revenue-forecast-views.js';
+import { RetrainingSchedule } from '../../training/retraining-schedule.js';
+import type { embeddedPipeline } from '../embedded.js';
+import { pollConsumerLag, processorLagSources } from '../../metrics/prometheus-observer.js';
+
+export interface DemoApi {
+  /** Not listening yet: `listen` it, or `inject` requests. */
+  app: FastifyInstance;
+  /** Stops the schedule, the app, the processors and the sink, in that order. */
+  stop(): Promise<void>;
+}
+
+/** Restarts the demo's pipeline and sink and builds the API on them. */
+export async function startDemoApi(
+  config: Readonly<Config>, embedded: ReturnType<typeof embeddedPipeline>, model: BgNbdGammaGammaModel, logger: Logger, api: Readonly<ApiConfig>,
+): Promise<DemoApi> {
+  const { log, codec, pipeline, readModel, analytics } = embedded;
+  readModel.recordModel(model, { trainedAtMs: Date.now() });
+  await pipeline.start();
+  // A new sink in the same group: it resumes where the demo's left off.
+  const sink = await embedded.startSink();
+  const stopLagPoll = pollConsumerLag(log, [...processorLagSources(pipeline), sink.lagSource]);
+  let versions = 1;
+  // Embedded training lifecycle: registry in memory, model runs in the analyst tables, the
+  // demo's model the champion a retrain must beat on the holdout.
+  const registry = new InMemoryModelRegistry();
+  await registry.register({ version: model.version, kind: 'bgnbd-gamma-gamma', registeredAt: new Date().toISOString(), details: { source: 'demo' } }, model.toJSON());
+  await registry.promote(model.version, 'training');
+  const retrain = async () => {
+    // "Now" in event time: the latest purchase the features processor has seen.
+    const asOfMs = pipeline.features.watermarkMs;
+    const settings = trainingRunSettingsFrom(config, { version: `v${++versions}`, asOfMs });
+    const { run, forecast } = await retrainAndRescore({ histories: pipeline.stores.histories, registry, analytics, dayOf: embedded.dayOf, now: Date.now, pipeline }, settings);
+    logger.info({ version: run.version, promoted: run.promoted, reason: run.reason }, 'retrained');
+    if (run.promoted) readModel.recordModel(run.model, { trainedAtMs: Date.now() });
+    if (run.promoted && forecast && 'artifact' in forecast) {
+      const views = revenueForecastViews(forecast.artifact, { modelVersion: run.version, generatedAtMs: Date.now(), currency: config.currency, dayStartMs: (day) => instantOfLocalTime(config.timeZone)(day, 0) });
+      for (const [segment, view] of views) readModel.setRevenueForecast(view, segment);
+    }
+    return { version: run.version, promoted: run.promoted, reason: run.reason };
+  };
+  // The same schedule as `clv run training`, but "now" is the event-time watermark: the demo
+  // replays old history, and decaying it against the wall clock would make everyone lost.
+  const schedule = new RetrainingSchedule(
+    { retrain, sweep: (nowMs) => sweepDecay(pipeline, nowMs, config.decaySweepIntervalMs) },
+    {
+      retrainIntervalMs: config.retrainIntervalMs,
+      sweepIntervalMs: config.decaySweepIntervalMs,
+      clock: () => pipeline.eventTimeNowMs(),
+      onError: (job, err) => logger.warn({ err, job }, `scheduled ${job} failed`),
+    },
+  );
+  schedule.start();
+  const app = await buildApp({ readModel, log, codec, config, api, logger, retrain });
+  return {
+    app,
+    async stop() {
+      await schedule.stop();
+      stopLagPoll();
+      await app.close();
+      await pipeline.stop();
+      await sink.stop();
+    },
+  };
+}
+
+export async function serveDemo(config: Readonly<Config>, embedded: ReturnType<typeof embeddedPipeline>, model: BgNbdGammaGammaModel, logger: Logger): Promise<void> {
+  const { config: api, key } = withEphemeralKey(loadApiConfig(process.env));
+  const { app, stop } = await startDemoApi(config, embedded, model, logger, api);
+  await app.listen({ host: api.host, port: api.port });
+  const base = `http://${api.host}:${api.port}`;
+  process.stdout.write(
+    [
+      `Serving the API on ${base} (Ctrl-C to stop). A key for this run, with every scope:`,
+      `  export CLV_KEY=${key}`,
+      `  curl -H "Authorization: Bearer $CLV_KEY" ${base}/v1/segments`,
+      `  curl -H "Authorization: Bearer $CLV_KEY" ${base}/v1/customers/<id>`,
+      `  dashboard: ${base}/dashboard/   OpenAPI: ${base}/docs   metrics: ${base}/metrics`,
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const onSignal = () => void stop().then(resolve);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+}

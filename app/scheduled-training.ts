@@ -1,0 +1,61 @@
+/**
+ * The `training` role of `clv run`: retrains every CLV_RETRAIN_INTERVAL_MS and sweeps decay
+ * every CLV_DECAY_SWEEP_INTERVAL_MS, on the wall clock (production data is live). Scoring
+ * processes elsewhere pick a new champion up by polling the registry; this process re-scores
+ * everyone once after a promotion. A run the data cannot support yet is logged and retried
+ * at the next interval. With no champion at start-up it tries a first retrain at once, so a
+ * new deployment does not wait a whole interval for its first model.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.js';
+import { dayIndexer } from '../core/calendar.js';
+import { ClvError, ErrorCodes } from '../core/errors.js';
+import { sweepDecay } from '../processors/decay-sweep.js';
+import { retrainAndRescore, trainingRunSettingsFrom, versionAt } from '../training/retrain.js';
+import { RetrainingSchedule } from '../training/retraining-schedule.js';
+import { refreshChampion, type productionPipeline } from './production.js';
+import { openModelRuns } from './training-lifecycle.js';
+
+export async function startScheduledTraining(config: Readonly<Config>, production: Awaited<ReturnType<typeof productionPipeline>>, logger: Logger, clock: () => number = Date.now) {
+  const { pipeline, registry } = production;
+  const analytics = await openModelRuns(config);
+  const dayOf = dayIndexer(config.timeZone);
+  const schedule = new RetrainingSchedule(
+    {
+      async retrain(nowMs) {
+        await refreshChampion(registry, pipeline, logger);
+        const settings = trainingRunSettingsFrom(config, { version: versionAt(Date.now()), asOfMs: nowMs });
+        const { run, rescore, forecast } = await retrainAndRescore({ histories: pipeline.stores.histories, registry, analytics, dayOf, now: Date.now, pipeline }, settings);
+        logger.info({ version: run.version, promoted: run.promoted, reason: run.reason, data: run.figures, trainingMs: Math.round(run.trainingMs), rescore }, 'scheduled retrain');
+        if (forecast && 'error' in forecast) logger.warn({ version: run.version, reason: forecast.error }, 'revenue forecast failed; the model is registered all the same');
+      },
+      async sweep(nowMs) {
+        // A rollback or a promotion by hand since the last sweep: decay with the champion in use.
+        await refreshChampion(registry, pipeline, logger);
+        const r = await sweepDecay(pipeline, nowMs, config.decaySweepIntervalMs);
+        logger.info({ asOf: new Date(nowMs).toISOString(), ...r }, 'decay sweep');
+      },
+    },
+    {
+      retrainIntervalMs: config.retrainIntervalMs,
+      sweepIntervalMs: config.decaySweepIntervalMs,
+      clock,
+      onError(job, err) {
+        if (err instanceof ClvError && err.code === ErrorCodes.INSUFFICIENT_DATA) logger.warn({ job, reason: err.message }, 'retrain skipped');
+        else logger.error({ err, job }, `${job} failed; retrying at the next interval`);
+      },
+    },
+  );
+  await refreshChampion(registry, pipeline, logger);
+  schedule.start();
+  if (pipeline.championModel() === null) void schedule.run('retrain');
+  logger.info({ retrainIntervalMs: config.retrainIntervalMs, sweepIntervalMs: config.decaySweepIntervalMs }, 'scheduled training started');
+  return {
+    /** Runs a job now (after any in flight): for tests and operators. */
+    run: (job: 'retrain' | 'sweep') => schedule.run(job),
+    async stop() {
+      await schedule.stop();
+      await analytics.close();
+    },
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * The analytics sink: consumes every topic (group `clv-clickhouse-sink`), decodes, maps each
+ * event to table rows and writes them to the analytics store in large per-table inserts.
+ *
+ * At-least-once, without duplicates: a batch's `eachBatch` resolves (and so commits) only
+ * after all of its rows are written (table-buffers.ts); a batch redelivered after a crash
+ * writes the same rows again, which the store collapses by row identity (event_id).
+ *
+ * Undecodable messages are skipped and counted: the processors already dead-letter them,
+ * and the dead-letter topic itself is sunk to `dead_letters`. Rows that break the table
+ * schema (e.g. a time before 1970) are skipped and counted too, rather than blocking the
+ * partition forever. Store failures are retried with backoff while retriable; a batch that
+ * still fails is rejected, and the event log redelivers it.
+ *
+ * Batching across batches needs several batches in flight: one consumer member hands out one
+ * batch at a time, so `members` (consumers in the group, sharing the partitions) sets how
+ * many batches can share one insert. Under a backlog, batches of `maxBatchSize` fill inserts
+ * on their own.
+ */
+import { ClvError, ErrorCodes } from '../../core/errors.js';
+import { analyticsRowViolation, type AnalyticsStore, type AnalyticsTable } from '../../core/ports/analytics-store.js';
+import type { EventCodec } from '../../core/ports/event-codec.js';
+import type { EventLog, MessageBatch, RunningConsumer } from '../../core/ports/event-log.js';
+import { Topics } from '../../core/topics.js';
+import { rowsOfEvent } from './analytics-rows.js';
+import { defaultRetryOptions, retryWithBackoff, type RetryHooks, type RetryOptions } from '../retry-with-backoff.js';
+import { TableBuffers } from './table-buffers.js';
+
+export const CLICKHOUSE_SINK_GROUP = 'clv-clickhouse-sink';
+
+export interface ClickHouseSinkOptions {
+  /** Rows that make a table's buffer write at once (default 50,000). */
+  maxRows?: number;
+  /** Longest a partial buffer waits, and shortest interval between partial writes of a table (default 1,000). */
+  maxDelayMs?: number;
+  /** Messages per eachBatch (default maxRows). */
+  maxBatchSize?: number;
+  /** Consumer members in the group (default 1); more lets batches of several partitions share inserts. */
+  members?: number;
+  /** Where the group starts when it has no committed offset (default true: all history). */
+  fromBeginning?: boolean;
+  retry?: Partial<RetryOptions>;
+}
+
+export interface ClickHouseSinkDeps {
+  log: EventLog;
+  codec: EventCodec;
+  store: AnalyticsStore;
+  retryHooks?: RetryHooks;
+}
+
+export interface ClickHouseSinkStats {
+  messages: number;
+  batches: number;
+  /** Per topic: messages that did not decode. */
+  undecodable: Record<string, number>;
+  /** Per table: rows skipped because they break the table's schema. */
+  rejectedRows: Record<string, number>;
+  /** Per table: rows written (redelivered rows count again). */
+  rowsWritten: Record<string, number>;
+  inserts: number;
+  insertRetries: number;
+}
+
+export class ClickHouseSink {
+  readonly stats: ClickHouseSinkStats = { messages: 0, batches: 0, undecodable: {}, rejectedRows: {}, rowsWritten: {}, inserts: 0, insertRetries: 0 };
+  private readonly buffers: TableBuffers;
+  private consumers: RunningConsumer[] = [];
+
+  constructor(
+    private readonly deps: ClickHouseSinkDeps,
+    private readonly options: ClickHouseSinkOptions = {},
+  ) {
+    const retry = { ...defaultRetryOptions, ...options.retry };
+    const hooks: RetryHooks = {
+      ...deps.retryHooks,
+      onRetry: (error, attempt, delayMs) => {
+        this.stats.insertRetries++;
+        deps.retryHooks?.onRetry?.(error, attempt, delayMs);
+      },
+    };
+    this.buffers = new TableBuffers({
+      maxRows: options.maxRows ?? 50_000,
+      maxDelayMs: options.maxDelayMs ?? 1_000,
+      write: async (table, rows) => {
+        await retryWithBackoff(() => deps.store.insert(table, rows as never[]), retry, hooks);
+        this.stats.inserts++;
+        this.stats.rowsWritten[table] = (this.stats.rowsWritten[table] ?? 0) + rows.length;
+      },
+    });
+  }
+
+  /** The group and topics whose lag says how far the tables are behind. */
+  readonly lagSource = { group: CLICKHOUSE_SINK_GROUP, topics: Object.values(Topics) as readonly string[] };
+
+  async start(): Promise<void> {
+    const members = this.options.members ?? 1;
+    for (let i = 0; i < members; i++) {
+      this.consumers.push(await this.deps.log.consume({
+        groupId: CLICKHOUSE_SINK_GROUP,
+        topics: Object.values(Topics),
+        fromBeginning: this.options.fromBeginning ?? true,
+        maxBatchSize: this.options.maxBatchSize ?? this.options.maxRows ?? 50_000,
+        eachBatch: (batch) => this.handleBatch(batch),
+      }));
+    }
+  }
+
+  /** Writes what is buffered at once, lets every member finish and commit its batch, leaves the group. A stopped sink is not started again: make a new one. */
+  async stop(): Promise<void> {
+    const drained = this.buffers.drain();
+    await Promise.all(this.consumers.map((c) => c.stop()));
+    await drained;
+    this.consumers = [];
+  }
+
+  /**
+   * Resolves once the group has committed everything in every topic, that is once every row
+   * of what the log holds is written: a replay waits on it before reading the tables.
+   */
+  async waitUntilIdle(pollMs = 20): Promise<void> {
+    const topics = Object.values(Topics);
+    while ((await this.deps.log.lag(CLICKHOUSE_SINK_GROUP, topics)) > 0) await new Promise((r) => setTimeout(r, pollMs));
+  }
+
+  /** One batch: decode, map, buffer, and resolve once its rows are written. Public for tests. */
+  async handleBatch(batch: MessageBatch): Promise<void> {
+    const byTable = new Map<AnalyticsTable, object[]>();
+    for (const message of batch.messages) {
+      this.stats.messages++;
+      let value: unknown;
+      try {
+        value = await this.deps.codec.decode(message.topic, message.value);
+      } catch (error) {
+        // Only bad bytes are skipped; a codec that cannot reach its registry must retry.
+        if (!(error instanceof ClvError) || error.code !== ErrorCodes.UNDECODABLE) throw error;
+        this.stats.undecodable[message.topic] = (this.stats.undecodable[message.topic] ?? 0) + 1;
+        continue;
+      }
+      for (const { table, row } of rowsOfEvent(message.topic, value)) {
+        if (analyticsRowViolation(table, row) !== null) {
+          this.stats.rejectedRows[table] = (this.stats.rejectedRows[table] ?? 0) + 1;
+          continue;
+        }
+        let rows = byTable.get(table);
+        if (!rows) byTable.set(table, (rows = []));
+        rows.push(row);
+      }
+    }
+    await this.buffers.add(byTable);
+    this.stats.batches++;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * BG/NBD + Gamma-Gamma over an evaluation window: each customer's expected purchases in the
+ * window (Fader, Hardie & Lee 2005, eq. 10) times the expected spend per purchase (Fader &
+ * Hardie 2013, eq. 5), undiscounted, as in holdout-evaluation.ts. The time shape of the
+ * total is the model's own: the aggregate conditional expectation sampled at each month end,
+ * so a cohort that is dying out gets falling months.
+ */
+import { calendarMonths, spreadOverDays } from '../models/ensemble/period-allocation.js';
+import type { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
+import type { EvaluationWindow, WindowForecast } from './model-evaluation-window.js';
+
+export interface BgNbdWindowForecast extends WindowForecast {
+  expectedPurchases: Float64Array;
+  expectedAvgValue: Float64Array;
+  pAlive: Float64Array;
+}
+
+export function bgnbdWindowForecast(model: BgNbdGammaGammaModel, window: EvaluationWindow): BgNbdWindowForecast {
+  const n = window.inputs.length;
+  const periods = (window.endDay - window.cutDay) / model.periodDays;
+  const expectedPurchases = new Float64Array(n);
+  const expectedAvgValue = new Float64Array(n);
+  const pAlive = new Float64Array(n);
+  const values = new Float64Array(n);
+  window.inputs.forEach((input, i) => {
+    const e = model.expectedOver(input, periods);
+    expectedPurchases[i] = e.purchases;
+    expectedAvgValue[i] = e.avgValue;
+    pAlive[i] = e.pAlive;
+    values[i] = e.purchases * e.avgValue;
+  });
+  const months = calendarMonths(window.cutDay + 1, window.endDay);
+  let before = 0;
+  const increments = months.map((m) => {
+    const t = (m.toDay - window.cutDay) / model.periodDays;
+    let cumulative = 0;
+    window.inputs.forEach((x, i) => (cumulative += model.bgnbd.conditionalExpectedPurchases(t, x.frequency, x.recency, x.T) * expectedAvgValue[i]));
+    const inc = Math.max(0, cumulative - before);
+    before = cumulative;
+    return inc;
+  });
+  return { values, dailyShape: spreadOverDays(months, increments), expectedPurchases, expectedAvgValue, pAlive };
+}
+
+/**
+ * Per customer, E[X(window)] / E[X(label)]: how much more a customer is expected to buy over
+ * the whole window than over the first `labelPeriods` of it. Stretches a prediction made for
+ * a shorter horizon to the window (1 when the horizons agree); it lies in [1, window/label]
+ * because expected purchases accumulate concavely (FHL 2005 eq. 10). 1 when nothing is expected.
+ */
+export function horizonStretch(model: BgNbdGammaGammaModel, window: EvaluationWindow, labelPeriods: number): Float64Array {
+  const periods = (window.endDay - window.cutDay) / model.periodDays;
+  return Float64Array.from(window.inputs, (x) => {
+    if (Math.abs(periods - labelPeriods) < 1e-9) return 1;
+    const short = model.bgnbd.conditionalExpectedPurchases(labelPeriods, x.frequency, x.recency, x.T);
+    const long = model.bgnbd.conditionalExpectedPurchases(periods, x.frequency, x.recency, x.T);
+    return short > 0 && Number.isFinite(long / short) ? long / short : 1;
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * BG/NBD log-likelihood (Fader, Hardie & Lee 2005, "Counting Your Customers the Easy Way",
+ * Marketing Science 24(2), eq. 6, in the log form of their §7 / Hardie's note 004) as a pure
+ * function of the log-parameters θ = (ln r, ln α, ln a, ln b), with its analytic gradient.
+ *
+ * Per customer, ln L = A1 + A2 + ln(e^A3 + δ_{x>0} e^A4):
+ *   A1 = ln Γ(r+x) − ln Γ(r) + r ln α
+ *   A2 = ln Γ(a+b) + ln Γ(b+x) − ln Γ(b) − ln Γ(a+b+x)
+ *   A3 = −(r+x) ln(α+T)
+ *   A4 = ln a − ln(b+x−1) − (r+x) ln(α+t_x)
+ * The sum of exponentials uses the max trick, ln(e^A3 + e^A4) = M + ln(1 + e^(−|A3−A4|)),
+ * as lifetimes does, so customers with x in the hundreds do not underflow.
+ *
+ * A1, A2 and their digamma derivatives depend on x only, so they are computed once per
+ * distinct x (a few dozen) rather than per row: the row loop is four transcendental calls.
+ * They are ratios Γ(y+x)/Γ(y) and differences ψ(y+x) − ψ(y), evaluated as such
+ * (gamma-function.ts) so they keep their digits when a and b run off to 1e9.
+ */
+
+import { digammaDifference, logGammaRatio } from '../special-functions/gamma-function.js';
+import { weightsOf, type RfmColumns } from '../rfm-columns.js';
+
+/** RfmColumns plus the distinct-x index the likelihood uses; build once per fit. */
+export interface BgNbdLikelihoodData extends RfmColumns {
+  /** Row weights (ones when the columns had none). */
+  readonly weight: Float64Array;
+  /** Row → index into distinctX. */
+  readonly xSlot: Int32Array;
+  readonly distinctX: Float64Array;
+  /** Total weight of the rows of each distinct x. */
+  readonly slotWeight: Float64Array;
+}
+
+/**
+ * Indexes the distinct frequencies of `data` for {@link bgNbdNegativeLogLikelihood}.
+ * @throws RangeError when column lengths differ or a weight is not positive.
+ */
+export function bgNbdLikelihoodData(data: RfmColumns): BgNbdLikelihoodData {
+  const weight = weightsOf(data);
+  const slots = new Map<number, number>();
+  const xSlot = new Int32Array(data.frequency.length);
+  const distinct: number[] = [];
+  const weights: number[] = [];
+  for (let i = 0; i < xSlot.length; i++) {
+    const x = data.frequency[i];
+    let slot = slots.get(x);
+    if (slot === undefined) {
+      slot = distinct.length;
+      slots.set(x, slot);
+      distinct.push(x);
+      weights.push(0);
+    }
+    xSlot[i] = slot;
+    weights[slot] += weight[i];
+  }
+  return { ...data, weight, xSlot, distinctX: Float64Array.from(distinct), slotWeight: Float64Array.from(weights) };
+}
+
+/**
+ * −Σ weight · ln L(r, α, a, b | x, t_x, T) at θ = (ln r, ln α, ln a, ln b). When `gradient`
+ * is given, it receives ∂/∂θ of that value (chain rule: ∂/∂ln p = p ∂/∂p).
+ */
+export function bgNbdNegativeLogLikelihood(logParams: ArrayLike<number>, data: BgNbdLikelihoodData, gradient: Float64Array | null = null): number {
+  const r = Math.exp(logParams[0]);
+  const alpha = Math.exp(logParams[1]);
+  const a = Math.exp(logParams[2]);
+  const b = Math.exp(logParams[3]);
+  const slots = data.distinctX.length;
+  // Per distinct x: A1 + A2, and ln a − ln(b+x−1) of A4.
+  const base = new Float64Array(slots);
+  const logA4Constant = new Float64Array(slots);
+  const lnAlpha = Math.log(alpha);
+  let dR = 0;
+  let dAlpha = 0;
+  let dA = 0;
+  let dB = 0;
+  for (let k = 0; k < slots; k++) {
+    const x = data.distinctX[k];
+    // A1 + A2 as ratios ln Γ(y+x) − ln Γ(y): differences of ln Γ at a + b ~ 1e9 (a runaway
+    // fit) would leave ~1e-6 of noise, more than the optimiser's tolerance.
+    base[k] = logGammaRatio(r, x) + r * lnAlpha + logGammaRatio(b, x) - logGammaRatio(a + b, x);
+    logA4Constant[k] = x > 0 ? Math.log(a) - Math.log(b + x - 1) : 0;
+    if (gradient) {
+      const w = data.slotWeight[k];
+      const psiABX = digammaDifference(a + b, x); // ψ(a+b+x) − ψ(a+b)
+      dR += w * (digammaDifference(r, x) + lnAlpha);
+      dAlpha += (w * r) / alpha;
+      dA -= w * psiABX;
+      dB += w * (digammaDifference(b, x) - psiABX);
+    }
+  }
+
+  const { frequency, recency, T, weight, xSlot } = data;
+  let ll = 0;
+  for (let i = 0; i < frequency.length; i++) {
+    const x = frequency[i];
+    const w = weight[i];
+    const k = xSlot[i];
+    const rx = r + x;
+    const lnAlphaT = Math.log(alpha + T[i]);
+    const a3 = -rx * lnAlphaT;
+    if (x === 0) {
+      ll += w * (base[k] + a3);
+      if (gradient) {
+        dR -= w * lnAlphaT;
+        dAlpha -= (w * rx) / (alpha + T[i]);
+      }
+      continue;
+    }
+    const lnAlphaTx = Math.log(alpha + recency[i]);
+    const a4 = logA4Constant[k] - rx * lnAlphaTx;
+    // Max trick: ln(e^a3 + e^a4) = max + ln(1 + e^−|a3−a4|).
+    const gap = a3 - a4;
+    const tail = Math.exp(-Math.abs(gap));
+    ll += w * (base[k] + Math.max(a3, a4) + Math.log1p(tail));
+    if (gradient) {
+      // Weights of the two terms in the log-sum-exp: π4 = e^a4 / (e^a3 + e^a4).
+      const p4 = gap > 0 ? tail / (1 + tail) : 1 / (1 + tail);
+      const p3 = gap > 0 ? 1 / (1 + tail) : tail / (1 + tail);
+      dR -= w * (p3 * lnAlphaT + p4 * lnAlphaTx);
+      dAlpha -= w * rx * (p3 / (alpha + T[i]) + p4 / (alpha + recency[i]));
+      dA += (w * p4) / a;
+      dB -= (w * p4) / (b + x - 1);
+    }
+  }
+  if (gradient) {
+    gradient[0] = -r * dR;
+    gradient[1] = -alpha * dAlpha;
+    gradient[2] = -a * dA;
+    gradient[3] = -b * dB;
+  }
+  return -ll;
+}

@@ -1,0 +1,63 @@
+/**
+ * Training: fit BG/NBD and Gamma-Gamma on customers' model inputs as of the calibration
+ * end, then fix the segment thresholds from the distribution of the resulting CLVs.
+ */
+import { nearestRankQuantile } from '../../core/nearest-rank-quantile.js';
+import type { Config } from '../../config/config.js';
+import type { ModelInput } from '../../core/repeat-purchase-summary.js';
+import { fitBgNbd } from '../bgnbd/bgnbd.js';
+import { fitGammaGamma } from '../gamma-gamma/gamma-gamma.js';
+import { rfmColumns, spendColumns } from '../rfm-columns.js';
+import { BgNbdGammaGammaModel, type ModelSettings } from './bgnbd-gamma-gamma-model.js';
+
+export interface TrainingSettings extends ModelSettings {
+  version: string;
+  atRiskPAlive: number;
+  lostPAlive: number;
+  newCustomerDays: number;
+  /** 0: learned from the data (processors/features/one-time-buyer-lapse-as-of.ts). */
+  oneTimeBuyerAtRiskDays: number;
+  oneTimeBuyerLostDays: number;
+  minorPerUnit: number;
+}
+
+/** Training settings from the validated config. */
+export function trainingSettingsFrom(config: Readonly<Config>, version: string): TrainingSettings {
+  return {
+    version,
+    periodDays: config.period === 'week' ? 7 : 1,
+    horizonMonths: config.horizonMonths,
+    monthlyDiscountRate: config.monthlyDiscountRate,
+    atRiskPAlive: config.atRiskPAlive,
+    lostPAlive: config.lostPAlive,
+    newCustomerDays: config.newCustomerDays,
+    oneTimeBuyerAtRiskDays: config.oneTimeBuyerAtRiskDays,
+    oneTimeBuyerLostDays: config.oneTimeBuyerLostDays,
+    minorPerUnit: config.minorPerUnit,
+  };
+}
+
+/** @throws ClvError INSUFFICIENT_DATA when the data cannot identify a model. */
+export function trainCustomerValueModel(inputs: readonly ModelInput[], s: TrainingSettings): BgNbdGammaGammaModel {
+  const bgnbd = fitBgNbd(rfmColumns(inputs));
+  const gammaGamma = fitGammaGamma(spendColumns(inputs));
+  const settings = { periodDays: s.periodDays, horizonMonths: s.horizonMonths, monthlyDiscountRate: s.monthlyDiscountRate };
+  // Value thresholds are quantiles of CLV among established customers (new ones have
+  // their own segment), computed with provisional thresholds that do not matter for CLV.
+  const provisional = new BgNbdGammaGammaModel(s.version, bgnbd, gammaGamma, settings, {
+    highClvMinor: 0, mediumClvMinor: 0, atRiskPAlive: s.atRiskPAlive, lostPAlive: s.lostPAlive, newCustomerDays: s.newCustomerDays,
+  });
+  const clvs: number[] = [];
+  for (const input of inputs) {
+    const isNew = input.frequency === 0 && input.T * s.periodDays <= s.newCustomerDays;
+    if (!isNew) clvs.push(Math.round(provisional.predict(input).clv * s.minorPerUnit));
+  }
+  clvs.sort((a, b) => a - b);
+  return new BgNbdGammaGammaModel(s.version, bgnbd, gammaGamma, settings, {
+    highClvMinor: nearestRankQuantile(clvs, 0.8),
+    mediumClvMinor: nearestRankQuantile(clvs, 0.5),
+    atRiskPAlive: s.atRiskPAlive,
+    lostPAlive: s.lostPAlive,
+    newCustomerDays: s.newCustomerDays,
+  });
+}

@@ -1,0 +1,289 @@
+/**
+ * The API's read model over the scoring processor's state store (in memory or Redis) and the
+ * models in use. Customer lookups go to the store; segment sizes and segment pages come from
+ * an in-process segment index (customer id → segment, and per segment a sorted id set), so a
+ * page costs O(log n + page) instead of a scan.
+ *
+ * Keeping the index current, two ways:
+ * - incremental (embedded mode): the pipeline writes scores through `scoresStore`, which
+ *   updates the index as it writes. Nothing is scanned after start-up.
+ * - `refreshIndexEveryMs` (a separate API process over Redis, which sees no writes): a segment
+ *   query rebuilds the index from a full scan of the store when the last one is older than
+ *   that, O(customers) once per interval. Between rebuilds, segment queries are that stale.
+ * Memory: about 150 bytes per customer for the index (segment and CLV, for the distribution).
+ *
+ * For the dashboard: segment sizes are snapshotted after each score write (read-model-series.ts);
+ * CLV distributions come from the index; revenue actuals from a scan of the purchase
+ * histories once `readRevenueFrom` is given them, at most once per `revenueMaxAgeMs`.
+ * Per-segment actuals need segment membership as of a past time, which the state stores do
+ * not keep (a score state is the latest only): they are asked of the analytics store's score
+ * history once `readSegmentRevenueFrom` is given one, on every request (not cached: the
+ * query depends on the segment and the as-of).
+ *
+ * Models come from a ModelCatalogue (read-model/model-catalogue.ts): the current champion,
+ * versions recorded in process, and the model registry when one is given.
+ */
+import type { ActionPolicy } from '../core/action-policy.js';
+import type { AnalyticsStore } from '../core/ports/analytics-store.js';
+import type { DayIndexer } from '../core/calendar.js';
+import { clvHistogram, type ClvHistogram } from '../core/clv-histogram.js';
+import type {
+  ClvExplanation, ClvReadModel, CustomerView, ModelDetail, ModelSummary, RevenueActuals, RevenueForecast, SegmentPage, SegmentSizes, SegmentSnapshot,
+} from '../core/ports/clv-read-model.js';
+import type { ModelRegistry } from '../core/ports/model-registry.js';
+import type { StateStore } from '../core/ports/state-store.js';
+import { Segments, type Segment } from '../core/segmentation.js';
+import type { CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
+import { modelInputOf, type CustomerScoreState, type CustomerValueModel } from '../processors/scoring/customer-scorer.js';
+import { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
+import { kindOf, ModelCatalogue } from './model-catalogue.js';
+import { revenueByHour, revenueOfPeriods, SegmentHistory } from './read-model-series.js';
+import { SortedKeySet } from './sorted-key-set.js';
+
+/**
+ * A stored score state. `asOfMs` (when the score was computed) is not written by the scorer
+ * yet; where present, explanations are recomputed as of it and always match the score.
+ */
+type StoredScore = CustomerScoreState & { asOfMs?: number };
+
+export interface InMemoryClvReadModelOptions {
+  /** The scoring processor's state store. */
+  scores: StateStore<CustomerScoreState>;
+  /** The champion the pipeline scores with (e.g. `() => pipeline.currentModel()`). */
+  currentModel: () => CustomerValueModel | null;
+  /** Where trained versions are kept; lists and loads older versions (optional). */
+  registry?: ModelRegistry;
+  /** The scoring settings the pipeline uses. */
+  scoring: { dayOf: DayIndexer; policy: ActionPolicy; minorPerUnit: number };
+  /** Rebuild the segment index from a scan when older than this (see above); off by default. */
+  refreshIndexEveryMs?: number;
+  /** How stale revenue actuals may be before the histories are scanned again (default 60 s). */
+  revenueMaxAgeMs?: number;
+  /**
+   * The readiness probe of the backing store; default: count the scores, which on Redis is a
+   * full SCAN — give a Redis-backed read model `() => redis.ping()`.
+   */
+  ping?: () => Promise<unknown>;
+  /** Wall clock, ms. */
+  now?: () => number;
+}
+
+class SegmentIndex {
+  readonly segmentOf = new Map<string, Segment | null>();
+  readonly members = new Map<Segment, SortedKeySet>(Segments.map((s) => [s, new SortedKeySet()]));
+  /** CLV of each scored customer, minor units. */
+  readonly clvOf = new Map<string, number>();
+  /** The latest as-of time of the scores written (a re-score sweep moves it too), epoch ms. */
+  watermarkMs = -Infinity;
+
+  set(customerId: string, state: CustomerScoreState): void {
+    const { segment } = state;
+    this.watermarkMs = Math.max(this.watermarkMs, state.asOfMs ?? state.features.event_time);
+    if (segment) this.clvOf.set(customerId, state.clvMinor);
+    else this.clvOf.delete(customerId);
+    const before = this.segmentOf.get(customerId);
+    if (before === segment) return;
+    if (before) this.members.get(before)!.delete(customerId);
+    if (segment) this.members.get(segment)!.add(customerId);
+    this.segmentOf.set(customerId, segment);
+  }
+}
+
+export class InMemoryClvReadModel implements ClvReadModel {
+  /** The store the pipeline must write scores through for the incremental index. */
+  readonly scoresStore: StateStore<CustomerScoreState>;
+  private index = new SegmentIndex();
+  private indexBuiltAtMs = -Infinity;
+  private rebuilding: Promise<void> | null = null;
+  private readonly catalogue: ModelCatalogue;
+  /** Revenue forecasts by segment; the key null holds all customers'. */
+  private readonly forecasts = new Map<Segment | null, RevenueForecast>();
+  private readonly history = new SegmentHistory();
+  private histories: StateStore<CustomerPurchaseHistory> | null = null;
+  private revenue: { hours: Map<number, number>; atMs: number } | null = null;
+  private revenueScan: Promise<Map<number, number>> | null = null;
+  private analytics: Pick<AnalyticsStore, 'segmentRevenueByHour'> | null = null;
+  private readonly now: () => number;
+
+  constructor(private readonly options: InMemoryClvReadModelOptions) {
+    this.now = options.now ?? Date.now;
+    this.catalogue = new ModelCatalogue(options.currentModel, options.registry);
+    const inner = options.scores;
+    this.scoresStore = {
+      getMany: (keys) => inner.getMany(keys),
+      setMany: async (entries) => {
+        await inner.setMany(entries);
+        // After the write: the index never shows a score the store does not have.
+        for (const [id, state] of entries) this.index.set(id, state);
+        this.snapshotSegments();
+      },
+      scan: (pageSize) => inner.scan(pageSize),
+      size: () => inner.size(),
+    };
+  }
+
+  /** Records a trained model (with when and how well), e.g. right after training. */
+  recordModel(model: CustomerValueModel, info: { trainedAtMs?: number; metrics?: Record<string, number> } = {}): void {
+    this.catalogue.record(model, info);
+  }
+
+  /** Sets (or, with null, removes) the revenue forecast of all customers, or of `segment`'s. */
+  setRevenueForecast(forecast: RevenueForecast | null, segment: Segment | null = null): void {
+    if (forecast === null) this.forecasts.delete(segment);
+    else this.forecasts.set(segment, forecast);
+  }
+
+  /** The purchase histories store (the features processor's) that revenue actuals are summed from. */
+  readRevenueFrom(histories: StateStore<CustomerPurchaseHistory>): void {
+    this.histories = histories;
+    this.revenue = null;
+  }
+
+  /** The analytics store whose score history and purchases per-segment actuals are summed from. */
+  readSegmentRevenueFrom(analytics: Pick<AnalyticsStore, 'segmentRevenueByHour'>): void {
+    this.analytics = analytics;
+  }
+
+  /** Rebuilds the segment index from a full scan: for a store that already holds scores. */
+  async rebuildIndex(): Promise<void> {
+    const fresh = new SegmentIndex();
+    for await (const page of this.options.scores.scan(10_000)) for (const [id, state] of page) fresh.set(id, state);
+    this.index = fresh;
+    this.indexBuiltAtMs = this.now();
+    this.snapshotSegments();
+  }
+
+  async customer(customerId: string): Promise<CustomerView | null> {
+    const state = (await this.options.scores.getMany([customerId])).get(customerId) as StoredScore | undefined;
+    if (!state) return null;
+    const view: CustomerView = { customerId, currency: state.features.currency, features: state.features, score: null };
+    if (state.segment === null || state.modelVersion === null) return view;
+    const model = await this.catalogue.modelFor(state.modelVersion);
+    const rule = this.options.scoring.policy.segments[state.segment];
+    const r = state.recommendation ?? null;
+    view.score = {
+      modelVersion: state.modelVersion,
+      clvMinor: state.clvMinor,
+      segment: state.segment,
+      action: r?.action ?? rule.action,
+      // As on segment-change events: the segment's reason unless the recommendation overrode its action.
+      actionReason: !r || r.action === rule.action ? rule.reason : r.reason,
+      recommendation: r && { categories: r.categories, reason: r.reason, minUnitPriceMinor: r.minUnitPriceMinor },
+      horizonDays: model?.horizonDays ?? 0,
+      interval: state.interval ?? null,
+      explanation: model ? this.explain(state, model) : null,
+    };
+    return view;
+  }
+
+  async segmentSizes(): Promise<SegmentSizes> {
+    await this.refreshIfStale();
+    return this.sizesNow();
+  }
+
+  async segmentHistory(): Promise<SegmentSnapshot[]> {
+    await this.refreshIfStale();
+    return this.history.snapshots();
+  }
+
+  async clvDistribution(bins: number): Promise<ClvHistogram> {
+    await this.refreshIfStale();
+    return clvHistogram([...this.index.clvOf.values()], bins);
+  }
+
+  async revenueActuals(range: { fromMs: number; periodMs: number; periods: number }): Promise<RevenueActuals | null> {
+    const histories = this.histories;
+    if (histories === null) return null;
+    if (this.revenue === null || this.now() - this.revenue.atMs >= (this.options.revenueMaxAgeMs ?? 60_000)) {
+      // One scan at a time, however many requests wait on it.
+      this.revenueScan ??= revenueByHour(histories).finally(() => { this.revenueScan = null; });
+      this.revenue = { hours: await this.revenueScan, atMs: this.now() };
+    }
+    return revenueOfPeriods(this.revenue.hours, range);
+  }
+
+  async segmentRevenueActuals(
+    segment: Segment,
+    membershipAsOfMs: number | null,
+    range: { fromMs: number; periodMs: number; periods: number },
+  ): Promise<RevenueActuals | null> {
+    if (this.analytics === null) return null;
+    const toMs = range.fromMs + range.periods * range.periodMs;
+    const { hours, latestOrderHourMs } = await this.analytics.segmentRevenueByHour({ segment, membershipAsOfMs, fromMs: range.fromMs, toMs });
+    return { points: revenueOfPeriods(hours, range).points, latestHourMs: latestOrderHourMs };
+  }
+
+  async customersOfSegment(segment: Segment, page: { after: string | null; limit: number }): Promise<SegmentPage> {
+    await this.refreshIfStale();
+    const ids = this.index.members.get(segment)!.after(page.after, page.limit + 1);
+    const more = ids.length > page.limit;
+    if (more) ids.length = page.limit;
+    const states = ids.length > 0 ? await this.options.scores.getMany(ids) : new Map<string, CustomerScoreState>();
+    const customers = [];
+    for (const id of ids) {
+      const s = states.get(id);
+      if (s) customers.push({ customerId: id, clvMinor: s.clvMinor, modelVersion: s.modelVersion });
+    }
+    return { customers, next: more ? ids[ids.length - 1] : null };
+  }
+
+  models(): Promise<ModelSummary[]> {
+    return this.catalogue.list();
+  }
+
+  model(version: string): Promise<ModelDetail | null> {
+    return this.catalogue.detail(version);
+  }
+
+  async revenueForecast(segment?: Segment): Promise<RevenueForecast | null> {
+    return this.forecasts.get(segment ?? null) ?? null;
+  }
+
+  async ping(): Promise<void> {
+    if (this.options.ping) await this.options.ping();
+    else await this.options.scores.size();
+  }
+
+  /** Recomputes the score's numbers with the model that produced it. */
+  private explain(state: StoredScore, model: CustomerValueModel): ClvExplanation {
+    const { dayOf, minorPerUnit } = this.options.scoring;
+    const asOfMs = state.asOfMs ?? state.features.event_time;
+    const input = modelInputOf(state.features, asOfMs, model.periodDays, dayOf, minorPerUnit);
+    const p = model.predict(input);
+    const rate = model instanceof BgNbdGammaGammaModel ? model.settings.monthlyDiscountRate : null;
+    return {
+      modelKind: kindOf(model),
+      asOfMs,
+      periodDays: model.periodDays,
+      frequency: input.frequency,
+      recency: input.recency,
+      T: input.T,
+      monetaryValue: input.monetaryValue,
+      pAlive: p.pAlive,
+      expectedPurchases: p.expectedPurchases,
+      expectedAvgValue: p.expectedAvgValue,
+      expectedSpend: p.expectedPurchases * p.expectedAvgValue,
+      horizonDays: model.horizonDays,
+      monthlyDiscountRate: rate,
+      clv: p.clv,
+      matchesScore: Math.round(p.clv * minorPerUnit) === state.clvMinor,
+    };
+  }
+
+  private sizesNow(): SegmentSizes {
+    const segments = Object.fromEntries(Segments.map((s) => [s, this.index.members.get(s)!.size])) as Record<Segment, number>;
+    const scored = Object.values(segments).reduce((a, b) => a + b, 0);
+    return { segments, unscored: this.index.segmentOf.size - scored };
+  }
+
+  private snapshotSegments(): void {
+    if (this.index.watermarkMs > -Infinity) this.history.record({ atMs: this.index.watermarkMs, ...this.sizesNow() });
+  }
+
+  private async refreshIfStale(): Promise<void> {
+    const every = this.options.refreshIndexEveryMs;
+    if (every === undefined || this.now() - this.indexBuiltAtMs < every) return;
+    this.rebuilding ??= this.rebuildIndex().finally(() => { this.rebuilding = null; });
+    await this.rebuilding;
+  }
+}

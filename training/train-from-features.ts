@@ -1,0 +1,54 @@
+/**
+ * Training on what the stream has built: every customer's purchase history (the feature
+ * store) summarised as of `asOfMs`, fitted, then registered. Histories keep each order's
+ * day, so any past calibration end can be reconstructed; refunds are applied as known now.
+ */
+import type { DayIndexer } from '../core/calendar.js';
+import type { ModelRegistry } from '../core/ports/model-registry.js';
+import type { StateStore } from '../core/ports/state-store.js';
+import { summarizePurchaseDays, toModelInput, type ModelInput } from '../core/repeat-purchase-summary.js';
+import type { CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
+import type { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
+import { trainCustomerValueModel, type TrainingSettings } from '../models/kinds/train-customer-value-model.js';
+
+/** Customer ids and model inputs as of `asOfMs`: customers with a purchase by then. */
+export async function modelInputsAsOf(
+  histories: StateStore<CustomerPurchaseHistory>,
+  asOfMs: number,
+  periodDays: number,
+  dayOf: DayIndexer,
+  minorPerUnit: number,
+): Promise<{ ids: string[]; inputs: ModelInput[] }> {
+  const asOfDay = dayOf(asOfMs);
+  const ids: string[] = [];
+  const inputs: ModelInput[] = [];
+  for await (const page of histories.scan(10_000)) {
+    for (const [id, history] of page) {
+      const days = new Map<number, number>();
+      for (const o of history.orders) {
+        if (o.status === 'ACTIVE' && o.time <= asOfMs) days.set(o.day, (days.get(o.day) ?? 0) + o.net);
+      }
+      const summary = summarizePurchaseDays(days);
+      if (summary === null) continue;
+      ids.push(id);
+      inputs.push(toModelInput(summary, asOfDay, periodDays, minorPerUnit));
+    }
+  }
+  return { ids, inputs };
+}
+
+export async function trainAndRegister(
+  inputs: readonly ModelInput[],
+  settings: TrainingSettings,
+  registry: ModelRegistry,
+  details: Record<string, unknown>,
+): Promise<{ model: BgNbdGammaGammaModel; trainingMs: number }> {
+  const started = performance.now();
+  const model = trainCustomerValueModel(inputs, settings);
+  const trainingMs = performance.now() - started;
+  await registry.register(
+    { version: settings.version, kind: 'bgnbd-gamma-gamma', registeredAt: new Date().toISOString(), details: { ...details, customers: inputs.length, trainingMs, ...model.metricsJson() } },
+    model.toJSON(),
+  );
+  return { model, trainingMs };
+}
