@@ -1,34 +1,15 @@
 /** The embedded default: in-process log and stores, same processors and analytics sink as production. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { AvroCodec } from '../adapters/avro/avro-codec.js';
 import { InMemoryAnalyticsStore } from '../adapters/in-memory/in-memory-analytics-store.js';
-import { projectRoot } from '../adapters/avro/schema-files.js';
 import { InMemoryEventLog } from '../adapters/in-memory/in-memory-event-log.js';
 import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
-import { parseActionPolicy, type ActionPolicy } from '../core/action-policy.js';
-import { dayIndexer } from '../core/calendar.js';
 import type { Config } from '../config/config.js';
-import { ClvError, ErrorCodes } from '../core/errors.js';
+import type { EventLog } from '../core/ports/event-log.js';
 import { topicSpecs } from '../core/topics.js';
 import { ClickHouseSink, type ClickHouseSinkOptions } from '../consumers/clickhouse-sink/clickhouse-sink.js';
-import { InMemoryClvReadModel } from '../read-model/score-store-read-model.js';
-import { Pipeline } from '../processors/pipeline.js';
-import { rfmRuleModelFrom } from '../models/kinds/rfm-rule-model.js';
-import { prometheusObserver } from '../metrics/prometheus-observer.js';
-import type { Logger } from 'pino';
-import type { EventLog } from '../core/ports/event-log.js';
-
-export function loadPolicy(file: string | null): ActionPolicy {
-  const path = file ?? join(projectRoot(), 'config', 'action-policy.json');
-  let doc: unknown;
-  try {
-    doc = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (cause) {
-    throw new ClvError(ErrorCodes.INVALID_POLICY, `action policy ${String(path)}: ${(cause as Error).message}`, { cause });
-  }
-  return parseActionPolicy(doc, file ?? 'config/action-policy.json');
-}
+import { ScoreStoreReadModel } from '../read-model/score-store-read-model.js';
+import { scoringSettingsFrom, streamPipeline } from './stream-pipeline.js';
 
 /**
  * The analytics sink's settings over the in-memory tables. For ClickHouse the sink makes few
@@ -43,27 +24,16 @@ export const embeddedSinkOptions: Readonly<ClickHouseSinkOptions> = Object.freez
  * `observe` may wrap the log the processors see (the bench measures latency that way).
  * The analytics store holds the analyst tables in memory once `startSink` runs the sink.
  */
-export function embeddedPipeline(config: Readonly<Config>, logger: Logger, observe: (log: EventLog) => EventLog = (log) => log) {
+export function embeddedPipeline(config: Readonly<Config>, logger: Logger, observe?: (log: EventLog) => EventLog) {
   const log = new InMemoryEventLog({
     onBatchError: (error, where) => logger.warn({ err: error, ...where }, 'batch failed; redelivering after backoff'),
   });
   const codec = new AvroCodec();
-  const scoring = { dayOf: dayIndexer(config.timeZone), policy: loadPolicy(config.policyFile), hysteresis: config.segmentHysteresis, minorPerUnit: config.minorPerUnit };
+  const scoring = scoringSettingsFrom(config);
   // The read model sees every score write through its store, so the API's segment index
   // stays current without scans.
-  const readModel: InMemoryClvReadModel = new InMemoryClvReadModel({ scores: new InMemoryStateStore(), currentModel: () => pipeline.currentModel(), scoring });
-  const pipeline: Pipeline = new Pipeline({
-    log: observe(log),
-    codec,
-    stores: { ledgers: new InMemoryStateStore(), histories: new InMemoryStateStore(), scores: readModel.scoresStore },
-    validation: { currency: config.currency, maxFutureSkewMs: config.maxFutureSkewMs, now: Date.now },
-    scoring,
-    partitions: config.partitions,
-    batchSize: config.batchSize,
-    observe: prometheusObserver(() => pipeline.currentModel()?.version ?? null),
-    // Customers get scores and segments from the first event; the first champion replaces the rules.
-    fallbackModel: rfmRuleModelFrom(config),
-  });
+  const readModel: ScoreStoreReadModel = new ScoreStoreReadModel({ scores: new InMemoryStateStore(), currentModel: () => pipeline.currentModel(), scoring });
+  const pipeline = streamPipeline(config, { log, codec, stores: { ledgers: new InMemoryStateStore(), histories: new InMemoryStateStore(), scores: readModel.scoresStore } }, { observe, scoring });
   readModel.readRevenueFrom(pipeline.stores.histories);
   const analytics = new InMemoryAnalyticsStore();
   // Per-segment actuals need segment membership as of a past time: the sunk score history.

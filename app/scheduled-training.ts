@@ -13,17 +13,17 @@ import { ClvError, ErrorCodes } from '../core/errors.js';
 import { sweepDecay } from '../processors/decay-sweep.js';
 import { retrainAndRescore, trainingRunSettingsFrom, versionAt } from '../training/retrain.js';
 import { RetrainingSchedule } from '../training/retraining-schedule.js';
-import { refreshChampion, type productionPipeline } from './production.js';
+import type { ProductionPipeline } from './production.js';
 import { openModelRuns } from './training-lifecycle.js';
 
-export async function startScheduledTraining(config: Readonly<Config>, production: Awaited<ReturnType<typeof productionPipeline>>, logger: Logger, clock: () => number = Date.now) {
+export async function startScheduledTraining(config: Readonly<Config>, production: ProductionPipeline, logger: Logger, clock: () => number = Date.now) {
   const { pipeline, registry } = production;
   const analytics = await openModelRuns(config);
   const dayOf = dayIndexer(config.timeZone);
   const schedule = new RetrainingSchedule(
     {
       async retrain(nowMs) {
-        await refreshChampion(registry, pipeline, logger);
+        await production.champion.refresh();
         const settings = trainingRunSettingsFrom(config, { version: versionAt(Date.now()), asOfMs: nowMs });
         const { run, rescore, forecast } = await retrainAndRescore({ histories: pipeline.stores.histories, registry, analytics, dayOf, now: Date.now, pipeline }, settings);
         logger.info({ version: run.version, promoted: run.promoted, reason: run.reason, data: run.figures, trainingMs: Math.round(run.trainingMs), rescore }, 'scheduled retrain');
@@ -31,7 +31,7 @@ export async function startScheduledTraining(config: Readonly<Config>, productio
       },
       async sweep(nowMs) {
         // A rollback or a promotion by hand since the last sweep: decay with the champion in use.
-        await refreshChampion(registry, pipeline, logger);
+        await production.champion.refresh();
         const r = await sweepDecay(pipeline, nowMs, config.decaySweepIntervalMs);
         logger.info({ asOf: new Date(nowMs).toISOString(), ...r }, 'decay sweep');
       },
@@ -46,7 +46,7 @@ export async function startScheduledTraining(config: Readonly<Config>, productio
       },
     },
   );
-  await refreshChampion(registry, pipeline, logger);
+  await production.champion.refreshLogged();
   schedule.start();
   if (pipeline.championModel() === null) void schedule.run('retrain');
   logger.info({ retrainIntervalMs: config.retrainIntervalMs, sweepIntervalMs: config.decaySweepIntervalMs }, 'scheduled training started');

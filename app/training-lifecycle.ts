@@ -7,7 +7,7 @@ import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-anal
 import type { Config } from '../config/config.js';
 import type { ModelRegistry } from '../core/ports/model-registry.js';
 import type { Pipeline, RescoreSummary } from '../processors/pipeline.js';
-import { loadRegisteredModel } from '../models/kinds/registered-model.js';
+import { loadRegisteredModel } from '../models/kinds/model-kinds.js';
 import { progress } from './progress.js';
 
 /** The analytics store that keeps the model runs (migrations applied). */

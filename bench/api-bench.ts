@@ -24,15 +24,15 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AvroCodec } from '../adapters/avro/avro-codec.js';
-import { InMemoryClvReadModel } from '../read-model/score-store-read-model.js';
+import { ScoreStoreReadModel } from '../read-model/score-store-read-model.js';
 import { InMemoryEventLog } from '../adapters/in-memory/in-memory-event-log.js';
 import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
 import { LocalModelRegistry } from '../adapters/local-directory/local-model-registry.js';
 import { RedisStateStore } from '../adapters/redis/redis-state-store.js';
-import { projectRoot } from '../adapters/avro/schema-files.js';
+import { projectRoot } from '../config/project-files.js';
 import { loadApiConfig } from '../config/api-config.js';
 import { buildApp } from '../api/build-app.js';
-import { loadPolicy } from '../app/embedded.js';
+import { loadPolicy } from '../config/action-policy-file.js';
 import { createLogger } from '../app/logger.js';
 import { createApiKey, formatApiKeyRecord } from '../core/api-keys.js';
 import { dayIndexer } from '../core/calendar.js';
@@ -110,7 +110,7 @@ async function serveEmbedded(): Promise<void> {
   const store = new InMemoryStateStore<CustomerScoreState>();
   await store.setMany(states);
   const model = BgNbdGammaGammaModel.fromJSON(modelArtifact);
-  const readModel = new InMemoryClvReadModel({
+  const readModel = new ScoreStoreReadModel({
     scores: store, currentModel: () => model,
     scoring: { dayOf: dayIndexer(config.timeZone), policy: loadPolicy(null), minorPerUnit: config.minorPerUnit },
   });

@@ -2,9 +2,10 @@
  * Embedded pipeline figures: throughput of the three processors on a synthetic history,
  * training and re-scoring, and event-to-score latency at a paced input rate.
  */
+import { endOfDayMs } from '../core/calendar.js';
 import { dayIndexer } from '../core/calendar.js';
 import { loadConfig } from '../config/config.js';
-import { endOfDayMs, syntheticDemoHistory, type DemoMessage } from '../app/demo/demo-history.js';
+import { syntheticDemoHistory, type DemoMessage } from '../app/demo/demo-history.js';
 import { replayMessages } from '../app/demo/replay-messages.js';
 import { embeddedPipeline } from '../app/embedded.js';
 import { createLogger } from '../app/logger.js';

@@ -23,7 +23,7 @@ import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.
 import { dayIndexer } from '../core/calendar.js';
 import { loadConfig } from '../config/config.js';
 import { topicSpecs } from '../core/topics.js';
-import { loadPolicy } from '../app/embedded.js';
+import { loadPolicy } from '../config/action-policy-file.js';
 import { featuresOf, type CustomerPurchaseHistory, type PurchasedOrder } from '../processors/features/customer-purchase-history.js';
 import { Pipeline } from '../processors/pipeline.js';
 import type { CustomerScoreState } from '../processors/scoring/customer-scorer.js';

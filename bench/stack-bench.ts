@@ -3,13 +3,14 @@
  * real stack — Kafka → purchases → features → scores throughput, event-to-score latency at
  * a paced rate, and the ClickHouse sink's rows/s. Resets the clv topics and groups first.
  */
+import { endOfDayMs } from '../core/calendar.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { resetClvTopics } from '../adapters/kafka/reset-clv-topics.js';
-import { endOfDayMs, syntheticDemoHistory } from '../app/demo/demo-history.js';
+import { syntheticDemoHistory } from '../app/demo/demo-history.js';
 import { createLogger } from '../app/logger.js';
 import { productionPipeline, startClickHouseSink } from '../app/production.js';
 import { dayIndexer } from '../core/calendar.js';

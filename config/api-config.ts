@@ -1,6 +1,6 @@
 /**
  * Settings of the REST API, read once from environment variables, validated, frozen. Errors
- * are ClvError(INVALID_CONFIG) naming the setting. Only the CLI passes `process.env` here.
+ * are ClvError(INVALID_CONFIG) naming the setting. Only config/environment.ts passes the process environment here.
  *
  * Safe defaults: loopback only, authentication on. With no key configured every protected
  * route answers 401 until one is: the embedded demo adds a one-off key with
@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { ApiScopes, createApiKey, parseApiKeyRecords, type ApiKeyRecord } from '../core/api-keys.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
+import { bool, fail, num, value, type Env } from './env.js';
 
 export interface ApiConfig {
   /** CLV_API_PORT (default 3000). */
@@ -42,8 +43,6 @@ export interface ApiConfig {
   slowRequestMs: number;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export function loadApiConfig(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Readonly<ApiConfig> {
@@ -53,19 +52,19 @@ export function loadApiConfig(env: Env, readFile: (path: string) => string = (p)
   if (auth !== 'on' && auth !== 'off') fail('CLV_API_AUTH', auth, 'on or off');
   if (auth === 'off' && !LOOPBACK.has(host)) fail('CLV_API_AUTH', auth, `on: authentication may only be off on a loopback host, and CLV_API_HOST is ${host}`);
   return Object.freeze({
-    port: int(env, 'CLV_API_PORT', 3000, 0, 65_535),
+    port: num(env, 'CLV_API_PORT', 3000, { min: 0, max: 65_535, integer: true }),
     host,
     authEnabled: auth === 'on',
     apiKeys: Object.freeze(apiKeys(env, readFile)),
     jwt: jwt(env),
     corsOrigins: Object.freeze(corsOrigins(env)),
-    rateLimitPerMinute: int(env, 'CLV_API_RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000),
-    maxBatchEvents: int(env, 'CLV_API_MAX_BATCH_EVENTS', 1000, 1, 100_000),
-    bodyLimitBytes: int(env, 'CLV_API_BODY_LIMIT_BYTES', 2 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    rateLimitPerMinute: num(env, 'CLV_API_RATE_LIMIT_PER_MINUTE', 600, { min: 1, max: 10_000_000, integer: true }),
+    maxBatchEvents: num(env, 'CLV_API_MAX_BATCH_EVENTS', 1000, { min: 1, max: 100_000, integer: true }),
+    bodyLimitBytes: num(env, 'CLV_API_BODY_LIMIT_BYTES', 2 * 1024 * 1024, { min: 1024, max: 256 * 1024 * 1024, integer: true }),
     trustProxy: bool(env, 'CLV_API_TRUST_PROXY', false),
-    indexRefreshMs: int(env, 'CLV_API_INDEX_REFRESH_MS', 30_000, 100, 86_400_000),
-    workers: int(env, 'CLV_API_WORKERS', 1, 1, 64),
-    slowRequestMs: int(env, 'CLV_API_SLOW_REQUEST_MS', 1000, 1, 3_600_000),
+    indexRefreshMs: num(env, 'CLV_API_INDEX_REFRESH_MS', 30_000, { min: 100, max: 86_400_000, integer: true }),
+    workers: num(env, 'CLV_API_WORKERS', 1, { min: 1, max: 64, integer: true }),
+    slowRequestMs: num(env, 'CLV_API_SLOW_REQUEST_MS', 1000, { min: 1, max: 3_600_000, integer: true }),
   });
 }
 
@@ -77,30 +76,6 @@ export function withEphemeralKey(config: Readonly<ApiConfig>, name = 'demo'): { 
   const { key, record } = createApiKey(name, ApiScopes);
   const apiKeys = [...config.apiKeys.filter((r) => r.name !== name), record];
   return { config: Object.freeze({ ...config, apiKeys: Object.freeze(apiKeys) }), key };
-}
-
-function value(env: Env, name: string): string | null {
-  const raw = env[name]?.trim();
-  return raw ? raw : null;
-}
-
-function fail(name: string, raw: string, expected: string): never {
-  throw new ClvError(ErrorCodes.INVALID_CONFIG, `invalid setting ${name}=${JSON.stringify(raw)}: expected ${expected}`);
-}
-
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = value(env, name);
-  if (raw === null) return fallback;
-  const v = Number(raw);
-  return Number.isInteger(v) && v >= min && v <= max ? v : fail(name, raw, `an integer ≥ ${min} and ≤ ${max}`);
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = value(env, name);
-  if (raw === null) return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  return fail(name, raw, 'true or false');
 }
 
 function apiKeys(env: Env, readFile: (path: string) => string): ApiKeyRecord[] {
@@ -121,7 +96,7 @@ function apiKeys(env: Env, readFile: (path: string) => string): ApiKeyRecord[] {
 }
 
 function jwt(env: Env): ApiConfig['jwt'] {
-  const secret = env.CLV_JWT_SECRET?.trim();
+  const secret = value(env, 'CLV_JWT_SECRET');
   const issuer = value(env, 'CLV_JWT_ISSUER');
   const audience = value(env, 'CLV_JWT_AUDIENCE');
   if (!secret) {

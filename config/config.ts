@@ -1,9 +1,12 @@
 /**
  * Settings, read once from environment variables, validated, frozen. The defaults make the
- * embedded mode work with nothing set. Only the CLI entry point passes `process.env` here.
+ * embedded mode work with nothing set. Only config/environment.ts passes the process environment here.
  */
-import { BUILT_IN_HOLIDAY_SETS } from '../core/holidays/holiday-calendar.js';
+import { readFileSync } from 'node:fs';
 import { ClvError, ErrorCodes } from '../core/errors.js';
+import { BUILT_IN_HOLIDAY_SETS, holidayCalendar, type HolidayCalendar } from '../core/holidays/holiday-calendar.js';
+import { parseHolidayCalendarJson } from '../core/holidays/holiday-file.js';
+import { bool, fail, num, oneOf, str, url, value, type Env } from './env.js';
 
 export interface Config {
   /** CLV_TIME_ZONE: IANA zone that decides which calendar day a purchase falls on. */
@@ -79,17 +82,19 @@ export interface Config {
   rulesHighClv: number;
   /** CLV_FORECAST_HORIZON_DAYS: days of revenue forecast each training run stores with its version; 0: none. */
   forecastHorizonDays: number;
-  /** CLV_HOLIDAYS: built-in holiday sets for the revenue forecast, e.g. retail,vietnam. */
-  holidaySets: string[];
+  /**
+   * CLV_HOLIDAYS: the revenue forecast's holidays, comma-separated built-in sets (retail,
+   * vietnam) and/or paths of holiday files (config/holidays.example.json), read and
+   * validated here.
+   */
+  holidays: HolidayCalendar;
   /** CLV_TRAIN_LSTM: each training run also fits the LSTM, judges it on the holdout and keeps it with the version (not used for scoring). */
   trainLstm: boolean;
   /** CLV_LSTM_EPOCHS: most epochs of that LSTM (early stopping may end it sooner). */
   lstmEpochs: number;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-export function loadConfig(env: Env): Readonly<Config> {
+export function loadConfig(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Readonly<Config> {
   const timeZone = str(env, 'CLV_TIME_ZONE', 'UTC', (v) => {
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: v });
@@ -115,19 +120,19 @@ export function loadConfig(env: Env): Readonly<Config> {
     partitions: num(env, 'CLV_PARTITIONS', 8, { min: 1, max: 1024, integer: true }),
     batchSize: num(env, 'CLV_BATCH_SIZE', 2000, { min: 1, max: 100_000, integer: true }),
     maxFutureSkewMs: num(env, 'CLV_MAX_FUTURE_SKEW_MS', 86_400_000, { min: 0, integer: true }),
-    policyFile: env.CLV_POLICY_FILE?.trim() || null,
+    policyFile: value(env, 'CLV_POLICY_FILE'),
     logLevel: oneOf(env, 'CLV_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     kafkaBrokers: str(env, 'CLV_KAFKA_BROKERS', '127.0.0.1:9092', (v) => (v.split(',').every((b) => /^[^\s:,]+:\d{1,5}$/.test(b.trim())) ? null : 'host:port[,host:port…]')).split(',').map((b) => b.trim()),
     schemaRegistryUrl: str(env, 'CLV_SCHEMA_REGISTRY_URL', 'http://127.0.0.1:8081/apis/ccompat/v7', url(['http:', 'https:'])),
     redisUrl: str(env, 'CLV_REDIS_URL', 'redis://127.0.0.1:6379', url(['redis:', 'rediss:'])),
     clickhouseUrl: str(env, 'CLV_CLICKHOUSE_URL', 'http://127.0.0.1:8123', url(['http:', 'https:'])),
-    modelRegistryDir: str(env, 'CLV_MODEL_REGISTRY_DIR', '.clv/models', () => null),
+    modelRegistryDir: str(env, 'CLV_MODEL_REGISTRY_DIR', '.clv/models'),
     modelPollMs: num(env, 'CLV_MODEL_POLL_MS', 10_000, { min: 100, integer: true }),
-    metricsHost: str(env, 'CLV_METRICS_HOST', '127.0.0.1', () => null),
+    metricsHost: str(env, 'CLV_METRICS_HOST', '127.0.0.1'),
     // 0 lets the system pick a free port: several processor processes on one machine.
     metricsPort: num(env, 'CLV_METRICS_PORT', 0, { min: 0, max: 65_535, integer: true }),
     clickhouseDatabase: str(env, 'CLV_CLICKHOUSE_DATABASE', 'clv', (v) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? null : 'an identifier (letters, digits, _)')),
-    ...trainingSettings(env),
+    ...trainingSettings(env, readFile),
   });
 }
 
@@ -136,7 +141,7 @@ export function loadConfig(env: Env): Readonly<Config> {
  * parameters are identifiable at all; the demo's synthetic history and CDNOW_sample (2,357
  * customers, 18 months) pass them by a wide margin.
  */
-function trainingSettings(env: Env) {
+function trainingSettings(env: Env, readFile: (path: string) => string) {
   const trainingHoldoutDays = num(env, 'CLV_TRAINING_HOLDOUT_DAYS', 90, { min: 1, max: 3650, integer: true });
   const minHistoryDays = num(env, 'CLV_MIN_HISTORY_DAYS', 180, { min: 2, max: 36_500, integer: true });
   // A history no longer than the holdout leaves nothing to fit the challenger on.
@@ -155,10 +160,7 @@ function trainingSettings(env: Env) {
     rulesMediumClv,
     rulesHighClv,
     forecastHorizonDays: num(env, 'CLV_FORECAST_HORIZON_DAYS', 90, { min: 0, max: 1095, integer: true }),
-    holidaySets: str(env, 'CLV_HOLIDAYS', 'retail', (v) => {
-      const unknown = v.split(',').map((x) => x.trim()).filter((x) => !(x in BUILT_IN_HOLIDAY_SETS));
-      return unknown.length === 0 ? null : `comma-separated built-in holiday sets (${Object.keys(BUILT_IN_HOLIDAY_SETS).join(', ')}); unknown: ${unknown.join(', ')}`;
-    }).split(',').map((x) => x.trim()),
+    holidays: holidaysOf(env, readFile),
     // Off by default: minutes of CPU per run at CDNOW scale, for a model nothing scores with.
     trainLstm: bool(env, 'CLV_TRAIN_LSTM', false),
     lstmEpochs: num(env, 'CLV_LSTM_EPOCHS', 20, { min: 1, max: 1000, integer: true }),
@@ -175,45 +177,28 @@ function oneTimeBuyerLapse(env: Env) {
   return { oneTimeBuyerAtRiskDays, oneTimeBuyerLostDays };
 }
 
-function url(protocols: string[]): (v: string) => string | null {
-  return (v) => {
+/**
+ * CLV_HOLIDAYS: each entry a built-in set's name or the path of a holiday file (anything
+ * with a `/` or ending in `.json`). Files are read and validated now, so a typo stops
+ * start-up instead of silently dropping a holiday effect.
+ */
+function holidaysOf(env: Env, readFile: (path: string) => string): HolidayCalendar {
+  const raw = str(env, 'CLV_HOLIDAYS', 'retail');
+  const known = Object.keys(BUILT_IN_HOLIDAY_SETS).join(', ');
+  const holidays = raw.split(',').map((x) => x.trim()).filter((x) => x !== '').flatMap((entry) => {
+    if (entry in BUILT_IN_HOLIDAY_SETS) return BUILT_IN_HOLIDAY_SETS[entry];
+    if (!entry.includes('/') && !entry.endsWith('.json')) return fail('CLV_HOLIDAYS', raw, `built-in holiday sets (${known}) or paths of holiday files; unknown: ${entry}`);
+    let text: string;
     try {
-      return protocols.includes(new URL(v).protocol) ? null : `a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`;
-    } catch {
-      return 'a URL';
+      text = readFile(entry);
+    } catch (cause) {
+      return fail('CLV_HOLIDAYS', raw, `readable holiday files; cannot read ${entry} (${(cause as Error).message})`);
     }
-  };
-}
-
-function fail(name: string, value: string, expected: string): never {
-  throw new ClvError(ErrorCodes.INVALID_CONFIG, `invalid setting ${name}=${JSON.stringify(value)}: expected ${expected}`);
-}
-
-function str(env: Env, name: string, fallback: string, check: (v: string) => string | null): string {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const problem = check(raw);
-  return problem ? fail(name, raw, problem) : raw;
-}
-
-function num(env: Env, name: string, fallback: number, range: { min?: number; max?: number; integer?: boolean }): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const v = Number(raw);
-  const expected = `${range.integer ? 'an integer' : 'a number'}${range.min !== undefined ? ` ≥ ${range.min}` : ''}${range.max !== undefined ? ` and ≤ ${range.max}` : ''}`;
-  if (!Number.isFinite(v) || (range.integer && !Number.isInteger(v))) fail(name, raw, expected);
-  if ((range.min !== undefined && v < range.min) || (range.max !== undefined && v > range.max)) fail(name, raw, expected);
-  return v;
-}
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  return raw === 'true' ? true : raw === 'false' ? false : fail(name, raw, 'true or false');
-}
-
-function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  return (allowed as readonly string[]).includes(raw) ? (raw as T) : fail(name, raw, `one of ${allowed.join(', ')}`);
+    return parseHolidayCalendarJson(text, entry).holidays;
+  });
+  try {
+    return holidayCalendar(holidays);
+  } catch (cause) {
+    throw new ClvError(ErrorCodes.INVALID_CONFIG, `invalid setting CLV_HOLIDAYS=${JSON.stringify(raw)}: ${(cause as Error).message} (a holiday in two of its sets or files)`, { cause });
+  }
 }

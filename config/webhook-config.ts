@@ -4,14 +4,15 @@
  * a bad file fails start-up with one readable ClvError(INVALID_CONFIG). Secrets are never
  * echoed in messages, only their length.
  *
- * Like config/config.ts, this takes the environment as an argument: only the CLI passes
- * `process.env`. `secret: "env:VAR"` is resolved here, at load time.
+ * Like every loader in config/, this takes the environment as an argument (only
+ * config/environment.ts passes the process environment). `secret: "env:VAR"` is resolved here, at load time.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { Actions, type Action } from '../core/action-policy.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import { Segments, type Segment } from '../core/segmentation.js';
 import { Topics } from '../core/topics.js';
+import { value, type Env } from './env.js';
 
 /** The topics a webhook may subscribe to. */
 export const WebhookTopics = [Topics.segmentChanges, Topics.scores] as const;
@@ -65,8 +66,6 @@ export const webhookDefaults = Object.freeze({
   maxBackoffMs: 60_000,
 });
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 const MIN_SECRET_LENGTH = 32;
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -78,14 +77,14 @@ const FILTER_KEYS = ['segments', 'actions'];
  * Reads and validates the file named by CLV_WEBHOOKS_FILE; null when the variable is unset
  * (the bridge is off).
  */
-export async function loadWebhookConfig(env: Env): Promise<Readonly<WebhookConfig> | null> {
-  const file = env[WEBHOOKS_FILE_ENV]?.trim();
-  if (!file) return null;
+export function loadWebhookConfig(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Readonly<WebhookConfig> | null {
+  const file = value(env, WEBHOOKS_FILE_ENV);
+  if (file === null) return null;
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readFile(file);
   } catch (cause) {
-    throw new ClvError(ErrorCodes.INVALID_CONFIG, `${WEBHOOKS_FILE_ENV}=${JSON.stringify(file)}: cannot read the file (${(cause as Error).message})`, { cause });
+    throw new ClvError(ErrorCodes.INVALID_CONFIG, `invalid setting ${WEBHOOKS_FILE_ENV}=${JSON.stringify(file)}: cannot read the file (${(cause as Error).message})`, { cause });
   }
   let doc: unknown;
   try {

@@ -69,3 +69,8 @@ export function dayIndexOfDate(isoDate: string): number {
 export function dateOfDayIndex(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
+
+/** Last millisecond of a calendar day in the zone: "as of the end of the calibration day". */
+export function endOfDayMs(day: number, timeZone: string): number {
+  return instantOfLocalTime(timeZone)(day + 1, 0) - 1;
+}

@@ -2,6 +2,7 @@
  * The three stream processors wired to whatever adapters are given: the embedded demo and
  * production run this same code, only the ports differ.
  */
+import type { CustomerValueModel } from '../core/customer-value-model.js';
 import type { EventCodec } from '../core/ports/event-codec.js';
 import type { EventLog } from '../core/ports/event-log.js';
 import type { StateStore } from '../core/ports/state-store.js';
@@ -13,7 +14,7 @@ import type { OrderLedger } from './purchases/purchase-joiner.js';
 import { purchasesProcessor } from './purchases/purchases-processor.js';
 import type { Output } from './keyed-processor.js';
 import { ProcessorRunner, type BatchSummary, type ProcessorStats } from './run-keyed-processor.js';
-import { scoreCustomer, type CustomerScoreState, type CustomerValueModel, type ScoringSettings } from './scoring/customer-scorer.js';
+import { scoreCustomer, type CustomerScoreState, type ScoringSettings } from './scoring/customer-scorer.js';
 import { scoreOutputs, scoringProcessor } from './scoring/scoring-processor.js';
 import { sameRecommendation } from '../core/recommendations/recommend-action.js';
 

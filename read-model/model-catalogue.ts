@@ -8,8 +8,9 @@
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import type { ModelDetail, ModelSummary } from '../core/ports/clv-read-model.js';
 import type { ModelRegistry, ModelVersionInfo } from '../core/ports/model-registry.js';
-import type { CustomerValueModel } from '../processors/scoring/customer-scorer.js';
+import type { CustomerValueModel } from '../core/customer-value-model.js';
 import { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
+import { modelFromArtifact } from '../models/kinds/model-kinds.js';
 
 interface Entry {
   version: string;
@@ -18,10 +19,6 @@ interface Entry {
   model: CustomerValueModel | null;
   trainedAtMs: number | null;
   metrics: Record<string, number>;
-}
-
-export function kindOf(model: CustomerValueModel): string {
-  return model instanceof BgNbdGammaGammaModel ? 'bgnbd-gamma-gamma' : 'custom';
 }
 
 /** Finite numeric leaves of a details object as dotted names (`holdout.mape`); parameters are not metrics. */
@@ -39,7 +36,7 @@ export class ModelCatalogue {
   constructor(private readonly currentModel: () => CustomerValueModel | null, private readonly registry?: ModelRegistry) {}
 
   record(model: CustomerValueModel, info: { trainedAtMs?: number; metrics?: Record<string, number> } = {}): void {
-    this.entries.set(model.version, { version: model.version, kind: kindOf(model), model, trainedAtMs: info.trainedAtMs ?? null, metrics: { ...info.metrics } });
+    this.entries.set(model.version, { version: model.version, kind: model.kind, model, trainedAtMs: info.trainedAtMs ?? null, metrics: { ...info.metrics } });
   }
 
   /** The model that produced `version`'s scores, or null when it is not (or no longer) loadable. */
@@ -103,12 +100,11 @@ export class ModelCatalogue {
     }
     const { info, artifact } = loaded;
     let model: CustomerValueModel | null = null;
-    if (info.kind === 'bgnbd-gamma-gamma') {
-      try {
-        model = BgNbdGammaGammaModel.fromJSON(artifact as ReturnType<BgNbdGammaGammaModel['toJSON']>);
-      } catch {
-        model = null;
-      }
+    try {
+      model = modelFromArtifact(version, info.kind, artifact);
+    } catch {
+      // Listed, with no explanation of its scores: a kind or format this build cannot load.
+      model = null;
     }
     const trainedAtMs = Date.parse(info.registeredAt);
     const entry: Entry = { version, kind: info.kind, model, trainedAtMs: Number.isFinite(trainedAtMs) ? trainedAtMs : null, metrics: numericLeaves(info.details) };

@@ -34,9 +34,10 @@ import type { ModelRegistry } from '../core/ports/model-registry.js';
 import type { StateStore } from '../core/ports/state-store.js';
 import { Segments, type Segment } from '../core/segmentation.js';
 import type { CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
-import { modelInputOf, type CustomerScoreState, type CustomerValueModel } from '../processors/scoring/customer-scorer.js';
+import { modelInputOf, type CustomerScoreState } from '../processors/scoring/customer-scorer.js';
+import type { CustomerValueModel } from '../core/customer-value-model.js';
 import { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
-import { kindOf, ModelCatalogue } from './model-catalogue.js';
+import { ModelCatalogue } from './model-catalogue.js';
 import { revenueByHour, revenueOfPeriods, SegmentHistory } from './read-model-series.js';
 import { SortedKeySet } from './sorted-key-set.js';
 
@@ -46,7 +47,7 @@ import { SortedKeySet } from './sorted-key-set.js';
  */
 type StoredScore = CustomerScoreState & { asOfMs?: number };
 
-export interface InMemoryClvReadModelOptions {
+export interface ScoreStoreReadModelOptions {
   /** The scoring processor's state store. */
   scores: StateStore<CustomerScoreState>;
   /** The champion the pipeline scores with (e.g. `() => pipeline.currentModel()`). */
@@ -89,7 +90,7 @@ class SegmentIndex {
   }
 }
 
-export class InMemoryClvReadModel implements ClvReadModel {
+export class ScoreStoreReadModel implements ClvReadModel {
   /** The store the pipeline must write scores through for the incremental index. */
   readonly scoresStore: StateStore<CustomerScoreState>;
   private index = new SegmentIndex();
@@ -105,7 +106,7 @@ export class InMemoryClvReadModel implements ClvReadModel {
   private analytics: Pick<AnalyticsStore, 'segmentRevenueByHour'> | null = null;
   private readonly now: () => number;
 
-  constructor(private readonly options: InMemoryClvReadModelOptions) {
+  constructor(private readonly options: ScoreStoreReadModelOptions) {
     this.now = options.now ?? Date.now;
     this.catalogue = new ModelCatalogue(options.currentModel, options.registry);
     const inner = options.scores;
@@ -252,7 +253,7 @@ export class InMemoryClvReadModel implements ClvReadModel {
     const p = model.predict(input);
     const rate = model instanceof BgNbdGammaGammaModel ? model.settings.monthlyDiscountRate : null;
     return {
-      modelKind: kindOf(model),
+      modelKind: model.kind,
       asOfMs,
       periodDays: model.periodDays,
       frequency: input.frequency,

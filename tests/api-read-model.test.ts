@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InMemoryClvReadModel } from '../read-model/score-store-read-model.js';
+import { ScoreStoreReadModel } from '../read-model/score-store-read-model.js';
 import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
 import { dayIndexer } from '../core/calendar.js';
 import type { CustomerFeaturesEvent } from '../core/events.js';
@@ -15,7 +15,7 @@ const features = (id: string): CustomerFeaturesEvent => ({
 });
 const state = (id: string, segment: Segment | null): CustomerScoreState => ({ features: features(id), segment, clvMinor: segment ? 2000 : 0, modelVersion: segment ? linearModel.version : null });
 
-async function walk(rm: InMemoryClvReadModel, segment: Segment, limit: number): Promise<string[]> {
+async function walk(rm: ScoreStoreReadModel, segment: Segment, limit: number): Promise<string[]> {
   const ids: string[] = [];
   let after: string | null = null;
   do {
@@ -27,7 +27,7 @@ async function walk(rm: InMemoryClvReadModel, segment: Segment, limit: number): 
 }
 
 test('the index follows customers as writes through scoresStore move them between segments', async () => {
-  const rm = new InMemoryClvReadModel({ scores: new InMemoryStateStore(), currentModel: () => linearModel, scoring });
+  const rm = new ScoreStoreReadModel({ scores: new InMemoryStateStore(), currentModel: () => linearModel, scoring });
   await rm.scoresStore.setMany(new Map([['C1', state('C1', null)], ['C2', state('C2', 'new')], ['C3', state('C3', 'new')]]));
   assert.deepEqual((await rm.segmentSizes()).segments.new, 2);
   assert.equal((await rm.segmentSizes()).unscored, 1);
@@ -41,13 +41,13 @@ test('the index follows customers as writes through scoresStore move them betwee
 test('a failed store write leaves the index untouched', async () => {
   const inner = new InMemoryStateStore<CustomerScoreState>();
   const failing = Object.assign(Object.create(inner), { setMany: async () => { throw new Error('redis down'); } });
-  const rm = new InMemoryClvReadModel({ scores: failing, currentModel: () => linearModel, scoring });
+  const rm = new ScoreStoreReadModel({ scores: failing, currentModel: () => linearModel, scoring });
   await assert.rejects(rm.scoresStore.setMany(new Map([['C1', state('C1', 'new')]])));
   assert.equal((await rm.segmentSizes()).segments.new, 0);
 });
 
 test('pages of 1..n walk a segment of 2,500 customers exactly once in id order', async () => {
-  const rm = new InMemoryClvReadModel({ scores: new InMemoryStateStore(), currentModel: () => linearModel, scoring });
+  const rm = new ScoreStoreReadModel({ scores: new InMemoryStateStore(), currentModel: () => linearModel, scoring });
   const ids = Array.from({ length: 2500 }, (_, i) => `K${String((i * 7919) % 2500).padStart(4, '0')}`);
   await rm.scoresStore.setMany(new Map(ids.map((id, i) => [id, state(id, i % 3 === 0 ? 'lost' : 'low_value')])));
   const lost = ids.filter((_, i) => i % 3 === 0).sort();
@@ -57,7 +57,7 @@ test('pages of 1..n walk a segment of 2,500 customers exactly once in id order',
 test('refreshIndexEveryMs: an index over a store written elsewhere is rebuilt from a scan when stale', async () => {
   let now = 0;
   const store = new InMemoryStateStore<CustomerScoreState>();
-  const rm = new InMemoryClvReadModel({ scores: store, currentModel: () => linearModel, scoring, refreshIndexEveryMs: 60_000, now: () => now });
+  const rm = new ScoreStoreReadModel({ scores: store, currentModel: () => linearModel, scoring, refreshIndexEveryMs: 60_000, now: () => now });
   await store.setMany(new Map([['C1', state('C1', 'new')]]));
   assert.equal((await rm.segmentSizes()).segments.new, 1);
   await store.setMany(new Map([['C2', state('C2', 'new')]]));
@@ -69,8 +69,8 @@ test('refreshIndexEveryMs: an index over a store written elsewhere is rebuilt fr
 
 test('models: the current model is listed as champion even if never recorded; older recorded ones stay', async () => {
   let current = linearModel;
-  const rm = new InMemoryClvReadModel({ scores: new InMemoryStateStore(), currentModel: () => current, scoring });
-  assert.deepEqual((await rm.models()).map((m) => [m.version, m.status, m.kind]), [['test-linear', 'champion', 'custom']]);
+  const rm = new ScoreStoreReadModel({ scores: new InMemoryStateStore(), currentModel: () => current, scoring });
+  assert.deepEqual((await rm.models()).map((m) => [m.version, m.status, m.kind]), [['test-linear', 'champion', 'test-linear']]);
   current = { ...linearModel, version: 'test-linear-2' };
   rm.recordModel(current, { trainedAtMs: 1 });
   assert.deepEqual((await rm.models()).map((m) => [m.version, m.status]), [['test-linear-2', 'champion'], ['test-linear', 'retired']]);
@@ -78,7 +78,7 @@ test('models: the current model is listed as champion even if never recorded; ol
 });
 
 test('a customer scored by a version no longer loaded is returned without an explanation', async () => {
-  const rm = new InMemoryClvReadModel({ scores: new InMemoryStateStore(), currentModel: () => null, scoring });
+  const rm = new ScoreStoreReadModel({ scores: new InMemoryStateStore(), currentModel: () => null, scoring });
   await rm.scoresStore.setMany(new Map([['C1', { ...state('C1', 'high_value'), modelVersion: 'gone' }]]));
   const view = await rm.customer('C1');
   assert.equal(view?.score?.modelVersion, 'gone');
@@ -88,7 +88,7 @@ test('a customer scored by a version no longer loaded is returned without an exp
 });
 
 test('the explanation is recomputed as of the score\'s asOfMs when the state records it, and says when it does not match', async () => {
-  const rm = new InMemoryClvReadModel({ scores: new InMemoryStateStore(), currentModel: () => linearModel, scoring });
+  const rm = new ScoreStoreReadModel({ scores: new InMemoryStateStore(), currentModel: () => linearModel, scoring });
   const asOfMs = Date.UTC(2024, 5, 30);
   await rm.scoresStore.setMany(new Map<string, CustomerScoreState>([
     ['C1', { ...state('C1', 'high_value'), asOfMs } as CustomerScoreState],
@@ -117,7 +117,7 @@ test('with a model registry: lists every registered version, loads old ones to e
   await register('v2', '2024-08-01T00:00:00.000Z', 0.1);
   await registry.promote('v2');
 
-  const rm = new InMemoryClvReadModel({ scores: new InMemoryStateStore(), currentModel: () => null, registry, scoring });
+  const rm = new ScoreStoreReadModel({ scores: new InMemoryStateStore(), currentModel: () => null, registry, scoring });
   assert.deepEqual((await rm.models()).map((m) => [m.version, m.status, m.trainedAtMs]), [['v2', 'champion', Date.UTC(2024, 7, 1)], ['v1', 'retired', Date.UTC(2024, 6, 1)]]);
   const v1 = (await rm.model('v1'))!;
   assert.equal(v1.metrics['holdout.mape'], 0.2);

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { dayIndexer } from '../core/calendar.js';
 import type { CustomerFeaturesEvent } from '../core/events.js';
 import { categoryStatisticsOf, type Basket } from '../core/recommendations/category-statistics.js';
-import { scoreCustomer, type CustomerValueModel, type ScoringSettings } from '../processors/scoring/customer-scorer.js';
+import { scoreCustomer, type ScoringSettings } from '../processors/scoring/customer-scorer.js';
+import type { CustomerValueModel } from '../core/customer-value-model.js';
 import { defaultPolicy, linearModel } from './support/embedded-pipeline.js';
 
 const { baskets } = JSON.parse(readFileSync(new URL('./fixtures/recommendation-baskets.json', import.meta.url), 'utf8')) as { baskets: Basket[] };

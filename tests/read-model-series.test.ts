@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InMemoryClvReadModel } from '../read-model/score-store-read-model.js';
+import { ScoreStoreReadModel } from '../read-model/score-store-read-model.js';
 import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
 import { revenueByHour, revenueOfPeriods, SegmentHistory } from '../read-model/read-model-series.js';
 import { clvHistogram, niceWidth } from '../core/clv-histogram.js';
@@ -89,7 +89,7 @@ const scored = (id: string, segment: 'lost' | 'new', asOfMs: number, clvMinor = 
 });
 
 test('the read model snapshots segment sizes on each score write, at the scores\' as-of time (a re-score sweep moves it)', async () => {
-  const rm = new InMemoryClvReadModel({ scores: new InMemoryStateStore(), currentModel: () => linearModel, scoring });
+  const rm = new ScoreStoreReadModel({ scores: new InMemoryStateStore(), currentModel: () => linearModel, scoring });
   assert.deepEqual(await rm.segmentHistory(), []);
   const t0 = Date.UTC(2024, 0, 1);
   await rm.scoresStore.setMany(new Map([['A', scored('A', 'new', t0)], ['B', scored('B', 'new', t0, 300)]]));
@@ -104,7 +104,7 @@ test('the read model snapshots segment sizes on each score write, at the scores\
 test('revenue actuals: null without purchase histories; then scanned at most once per revenueMaxAgeMs', async () => {
   let now = 0;
   const histories = new InMemoryStateStore<CustomerPurchaseHistory>();
-  const rm = new InMemoryClvReadModel({ scores: new InMemoryStateStore(), currentModel: () => linearModel, scoring, revenueMaxAgeMs: 1000, now: () => now });
+  const rm = new ScoreStoreReadModel({ scores: new InMemoryStateStore(), currentModel: () => linearModel, scoring, revenueMaxAgeMs: 1000, now: () => now });
   const range = { fromMs: 0, periodMs: 24 * HOUR, periods: 1 };
   assert.equal(await rm.revenueActuals(range), null);
   rm.readRevenueFrom(histories);

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { dayIndexer } from '../core/calendar.js';
 import type { ClvScoreEvent, CustomerFeaturesEvent } from '../core/events.js';
 import { Topics } from '../core/topics.js';
-import { scoreCustomer, type CustomerValueModel, type ScoringSettings } from '../processors/scoring/customer-scorer.js';
+import { scoreCustomer, type ScoringSettings } from '../processors/scoring/customer-scorer.js';
+import type { CustomerValueModel } from '../core/customer-value-model.js';
 import { scoringProcessor } from '../processors/scoring/scoring-processor.js';
 import { defaultPolicy, linearModel } from './support/embedded-pipeline.js';
 

@@ -3,13 +3,14 @@
  * API answers per-segment revenue actuals from the embedded analytics sink's tables, for the
  * forecast's `segments_as_of`, with the numbers the purchase histories give.
  */
+import { endOfDayMs } from '../core/calendar.js';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadApiConfig } from '../config/api-config.js';
 import { createApiKey } from '../core/api-keys.js';
 import { loadConfig } from '../config/config.js';
 import { Segments } from '../core/segmentation.js';
-import { endOfDayMs, syntheticDemoHistory } from '../app/demo/demo-history.js';
+import { syntheticDemoHistory } from '../app/demo/demo-history.js';
 import { runDemo, type DemoRun } from '../app/demo/run-demo.js';
 import { startDemoApi, type DemoApi } from '../app/demo/serve-demo.js';
 import { createLogger } from '../app/logger.js';

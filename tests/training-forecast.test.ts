@@ -6,6 +6,7 @@ import { loadConfig } from '../config/config.js';
 import { RETAIL_HOLIDAYS, holidayCalendar } from '../core/holidays/holiday-calendar.js';
 import { featuresOf } from '../processors/features/customer-purchase-history.js';
 import type { CustomerScoreState } from '../processors/scoring/customer-scorer.js';
+import type {  } from '../core/customer-value-model.js';
 import { trainingRunSettingsFrom } from '../training/retrain.js';
 import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
 import { inputsAsOf, readTrainingData } from '../training/training-data.js';

@@ -124,7 +124,7 @@ test('off unless CLV_TRAIN_LSTM=true; CLV_LSTM_EPOCHS bounds its epochs', async 
   assert.equal(trainingRunSettingsFrom(config, { version: 'v', asOfMs }).lstm, null);
   const on = trainingRunSettingsFrom(loadConfig({ CLV_TRAIN_LSTM: 'true', CLV_LSTM_EPOCHS: '3' }), { version: 'v', asOfMs }).lstm;
   assert.deepEqual(on, { maxEpochs: 3, seed: 1, minorPerUnit: 100 });
-  assert.throws(() => loadConfig({ CLV_TRAIN_LSTM: '1' }), /CLV_TRAIN_LSTM="1": expected true or false/);
+  assert.throws(() => loadConfig({ CLV_TRAIN_LSTM: 'yes' }), /CLV_TRAIN_LSTM="yes": expected true or false/);
   const f = await fixture();
   const run = await runTraining(f.deps, trainingRunSettingsFrom(config, { version: 'v1', asOfMs }));
   assert.equal(run.lstm, null);

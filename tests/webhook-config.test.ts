@@ -29,7 +29,7 @@ function rejects(doc: unknown, pattern: RegExp, e: Record<string, string> = env)
 }
 
 test('webhook config: the documented example loads, with secrets from env and defaults filled in', async () => {
-  const config = await loadWebhookConfig({ ...env, CLV_WEBHOOKS_FILE: fixtureFile });
+  const config = loadWebhookConfig({ ...env, CLV_WEBHOOKS_FILE: fixtureFile });
   assert.ok(config);
   assert.equal(config.deadLetterDir, '/var/lib/clv/webhooks-dead-letter');
   const [crm, loader] = config.endpoints;
@@ -45,11 +45,11 @@ test('webhook config: the documented example loads, with secrets from env and de
 });
 
 test('webhook config: off when CLV_WEBHOOKS_FILE is unset; unreadable or non-JSON files name the file', async () => {
-  assert.equal(await loadWebhookConfig({}), null);
-  await assert.rejects(loadWebhookConfig({ CLV_WEBHOOKS_FILE: '/nonexistent/hooks.json' }), /CLV_WEBHOOKS_FILE="\/nonexistent\/hooks.json": cannot read/);
+  assert.equal(loadWebhookConfig({}), null);
+  assert.throws(() => loadWebhookConfig({ CLV_WEBHOOKS_FILE: '/nonexistent/hooks.json' }), /CLV_WEBHOOKS_FILE="\/nonexistent\/hooks.json": cannot read/);
   const dir = await tempDir('clv-webhook-config-');
   await writeFile(path.join(dir, 'bad.json'), '{ "endpoints": [ ');
-  await assert.rejects(loadWebhookConfig({ CLV_WEBHOOKS_FILE: path.join(dir, 'bad.json') }), (e: Error & { code?: string }) => e.code === ErrorCodes.INVALID_CONFIG && /bad\.json: not JSON/.test(e.message));
+  assert.throws(() => loadWebhookConfig({ CLV_WEBHOOKS_FILE: path.join(dir, 'bad.json') }), (e: Error & { code?: string }) => e.code === ErrorCodes.INVALID_CONFIG && /bad\.json: not JSON/.test(e.message));
 });
 
 test('webhook config: each problem names its entry and field', () => {

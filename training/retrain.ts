@@ -6,7 +6,6 @@
  */
 import type { Config } from '../config/config.js';
 import type { Pipeline, RescoreSummary } from '../processors/pipeline.js';
-import { BUILT_IN_HOLIDAY_SETS, holidayCalendar } from '../core/holidays/holiday-calendar.js';
 import { saveSegmentRevenueForecast, type SegmentRevenueForecastArtifact } from '../forecasting/segment-revenue-forecast-artifact.js';
 import { trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
 import { forecastAfterTraining, REVENUE_FORECAST_ATTACHMENT, type TrainingForecastSettings } from '../forecasting/training-forecast.js';
@@ -54,7 +53,7 @@ export function trainingRunSettingsFrom(
   return {
     forecast: config.forecastHorizonDays === 0 ? null : {
       horizonDays: config.forecastHorizonDays,
-      holidays: holidayCalendar(config.holidaySets.flatMap((name) => BUILT_IN_HOLIDAY_SETS[name])),
+      holidays: config.holidays,
       minorPerUnit: config.minorPerUnit,
     },
     asOfMs: o.asOfMs,

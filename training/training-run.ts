@@ -22,11 +22,11 @@ import type { StateStore } from '../core/ports/state-store.js';
 import { categoryStatisticsAsOf } from '../processors/features/category-statistics-as-of.js';
 import { oneTimeBuyerLapseOf } from '../processors/features/one-time-buyer-lapse-as-of.js';
 import type { CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
-import { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
+import { BgNbdGammaGammaModel, type BgNbdGammaGammaArtifact } from '../models/kinds/bgnbd-gamma-gamma-model.js';
 import { changeChampion } from './champion-change.js';
 import { evaluateHoldout, type HoldoutMetrics } from '../evaluation/holdout-evaluation.js';
 import { decidePromotion, PROMOTION_METRIC } from './promotion-decision.js';
-import { loadRegisteredModel } from '../models/kinds/registered-model.js';
+import { loadRegisteredModel } from '../models/kinds/model-kinds.js';
 import { trainCustomerValueModel, type TrainingSettings } from '../models/kinds/train-customer-value-model.js';
 import { inputsAsOf, readTrainingData, trainingDataFigures, type TrainingData, type TrainingDataFigures } from './training-data.js';
 import { LSTM_ATTACHMENT, trainingLstmRun, type TrainingLstmRecord, type TrainingLstmSettings } from './training-lstm.js';
@@ -193,13 +193,15 @@ async function championAsJudged(
   const championAsOfMs = Date.parse(details.window?.as_of ?? '');
   if (championAsOfMs > calibrationEndMs && details.calibration_model !== undefined) {
     try {
-      return { model: BgNbdGammaGammaModel.fromJSON(details.calibration_model as ReturnType<BgNbdGammaGammaModel['toJSON']>), fit: 'calibration' };
+      return { model: BgNbdGammaGammaModel.fromJSON(details.calibration_model as BgNbdGammaGammaArtifact), fit: 'calibration' };
     } catch {
       // An unreadable calibration fit: judged as deployed below.
     }
   }
   try {
-    return { model: await loadRegisteredModel(registry, version), fit: 'deployed' };
+    const model = await loadRegisteredModel(registry, version);
+    if (model instanceof BgNbdGammaGammaModel) return { model, fit: 'deployed' };
+    return { model: null, fit: null, why: `champion ${version} is a ${model.kind} model, which this holdout cannot judge` };
   } catch (error) {
     if (error instanceof ClvError && error.code === ErrorCodes.NO_MODEL) return { model: null, fit: null, why: error.message };
     throw error;

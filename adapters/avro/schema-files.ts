@@ -1,21 +1,7 @@
 /** The Avro schemas in `schemas/`, one per topic, named `<topic>.avsc`. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/**
- * The project's root (the folder holding `schemas/` and `config/`), found by walking up
- * from this file: it sits at a different depth when compiled to dist/.
- */
-export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'schemas', 'commerce.orders.v1.avsc'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('schemas/ not found above ' + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
-}
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../config/project-files.js';
 
 export function schemasDir(): string {
   return join(projectRoot(), 'schemas');

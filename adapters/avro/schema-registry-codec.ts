@@ -11,7 +11,6 @@
  */
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
-import { loadConfig } from '../../config/config.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { EventCodec } from '../../core/ports/event-codec.js';
 import { loadTopicSchemas } from './schema-files.js';
@@ -23,8 +22,8 @@ const HEADER = 5;
 export type Compatibility = 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE' | 'NONE';
 
 export interface SchemaRegistryCodecOptions {
-  /** Confluent-compatible base URL; default CLV_SCHEMA_REGISTRY_URL's default. */
-  url?: string;
+  /** Confluent-compatible base URL (CLV_SCHEMA_REGISTRY_URL). */
+  url: string;
   /** topic → Avro schema; default the files in `schemas/`. */
   schemas?: Map<string, object>;
   /** Set on every subject before its schema is registered. */
@@ -48,8 +47,8 @@ export class SchemaRegistryCodec implements EventCodec {
   private readonly topics = new Map<string, TopicSchema>();
   private readonly compatibility: Compatibility;
 
-  constructor(options: SchemaRegistryCodecOptions = {}) {
-    this.url = (options.url ?? loadConfig({}).schemaRegistryUrl).replace(/\/+$/, '');
+  constructor(options: SchemaRegistryCodecOptions) {
+    this.url = options.url.replace(/\/+$/, '');
     this.compatibility = options.compatibility ?? 'BACKWARD';
     this.registry = new SchemaRegistry({ host: this.url, clientId: 'clv-stream' });
     for (const [topic, schema] of options.schemas ?? loadTopicSchemas()) {

@@ -12,7 +12,6 @@
  */
 import kafkajs from 'kafkajs';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
-import { loadConfig } from '../../config/config.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { ConsumerOptions, EventLog, OutgoingMessage, RunningConsumer } from '../../core/ports/event-log.js';
 import type { TopicSpec } from '../../core/topics.js';
@@ -25,8 +24,8 @@ import { partitionFor } from './murmur2-partitioner.js';
 const { Kafka: KafkaClient, CompressionTypes } = kafkajs;
 
 export interface KafkaEventLogOptions {
-  /** host:port list; default CLV_KAFKA_BROKERS's default (127.0.0.1:9092). */
-  brokers?: string[];
+  /** host:port list (CLV_KAFKA_BROKERS). */
+  brokers: string[];
   clientId?: string;
   /** Where kafkajs and this adapter log; without one they stay silent. */
   logger?: LogSink;
@@ -95,8 +94,8 @@ export class KafkaEventLog implements EventLog {
   private readonly publishQueue: QueuedPublish[] = [];
   private draining = false;
 
-  constructor(private readonly options: KafkaEventLogOptions = {}) {
-    this.brokers = options.brokers ?? loadConfig({}).kafkaBrokers;
+  constructor(private readonly options: KafkaEventLogOptions) {
+    this.brokers = options.brokers;
     const level = options.logLevel ?? (options.logger ? 'warn' : 'nothing');
     this.kafka = new KafkaClient({
       clientId: options.clientId ?? DEFAULTS.clientId,

@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { projectRoot } from '../../adapters/avro/schema-files.js';
+import { dashboardDir } from '../../config/project-files.js';
 import type { ClvReadModel } from '../../core/ports/clv-read-model.js';
 import { trendRoutes } from './trends.js';
 
@@ -36,7 +36,7 @@ export interface DashboardRoutesOptions {
 export async function dashboardRoutes(app: FastifyInstance, options: DashboardRoutesOptions): Promise<void> {
   await app.register(trendRoutes, options);
   // serve: false: only sendFile, on the routes below.
-  await app.register(fastifyStatic, { root: options.root ?? join(projectRoot(), 'dashboard'), serve: false });
+  await app.register(fastifyStatic, { root: options.root ?? dashboardDir(), serve: false });
   const route = { config: { auth: 'public' as const }, schema: { hide: true } };
 
   // Relative module and stylesheet URLs in the page need the trailing slash.

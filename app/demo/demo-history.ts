@@ -87,7 +87,3 @@ export function fileDemoHistory(
   };
 }
 
-/** Last millisecond of a calendar day in the zone: "as of the end of the calibration day". */
-export function endOfDayMs(day: number, timeZone: string): number {
-  return instantOfLocalTime(timeZone)(day + 1, 0) - 1;
-}

@@ -5,6 +5,7 @@
  * analyst tables are in memory at the end. Returns the figures; printing is the caller's business.
  */
 import type { Logger } from 'pino';
+import { endOfDayMs } from '../../core/calendar.js';
 import { dayIndexer } from '../../core/calendar.js';
 import type { Config } from '../../config/config.js';
 import type { DeadLetterEvent } from '../../core/events.js';
@@ -24,7 +25,7 @@ import { oneTimeBuyerLapseAsOf } from '../../processors/features/one-time-buyer-
 import type { BgNbdGammaGammaModel } from '../../models/kinds/bgnbd-gamma-gamma-model.js';
 import { embeddedPipeline } from '../embedded.js';
 import { progress } from '../progress.js';
-import { endOfDayMs, type DemoHistory, type DemoMessage } from './demo-history.js';
+import { type DemoHistory, type DemoMessage } from './demo-history.js';
 import type { DemoReport } from './demo-report.js';
 import { recommendationFigures } from './demo-recommendations.js';
 import { replayMessages } from './replay-messages.js';

@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from '../../api/build-app.js';
-import { loadApiConfig, withEphemeralKey, type ApiConfig } from '../../config/api-config.js';
+import { withEphemeralKey, type ApiConfig } from '../../config/api-config.js';
 import { instantOfLocalTime } from '../../core/calendar.js';
 import type { Config } from '../../config/config.js';
 import type { BgNbdGammaGammaModel } from '../../models/kinds/bgnbd-gamma-gamma-model.js';
@@ -81,8 +81,8 @@ export async function startDemoApi(
   };
 }
 
-export async function serveDemo(config: Readonly<Config>, embedded: ReturnType<typeof embeddedPipeline>, model: BgNbdGammaGammaModel, logger: Logger): Promise<void> {
-  const { config: api, key } = withEphemeralKey(loadApiConfig(process.env));
+export async function serveDemo(config: Readonly<Config>, apiConfig: Readonly<ApiConfig>, embedded: ReturnType<typeof embeddedPipeline>, model: BgNbdGammaGammaModel, logger: Logger): Promise<void> {
+  const { config: api, key } = withEphemeralKey(apiConfig);
   const { app, stop } = await startDemoApi(config, embedded, model, logger, api);
   await app.listen({ host: api.host, port: api.port });
   const base = `http://${api.host}:${api.port}`;

@@ -1,19 +1,10 @@
-/**
- * `clv models list | promote <version> | rollback [version]`: the registry's versions and
- * their status, and changing the champion by hand. A change is written to the registry (the
- * running scoring processes poll it), recorded in the model runs, and followed by a re-score
- * of every customer with the new champion, publishing only the scores that changed — as
- * `clv train` does after a promotion.
- */
+/** `clv models list | promote <version> | rollback [version]`: flags for app/model-versions.ts. */
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/config.js';
-import type { ModelRegistry } from '../../core/ports/model-registry.js';
-import { changeChampion, rollbackChampion } from '../../training/champion-change.js';
 import { LocalModelRegistry } from '../../adapters/local-directory/local-model-registry.js';
-import { createLogger } from '../../app/logger.js';
-import { productionPipeline } from '../../app/production.js';
-import { deployAndRescore, openModelRuns } from '../../app/training-lifecycle.js';
-import { asOfFlag } from './train.js';
+import { changeChampionAndRescore, listModels } from '../../app/model-versions.js';
+import { processSettings } from '../../config/environment.js';
+import { changeChampion, rollbackChampion } from '../../training/champion-change.js';
+import { asOfFlag } from './options.js';
 
 interface ChangeOptions {
   asOf?: string;
@@ -26,62 +17,25 @@ export function registerModels(program: Command): void {
     .description('every registered version, oldest first, with its status and holdout figures')
     .option('--json', 'one JSON object per line')
     .action(async (o: { json?: boolean }) => {
-      const config = loadConfig(process.env);
+      const { config } = processSettings();
       process.stdout.write(await listModels(new LocalModelRegistry(config.modelRegistryDir), o.json ?? false));
     });
+  const asOf = ['--as-of <date>', 're-score as of the end of this day (YYYY-MM-DD); default each customer\'s last score time'] as const;
   models
     .command('promote')
     .description('make a registered version the champion and re-score everyone with it')
     .argument('<version>')
-    .option('--as-of <date>', 're-score as of the end of this day (YYYY-MM-DD); default each customer\'s last score time')
+    .option(...asOf)
     .action((version: string, o: ChangeOptions) => change(o, (deps) => changeChampion(deps, version, 'manual').then(() => version)));
   models
     .command('rollback')
     .description('make the previous champion (or the named version) the champion again and re-score everyone with it')
     .argument('[version]')
-    .option('--as-of <date>', 're-score as of the end of this day (YYYY-MM-DD); default each customer\'s last score time')
+    .option(...asOf)
     .action((version: string | undefined, o: ChangeOptions) => change(o, (deps) => rollbackChampion(deps, version).then((r) => r.version)));
 }
 
-/** The registry as text: one line per version, or JSON lines. */
-export async function listModels(registry: ModelRegistry, json: boolean): Promise<string> {
-  const [infos, champion, promotions] = await Promise.all([registry.list(), registry.championVersion(), registry.promotions()]);
-  const everChampion = new Set(promotions.map((p) => p.version));
-  const rows = infos.map((info) => {
-    const d = info.details as { decision?: string; holdout?: { challenger?: { mae_value?: number | null } }; window?: { as_of?: string } };
-    return {
-      version: info.version,
-      kind: info.kind,
-      status: info.version === champion ? 'champion' : everChampion.has(info.version) ? 'retired' : 'challenger',
-      registered_at: info.registeredAt,
-      as_of: d.window?.as_of ?? null,
-      holdout_mae_value: d.holdout?.challenger?.mae_value ?? null,
-      decision: d.decision ?? null,
-    };
-  });
-  if (json) return rows.map((r) => JSON.stringify(r) + '\n').join('');
-  if (rows.length === 0) return 'no model versions registered yet\n';
-  return rows
-    .map((r) => [r.version.padEnd(20), r.status.padEnd(10), r.kind.padEnd(18), r.registered_at.padEnd(24), `as of ${r.as_of ?? '-'}`, `MAE ${r.holdout_mae_value?.toFixed(2) ?? '-'}`, r.decision ?? ''].join('  ').trimEnd() + '\n')
-    .join('');
-}
-
-async function change(o: ChangeOptions, apply: (deps: Parameters<typeof changeChampion>[0]) => Promise<string>): Promise<void> {
-  const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
-  const asOfMs = asOfFlag(o.asOf, config.timeZone) ?? undefined;
-  const production = await productionPipeline(config, logger);
-  try {
-    const analytics = await openModelRuns(config);
-    try {
-      const previous = await production.registry.championVersion();
-      const version = await apply({ registry: production.registry, analytics, now: Date.now });
-      const r = await deployAndRescore(production.registry, production.pipeline, version, asOfMs);
-      process.stdout.write(`champion: ${version} (was ${previous ?? 'none'}); re-scored ${r.rescored} customers, ${r.published} scores and ${r.segmentChanges} segment changes published\n`);
-    } finally {
-      await analytics.close();
-    }
-  } finally {
-    await production.close();
-  }
+function change(o: ChangeOptions, apply: Parameters<typeof changeChampionAndRescore>[2]): Promise<void> {
+  const { config } = processSettings();
+  return changeChampionAndRescore(config, asOfFlag(o.asOf, config.timeZone) ?? undefined, apply);
 }

@@ -1,19 +1,8 @@
-/**
- * `clv train`: one training run on the feature store as of a time (default now): readiness
- * check, challenger fitted on all but the holdout, compared with the champion on the holdout,
- * refit on everything, registered and recorded in the model runs; when it wins (or --force),
- * promoted and every customer re-scored with it, publishing only the changed scores.
- */
+/** `clv train`: flags for app/train-now.ts. */
 import type { Command } from 'commander';
-import { dayIndexer, dayIndexOfDate } from '../../core/calendar.js';
-import { loadConfig } from '../../config/config.js';
-import { ClvError, ErrorCodes } from '../../core/errors.js';
-import { retrainAndRescore, trainingRunSettingsFrom, versionAt } from '../../training/retrain.js';
-import { endOfDayMs } from '../../app/demo/demo-history.js';
-import { createLogger } from '../../app/logger.js';
-import { productionPipeline } from '../../app/production.js';
-import { openModelRuns } from '../../app/training-lifecycle.js';
-import { progress } from '../../app/progress.js';
+import { trainNow } from '../../app/train-now.js';
+import { processSettings } from '../../config/environment.js';
+import { asOfFlag } from './options.js';
 
 interface TrainOptions {
   asOf?: string;
@@ -30,61 +19,8 @@ export function registerTrain(program: Command): void {
     .option('--version <name>', 'version name; default a timestamp')
     .option('--no-promote', 'register without promoting or re-scoring')
     .option('--force', 'promote even if the challenger does not beat the champion by CLV_PROMOTION_MARGIN')
-    .action((options: TrainOptions) => train(options));
-}
-
-/** End of the day named by a --as-of flag, or null when absent. */
-export function asOfFlag(value: string | undefined, timeZone: string): number | null {
-  if (value === undefined) return null;
-  try {
-    return endOfDayMs(dayIndexOfDate(value), timeZone);
-  } catch {
-    throw new ClvError(ErrorCodes.INVALID_CONFIG, `--as-of must be a date YYYY-MM-DD, got "${value}"`);
-  }
-}
-
-async function train(o: TrainOptions): Promise<void> {
-  const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
-  const asOfMs = asOfFlag(o.asOf, config.timeZone) ?? Date.now();
-  const settings = trainingRunSettingsFrom(config, { version: o.version ?? versionAt(Date.now()), asOfMs, promote: o.promote, force: o.force });
-  if (settings.lstm) settings.lstm = { ...settings.lstm, logger };
-  const production = await productionPipeline(config, logger);
-  const analytics = await openModelRuns(config).catch(async (error) => {
-    await production.close();
-    throw error;
-  });
-  try {
-    const customers = await production.pipeline.stores.scores.size();
-    const bar = progress('re-scoring customers', customers);
-    const { run, rescore, forecast } = await retrainAndRescore(
-      { histories: production.pipeline.stores.histories, registry: production.registry, analytics, dayOf: dayIndexer(config.timeZone), now: Date.now, pipeline: production.pipeline },
-      settings,
-      (p) => bar.update(p.scanned),
-    );
-    bar.stop();
-    process.stdout.write(`trained ${run.version} on ${run.figures.customers} customers (${run.figures.repeatCustomers} repeat, ${run.figures.historyDays} days) in ${Math.round(run.trainingMs)} ms: ${JSON.stringify(run.model.describe())}\n`);
-    process.stdout.write(`${run.promoted ? 'promoted' : 'not promoted'}: ${run.reason}\n`);
-    if (run.lstm && 'record' in run.lstm) {
-      const l = run.lstm.record;
-      process.stdout.write(`LSTM kept with ${run.version} (not scoring; ${l.backend}, ${l.training.epochs} epochs): holdout value MAE ${figure(l.holdout.mae_value)} vs BG/NBD ${figure(run.challenger.value.meanAbsoluteError)}, Spearman ${figure(l.holdout.spearman_value)} vs ${figure(run.challenger.value.spearman)}\n`);
-    } else if (run.lstm) {
-      process.stdout.write(`LSTM failed (the model is registered all the same): ${run.lstm.error}\n`);
-    }
-    if (rescore) process.stdout.write(`re-scored ${rescore.rescored} customers; ${rescore.published} scores and ${rescore.segmentChanges} segment changes published\n`);
-    if (forecast && 'artifact' in forecast) {
-      const a = forecast.artifact;
-      process.stdout.write(`revenue forecast (${a.horizonDays} days, total + ${a.series.length - 1} segments) kept with ${run.version}\n`);
-    } else if (forecast) {
-      process.stdout.write(`revenue forecast failed (the model is registered all the same): ${forecast.error}\n`);
-    }
-  } finally {
-    await analytics.close();
-    await production.close();
-  }
-}
-
-/** A holdout metric for the terminal; n/a when undefined for the data. */
-function figure(v: number | null): string {
-  return v === null ? 'n/a' : v.toFixed(3);
+    .action((o: TrainOptions) => {
+      const { config } = processSettings();
+      return trainNow(config, { asOfMs: asOfFlag(o.asOf, config.timeZone) ?? undefined, version: o.version, promote: o.promote, force: o.force });
+    });
 }

@@ -11,7 +11,7 @@ import { FittedBgNbd } from '../bgnbd/bgnbd.js';
 import { ClvIntervalScorer, type SpendQuantiles } from '../clv/clv-predictive-interval.js';
 import { ClvScorer, emptyClvScore } from '../clv/customer-lifetime-value.js';
 import { FittedGammaGamma } from '../gamma-gamma/gamma-gamma.js';
-import type { CustomerPrediction, CustomerValueModel } from '../../processors/scoring/customer-scorer.js';
+import type { CustomerPrediction, CustomerValueModel } from '../../core/customer-value-model.js';
 
 export interface ModelSettings {
   /** Days per model period (7: weeks). */
@@ -22,7 +22,11 @@ export interface ModelSettings {
 
 const DAYS_PER_MONTH = 365.25 / 12;
 
+/** The registry artifact of a BG/NBD + Gamma-Gamma model (models/kinds/model-kinds.ts). */
+export type BgNbdGammaGammaArtifact = ReturnType<BgNbdGammaGammaModel['toJSON']>;
+
 export class BgNbdGammaGammaModel implements CustomerValueModel {
+  readonly kind = 'bgnbd-gamma-gamma';
   readonly horizonDays: number;
   private readonly scorer: ClvScorer;
   private readonly intervals: ClvIntervalScorer;
@@ -111,9 +115,8 @@ export class BgNbdGammaGammaModel implements CustomerValueModel {
 
   toJSON() {
     return {
-      kind: 'bgnbd-gamma-gamma', version: this.version, settings: this.settings, thresholds: this.thresholds, bgnbd: this.bgnbd.toJSON(), gammaGamma: this.gammaGamma.toJSON(),
-      // Optional in the artifact: versions trained before recommendations have none.
-      categoryStatistics: this.categoryStatistics ?? undefined,
+      format: 1 as const, kind: this.kind, version: this.version, settings: this.settings, thresholds: this.thresholds,
+      bgnbd: this.bgnbd.toJSON(), gammaGamma: this.gammaGamma.toJSON(), categoryStatistics: this.categoryStatistics,
     };
   }
 

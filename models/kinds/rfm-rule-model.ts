@@ -15,11 +15,10 @@
  * Deliberately crude: it ranks customers sensibly and moves quiet ones to at_risk/lost;
  * the first trained champion replaces it.
  */
-import type { Config } from '../../config/config.js';
 import { ONE_TIME_BUYER_EXPECTED_GAP_DAYS } from '../../core/one-time-buyer-lapse.js';
 import type { ModelInput } from '../../core/repeat-purchase-summary.js';
 import type { SegmentThresholds } from '../../core/segmentation.js';
-import type { CustomerPrediction, CustomerValueModel } from '../../processors/scoring/customer-scorer.js';
+import type { CustomerPrediction, CustomerValueModel } from '../../core/customer-value-model.js';
 
 export const RFM_RULES_VERSION = 'rfm-rules';
 
@@ -35,6 +34,7 @@ export interface RfmRuleSettings {
 const DAYS_PER_MONTH = 365.25 / 12;
 
 export class RfmRuleModel implements CustomerValueModel {
+  readonly kind = 'rfm-rules';
   readonly version = RFM_RULES_VERSION;
   /** Inputs in days: the rules reason about gaps in days. */
   readonly periodDays = 1;
@@ -62,8 +62,20 @@ export class RfmRuleModel implements CustomerValueModel {
   }
 }
 
+/** What the rules take from the validated settings (config/config.ts: CLV_RULES_*, CLV_HORIZON_MONTHS, …). */
+export interface RfmRuleConfig {
+  horizonMonths: number;
+  monthlyDiscountRate: number;
+  rulesHighClv: number;
+  rulesMediumClv: number;
+  minorPerUnit: number;
+  atRiskPAlive: number;
+  lostPAlive: number;
+  newCustomerDays: number;
+}
+
 /** The rule model of the validated config (value thresholds from CLV_RULES_*). */
-export function rfmRuleModelFrom(config: Readonly<Config>): RfmRuleModel {
+export function rfmRuleModelFrom(config: Readonly<RfmRuleConfig>): RfmRuleModel {
   return new RfmRuleModel({
     horizonMonths: config.horizonMonths,
     monthlyDiscountRate: config.monthlyDiscountRate,

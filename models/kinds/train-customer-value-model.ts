@@ -3,7 +3,6 @@
  * end, then fix the segment thresholds from the distribution of the resulting CLVs.
  */
 import { nearestRankQuantile } from '../../core/nearest-rank-quantile.js';
-import type { Config } from '../../config/config.js';
 import type { ModelInput } from '../../core/repeat-purchase-summary.js';
 import { fitBgNbd } from '../bgnbd/bgnbd.js';
 import { fitGammaGamma } from '../gamma-gamma/gamma-gamma.js';
@@ -21,8 +20,21 @@ export interface TrainingSettings extends ModelSettings {
   minorPerUnit: number;
 }
 
+/** What training takes from the validated settings (config/config.ts: CLV_PERIOD, CLV_HORIZON_MONTHS, …). */
+export interface TrainingConfig {
+  period: 'day' | 'week';
+  horizonMonths: number;
+  monthlyDiscountRate: number;
+  atRiskPAlive: number;
+  lostPAlive: number;
+  newCustomerDays: number;
+  oneTimeBuyerAtRiskDays: number;
+  oneTimeBuyerLostDays: number;
+  minorPerUnit: number;
+}
+
 /** Training settings from the validated config. */
-export function trainingSettingsFrom(config: Readonly<Config>, version: string): TrainingSettings {
+export function trainingSettingsFrom(config: Readonly<TrainingConfig>, version: string): TrainingSettings {
   return {
     version,
     periodDays: config.period === 'week' ? 7 : 1,

@@ -3,13 +3,19 @@
  * customer's history in the feature store: what training stores with the model's segment
  * thresholds. Purchase days are the days with an active order placed by `asOfMs`.
  */
-import type { Config } from '../../config/config.js';
 import type { DayIndexer } from '../../core/calendar.js';
 import type { StateStore } from '../../core/ports/state-store.js';
 import { ONE_TIME_BUYER_EXPECTED_GAP_DAYS, ReturnGapSample, rulesLapse, withOverrides, type OneTimeBuyerLapse } from '../../core/one-time-buyer-lapse.js';
 import type { CustomerPurchaseHistory } from './customer-purchase-history.js';
 
-type LapseConfig = Pick<Config, 'atRiskPAlive' | 'lostPAlive' | 'oneTimeBuyerAtRiskDays' | 'oneTimeBuyerLostDays'>;
+/** The settings the lapse needs (config/config.ts: CLV_AT_RISK_P_ALIVE, CLV_ONE_TIME_BUYER_*_DAYS, …). */
+export interface LapseConfig {
+  atRiskPAlive: number;
+  lostPAlive: number;
+  /** 0: learned. */
+  oneTimeBuyerAtRiskDays: number;
+  oneTimeBuyerLostDays: number;
+}
 
 export async function oneTimeBuyerLapseAsOf(
   histories: StateStore<CustomerPurchaseHistory>,

@@ -7,43 +7,10 @@ import type { ActionPolicy } from '../../core/action-policy.js';
 import { MS_PER_DAY, type DayIndexer } from '../../core/calendar.js';
 import type { ClvScoreEvent, CustomerFeaturesEvent, SegmentChangedEvent } from '../../core/events.js';
 import type { ClvInterval } from '../../core/ports/clv-read-model.js';
-import type { CategoryStatistics } from '../../core/recommendations/category-statistics.js';
 import { recommendAction, silenceText, type OneTimeBuyerSilence, type RecommendedAction } from '../../core/recommendations/recommend-action.js';
 import type { ModelInput } from '../../core/repeat-purchase-summary.js';
+import type { CustomerValueModel } from '../../core/customer-value-model.js';
 import { assignSegment, oneTimeBuyerLapse, type Segment, type SegmentInput, type SegmentThresholds } from '../../core/segmentation.js';
-
-/** One customer's prediction, in currency units (not minor). */
-export interface CustomerPrediction {
-  pAlive: number;
-  /** Expected purchase days over the horizon. */
-  expectedPurchases: number;
-  /** Expected value of one future purchase. */
-  expectedAvgValue: number;
-  /** Discounted value over the horizon. */
-  clv: number;
-  /** Predictive interval of the discounted value (clv-predictive-interval.ts); absent or null when the model gives none. */
-  interval?: ClvPredictionInterval | null;
-}
-
-/** The central `level` mass of a model's distribution of the discounted value, currency units. */
-export interface ClvPredictionInterval {
-  lower: number;
-  upper: number;
-  /** e.g. 0.8 for the 10th to 90th percentile. */
-  level: number;
-}
-
-/** A trained model as scoring needs it (BG/NBD + Gamma-Gamma today). */
-export interface CustomerValueModel {
-  readonly version: string;
-  /** Length of the model's time unit in days (7: weeks). */
-  readonly periodDays: number;
-  readonly horizonDays: number;
-  readonly thresholds: SegmentThresholds;
-  /** Shop-wide category statistics from training, for cross-sell and upsell; absent or null without them. */
-  readonly categoryStatistics?: CategoryStatistics | null;
-  predict(input: ModelInput): CustomerPrediction;
-}
 
 export interface ScoringSettings {
   dayOf: DayIndexer;

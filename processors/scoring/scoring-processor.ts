@@ -3,10 +3,11 @@
  * customer's last features and segment, so that a retrain or a decay sweep can re-score
  * everyone without re-reading purchases.
  */
+import type { CustomerValueModel } from '../../core/customer-value-model.js';
 import type { CustomerFeaturesEvent } from '../../core/events.js';
 import { Topics } from '../../core/topics.js';
 import type { KeyedProcessor, Output } from '../keyed-processor.js';
-import { scoreCustomer, type CustomerScoreState, type CustomerValueModel, type ScoreResult, type ScoringSettings } from './customer-scorer.js';
+import { scoreCustomer, type CustomerScoreState, type ScoreResult, type ScoringSettings } from './customer-scorer.js';
 
 export interface ModelHolder {
   /** The model to score with (the pipeline's champion, or its RFM rules before one); null: keep features only. */

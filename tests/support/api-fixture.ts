@@ -8,7 +8,7 @@ import type { RetrainOutcome } from '../../api/routes/models.js';
 import { readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import { AvroCodec } from '../../adapters/avro/avro-codec.js';
-import { InMemoryClvReadModel } from '../../read-model/score-store-read-model.js';
+import { ScoreStoreReadModel } from '../../read-model/score-store-read-model.js';
 import { InMemoryEventLog } from '../../adapters/in-memory/in-memory-event-log.js';
 import { InMemoryStateStore } from '../../adapters/in-memory/in-memory-state-store.js';
 import { loadApiConfig, type ApiConfig } from '../../config/api-config.js';
@@ -56,7 +56,7 @@ export async function apiFixture(options: ApiFixtureOptions = {}) {
   const scoring = { dayOf: dayIndexer(config.timeZone), policy: defaultPolicy, hysteresis: config.segmentHysteresis, minorPerUnit: config.minorPerUnit };
   const model = fixtureModel();
   let pipeline: Pipeline | null = null;
-  const readModel = new InMemoryClvReadModel({ scores: new InMemoryStateStore(), currentModel: () => pipeline?.currentModel() ?? null, scoring });
+  const readModel = new ScoreStoreReadModel({ scores: new InMemoryStateStore(), currentModel: () => pipeline?.currentModel() ?? null, scoring });
   pipeline = new Pipeline({
     log, codec,
     stores: { ledgers: new InMemoryStateStore(), histories: new InMemoryStateStore(), scores: readModel.scoresStore },

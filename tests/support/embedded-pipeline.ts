@@ -6,13 +6,14 @@ import { parseActionPolicy } from '../../core/action-policy.js';
 import { dayIndexer } from '../../core/calendar.js';
 import type { StateStore } from '../../core/ports/state-store.js';
 import { Pipeline, type PipelineStores } from '../../processors/pipeline.js';
-import type { CustomerValueModel } from '../../processors/scoring/customer-scorer.js';
+import type { CustomerValueModel } from '../../core/customer-value-model.js';
 import { readFileSync } from 'node:fs';
 
 export const defaultPolicy = parseActionPolicy(JSON.parse(readFileSync(new URL('../../config/action-policy.json', import.meta.url), 'utf8')), 'default');
 
 /** A transparent model for pipeline tests: CLV = $10 per repeat purchase. */
 export const linearModel: CustomerValueModel = {
+  kind: 'test-linear',
   version: 'test-linear',
   periodDays: 7,
   horizonDays: 365,

@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalModelRegistry } from '../adapters/local-directory/local-model-registry.js';
-import { listModels } from '../cli/commands/models.js';
+import { listModels } from '../app/model-versions.js';
 
 test('models list shows each version with its status: champion, retired (once champion) or challenger', async () => {
   const registry = new LocalModelRegistry(await mkdtemp(join(tmpdir(), 'clv-models-')));

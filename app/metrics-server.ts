@@ -1,0 +1,15 @@
+/** Serves the Prometheus registry on /metrics for a processor process (no API in it). */
+import { createServer, type Server } from 'node:http';
+import { metricsRegistry } from '../metrics/metrics-registry.js';
+
+export async function serveMetrics(host: string, port: number): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    if (req.url !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': metricsRegistry.contentType }).end(await metricsRegistry.metrics());
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
+  return server;
+}
