@@ -14,6 +14,7 @@ import { modelsJson, predictionsCsv } from '../evaluation/evaluation-report.js';
 import { runModelEvaluation, type ModelChoice } from '../evaluation/model-evaluation-run.js';
 import { purchaseDaysByCustomer } from '../evaluation/model-evaluation-window.js';
 import { trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
+import { resolveInputFile } from './input-file.js';
 import { readTransactionFile, type CsvColumns, type TransactionFormat } from '../producers/transaction-file.js';
 
 export interface EvaluateFileOptions {
@@ -36,7 +37,7 @@ export interface EvaluateFileOptions {
 export async function evaluateFile(config: Readonly<Config>, o: EvaluateFileOptions): Promise<void> {
   const periodDays = o.period === 'week' ? 7 : 1;
 
-  const transactions = readTransactionFile(o.input, {
+  const transactions = readTransactionFile(resolveInputFile(o.input, config.dataDir), {
     format: o.format, minorPerUnit: config.minorPerUnit, dayOf: dayIndexer(config.timeZone),
     columns: o.columns,
   });

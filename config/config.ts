@@ -42,6 +42,12 @@ export interface Config {
   batchSize: number;
   /** CLV_MAX_FUTURE_SKEW_MS: how far past the wall clock an event_time may be. */
   maxFutureSkewMs: number;
+  /**
+   * CLV_DATA_DIR: where the user keeps transaction files (e.g. the CDNOW files in
+   * `cdnow/`): a relative `--input` not found in the working directory is looked up there.
+   * The tests read CDNOW from it too (default: ../shared/data beside the clone).
+   */
+  dataDir: string | null;
   /** CLV_POLICY_FILE: action policy JSON; null for the shipped default. */
   policyFile: string | null;
   /** CLV_LOG_LEVEL: pino level. */
@@ -120,6 +126,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     partitions: num(env, 'CLV_PARTITIONS', 8, { min: 1, max: 1024, integer: true }),
     batchSize: num(env, 'CLV_BATCH_SIZE', 2000, { min: 1, max: 100_000, integer: true }),
     maxFutureSkewMs: num(env, 'CLV_MAX_FUTURE_SKEW_MS', 86_400_000, { min: 0, integer: true }),
+    dataDir: value(env, 'CLV_DATA_DIR'),
     policyFile: value(env, 'CLV_POLICY_FILE'),
     logLevel: oneOf(env, 'CLV_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     kafkaBrokers: str(env, 'CLV_KAFKA_BROKERS', '127.0.0.1:9092', (v) => (v.split(',').every((b) => /^[^\s:,]+:\d{1,5}$/.test(b.trim())) ? null : 'host:port[,host:port…]')).split(',').map((b) => b.trim()),

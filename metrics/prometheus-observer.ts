@@ -6,6 +6,8 @@ import { observeProcessing, recordConsumerLag, recordDeadLetter, recordEventsIn,
 import type { EventLog } from '../core/ports/event-log.js';
 import { Topics } from '../core/topics.js';
 import type { Pipeline } from '../processors/pipeline.js';
+import type { SegmentChangedEvent } from '../core/events.js';
+import type { Output } from '../processors/keyed-processor.js';
 import type { BatchSummary } from '../processors/run-keyed-processor.js';
 
 export function prometheusObserver(modelVersion: () => string | null): (summary: BatchSummary) => void {
@@ -16,7 +18,7 @@ export function prometheusObserver(modelVersion: () => string | null): (summary:
     observeProcessing(s.processor, s.seconds);
     const scores = s.messagesOut[Topics.scores];
     if (scores) recordScores(modelVersion() ?? 'none', scores);
-    for (const t of s.segmentChanges) recordSegmentChange(t.from, t.to, t.count);
+    for (const t of segmentTransitions(s.outputs)) recordSegmentChange(t.from, t.to, t.count);
   };
 }
 
@@ -49,4 +51,25 @@ export function pollConsumerLag(log: EventLog, sources: readonly LagSource[], ev
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** `from` is null the first time a customer is segmented. */
+export interface SegmentTransition {
+  from: string | null;
+  to: string;
+  count: number;
+}
+
+/** The segment-change outputs (core/events.ts SegmentChangedEvent) tallied by previous → new segment. */
+export function segmentTransitions(outputs: readonly Output[]): SegmentTransition[] {
+  const into = new Map<string, SegmentTransition>();
+  for (const o of outputs) {
+    if (o.topic !== Topics.segmentChanges) continue;
+    const { previous_segment: from, segment: to } = o.value as SegmentChangedEvent;
+    const key = `${from ?? ''}\u0000${to}`;
+    const t = into.get(key);
+    if (t) t.count++;
+    else into.set(key, { from, to, count: 1 });
+  }
+  return [...into.values()];
 }

@@ -8,7 +8,7 @@
  * saved state would make the replayed events look like duplicates.
  */
 import { ClvError, ErrorCodes } from '../core/errors.js';
-import type { DeadLetterEvent, SegmentChangedEvent } from '../core/events.js';
+import type { DeadLetterEvent } from '../core/events.js';
 import type { EventCodec } from '../core/ports/event-codec.js';
 import type { EventLog, IncomingMessage, MessageBatch, OutgoingMessage, RunningConsumer } from '../core/ports/event-log.js';
 import type { StateStore } from '../core/ports/state-store.js';
@@ -34,16 +34,9 @@ export interface BatchSummary {
   messagesOut: Record<string, number>;
   /** Dead letters by error code. */
   deadLetters: Record<string, number>;
-  /** Segment changes published, by previous → new segment (from the outputs, before encoding). */
-  segmentChanges: SegmentTransition[];
+  /** The processor's outputs as published (before encoding; dead letters not included), for observers that read them. */
+  outputs: readonly Output[];
   seconds: number;
-}
-
-/** `from` is null the first time a customer is segmented. */
-export interface SegmentTransition {
-  from: string | null;
-  to: string;
-  count: number;
 }
 
 export interface ProcessorDeps<State> {
@@ -140,7 +133,8 @@ export class ProcessorRunner<State, Event> {
     const states = keys.length > 0 ? await deps.store.getMany(keys) : new Map<string, State>();
     const changed = new Map<string, State>();
     const encoded = new Map<string, OutgoingMessage[]>();
-    const transitions = new Map<string, SegmentTransition>();
+    // Kept only for an observer: the metrics read them (e.g. segment transitions).
+    const published: Output[] | null = deps.observe ? [] : null;
     let outputs = 0;
     for (const { event, message, value } of accepted) {
       const key = processor.stateKey(event);
@@ -163,13 +157,13 @@ export class ProcessorRunner<State, Event> {
         changed.set(key, applied.state);
       }
       for (const [topic, m] of applied.messages) addTo(encoded, topic, m);
-      countSegmentChanges(out, transitions);
+      published?.push(...out);
       outputs += applied.messages.length;
       this.stats.eventsApplied++;
     }
     if (processor.afterBatch && changed.size > 0) {
       const afterOutputs = processor.afterBatch(changed, this.context);
-      countSegmentChanges(afterOutputs, transitions);
+      published?.push(...afterOutputs);
       const after = await this.encode(afterOutputs);
       for (const [topic, m] of after) addTo(encoded, topic, m);
       outputs += after.length;
@@ -190,7 +184,7 @@ export class ProcessorRunner<State, Event> {
         messagesIn: { [batch.topic]: batch.messages.length },
         messagesOut: count([...encoded].map(([topic, list]) => [topic, list.length])),
         deadLetters: deadByCode,
-        segmentChanges: [...transitions.values()],
+        outputs: published ?? [],
         seconds: (performance.now() - started) / 1000,
       });
     }
@@ -208,14 +202,12 @@ export class ProcessorRunner<State, Event> {
     this.stats.outputs += outputs.length;
     // A re-score sweep moves many customers between segments: the metrics must see it too.
     if (this.deps.observe) {
-      const transitions = new Map<string, SegmentTransition>();
-      countSegmentChanges(outputs, transitions);
       this.deps.observe({
         processor: this.processor.name,
         messagesIn: {},
         messagesOut: Object.fromEntries([...byTopic].map(([topic, list]) => [topic, list.length])),
         deadLetters: {},
-        segmentChanges: [...transitions.values()],
+        outputs,
         seconds: (performance.now() - started) / 1000,
       });
     }
@@ -241,18 +233,6 @@ export class ProcessorRunner<State, Event> {
       error_code: code,
       reason: error instanceof Error ? error.message : String(error),
     };
-  }
-}
-
-/** Tallies the segment-change outputs (core/events.ts SegmentChangedEvent) by previous → new segment. */
-function countSegmentChanges(outputs: readonly Output[], into: Map<string, SegmentTransition>): void {
-  for (const o of outputs) {
-    if (o.topic !== Topics.segmentChanges) continue;
-    const { previous_segment: from, segment: to } = o.value as SegmentChangedEvent;
-    const key = `${from ?? ''}\u0000${to}`;
-    const t = into.get(key);
-    if (t) t.count++;
-    else into.set(key, { from, to, count: 1 });
   }
 }
 

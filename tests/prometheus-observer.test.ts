@@ -4,7 +4,7 @@ import { AvroCodec } from '../adapters/avro/avro-codec.js';
 import { InMemoryEventLog } from '../adapters/in-memory/in-memory-event-log.js';
 import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
 import { metricsRegistry } from '../metrics/metrics-registry.js';
-import { pollConsumerLag, processorLagSources, prometheusObserver } from '../metrics/prometheus-observer.js';
+import { pollConsumerLag, processorLagSources, prometheusObserver, segmentTransitions } from '../metrics/prometheus-observer.js';
 import { dayIndexer } from '../core/calendar.js';
 import type { SegmentChangedEvent } from '../core/events.js';
 import { Topics } from '../core/topics.js';
@@ -46,7 +46,7 @@ test('batch summaries become Prometheus counters: events in/out per topic, dead 
     messagesIn: { [Topics.orders]: 5 },
     messagesOut: { [Topics.scores]: 3, [Topics.deadLetter]: 1 },
     deadLetters: { CLV_UNDECODABLE: 1 },
-    segmentChanges: [],
+    outputs: [],
     seconds: 0.01,
   });
   assert.equal(await value('clv_events_in_total', { topic: Topics.orders }), before.in + 5);
@@ -54,6 +54,9 @@ test('batch summaries become Prometheus counters: events in/out per topic, dead 
   assert.equal(await value('clv_dead_letters_total', { reason: 'CLV_UNDECODABLE' }), before.dead + 1);
   assert.equal(await value('clv_scores_total', { model_version: 'v7' }), before.scores + 3);
 });
+
+/** A segment-change output as the scoring processor emits it (only the fields the tally reads matter). */
+const change = (from: string | null, to: string) => ({ topic: Topics.segmentChanges, key: 'C', value: { previous_segment: from, segment: to } });
 
 test('segment changes are counted by their real previous and new segments, a first segmentation as from="none"', async () => {
   const labels = { atRisk: { from: 'high_value', to: 'at_risk' }, first: { from: 'none', to: 'new' } };
@@ -63,7 +66,11 @@ test('segment changes are counted by their real previous and new segments, a fir
     messagesIn: { [Topics.features]: 6 },
     messagesOut: { [Topics.scores]: 6, [Topics.segmentChanges]: 5 },
     deadLetters: {},
-    segmentChanges: [{ from: 'high_value', to: 'at_risk', count: 3 }, { from: null, to: 'new', count: 2 }],
+    outputs: [
+      ...Array.from({ length: 3 }, () => change('high_value', 'at_risk')),
+      ...Array.from({ length: 2 }, () => change(null, 'new')),
+      { topic: Topics.scores, key: 'C', value: {} },
+    ],
     seconds: 0.01,
   });
   assert.equal(await value('clv_segment_changes_total', labels.atRisk), before.atRisk + 3);
@@ -92,7 +99,7 @@ test('the scoring runner reports the transitions of exactly the segment-change e
     for (const [from, to, n] of pairs) t.set(`${from ?? 'none'} → ${to}`, (t.get(`${from ?? 'none'} → ${to}`) ?? 0) + n);
     return Object.fromEntries([...t].sort());
   };
-  const reported = tally(summaries.flatMap((s) => s.segmentChanges.map((c) => [c.from, c.to, c.count] as [string | null, string, number])));
+  const reported = tally(summaries.flatMap((s) => segmentTransitions(s.outputs).map((c) => [c.from, c.to, c.count] as [string | null, string, number])));
   assert.ok(published.length >= 3, `several changes expected, got ${published.length}`);
   assert.ok(published.some((c) => c.previous_segment !== null), 'a change between two real segments');
   assert.deepEqual(reported, tally(published.map((c) => [c.previous_segment, c.segment, 1])));

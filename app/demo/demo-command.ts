@@ -5,6 +5,7 @@ import type { Settings } from '../../config/settings.js';
 import { dayIndexer } from '../../core/calendar.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { readTransactionFile, type TransactionFormat } from '../../producers/transaction-file.js';
+import { resolveInputFile } from '../input-file.js';
 import { createLogger } from '../logger.js';
 import { fileDemoHistory, syntheticDemoHistory } from './demo-history.js';
 import { printDemoReport } from './demo-report.js';
@@ -29,7 +30,7 @@ export async function demoCommand(settings: Readonly<Settings>, options: DemoCom
   const dayOf = dayIndexer(config.timeZone);
   const { customers, seed } = options;
   const history = options.input
-    ? fileDemoHistory(readTransactionFile(options.input, { format: options.format, minorPerUnit: config.minorPerUnit, dayOf }), {
+    ? fileDemoHistory(readTransactionFile(resolveInputFile(options.input, config.dataDir), { format: options.format, minorPerUnit: config.minorPerUnit, dayOf }), {
         source: options.input.split('/').pop() ?? options.input,
         currency: config.currency,
         timeZone: config.timeZone,
