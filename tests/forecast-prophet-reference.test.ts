@@ -25,6 +25,7 @@ import { dateOfDayIndex, dayIndexOfDate } from '../core/calendar.js';
 import {
   holidayCalendar, holidayDays, RETAIL_HOLIDAYS, VIETNAM_HOLIDAYS, type HolidayCalendar,
 } from '../core/holidays/holiday-calendar.js';
+import type { ProphetFitter } from '../models/forecast/augurs-prophet.js';
 import type { FeatureSpec } from '../models/forecast/prophet-features.js';
 import {
   fitRevenueForecast, FittedRevenueForecast, type RevenueForecastJson, type RevenueForecastOptions,
@@ -282,3 +283,31 @@ for (const ref of REFERENCES) {
     }
   });
 }
+
+interface AutoSeasonalityCase {
+  granularity: 'day' | 'week';
+  start: string;
+  periods: number;
+  yearly: number;
+  weekly: number;
+  daily: number;
+}
+
+/** Fits nothing: a zero estimate, which the forecaster's in-sample check accepts (all zeros). */
+const zeroFitter: ProphetFitter = {
+  fit: (input) => ({
+    k: 0, m: 0, delta: [], beta: input.columns.map(() => 0), sigmaObs: 1, tChange: [], yScale: 1,
+    fittedInSample: input.y.map(() => 0), algorithm: 'lbfgs', restarted: false,
+  }),
+};
+
+test(`'auto' seasonality switches on where ${PROPHET}'s does: yearly from 731 daily values (730 days from first to last), weekly from 15`, async () => {
+  const { cases } = readFixture<{ cases: AutoSeasonalityCase[] }>('prophet-reference/auto-seasonality.json');
+  for (const c of cases) {
+    const series: RevenueSeries = { granularity: c.granularity, startDay: d(c.start), values: Array.from({ length: c.periods }, (_, i) => 1 + (i % 5)) };
+    const { features } = (await fitRevenueForecast(series, { fitter: zeroFitter, uncertaintySamples: 0 })).toJSON();
+    const order = (name: string) => features.filter((f) => f.kind === 'fourier' && f.seasonality === name).length / 2;
+    assert.deepEqual({ yearly: order('yearly'), weekly: order('weekly'), daily: order('daily') }, { yearly: c.yearly, weekly: c.weekly, daily: c.daily },
+      `${c.periods} ${c.granularity}s from ${c.start}`);
+  }
+});
