@@ -15,9 +15,9 @@ export type SeasonalitySetting = 'auto' | boolean | number;
 export interface RevenueForecastOptions {
   /** Holidays to model (default: none). */
   holidays?: HolidayCalendar;
-  /** 'auto': order 10 when the history spans ≥ 2 years. */
+  /** 'auto': order 10 when the last period starts ≥ 730 days after the first (see {@link seasonalityOrders}). */
   yearlySeasonality?: SeasonalitySetting;
-  /** 'auto': order 3 for a daily series of ≥ 2 weeks; never for a weekly series. */
+  /** 'auto': order 3 for a daily series whose last day is ≥ 14 days after its first; never for a weekly series. */
   weeklySeasonality?: SeasonalitySetting;
   /** How seasonality and holidays combine with the trend (default 'additive'). */
   seasonalityMode?: FeatureMode;
@@ -50,6 +50,26 @@ export function fourierOrder(setting: SeasonalitySetting, auto: number, autoOn: 
   if (setting === 'auto') return autoOn ? auto : 0;
   if (typeof setting === 'boolean') return setting ? auto : 0;
   return setting;
+}
+
+/**
+ * Fourier orders of the yearly and weekly seasonality for a history of `periods` periods of
+ * `periodLength` days. 'auto' is Prophet's rule (forecaster.py, set_auto_seasonalities): it
+ * measures the history from its first to its last timestamp, so 730 daily values (e.g. all
+ * of 2022 and 2023) do not get yearly seasonality and 731 do; checked against Python Prophet
+ * in tests/forecast-prophet-reference.test.ts. Weekly seasonality is never fitted to a weekly
+ * series: its Fourier terms average to 0 over each week.
+ */
+export function seasonalityOrders(
+  o: Pick<ResolvedForecastOptions, 'yearlySeasonality' | 'weeklySeasonality'>,
+  periods: number,
+  periodLength: number,
+): { yearly: number; weekly: number } {
+  const spanDays = (periods - 1) * periodLength;
+  return {
+    yearly: fourierOrder(o.yearlySeasonality, 10, spanDays >= 730),
+    weekly: periodLength < 7 ? fourierOrder(o.weeklySeasonality, 3, spanDays >= 14) : 0,
+  };
 }
 
 /** Every option but the calendar and the fitter, defaults filled in. */

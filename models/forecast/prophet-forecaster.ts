@@ -13,7 +13,7 @@
 import { dateOfDayIndex, MS_PER_DAY } from '../../core/calendar.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { loadAugursProphet } from './augurs-prophet.js';
-import { fourierOrder, resolveForecastOptions, type RevenueForecastOptions } from './forecast-options.js';
+import { resolveForecastOptions, seasonalityOrders, type RevenueForecastOptions } from './forecast-options.js';
 import { holidayCalendar, type HolidayCalendar, type HolidayDefinition } from '../../core/holidays/holiday-calendar.js';
 import {
   componentOf, featureColumns, holidaySpecs, isInformative, seasonalitySpecs, type FeatureSpec,
@@ -89,9 +89,7 @@ export async function fitRevenueForecast(series: RevenueSeries, options: Revenue
   const o = resolveForecastOptions(options);
   const p = periodDays(series.granularity);
   const calendar = options.holidays ?? holidayCalendar([]);
-  const spanDays = n * p;
-  const yearly = fourierOrder(o.yearlySeasonality, 10, spanDays >= 730);
-  const weekly = series.granularity === 'day' ? fourierOrder(o.weeklySeasonality, 3, spanDays >= 14) : 0;
+  const { yearly, weekly } = seasonalityOrders(o, n, p);
   const candidates = [
     ...seasonalitySpecs('yearly', 365.25, yearly, o.seasonalityPriorScale, o.seasonalityMode),
     ...seasonalitySpecs('weekly', 7, weekly, o.seasonalityPriorScale, o.seasonalityMode),
