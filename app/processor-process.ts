@@ -22,7 +22,7 @@ export const ProcessRoles = [...ProcessorNames, 'sink', 'webhooks', 'training'] 
  * instances, and a deployment wants exactly one process retraining and re-scoring everyone —
  * and webhooks only where endpoints are configured.
  */
-export function defaultRoles(settings: Readonly<Settings>): string[] {
+function defaultRoles(settings: Readonly<Settings>): string[] {
   return ProcessRoles.filter((n) => n !== 'training' && (n !== 'webhooks' || settings.webhooks !== null));
 }
 

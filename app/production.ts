@@ -24,7 +24,7 @@ import { streamPipeline } from './stream-pipeline.js';
 const LEDGER_TTL_SECONDS = 400 * 86_400;
 
 /** The Kafka log and the schema-registry codec (schemas registered, compatibility checked). */
-export async function productionLog(config: Readonly<Config>, logger: Logger) {
+async function productionLog(config: Readonly<Config>, logger: Logger) {
   const log = new KafkaEventLog({
     brokers: config.kafkaBrokers,
     logger,
@@ -62,7 +62,7 @@ export async function productionPipeline(config: Readonly<Config>, logger: Logge
 }
 
 /** A champion watcher that swaps the model `pipeline` scores with. */
-export function pipelineChampion(registry: LocalModelRegistry, pipeline: Pipeline, logger: Logger): ChampionWatcher {
+function pipelineChampion(registry: LocalModelRegistry, pipeline: Pipeline, logger: Logger): ChampionWatcher {
   return new ChampionWatcher(registry, () => pipeline.championModel()?.version ?? null, (model) => pipeline.useModel(model), logger);
 }
 

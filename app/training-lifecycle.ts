@@ -2,7 +2,6 @@
  * Wiring shared by `clv train`, `clv models` and `clv run training`: the model runs table
  * (ClickHouse) and swapping the champion a pipeline scores with, followed by a re-score.
  */
-import type { Logger } from 'pino';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
 import type { Config } from '../config/config.js';
 import type { ModelRegistry } from '../core/ports/model-registry.js';
@@ -29,6 +28,3 @@ export async function deployAndRescore(registry: ModelRegistry, pipeline: Pipeli
   }
 }
 
-export function logRescore(logger: Logger, what: string, r: RescoreSummary): void {
-  logger.info({ rescored: r.rescored, published: r.published, segmentChanges: r.segmentChanges }, what);
-}

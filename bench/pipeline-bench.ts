@@ -10,7 +10,7 @@ import { replayMessages } from '../app/demo/replay-messages.js';
 import { embeddedPipeline } from '../app/embedded.js';
 import { createLogger } from '../app/logger.js';
 import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
-import { modelInputsAsOf } from '../training/train-from-features.js';
+import { modelInputsAsOf } from '../training/model-inputs-as-of.js';
 import { LatencyProbe, percentile } from './latency-probe.js';
 
 export interface PipelineBenchOptions {

@@ -18,7 +18,7 @@ import { loadConfig } from '../config/config.js';
 import { Topics, topicSpecs } from '../core/topics.js';
 import { publishMessages } from '../producers/publish-messages.js';
 import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
-import { modelInputsAsOf } from '../training/train-from-features.js';
+import { modelInputsAsOf } from '../training/model-inputs-as-of.js';
 import { LatencyProbe, percentile } from './latency-probe.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

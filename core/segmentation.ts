@@ -104,6 +104,3 @@ export function oneTimeBuyerLapse(s: SegmentInput, t: SegmentThresholds): 'lost'
   return null;
 }
 
-export function isSegment(value: string): value is Segment {
-  return (Segments as readonly string[]).includes(value);
-}

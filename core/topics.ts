@@ -9,8 +9,6 @@ export const Topics = {
   deadLetter: 'clv.dead-letter.v1',
 } as const;
 
-export type TopicName = (typeof Topics)[keyof typeof Topics];
-
 export interface TopicSpec {
   name: string;
   partitions: number;

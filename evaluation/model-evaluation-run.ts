@@ -57,7 +57,7 @@ export interface ModelEvaluation {
 }
 
 /** The models a choice runs and reports. */
-export function modelsOf(choice: ModelChoice): EvaluatedModel[] {
+function modelsOf(choice: ModelChoice): EvaluatedModel[] {
   if (choice === 'all' || choice === 'ensemble') return [...EVALUATED_MODELS];
   return [choice];
 }

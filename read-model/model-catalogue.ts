@@ -22,7 +22,7 @@ interface Entry {
 }
 
 /** Finite numeric leaves of a details object as dotted names (`holdout.mape`); parameters are not metrics. */
-export function numericLeaves(value: unknown, prefix = '', out: Record<string, number> = {}, depth = 0): Record<string, number> {
+function numericLeaves(value: unknown, prefix = '', out: Record<string, number> = {}, depth = 0): Record<string, number> {
   if (typeof value === 'number' && Number.isFinite(value) && prefix !== '') out[prefix] = value;
   else if (typeof value === 'object' && value !== null && !Array.isArray(value) && depth < 4) {
     for (const [k, v] of Object.entries(value)) if (k !== 'params') numericLeaves(v, prefix ? `${prefix}.${k}` : k, out, depth + 1);

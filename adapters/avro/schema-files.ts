@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../config/project-files.js';
 
-export function schemasDir(): string {
+function schemasDir(): string {
   return join(projectRoot(), 'schemas');
 }
 

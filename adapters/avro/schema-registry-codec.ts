@@ -152,7 +152,7 @@ function invalidFields(type: avro.Type, value: unknown): string {
  * a subject that does not exist yet. Compatibility goes first so that a subject created
  * earlier with a laxer level is checked too (both registries accept config for a new subject).
  */
-export async function registerSubject(url: string, subject: string, schema: string, compatibility: Compatibility): Promise<number> {
+async function registerSubject(url: string, subject: string, schema: string, compatibility: Compatibility): Promise<number> {
   const path = `${url}/subjects/${encodeURIComponent(subject)}/versions`;
   await registryCall('PUT', `${url}/config/${encodeURIComponent(subject)}`, { compatibility }, subject);
   const body = await registryCall('POST', path, { schema, schemaType: 'AVRO' }, subject);

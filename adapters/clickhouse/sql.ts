@@ -171,7 +171,7 @@ function parseType(type: string): { inner: string; nullable: boolean; array: boo
 }
 
 /** Throws unless `value` is exactly representable as `type`. */
-export function checkValue(value: SqlValue, type: string): void {
+function checkValue(value: SqlValue, type: string): void {
   const { inner, nullable, array } = parseType(type);
   if (value === null) {
     if (!nullable) refuse(`null is not a ${type}`);

@@ -31,7 +31,7 @@ export interface ChunkedEachBatchOptions {
 // empty bytes, which no codec decodes, so it goes to the dead-letter topic like other garbage.
 const EMPTY = Buffer.alloc(0);
 
-export function toIncomingMessage(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
+function toIncomingMessage(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
   return { topic, partition, offset: m.offset, key: m.key === null ? null : m.key.toString('utf8'), value: m.value ?? EMPTY };
 }
 

@@ -11,7 +11,7 @@
  * - Consuming commits a chunk only after `eachBatch` resolved for it (see chunked-each-batch).
  */
 import kafkajs from 'kafkajs';
-import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { ConsumerOptions, EventLog, OutgoingMessage, RunningConsumer } from '../../core/ports/event-log.js';
 import type { TopicSpec } from '../../core/topics.js';

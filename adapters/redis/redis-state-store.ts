@@ -49,7 +49,7 @@ export interface StateSerializer<T> {
   deserialize(text: string): T;
 }
 
-export const jsonSerializer: StateSerializer<any> = {
+const jsonSerializer: StateSerializer<any> = {
   serialize: (value) => JSON.stringify(value),
   deserialize: (text) => JSON.parse(text),
 };

@@ -6,7 +6,6 @@
  * Files are served by name from a fixed list, so nothing else that lands in the folder is
  * ever served, and every route declares its auth like any other (see plugins/auth.ts).
  */
-import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { dashboardDir } from '../../config/project-files.js';

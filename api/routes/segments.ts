@@ -34,7 +34,7 @@ export function encodeCursor(segment: Segment, after: string): string {
   return Buffer.from(JSON.stringify({ s: segment, a: after })).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, segment: Segment): string {
+function decodeCursor(cursor: string, segment: Segment): string {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

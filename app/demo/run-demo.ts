@@ -18,7 +18,7 @@ import type { SegmentRevenueForecastArtifact } from '../../forecasting/segment-r
 import { revenueForecastViews } from '../../forecasting/segment-revenue-forecast-views.js';
 import { instantOfLocalTime } from '../../core/calendar.js';
 import { trainCustomerValueModel, trainingSettingsFrom } from '../../models/kinds/train-customer-value-model.js';
-import { modelInputsAsOf } from '../../training/train-from-features.js';
+import { modelInputsAsOf } from '../../training/model-inputs-as-of.js';
 import { categoryStatisticsAsOf } from '../../processors/features/category-statistics-as-of.js';
 import { segmentHoldoutOutcomes } from '../../evaluation/segment-holdout-outcomes.js';
 import { oneTimeBuyerLapseAsOf } from '../../processors/features/one-time-buyer-lapse-as-of.js';

@@ -71,7 +71,7 @@ export function expectedPurchases(p: BgNbdParams, t: number): number {
  * scorer's — and otherwise Q(r+x, t/(α+T); a, b+x), the Beta average of
  * bgnbd-dropout-mixture.ts.
  */
-export function aliveExpectation(p: BgNbdParams, t: number, x: number, T: number): number {
+function aliveExpectation(p: BgNbdParams, t: number, x: number, T: number): number {
   const beta = p.alpha + T;
   if (!closedFormApplies(p, x)) return dropoutMixture(p.a, p.b + x).expected(p.r + x, t / beta);
   return ((p.a + p.b + x - 1) / (p.a - 1)) * oneMinusG(closedFormHyp2f1(p, x), p.a - 1, Math.log(beta), beta, t);
@@ -115,7 +115,7 @@ export function closedFormApplies(p: BgNbdParams, x: number): boolean {
  * L = (a−1) ln(β/(β+t)), or, for small z, where that would lose ~1/z of its digits,
  * −expm1(L) − e^L (f(z) − 1) with L = −(a−1) log1p(t/β).
  */
-export function oneMinusG(f: PreparedHyp2f1, aMinus1: number, lnBeta: number, beta: number, t: number): number {
+function oneMinusG(f: PreparedHyp2f1, aMinus1: number, lnBeta: number, beta: number, t: number): number {
   if (t < SMALL_Z * beta) {
     const powerMinus1 = Math.expm1(-aMinus1 * Math.log1p(t / beta));
     return -powerMinus1 - (1 + powerMinus1) * f.minusOne(t / (beta + t));

@@ -17,7 +17,7 @@ export async function categoryStatisticsAsOf(histories: StateStore<CustomerPurch
 }
 
 /** Adds one customer's active orders placed by `asOfMs`. */
-export function addHistory(builder: CategoryStatisticsBuilder, history: CustomerPurchaseHistory, asOfMs: number): void {
+function addHistory(builder: CategoryStatisticsBuilder, history: CustomerPurchaseHistory, asOfMs: number): void {
   for (const o of history.orders) {
     if (o.status !== 'ACTIVE' || o.time > asOfMs) continue;
     builder.add({ categories: o.categories, lines: (o.lines ?? []).map(([category, quantity, unit_price_minor]) => ({ category, quantity, unit_price_minor })) });

@@ -174,7 +174,7 @@ function sameLines(a: readonly PurchaseLineItem[], b: readonly PurchaseLineItem[
  * An order's lines without SKUs: lines of one category at one unit price merged (quantities
  * summed), sorted by category then price, at most MAX_PURCHASE_LINES (the highest-value kept).
  */
-export function compactLines(lines: readonly LineItem[]): PurchaseLineItem[] {
+function compactLines(lines: readonly LineItem[]): PurchaseLineItem[] {
   const merged = new Map<string, PurchaseLineItem>();
   for (const l of lines) {
     // Unique per (category, price): the price's digits hold no NUL, so the last NUL splits it.

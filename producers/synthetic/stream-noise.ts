@@ -55,7 +55,7 @@ const FUTURE_FLOOR_MS = Date.UTC(2100, 0, 1);
 const OTHER_CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'VND', 'CAD'];
 const POISON_WHY = 'random bytes: first byte 0xff is neither the Confluent magic byte 0x00 nor valid UTF-8';
 
-export function isOrderEvent(e: OrderEvent | PaymentEvent): e is OrderEvent {
+function isOrderEvent(e: OrderEvent | PaymentEvent): e is OrderEvent {
   return e.type === 'ORDER_PLACED' || e.type === 'ORDER_CANCELLED';
 }
 

@@ -1,15 +1,12 @@
 /**
- * Training on what the stream has built: every customer's purchase history (the feature
- * store) summarised as of `asOfMs`, fitted, then registered. Histories keep each order's
- * day, so any past calibration end can be reconstructed; refunds are applied as known now.
+ * What training reads of what the stream has built: every customer's purchase history (the
+ * feature store) summarised as of `asOfMs`. Histories keep each order's day, so any past
+ * calibration end can be reconstructed; refunds are applied as known now.
  */
 import type { DayIndexer } from '../core/calendar.js';
-import type { ModelRegistry } from '../core/ports/model-registry.js';
 import type { StateStore } from '../core/ports/state-store.js';
 import { summarizePurchaseDays, toModelInput, type ModelInput } from '../core/repeat-purchase-summary.js';
 import type { CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
-import type { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
-import { trainCustomerValueModel, type TrainingSettings } from '../models/kinds/train-customer-value-model.js';
 
 /** Customer ids and model inputs as of `asOfMs`: customers with a purchase by then. */
 export async function modelInputsAsOf(
@@ -37,18 +34,3 @@ export async function modelInputsAsOf(
   return { ids, inputs };
 }
 
-export async function trainAndRegister(
-  inputs: readonly ModelInput[],
-  settings: TrainingSettings,
-  registry: ModelRegistry,
-  details: Record<string, unknown>,
-): Promise<{ model: BgNbdGammaGammaModel; trainingMs: number }> {
-  const started = performance.now();
-  const model = trainCustomerValueModel(inputs, settings);
-  const trainingMs = performance.now() - started;
-  await registry.register(
-    { version: settings.version, kind: 'bgnbd-gamma-gamma', registeredAt: new Date().toISOString(), details: { ...details, customers: inputs.length, trainingMs, ...model.metricsJson() } },
-    model.toJSON(),
-  );
-  return { model, trainingMs };
-}
