@@ -17,6 +17,7 @@ import { ClickHouseSink } from '../consumers/clickhouse-sink/clickhouse-sink.js'
 import { WebhookBridge } from '../consumers/webhooks/webhook-bridge.js';
 import { JsonLinesDeadLetter } from '../consumers/webhooks/webhook-dead-letter.js';
 import type { Pipeline } from '../processors/pipeline.js';
+import { STATE_FORMAT } from '../processors/state-format.js';
 import { ChampionWatcher } from './champion-watcher.js';
 import { streamPipeline } from './stream-pipeline.js';
 
@@ -45,6 +46,13 @@ export async function productionPipeline(config: Readonly<Config>, logger: Logge
     histories: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'histories' }),
     scores: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'scores' }),
   };
+  try {
+    for (const store of Object.values(stores)) await store.claimFormat(STATE_FORMAT);
+  } catch (error) {
+    await log.close();
+    await Promise.all(Object.values(stores).map((s) => s.close()));
+    throw error;
+  }
   const pipeline = streamPipeline(config, { log, codec, stores }, { observe });
   const registry = new LocalModelRegistry(config.modelRegistryDir);
   return {

@@ -132,13 +132,13 @@ function generate(n: number) {
       const list: PurchasedOrder[] = timeline.positions.map((u, j) => {
         const dayOffset = Math.floor(u);
         const net = Math.max(1, Math.round(gamma(rng, synthetic.gammaGamma.p, c.spendNu) * synthetic.minorPerMajor));
-        return { orderId: `${c.customerId}-${j}`, day: calendar.startDay + dayOffset, time: instantAt(calendar, dayOffset, warp(u - dayOffset)), revision: 0, status: 'ACTIVE', net, categories: [] };
+        return { orderId: `${c.customerId}-${j}`, day: calendar.startDay + dayOffset, time: instantAt(calendar, dayOffset, warp(u - dayOffset)), revision: 0, status: 'ACTIVE', net, categories: [], lines: [] };
       });
       orders += list.length;
       const history: CustomerPurchaseHistory = { customerId: c.customerId, currency: synthetic.currency, orders: list };
       h.set(c.customerId, history);
       const features = featuresOf(history, list[list.length - 1].time, `${c.customerId}-features`)!;
-      s.set(c.customerId, { features, asOfMs: features.event_time, segment: null, clvMinor: 0, modelVersion: null });
+      s.set(c.customerId, { features, asOfMs: features.event_time, segment: null, clvMinor: 0, modelVersion: null, recommendation: null, interval: null });
     }
     void histories.setMany(h);
     void scores.setMany(s);

@@ -3,9 +3,8 @@
  * an action into concrete suggestions (core/recommendations/). Loaded from a JSON file so
  * users can change the policy without code; validated so a typo fails at start-up.
  *
- * A file with only "segments" (the first format) still loads: its recommendations section
- * takes the defaults below, which reproduce the old behaviour (win-back for every customer
- * whose segment maps to it) and add suggestions to cross-sell and upsell.
+ * The "recommendations" section is optional: without it the defaults below apply (win-back
+ * for every customer whose segment maps to it, and suggestions to cross-sell and upsell).
  */
 import { ClvError, ErrorCodes } from './errors.js';
 import { Segments, type Segment } from './segmentation.js';

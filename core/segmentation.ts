@@ -28,10 +28,11 @@ export interface SegmentThresholds {
   newCustomerDays: number;
   /**
    * A one-time buyer silent this many days since the purchase is at risk, and lost after
-   * `oneTimeBuyerLostDays`; absent or null in versions trained before the lapse (no lapse).
+   * `oneTimeBuyerLostDays`; null for no lapse (the RFM rules, whose p_alive already falls
+   * with a one-time buyer's silence).
    */
-  oneTimeBuyerAtRiskDays?: number | null;
-  oneTimeBuyerLostDays?: number | null;
+  oneTimeBuyerAtRiskDays: number | null;
+  oneTimeBuyerLostDays: number | null;
 }
 
 export interface SegmentInput {

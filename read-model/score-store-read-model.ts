@@ -41,12 +41,6 @@ import { ModelCatalogue } from './model-catalogue.js';
 import { revenueByHour, revenueOfPeriods, SegmentHistory } from './read-model-series.js';
 import { SortedKeySet } from './sorted-key-set.js';
 
-/**
- * A stored score state. `asOfMs` (when the score was computed) is not written by the scorer
- * yet; where present, explanations are recomputed as of it and always match the score.
- */
-type StoredScore = CustomerScoreState & { asOfMs?: number };
-
 export interface ScoreStoreReadModelOptions {
   /** The scoring processor's state store. */
   scores: StateStore<CustomerScoreState>;
@@ -155,13 +149,13 @@ export class ScoreStoreReadModel implements ClvReadModel {
   }
 
   async customer(customerId: string): Promise<CustomerView | null> {
-    const state = (await this.options.scores.getMany([customerId])).get(customerId) as StoredScore | undefined;
+    const state = (await this.options.scores.getMany([customerId])).get(customerId)
     if (!state) return null;
     const view: CustomerView = { customerId, currency: state.features.currency, features: state.features, score: null };
     if (state.segment === null || state.modelVersion === null) return view;
     const model = await this.catalogue.modelFor(state.modelVersion);
     const rule = this.options.scoring.policy.segments[state.segment];
-    const r = state.recommendation ?? null;
+    const r = state.recommendation;
     view.score = {
       modelVersion: state.modelVersion,
       clvMinor: state.clvMinor,
@@ -171,7 +165,7 @@ export class ScoreStoreReadModel implements ClvReadModel {
       actionReason: !r || r.action === rule.action ? rule.reason : r.reason,
       recommendation: r && { categories: r.categories, reason: r.reason, minUnitPriceMinor: r.minUnitPriceMinor },
       horizonDays: model?.horizonDays ?? 0,
-      interval: state.interval ?? null,
+      interval: state.interval,
       explanation: model ? this.explain(state, model) : null,
     };
     return view;
@@ -246,7 +240,7 @@ export class ScoreStoreReadModel implements ClvReadModel {
   }
 
   /** Recomputes the score's numbers with the model that produced it. */
-  private explain(state: StoredScore, model: CustomerValueModel): ClvExplanation {
+  private explain(state: CustomerScoreState, model: CustomerValueModel): ClvExplanation {
     const { dayOf, minorPerUnit } = this.options.scoring;
     const asOfMs = state.asOfMs ?? state.features.event_time;
     const input = modelInputOf(state.features, asOfMs, model.periodDays, dayOf, minorPerUnit);

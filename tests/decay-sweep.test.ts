@@ -17,7 +17,7 @@ import { defaultPolicy, linearModel } from './support/embedded-pipeline.js';
 const DAY = 86_400_000;
 const rules = new RfmRuleModel({
   horizonMonths: 12, monthlyDiscountRate: 0.01,
-  thresholds: { highClvMinor: 20_000, mediumClvMinor: 5_000, atRiskPAlive: 0.5, lostPAlive: 0.2, newCustomerDays: 60 },
+  thresholds: { highClvMinor: 20_000, mediumClvMinor: 5_000, atRiskPAlive: 0.5, lostPAlive: 0.2, newCustomerDays: 60, oneTimeBuyerAtRiskDays: null, oneTimeBuyerLostDays: null },
 });
 
 /** An embedded pipeline that scores with the RFM rules until a champion is loaded. */
@@ -130,7 +130,7 @@ function cdnowLikeModel(lapse: { atRiskDays: number; lostDays: number }) {
   return BgNbdGammaGammaModel.fromJSON({
     kind: 'bgnbd-gamma-gamma', version: 'bgnbd-test',
     settings: { periodDays: 7, horizonMonths: 12, monthlyDiscountRate: 0.01 },
-    thresholds: { highClvMinor: 50_000, mediumClvMinor: 1_000, atRiskPAlive: 0.5, lostPAlive: 0.2, newCustomerDays: 60 },
+    thresholds: { highClvMinor: 50_000, mediumClvMinor: 1_000, atRiskPAlive: 0.5, lostPAlive: 0.2, newCustomerDays: 60, oneTimeBuyerAtRiskDays: null, oneTimeBuyerLostDays: null },
     bgnbd: { model: 'bg-nbd', version: 1, params: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, logLikelihood: 0, diagnostics: {} },
     gammaGamma: { model: 'gamma-gamma', version: 1, params: { p: 6.25, q: 3.74, gamma: 15.44 }, logLikelihood: 0, diagnostics: {} },
   } as Parameters<typeof BgNbdGammaGammaModel.fromJSON>[0]).withOneTimeBuyerLapse(lapse);
@@ -164,12 +164,12 @@ test('decay sweeps move a one-time buyer to at_risk, then lost, by the learned l
   assert.match(toAtRisk.reason, /One purchase day, 120 days ago: a one-time buyer silent 120 days or more counts as at risk\./);
 });
 
-test('without a lapse (a version trained before it), a one-time buyer under BG/NBD never leaves the value segments', async () => {
+test('without a lapse (thresholds with none), a one-time buyer under BG/NBD never leaves the value segments', async () => {
   const ctx = rulesPipeline();
   await replay(ctx);
   const model = cdnowLikeModel({ atRiskDays: 1, lostDays: 2 });
-  const { oneTimeBuyerAtRiskDays: _a, oneTimeBuyerLostDays: _l, ...old } = model.thresholds;
-  ctx.pipeline.useModel(BgNbdGammaGammaModel.fromJSON({ ...model.toJSON(), thresholds: old }));
+  const noLapse = { ...model.thresholds, oneTimeBuyerAtRiskDays: null, oneTimeBuyerLostDays: null };
+  ctx.pipeline.useModel(BgNbdGammaGammaModel.fromJSON({ ...model.toJSON(), thresholds: noLapse }));
   const order = 'C3-0';
   await ctx.log.publish(Topics.orders, [{ key: 'C3', value: await ctx.codec.encode(Topics.orders, placed(order, 8000, day(0), 'C3')) }]);
   await ctx.log.publish(Topics.payments, [{ key: 'C3', value: await ctx.codec.encode(Topics.payments, payment('PAYMENT_CAPTURED', order, 8000, day(0) + 60_000, '', 'C3')) }]);

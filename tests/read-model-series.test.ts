@@ -64,7 +64,7 @@ test('histogram: no customer, or every CLV equal', () => {
 
 test('revenue: active orders only, per hour of the order time, summed into periods; later periods are not seen yet', async () => {
   const order = (time: number, net: number, status: PurchasedOrder['status'] = 'ACTIVE'): PurchasedOrder =>
-    ({ orderId: `o${time}`, day: 0, time, revision: 1, status, net, categories: [] });
+    ({ orderId: `o${time}`, day: 0, time, revision: 1, status, net, categories: [], lines: [] });
   const store = new InMemoryStateStore<CustomerPurchaseHistory>();
   const t0 = Date.UTC(2024, 0, 1);
   await store.setMany(new Map([
@@ -85,7 +85,7 @@ const scored = (id: string, segment: 'lost' | 'new', asOfMs: number, clvMinor = 
     event_id: id, event_time: Date.UTC(2024, 0, 1), customer_id: id, first_purchase_time: Date.UTC(2023, 0, 1), last_purchase_time: Date.UTC(2024, 0, 1),
     purchase_days: 2, repeat_purchase_days: 1, repeat_value_minor: 100, total_value_minor: 200, currency: 'USD', category_summary: [],
   },
-  asOfMs, segment, clvMinor, modelVersion: linearModel.version,
+  asOfMs, segment, clvMinor, modelVersion: linearModel.version, recommendation: null, interval: null,
 });
 
 test('the read model snapshots segment sizes on each score write, at the scores\' as-of time (a re-score sweep moves it)', async () => {
@@ -108,7 +108,7 @@ test('revenue actuals: null without purchase histories; then scanned at most onc
   const range = { fromMs: 0, periodMs: 24 * HOUR, periods: 1 };
   assert.equal(await rm.revenueActuals(range), null);
   rm.readRevenueFrom(histories);
-  const order: PurchasedOrder = { orderId: 'o1', day: 0, time: HOUR, revision: 1, status: 'ACTIVE', net: 700, categories: [] };
+  const order: PurchasedOrder = { orderId: 'o1', day: 0, time: HOUR, revision: 1, status: 'ACTIVE', net: 700, categories: [], lines: [] };
   await histories.setMany(new Map([['A', { customerId: 'A', currency: 'USD', orders: [order] }]]));
   assert.equal((await rm.revenueActuals(range))!.points[0].actualMinor, 700);
   await histories.setMany(new Map([['B', { customerId: 'B', currency: 'USD', orders: [{ ...order, net: 50 }] }]]));

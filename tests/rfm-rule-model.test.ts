@@ -4,7 +4,7 @@ import { loadConfig } from '../config/config.js';
 import { assignSegment } from '../core/segmentation.js';
 import { RfmRuleModel, rfmRuleModelFrom } from '../models/kinds/rfm-rule-model.js';
 
-const thresholds = { highClvMinor: 20_000, mediumClvMinor: 5_000, atRiskPAlive: 0.5, lostPAlive: 0.2, newCustomerDays: 60 };
+const thresholds = { highClvMinor: 20_000, mediumClvMinor: 5_000, atRiskPAlive: 0.5, lostPAlive: 0.2, newCustomerDays: 60, oneTimeBuyerAtRiskDays: null, oneTimeBuyerLostDays: null };
 const rules = new RfmRuleModel({ horizonMonths: 12, monthlyDiscountRate: 0, thresholds });
 /** A customer buying every `gap` days, `x` repeats, silent for `silence` days; inputs in days. */
 const customer = (x: number, gap: number, silence: number, spend = 50) => ({ frequency: x, recency: x * gap, T: x * gap + silence, monetaryValue: spend });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assignSegment, type SegmentThresholds } from '../core/segmentation.js';
 
-const t: SegmentThresholds = { highClvMinor: 10_000, mediumClvMinor: 3_000, atRiskPAlive: 0.5, lostPAlive: 0.2, newCustomerDays: 60 };
+const t: SegmentThresholds = { highClvMinor: 10_000, mediumClvMinor: 3_000, atRiskPAlive: 0.5, lostPAlive: 0.2, newCustomerDays: 60, oneTimeBuyerAtRiskDays: null, oneTimeBuyerLostDays: null };
 const c = (clvMinor: number, pAlive: number, purchaseDays = 3, ageDays = 200) => ({ clvMinor, pAlive, purchaseDays, ageDays });
 
 test('segments follow CLV thresholds and probability alive', () => {

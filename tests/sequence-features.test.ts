@@ -41,7 +41,7 @@ test('spend per period matches the features processor (periodSpend)', () => {
   const history: CustomerPurchaseHistory = {
     customerId: 'c1',
     currency: 'USD',
-    orders: days.map(([day, net], i) => ({ orderId: `o${i}`, day, time: day * 86_400_000, revision: 1, status: 'ACTIVE' as const, net, categories: [] })),
+    orders: days.map(([day, net], i) => ({ orderId: `o${i}`, day, time: day * 86_400_000, revision: 1, status: 'ACTIVE' as const, net, categories: [], lines: [] })),
   };
   const spend = periodSpend(history, AS_OF, options.periodDays, options.periods);
   const row = sequenceRow(days, AS_OF, options)!;

@@ -115,6 +115,25 @@ export class RedisStateStore<T> implements StateStore<T> {
     if (this.writeVersion) this.client.defineCommand('clvFencedSet', { numberOfKeys: 1, lua: FENCED_SET_LUA });
   }
 
+  /**
+   * Claims this namespace for states of layout `format` (processors/state-format.ts): the
+   * first store to ask records it under `clv-format:<namespace>` (outside the namespace's
+   * keys, so scans never see it); a later build with another format refuses to read the
+   * states instead of misreading them.
+   * @throws ClvError INVALID_CONFIG when the namespace holds states of another format.
+   */
+  async claimFormat(format: number): Promise<void> {
+    const key = `clv-format:${this.layout.namespace}`;
+    await this.client.set(key, String(format), 'NX');
+    const stored = await this.client.get(key);
+    if (stored !== String(format)) {
+      throw new ClvError(
+        ErrorCodes.INVALID_CONFIG,
+        `Redis holds ${this.layout.namespace} states of format ${stored}; this build keeps format ${format}: rebuild them by replaying the topics into an empty Redis (docs/runbook.md)`,
+      );
+    }
+  }
+
   async getMany(keys: readonly string[]): Promise<Map<string, T>> {
     const found = new Map<string, T>();
     if (keys.length === 0) return found;

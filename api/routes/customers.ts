@@ -69,7 +69,7 @@ export const CustomerResponse = Type.Object({
     categories: Type.Array(Type.String(), { description: 'Categories to promote: cross-sell (not yet bought, best lift first), upsell (the favourite), win-back (the favourites)' }),
     reason: Type.String({ description: 'Why this action and these categories' }),
     min_unit_price_minor: Type.Integer({ description: 'Upsell: lower bound of the next price tier, minor units; 0 for no price target' }),
-  }, { description: 'null until scored (or for a score from before recommendations)' })),
+  }, { description: 'null until scored' })),
   features: Features,
   explanation: Type.Object({ text: Type.String(), details: Nullable(Details) }),
 });

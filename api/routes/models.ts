@@ -29,7 +29,7 @@ const Detail = Type.Object({
     at_risk_p_alive: Type.Number(),
     lost_p_alive: Type.Number(),
     new_customer_days: Type.Number(),
-    // Null for versions trained before one-time buyers lapsed with silence.
+    // Null for a model without a one-time-buyer lapse (the RFM rules).
     one_time_buyer_at_risk_days: Type.Union([Type.Number(), Type.Null()]),
     one_time_buyer_lost_days: Type.Union([Type.Number(), Type.Null()]),
   }), Type.Null()]),

@@ -28,8 +28,7 @@ export interface DemoReport {
   segments: Record<string, number>;
   segmentChangesDuringHoldout: number;
   topCustomers: Array<{ customerId: string; clv: number; segment: string; purchaseDays: number; totalValue: number }>;
-  /** Absent in reports from before recommendations. */
-  recommendations?: RecommendationFigures;
+  recommendations: RecommendationFigures;
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');

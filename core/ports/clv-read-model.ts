@@ -87,7 +87,7 @@ export interface CustomerScoreView {
   action: Action;
   /** The segment's reason in the policy, or the recommendation's when it overrode the segment's action. */
   actionReason: string;
-  /** null for a score stored before recommendations existed. */
+  /** null before the customer's first score. */
   recommendation: RecommendationView | null;
   horizonDays: number;
   /** null when the model gives a point estimate only, or the score predates intervals. */

@@ -126,10 +126,10 @@ function compare(a: string, b: string): number {
 
 /**
  * Checks a stored statistics document (a model artifact read back); throws TypeError naming
- * the problem. Null or undefined (an artifact from before recommendations) is allowed.
+ * the problem. Null (a model trained on data without categories) is allowed.
  */
 export function categoryStatisticsFromJSON(json: unknown): CategoryStatistics | null {
-  if (json === null || json === undefined) return null;
+  if (json === null) return null;
   const s = json as CategoryStatistics;
   const isCount = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
   if (typeof s !== 'object' || !isCount(s.orders) || !Array.isArray(s.categories) || !Array.isArray(s.pairs)) {

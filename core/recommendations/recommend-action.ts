@@ -56,7 +56,7 @@ export interface RecommendedAction {
   minUnitPriceMinor: MinorUnits;
 }
 
-/** `statistics` is null for a model trained before recommendations (or on data without categories). */
+/** `statistics` is null for a model without category statistics (the RFM rules, or data without categories). */
 export function recommendAction(policy: ActionPolicy, c: RecommendationInput, statistics: CategoryStatistics | null): RecommendedAction {
   const rule = policy.segments[c.segment];
   const settings = policy.recommendations;

@@ -85,6 +85,8 @@ export function rfmRuleModelFrom(config: Readonly<RfmRuleConfig>): RfmRuleModel 
       atRiskPAlive: config.atRiskPAlive,
       lostPAlive: config.lostPAlive,
       newCustomerDays: config.newCustomerDays,
+      oneTimeBuyerAtRiskDays: null,
+      oneTimeBuyerLostDays: null,
     },
   });
 }

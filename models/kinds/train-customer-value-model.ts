@@ -58,6 +58,8 @@ export function trainCustomerValueModel(inputs: readonly ModelInput[], s: Traini
   // their own segment), computed with provisional thresholds that do not matter for CLV.
   const provisional = new BgNbdGammaGammaModel(s.version, bgnbd, gammaGamma, settings, {
     highClvMinor: 0, mediumClvMinor: 0, atRiskPAlive: s.atRiskPAlive, lostPAlive: s.lostPAlive, newCustomerDays: s.newCustomerDays,
+    oneTimeBuyerAtRiskDays: null,
+    oneTimeBuyerLostDays: null,
   });
   const clvs: number[] = [];
   for (const input of inputs) {
@@ -71,5 +73,7 @@ export function trainCustomerValueModel(inputs: readonly ModelInput[], s: Traini
     atRiskPAlive: s.atRiskPAlive,
     lostPAlive: s.lostPAlive,
     newCustomerDays: s.newCustomerDays,
+    oneTimeBuyerAtRiskDays: null,
+    oneTimeBuyerLostDays: null,
   });
 }

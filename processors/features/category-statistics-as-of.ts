@@ -20,6 +20,6 @@ export async function categoryStatisticsAsOf(histories: StateStore<CustomerPurch
 function addHistory(builder: CategoryStatisticsBuilder, history: CustomerPurchaseHistory, asOfMs: number): void {
   for (const o of history.orders) {
     if (o.status !== 'ACTIVE' || o.time > asOfMs) continue;
-    builder.add({ categories: o.categories, lines: (o.lines ?? []).map(([category, quantity, unit_price_minor]) => ({ category, quantity, unit_price_minor })) });
+    builder.add({ categories: o.categories, lines: o.lines.map(([category, quantity, unit_price_minor]) => ({ category, quantity, unit_price_minor })) });
   }
 }

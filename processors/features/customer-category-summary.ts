@@ -41,7 +41,6 @@ export function categorySummaryOf(orders: readonly PurchasedOrder[]): CategorySp
     if (o.status !== 'ACTIVE') continue;
     for (const category of o.categories) entryOf(category, k);
     const lines = o.lines;
-    if (lines === undefined) continue;
     for (let j = 0; j < lines.length; j++) {
       const [category, quantity, unitPrice] = lines[j];
       const e = entryOf(category, k);

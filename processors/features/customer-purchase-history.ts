@@ -23,9 +23,9 @@ export interface PurchasedOrder {
   categories: string[];
   /**
    * [category, quantity, unit price minor] per line, as the purchase carries them (tuples:
-   * the history is stored as JSON per customer). Absent in histories stored before lines were kept.
+   * the history is stored as JSON per customer).
    */
-  lines?: Array<[string, number, number]>;
+  lines: Array<[string, number, number]>;
 }
 
 /** Plain JSON so any state store can hold it. */

@@ -24,11 +24,10 @@ export interface OrderLedger {
   /**
    * Lines of the placement that dates the order (earliest event_time, then event_id), so a
    * retried checkout's lines are not counted twice and arrival order does not matter.
-   * Absent in ledgers stored before line items were carried.
    */
-  lineItems?: PurchaseLineItem[];
+  lineItems: PurchaseLineItem[];
   /** [event_time, event_id] of that placement. */
-  lineItemsFrom?: [number, string] | null;
+  lineItemsFrom: [number, string] | null;
   cancelled: boolean;
   /** [payment_id, amount]: a capture seen twice under one payment id is one capture. */
   captures: Array<[string, number]>;
@@ -36,12 +35,8 @@ export interface OrderLedger {
   refunds: number[];
   /** Event ids already applied: a redelivered event is a no-op. */
   seen: string[];
-  /**
-   * Last PurchaseEvent emitted, or null if none yet. `detail` is what else it carried (date,
-   * categories, lines): absent in ledgers stored before it was kept, and a JSON string
-   * `[placedAt, categories, lineItems]` in ledgers stored before it was kept as fields.
-   */
-  emitted: { revision: number; status: PurchaseStatus; net: number; detail?: PurchaseDetail | string } | null;
+  /** Last PurchaseEvent emitted, or null if none yet. `detail` is what else it carried (date, categories, lines). */
+  emitted: { revision: number; status: PurchaseStatus; net: number; detail: PurchaseDetail } | null;
 }
 
 /** What a purchase carries besides its status and value: a change to it is a new revision. */
@@ -68,7 +63,7 @@ export function applyOrderEvent(ledger: OrderLedger, event: OrderEvent): JoinRes
     // Several placements of one order id (a retried checkout) date the purchase by the first.
     next.placedAt = next.placedAt === null ? event.event_time : Math.min(next.placedAt, event.event_time);
     next.categories = distinctSorted([...next.categories, ...event.line_items.map((i) => i.category)]);
-    const from = next.lineItemsFrom ?? null;
+    const from = next.lineItemsFrom;
     if (from === null || event.event_time < from[0] || (event.event_time === from[0] && event.event_id < from[1])) {
       next.lineItems = compactLines(event.line_items);
       next.lineItemsFrom = [event.event_time, event.event_id];
@@ -121,7 +116,7 @@ function settle(ledger: OrderLedger): JoinResult {
   const revision = (last?.revision ?? 0) + 1;
   // The ledger's own arrays, not a copy or a JSON fingerprint: they are never mutated (every
   // change makes new ones), so in memory this costs a small object per emitted revision.
-  const detail: PurchaseDetail = { placedAt: ledger.placedAt, categories: ledger.categories, lineItems: ledger.lineItems ?? [] };
+  const detail: PurchaseDetail = { placedAt: ledger.placedAt, categories: ledger.categories, lineItems: ledger.lineItems };
   const next = { ...ledger, emitted: { revision, ...state, detail } };
   return {
     ledger: next,
@@ -135,7 +130,7 @@ function settle(ledger: OrderLedger): JoinResult {
       net_amount_minor: state.net,
       currency: ledger.currency,
       categories: ledger.categories,
-      line_items: ledger.lineItems ?? [],
+      line_items: ledger.lineItems,
     },
   };
 }
@@ -145,11 +140,8 @@ function settle(ledger: OrderLedger): JoinResult {
  * by field (the arrays are usually the very same ones, so most checks are one `===`); this
  * was a JSON.stringify per event, the purchases processor's largest cost.
  */
-function sameDetail(ledger: OrderLedger, detail: PurchaseDetail | string | undefined): boolean {
-  if (detail === undefined) return true; // stored before details were kept: nothing to compare
-  const lines = ledger.lineItems ?? [];
-  if (typeof detail === 'string') return detail === JSON.stringify([ledger.placedAt, ledger.categories, lines]);
-  return detail.placedAt === ledger.placedAt && sameStrings(detail.categories, ledger.categories) && sameLines(detail.lineItems, lines);
+function sameDetail(ledger: OrderLedger, detail: PurchaseDetail): boolean {
+  return detail.placedAt === ledger.placedAt && sameStrings(detail.categories, ledger.categories) && sameLines(detail.lineItems, ledger.lineItems);
 }
 
 function sameStrings(a: readonly string[], b: readonly string[]): boolean {

@@ -25,14 +25,20 @@ export interface ScoringSettings {
 export interface CustomerScoreState {
   features: CustomerFeaturesEvent;
   /** When the score was computed as of (a re-score moves it past the features' time); null before any score. */
-  asOfMs?: number | null;
+  asOfMs: number | null;
   segment: Segment | null;
   clvMinor: number;
   modelVersion: string | null;
-  /** The action and what it suggests, as of the last score; absent in states stored before recommendations. */
-  recommendation?: RecommendedAction | null;
-  /** The score's predictive interval, minor units; absent in states stored before intervals, null when the model gives none. */
-  interval?: ClvInterval | null;
+  /** The action and what it suggests, as of the last score; null before any score. */
+  recommendation: RecommendedAction | null;
+  /** The score's predictive interval, minor units; null before any score or when the model gives none. */
+  interval: ClvInterval | null;
+}
+
+/** The state of a customer whose features arrived before any model: kept so the first training can score them. */
+export function unscoredState(features: CustomerFeaturesEvent, previous?: CustomerScoreState): CustomerScoreState {
+  if (previous) return { ...previous, features };
+  return { features, asOfMs: null, segment: null, clvMinor: 0, modelVersion: null, recommendation: null, interval: null };
 }
 
 export interface ScoreResult {

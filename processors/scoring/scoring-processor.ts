@@ -7,7 +7,7 @@ import type { CustomerValueModel } from '../../core/customer-value-model.js';
 import type { CustomerFeaturesEvent } from '../../core/events.js';
 import { Topics } from '../../core/topics.js';
 import type { KeyedProcessor, Output } from '../keyed-processor.js';
-import { scoreCustomer, type CustomerScoreState, type ScoreResult, type ScoringSettings } from './customer-scorer.js';
+import { scoreCustomer, unscoredState, type CustomerScoreState, type ScoreResult, type ScoringSettings } from './customer-scorer.js';
 
 export interface ModelHolder {
   /** The model to score with (the pipeline's champion, or its RFM rules before one); null: keep features only. */
@@ -31,7 +31,7 @@ export function scoringProcessor(models: ModelHolder, settings: ScoringSettings)
       const model = models.current();
       if (model === null) {
         // No model yet: keep the features so the first training can score this customer.
-        return { state: { features, segment: state?.segment ?? null, clvMinor: state?.clvMinor ?? 0, modelVersion: state?.modelVersion ?? null }, outputs: [] };
+        return { state: unscoredState(features, state), outputs: [] };
       }
       const result = scoreCustomer(state, features, asOfMs, model, settings);
       return { state: result.state, outputs: scoreOutputs(result) };

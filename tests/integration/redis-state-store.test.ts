@@ -147,6 +147,19 @@ test('redis state store: fenced and plain values do not mix in one namespace', a
   await assert.rejects(fenced.getMany(['C1']), notRetriable);
 });
 
+test('redis state store: a namespace claimed for one state format refuses a build of another, and scans never see the claim', async () => {
+  const namespace = `format${seq++}`;
+  const first = store<Json>({}, namespace);
+  await first.claimFormat(1);
+  await first.claimFormat(1); // the same build again: fine
+  await first.setMany(new Map([['C1', 'x']]));
+  const pages: string[] = [];
+  for await (const page of first.scan(100)) pages.push(...page.map(([k]) => k));
+  assert.deepEqual(pages, ['C1']);
+  await assert.rejects(store<Json>({}, namespace).claimFormat(2), (e: unknown) => e instanceof ClvError && /states of format 1; this build keeps format 2: rebuild them by replaying the topics/.test(e.message));
+  await client.del(`clv-format:${run}_${namespace}`);
+});
+
 test('redis state store: unreadable values and keys of another type are not retriable', async () => {
   const s = store<Json>({ writeVersion: () => 1 });
   await client.set(s.layout.encode('C1'), '1\n{not json');

@@ -36,7 +36,7 @@ before(async () => {
   for await (const page of source.scan(1000)) {
     await histories.setMany(new Map(page));
     // Score states as the scoring processor leaves them before any model.
-    await scores.setMany(new Map(page.map(([id, h]) => [id, { features: featuresOf(h, h.orders.at(-1)!.time, `${id}-f`)!, segment: null, clvMinor: 0, modelVersion: null }])));
+    await scores.setMany(new Map(page.map(([id, h]) => [id, { features: featuresOf(h, h.orders.at(-1)!.time, `${id}-f`)!, segment: null, clvMinor: 0, modelVersion: null, asOfMs: null, recommendation: null, interval: null }])));
   }
 });
 

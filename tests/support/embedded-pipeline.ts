@@ -17,7 +17,7 @@ export const linearModel: CustomerValueModel = {
   version: 'test-linear',
   periodDays: 7,
   horizonDays: 365,
-  thresholds: { highClvMinor: 3000, mediumClvMinor: 1000, atRiskPAlive: 0.5, lostPAlive: 0.2, newCustomerDays: 0 },
+  thresholds: { highClvMinor: 3000, mediumClvMinor: 1000, atRiskPAlive: 0.5, lostPAlive: 0.2, newCustomerDays: 0, oneTimeBuyerAtRiskDays: null, oneTimeBuyerLostDays: null },
   predict: (input) => ({ pAlive: 0.9, expectedPurchases: input.frequency, expectedAvgValue: 10, clv: 10 * input.frequency }),
 };
 

@@ -23,7 +23,7 @@ export function trainingHistories(customers: number, lastDay: number, seed = 7):
     const orders: PurchasedOrder[] = [];
     for (let d = Math.floor(rng() * 120); d <= lastDay; d += Math.max(1, Math.round(-Math.log(1 - rng()) * meanGap))) {
       const time = (EPOCH_DAY + d) * MS_PER_DAY + 12 * 3_600_000;
-      orders.push({ orderId: `${id}-${d}`, day: EPOCH_DAY + d, time, revision: 0, status: 'ACTIVE', net: Math.round(spend * (0.5 + rng())), categories: [] });
+      orders.push({ orderId: `${id}-${d}`, day: EPOCH_DAY + d, time, revision: 0, status: 'ACTIVE', net: Math.round(spend * (0.5 + rng())), categories: [], lines: [] });
       if (rng() < dropout) break;
     }
     entries.set(id, { customerId: id, currency: 'USD', orders });

@@ -1,0 +1,7 @@
+/**
+ * The layout version of every state the processors keep (order ledgers, purchase histories,
+ * score states). Bump it when a state's shape changes: a store holding another format is
+ * rebuilt by replaying the topics, never read through compatibility branches (before 1.0
+ * nothing stored needs to outlive a format change).
+ */
+export const STATE_FORMAT = 1;
