@@ -33,10 +33,11 @@ test('the statistics do not depend on the order of the baskets, and empty basket
   assert.deepEqual(backward, forward);
 });
 
-test('fromJSON accepts a round trip and null (a model from before recommendations), and rejects a broken pair', () => {
+test('fromJSON accepts a round trip and null (a model trained without categories), and rejects a missing document or a broken pair', () => {
   const s = categoryStatisticsOf(baskets);
   assert.deepEqual(categoryStatisticsFromJSON(JSON.parse(JSON.stringify(s))), s);
-  assert.equal(categoryStatisticsFromJSON(undefined), null);
+  assert.equal(categoryStatisticsFromJSON(null), null);
+  assert.throws(() => categoryStatisticsFromJSON(undefined), TypeError);
   assert.throws(() => categoryStatisticsFromJSON({ ...s, pairs: [[1, 0, 2]] }), /bad pair/);
   assert.throws(() => categoryStatisticsFromJSON({ ...s, pairs: [[0, 9, 2]] }), /bad pair/);
   assert.throws(() => categoryStatisticsFromJSON({ orders: -1, categories: [], pairs: [] }), TypeError);

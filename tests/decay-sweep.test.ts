@@ -128,7 +128,7 @@ test('a loaded champion replaces the rules; the rules are not a champion', async
  */
 function cdnowLikeModel(lapse: { atRiskDays: number; lostDays: number }) {
   return BgNbdGammaGammaModel.fromJSON({
-    kind: 'bgnbd-gamma-gamma', version: 'bgnbd-test',
+    format: 1, kind: 'bgnbd-gamma-gamma', version: 'bgnbd-test', categoryStatistics: null,
     settings: { periodDays: 7, horizonMonths: 12, monthlyDiscountRate: 0.01 },
     thresholds: { highClvMinor: 50_000, mediumClvMinor: 1_000, atRiskPAlive: 0.5, lostPAlive: 0.2, newCustomerDays: 60, oneTimeBuyerAtRiskDays: null, oneTimeBuyerLostDays: null },
     bgnbd: { model: 'bg-nbd', version: 1, params: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, logLikelihood: 0, diagnostics: {} },
