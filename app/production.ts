@@ -5,7 +5,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
-import { metricsRegistry } from '../metrics/metrics-registry.js';
+import { enableSinkMetrics, metricsRegistry, recordSinkInsertFailure, recordSinkInsertRetry } from '../metrics/metrics-registry.js';
+import { reportChampion } from '../metrics/report-champion.js';
+import { analyticsColumns } from '../core/ports/analytics-store.js';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
 import { LocalModelRegistry } from '../adapters/local-directory/local-model-registry.js';
@@ -71,6 +73,7 @@ export async function productionPipeline(config: Readonly<Config>, logger: Logge
 /** Loads the registry's champion into the pipeline when it changes; returns the version in use. */
 export async function refreshChampion(registry: LocalModelRegistry, pipeline: Pipeline, logger: Logger): Promise<string | null> {
   const version = await registry.championVersion();
+  await reportChampion(registry);
   if (version === null || version === pipeline.currentModel()?.version) return version;
   const { artifact } = await registry.load(version);
   pipeline.useModel(BgNbdGammaGammaModel.fromJSON(artifact as ReturnType<BgNbdGammaGammaModel['toJSON']>));
@@ -81,8 +84,13 @@ export async function refreshChampion(registry: LocalModelRegistry, pipeline: Pi
 /** The ClickHouse sink: every topic into the analyst tables (migrations applied first). */
 export async function startClickHouseSink(config: Readonly<Config>, log: EventLog, codec: EventCodec, logger: Logger) {
   const store = await ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase });
+  enableSinkMetrics(Object.keys(analyticsColumns));
   const sink = new ClickHouseSink(
-    { log, codec, store, retryHooks: { onRetry: (err, attempt, delayMs) => logger.warn({ err, attempt, delayMs }, 'ClickHouse insert failed; retrying') } },
+    {
+      log, codec, store,
+      retryHooks: { onRetry: (err, attempt, delayMs) => { recordSinkInsertRetry(); logger.warn({ err, attempt, delayMs }, 'ClickHouse insert failed; retrying'); } },
+      onInsertFailed: (table, err) => { recordSinkInsertFailure(table); logger.error({ err, table }, 'ClickHouse insert failed for good; the batch will be redelivered'); },
+    },
     // One member per partition lets batches of several partitions share an insert.
     { members: Math.min(config.partitions, 4) },
   );
