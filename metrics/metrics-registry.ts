@@ -64,6 +64,9 @@ export const metricNames = [
   'clv_champion_trained_timestamp_seconds',
 ] as const;
 
+/** The metric names only the process running a role defines: scheduled training, the ClickHouse sink. */
+export const roleMetricNames = ['clv_training_runs_total', 'clv_sink_insert_retries_total', 'clv_sink_insert_failures_total'] as const;
+
 /** Outcomes of a scheduled training run, each exported from the start (at zero) so that rates and alerts see them. */
 export const TrainingOutcomes = ['promoted', 'not_promoted', 'insufficient_data', 'failed'] as const;
 export type TrainingOutcome = (typeof TrainingOutcomes)[number];
