@@ -1,14 +1,13 @@
 /**
  * API latency by route template (never the raw URL: ids would explode the label set) and
- * GET /metrics in the Prometheus text format. At scrape time the segment sizes, the models'
- * metrics and the champion's training time are refreshed from the read model, so they need
- * no other wiring.
+ * GET /metrics in the Prometheus text format. At scrape time the segment sizes and the
+ * models' metrics are refreshed from the read model, so they need no other wiring.
  */
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Type } from 'typebox';
 import type { ClvReadModel } from '../../core/ports/clv-read-model.js';
-import { enableProcessMetrics, metricsRegistry, observeApiRequest, recordChampion, recordModelMetrics, recordSegmentSizes } from '../../metrics/metrics-registry.js';
+import { enableProcessMetrics, metricsRegistry, observeApiRequest, recordModelMetrics, recordSegmentSizes } from '../../metrics/metrics-registry.js';
 
 export const apiMetrics = fp(async (app: FastifyInstance, options: { readModel: ClvReadModel }) => {
   enableProcessMetrics();
@@ -29,7 +28,6 @@ export const apiMetrics = fp(async (app: FastifyInstance, options: { readModel: 
       for (const summary of await options.readModel.models()) {
         const detail = await options.readModel.model(summary.version);
         if (detail) recordModelMetrics(detail.version, detail.metrics);
-        if (summary.status === 'champion' && summary.trainedAtMs !== null) recordChampion(summary.version, summary.trainedAtMs);
       }
     } catch (err) {
       // A store outage must not hide the process metrics, which say most about it.

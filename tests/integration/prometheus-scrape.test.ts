@@ -53,6 +53,7 @@ const processes: ClvProcess[] = [];
 let prometheus: PrometheusProcess;
 let api = '';
 let postedPayments = 0;
+const championRegisteredAtMs = Math.floor(Date.now() / 1000) * 1000 - 3 * DAY_MS;
 
 /** A clv process, resolved once its log says it serves. */
 async function start(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<ClvProcess> {
@@ -71,7 +72,7 @@ before(async () => {
   redis.disconnect();
   // A champion in the registry, so that scoring, the trainer and the API report it.
   const registry = new LocalModelRegistry(stackEnv.CLV_MODEL_REGISTRY_DIR as string);
-  await registry.register({ version: champion.version, kind: 'bgnbd-gamma-gamma', registeredAt: new Date(Date.now() - 3 * DAY_MS).toISOString(), details: { source: 'itest' } }, champion);
+  await registry.register({ version: champion.version, kind: 'bgnbd-gamma-gamma', registeredAt: new Date(championRegisteredAtMs).toISOString(), details: { source: 'itest' } }, champion);
   await registry.promote(champion.version);
 
   const now = Date.now();
@@ -83,7 +84,8 @@ before(async () => {
   const [processorsPort, trainingPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   api = `http://127.0.0.1:${apiPort}`;
   await start(['run'], { CLV_METRICS_HOST: '127.0.0.1', CLV_METRICS_PORT: String(processorsPort) }, /processors started/);
-  await start(['run', 'training'], { CLV_METRICS_HOST: '127.0.0.1', CLV_METRICS_PORT: String(trainingPort) }, /processors started/);
+  // Retrains every 2 s: on this test's few customers each run is refused for too little data.
+  await start(['run', 'training'], { CLV_METRICS_HOST: '127.0.0.1', CLV_METRICS_PORT: String(trainingPort), CLV_RETRAIN_INTERVAL_MS: '2000' }, /processors started/);
   await start(['serve'], {
     CLV_API_HOST: '127.0.0.1', CLV_API_PORT: String(apiPort), CLV_API_KEYS: formatApiKeyRecord(key.record), CLV_API_INDEX_REFRESH_MS: '1000',
   }, /API listening/);
@@ -207,11 +209,18 @@ test('every dashboard panel query returns data', async () => {
   assert.deepEqual(empty, [], `panel queries without data:\n${listing(empty)}`);
 });
 
-test('the pipeline metrics count what went in: the posted orders and payments, the dead letter, the scores', async () => {
+test('the metrics count what happened: posted payments, the dead letter, scores, refused retrains, the champion where it is loaded', async () => {
   const sum = async (expr: string) => (await prometheus.query(expr)).reduce((a, s) => a + Number(s.value[1]), 0);
   // The processors' groups may also have consumed other suites' messages: at least ours.
   await until(async () => (await sum('sum(clv_events_in_total{job="clv-processors",topic="commerce.payments.v1"})')) >= postedPayments, 'every posted payment consumed', 60_000);
   assert.ok((await sum('sum(clv_scores_total{job="clv-processors"})')) >= CUSTOMERS, 'a score per customer at least');
   assert.ok((await sum('sum(clv_dead_letters_total{reason="CLV_UNDECODABLE"})')) >= 1);
-  assert.deepEqual((await prometheus.query('clv_champion_trained_timestamp_seconds')).map((s) => s.metric.version).filter((v, i, a) => a.indexOf(v) === i), [champion.version]);
+  // Scoring and the trainer each report the registry's champion, and when it was registered.
+  const champions = await prometheus.query('clv_champion_trained_timestamp_seconds');
+  assert.deepEqual(champions.map((c) => [c.metric.job, c.metric.version, Number(c.value[1])]).sort(), [
+    ['clv-processors', champion.version, championRegisteredAtMs / 1000], ['clv-training', champion.version, championRegisteredAtMs / 1000],
+  ]);
+  // Too little data is counted as such, not as a failure (ClvTrainingFailed stays silent).
+  await until(async () => (await sum('clv_training_runs_total{outcome="insufficient_data"}')) >= 1, 'a refused retrain counted', 60_000);
+  assert.equal(await sum('clv_training_runs_total{outcome="failed"}'), 0);
 });
