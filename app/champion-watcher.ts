@@ -15,11 +15,14 @@ export class ChampionWatcher {
     private readonly current: () => string | null,
     private readonly use: (model: CustomerValueModel) => Promise<void> | void,
     private readonly logger: Logger,
+    /** Called on every refresh, whether the champion changed or not (e.g. to report it as a metric). */
+    private readonly onRefresh: () => Promise<void> = async () => {},
   ) {}
 
   /** Loads the champion when it is not the model in use; returns the champion's version. */
   async refresh(): Promise<string | null> {
     const version = await this.registry.championVersion();
+    await this.onRefresh();
     if (version === null || version === this.current()) return version;
     const model = await loadRegisteredModel(this.registry, version);
     await this.use(model);

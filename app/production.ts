@@ -4,6 +4,9 @@
  * tables. The processors are the same ones the embedded mode runs (stream-pipeline.ts).
  */
 import type { Logger } from 'pino';
+import { enableSinkMetrics, recordSinkInsertFailure, recordSinkInsertRetry } from '../metrics/metrics-registry.js';
+import { reportChampion } from '../metrics/report-champion.js';
+import { analyticsColumns } from '../core/ports/analytics-store.js';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
 import { LocalModelRegistry } from '../adapters/local-directory/local-model-registry.js';
@@ -69,16 +72,21 @@ export async function productionPipeline(config: Readonly<Config>, logger: Logge
   };
 }
 
-/** A champion watcher that swaps the model `pipeline` scores with. */
+/** A champion watcher that swaps the model `pipeline` scores with, and reports the champion's training time. */
 function pipelineChampion(registry: LocalModelRegistry, pipeline: Pipeline, logger: Logger): ChampionWatcher {
-  return new ChampionWatcher(registry, () => pipeline.championModel()?.version ?? null, (model) => pipeline.useModel(model), logger);
+  return new ChampionWatcher(registry, () => pipeline.championModel()?.version ?? null, (model) => pipeline.useModel(model), logger, () => reportChampion(registry));
 }
 
 /** The ClickHouse sink: every topic into the analyst tables (migrations applied first). */
 export async function startClickHouseSink(config: Readonly<Config>, log: EventLog, codec: EventCodec, logger: Logger) {
   const store = await ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase });
+  enableSinkMetrics(Object.keys(analyticsColumns));
   const sink = new ClickHouseSink(
-    { log, codec, store, retryHooks: { onRetry: (err, attempt, delayMs) => logger.warn({ err, attempt, delayMs }, 'ClickHouse insert failed; retrying') } },
+    {
+      log, codec, store,
+      retryHooks: { onRetry: (err, attempt, delayMs) => { recordSinkInsertRetry(); logger.warn({ err, attempt, delayMs }, 'ClickHouse insert failed; retrying'); } },
+      onInsertFailed: (table, err) => { recordSinkInsertFailure(table); logger.error({ err, table }, 'ClickHouse insert failed for good; the batch will be redelivered'); },
+    },
     // One member per partition lets batches of several partitions share an insert.
     { members: Math.min(config.partitions, 4) },
   );

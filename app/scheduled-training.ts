@@ -15,11 +15,14 @@ import { retrainAndRescore, trainingRunSettingsFrom, versionAt } from '../traini
 import { RetrainingSchedule } from '../training/retraining-schedule.js';
 import type { ProductionPipeline } from './production.js';
 import { openModelRuns } from './training-lifecycle.js';
+import { enableTrainingMetrics, recordTrainingRun } from '../metrics/metrics-registry.js';
+import { reportChampion } from '../metrics/report-champion.js';
 
 export async function startScheduledTraining(config: Readonly<Config>, production: ProductionPipeline, logger: Logger, clock: () => number = Date.now) {
   const { pipeline, registry } = production;
   const analytics = await openModelRuns(config);
   const dayOf = dayIndexer(config.timeZone);
+  enableTrainingMetrics();
   const schedule = new RetrainingSchedule(
     {
       async retrain(nowMs) {
@@ -27,6 +30,8 @@ export async function startScheduledTraining(config: Readonly<Config>, productio
         const settings = trainingRunSettingsFrom(config, { version: versionAt(Date.now()), asOfMs: nowMs });
         const { run, rescore, forecast } = await retrainAndRescore({ histories: pipeline.stores.histories, registry, analytics, dayOf, now: Date.now, pipeline }, settings);
         logger.info({ version: run.version, promoted: run.promoted, reason: run.reason, data: run.figures, trainingMs: Math.round(run.trainingMs), rescore }, 'scheduled retrain');
+        recordTrainingRun(run.promoted ? 'promoted' : 'not_promoted');
+        await reportChampion(registry).catch((err) => logger.warn({ err }, 'champion metric not updated: model registry unreadable'));
         if (forecast && 'error' in forecast) logger.warn({ version: run.version, reason: forecast.error }, 'revenue forecast failed; the model is registered all the same');
       },
       async sweep(nowMs) {
@@ -41,7 +46,9 @@ export async function startScheduledTraining(config: Readonly<Config>, productio
       sweepIntervalMs: config.decaySweepIntervalMs,
       clock,
       onError(job, err) {
-        if (err instanceof ClvError && err.code === ErrorCodes.INSUFFICIENT_DATA) logger.warn({ job, reason: err.message }, 'retrain skipped');
+        const insufficient = err instanceof ClvError && err.code === ErrorCodes.INSUFFICIENT_DATA;
+        if (job === 'retrain') recordTrainingRun(insufficient ? 'insufficient_data' : 'failed');
+        if (insufficient) logger.warn({ job, reason: err.message }, 'retrain skipped');
         else logger.error({ err, job }, `${job} failed; retrying at the next interval`);
       },
     },

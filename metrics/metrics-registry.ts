@@ -34,11 +34,82 @@ const apiRequests = new Histogram({
   registers,
 });
 
-/** The metric names this module defines (tests check /metrics exposes them). */
+const championTrained = new Gauge({
+  name: 'clv_champion_trained_timestamp_seconds',
+  help: 'When the champion model this process sees was trained (registered), Unix seconds, labelled by its version',
+  labelNames: ['version'],
+  registers,
+});
+
+// Registered only by the process that runs the role (enableTrainingMetrics, enableSinkMetrics):
+// an API or a processor does not export a training counter stuck at zero.
+const trainingRuns = new Counter({
+  name: 'clv_training_runs_total',
+  help: 'Scheduled training runs (clv run training), by outcome: promoted, not_promoted, insufficient_data, failed',
+  labelNames: ['outcome'],
+  registers: [],
+});
+const sinkInsertRetries = new Counter({ name: 'clv_sink_insert_retries_total', help: 'ClickHouse sink inserts retried after a retriable failure', registers: [] });
+const sinkInsertFailures = new Counter({
+  name: 'clv_sink_insert_failures_total',
+  help: 'ClickHouse sink inserts that failed for good (not retriable, or out of attempts): the batch is redelivered, the tables fall behind',
+  labelNames: ['table'],
+  registers: [],
+});
+
+/** The metric names every process defines (tests check /metrics exposes them). */
 export const metricNames = [
   'clv_events_in_total', 'clv_events_out_total', 'clv_consumer_lag', 'clv_dead_letters_total', 'clv_processing_duration_seconds',
   'clv_scores_total', 'clv_segment_changes_total', 'clv_segment_customers', 'clv_model_metric', 'clv_api_request_duration_seconds',
+  'clv_champion_trained_timestamp_seconds',
 ] as const;
+
+/** The metric names only the process running a role defines: scheduled training, the ClickHouse sink. */
+export const roleMetricNames = ['clv_training_runs_total', 'clv_sink_insert_retries_total', 'clv_sink_insert_failures_total'] as const;
+
+/** Outcomes of a scheduled training run, each exported from the start (at zero) so that rates and alerts see them. */
+export const TrainingOutcomes = ['promoted', 'not_promoted', 'insufficient_data', 'failed'] as const;
+export type TrainingOutcome = (typeof TrainingOutcomes)[number];
+
+let trainingMetricsOn = false;
+
+/** Adds the training metrics, every outcome at zero; for the process that runs scheduled training. */
+export function enableTrainingMetrics(): void {
+  if (trainingMetricsOn) return;
+  trainingMetricsOn = true;
+  metricsRegistry.registerMetric(trainingRuns);
+  for (const outcome of TrainingOutcomes) trainingRuns.inc({ outcome }, 0);
+}
+
+export function recordTrainingRun(outcome: TrainingOutcome): void {
+  trainingRuns.inc({ outcome });
+}
+
+let sinkMetricsOn = false;
+
+/** Adds the ClickHouse sink's metrics, a failure count per table at zero; for the process that runs the sink. */
+export function enableSinkMetrics(tables: readonly string[]): void {
+  if (sinkMetricsOn) return;
+  sinkMetricsOn = true;
+  metricsRegistry.registerMetric(sinkInsertRetries);
+  metricsRegistry.registerMetric(sinkInsertFailures);
+  for (const table of tables) sinkInsertFailures.inc({ table }, 0);
+}
+
+export function recordSinkInsertRetry(): void {
+  sinkInsertRetries.inc();
+}
+
+export function recordSinkInsertFailure(table: string): void {
+  sinkInsertFailures.inc({ table });
+}
+
+/** The champion's version and training time; the previous champion's series goes away. */
+export function recordChampion(version: string, trainedAtMs: number): void {
+  if (!Number.isFinite(trainedAtMs)) return;
+  championTrained.reset();
+  championTrained.set({ version }, trainedAtMs / 1000);
+}
 
 let processMetricsOn = false;
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { AvroCodec } from '../adapters/avro/avro-codec.js';
 import { InMemoryAnalyticsStore } from '../adapters/in-memory/in-memory-analytics-store.js';
 import { InMemoryEventLog } from '../adapters/in-memory/in-memory-event-log.js';
-import { CLICKHOUSE_SINK_GROUP, ClickHouseSink, type ClickHouseSinkOptions } from '../consumers/clickhouse-sink/clickhouse-sink.js';
+import { CLICKHOUSE_SINK_GROUP, ClickHouseSink, type ClickHouseSinkDeps, type ClickHouseSinkOptions } from '../consumers/clickhouse-sink/clickhouse-sink.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import type { AnalyticsRows, AnalyticsStore, AnalyticsTable } from '../core/ports/analytics-store.js';
 import { Topics, topicSpecs } from '../core/topics.js';
@@ -20,14 +20,14 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
   }
 }
 
-async function setup(customers: number, store: AnalyticsStore, options: ClickHouseSinkOptions = {}) {
+async function setup(customers: number, store: AnalyticsStore, options: ClickHouseSinkOptions = {}, deps: Pick<ClickHouseSinkDeps, 'onInsertFailed'> = {}) {
   const log = new InMemoryEventLog({ maxBackoffMs: 20 });
   await log.createTopics(topicSpecs(4));
   const events = sinkEvents(customers);
   for (const [topic, messages] of events.byTopic) {
     await log.publish(topic, await Promise.all(messages.map(async (m) => ({ key: m.key, value: await codec.encode(topic, m.value) }))));
   }
-  const sink = new ClickHouseSink({ log, codec, store, retryHooks: { sleep: async () => {} } }, { maxDelayMs: 5, ...options });
+  const sink = new ClickHouseSink({ log, codec, store, retryHooks: { sleep: async () => {} }, ...deps }, { maxDelayMs: 5, ...options });
   const drained = () => until(async () => (await log.lag(CLICKHOUSE_SINK_GROUP, ALL_TOPICS)) === 0, 'the sink to commit everything');
   return { log, events, sink, drained };
 }
@@ -101,11 +101,14 @@ test('clickhouse sink: retriable store failures are retried with backoff; others
     new ClvError(ErrorCodes.DEPENDENCY_FAILED, 'table is read-only', { retriable: false }),
   ];
   const store: AnalyticsStore = { ...bind(inner), insert: async (table, rows) => { const f = failures.shift(); if (f) throw f; await inner.insert(table, rows); } };
-  const { events, sink, drained } = await setup(20, store);
+  const failedFor: string[] = [];
+  const { events, sink, drained } = await setup(20, store, {}, { onInsertFailed: (table) => failedFor.push(table) });
   await sink.start();
   await drained();
   await sink.stop();
   assert.equal(sink.stats.insertRetries, 2);
+  assert.equal(failedFor.length, 1, 'the non-retriable failure reported once');
+  assert.deepEqual(sink.stats.insertFailures, { [failedFor[0]]: 1 });
   assert.equal(inner.rows('orders').length, events.orders.length);
   assert.equal(inner.rows('payments').length, events.payments.length);
 });

@@ -47,6 +47,8 @@ export interface ClickHouseSinkDeps {
   codec: EventCodec;
   store: AnalyticsStore;
   retryHooks?: RetryHooks;
+  /** An insert failed for good (not retriable, or out of attempts); its batch is rejected and the log redelivers it. */
+  onInsertFailed?: (table: AnalyticsTable, error: unknown) => void;
 }
 
 export interface ClickHouseSinkStats {
@@ -60,10 +62,12 @@ export interface ClickHouseSinkStats {
   rowsWritten: Record<string, number>;
   inserts: number;
   insertRetries: number;
+  /** Per table: inserts that failed for good (their batches were redelivered). */
+  insertFailures: Record<string, number>;
 }
 
 export class ClickHouseSink {
-  readonly stats: ClickHouseSinkStats = { messages: 0, batches: 0, undecodable: {}, rejectedRows: {}, rowsWritten: {}, inserts: 0, insertRetries: 0 };
+  readonly stats: ClickHouseSinkStats = { messages: 0, batches: 0, undecodable: {}, rejectedRows: {}, rowsWritten: {}, inserts: 0, insertRetries: 0, insertFailures: {} };
   private readonly buffers: TableBuffers;
   private consumers: RunningConsumer[] = [];
 
@@ -83,7 +87,13 @@ export class ClickHouseSink {
       maxRows: options.maxRows ?? 50_000,
       maxDelayMs: options.maxDelayMs ?? 1_000,
       write: async (table, rows) => {
-        await retryWithBackoff(() => deps.store.insert(table, rows as never[]), retry, hooks);
+        try {
+          await retryWithBackoff(() => deps.store.insert(table, rows as never[]), retry, hooks);
+        } catch (error) {
+          this.stats.insertFailures[table] = (this.stats.insertFailures[table] ?? 0) + 1;
+          deps.onInsertFailed?.(table, error);
+          throw error;
+        }
         this.stats.inserts++;
         this.stats.rowsWritten[table] = (this.stats.rowsWritten[table] ?? 0) + rows.length;
       },

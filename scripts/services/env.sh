@@ -45,3 +45,8 @@ export REDIS_PORT="${REDIS_PORT:-6379}"
 # Start order; down.sh stops in reverse.
 # shellcheck disable=SC2034 # used by lib.sh and the scripts
 SERVICES_ALL=(kafka registry clickhouse redis)
+
+# Tools installed (not started) by up.sh without arguments: NAME_installed, NAME_install,
+# NAME_version in NAME.sh. Prometheus: the monitoring test runs its own, on a free port.
+# shellcheck disable=SC2034 # used by lib.sh and the scripts
+SERVICES_TOOLS=(prometheus)

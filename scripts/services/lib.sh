@@ -228,6 +228,17 @@ mvn_run() { # WHAT LOGFILE ARGS...
   fi
 }
 
+# Install the tools (SERVICES_TOOLS) that are missing.
+install_tools() {
+  local t ti
+  for t in "${SERVICES_TOOLS[@]}"; do
+    svc "$t" installed && continue
+    ti=$(now_ms)
+    svc "$t" install
+    log "$t: installed $(svc "$t" version) in $(elapsed_since "$ti")"
+  done
+}
+
 # Basic tools the scripts rely on.
 require_tools() {
   local need=()
@@ -237,7 +248,7 @@ require_tools() {
   ((${#need[@]} == 0)) || apt_install "${need[@]}"
 }
 
-for _svc in "${SERVICES_ALL[@]}"; do
+for _svc in "${SERVICES_ALL[@]}" "${SERVICES_TOOLS[@]}"; do
   # shellcheck source=/dev/null
   source "$_lib_dir/$_svc.sh"
 done

@@ -29,6 +29,11 @@ main() {
     printf '%-10s %-8s %-22s version %-24s %s\n' "$s" "$state" \
       "$SERVICES_HOST:$(svc "$s" ports | tr ' ' ',')" "$(svc "$s" version)" "${pid:+pid $pid}"
   done
+  if (($# == 0)); then
+    for s in "${SERVICES_TOOLS[@]}"; do
+      printf '%-10s %-8s %-22s version %s\n' "$s" tool "-" "$(svc "$s" version)"
+    done
+  fi
   return $rc
 }
 

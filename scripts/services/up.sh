@@ -2,8 +2,8 @@
 # Install (first run) and start the integration-test services, as plain
 # processes on 127.0.0.1, with data and logs under .services/.
 #
-#   scripts/services/up.sh                # all: kafka registry clickhouse redis
-#   scripts/services/up.sh kafka redis    # only some
+#   scripts/services/up.sh                # all: kafka registry clickhouse redis, and installs prometheus
+#   scripts/services/up.sh kafka redis    # only some (no tools installed)
 #
 # Idempotent: services that are already up are left alone.
 # Exits non-zero when a service cannot be installed or started.
@@ -19,6 +19,7 @@ main() {
   mapfile -t services <<<"$list"
   ensure_services_home
   require_tools
+  (($# == 0)) && install_tools
 
   # 1. What is already up; refuse ports held by something else.
   for s in "${services[@]}"; do

@@ -50,8 +50,9 @@ export interface ClvProcess {
   exited: Promise<number | null>;
 }
 
-export function clv(args: string[]): ClvProcess {
-  const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'clv.js'), ...args], { env: stackEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `env` adds to (or overrides) the stack's env for this child only. */
+export function clv(args: string[], env: NodeJS.ProcessEnv = {}): ClvProcess {
+  const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'clv.js'), ...args], { env: { ...stackEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
