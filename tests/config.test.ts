@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../config/config.js';
+import { loadSettings } from '../config/settings.js';
 import { ErrorCodes } from '../core/errors.js';
 
 test('defaults make the embedded mode work with nothing set', () => {
@@ -45,4 +46,36 @@ test('production endpoints default to loopback and are validated', () => {
   assert.throws(() => loadConfig({ CLV_KAFKA_BROKERS: 'nohost' }), /CLV_KAFKA_BROKERS="nohost"/);
   assert.throws(() => loadConfig({ CLV_REDIS_URL: 'http://x' }), /CLV_REDIS_URL.*redis:\/\//);
   assert.throws(() => loadConfig({ CLV_CLICKHOUSE_DATABASE: 'drop table' }), /CLV_CLICKHOUSE_DATABASE/);
+});
+
+test('CLV_HOLIDAYS takes built-in sets and holiday files, read and validated at start-up', () => {
+  const files: Record<string, string> = {
+    'shop/holidays.json': JSON.stringify({ holidays: [{ name: 'Anniversary sale', annual: { month: 6, day: 15 }, lowerWindow: 0, upperWindow: 2 }] }),
+    'shop/bad.json': JSON.stringify({ holidays: [{ name: 'Typo', anual: { month: 6, day: 15 } }] }),
+    'shop/retail-again.json': JSON.stringify({ include: ['retail'] }),
+  };
+  const readFile = (path: string) => {
+    if (!(path in files)) throw new Error(`ENOENT: no such file, open '${path}'`);
+    return files[path];
+  };
+  const names = loadConfig({ CLV_HOLIDAYS: 'vietnam,shop/holidays.json' }, readFile).holidays.holidays.map((h) => h.name);
+  assert.ok(names.includes('Anniversary sale') && names.some((n) => /T[eế]t/.test(n)), names.join(', '));
+  assert.ok(!names.includes('Black Friday'), 'retail is the default only when CLV_HOLIDAYS is unset');
+  assert.throws(() => loadConfig({ CLV_HOLIDAYS: 'shop/missing.json' }, readFile), /CLV_HOLIDAYS="shop\/missing.json".*cannot read shop\/missing.json/);
+  assert.throws(() => loadConfig({ CLV_HOLIDAYS: 'shop/bad.json' }, readFile), /holiday file shop\/bad.json/);
+  assert.throws(() => loadConfig({ CLV_HOLIDAYS: 'retail,shop/retail-again.json' }, readFile), /CLV_HOLIDAYS.*duplicate holiday name/);
+  assert.throws(() => loadConfig({ CLV_HOLIDAYS: 'mars' }, readFile), /CLV_HOLIDAYS="mars".*unknown: mars/);
+});
+
+test('the shipped example holiday file loads through CLV_HOLIDAYS', () => {
+  const example = new URL('../config/holidays.example.json', import.meta.url).pathname;
+  assert.ok(loadConfig({ CLV_HOLIDAYS: example }).holidays.holidays.length > 5);
+});
+
+test('one loader for every setting: a bad API or webhook setting stops any process, and URL passwords are never echoed', () => {
+  assert.equal(loadSettings({}).webhooks, null);
+  assert.equal(loadSettings({}).api.port, 3000);
+  assert.throws(() => loadSettings({ CLV_API_PORT: 'http' }), /CLV_API_PORT="http"/);
+  assert.throws(() => loadSettings({ CLV_WEBHOOKS_FILE: '/nonexistent/hooks.json' }), /CLV_WEBHOOKS_FILE/);
+  assert.throws(() => loadSettings({ CLV_REDIS_URL: 'http://:S3cret@redis:6379' }), (e: Error) => /CLV_REDIS_URL/.test(e.message) && !e.message.includes('S3cret'));
 });
