@@ -12,7 +12,7 @@
  *
  * A window longer than L (a 39-week holdout after a 39-week calibration cannot have a
  * 39-week label inside the calibration) is reached by stretching each prediction with the
- * customer's BG/NBD ratio E[X(window)] / E[X(L)] (model-evaluation-bgnbd.ts: horizonStretch),
+ * customer's BG/NBD ratio E[X(window)] / E[X(L)] (model-evaluation-per-customer.ts: horizonStretch),
  * the one model here that says how purchases accumulate over a horizon. The LSTM has no
  * profile within its window either, so its monthly shape is BG/NBD's as well.
  */

@@ -23,7 +23,7 @@ import { reshape } from '../models/ensemble/period-allocation.js';
 import type { TfBackendLogger } from '../models/sequence/tf-backend.js';
 import type { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
 import { chooseEnsembleShape, type ShapeChoice } from './ensemble-period-shape.js';
-import { bgnbdWindowForecast, horizonStretch, type BgNbdWindowForecast } from './model-evaluation-bgnbd.js';
+import { perCustomerWindowForecast, horizonStretch, type PerCustomerWindowForecast } from './model-evaluation-per-customer.js';
 import { lstmWindowForecast, type LstmWindowEvaluation } from './model-evaluation-lstm.js';
 import { windowMetricsJson, type WindowMetricsJson } from './model-evaluation-metrics.js';
 import { prophetWindowForecast, type ProphetWindowForecast } from './model-evaluation-prophet.js';
@@ -46,7 +46,7 @@ export interface ModelEvaluation {
   holdout: EvaluationWindow;
   /** The BG/NBD + Gamma-Gamma fit on the calibration period: always made (the LSTM's horizon and Prophet's shares use it). */
   bgnbd: BgNbdGammaGammaModel;
-  bgnbdForecast: BgNbdWindowForecast;
+  bgnbdForecast: PerCustomerWindowForecast;
   /** The models reported, in EVALUATED_MODELS order; the last is the headline (`predicted_value`). */
   models: EvaluatedModel[];
   forecasts: Map<EvaluatedModel, WindowForecast>;
@@ -106,12 +106,12 @@ export async function runModelEvaluation(
   return { holdout, bgnbd: fitted.model, bgnbdForecast: fitted.forecast, models, forecasts, metrics, details };
 }
 
-function fitBgNbd(window: EvaluationWindow, training: TrainingSettings): { model: BgNbdGammaGammaModel; forecast: BgNbdWindowForecast } {
+function fitBgNbd(window: EvaluationWindow, training: TrainingSettings): { model: BgNbdGammaGammaModel; forecast: PerCustomerWindowForecast } {
   const model = trainCustomerValueModel(window.inputs, training);
-  return { model, forecast: bgnbdWindowForecast(model, window) };
+  return { model, forecast: perCustomerWindowForecast(model, window) };
 }
 
-function fitLstm(window: EvaluationWindow, bgnbd: BgNbdGammaGammaModel, bgnbdForecast: BgNbdWindowForecast, s: ModelEvaluationSettings): Promise<LstmWindowEvaluation> {
+function fitLstm(window: EvaluationWindow, bgnbd: BgNbdGammaGammaModel, bgnbdForecast: PerCustomerWindowForecast, s: ModelEvaluationSettings): Promise<LstmWindowEvaluation> {
   const labelPeriods = s.validationDays / s.training.periodDays;
   return lstmWindowForecast(window, horizonStretch(bgnbd, window, labelPeriods), bgnbdForecast.dailyShape, {
     labelPeriods, periodDays: s.training.periodDays, maxEpochs: s.lstm.maxEpochs, seed: s.lstm.seed, minorPerUnit: s.training.minorPerUnit,
@@ -132,7 +132,7 @@ function lstmDetails(l: LstmWindowEvaluation, s: ModelEvaluationSettings) {
 async function fitEnsemble(
   byCustomer: PurchaseDaysByCustomer,
   holdout: EvaluationWindow,
-  bgnbdForecast: BgNbdWindowForecast,
+  bgnbdForecast: PerCustomerWindowForecast,
   outer: Map<EvaluatedModel, WindowForecast>,
   s: ModelEvaluationSettings,
 ): Promise<{ forecast: WindowForecast; details: Record<string, unknown> }> {
@@ -174,7 +174,7 @@ async function fitEnsemble(
 }
 
 /** The time shapes the ensemble may use (see ensemble-period-shape.ts). */
-function shapeCandidates(bgnbd: BgNbdWindowForecast, prophet: ProphetWindowForecast) {
+function shapeCandidates(bgnbd: PerCustomerWindowForecast, prophet: ProphetWindowForecast) {
   return [
     { name: 'bgnbd', dailyShape: bgnbd.dailyShape },
     { name: 'bgnbd×prophet-season', dailyShape: reshape(bgnbd.dailyShape, prophet.seasonalFactor) },

@@ -18,7 +18,7 @@ import type { FittedLstmClv, LstmClvArtifact } from '../models/sequence/lstm-clv
 import type { TfBackendLogger } from '../models/sequence/tf-backend.js';
 import { purchaseDayValues, type CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
 import type { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
-import { horizonStretch } from '../evaluation/model-evaluation-bgnbd.js';
+import { horizonStretch } from '../evaluation/model-evaluation-per-customer.js';
 import { fitWindowLstm, lstmWindowValues, type LstmEvaluationOptions } from '../evaluation/model-evaluation-lstm.js';
 import { evaluationWindow, type EvaluationWindow } from '../evaluation/model-evaluation-window.js';
 import type { TrainingData } from './training-data.js';
