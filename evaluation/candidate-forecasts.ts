@@ -24,8 +24,16 @@ import type { EvaluationWindow, WindowForecast } from './model-evaluation-window
 export const SINGLE_MODELS = ['bgnbd', 'seasonal', 'prophet', 'lstm'] as const;
 export type SingleModel = (typeof SINGLE_MODELS)[number];
 
-/** The models whose per-customer predictions are their own (Prophet's are BG/NBD's shares): what an ensemble blends. */
-export const BLENDABLE_MODELS: readonly SingleModel[] = ['bgnbd', 'seasonal', 'lstm'];
+/**
+ * The models that can be the champion: those the streaming path can score every event with
+ * (models/kinds/). The LSTM and Prophet are evaluated beside them on the holdout, but until
+ * the scoring processor can run them they are not candidates: a champion the stream cannot
+ * deploy would make `clv evaluate` and the scores CRM receives disagree.
+ */
+export const DEPLOYABLE_MODELS: readonly SingleModel[] = ['bgnbd', 'seasonal'];
+
+/** What an ensemble blends: deployable models whose per-customer predictions are their own (Prophet's are BG/NBD's shares). */
+export const BLENDABLE_MODELS: readonly SingleModel[] = DEPLOYABLE_MODELS;
 
 export interface CandidateForecast extends WindowForecast {
   /** Expected purchase days per customer, for models that predict them. */

@@ -5,24 +5,24 @@
  * (backtest-folds.ts, model-selection.ts), so nothing about the holdout reaches any fitted
  * number or any choice.
  *
- * The ensemble is a convex blend (models/ensemble/blend-weights.ts) of the models whose
- * per-customer predictions are their own (BG/NBD, seasonal, LSTM), its weights fitted on the
- * backtest folds' predictions pooled. It is scored on each fold with weights fitted on the
+ * The candidates are the models the stream can deploy (candidate-forecasts.ts:
+ * DEPLOYABLE_MODELS) and their ensemble, a convex blend (models/ensemble/blend-weights.ts)
+ * with weights fitted on the backtest folds' predictions pooled; the LSTM and Prophet are
+ * evaluated on the holdout beside them. It is scored on each fold with weights fitted on the
  * other folds (leave one fold out), so it competes with the single models on the same
- * out-of-sample terms; its time shape is its members' shapes in the blend's proportions.
+ * out-of-sample terms (model-backtest.ts); its time shape is its members' shapes in the
+ * blend's proportions.
  */
 import { ClvError, ErrorCodes } from '../core/errors.js';
-import { dateOfDayIndex } from '../core/calendar.js';
-import { applyBlend, fitBlendWeights, type BlendWeights } from '../models/ensemble/blend-weights.js';
-import { holdoutMetrics } from '../models/metrics/holdout-metrics.js';
+import { applyBlend, type BlendWeights } from '../models/ensemble/blend-weights.js';
 import type { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
 import { trainCustomerValueModel } from '../models/kinds/train-customer-value-model.js';
-import { backtestFolds, type BacktestFold } from './backtest-folds.js';
-import { BLENDABLE_MODELS, forecastCandidates, SINGLE_MODELS, type CandidateForecast, type CandidateOutcome, type CandidateSettings, type SingleModel } from './candidate-forecasts.js';
+import { forecastCandidates, SINGLE_MODELS, type CandidateForecast, type CandidateOutcome, type CandidateSettings, type SingleModel } from './candidate-forecasts.js';
 import { perCustomerWindowForecast, type PerCustomerWindowForecast } from './model-evaluation-per-customer.js';
 import { windowMetricsJson, type WindowMetricsJson } from './model-evaluation-metrics.js';
 import { evaluationWindow, type EvaluationWindow, type PurchaseDaysByCustomer, type WindowForecast } from './model-evaluation-window.js';
-import { selectChampion, type FoldScore, type ModelBacktest, type Selection } from './model-selection.js';
+import type { Selection } from './model-selection.js';
+import { blendShape, runBacktest, type BacktestReport } from './model-backtest.js';
 
 export const EVALUATED_MODELS = [...SINGLE_MODELS, 'ensemble'] as const;
 export type EvaluatedModel = (typeof EVALUATED_MODELS)[number];
@@ -30,14 +30,6 @@ export type ModelChoice = EvaluatedModel | 'all' | 'champion';
 
 export interface ModelEvaluationSettings extends CandidateSettings {
   model: ModelChoice;
-}
-
-export interface BacktestReport {
-  folds: Array<{ calibration_end: string; window_end: string; customers: number }>;
-  /** Model → per fold its holdout-style metrics, or why it could not be fitted. */
-  models: Record<string, Array<WindowMetricsJson | { failed: string }>>;
-  /** The ensemble's weights from all folds pooled (null when fewer than two models or folds allow one). */
-  ensemble_weights: Record<string, number> | null;
 }
 
 export interface ModelEvaluation {
@@ -65,7 +57,7 @@ export async function runModelEvaluation(byCustomer: PurchaseDaysByCustomer, cal
   const holdout = evaluationWindow(byCustomer, calibrationEndDay, holdoutEndDay, periodDays, minorPerUnit);
   if (holdout.customerIds.length === 0) throw new ClvError(ErrorCodes.INSUFFICIENT_DATA, 'no purchase on or before the calibration end');
   const selects = s.model === 'all' || s.model === 'ensemble' || s.model === 'champion';
-  const backtest = selects ? await runBacktest(byCustomer, holdout, s) : null;
+  const backtest = selects ? await runBacktest(byCustomer, holdout.firstDay, holdout.cutDay, s) : null;
   const selection = backtest?.selection ?? null;
   const champion = (selection?.champion ?? null) as EvaluatedModel | null;
 
@@ -114,59 +106,6 @@ function bgnbdOf(holdout: EvaluationWindow, s: ModelEvaluationSettings): { model
   }
 }
 
-interface Backtest {
-  report: BacktestReport;
-  selection: Selection;
-  weights: BlendWeights | null;
-}
-
-/** Every single model and the ensemble on each fold; the champion by model-selection.ts. */
-async function runBacktest(byCustomer: PurchaseDaysByCustomer, holdout: EvaluationWindow, s: ModelEvaluationSettings): Promise<Backtest> {
-  const { periodDays, minorPerUnit } = s.training;
-  const folds = backtestFolds(holdout.firstDay, holdout.cutDay, periodDays);
-  if (folds.length === 0) {
-    throw new ClvError(ErrorCodes.INSUFFICIENT_DATA, `the calibration period (${holdout.cutDay - holdout.firstDay} days) is too short for a backtest fold: no model can be selected`);
-  }
-  const windows = folds.map((f: BacktestFold) => evaluationWindow(byCustomer, f.originDay, f.endDay, periodDays, minorPerUnit));
-  const perFold: Array<Map<SingleModel, CandidateOutcome>> = [];
-  for (const w of windows) perFold.push(await forecastCandidates(w, SINGLE_MODELS, s));
-
-  const report: BacktestReport = {
-    folds: folds.map((f, k) => ({ calibration_end: dateOfDayIndex(f.originDay), window_end: dateOfDayIndex(f.endDay), customers: windows[k].customerIds.length })),
-    models: {},
-    ensemble_weights: null,
-  };
-  const backtests: ModelBacktest[] = [];
-  for (const m of SINGLE_MODELS) {
-    report.models[m] = perFold.map((o, k) => (o.get(m)!.ok ? metricsOf(o.get(m)! as { forecast: CandidateForecast }, windows[k], periodDays) : { failed: (o.get(m) as { reason: string }).reason }));
-    backtests.push({ model: m, folds: perFold.map((o, k) => scoreOf(o.get(m)!, windows[k])) });
-  }
-  // The ensemble: members that ran on every fold; each fold scored with weights from the others.
-  const members = BLENDABLE_MODELS.filter((m) => perFold.every((o) => o.get(m)!.ok));
-  const column = (k: number, m: SingleModel) => (perFold[k].get(m) as { forecast: CandidateForecast }).forecast.values;
-  let weights: BlendWeights | null = null;
-  if (members.length >= 2 && folds.length >= 2) {
-    const pooled = (ks: number[]) => fitBlendWeights(
-      new Map(members.map((m) => [m, concat(ks.map((k) => column(k, m)))])),
-      concat(ks.map((k) => windows[k].actualValue)),
-    );
-    weights = pooled(folds.map((_, k) => k));
-    report.ensemble_weights = Object.fromEntries(weights.models.map((m, j) => [m, weights!.weights[j]]));
-    const ensembleFolds = folds.map((_, k) => {
-      const w = pooled(folds.map((_, j) => j).filter((j) => j !== k));
-      const values = applyBlend(w, new Map(members.map((m) => [m, column(k, m)])));
-      return { values, weights: w };
-    });
-    report.models.ensemble = ensembleFolds.map((e, k) => ({ ...windowMetricsJson({ values: e.values, dailyShape: blendShape(e.weights, members.map((m) => (perFold[k].get(m) as { forecast: CandidateForecast }).forecast)) }, windows[k], periodDays), weights: Object.fromEntries(e.weights.models.map((m, j) => [m, e.weights.weights[j]])) }));
-    backtests.push({ model: 'ensemble', folds: ensembleFolds.map((e, k) => score(e.values, windows[k])) });
-  } else {
-    const why = members.length < 2 ? `needs two models that ran on every fold (${members.join(', ') || 'none'} did)` : 'needs two backtest folds (weights are fitted on the others)';
-    report.models.ensemble = folds.map(() => ({ failed: why }));
-    backtests.push({ model: 'ensemble', folds: folds.map(() => null) });
-  }
-  return { report, selection: selectChampion(backtests), weights };
-}
-
 function ensembleOnHoldout(weights: BlendWeights | null, outcomes: Map<SingleModel, CandidateOutcome>): { forecast: CandidateForecast; details: Record<string, unknown> } | { details: Record<string, unknown> } {
   if (weights === null) return { details: { failed: 'no blend: the backtest could not fit one (see backtest.models.ensemble)' } };
   const failed = weights.models.filter((m) => !outcomes.get(m as SingleModel)?.ok);
@@ -179,45 +118,3 @@ function ensembleOnHoldout(weights: BlendWeights | null, outcomes: Map<SingleMod
   };
 }
 
-/** The blend's time profile: each member's daily shape carrying its weighted share of the total. */
-function blendShape(weights: BlendWeights, parts: readonly WindowForecast[]): Float64Array {
-  const days = parts[0].dailyShape.length;
-  const out = new Float64Array(days);
-  parts.forEach((p, j) => {
-    const total = sum(p.values) * weights.weights[j];
-    const shapeSum = sum(p.dailyShape);
-    if (total > 0 && shapeSum > 0) for (let d = 0; d < days; d++) out[d] += (total * p.dailyShape[d]) / shapeSum;
-  });
-  return out;
-}
-
-function metricsOf(o: { forecast: CandidateForecast }, window: EvaluationWindow, periodDays: number): WindowMetricsJson {
-  return windowMetricsJson(o.forecast, window, periodDays, o.forecast.expectedPurchases ?? null);
-}
-
-function scoreOf(o: CandidateOutcome, window: EvaluationWindow): FoldScore | null {
-  return o.ok ? score(o.forecast.values, window) : null;
-}
-
-/** A fold's score; null when the window has no spend to measure against. */
-function score(values: Float64Array, window: EvaluationWindow): FoldScore | null {
-  const h = holdoutMetrics(values, window.actualValue);
-  if (h.aggregateRelativeError === null || h.meanAbsoluteError === null) return null;
-  return { valueError: h.aggregateRelativeError, spearman: h.spearman, mae: h.meanAbsoluteError };
-}
-
-function concat(parts: readonly Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-function sum(v: ArrayLike<number>): number {
-  let t = 0;
-  for (let i = 0; i < v.length; i++) t += v[i];
-  return t;
-}

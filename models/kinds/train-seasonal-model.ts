@@ -21,7 +21,7 @@ export interface DailyRepeatPurchases {
  * Repeat purchase days per day up to `cutDay`, from customers' purchase days (their first
  * day is a birth, not a repeat purchase).
  */
-export function dailyRepeatPurchases(histories: Iterable<ReadonlyArray<readonly [number, number]>>, cutDay: number): DailyRepeatPurchases {
+export function dailyRepeatPurchases(histories: Iterable<Iterable<readonly [number, number]>>, cutDay: number): DailyRepeatPurchases {
   let firstDay = Infinity;
   const byDay = new Map<number, number>();
   for (const history of histories) {

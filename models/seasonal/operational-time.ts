@@ -27,7 +27,7 @@ export class OperationalClock {
   private cumulative: Float64Array;
   private from: number;
 
-  constructor(private readonly intensity: DailyIntensity, private readonly origin: number) {
+  constructor(private readonly intensity: DailyIntensity, origin: number) {
     this.from = origin;
     this.cumulative = new Float64Array([0]);
   }
