@@ -1,6 +1,5 @@
 /** `clv generate`: flags for app/publish-synthetic-shop.ts. */
 import type { Command } from 'commander';
-import { publishSyntheticShop } from '../../app/publish-synthetic-shop.js';
 import { processSettings } from '../../config/environment.js';
 import { positiveInt, positiveNumber } from './options.js';
 
@@ -21,9 +20,13 @@ export function registerGenerate(program: Command): void {
     .option('--start <date>', 'first day', '2023-01-01')
     .option('--end <date>', 'last day', '2025-06-30')
     .option('--rate <n>', 'events per second (default: as fast as possible)')
-    .action((o: GenerateOptions) =>
-      publishSyntheticShop(processSettings().config, {
+    .action(async (o: GenerateOptions) => {
+      const { config } = processSettings();
+      const options = {
         customers: positiveInt(o.customers, '--customers'), seed: positiveInt(o.seed, '--seed'), start: o.start, end: o.end,
         rate: o.rate === undefined ? undefined : positiveNumber(o.rate, '--rate'),
-      }));
+      };
+      const { publishSyntheticShop } = await import('../../app/publish-synthetic-shop.js');
+      return publishSyntheticShop(config, options);
+    });
 }
