@@ -129,3 +129,13 @@ test('evaluate detects a CDNOW file without --format and says so', { skip: cdnow
   assert.deepEqual(readdirSync(dir).sort(), ['metrics.json', 'predictions.csv']);
   assert.equal(existsSync(path.join(dir, 'metrics.json')), true);
 });
+
+test('generate: a malformed or reversed date range names the flag', async () => {
+  assertUsageError(await clv(['generate', '--start', '2023-13-01']), /--start must be a date YYYY-MM-DD, got "2023-13-01"/);
+  assertUsageError(await clv(['generate', '--start', '2025-01-01', '--end', '2024-01-01']), /--end 2024-01-01 must be after --start 2025-01-01/);
+});
+
+test('models promote: a version that is not registered is a usage error', async () => {
+  const registry = mkdtempSync(path.join(tmpdir(), 'clv-cli-errors-registry-'));
+  assertUsageError(await clv(['models', 'promote', 'v-nosuch'], { CLV_MODEL_REGISTRY_DIR: registry }), /version v-nosuch/, /clv train/);
+});

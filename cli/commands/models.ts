@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { changeChampionAndRescore } from '../../app/model-versions.js';
 import { processSettings } from '../../config/environment.js';
+import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { asOfFlag } from './options.js';
 
 interface ChangeOptions {
@@ -26,6 +27,7 @@ export function registerModels(program: Command): void {
     .argument('<version>')
     .option(...asOf)
     .action(async (version: string, o: ChangeOptions) => {
+      await requireVersion(version);
       const { changeChampion } = await import('../../training/champion-change.js');
       return change(o, (deps) => changeChampion(deps, version, 'manual').then(() => version));
     });
@@ -35,9 +37,21 @@ export function registerModels(program: Command): void {
     .argument('[version]')
     .option(...asOf)
     .action(async (version: string | undefined, o: ChangeOptions) => {
+      if (version !== undefined) await requireVersion(version);
       const { rollbackChampion } = await import('../../training/champion-change.js');
       return change(o, (deps) => rollbackChampion(deps, version).then((r) => r.version));
     });
+}
+
+/** A version argument naming no registered version is a usage error listing the ones there are. */
+async function requireVersion(version: string): Promise<void> {
+  const { config } = processSettings();
+  const { LocalModelRegistry } = await import('../../adapters/local-directory/local-model-registry.js');
+  const versions = (await new LocalModelRegistry(config.modelRegistryDir).list()).map((i) => i.version);
+  if (versions.includes(version)) return;
+  throw new ClvError(ErrorCodes.INVALID_CONFIG, versions.length === 0
+    ? `version ${version}: no model is registered in CLV_MODEL_REGISTRY_DIR (${config.modelRegistryDir}) yet; clv train makes one`
+    : `version ${version} is not registered; registered: ${versions.slice(-10).join(', ')}${versions.length > 10 ? ' and older (clv models list)' : ''}`);
 }
 
 async function change(o: ChangeOptions, apply: Parameters<typeof changeChampionAndRescore>[2]): Promise<void> {
