@@ -12,6 +12,7 @@ import { ClvError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerGenerate } from './commands/generate.js';
+import { registerKeys } from './commands/keys.js';
 import { registerModels } from './commands/models.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
@@ -35,6 +36,7 @@ registerTrain(program);
 registerModels(program);
 registerReplay(program);
 registerGenerate(program);
+registerKeys(program);
 
 const args = process.argv.slice(2);
 try {
