@@ -17,6 +17,7 @@ import { registerModels } from './commands/models.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
+import { registerStatus } from './commands/status.js';
 import { registerTrain } from './commands/train.js';
 import { ExitCodes, exitCodeOf } from './exit-codes.js';
 
@@ -36,6 +37,7 @@ registerTrain(program);
 registerModels(program);
 registerReplay(program);
 registerGenerate(program);
+registerStatus(program);
 registerKeys(program);
 
 const args = process.argv.slice(2);
