@@ -40,6 +40,7 @@ import { revenueForecastViews } from '../forecasting/segment-revenue-forecast-vi
 import { REVENUE_FORECAST_ATTACHMENT } from '../forecasting/training-forecast.js';
 import type { CustomerScoreState } from '../processors/scoring/customer-scorer.js';
 import { ScoreStoreReadModel } from '../read-model/score-store-read-model.js';
+import { apiAccessWarning } from './api-access-warning.js';
 import { ChampionWatcher } from './champion-watcher.js';
 import { createLogger } from './logger.js';
 
@@ -58,7 +59,11 @@ export async function serveApi(settings: Readonly<Settings>): Promise<void> {
   const logger = createLogger(config.logLevel);
   // The API always runs in workers, even one: so that the V8 flag above can be given, and a
   // worker that dies is replaced.
-  if (cluster.isPrimary) return superviseWorkers(api.workers, logger);
+  if (cluster.isPrimary) {
+    const warning = apiAccessWarning(api);
+    if (warning) logger.warn(warning);
+    return superviseWorkers(api.workers, logger);
+  }
   try {
     await serveInWorker(config, api, logger);
   } catch (error) {

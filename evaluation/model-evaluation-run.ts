@@ -24,9 +24,9 @@ import { evaluationWindow, type EvaluationWindow, type PurchaseDaysByCustomer, t
 import type { Selection } from './model-selection.js';
 import { blendShape, runBacktest, type BacktestReport } from './model-backtest.js';
 
-export const EVALUATED_MODELS = [...SINGLE_MODELS, 'ensemble'] as const;
-export type EvaluatedModel = (typeof EVALUATED_MODELS)[number];
-export type ModelChoice = EvaluatedModel | 'all' | 'champion';
+import { EVALUATED_MODELS, type EvaluatedModel, type ModelChoice } from './evaluated-models.js';
+
+export { EVALUATED_MODELS, type EvaluatedModel, type ModelChoice };
 
 export interface ModelEvaluationSettings extends CandidateSettings {
   model: ModelChoice;

@@ -1,6 +1,7 @@
 /**
  * Reads transaction files: CDNOW (whitespace separated: customer id, [sample id,] YYYYMMDD,
- * number of CDs, dollar value) or generic CSV (customer_id, order_date, amount by default).
+ * number of CDs, dollar value) or generic CSV (customer_id, order_date, amount by default),
+ * told apart by their first lines when the format is `auto` (the CLI's default).
  * Every line is checked before anything is returned, so a bad file fails whole, naming the
  * line, and no caller ever works on half a file.
  */
@@ -30,22 +31,54 @@ export const defaultCsvColumns: CsvColumns = { customer: 'customer_id', date: 'o
 
 export type TransactionFormat = 'cdnow' | 'csv';
 
+/** What `--format` takes: a format, or `auto` to tell from the file's first lines. */
+export type TransactionFormatChoice = TransactionFormat | 'auto';
+
+export const TransactionFormatChoices: readonly TransactionFormatChoice[] = ['auto', 'cdnow', 'csv'];
+
 export interface ReadOptions {
-  format: TransactionFormat;
+  format: TransactionFormatChoice;
   minorPerUnit: number;
   /** Day of a datetime (CSV files with times); date-only values need no zone. */
   dayOf: DayIndexer;
   columns?: CsvColumns;
 }
 
+export interface TransactionFile {
+  /** The format read: as asked, or the one detected for `auto`. */
+  format: TransactionFormat;
+  detected: boolean;
+  transactions: Transaction[];
+}
+
 export function readTransactionFile(path: string, options: ReadOptions): Transaction[] {
+  return readTransactions(path, options).transactions;
+}
+
+/** The file's transactions, with the format they were read in. */
+export function readTransactions(path: string, options: ReadOptions): TransactionFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
     throw new ClvError(ErrorCodes.INVALID_INPUT_FILE, `cannot read ${path}: ${(cause as Error).message}`, { cause });
   }
-  return options.format === 'cdnow' ? parseCdnow(text, path, options.minorPerUnit) : parseCsv(text, path, options);
+  const detected = options.format === 'auto';
+  const format = detected ? detectTransactionFormat(text) : (options.format as TransactionFormat);
+  const transactions = format === 'cdnow' ? parseCdnow(text, path, options.minorPerUnit) : parseCsv(text, path, options);
+  return { format, detected, transactions };
+}
+
+/** A CDNOW line: customer id, [sample id,] YYYYMMDD, number of CDs, dollars, blank-separated. */
+const CDNOW_LINE = /^\s*\S+(\s+\S+)?\s+\d{8}\s+\d+\s+\d+(\.\d+)?\s*$/;
+
+/**
+ * `cdnow` when one of the first two non-blank lines (the first may be CDNOW's header) is a
+ * CDNOW line; otherwise `csv`, whose first line is a header.
+ */
+export function detectTransactionFormat(text: string): TransactionFormat {
+  const lines = text.split(/\r?\n/, 50).filter((l) => l.trim() !== '').slice(0, 2);
+  return lines.some((l) => CDNOW_LINE.test(l)) ? 'cdnow' : 'csv';
 }
 
 export function parseCdnow(text: string, source: string, minorPerUnit: number): Transaction[] {
@@ -78,7 +111,12 @@ export function parseCsv(text: string, source: string, options: ReadOptions): Tr
   const header = rows[0] ?? [];
   const index = (name: string) => {
     const i = header.indexOf(name);
-    if (i < 0) throw new ClvError(ErrorCodes.INVALID_INPUT_FILE, `${source}:1: missing column "${name}" (header: ${header.join(',')})`);
+    if (i < 0) {
+      const hint = detectTransactionFormat(text) === 'cdnow'
+        ? 'this is a CDNOW file: use --format cdnow, or leave --format out to detect it'
+        : `expected a header naming the columns ${[columns.customer, columns.date, columns.amount].join(', ')}`;
+      throw new ClvError(ErrorCodes.INVALID_INPUT_FILE, `${source}:1: missing column "${name}" (header: ${header.join(',')}); ${hint}`);
+    }
     return i;
   };
   const [ci, di, ai] = [index(columns.customer), index(columns.date), index(columns.amount)];

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dayIndexer, dayIndexOfDate } from '../core/calendar.js';
 import { ErrorCodes } from '../core/errors.js';
-import { parseCdnow, parseCsv } from '../producers/transaction-file.js';
+import { detectTransactionFormat, parseCdnow, parseCsv } from '../producers/transaction-file.js';
 
 const utc = dayIndexer('UTC');
 
@@ -36,4 +36,18 @@ test('bad input names the line: missing column, unparsable date, negative amount
   fails(csv('customer_id,order_date,amount\nA,2024-02-30,5\n'), /in\.csv:2: no such date/);
   fails(() => parseCdnow(' 00001 19970101  1   11.77\n 00002 1997011  1   12.00\n', 'cd.txt', 100), /cd\.txt:2: date "1997011" is not YYYYMMDD/);
   fails(() => parseCdnow(' 00001 19970101  1\n', 'cd.txt', 100), /cd\.txt:1: expected 4 or 5 columns/);
+});
+
+test('auto format: CDNOW master (header line first) and sample lines are CDNOW; a CSV header is CSV', () => {
+  assert.equal(detectTransactionFormat(' customer_id  date number_of_cds  dollar_value\n 00001 19970101  1   11.77\n'), 'cdnow');
+  assert.equal(detectTransactionFormat('\n 00004 0001 19970118  2   29.73\n'), 'cdnow');
+  assert.equal(detectTransactionFormat('customer_id,order_date,amount\nA,2024-03-01,10.5\n'), 'csv');
+  assert.equal(detectTransactionFormat('id;when;total\n'), 'csv');
+});
+
+test('a CSV read of a CDNOW file says to use --format cdnow', () => {
+  assert.throws(
+    () => parseCsv(' 00001 19970101  1   11.77\n', 'cd.txt', { format: 'csv', minorPerUnit: 100, dayOf: utc }),
+    /cd\.txt:1: missing column "customer_id" .*--format cdnow/,
+  );
 });

@@ -39,6 +39,8 @@ export interface KafkaEventLogOptions {
   /** Longest a fetch waits on the broker for data: bounds how late a new message is seen. */
   maxWaitTimeMs?: number;
   connectionTimeoutMs?: number;
+  /** How long a request waits for the broker's answer (kafkajs default 30 s). */
+  requestTimeoutMs?: number;
   /** Backoff of failed batches and failed broker calls: exponential from initial, capped. */
   retry?: { initialRetryTimeMs?: number; maxRetryTimeMs?: number; retries?: number };
   /** -1: the broker's default.replication.factor. */
@@ -101,6 +103,7 @@ export class KafkaEventLog implements EventLog {
       clientId: options.clientId ?? DEFAULTS.clientId,
       brokers: this.brokers,
       connectionTimeout: options.connectionTimeoutMs ?? DEFAULTS.connectionTimeoutMs,
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeout: options.requestTimeoutMs }),
       logLevel: kafkajsLogLevel(level),
       ...(options.logger ? { logCreator: kafkajsLogCreator(options.logger) } : {}),
       retry: this.retry(),
@@ -287,6 +290,12 @@ export class KafkaEventLog implements EventLog {
     });
   }
 
+  /** The topics the cluster has (`clv status`: Kafka is reachable, and which topics exist yet). */
+  async topicNames(): Promise<string[]> {
+    const admin = await this.connectedAdmin();
+    return this.call('list topics', () => admin.listTopics());
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.running].map((c) => c.stop()));
     const clients = await Promise.allSettled([this.admin, this.producer].filter((c) => c !== null));
@@ -324,9 +333,11 @@ export class KafkaEventLog implements EventLog {
       await client.connect();
       return client;
     } catch (cause) {
-      // Forget the failed attempt so that the next call tries again.
+      // Forget the failed attempt so that the next call tries again, and close whatever
+      // socket it left open (a broker that accepted the connection but never answered).
       if (what === 'admin') this.admin = null;
       else this.producer = null;
+      await client.disconnect().catch(() => undefined);
       throw this.dependencyError(`connect ${what}`, cause);
     }
   }
