@@ -112,8 +112,12 @@ function ensembleOnHoldout(weights: BlendWeights | null, outcomes: Map<SingleMod
   if (failed.length > 0) return { details: { failed: `members could not be fitted on the calibration period: ${failed.join(', ')}` } };
   const parts = weights.models.map((m) => (outcomes.get(m as SingleModel) as { forecast: CandidateForecast }).forecast);
   const values = applyBlend(weights, new Map(weights.models.map((m, j) => [m, parts[j].values])));
+  // The interval: members' bounds in the blend's proportions (comonotone, as models/kinds/ensemble-model.ts).
+  const intervals = parts.every((p) => p.intervals)
+    ? { lower: applyBlend(weights, new Map(weights.models.map((m, j) => [m, parts[j].intervals!.lower]))), upper: applyBlend(weights, new Map(weights.models.map((m, j) => [m, parts[j].intervals!.upper]))), level: parts[0].intervals!.level }
+    : null;
   return {
-    forecast: { values, dailyShape: blendShape(weights, parts), expectedPurchases: null, details: {} },
+    forecast: { values, dailyShape: blendShape(weights, parts), expectedPurchases: null, intervals, details: {} },
     details: { weights: Object.fromEntries(weights.models.map((m, j) => [m, weights.weights[j]])), weights_from: 'backtest folds pooled (convex: non-negative, summing to 1)' },
   };
 }
