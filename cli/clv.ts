@@ -4,6 +4,7 @@
  * turns a ClvError into one clear line on stderr and a non-zero exit, with no stack trace.
  */
 import { Command } from 'commander';
+import { redactSecrets } from '../core/redact-secrets.js';
 import { ClvError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEvaluate } from './commands/evaluate.js';
@@ -35,6 +36,8 @@ try {
     process.stderr.write(`clv: ${error.message} [${error.code}]\n`);
     process.exitCode = 2;
   } else {
-    throw error;
+    // Not ours: the stack is worth printing, but a dependency's message may quote a URL.
+    process.stderr.write(`${redactSecrets(error instanceof Error ? String(error.stack) : String(error))}\n`);
+    process.exitCode = 1;
   }
 }
