@@ -9,11 +9,14 @@
 import type { FastifySchemaValidationError } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { EARLIEST_EVENT_TIME_MS } from '../core/event-validation.js';
 import type { OrderEvent, PaymentEvent } from '../core/events.js';
+import { ID_MAX_LENGTH, ID_PATTERN } from '../core/id-rule.js';
 import { Topics } from '../core/topics.js';
 
-const Id = (description: string) => Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description });
-const EpochMs = Type.Integer({ minimum: 1, maximum: 8_640_000_000_000_000, description: 'epoch milliseconds, UTC' });
+// The id rule of core/id-rule.ts, so that the API, the replay and the processors agree.
+const Id = (description: string) => Type.String({ minLength: 1, maxLength: ID_MAX_LENGTH, pattern: ID_PATTERN, description: `${description}; no control, format or lone-surrogate characters` });
+const EpochMs = Type.Integer({ minimum: EARLIEST_EVENT_TIME_MS, maximum: 8_640_000_000_000_000, description: 'epoch milliseconds, UTC, from 1990-01-01 (core/event-validation.ts)' });
 const Minor = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: `${description}, minor units` });
 const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code; must be the shop currency' });
 const Text = Type.String({ maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f]*$' });

@@ -10,7 +10,7 @@ import { analyticsColumns } from '../core/ports/analytics-store.js';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
 import { LocalModelRegistry } from '../adapters/local-directory/local-model-registry.js';
-import { RedisStateStore } from '../adapters/redis/redis-state-store.js';
+import { firstKeyPart, RedisStateStore } from '../adapters/redis/redis-state-store.js';
 import { SchemaRegistryCodec } from '../adapters/avro/schema-registry-codec.js';
 import type { Config } from '../config/config.js';
 import type { WebhookConfig } from '../config/webhook-config.js';
@@ -45,7 +45,7 @@ export type ProductionPipeline = Awaited<ReturnType<typeof productionPipeline>>;
 export async function productionPipeline(config: Readonly<Config>, logger: Logger, observe?: (log: EventLog) => EventLog) {
   const { log, codec } = await productionLog(config, logger);
   const stores = {
-    ledgers: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'ledgers', ttlSeconds: LEDGER_TTL_SECONDS }),
+    ledgers: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'ledgers', hashTag: firstKeyPart, ttlSeconds: LEDGER_TTL_SECONDS }),
     histories: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'histories' }),
     scores: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'scores' }),
   };

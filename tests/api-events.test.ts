@@ -95,6 +95,28 @@ test('domain rules (core/event-validation): 400 naming the event and rule, nothi
   assert.deepEqual(counts(), before);
 });
 
+test('ids with control, format or lone-surrogate code points, and event times before 1990, are 400 and nothing is published', async () => {
+  const before = counts();
+  const cases: Array<[unknown, RegExp]> = [
+    [{ topic: Topics.orders, event: order(30, { customer_id: 'A\u200bB' }) }, /body\/event\/customer_id/],
+    [{ topic: Topics.orders, event: order(31, { order_id: 'O\u0085' }) }, /body\/event\/order_id/],
+    [{ topic: Topics.payments, event: payment(32, { payment_id: 'P\u{E0001}' }) }, /body\/event\/payment_id/],
+    [{ topic: Topics.orders, event: order(34, { event_time: 1_700_000_000 }) }, /body\/event\/event_time/],
+  ];
+  for (const [body, field] of cases) {
+    const res = await post(body);
+    assert.equal(res.statusCode, 400, String(field));
+    assert.match(res.json().error.message, field);
+  }
+  // A lone surrogate can only arrive as a JSON escape: Avro would turn it into U+FFFD and
+  // merge this customer with every other one whose id differs only there.
+  const raw = JSON.stringify({ topic: Topics.orders, event: order(33) }).replace(/"customer_id":"([^"]*)"/, '"customer_id":"$1\\ud800"');
+  const res = await f.app.inject({ method: 'POST', url: '/v1/events', headers: { ...bearer(f.keys.ingest), 'content-type': 'application/json' }, payload: raw });
+  assert.equal(res.statusCode, 400);
+  assert.match(res.json().error.message, /body\/event\/customer_id/);
+  assert.deepEqual(counts(), before);
+});
+
 test('an empty id is a schema error, before the domain rules', async () => {
   const res = await post([{ topic: Topics.orders, event: order(20) }, { topic: Topics.orders, event: order(23, { customer_id: '' }) }]);
   assert.equal(res.statusCode, 400);
