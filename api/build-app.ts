@@ -62,6 +62,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     logController: new ApiLogController(api.slowRequestMs),
     genReqId: requestIdOf,
     bodyLimit: api.bodyLimitBytes,
+    // A client that trickles its request in is cut off (slowloris); answers have their own
+    // deadlines (POST /v1/events: CLV_API_PUBLISH_TIMEOUT_MS).
+    requestTimeout: api.requestTimeoutMs,
     // Above the schemas' own limits (ids ≤ 128), so that those answer with a message.
     routerOptions: { maxParamLength: 256 },
     frameworkErrors: (error, _request, reply) => sendApiError(reply, toApiError(error)),
@@ -93,6 +96,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(modelRoutes, { readModel, retrain: options.retrain });
   await app.register(forecastRoutes, { readModel });
   await app.register(dashboardRoutes, { readModel, currency: config.currency, minorPerUnit: config.minorPerUnit });
-  await app.register(eventRoutes, { log: options.log, codec: options.codec, config, maxBatchEvents: api.maxBatchEvents, now: options.now });
+  await app.register(eventRoutes, { log: options.log, codec: options.codec, config, maxBatchEvents: api.maxBatchEvents, publishTimeoutMs: api.publishTimeoutMs, now: options.now });
   return app;
 }

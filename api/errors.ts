@@ -41,16 +41,22 @@ export const ApiErrors = {
 export type ApiErrorKind = keyof typeof ApiErrors;
 export type ApiErrorCode = (typeof ApiErrors)[ApiErrorKind]['code'];
 
+/** Retry-After of a 503 that names no other: long enough for a dependency to come back. */
+export const DEFAULT_RETRY_AFTER_S = 5;
+
 export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly statusCode: number;
+  /** Sent as Retry-After (seconds); every 503 carries one. */
+  readonly retryAfterS: number | null;
 
   /** `message` goes to the client as is: no internals, no stack. */
-  constructor(kind: ApiErrorKind, message: string, options: { cause?: unknown } = {}) {
+  constructor(kind: ApiErrorKind, message: string, options: { cause?: unknown; retryAfterS?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ApiError';
     this.code = ApiErrors[kind].code;
     this.statusCode = ApiErrors[kind].status;
+    this.retryAfterS = options.retryAfterS ?? (this.statusCode === 503 ? DEFAULT_RETRY_AFTER_S : null);
   }
 }
 

@@ -122,7 +122,7 @@ async function serveInWorker(config: Readonly<Config>, api: Readonly<ApiConfig>,
   const policy = loadPolicy(config.policyFile);
   const codec = new SchemaRegistryCodec({ url: config.schemaRegistryUrl });
   await codec.registerAll();
-  const log = new KafkaEventLog({ brokers: config.kafkaBrokers, logger });
+  const log = new KafkaEventLog({ brokers: config.kafkaBrokers, maxQueuedBytes: config.publishQueueMaxBytes, logger });
   // POST /v1/events may be the first writer of a new deployment: the topics must exist with
   // their partition counts and compaction, never auto-created with the broker's defaults.
   await log.createTopics(topicSpecs(config.partitions));

@@ -31,6 +31,7 @@ const LEDGER_TTL_SECONDS = 400 * 86_400;
 async function productionLog(config: Readonly<Config>, logger: Logger) {
   const log = new KafkaEventLog({
     brokers: config.kafkaBrokers,
+    maxQueuedBytes: config.publishQueueMaxBytes,
     logger,
     onBatchError: (error, where) => logger.warn({ err: error, ...where }, 'batch failed; redelivering after backoff'),
   });

@@ -151,7 +151,8 @@ test('a body over CLV_API_BODY_LIMIT_BYTES is 413', async () => {
 });
 
 test('an event log outage is 503 and retriable, without internals', async () => {
-  const failing = (log: EventLog): EventLog => Object.assign(Object.create(log), { publish: async () => { throw new Error('KafkaJSConnectionError: broker 10.0.0.7:9092 down'); } });
+  const fail = async () => { throw new Error('KafkaJSConnectionError: broker 10.0.0.7:9092 down'); };
+  const failing = (log: EventLog): EventLog => Object.assign(Object.create(log), { publish: fail, publishAll: fail });
   const down = await apiFixture({ customers: 5, adapt: { log: failing } });
   try {
     const res = await down.app.inject({ method: 'POST', url: '/v1/events', headers: bearer(down.keys.ingest), payload: { topic: Topics.orders, event: order(50) } });
@@ -162,3 +163,40 @@ test('an event log outage is 503 and retriable, without internals', async () => 
     await down.app.close();
   }
 });
+
+/** An event log whose broker never answers: publishing waits until the caller gives up. */
+function stalledLog(honoursSignal: boolean) {
+  const calls: Array<Array<{ topic: string; count: number }>> = [];
+  const adapt = (log: EventLog): EventLog => Object.assign(Object.create(log), {
+    publish: () => new Promise<void>(() => {}),
+    publishAll: (batches: Array<{ topic: string; messages: unknown[] }>, options?: { signal?: AbortSignal }) => {
+      calls.push(batches.map((b) => ({ topic: b.topic, count: b.messages.length })));
+      return new Promise<void>((_resolve, reject) => {
+        if (honoursSignal) options?.signal?.addEventListener('abort', () => reject(new Error('publish withdrawn: nothing was published')));
+      });
+    },
+  });
+  return { calls, adapt };
+}
+
+for (const honoursSignal of [true, false]) {
+  test(`POST /v1/events while the event log cannot publish: 503 with Retry-After within CLV_API_PUBLISH_TIMEOUT_MS (log ${honoursSignal ? 'honours' : 'ignores'} the deadline)`, async () => {
+    const stalled = stalledLog(honoursSignal);
+    const down = await apiFixture({ customers: 5, adapt: { log: stalled.adapt }, api: { publishTimeoutMs: 200 } });
+    try {
+      // Guard only (no timing is asserted): before the deadline existed this request never ended.
+      const res = await Promise.race([
+        down.app.inject({ method: 'POST', url: '/v1/events', headers: bearer(down.keys.ingest), payload: [{ topic: Topics.orders, event: order(60) }, { topic: Topics.payments, event: payment(60) }] }),
+        new Promise<never>((_r, reject) => setTimeout(() => reject(new Error('POST /v1/events still pending after 20 s')), 20_000).unref()),
+      ]);
+      assert.equal(res.statusCode, 503);
+      assert.equal(res.json().error.code, 'API_UNAVAILABLE');
+      assert.match(res.json().error.message, /retry the whole batch/);
+      assert.match(String(res.headers['retry-after']), /^\d+$/);
+      // The whole batch went to the log in one call (one request: all or nothing), never topic by topic.
+      assert.deepEqual(stalled.calls, [[{ topic: Topics.orders, count: 1 }, { topic: Topics.payments, count: 1 }]]);
+    } finally {
+      await down.app.close();
+    }
+  });
+}

@@ -52,3 +52,11 @@ test('every response carries X-Request-Id', async () => {
   const res = await f.app.inject({ url: '/v1/segments' });
   assert.match(String(res.headers['x-request-id']), /^[0-9a-f-]{36}$/);
 });
+
+test('fastify requestTimeout is set from CLV_API_REQUEST_TIMEOUT_MS (a trickling client is cut off), and the publish deadline is shorter', async () => {
+  assert.equal(f.app.initialConfig.requestTimeout, 30_000);
+  const { loadApiConfig } = await import('../config/api-config.js');
+  const defaults = loadApiConfig({});
+  assert.ok(defaults.publishTimeoutMs < defaults.requestTimeoutMs);
+  assert.deepEqual([loadApiConfig({ CLV_API_REQUEST_TIMEOUT_MS: '5000', CLV_API_PUBLISH_TIMEOUT_MS: '250' })].map((c) => [c.requestTimeoutMs, c.publishTimeoutMs]), [[5000, 250]]);
+});
