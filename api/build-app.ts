@@ -22,7 +22,7 @@ import { authentication, authorization } from './plugins/auth.js';
 import { docs } from './plugins/docs.js';
 import { errorHandling, formatSchemaErrors, sendApiError, toApiError } from './plugins/errors.js';
 import { httpWiring } from './plugins/http-wiring.js';
-import { apiMetrics } from './plugins/metrics.js';
+import { apiMetrics, metricsRefresher, type MetricsRefresher } from './plugins/metrics.js';
 import { rateLimiting } from './plugins/rate-limit.js';
 import { ApiLogController, redactedPaths, requestIdOf } from './request-logging.js';
 import { customerRoutes } from './routes/customers.js';
@@ -53,6 +53,8 @@ export interface BuildAppOptions {
   version?: string;
   /** Wall clock, ms (JWT expiry, ingestion's future-skew rule). */
   now?: () => number;
+  /** What refreshes the read-model gauges before a scrape (clv serve shares it with CLV_API_METRICS_PORT); default: one of its own. */
+  metricsRefresher?: MetricsRefresher;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -88,7 +90,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(authentication, { config: api, now: options.now });
   await app.register(rateLimiting, { perMinute: api.rateLimitPerMinute });
   await app.register(authorization, { enabled: api.authEnabled });
-  await app.register(apiMetrics, { readModel });
+  await app.register(apiMetrics, { refresh: options.metricsRefresher ?? metricsRefresher(readModel, config.modelPollMs) });
 
   await app.register(healthRoutes, { readModel, log: options.log, extraChecks: options.readinessChecks, timeoutMs: options.readinessTimeoutMs });
   await app.register(customerRoutes, { readModel, minorPerUnit: config.minorPerUnit });

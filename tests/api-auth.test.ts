@@ -96,10 +96,12 @@ test('an HS256 JWT with the scope is accepted; without it 403; expired or forged
   assert.equal(forged.statusCode, 401);
 });
 
-test('health, readiness, metrics and docs are public', async () => {
-  for (const url of ['/healthz', '/readyz', '/metrics', '/docs/json']) {
+test('health, readiness and docs are public; /metrics needs the metrics scope', async () => {
+  for (const url of ['/healthz', '/readyz', '/docs/json']) {
     assert.equal((await f.app.inject({ url })).statusCode, 200, url);
   }
+  assert.equal((await f.app.inject({ url: '/metrics' })).statusCode, 401);
+  assert.equal((await f.app.inject({ url: '/metrics', headers: bearer(f.keys.metrics) })).statusCode, 200);
 });
 
 test('with CLV_API_AUTH=off every route is open', async () => {

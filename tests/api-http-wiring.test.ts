@@ -54,7 +54,7 @@ test('every response carries X-Request-Id', async () => {
 });
 
 test('fastify requestTimeout is set from CLV_API_REQUEST_TIMEOUT_MS (a trickling client is cut off), and the publish deadline is shorter', async () => {
-  assert.equal(f.app.initialConfig.requestTimeout, 30_000);
+  assert.equal(f.app.server.requestTimeout, 30_000);
   const { loadApiConfig } = await import('../config/api-config.js');
   const defaults = loadApiConfig({});
   assert.ok(defaults.publishTimeoutMs < defaults.requestTimeoutMs);
