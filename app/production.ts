@@ -4,7 +4,7 @@
  * tables. The processors are the same ones the embedded mode runs (stream-pipeline.ts).
  */
 import type { Logger } from 'pino';
-import { enableSinkMetrics, recordSinkInsertFailure, recordSinkInsertRetry } from '../metrics/metrics-registry.js';
+import { enableSinkMetrics, recordSinkInsertFailure, recordSinkInsertRetry, recordSinkRejectedRows } from '../metrics/metrics-registry.js';
 import { reportChampion } from '../metrics/report-champion.js';
 import { analyticsColumns } from '../core/ports/analytics-store.js';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
@@ -87,6 +87,7 @@ export async function startClickHouseSink(config: Readonly<Config>, log: EventLo
       log, codec, store,
       retryHooks: { onRetry: (err, attempt, delayMs) => { recordSinkInsertRetry(); logger.warn({ err, attempt, delayMs }, 'ClickHouse insert failed; retrying'); } },
       onInsertFailed: (table, err) => { recordSinkInsertFailure(table); logger.error({ err, table }, 'ClickHouse insert failed for good; the batch will be redelivered'); },
+      onRowsRejected: (table, count) => { recordSinkRejectedRows(table, count); logger.warn({ table, count }, 'rows the ClickHouse table cannot hold; their messages went to the dead-letter topic'); },
     },
     // One member per partition lets batches of several partitions share an insert.
     { members: Math.min(config.partitions, 4) },
