@@ -10,7 +10,6 @@
  *   → validation (400) → handler.
  */
 import type { RetrainOutcome } from './routes/models.js';
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
@@ -22,6 +21,8 @@ import { authentication, authorization } from './plugins/auth.js';
 import { docs } from './plugins/docs.js';
 import { errorHandling, formatSchemaErrors, sendApiError, toApiError } from './plugins/errors.js';
 import { httpWiring } from './plugins/http-wiring.js';
+import { methodNotAllowed } from './plugins/method-not-allowed.js';
+import { typeBoxValidatorCompiler } from './typebox-validator-compiler.js';
 import { apiMetrics, metricsRefresher, type MetricsRefresher } from './plugins/metrics.js';
 import { rateLimiting } from './plugins/rate-limit.js';
 import { ApiLogController, redactedPaths, requestIdOf } from './request-logging.js';
@@ -76,7 +77,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   // TypeBox's compiler, once per route schema at registration; converts query and path
   // strings to the declared types, never the body.
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(typeBoxValidatorCompiler);
   // JSON only: a text/plain body is 415, not a string for the schemas to puzzle over.
   app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', (request, reply, done) => {
@@ -85,6 +86,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   await app.register(errorHandling);
+  await app.register(methodNotAllowed);
   await app.register(httpWiring, { corsOrigins: api.corsOrigins });
   await app.register(docs, { version: options.version ?? '1' });
   await app.register(authentication, { config: api, now: options.now });

@@ -10,8 +10,6 @@ export const ApiErrors = {
   BAD_REQUEST: { code: 'API_BAD_REQUEST', status: 400 },
   /** An ingested event broke a domain rule (core/event-validation.ts). */
   INVALID_EVENT: { code: 'API_INVALID_EVENT', status: 400 },
-  /** A pagination cursor that this API did not issue for this listing. */
-  INVALID_CURSOR: { code: 'API_INVALID_CURSOR', status: 400 },
   /** No credentials, or credentials that do not verify. */
   UNAUTHENTICATED: { code: 'API_UNAUTHENTICATED', status: 401 },
   /** Verified credentials without the scope the route needs. */

@@ -13,12 +13,35 @@
 
 export const ID_MAX_LENGTH = 128;
 
-/** For JSON schemas: ECMA-262 with the "u" flag, as JSON Schema specifies. */
-export const ID_PATTERN = '^[^\\p{Cc}\\p{Cf}\\p{Cs}]+$';
+/**
+ * The control (Cc) and format (Cf) code points as ranges, Unicode 17 (Node 20's ICU says so in
+ * `process.versions.unicode`; tests/id-rule.test.ts compares this list with the running
+ * engine's \p{Cc} and \p{Cf}, so a newer Unicode shows up as a failing test, not as drift).
+ * Written out rather than as \p{…}: the regex also goes into the OpenAPI document, and tools
+ * that read it (schemathesis, in Python) cannot generate strings for property escapes.
+ */
+const CONTROL_AND_FORMAT: ReadonlyArray<readonly [number, number]> = [
+  [0x0, 0x1f], [0x7f, 0x9f], [0xad, 0xad], [0x600, 0x605], [0x61c, 0x61c], [0x6dd, 0x6dd], [0x70f, 0x70f],
+  [0x890, 0x891], [0x8e2, 0x8e2], [0x180e, 0x180e], [0x200b, 0x200f], [0x202a, 0x202e], [0x2060, 0x2064],
+  [0x2066, 0x206f], [0xfeff, 0xfeff], [0xfff9, 0xfffb], [0x110bd, 0x110bd], [0x110cd, 0x110cd],
+  [0x13430, 0x1343f], [0x1bca0, 0x1bca3], [0x1d173, 0x1d17a], [0xe0001, 0xe0001], [0xe0020, 0xe007f],
+];
 
-const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Cs}]/u;
+/** BMP code points as \uXXXX escapes (read alike by ECMA-262 and Python), others as the character itself. */
+const inClass = (cp: number) => (cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : String.fromCodePoint(cp));
+const FORBIDDEN_CLASS = CONTROL_AND_FORMAT.map(([a, b]) => (a === b ? inClass(a) : `${inClass(a)}-${inClass(b)}`)).join('')
+  // Lone surrogates: with the "u" flag a surrogate pair is one code point, outside this range.
+  + '\\ud800-\\udfff';
+
+/** For JSON schemas: ECMA-262 with the "u" flag, as JSON Schema specifies. */
+export const ID_PATTERN = `^[^${FORBIDDEN_CLASS}]+$`;
+
+const FORBIDDEN = new RegExp(`[${FORBIDDEN_CLASS}]`, 'u');
 const CONTROL = /\p{Cc}/u;
 const FORMAT = /\p{Cf}/u;
+
+/** Code points an id may not hold, as inclusive ranges (for tests and documents). */
+export const forbiddenIdCodePoints = (): ReadonlyArray<readonly [number, number]> => [...CONTROL_AND_FORMAT, [0xd800, 0xdfff]];
 
 /** What is wrong with an id ("is empty", "holds U+200B (a format character)"…), or null. */
 export function idProblem(id: string): string | null {

@@ -60,3 +60,21 @@ test('fastify requestTimeout is set from CLV_API_REQUEST_TIMEOUT_MS (a trickling
   assert.ok(defaults.publishTimeoutMs < defaults.requestTimeoutMs);
   assert.deepEqual([loadApiConfig({ CLV_API_REQUEST_TIMEOUT_MS: '5000', CLV_API_PUBLISH_TIMEOUT_MS: '250' })].map((c) => [c.requestTimeoutMs, c.publishTimeoutMs]), [[5000, 250]]);
 });
+
+test('a method the API does not serve on a path it serves is 405 with Allow (TRACE, QUERY, DELETE…); an unknown path stays 404', async () => {
+  for (const [method, url, allow] of [
+    ['TRACE', '/v1/segments', 'GET, HEAD'],
+    ['DELETE', '/v1/segments/lost/customers', 'GET, HEAD'],
+    ['QUERY', '/v1/customers/C1', 'GET, HEAD'],
+    ['PUT', '/v1/events', 'POST'],
+    ['TRACE', '/metrics', 'GET, HEAD'],
+  ] as const) {
+    const res = await f.app.inject({ method: method as 'GET', url });
+    assert.equal(res.statusCode, 405, `${method} ${url}`);
+    assert.equal(res.headers.allow, allow, `${method} ${url}`);
+    assert.equal(res.json().error.code, 'API_METHOD_NOT_ALLOWED');
+  }
+  const unknown = await f.app.inject({ method: 'TRACE', url: '/v1/nothing-here' });
+  assert.equal(unknown.statusCode, 404);
+  assert.equal((await f.app.inject({ method: 'GET', url: '/v1/nothing-here' })).statusCode, 404);
+});
