@@ -27,16 +27,26 @@ const CONTROL_AND_FORMAT: ReadonlyArray<readonly [number, number]> = [
   [0x13430, 0x1343f], [0x1bca0, 0x1bca3], [0x1d173, 0x1d17a], [0xe0001, 0xe0001], [0xe0020, 0xe007f],
 ];
 
-/** BMP code points as \uXXXX escapes (read alike by ECMA-262 and Python), others as the character itself. */
-const inClass = (cp: number) => (cp <= 0xffff ? `\\u${cp.toString(16).padStart(4, '0')}` : String.fromCodePoint(cp));
-const FORBIDDEN_CLASS = CONTROL_AND_FORMAT.map(([a, b]) => (a === b ? inClass(a) : `${inClass(a)}-${inClass(b)}`)).join('')
-  // Lone surrogates: with the "u" flag a surrogate pair is one code point, outside this range.
-  + '\\ud800-\\udfff';
+const inClass = (cp: number) => `\\u${cp.toString(16).padStart(4, '0')}`;
+const range = ([a, b]: readonly [number, number]) => (a === b ? inClass(a) : `${inClass(a)}-${inClass(b)}`);
+const BMP = CONTROL_AND_FORMAT.filter(([a]) => a <= 0xffff);
+const ASTRAL = CONTROL_AND_FORMAT.filter(([a]) => a > 0xffff).map(([a, b]) => `\\u{${a.toString(16)}}-\\u{${b.toString(16)}}`);
 
-/** For JSON schemas: ECMA-262 with the "u" flag, as JSON Schema specifies. */
-export const ID_PATTERN = `^[^${FORBIDDEN_CLASS}]+$`;
+/**
+ * For JSON schemas (ECMA-262 with the "u" flag, as JSON Schema specifies): no control or format
+ * character of the Basic Multilingual Plane, as \uXXXX escapes that ECMA-262, Python and Rust
+ * regex engines all read. The rest of the rule — the few format characters beyond U+FFFF
+ * (tags, Egyptian hieroglyph controls…) and lone surrogates — is the schema's
+ * `format: "clv-id"` (ID_FORMAT): engines built on UTF-8 (Rust's, which schemathesis
+ * validates with) cannot name surrogates, and schemathesis mistranslates astral characters.
+ */
+export const ID_PATTERN = `^[^${BMP.map(range).join('')}]+$`;
 
-const FORBIDDEN = new RegExp(`[${FORBIDDEN_CLASS}]`, 'u');
+/** The JSON schema `format` of ids: a string idProblem accepts (the API's schemas register it). */
+export const ID_FORMAT = 'clv-id';
+
+// Lone surrogates: with the "u" flag a surrogate pair is one code point, outside this range.
+const FORBIDDEN = new RegExp(`[${BMP.map(range).join('')}${ASTRAL.join('')}\\ud800-\\udfff]`, 'u');
 const CONTROL = /\p{Cc}/u;
 const FORMAT = /\p{Cf}/u;
 

@@ -78,3 +78,9 @@ test('a method the API does not serve on a path it serves is 405 with Allow (TRA
   assert.equal(unknown.statusCode, 404);
   assert.equal((await f.app.inject({ method: 'GET', url: '/v1/nothing-here' })).statusCode, 404);
 });
+
+test('Allow names the methods of the most specific route: DELETE /v1/models/retrain allows POST only', async () => {
+  const res = await f.app.inject({ method: 'DELETE', url: '/v1/models/retrain' });
+  assert.equal(res.statusCode, 405);
+  assert.equal(res.headers.allow, 'POST');
+});

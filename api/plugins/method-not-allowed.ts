@@ -20,16 +20,24 @@ function pathRegex(url: string): RegExp {
 }
 
 export const methodNotAllowed = fp(async (app: FastifyInstance) => {
-  const routes: Array<{ path: RegExp; methods: string[] }> = [];
+  const routes = new Map<string, { path: RegExp; specificity: number; methods: Set<string> }>();
   app.addHook('onRoute', (route) => {
     if (route.url === '*' || route.url === '/*') return;
-    const methods = ([] as string[]).concat(route.method).map((m) => m.toUpperCase());
-    routes.push({ path: pathRegex(route.url), methods });
+    let entry = routes.get(route.url);
+    if (!entry) {
+      // The router prefers static segments to parameters, and parameters to wildcards.
+      const staticLength = route.url.replace(/:[A-Za-z0-9_]+|\*/g, '').length;
+      routes.set(route.url, (entry = { path: pathRegex(route.url), specificity: (route.url.includes('*') ? 0 : 1e6) + staticLength, methods: new Set() }));
+    }
+    for (const m of ([] as string[]).concat(route.method)) entry.methods.add(m.toUpperCase());
   });
   app.addHook('onRequest', (request, reply, done) => {
     if (!request.is404) return done();
     const path = request.url.split('?')[0];
-    const allowed = new Set(routes.filter((r) => r.path.test(path)).flatMap((r) => r.methods));
+    // The methods of the route that names this path most precisely, as the OpenAPI document
+    // lists them (`/v1/models/retrain` is POST, though `/v1/models/:version` matches it too).
+    const best = [...routes.values()].filter((r) => r.path.test(path)).sort((a, b) => b.specificity - a.specificity)[0];
+    const allowed = best?.methods ?? new Set<string>();
     if (allowed.size === 0 || allowed.has(request.method)) return done();
     const allow = ORDER.filter((m) => allowed.has(m)).concat([...allowed].filter((m) => !ORDER.includes(m)).sort()).join(', ');
     void reply.code(405).header('allow', allow).send({ error: { code: ApiErrors.METHOD_NOT_ALLOWED.code, message: `${request.method} is not served on ${path}; allowed: ${allow}` } });

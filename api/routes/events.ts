@@ -44,14 +44,14 @@ const VIOLATIONS_REPORTED = 10;
 export async function eventRoutes(app: FastifyInstance, options: EventRoutesOptions): Promise<void> {
   const { log, codec, config } = options;
   const rules: ValidationRules = { currency: config.currency, maxFutureSkewMs: config.maxFutureSkewMs, now: options.now ?? Date.now };
-  const validateBody = eventBatchValidator(options.maxBatchEvents);
+  const validateBody = eventBatchValidator(options.maxBatchEvents, config.currency);
 
   app.post('/v1/events', {
     config: { auth: 'ingest' },
     schema: {
       tags: ['events'],
       summary: 'Ingest order and payment events (one, or a batch; all or nothing)',
-      body: eventBatchSchema(options.maxBatchEvents),
+      body: eventBatchSchema(options.maxBatchEvents, config.currency),
       response: { 202: Accepted, ...errorResponses('INVALID_EVENT', 'UNAUTHENTICATED', 'FORBIDDEN', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'UNAVAILABLE') },
     },
     validatorCompiler: ({ httpPart }) => (httpPart === 'body' ? validateBody : (value: unknown) => ({ value })),
