@@ -8,6 +8,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { processSettings } from '../config/environment.js';
+import { redactSecrets } from '../core/redact-secrets.js';
 import { ClvError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEvaluate } from './commands/evaluate.js';
@@ -46,8 +47,9 @@ try {
 } catch (error) {
   const code = exitCodeOf(error);
   if (code !== ExitCodes.ok) {
-    process.stderr.write(`${errorLine(error)}\n`);
-    if (!(error instanceof ClvError || error instanceof CommanderError) && debugLogging()) process.stderr.write(`${(error as Error)?.stack}\n`);
+    // A dependency's message may quote a URL with its password: never printed.
+    process.stderr.write(`${redactSecrets(errorLine(error))}\n`);
+    if (!(error instanceof ClvError || error instanceof CommanderError) && debugLogging()) process.stderr.write(`${redactSecrets(String((error as Error)?.stack))}\n`);
   }
   process.exitCode = code;
 }

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { dayIndexOfDate, type DayIndexer } from '../core/calendar.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
+import { idProblem } from '../core/id-rule.js';
 
 export interface Transaction {
   customerId: string;
@@ -57,12 +58,13 @@ export function readTransactionFile(path: string, options: ReadOptions): Transac
 
 /** The file's transactions, with the format they were read in. */
 export function readTransactions(path: string, options: ReadOptions): TransactionFile {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (cause) {
     throw new ClvError(ErrorCodes.INVALID_INPUT_FILE, `cannot read ${path}: ${(cause as Error).message}`, { cause });
   }
+  const text = utf8Text(bytes, path);
   const detected = options.format === 'auto';
   const format = detected ? detectTransactionFormat(text) : (options.format as TransactionFormat);
   const transactions = format === 'cdnow' ? parseCdnow(text, path, options.minorPerUnit) : parseCsv(text, path, options);
@@ -81,6 +83,23 @@ export function detectTransactionFormat(text: string): TransactionFormat {
   return lines.some((l) => CDNOW_LINE.test(l)) ? 'cdnow' : 'csv';
 }
 
+/**
+ * The file as text, refusing bytes that are not UTF-8: a lenient decoder turns every bad
+ * sequence into U+FFFD, so `Ren\xE9` and `Ren\xE8` (a Latin-1 file) would become one customer.
+ */
+function utf8Text(bytes: Buffer, path: string): string {
+  const text = bytes.toString('utf8');
+  if (!text.includes('\uFFFD') || Buffer.byteLength(text) === bytes.length && Buffer.from(text).equals(bytes)) return text;
+  let line = 1;
+  for (let start = 0; start <= bytes.length; line++) {
+    const end = bytes.indexOf(0x0a, start) < 0 ? bytes.length : bytes.indexOf(0x0a, start);
+    const chunk = bytes.subarray(start, end);
+    if (!Buffer.from(chunk.toString('utf8')).equals(chunk)) break;
+    start = end + 1;
+  }
+  throw new ClvError(ErrorCodes.INVALID_INPUT_FILE, `${path}:${line}: not UTF-8 text; convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)`);
+}
+
 export function parseCdnow(text: string, source: string, minorPerUnit: number): Transaction[] {
   const out: Transaction[] = [];
   const lines = text.split(/\r?\n/);
@@ -93,6 +112,8 @@ export function parseCdnow(text: string, source: string, minorPerUnit: number): 
     if (fields.length !== 4 && fields.length !== 5) fail(`expected 4 or 5 columns, found ${fields.length}`);
     // The sample file has the sample id second; the customer id of the master file is first in both.
     const [customerId, yyyymmdd, , dollars] = fields.length === 5 ? [fields[0], fields[2], fields[3], fields[4]] : fields;
+    const problem = idProblem(customerId);
+    if (problem) fail(`customer id ${problem}`);
     const m = /^(\d{4})(\d{2})(\d{2})$/.exec(yyyymmdd);
     if (!m) fail(`date "${yyyymmdd}" is not YYYYMMDD`);
     out.push({ customerId, day: day(`${m![1]}-${m![2]}-${m![3]}`, fail), time: null, amountMinor: amount(dollars, minorPerUnit, fail), line: i + 1 });
@@ -127,7 +148,8 @@ export function parseCsv(text: string, source: string, options: ReadOptions): Tr
       throw new ClvError(ErrorCodes.INVALID_INPUT_FILE, `${source}:${r + 1}: ${why}: ${row.join(',')}`);
     };
     const customerId = row[ci];
-    if (!customerId) fail('empty customer id');
+    const problem = idProblem(customerId ?? '');
+    if (problem) fail(`customer id ${problem}`);
     const raw = row[di];
     let dayIndex: number;
     let time: number | null = null;
