@@ -31,10 +31,11 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   training: ['core', 'config', 'models', 'processors', 'evaluation', 'forecasting'],
   'read-model': ['core', 'models', 'processors', 'forecasting'],
   metrics: ['core', 'processors'],
+  reconciliation: ['core'],
   api: ['core', 'config', 'metrics'],
-  app: ['core', 'config', 'models', 'producers', 'processors', 'adapters', 'consumers', 'evaluation', 'forecasting', 'training', 'read-model', 'metrics', 'api'],
+  app: ['core', 'config', 'models', 'producers', 'processors', 'adapters', 'consumers', 'evaluation', 'forecasting', 'training', 'read-model', 'metrics', 'api', 'reconciliation'],
   cli: ['core', 'config', 'producers', 'evaluation', 'training', 'adapters', 'app'],
-  bench: ['core', 'config', 'models', 'producers', 'processors', 'adapters', 'consumers', 'evaluation', 'forecasting', 'training', 'read-model', 'metrics', 'api', 'app'],
+  bench: ['core', 'config', 'models', 'producers', 'processors', 'adapters', 'consumers', 'evaluation', 'forecasting', 'training', 'read-model', 'metrics', 'api', 'reconciliation', 'app'],
 };
 
 function sourceFiles(dir: string): string[] {
