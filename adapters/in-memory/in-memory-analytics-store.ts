@@ -6,8 +6,9 @@
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import {
   analyticsColumns, analyticsRowViolation, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ColumnKind, type ModelRunRow, type PurchaseRow,
-  type SegmentHourlyRevenue, type SegmentRevenueQuery,
+  type OrderRow, type SegmentHourlyRevenue, type SegmentRevenueQuery, type SettlementCandidates, type SettlementCandidatesQuery,
 } from '../../core/ports/analytics-store.js';
+import type { PaymentEvent } from '../../core/events.js';
 
 type Row = Record<string, unknown>;
 
@@ -78,6 +79,21 @@ export class InMemoryAnalyticsStore implements AnalyticsStore {
       hours.set(h, (hours.get(h) ?? 0) + p.net_amount_minor);
     }
     return { hours, latestOrderHourMs };
+  }
+
+  async settlementCandidates(query: SettlementCandidatesQuery): Promise<SettlementCandidates> {
+    const settles = (p: PaymentEvent) => p.type === 'PAYMENT_CAPTURED' || p.type === 'PAYMENT_REFUNDED';
+    const references = new Set(query.references);
+    const orders = new Set<string>();
+    for (const p of this.stored('payments')) {
+      if (settles(p) && ((p.event_time >= query.fromMs && p.event_time < query.toMs) || references.has(p.payment_id))) orders.add(p.order_id);
+    }
+    const byOrder = (a: { order_id: string; event_time: number; event_id: string }, b: typeof a) =>
+      compare(a.order_id, b.order_id) || a.event_time - b.event_time || compare(a.event_id, b.event_id);
+    return {
+      payments: this.rows('payments').filter((p) => settles(p) && orders.has(p.order_id)).sort(byOrder),
+      orders: this.rows('orders').filter((o: OrderRow) => orders.has(o.order_id)).sort(byOrder),
+    };
   }
 
   /** Every (deduplicated) row of a table, as copies: for the embedded demo's reports and tests. */

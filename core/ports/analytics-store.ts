@@ -121,6 +121,28 @@ export interface SegmentHourlyRevenue {
   latestOrderHourMs: EpochMs | null;
 }
 
+/** Which payments a reconciliation reads (`settlementCandidates`). */
+export interface SettlementCandidatesQuery {
+  /** Orders with a capture or refund whose event_time is in [fromMs, toMs) … */
+  fromMs: EpochMs;
+  toMs: EpochMs;
+  /** … or with a capture or refund under one of these payment ids (a statement's references; any number). */
+  references: readonly string[];
+}
+
+/** The stream side of a reconciliation: what reconciliation/reconcile-settlements.ts matches a statement against. */
+export interface SettlementCandidates {
+  /**
+   * Every capture and refund (PAYMENT_CAPTURED / PAYMENT_REFUNDED; failures never settle) of
+   * every order the query selects, each event once, whenever it happened — the query selects
+   * orders, so an order paid twice shows both captures even if one is outside the period.
+   * Sorted by order_id, event_time, event_id. The `expected_settlements` view in ClickHouse.
+   */
+  payments: PaymentEvent[];
+  /** Every order event (placed and cancelled) of those orders, each once, sorted by order_id, event_time, event_id. */
+  orders: OrderRow[];
+}
+
 export interface AnalyticsStore {
   /** Appends rows to one table (idempotent per row identity; see the contract above). */
   insert<T extends AnalyticsTable>(table: T, rows: readonly AnalyticsRows[T][]): Promise<void>;
@@ -141,6 +163,8 @@ export interface AnalyticsStore {
    * per-segment actuals, set against a forecast of the same customers.
    */
   segmentRevenueByHour(query: SegmentRevenueQuery): Promise<SegmentHourlyRevenue>;
+  /** The captures, refunds and orders a settlement statement is reconciled against (see SettlementCandidates). */
+  settlementCandidates(query: SettlementCandidatesQuery): Promise<SettlementCandidates>;
   close(): Promise<void>;
 }
 

@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
-import type { AnalyticsRows, AnalyticsStore, AnalyticsTable, ModelRunRow, PurchaseRow } from '../../core/ports/analytics-store.js';
+import type { PaymentEvent } from '../../core/events.js';
+import type { AnalyticsRows, AnalyticsStore, AnalyticsTable, ModelRunRow, OrderRow, PurchaseRow } from '../../core/ports/analytics-store.js';
 
 export interface AnalyticsStoreHarness {
   store: AnalyticsStore;
@@ -140,6 +141,40 @@ export function analyticsStoreContract(adapter: string, open: () => Promise<Anal
     assert.deepEqual(await of('high_value', null), { hours: [[hourOf(T0 + DAY), 50]], latest });
     assert.deepEqual((await of('at_risk', asOf, T0)).hours, [], 'orders at or after toMs are left out');
     assert.deepEqual(await of('new', T0 - 1), { hours: [], latest });
+  });
+
+  withStore('settlementCandidates: every capture and refund of the orders with one in the period or under a reference, and their order events', async (h) => {
+    const pay = (id: string, order: string, type: PaymentEvent['type'], at: number, amount = 1000, ref = `${order}-pay`): PaymentEvent =>
+      ({ event_id: id, event_time: at, type, customer_id: 'C1', order_id: order, payment_id: ref, amount_minor: amount, currency: 'USD' });
+    const order = (id: string, orderId: string, type: string, at: number, amount = 1000): OrderRow =>
+      ({ event_id: id, event_time: at, type, customer_id: 'C1', order_id: orderId, amount_minor: amount, currency: 'USD', line_item_count: 1 });
+    const from = T0;
+    const to = T0 + 7 * DAY;
+    const payments = [
+      // O1: captured in the period, refunded after it, a failed attempt before: capture and refund.
+      pay('p1f', 'O1', 'PAYMENT_FAILED', from - DAY, 1000, 'O1-try'), pay('p1c', 'O1', 'PAYMENT_CAPTURED', from + DAY), pay('p1r', 'O1', 'PAYMENT_REFUNDED', to + DAY, 400),
+      // O2: captured before the period, under a reference asked for; a second capture (paid twice) under another.
+      pay('p2c', 'O2', 'PAYMENT_CAPTURED', from - 30 * DAY), pay('p2d', 'O2', 'PAYMENT_CAPTURED', from - 29 * DAY, 1000, 'O2-again'),
+      // O3: before the period, not asked for; O4: at the period's end, excluded ([from, to)).
+      pay('p3c', 'O3', 'PAYMENT_CAPTURED', from - 1), pay('p4c', 'O4', 'PAYMENT_CAPTURED', to),
+      // O5: only a refund in the period (its capture long before): both.
+      pay('p5c', 'O5', 'PAYMENT_CAPTURED', from - 60 * DAY), pay('p5r', 'O5', 'PAYMENT_REFUNDED', to - 1, 300),
+      // O6: only a failure in the period: failures never settle.
+      pay('p6f', 'O6', 'PAYMENT_FAILED', from + DAY),
+    ];
+    await h.store.insert('payments', payments);
+    await h.store.insert('payments', [payments[1]]); // redelivered
+    const orders = [order('o1', 'O1', 'ORDER_PLACED', from), order('o1x', 'O1', 'ORDER_CANCELLED', from + 2 * DAY), order('o2', 'O2', 'ORDER_PLACED', from - 30 * DAY),
+      order('o3', 'O3', 'ORDER_PLACED', from - 1), order('o7', 'O7', 'ORDER_PLACED', from + DAY)];
+    await h.store.insert('orders', orders);
+    // More references than one lookup takes, the one that matters last; and one nobody has.
+    const references = [...Array.from({ length: 12_000 }, (_, i) => `unknown-reference-${i}`), 'O2-pay'];
+    const got = await h.store.settlementCandidates({ fromMs: from, toMs: to, references });
+    const byId = new Map(payments.map((p) => [p.event_id, p]));
+    assert.deepEqual(got.payments, ['p1c', 'p1r', 'p2c', 'p2d', 'p5c', 'p5r'].map((id) => byId.get(id)));
+    assert.deepEqual(got.orders, [orders[0], orders[1], orders[2]]);
+    const none = await h.store.settlementCandidates({ fromMs: to + 10 * DAY, toMs: to + 20 * DAY, references: [] });
+    assert.deepEqual(none, { payments: [], orders: [] });
   });
 
   withStore('one bad row rejects the whole insert and writes nothing', async (h) => {
