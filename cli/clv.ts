@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The `clv` command line. Each command lives in cli/commands/; this file only wires them and
- * turns a ClvError into one clear line on stderr and a non-zero exit, with no stack trace.
+ * turns a ClvError into one clear line on stderr and exit code 2, with no stack trace.
  */
 import { Command } from 'commander';
 import { ClvError } from '../core/errors.js';
@@ -9,6 +9,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerModels } from './commands/models.js';
+import { registerReconcile } from './commands/reconcile.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
@@ -27,6 +28,7 @@ registerTrain(program);
 registerModels(program);
 registerReplay(program);
 registerGenerate(program);
+registerReconcile(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -71,6 +71,42 @@ export const roleMetricNames = ['clv_training_runs_total', 'clv_sink_insert_retr
 export const TrainingOutcomes = ['promoted', 'not_promoted', 'insufficient_data', 'failed'] as const;
 export type TrainingOutcome = (typeof TrainingOutcomes)[number];
 
+// `clv reconcile` runs once and exits (from cron, say), so nothing scrapes it: its figures go
+// to a file in the Prometheus text format for node_exporter's textfile collector
+// (docs/monitoring.md). A registry of their own, not served by any process.
+const reconciliationRegistry = new Registry();
+const reconciliationDiscrepancies = new Gauge({
+  name: 'clv_reconciliation_discrepancies',
+  help: 'Discrepancies the last clv reconcile run found between the settlement statement and the stream, by kind',
+  labelNames: ['kind'],
+  registers: [reconciliationRegistry],
+});
+const reconciliationLastRun = new Gauge({
+  name: 'clv_reconciliation_last_run_timestamp_seconds',
+  help: 'When the last clv reconcile run finished, Unix seconds',
+  registers: [reconciliationRegistry],
+});
+const reconciliationLines = new Gauge({
+  name: 'clv_reconciliation_statement_lines',
+  help: 'Lines of the settlement statement the last clv reconcile run read',
+  registers: [reconciliationRegistry],
+});
+
+/** The metric names of a `clv reconcile` run's metrics file (reconciliationMetricsText). */
+export const reconciliationMetricNames = ['clv_reconciliation_discrepancies', 'clv_reconciliation_last_run_timestamp_seconds', 'clv_reconciliation_statement_lines'] as const;
+
+/**
+ * A reconciliation run's figures in the Prometheus text format: discrepancies per kind (every
+ * kind, zeros included, so that the alert sees a clean run), statement lines, when it finished.
+ */
+export async function reconciliationMetricsText(countsByKind: Readonly<Record<string, number>>, statementLines: number, finishedAtMs: number): Promise<string> {
+  reconciliationDiscrepancies.reset();
+  for (const [kind, n] of Object.entries(countsByKind)) reconciliationDiscrepancies.set({ kind }, n);
+  reconciliationLines.set(statementLines);
+  reconciliationLastRun.set(finishedAtMs / 1000);
+  return reconciliationRegistry.metrics();
+}
+
 let trainingMetricsOn = false;
 
 /** Adds the training metrics, every outcome at zero; for the process that runs scheduled training. */
