@@ -57,6 +57,25 @@ const sinkInsertFailures = new Counter({
   registers: [],
 });
 
+const commerceAnomalies = new Counter({
+  name: 'clv_commerce_anomalies_total',
+  help: 'Unusual days of orders or payments the anomaly watch (clv run anomalies) found, by metric and direction (SPIKE, DROP)',
+  labelNames: ['metric', 'direction'],
+  registers: [],
+});
+const commerceDayAnomaly = new Gauge({
+  name: 'clv_commerce_day_anomaly',
+  help: 'The anomaly watch\'s verdict on the latest day it judged, by metric: 1 spike, -1 drop, 0 usual (or no day judged yet)',
+  labelNames: ['metric'],
+  registers: [],
+});
+const commerceDayScore = new Gauge({
+  name: 'clv_commerce_day_anomaly_score',
+  help: 'Robust score (log scale) of the latest day the anomaly watch judged, by metric; beyond +/- CLV_ANOMALY_THRESHOLD is unusual',
+  labelNames: ['metric'],
+  registers: [],
+});
+
 /** The metric names every process defines (tests check /metrics exposes them). */
 export const metricNames = [
   'clv_events_in_total', 'clv_events_out_total', 'clv_consumer_lag', 'clv_dead_letters_total', 'clv_processing_duration_seconds',
@@ -64,8 +83,11 @@ export const metricNames = [
   'clv_champion_trained_timestamp_seconds',
 ] as const;
 
-/** The metric names only the process running a role defines: scheduled training, the ClickHouse sink. */
-export const roleMetricNames = ['clv_training_runs_total', 'clv_sink_insert_retries_total', 'clv_sink_insert_failures_total'] as const;
+/** The metric names only the process running a role defines: scheduled training, the ClickHouse sink, the anomaly watch. */
+export const roleMetricNames = [
+  'clv_training_runs_total', 'clv_sink_insert_retries_total', 'clv_sink_insert_failures_total',
+  'clv_commerce_anomalies_total', 'clv_commerce_day_anomaly', 'clv_commerce_day_anomaly_score',
+] as const;
 
 /** Outcomes of a scheduled training run, each exported from the start (at zero) so that rates and alerts see them. */
 export const TrainingOutcomes = ['promoted', 'not_promoted', 'insufficient_data', 'failed'] as const;
@@ -138,6 +160,29 @@ export function recordSinkInsertRetry(): void {
 
 export function recordSinkInsertFailure(table: string): void {
   sinkInsertFailures.inc({ table });
+}
+
+let anomalyMetricsOn = false;
+
+/** Adds the anomaly watch's metrics, every metric and direction at zero; for the process that runs it. */
+export function enableAnomalyMetrics(metrics: readonly string[]): void {
+  if (anomalyMetricsOn) return;
+  anomalyMetricsOn = true;
+  for (const m of [commerceAnomalies, commerceDayAnomaly, commerceDayScore]) metricsRegistry.registerMetric(m);
+  for (const metric of metrics) {
+    for (const direction of ['SPIKE', 'DROP']) commerceAnomalies.inc({ metric, direction }, 0);
+    commerceDayAnomaly.set({ metric }, 0);
+    commerceDayScore.set({ metric }, 0);
+  }
+}
+
+/** The verdict on the latest day judged, per metric; and one count per unusual day found. */
+export function recordAnomalyVerdicts(latest: ReadonlyArray<{ metric: string; direction: 'SPIKE' | 'DROP' | null; score: number }>, found: ReadonlyArray<{ metric: string; direction: string }>): void {
+  for (const v of latest) {
+    commerceDayAnomaly.set({ metric: v.metric }, v.direction === 'SPIKE' ? 1 : v.direction === 'DROP' ? -1 : 0);
+    commerceDayScore.set({ metric: v.metric }, v.score);
+  }
+  for (const f of found) commerceAnomalies.inc({ metric: f.metric, direction: f.direction });
 }
 
 /** The champion's version and training time; the previous champion's series goes away. */

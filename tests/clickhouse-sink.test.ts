@@ -144,6 +144,7 @@ function bind(store: InMemoryAnalyticsStore): AnalyticsStore {
     modelRuns: () => store.modelRuns(),
     segmentRevenueByHour: (q) => store.segmentRevenueByHour(q),
     settlementCandidates: (q) => store.settlementCandidates(q),
+    commerceVolumes: (q) => store.commerceVolumes(q),
     close: () => store.close(),
   };
 }

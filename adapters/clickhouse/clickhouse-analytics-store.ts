@@ -6,7 +6,7 @@ import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { PaymentEvent } from '../../core/events.js';
 import {
   analyticsRowViolation, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ModelRunRow, type OrderRow, type PurchaseRow, type SegmentHourlyRevenue,
-  type SegmentRevenueQuery, type SettlementCandidates, type SettlementCandidatesQuery,
+  type SegmentRevenueQuery, type SettlementCandidates, type SettlementCandidatesQuery, type CommerceVolumeQuery, type CommerceVolumes, type CommerceVolumeBucket,
 } from '../../core/ports/analytics-store.js';
 import { ClickHouseConnection } from './clickhouse-connection.js';
 import { migrate } from './migrate.js';
@@ -141,6 +141,33 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
     const byOrder = (a: { order_id: string; event_time: number; event_id: string }, b: typeof a) =>
       compare(a.order_id, b.order_id) || a.event_time - b.event_time || compare(a.event_id, b.event_id);
     return { payments: [...payments.values()].sort(byOrder), orders: [...orders.values()].sort(byOrder) };
+  }
+
+  /**
+   * Per quarter hour, orders placed and payments captured, each event once (GROUP BY event_id
+   * over identical redelivered rows), and each table's latest counted event time. 18.16-safe.
+   */
+  async commerceVolumes(query: CommerceVolumeQuery): Promise<CommerceVolumes> {
+    const counted = sql`currency = ${query.currency} AND amount_minor >= 0 AND customer_id != '' AND event_time_ms < ${query.toMs}`;
+    const perQuarterHour = (table: 'orders' | 'payments', type: string) => this.connection.select<{ q: string | number; n: string | number; v: string | number }>(sql`
+      SELECT intDiv(t, 900000) AS q, count() AS n, sum(a) AS v FROM (
+        SELECT event_id, any(event_time_ms) AS t, any(amount_minor) AS a FROM ${ident(this.database, table)}
+        WHERE type = ${type} AND event_time_ms >= ${query.fromMs} AND ${counted} GROUP BY event_id
+      ) GROUP BY q`);
+    const latest = (table: 'orders' | 'payments') =>
+      this.connection.select<{ n: string | number; latest: string | number }>(sql`SELECT count() AS n, max(event_time_ms) AS latest FROM ${ident(this.database, table)} WHERE ${counted}`);
+    const [orders, payments, [lo], [lp]] = await Promise.all([perQuarterHour('orders', 'ORDER_PLACED'), perQuarterHour('payments', 'PAYMENT_CAPTURED'), latest('orders'), latest('payments')]);
+    const buckets = new Map<number, CommerceVolumeBucket>();
+    const bucketOf = (q: string | number) => {
+      const startMs = Number(q) * 900_000;
+      let b = buckets.get(startMs);
+      if (!b) buckets.set(startMs, (b = { startMs, orders: 0, orderValueMinor: 0, payments: 0, paymentValueMinor: 0 }));
+      return b;
+    };
+    for (const r of orders) Object.assign(bucketOf(r.q), { orders: Number(r.n), orderValueMinor: Number(r.v) });
+    for (const r of payments) Object.assign(bucketOf(r.q), { payments: Number(r.n), paymentValueMinor: Number(r.v) });
+    const latestOf = (r: { n: string | number; latest: string | number } | undefined) => (r === undefined || Number(r.n) === 0 ? null : Number(r.latest));
+    return { quarterHours: [...buckets.values()].sort((a, b) => a.startMs - b.startMs), latestOrderMs: latestOf(lo), latestPaymentMs: latestOf(lp) };
   }
 
   /** Every row of a table, deduplicated (FINAL), in no particular order: for tests and tools. */

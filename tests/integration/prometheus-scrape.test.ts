@@ -1,6 +1,6 @@
 /**
  * The monitoring as code against a real Prometheus (Debian's package) scraping real processes:
- * `clv run` (the processors and the ClickHouse sink), `clv run training` and `clv serve`, each
+ * `clv run` (the processors and the ClickHouse sink), `clv run training anomalies` and `clv serve`, each
  * a child process of the built CLI with its /metrics on a free port. Orders and payments go in
  * through POST /v1/events, one undecodable message straight to Kafka; then every recording
  * rule, every alert expression without its threshold and every Grafana panel query of
@@ -90,7 +90,8 @@ before(async () => {
   api = `http://127.0.0.1:${apiPort}`;
   await start(['run'], { CLV_METRICS_HOST: '127.0.0.1', CLV_METRICS_PORT: String(processorsPort) }, /processors started/);
   // Retrains every 2 s: on this test's few customers each run is refused for too little data.
-  await start(['run', 'training'], { CLV_METRICS_HOST: '127.0.0.1', CLV_METRICS_PORT: String(trainingPort), CLV_RETRAIN_INTERVAL_MS: '2000' }, /processors started/);
+  // The anomaly watch runs beside it, as in a deployment; three weeks of history judge no day.
+  await start(['run', 'training', 'anomalies'], { CLV_METRICS_HOST: '127.0.0.1', CLV_METRICS_PORT: String(trainingPort), CLV_RETRAIN_INTERVAL_MS: '2000' }, /processors started/);
   await start(['serve'], {
     CLV_API_HOST: '127.0.0.1', CLV_API_PORT: String(apiPort), CLV_API_KEYS: formatApiKeyRecord(key.record), CLV_API_INDEX_REFRESH_MS: '1000',
   }, /API listening/);

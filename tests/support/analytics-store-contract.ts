@@ -49,6 +49,10 @@ export function sampleRows(id = 'e1', customer = 'C1'): { [T in AnalyticsTable]:
       payload_hex: Buffer.from([0, 1, 2, 255]).toString('hex'), payload_json: null, error_code: 'CLV_UNDECODABLE', reason: 'bad bytes',
     },
     model_runs: modelRun(id, 'challenger', SEC),
+    commerce_anomalies: {
+      event_id: id, event_time: T0, day: '1997-01-01', metric: 'order_value', direction: 'DROP', value: 0, baseline: 123_456.5, lower: 61_000.25, upper: 250_000.125,
+      score: -12.5, history_weeks: 8, currency: 'USD', detector: 'same-weekday log median ± 5·MAD, 8 weeks',
+    },
   };
 }
 
@@ -175,6 +179,33 @@ export function analyticsStoreContract(adapter: string, open: () => Promise<Anal
     assert.deepEqual(got.orders, [orders[0], orders[1], orders[2]]);
     const none = await h.store.settlementCandidates({ fromMs: to + 10 * DAY, toMs: to + 20 * DAY, references: [] });
     assert.deepEqual(none, { payments: [], orders: [] });
+  });
+
+  withStore('commerceVolumes: orders placed and payments captured per quarter hour, each once, what the pipeline rejects left out; how far each table reaches', async (h) => {
+    const Q = 900_000;
+    const q0 = Math.floor(T0 / Q) * Q;
+    const order = (id: string, at: number, amount: number, over: Partial<OrderRow> = {}): OrderRow =>
+      ({ event_id: id, event_time: at, type: 'ORDER_PLACED', customer_id: 'C1', order_id: id, amount_minor: amount, currency: 'USD', line_item_count: 1, ...over });
+    const pay = (id: string, at: number, amount: number, over: Partial<PaymentEvent> = {}): PaymentEvent =>
+      ({ event_id: id, event_time: at, type: 'PAYMENT_CAPTURED', customer_id: 'C1', order_id: id, payment_id: id, amount_minor: amount, currency: 'USD', ...over });
+    const orders = [
+      order('o1', q0, 100), order('o2', q0 + Q - 1, 250), order('o3', q0 + Q, 50),
+      order('o4', q0 + 2 * Q, 70, { type: 'ORDER_CANCELLED' }), order('o5', q0, 999, { currency: 'EUR' }), order('o6', q0, -5), order('o7', q0, 1, { customer_id: '' }),
+      order('o8', q0 - 1, 11), order('o9', q0 + 10 * Q, 1_000_000),
+    ];
+    await h.store.insert('orders', orders);
+    await h.store.insert('orders', orders.slice(0, 2)); // redelivered
+    await h.store.insert('payments', [pay('p1', q0 + 5, 100), pay('p2', q0 + 6, 100, { type: 'PAYMENT_FAILED' }), pay('p3', q0 + 2 * Q + 1, 300), pay('p4', q0 + 3 * Q, 40, { type: 'PAYMENT_REFUNDED' })]);
+    const got = await h.store.commerceVolumes({ fromMs: q0, toMs: q0 + 10 * Q, currency: 'USD' });
+    assert.deepEqual(got.quarterHours, [
+      { startMs: q0, orders: 2, orderValueMinor: 350, payments: 1, paymentValueMinor: 100 },
+      { startMs: q0 + Q, orders: 1, orderValueMinor: 50, payments: 0, paymentValueMinor: 0 },
+      { startMs: q0 + 2 * Q, orders: 0, orderValueMinor: 0, payments: 1, paymentValueMinor: 300 },
+    ]);
+    // The cancellation and the refund count for how far the tables reach; o9 is at toMs, past it.
+    assert.equal(got.latestOrderMs, q0 + 2 * Q);
+    assert.equal(got.latestPaymentMs, q0 + 3 * Q);
+    assert.deepEqual(await h.store.commerceVolumes({ fromMs: 0, toMs: 1, currency: 'USD' }), { quarterHours: [], latestOrderMs: null, latestPaymentMs: null });
   });
 
   withStore('one bad row rejects the whole insert and writes nothing', async (h) => {

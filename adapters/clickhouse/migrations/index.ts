@@ -7,8 +7,9 @@ import { clvIntervals } from './005-clv-intervals.js';
 import { recommendations } from './006-recommendations.js';
 import { latestScoresView } from './007-latest-scores-view.js';
 import { expectedSettlements } from './008-expected-settlements.js';
+import { commerceAnomalies } from './009-commerce-anomalies.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView, expectedSettlements];
+export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView, expectedSettlements, commerceAnomalies];
