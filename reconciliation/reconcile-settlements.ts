@@ -15,18 +15,16 @@
  *   capture or refund of those days that no line settles is missing from the statement.
  *   Captures before the window were settled by earlier statements; captures in the last
  *   settlement-lag days will be settled by the next one (defaultWindow).
- * - Stream events the pipeline dead-letters (core/event-validation.ts: another currency
- *   than the shop's, negative amounts, empty ids, times in the future) are not part of the
- *   shop's books and are left out, counted in the summary. A capture re-sent under a new
- *   event id is the same capture: the earliest counts.
+ * - The stream side is the shop's books as the pipeline accepted them (stream-books.ts).
  */
 import { dateOfDayIndex, type DayIndexer } from '../core/calendar.js';
-import { validateOrderEvent, validatePaymentEvent, type ValidationRules } from '../core/event-validation.js';
+import type { ValidationRules } from '../core/event-validation.js';
 import type { PaymentEvent } from '../core/events.js';
 import type { OrderRow } from '../core/ports/analytics-store.js';
 import { formatMinor } from './currency-amount.js';
 import { DiscrepancyKinds, type Discrepancy, type DiscrepancyKind } from './discrepancy.js';
 import type { StatementLine } from './settlement-statement.js';
+import { streamBooks } from './stream-books.js';
 
 /** The reconciled days, inclusive day indices (core/calendar.ts); empty when toDay < fromDay. */
 export interface ReconciliationWindow {
@@ -89,7 +87,6 @@ export function defaultWindow(lines: readonly StatementLine[], settlementLagDays
 }
 
 const money = (minor: number, currency: string) => `${formatMinor(minor, currency)} ${currency}`;
-const byTimeThenId = (a: PaymentEvent, b: PaymentEvent) => a.event_time - b.event_time || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0);
 
 export function reconcileSettlements(input: ReconciliationInput): ReconciliationResult {
   const { lines, window, dayOf, rules } = input;
@@ -102,37 +99,7 @@ export function reconcileSettlements(input: ReconciliationInput): Reconciliation
     return day >= window.fromDay && day <= window.toDay;
   };
 
-  // The stream side, as the pipeline accepted it.
-  let ignored = 0;
-  const captureByRef = new Map<string, PaymentEvent>();
-  const refundsByRef = new Map<string, PaymentEvent[]>();
-  for (const p of [...input.payments].sort(byTimeThenId)) {
-    if (p.type !== 'PAYMENT_CAPTURED' && p.type !== 'PAYMENT_REFUNDED') continue;
-    if (validatePaymentEvent(p, rules) !== null) {
-      ignored++;
-      continue;
-    }
-    if (p.type === 'PAYMENT_CAPTURED') {
-      if (!captureByRef.has(p.payment_id)) captureByRef.set(p.payment_id, p);
-    } else {
-      const list = refundsByRef.get(p.payment_id);
-      if (list) list.push(p);
-      else refundsByRef.set(p.payment_id, [p]);
-    }
-  }
-  const orderAmount = new Map<string, { amountMinor: number; currency: string; at: number; id: string }>();
-  for (const o of input.orders) {
-    if (o.type !== 'ORDER_PLACED') continue;
-    if (validateOrderEvent({ ...o, type: 'ORDER_PLACED', line_items: [] }, rules) !== null) {
-      ignored++;
-      continue;
-    }
-    // A re-placed order (a new event for the same order id): its latest amount.
-    const seen = orderAmount.get(o.order_id);
-    if (!seen || o.event_time > seen.at || (o.event_time === seen.at && o.event_id > seen.id)) {
-      orderAmount.set(o.order_id, { amountMinor: o.amount_minor, currency: o.currency, at: o.event_time, id: o.event_id });
-    }
-  }
+  const { captureByRef, refundsByRef, orderAmount, ignored } = streamBooks(input.payments, input.orders, rules);
 
   // The statement side, line by line, against it.
   const settledCaptures = new Set<string>();
