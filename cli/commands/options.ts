@@ -17,14 +17,9 @@ export function nonNegativeInt(text: string, flag: string): number {
   return n;
 }
 
-/** A day index from a YYYY-MM-DD flag, or undefined when absent. */
-export function dateFlag(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  try {
-    return dayIndexOfDate(value);
-  } catch {
-    throw new ClvError(ErrorCodes.INVALID_CONFIG, `${flag} must be a date YYYY-MM-DD, got "${value}"`);
-  }
+/** A day index from an optional YYYY-MM-DD flag, or undefined when absent. */
+export function optionalDateFlag(value: string | undefined, flag: string): number | undefined {
+  return value === undefined ? undefined : dateFlag(value, flag);
 }
 
 export function positiveNumber(text: string, flag: string): number {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { reconcileNow } from '../../app/reconcile-statements.js';
 import { processSettings } from '../../config/environment.js';
-import { dateFlag, nonNegativeInt } from './options.js';
+import { optionalDateFlag, nonNegativeInt } from './options.js';
 
 interface ReconcileFlags {
   statements: string;
@@ -28,7 +28,7 @@ export function registerReconcile(program: Command): void {
       const code = await reconcileNow(config, {
         statements: o.statements, out: o.out, metricsFile: o.metricsFile ?? null,
         settlementLagDays: nonNegativeInt(o.settlementDays, '--settlement-days'),
-        fromDay: dateFlag(o.from, '--from'), toDay: dateFlag(o.to, '--to'),
+        fromDay: optionalDateFlag(o.from, '--from'), toDay: optionalDateFlag(o.to, '--to'),
       });
       process.exitCode = code;
     });
