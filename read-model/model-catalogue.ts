@@ -19,6 +19,8 @@ interface Entry {
   model: CustomerValueModel | null;
   trainedAtMs: number | null;
   metrics: Record<string, number>;
+  /** What the version's record says about it (training's details: window, holdout metrics…); null when unknown. */
+  details: unknown;
 }
 
 /** Finite numeric leaves of a details object as dotted names (`holdout.mape`); parameters are not metrics. */
@@ -35,8 +37,19 @@ export class ModelCatalogue {
 
   constructor(private readonly currentModel: () => CustomerValueModel | null, private readonly registry?: ModelRegistry) {}
 
-  record(model: CustomerValueModel, info: { trainedAtMs?: number; metrics?: Record<string, number> } = {}): void {
-    this.entries.set(model.version, { version: model.version, kind: model.kind, model, trainedAtMs: info.trainedAtMs ?? null, metrics: { ...info.metrics } });
+  /** `details` as a registry records them (training-run.ts): their numeric leaves are metrics too. */
+  record(model: CustomerValueModel, info: { trainedAtMs?: number; metrics?: Record<string, number>; details?: unknown } = {}): void {
+    this.entries.set(model.version, {
+      version: model.version, kind: model.kind, model, trainedAtMs: info.trainedAtMs ?? null,
+      metrics: { ...numericLeaves(info.details), ...info.metrics }, details: info.details ?? null,
+    });
+  }
+
+  /** A version's details as recorded, or null when there are none (or the version is unknown). */
+  async details(version: string): Promise<unknown> {
+    const current = this.currentModel();
+    if (current?.version === version && !this.entries.has(version)) this.record(current);
+    return (await this.entry(version))?.details ?? null;
   }
 
   /** The model that produced `version`'s scores, or null when it is not (or no longer) loadable. */
@@ -107,7 +120,9 @@ export class ModelCatalogue {
       model = null;
     }
     const trainedAtMs = Date.parse(info.registeredAt);
-    const entry: Entry = { version, kind: info.kind, model, trainedAtMs: Number.isFinite(trainedAtMs) ? trainedAtMs : null, metrics: numericLeaves(info.details) };
+    const entry: Entry = {
+      version, kind: info.kind, model, trainedAtMs: Number.isFinite(trainedAtMs) ? trainedAtMs : null, metrics: numericLeaves(info.details), details: info.details ?? null,
+    };
     this.entries.set(version, entry);
     return entry;
   }

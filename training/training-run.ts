@@ -117,7 +117,7 @@ export async function runTraining(deps: TrainingRunDeps, s: TrainingRunSettings)
     as_of: new Date(data.asOfMs).toISOString(),
     holdout_days: s.holdoutDays,
   };
-  const metrics = { promotion_metric: PROMOTION_METRIC, challenger: metricsSummary(challengerMetrics), champion: championMetrics && metricsSummary(championMetrics) };
+  const metrics = { promotion_metric: PROMOTION_METRIC, challenger: holdoutMetricsSummary(challengerMetrics), champion: championMetrics && holdoutMetricsSummary(championMetrics) };
   await deps.registry.register(
     {
       version: settings.version,
@@ -216,8 +216,11 @@ function holdoutMetricsOf(model: BgNbdGammaGammaModel, data: TrainingData, minor
   return evaluateHoldout(model, rows, (data.asOfDay - data.calibrationEndDay) / p, minorPerUnit).metrics;
 }
 
-/** The figures worth keeping per run (the full set has every metric of purchases too). */
-function metricsSummary(m: HoldoutMetrics) {
+/**
+ * The figures worth keeping per run (the full set has every metric of purchases too), as a
+ * version's details hold them under `holdout.challenger` (read-model/champion-accuracy.ts reads them).
+ */
+export function holdoutMetricsSummary(m: HoldoutMetrics) {
   return {
     customers: m.customers,
     periods: m.periods,

@@ -4,7 +4,8 @@
  */
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import {
-  analyticsRowViolation, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ModelRunRow, type PurchaseRow, type SegmentHourlyRevenue, type SegmentRevenueQuery,
+  analyticsRowViolation, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ModelRunRow, type PurchaseRow, type SegmentFlowQuery,
+  type SegmentFlowResult, type SegmentHourlyRevenue, type SegmentRevenueQuery,
 } from '../../core/ports/analytics-store.js';
 import { ClickHouseConnection } from './clickhouse-connection.js';
 import { migrate } from './migrate.js';
@@ -99,6 +100,45 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
     for (const r of rows) hours.set(Number(r.hour_index), Number(r.net_minor));
     const latestOrderHourMs = seen === undefined || Number(seen.orders) === 0 ? null : Math.floor(Number(seen.latest_ms) / 3_600_000) * 3_600_000;
     return { hours, latestOrderHourMs };
+  }
+
+  /**
+   * One pass over segment_changes up to toMs, grouped by customer: the latest change by
+   * fromMs (argMaxIf; `scored_then` tells "none" from a segment) and by toMs, ordered by
+   * (event_time_ms, event_id) as clv_scores_latest is; then counted per pair. Duplicates
+   * (before a merge) change no argMax, so no FINAL. The examples of a move are sorted and cut
+   * in an array (arraySort, arraySlice): LIMIT n BY would need n in the query text, and
+   * query parameters in LIMIT are not accepted by every server version. 18.16-safe.
+   */
+  async segmentFlows(query: SegmentFlowQuery): Promise<SegmentFlowResult> {
+    const order = sql`tuple(event_time_ms, event_id)`;
+    const [rows, [seen]] = await Promise.all([
+      this.connection.select<{ scored_then: number | string; from_segment: string; to_segment: string; customers: string | number; examples: [string, string | number][] }>(sql`
+        SELECT scored_then, from_segment, to_segment, count() AS customers,
+          arraySlice(arraySort(x -> tuple(-tupleElement(x, 2), tupleElement(x, 1)),
+            groupArrayIf(tuple(customer_id, clv_minor), NOT (scored_then AND from_segment = to_segment))), 1, ${query.examplesPerFlow}) AS examples
+        FROM (
+          SELECT customer_id,
+            countIf(event_time_ms <= ${query.fromMs}) > 0 AS scored_then,
+            argMaxIf(segment, ${order}, event_time_ms <= ${query.fromMs}) AS from_segment,
+            argMax(segment, ${order}) AS to_segment,
+            argMax(clv_minor, ${order}) AS clv_minor
+          FROM ${ident(this.database, 'segment_changes')} WHERE event_time_ms <= ${query.toMs} GROUP BY customer_id
+        )
+        GROUP BY scored_then, from_segment, to_segment`),
+      this.connection.select<{ changes: string | number; latest_ms: string | number }>(
+        sql`SELECT count() AS changes, max(event_time_ms) AS latest_ms FROM ${ident(this.database, 'segment_changes')}`,
+      ),
+    ]);
+    return {
+      flows: rows.map((r) => ({
+        fromSegment: Number(r.scored_then) ? r.from_segment : null,
+        toSegment: r.to_segment,
+        customers: Number(r.customers),
+        examples: r.examples.map(([customerId, clv]) => ({ customerId, clvMinor: Number(clv) })),
+      })),
+      latestChangeMs: seen === undefined || Number(seen.changes) === 0 ? null : Number(seen.latest_ms),
+    };
   }
 
   /** Every row of a table, deduplicated (FINAL), in no particular order: for tests and tools. */

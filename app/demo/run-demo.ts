@@ -19,6 +19,7 @@ import { revenueForecastViews } from '../../forecasting/segment-revenue-forecast
 import { instantOfLocalTime } from '../../core/calendar.js';
 import { trainCustomerValueModel, trainingSettingsFrom } from '../../models/kinds/train-customer-value-model.js';
 import { modelInputsAsOf } from '../../training/model-inputs-as-of.js';
+import { holdoutMetricsSummary } from '../../training/training-run.js';
 import { categoryStatisticsAsOf } from '../../processors/features/category-statistics-as-of.js';
 import { segmentHoldoutOutcomes } from '../../evaluation/segment-holdout-outcomes.js';
 import { oneTimeBuyerLapseAsOf } from '../../processors/features/one-time-buyer-lapse-as-of.js';
@@ -39,6 +40,8 @@ export interface DemoRun {
   revenueForecasts: SegmentRevenueForecastArtifact;
   /** Each customer's segment after the re-score as of the calibration end (the forecasts' segmentsAsOfMs); absent: not scored by then. */
   segmentsAtCalibrationEnd: ReadonlyMap<string, Segment | null>;
+  /** The model's record as a training run writes it to the registry: its window and holdout metrics (training-run.ts). */
+  modelDetails: { source: 'demo'; window: Record<string, string | number>; holdout: { challenger: ReturnType<typeof holdoutMetricsSummary> } };
 }
 
 export async function runDemo(config: Readonly<Config>, history: DemoHistory, logger: Logger): Promise<DemoRun> {
@@ -151,7 +154,14 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
     topCustomers: await topCustomers(pipeline, 10, config.minorPerUnit),
     recommendations: await recommendationFigures(pipeline.stores.scores),
   };
-  return { report, model, embedded, revenueForecasts, segmentsAtCalibrationEnd };
+  // The demo's model is deployed as fitted on the calibration period: its holdout check is its own backtest.
+  const holdoutEndMs = endOfDayMs(history.holdoutEndDay, config.timeZone);
+  const modelDetails = {
+    source: 'demo' as const,
+    window: { calibration_end: new Date(calibrationEndMs).toISOString(), as_of: new Date(holdoutEndMs).toISOString(), holdout_days: history.holdoutEndDay - history.calibrationEndDay },
+    holdout: { challenger: holdoutMetricsSummary(evaluation.metrics) },
+  };
+  return { report, model, embedded, revenueForecasts, segmentsAtCalibrationEnd, modelDetails };
 
   async function stream(messages: DemoMessage[], label: string) {
     const bar = progress(label, messages.length);

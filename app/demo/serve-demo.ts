@@ -30,9 +30,11 @@ export interface DemoApi {
 /** Restarts the demo's pipeline and sink and builds the API on them. */
 export async function startDemoApi(
   config: Readonly<Config>, embedded: ReturnType<typeof embeddedPipeline>, model: BgNbdGammaGammaModel, logger: Logger, api: Readonly<ApiConfig>,
+  /** The model's record (DemoRun.modelDetails): its backtest, which the API shows as the champion's accuracy. */
+  modelDetails: Record<string, unknown> = { source: 'demo' },
 ): Promise<DemoApi> {
   const { log, codec, pipeline, readModel, analytics } = embedded;
-  readModel.recordModel(model, { trainedAtMs: Date.now() });
+  readModel.recordModel(model, { trainedAtMs: Date.now(), details: modelDetails });
   await pipeline.start();
   // A new sink in the same group: it resumes where the demo's left off.
   const sink = await embedded.startSink();
@@ -41,7 +43,7 @@ export async function startDemoApi(
   // Embedded training lifecycle: registry in memory, model runs in the analyst tables, the
   // demo's model the champion a retrain must beat on the holdout.
   const registry = new InMemoryModelRegistry();
-  await registry.register({ version: model.version, kind: 'bgnbd-gamma-gamma', registeredAt: new Date().toISOString(), details: { source: 'demo' } }, model.toJSON());
+  await registry.register({ version: model.version, kind: 'bgnbd-gamma-gamma', registeredAt: new Date().toISOString(), details: modelDetails }, model.toJSON());
   await registry.promote(model.version, 'training');
   const retrain = async () => {
     // "Now" in event time: the latest purchase the features processor has seen.
@@ -49,7 +51,7 @@ export async function startDemoApi(
     const settings = trainingRunSettingsFrom(config, { version: `v${++versions}`, asOfMs });
     const { run, forecast } = await retrainAndRescore({ histories: pipeline.stores.histories, registry, analytics, dayOf: embedded.dayOf, now: Date.now, pipeline }, settings);
     logger.info({ version: run.version, promoted: run.promoted, reason: run.reason }, 'retrained');
-    if (run.promoted) readModel.recordModel(run.model, { trainedAtMs: Date.now() });
+    if (run.promoted) readModel.recordModel(run.model, { trainedAtMs: Date.now(), details: (await registry.list()).find((v) => v.version === run.version)?.details });
     if (run.promoted && forecast && 'artifact' in forecast) {
       const views = revenueForecastViews(forecast.artifact, { modelVersion: run.version, generatedAtMs: Date.now(), currency: config.currency, dayStartMs: (day) => instantOfLocalTime(config.timeZone)(day, 0) });
       for (const [segment, view] of views) readModel.setRevenueForecast(view, segment);
@@ -81,9 +83,12 @@ export async function startDemoApi(
   };
 }
 
-export async function serveDemo(config: Readonly<Config>, apiConfig: Readonly<ApiConfig>, embedded: ReturnType<typeof embeddedPipeline>, model: BgNbdGammaGammaModel, logger: Logger): Promise<void> {
+export async function serveDemo(
+  config: Readonly<Config>, apiConfig: Readonly<ApiConfig>, embedded: ReturnType<typeof embeddedPipeline>, model: BgNbdGammaGammaModel, logger: Logger,
+  modelDetails?: Record<string, unknown>,
+): Promise<void> {
   const { config: api, key } = withEphemeralKey(apiConfig);
-  const { app, stop } = await startDemoApi(config, embedded, model, logger, api);
+  const { app, stop } = await startDemoApi(config, embedded, model, logger, api, modelDetails);
   await app.listen({ host: api.host, port: api.port });
   const base = `http://${api.host}:${api.port}`;
   process.stdout.write(
