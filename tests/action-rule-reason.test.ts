@@ -20,7 +20,7 @@ test('the shipped policy: win-back and its "otherwise" name the 200.00 USD thres
   assert.equal(reason('at_risk', 'win_back'), `${shipped.segments.at_risk.reason} Only customers who spent at least 200.00 USD in total (the policy's win-back threshold).`);
   assert.equal(reason('at_risk', 'none'), "Probability alive has dropped but historic value is low: no paid contact. They spent less than 200.00 USD in total (the policy's win-back threshold).");
   assert.match(reason('lost', 'win_back'), /^Valuable customers slipping away: probability alive below the model's at-risk threshold\. Only customers who spent at least 200\.00 USD/);
-  assert.match(reason('lost', 'none'), /^Very likely inactive: .* Those of them who spent at least 200\.00 USD in total and whose probability alive dropped below the at-risk threshold get win_back instead\.$/);
+  assert.match(reason('lost', 'none'), /^Very likely inactive: .* Those of them who spent at least 200\.00 USD in total and whose probability alive dropped below the at-risk threshold get win-back instead\.$/);
 });
 
 test('upsell that falls back to cross-sell says why', () => {

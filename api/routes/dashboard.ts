@@ -17,7 +17,10 @@ import { segmentFlowRoutes } from './segment-flows.js';
 import { trendRoutes } from './trends.js';
 
 export const DASHBOARD_PREFIX = '/dashboard';
-export const DASHBOARD_FILES = ['index.html', 'dashboard.js', 'svg-charts.js', 'dashboard.css'] as const;
+export const DASHBOARD_FILES = [
+  'index.html', 'dashboard.css', 'dashboard.js', 'api-client.js', 'format.js', 'svg-charts.js',
+  'revenue-panel.js', 'segments-panel.js', 'actions-panel.js', 'distribution-panel.js', 'accuracy-panel.js', 'customer-panel.js',
+] as const;
 
 /**
  * The page's own policy instead of helmet's default: no `upgrade-insecure-requests`, which

@@ -35,7 +35,7 @@ export function actionRuleReason(policy: ActionPolicy, segment: Segment, action:
     return hasThreshold ? `${wb.otherwise.reason} They spent less than ${threshold} in total (the policy's win-back threshold).` : wb.otherwise.reason;
   }
   if (winBackSegment && action === rule.action && hasThreshold) {
-    return `${rule.reason} Those of them who spent at least ${threshold} in total and whose probability alive dropped below the at-risk threshold get win_back instead.`;
+    return `${rule.reason} Those of them who spent at least ${threshold} in total and whose probability alive dropped below the at-risk threshold get win-back instead.`;
   }
   if (action === 'cross_sell' && rule.action === 'upsell') {
     return 'Cross-sell in place of upsell: they already buy their favourite category in its top price tier, or no price tiers are known for it. '
