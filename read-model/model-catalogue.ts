@@ -48,7 +48,7 @@ export class ModelCatalogue {
   /** A version's details as recorded, or null when there are none (or the version is unknown). */
   async details(version: string): Promise<unknown> {
     const current = this.currentModel();
-    if (current?.version === version && !this.entries.has(version)) this.record(current);
+    if (current?.version === version) await this.knowCurrent(current);
     return (await this.entry(version))?.details ?? null;
   }
 
@@ -61,7 +61,7 @@ export class ModelCatalogue {
 
   async list(): Promise<ModelSummary[]> {
     const current = this.currentModel();
-    if (current && !this.entries.has(current.version)) this.record(current);
+    if (current) await this.knowCurrent(current);
     if (this.registry) for (const info of await this.registry.list()) if (!this.entries.has(info.version)) await this.entry(info.version, info);
     const champion = current?.version ?? (this.registry ? await this.registry.championVersion() : null);
     return [...this.entries.values()]
@@ -71,7 +71,7 @@ export class ModelCatalogue {
 
   async detail(version: string): Promise<ModelDetail | null> {
     const current = this.currentModel();
-    if (current?.version === version && !this.entries.has(version)) this.record(current);
+    if (current?.version === version) await this.knowCurrent(current);
     const e = await this.entry(version);
     if (!e) return null;
     const champion = current?.version ?? (this.registry ? await this.registry.championVersion() : null);
@@ -85,6 +85,17 @@ export class ModelCatalogue {
       metrics['gamma_gamma.log_likelihood'] = json.gamma_gamma.log_likelihood;
     }
     return { ...this.summary(e, champion), params, thresholds: m ? { ...m.thresholds } : null, metrics: { ...metrics, ...e.metrics } };
+  }
+
+  /**
+   * The model in use, as an entry: with its registry record (training time, details) when the
+   * registry has it — `clv serve` loads the champion before the catalogue first lists the
+   * registry — else the model alone.
+   */
+  private async knowCurrent(current: CustomerValueModel): Promise<void> {
+    if (this.entries.has(current.version)) return;
+    if (this.registry && (await this.entry(current.version)) !== null) return;
+    this.record(current);
   }
 
   private summary(e: Entry, champion: string | null): ModelSummary {
