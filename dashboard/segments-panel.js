@@ -19,7 +19,9 @@ export async function segmentsPanel(context) {
     const d = delta(s.segment);
     return {
       key: s.segment, label: segmentLabel(s.segment), value: s.customers, color: SEGMENT_COLORS[s.segment],
-      note: d === null ? null : d === 0 ? '±0 this week' : `${d > 0 ? '+' : '−'}${formatCount(Math.abs(d))} this week`, noteClass: d > 0 ? 'up' : d < 0 ? 'down' : '',
+      // Coloured for what it means: more customers at risk or lost is bad news.
+      note: d === null ? null : d === 0 ? '±0 this week' : `${d > 0 ? '+' : '−'}${formatCount(Math.abs(d))} this week`,
+      noteClass: !d ? '' : (d > 0) !== DOWN.has(s.segment) ? 'up' : 'down',
     };
   });
   if (sizes.unscored > 0) items.push({ key: 'unscored', label: 'not scored yet', value: sizes.unscored, color: '#bdc3c7' });
