@@ -86,5 +86,7 @@ export const SEGMENT_COLORS = {
 export const segmentLabel = (s) => (s === null ? 'not scored before' : s.replace('_', ' '));
 export const actionLabel = (a) => a.replace('_', '-');
 
-const KINDS = { 'bgnbd-gamma-gamma': 'BG/NBD + Gamma-Gamma', 'rfm-rules': 'RFM rules', lstm: 'LSTM', ensemble: 'ensemble' };
+const KINDS = {
+  'bgnbd-gamma-gamma': 'BG/NBD + Gamma-Gamma', 'seasonal-bgnbd-gamma-gamma': 'seasonal BG/NBD + Gamma-Gamma', 'rfm-rules': 'RFM rules', lstm: 'LSTM', ensemble: 'ensemble',
+};
 export const kindLabel = (kind) => KINDS[kind] ?? kind;
