@@ -39,13 +39,13 @@ export async function demoCommand(settings: Readonly<Settings>, options: DemoCom
       })
     : syntheticDemoHistory({ customers, seed, currency: config.currency, timeZone: config.timeZone, minorPerUnit: config.minorPerUnit });
 
-  const { report, model, embedded, modelDetails } = await runDemo(config, history, logger);
+  const { report, model, registry, embedded } = await runDemo(config, history, logger);
   printDemoReport(report);
   if (options.out) {
     mkdirSync(options.out, { recursive: true });
     writeFileSync(join(options.out, 'demo-report.json'), JSON.stringify(report, null, 2));
   }
-  if (options.serve) await serveDemo(config, settings.api, embedded, model, logger, modelDetails);
+  if (options.serve) await serveDemo(config, settings.api, embedded, { model, registry }, logger);
 }
 
 function required(flag: string): never {

@@ -11,8 +11,8 @@ import { buildApp } from '../../api/build-app.js';
 import { withEphemeralKey, type ApiConfig } from '../../config/api-config.js';
 import { instantOfLocalTime } from '../../core/calendar.js';
 import type { Config } from '../../config/config.js';
-import type { BgNbdGammaGammaModel } from '../../models/kinds/bgnbd-gamma-gamma-model.js';
-import { InMemoryModelRegistry } from '../../adapters/in-memory/in-memory-model-registry.js';
+import type { CustomerValueModel } from '../../core/customer-value-model.js';
+import type { ModelRegistry } from '../../core/ports/model-registry.js';
 import { sweepDecay } from '../../processors/decay-sweep.js';
 import { retrainAndRescore, trainingRunSettingsFrom } from '../../training/retrain.js';
 import { revenueForecastViews } from '../../forecasting/segment-revenue-forecast-views.js';
@@ -29,29 +29,28 @@ export interface DemoApi {
 
 /** Restarts the demo's pipeline and sink and builds the API on them. */
 export async function startDemoApi(
-  config: Readonly<Config>, embedded: ReturnType<typeof embeddedPipeline>, model: BgNbdGammaGammaModel, logger: Logger, api: Readonly<ApiConfig>,
-  /** The model's record (DemoRun.modelDetails): its backtest, which the API shows as the champion's accuracy. */
-  modelDetails: Record<string, unknown> = { source: 'demo' },
+  config: Readonly<Config>, embedded: ReturnType<typeof embeddedPipeline>, champion: { model: CustomerValueModel; registry: ModelRegistry }, logger: Logger, api: Readonly<ApiConfig>,
 ): Promise<DemoApi> {
+  const { model, registry } = champion;
   const { log, codec, pipeline, readModel, analytics } = embedded;
-  readModel.recordModel(model, { trainedAtMs: Date.now(), details: modelDetails });
+  // With its registry record: the backtest its training run recorded is the API's (and the dashboard's) accuracy of it.
+  const recordOf = async (version: string) => (await registry.list()).find((v) => v.version === version);
+  const record = await recordOf(model.version);
+  readModel.recordModel(model, { trainedAtMs: record ? Date.parse(record.registeredAt) : Date.now(), details: record?.details });
   await pipeline.start();
   // A new sink in the same group: it resumes where the demo's left off.
   const sink = await embedded.startSink();
   const stopLagPoll = pollConsumerLag(log, [...processorLagSources(pipeline), sink.lagSource]);
   let versions = 1;
-  // Embedded training lifecycle: registry in memory, model runs in the analyst tables, the
-  // demo's model the champion a retrain must beat on the holdout.
-  const registry = new InMemoryModelRegistry();
-  await registry.register({ version: model.version, kind: 'bgnbd-gamma-gamma', registeredAt: new Date().toISOString(), details: modelDetails }, model.toJSON());
-  await registry.promote(model.version, 'training');
+  // Embedded training lifecycle: the demo run's registry in memory (its champion the one a
+  // retrain must beat on the holdout), model runs in the analyst tables.
   const retrain = async () => {
     // "Now" in event time: the latest purchase the features processor has seen.
     const asOfMs = pipeline.features.watermarkMs;
     const settings = trainingRunSettingsFrom(config, { version: `v${++versions}`, asOfMs });
     const { run, forecast } = await retrainAndRescore({ histories: pipeline.stores.histories, registry, analytics, dayOf: embedded.dayOf, now: Date.now, pipeline }, settings);
     logger.info({ version: run.version, promoted: run.promoted, reason: run.reason }, 'retrained');
-    if (run.promoted) readModel.recordModel(run.model, { trainedAtMs: Date.now(), details: (await registry.list()).find((v) => v.version === run.version)?.details });
+    if (run.promoted) readModel.recordModel(run.model, { trainedAtMs: Date.now(), details: (await recordOf(run.version))?.details });
     if (run.promoted && forecast && 'artifact' in forecast) {
       const views = revenueForecastViews(forecast.artifact, { modelVersion: run.version, generatedAtMs: Date.now(), currency: config.currency, dayStartMs: (day) => instantOfLocalTime(config.timeZone)(day, 0) });
       for (const [segment, view] of views) readModel.setRevenueForecast(view, segment);
@@ -83,12 +82,9 @@ export async function startDemoApi(
   };
 }
 
-export async function serveDemo(
-  config: Readonly<Config>, apiConfig: Readonly<ApiConfig>, embedded: ReturnType<typeof embeddedPipeline>, model: BgNbdGammaGammaModel, logger: Logger,
-  modelDetails?: Record<string, unknown>,
-): Promise<void> {
+export async function serveDemo(config: Readonly<Config>, apiConfig: Readonly<ApiConfig>, embedded: ReturnType<typeof embeddedPipeline>, champion: { model: CustomerValueModel; registry: ModelRegistry }, logger: Logger): Promise<void> {
   const { config: api, key } = withEphemeralKey(apiConfig);
-  const { app, stop } = await startDemoApi(config, embedded, model, logger, api, modelDetails);
+  const { app, stop } = await startDemoApi(config, embedded, champion, logger, api);
   await app.listen({ host: api.host, port: api.port });
   const base = `http://${api.host}:${api.port}`;
   process.stdout.write(

@@ -19,12 +19,12 @@ interface EvaluateOptions {
   dateColumn: string;
   amountColumn: string;
   model: string;
-  validationWeeks: string;
+  validationWeeks?: string;
   lstmEpochs: string;
   seed: string;
 }
 
-const MODEL_CHOICES: readonly string[] = [...EVALUATED_MODELS, 'all'];
+const MODEL_CHOICES: readonly string[] = [...EVALUATED_MODELS, 'all', 'champion'];
 
 export function registerEvaluate(program: Command): void {
   program
@@ -39,8 +39,8 @@ export function registerEvaluate(program: Command): void {
     .option('--customer-column <name>', 'CSV column of the customer id', defaultCsvColumns.customer)
     .option('--date-column <name>', 'CSV column of the order date', defaultCsvColumns.date)
     .option('--amount-column <name>', 'CSV column of the amount', defaultCsvColumns.amount)
-    .option('--model <name>', `${MODEL_CHOICES.join(' | ')} (ensemble and all report every model)`, 'bgnbd')
-    .option('--validation-weeks <n>', "ensemble validation window at the calibration period's end, and the LSTM's label window", '13')
+    .option('--model <name>', `${MODEL_CHOICES.join(' | ')} (all: every model, the backtest and the champion it selects; champion: only the selected model)`, 'bgnbd')
+    .option('--validation-weeks <n>', "longest label window of the LSTM, weeks (default: the evaluated window's length where the history allows)")
     .option('--lstm-epochs <n>', 'most LSTM training epochs (early stopping may end sooner)', '40')
     .option('--seed <n>', 'LSTM seed (initial weights, split, shuffles)', '1')
     .action((o: EvaluateOptions) => evaluate(o));
@@ -59,7 +59,7 @@ function evaluate(o: EvaluateOptions): Promise<void> {
   return evaluateFile(config, {
     input: o.input, format: o.format, columns: { customer: o.customerColumn, date: o.dateColumn, amount: o.amountColumn },
     calibrationEnd: o.calibrationEnd, holdoutEnd: o.holdoutEnd, calibrationEndDay, holdoutEndDay, period: o.period, out: o.out,
-    model: o.model as ModelChoice, validationWeeks: positiveInt(o.validationWeeks, '--validation-weeks'), lstmEpochs: positiveInt(o.lstmEpochs, '--lstm-epochs'), seed,
+    model: o.model as ModelChoice, validationWeeks: o.validationWeeks === undefined ? undefined : positiveInt(o.validationWeeks, '--validation-weeks'), lstmEpochs: positiveInt(o.lstmEpochs, '--lstm-epochs'), seed,
   });
 }
 

@@ -91,6 +91,11 @@ export class BgNbdGammaGammaModel implements CustomerValueModel {
     };
   }
 
+  /** Expected purchases in the `days` calendar days after the as-of (FHL 2005 eq. 10). */
+  expectedPurchasesWithin(input: ModelInput, days: number): number {
+    return this.bgnbd.conditionalExpectedPurchases(days / this.periodDays, input.frequency, input.recency, input.T);
+  }
+
   /** For reports. */
   describe(): Record<string, unknown> {
     const round = (o: object) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Number((v as number).toPrecision(4))]));

@@ -54,6 +54,7 @@ export function modelInputOf(f: CustomerFeaturesEvent, asOfMs: number, periodDay
   const asOf = Math.max(dayOf(asOfMs), last);
   const x = f.repeat_purchase_days;
   return {
+    asOfDay: asOf,
     frequency: x,
     recency: (last - first) / periodDays,
     T: (asOf - first) / periodDays,

@@ -80,7 +80,7 @@ before(async () => {
   const config = loadConfig({});
   const history = syntheticDemoHistory({ customers: 2000, seed: 11, currency: 'USD', timeZone: 'UTC', minorPerUnit: 100 });
   const demo = await runDemo(config, history, createLogger('silent'));
-  served = await startDemoApi(config, demo.embedded, demo.model, createLogger('silent'), { ...loadApiConfig({}), apiKeys: [record], rateLimitPerMinute: 100_000 }, demo.modelDetails);
+  served = await startDemoApi(config, demo.embedded, { model: demo.model, registry: demo.registry }, createLogger('silent'), { ...loadApiConfig({}), apiKeys: [record], rateLimitPerMinute: 100_000 });
   base = await served.app.listen({ host: '127.0.0.1', port: 0 });
   mkdirSync(SCREENSHOTS, { recursive: true });
   profile = mkdtempSync(join(tmpdir(), 'clv-dashboard-chromium-'));

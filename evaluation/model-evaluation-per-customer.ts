@@ -1,21 +1,31 @@
 /**
- * BG/NBD + Gamma-Gamma over an evaluation window: each customer's expected purchases in the
- * window (Fader, Hardie & Lee 2005, eq. 10) times the expected spend per purchase (Fader &
- * Hardie 2013, eq. 5), undiscounted, as in holdout-evaluation.ts. The time shape of the
- * total is the model's own: the aggregate conditional expectation sampled at each month end,
- * so a cohort that is dying out gets falling months.
+ * BG/NBD + Gamma-Gamma over an evaluation window — plain, or in operational time (the
+ * seasonal kind): each customer's expected purchases in the window (Fader, Hardie & Lee
+ * 2005, eq. 10) times the expected spend per purchase (Fader & Hardie 2013, eq. 5),
+ * undiscounted, as in holdout-evaluation.ts. The time shape of the total is the model's own:
+ * the aggregate conditional expectation sampled at each month end, so a cohort that is dying
+ * out gets falling months, and a seasonal model's months follow the season.
  */
+import type { ModelInput } from '../core/repeat-purchase-summary.js';
 import { calendarMonths, spreadOverDays } from '../models/ensemble/period-allocation.js';
-import type { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
 import type { EvaluationWindow, WindowForecast } from './model-evaluation-window.js';
 
-export interface BgNbdWindowForecast extends WindowForecast {
+/** What a per-customer model in the BG/NBD family answers about a window after a customer's as-of. */
+export interface WindowValueModel {
+  readonly periodDays: number;
+  /** Undiscounted expected purchases, spend per purchase and P(alive) over `periods` periods after the as-of. */
+  expectedOver(input: ModelInput, periods: number): { purchases: number; avgValue: number; pAlive: number };
+  /** Expected purchases in the `days` calendar days after the as-of. */
+  expectedPurchasesWithin(input: ModelInput, days: number): number;
+}
+
+export interface PerCustomerWindowForecast extends WindowForecast {
   expectedPurchases: Float64Array;
   expectedAvgValue: Float64Array;
   pAlive: Float64Array;
 }
 
-export function bgnbdWindowForecast(model: BgNbdGammaGammaModel, window: EvaluationWindow): BgNbdWindowForecast {
+export function perCustomerWindowForecast(model: WindowValueModel, window: EvaluationWindow): PerCustomerWindowForecast {
   const n = window.inputs.length;
   const periods = (window.endDay - window.cutDay) / model.periodDays;
   const expectedPurchases = new Float64Array(n);
@@ -32,9 +42,9 @@ export function bgnbdWindowForecast(model: BgNbdGammaGammaModel, window: Evaluat
   const months = calendarMonths(window.cutDay + 1, window.endDay);
   let before = 0;
   const increments = months.map((m) => {
-    const t = (m.toDay - window.cutDay) / model.periodDays;
+    const days = m.toDay - window.cutDay;
     let cumulative = 0;
-    window.inputs.forEach((x, i) => (cumulative += model.bgnbd.conditionalExpectedPurchases(t, x.frequency, x.recency, x.T) * expectedAvgValue[i]));
+    window.inputs.forEach((x, i) => (cumulative += model.expectedPurchasesWithin(x, days) * expectedAvgValue[i]));
     const inc = Math.max(0, cumulative - before);
     before = cumulative;
     return inc;
@@ -48,12 +58,12 @@ export function bgnbdWindowForecast(model: BgNbdGammaGammaModel, window: Evaluat
  * a shorter horizon to the window (1 when the horizons agree); it lies in [1, window/label]
  * because expected purchases accumulate concavely (FHL 2005 eq. 10). 1 when nothing is expected.
  */
-export function horizonStretch(model: BgNbdGammaGammaModel, window: EvaluationWindow, labelPeriods: number): Float64Array {
+export function horizonStretch(model: WindowValueModel, window: EvaluationWindow, labelPeriods: number): Float64Array {
   const periods = (window.endDay - window.cutDay) / model.periodDays;
   return Float64Array.from(window.inputs, (x) => {
     if (Math.abs(periods - labelPeriods) < 1e-9) return 1;
-    const short = model.bgnbd.conditionalExpectedPurchases(labelPeriods, x.frequency, x.recency, x.T);
-    const long = model.bgnbd.conditionalExpectedPurchases(periods, x.frequency, x.recency, x.T);
+    const short = model.expectedPurchasesWithin(x, labelPeriods * model.periodDays);
+    const long = model.expectedPurchasesWithin(x, periods * model.periodDays);
     return short > 0 && Number.isFinite(long / short) ? long / short : 1;
   });
 }
