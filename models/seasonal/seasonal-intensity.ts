@@ -13,6 +13,13 @@
  *
  * Yearly seasonality is estimated only from at least one whole year of history (otherwise a
  * season and a trend cannot be told apart); with less, the intensity is weekly and holidays only.
+ *
+ * A small shop's daily counts are noisy, and twenty Fourier terms fit noise as readily as a
+ * season. The estimated curve is therefore shrunk towards 1 (James & Stein 1961; Efron &
+ * Morris 1973): with v the relative residual variance of the fit, p its seasonal and holiday
+ * columns and N its days, a curve fitted to pure noise would vary by about p·v/N around 1, so
+ * the seasonal swing s(t) − 1 is scaled by k = max(0, 1 − (p·v/N) / Var(s)). A pronounced
+ * season keeps k near 1; a flat shop's fitted wiggle is mostly removed.
  */
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { holidayCalendar, type HolidayCalendar } from '../../core/holidays/holiday-calendar.js';
@@ -32,13 +39,15 @@ export interface SeasonalIntensityJson {
   model: 'seasonal-intensity';
   version: 1;
   forecast: RevenueForecastJson;
-  /** The raw factor's mean over the reference year; factors are divided by it. */
+  /** The shrunk factor's mean over the reference year; factors are divided by it. */
   meanFactor: number;
+  /** k in [0, 1]: how much of the fitted seasonal swing is kept. */
+  shrinkage: number;
   yearly: boolean;
 }
 
 export class SeasonalIntensity {
-  private constructor(private readonly forecast: FittedRevenueForecast, readonly meanFactor: number, readonly yearly: boolean) {}
+  private constructor(private readonly forecast: FittedRevenueForecast, readonly meanFactor: number, readonly shrinkage: number, readonly yearly: boolean) {}
 
   /**
    * Fits the intensity to `repeatPurchasesPerDay[i]`, the repeat purchase days of all
@@ -55,26 +64,52 @@ export class SeasonalIntensity {
       { granularity: 'day', startDay: firstDay, values: Array.from(repeatPurchasesPerDay) },
       { seasonalityMode: 'multiplicative', yearlySeasonality: yearly, weeklySeasonality: true, holidays, uncertaintySamples: 0, seed: 1 },
     );
+    const shrinkage = shrinkageOf(forecast, firstDay, repeatPurchasesPerDay);
     const reference = Array.from({ length: YEAR_DAYS }, (_, i) => firstDay + n - YEAR_DAYS + i);
-    const raw = rawFactors(forecast, reference);
-    const mean = raw.reduce((s, v) => s + v, 0) / raw.length;
-    return new SeasonalIntensity(forecast, mean, yearly);
+    const shrunk = rawFactors(forecast, reference).map((v) => 1 + shrinkage * (v - 1));
+    const mean = shrunk.reduce((s, v) => s + v, 0) / shrunk.length;
+    return new SeasonalIntensity(forecast, mean, shrinkage, yearly);
   }
 
   /** Intensity of each of `days` (any day, past or future), mean 1 over a year. */
   factors(days: readonly number[]): Float64Array {
     const raw = rawFactors(this.forecast, days);
-    return Float64Array.from(raw, (v) => v / this.meanFactor);
+    return Float64Array.from(raw, (v) => Math.max(MIN_FACTOR, 1 + this.shrinkage * (v - 1)) / this.meanFactor);
   }
 
   toJSON(): SeasonalIntensityJson {
-    return { model: 'seasonal-intensity', version: 1, forecast: this.forecast.toJSON(), meanFactor: this.meanFactor, yearly: this.yearly };
+    return { model: 'seasonal-intensity', version: 1, forecast: this.forecast.toJSON(), meanFactor: this.meanFactor, shrinkage: this.shrinkage, yearly: this.yearly };
   }
 
   static fromJSON(json: SeasonalIntensityJson): SeasonalIntensity {
-    if (json?.model !== 'seasonal-intensity' || json.version !== 1 || !(json.meanFactor > 0)) throw new TypeError('not a seasonal intensity (version 1)');
-    return new SeasonalIntensity(FittedRevenueForecast.fromJSON(json.forecast), json.meanFactor, json.yearly);
+    if (json?.model !== 'seasonal-intensity' || json.version !== 1 || !(json.meanFactor > 0) || !(json.shrinkage >= 0 && json.shrinkage <= 1)) throw new TypeError('not a seasonal intensity (version 1)');
+    return new SeasonalIntensity(FittedRevenueForecast.fromJSON(json.forecast), json.meanFactor, json.shrinkage, json.yearly);
   }
+}
+
+/** k of the James–Stein shrinkage described at the top, from the fit's own residuals. */
+function shrinkageOf(forecast: FittedRevenueForecast, firstDay: number, counts: ArrayLike<number>): number {
+  const n = counts.length;
+  const days = Array.from({ length: n }, (_, i) => firstDay + i);
+  const fitted = forecast.predictPeriods(days);
+  const raw = rawFactors(forecast, days);
+  let residual = 0;
+  let used = 0;
+  let mean = 0;
+  for (let i = 0; i < n; i++) {
+    mean += raw[i];
+    if (fitted[i].yhat > 0) {
+      residual += (counts[i] / fitted[i].yhat - 1) ** 2;
+      used++;
+    }
+  }
+  mean /= n;
+  let spread = 0;
+  for (let i = 0; i < n; i++) spread += (raw[i] - mean) ** 2;
+  spread /= n;
+  if (used === 0 || spread === 0) return 0;
+  const noise = (forecast.diagnostics.columns * (residual / used)) / n;
+  return Math.max(0, Math.min(1, 1 - noise / spread));
 }
 
 /** 1 + the seasonal and holiday components (multiplicative mode: relative to the trend), floored. */
