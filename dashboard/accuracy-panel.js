@@ -34,8 +34,8 @@ export async function accuracyPanel() {
       `${what}: ${plural(b.months, 'month')}, ${formatMonth(Date.parse(b.from))} to ${formatMonth(Date.parse(b.to) - 1)}; total ${formatPercent(b.total_relative_error, { signed: true })}`,
       { 'data-metric': name.toLowerCase(), 'data-value': b.monthly_mape }));
     parts.push(h('table', { class: 'accuracy' }, [h('tbody', {}, [
-      check('Backtest', r.backtest, 'mean monthly error on its training holdout'),
-      check('Live', r.live, 'mean monthly error against the revenue booked since, months that are over'),
+      check('Holdout', r.backtest, 'mean monthly error against the revenue of the days after its fit window, checked when it was made'),
+      check('Live', r.live, 'mean monthly error against the revenue booked since it began, months that are over'),
     ])]));
   }
   target.replaceChildren(...parts);

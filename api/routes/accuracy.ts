@@ -5,8 +5,9 @@
  *   fitted on the data to `calibration_end`, each customer's predicted value over the holdout
  *   set against what they spent;
  * - `revenue_forecast`: the total revenue forecast kept with it, per calendar month: its
- *   `backtest` on its training run's holdout, and `live`, against the revenue booked since it
- *   began (months that are over).
+ *   `backtest`, against the days after its fit window that its run held out (null when the
+ *   run held none out, as training's forecasts), and `live`, against the revenue booked since
+ *   it began (months that are over).
  * Fractions, not percentages. Under /v1/models/champion/ so that no version name can shadow it.
  */
 import type { FastifyInstance } from 'fastify';

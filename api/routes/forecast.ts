@@ -3,7 +3,7 @@
  * `?segment=` of a segment's customers as of the training (forecasting/revenue-forecast-run.ts;
  * `segments_as_of` says when, for the matching actuals in trends.ts). `?period=week|month`
  * sums a daily forecast per calendar week or month, each sum with its own interval (whole
- * periods only); `backtest` is how it did on its training run's holdout.
+ * periods only); `backtest` is how it did on the days after its fit window its run held out.
  * 400 API_BAD_REQUEST for a segment that does not exist; 404 API_NO_FORECAST until the
  * forecasting job has produced one, or when its last run left the segment out (too little
  * revenue history).
@@ -44,7 +44,7 @@ const Forecast = Type.Object({
     months: Type.Integer(),
     monthly_mape: Nullable(Type.Number({ description: 'Mean over calendar months of |forecast − actual| / actual (a fraction)' })),
     total_relative_error: Nullable(Type.Number({ description: '(Σ forecast − Σ actual) / Σ actual (a fraction)' })),
-  }, { description: "How the forecast did on its training run's holdout; null without one" })),
+  }, { description: 'How the forecast did on the days after its fit window that its run held out; null without them' })),
   points: Type.Array(Type.Object({
     period_start: Type.String({ format: 'date-time' }),
     expected_minor: Type.Integer(),

@@ -88,7 +88,7 @@ export interface ChampionAccuracy {
   /** The total revenue forecast kept with the champion; null without one. */
   revenueForecast: {
     modelVersion: string;
-    /** On its training run's holdout. */
+    /** Against the days after its fit window that its run held out (the demo's holdout); null when none were. */
     backtest: ForecastBacktest | null;
     /** Against the revenue booked since the forecast began: calendar months that are over (the latest order is past their end). */
     live: ForecastBacktest | null;

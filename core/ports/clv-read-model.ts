@@ -174,7 +174,7 @@ export interface RevenueForecast {
    * of the periods' bounds, which would be far too wide). A weekly forecast has no months.
    */
   totals?: { week?: RevenueForecastPoint[]; month?: RevenueForecastPoint[] };
-  /** How the forecast did on its training run's holdout, per calendar month; null without a holdout. */
+  /** How the forecast did on the days after its fit window that its run held out, per calendar month; null without a holdout. */
   backtest?: ForecastBacktest | null;
 }
 

@@ -228,7 +228,7 @@ test('every panel shows what the API says, over the whole range, with captions t
   for (const metric of ['value_error', 'spearman', 'top_decile_capture', 'mean_absolute_error_minor']) {
     assert.equal(Number(await page.locator(`#accuracy tr[data-metric=${metric}]`).getAttribute('data-value')), c[metric], metric);
   }
-  assert.equal(Number(await page.locator('#accuracy tr[data-metric=backtest]').getAttribute('data-value')), acc.revenue_forecast.backtest.monthly_mape);
+  assert.equal(Number(await page.locator('#accuracy tr[data-metric=holdout]').getAttribute('data-value')), acc.revenue_forecast.backtest.monthly_mape);
   assert.equal(Number(await page.locator('#accuracy tr[data-metric=live]').getAttribute('data-value')), acc.revenue_forecast.live.monthly_mape);
   assert.match(await page.locator('#accuracy tr[data-metric=live]').innerText(),
     new RegExp(`${acc.revenue_forecast.live.months} months, ${month(acc.revenue_forecast.live.from)} to ${month(Date.parse(acc.revenue_forecast.live.to) - 1)}`));
