@@ -11,18 +11,18 @@ import { ApiError } from './errors.js';
 const FORM = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|z|[+-]\d{2}:\d{2}))?$/;
 
 /**
- * The schema: a bounded string; `instantOf` checks its form, so that the message can say
- * what is accepted (a schema pattern's message cannot).
+ * The schema: a calendar date or an RFC 3339 date-time (the formats check that the day
+ * exists), so that every value the schema admits has an answer.
  */
 export function DateOrTime(description: string) {
-  return Type.String({
-    maxLength: 40,
+  return Type.Union([Type.String({ format: 'date' }), Type.String({ format: 'date-time' })], {
     description: `${description}. A date (YYYY-MM-DD: that day in the shop's time zone) or a date-time with its offset (2025-06-30T12:00:00Z)`,
   });
 }
 
 /**
- * The instant a validated value means (`edge`: a date's first or last millisecond).
+ * The instant a value means (`edge`: a date's first or last millisecond). The schema has
+ * checked it already; the checks here keep the function safe on its own.
  * @throws ApiError BAD_REQUEST naming `field` for another form, or a date or time that does not exist (2025-02-30, 25:00).
  */
 export function instantOf(value: string, field: string, timeZone: string, edge: 'start' | 'end'): number {

@@ -9,17 +9,18 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/config.js';
-import { dayIndexer } from '../core/calendar.js';
+import { dateOfDayIndex, dayIndexer } from '../core/calendar.js';
 import { metricsJson, predictionsCsv } from '../evaluation/evaluation-report.js';
 import { runModelEvaluation, type ModelChoice } from '../evaluation/model-evaluation-run.js';
 import { purchaseDaysByCustomer } from '../evaluation/model-evaluation-window.js';
 import { trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
 import { resolveInputFile } from './input-file.js';
-import { readTransactionFile, type CsvColumns, type TransactionFormat } from '../producers/transaction-file.js';
+import { readTransactions, type CsvColumns, type TransactionFormatChoice } from '../producers/transaction-file.js';
+import { checkTransactionWindow, transactionDays } from './transaction-window.js';
 
 export interface EvaluateFileOptions {
   input: string;
-  format: TransactionFormat;
+  format: TransactionFormatChoice;
   columns: CsvColumns;
   /** As given (YYYY-MM-DD), for the report, and as day indices. */
   calibrationEnd: string;
@@ -38,10 +39,17 @@ export interface EvaluateFileOptions {
 export async function evaluateFile(config: Readonly<Config>, o: EvaluateFileOptions): Promise<void> {
   const periodDays = o.period === 'week' ? 7 : 1;
 
-  const transactions = readTransactionFile(resolveInputFile(o.input, config.dataDir), {
+  const file = readTransactions(resolveInputFile(o.input, config.dataDir), {
     format: o.format, minorPerUnit: config.minorPerUnit, dayOf: dayIndexer(config.timeZone),
     columns: o.columns,
   });
+  const { transactions } = file;
+  checkTransactionWindow(transactions, o, o.input);
+  const { firstDay, lastDay } = transactionDays(transactions, o.input);
+  process.stdout.write(
+    `${o.input}: ${transactions.length.toLocaleString('en-US')} transactions, ${dateOfDayIndex(firstDay)} to ${dateOfDayIndex(lastDay)} ` +
+      `(format ${file.format}${file.detected ? ' (detected)' : ''})\n`,
+  );
   const started = performance.now();
   const result = await runModelEvaluation(purchaseDaysByCustomer(transactions), o.calibrationEndDay, o.holdoutEndDay, {
     model: o.model,
@@ -51,7 +59,7 @@ export async function evaluateFile(config: Readonly<Config>, o: EvaluateFileOpti
   });
   const wallMs = Math.round(performance.now() - started);
   const report = metricsJson(result, {
-    input: o.input, calibration_end: o.calibrationEnd, holdout_end: o.holdoutEnd, period: o.period, model: o.model, wall_ms: wallMs,
+    input: o.input, format: file.format, calibration_end: o.calibrationEnd, holdout_end: o.holdoutEnd, period: o.period, model: o.model, wall_ms: wallMs,
   });
   mkdirSync(o.out, { recursive: true });
   const write = (name: string, text: string) => {

@@ -8,13 +8,20 @@ import { dayIndexer, instantOfLocalTime, MS_PER_DAY } from './calendar.js';
 export const CalendarPeriods = ['day', 'week', 'month'] as const;
 export type CalendarPeriod = (typeof CalendarPeriods)[number];
 
+/** Day index of a UTC calendar date; years before 100 too (Date.UTC reads 0–99 as 1900–1999). */
+function dayOfDate(year: number, month: number, day: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month, day);
+  return Math.floor(d.getTime() / MS_PER_DAY);
+}
+
 /** Day index (core/calendar.ts) → the same calendar arithmetic in days. */
 function startDayOf(day: number, period: CalendarPeriod): number {
   if (period === 'day') return day;
   // Day 0 (1970-01-01) was a Thursday: Monday is 3 days before it.
   if (period === 'week') return day - (((day + 3) % 7) + 7) % 7;
   const d = new Date(day * MS_PER_DAY);
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) / MS_PER_DAY;
+  return dayOfDate(d.getUTCFullYear(), d.getUTCMonth(), 1);
 }
 
 function addToDay(day: number, period: CalendarPeriod, n: number): number {
@@ -22,8 +29,8 @@ function addToDay(day: number, period: CalendarPeriod, n: number): number {
   if (period === 'week') return day + 7 * n;
   const d = new Date(day * MS_PER_DAY);
   // The same day of the month, or the month's last when it is shorter (Jan 31 + 1 month = Feb 28/29).
-  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n + 1, 0)).getUTCDate();
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + n, Math.min(d.getUTCDate(), lastDay)) / MS_PER_DAY;
+  const lastDay = new Date(dayOfDate(d.getUTCFullYear(), d.getUTCMonth() + n + 1, 0) * MS_PER_DAY).getUTCDate();
+  return dayOfDate(d.getUTCFullYear(), d.getUTCMonth() + n, Math.min(d.getUTCDate(), lastDay));
 }
 
 export interface CalendarPeriodsOf {

@@ -16,11 +16,10 @@ async function forecastFor(period, segment) {
   try {
     return { forecast: await api(`/v1/forecast/revenue?period=${period}${segment ? `&segment=${segment}` : ''}`) };
   } catch (e) {
-    if (e.code === 'API_NO_FORECAST') {
-      return { why: segment ? `No forecast for ${segmentLabel(segment)} customers: none yet, or too little revenue history to fit one.` : 'No forecast yet: the forecasting job has not produced one.' };
-    }
-    if (e.code === 'API_BAD_REQUEST') return { why: `No forecast per ${period}: ${e.message.replace(/^querystring\/period: /, '')}.` };
-    throw e;
+    if (e.code !== 'API_NO_FORECAST') throw e;
+    // A forecast that exists at another granularity says which (a weekly one has no days or months).
+    if (e.message.startsWith(`no revenue forecast per ${period}`)) return { why: `No forecast per ${period}: ${e.message.split(': ').slice(1).join(': ')}.` };
+    return { why: segment ? `No forecast for ${segmentLabel(segment)} customers: none yet, or too little revenue history to fit one.` : 'No forecast yet: the forecasting job has not produced one.' };
   }
 }
 

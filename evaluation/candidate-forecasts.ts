@@ -21,8 +21,9 @@ import { horizonStretch, perCustomerWindowForecast, type PerCustomerWindowForeca
 import { prophetWindowForecast } from './model-evaluation-prophet.js';
 import type { EvaluationWindow, WindowForecast } from './model-evaluation-window.js';
 
-export const SINGLE_MODELS = ['bgnbd', 'seasonal', 'prophet', 'lstm'] as const;
-export type SingleModel = (typeof SINGLE_MODELS)[number];
+import { SINGLE_MODELS, type SingleModel } from './evaluated-models.js';
+
+export { SINGLE_MODELS, type SingleModel };
 
 /**
  * The models that can be the champion: those the streaming path can score every event with

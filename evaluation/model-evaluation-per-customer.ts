@@ -17,6 +17,8 @@ export interface WindowValueModel {
   expectedOver(input: ModelInput, periods: number): { purchases: number; avgValue: number; pAlive: number };
   /** Expected purchases in the `days` calendar days after the as-of. */
   expectedPurchasesWithin(input: ModelInput, days: number): number;
+  /** Central interval of undiscounted spend over `periods` periods after the as-of, when the kind has one. */
+  intervalOver?(input: ModelInput, periods: number): { lower: number; upper: number; level: number };
 }
 
 export interface PerCustomerWindowForecast extends WindowForecast {
@@ -49,7 +51,23 @@ export function perCustomerWindowForecast(model: WindowValueModel, window: Evalu
     before = cumulative;
     return inc;
   });
-  return { values, dailyShape: spreadOverDays(months, increments), expectedPurchases, expectedAvgValue, pAlive };
+  return { values, dailyShape: spreadOverDays(months, increments), expectedPurchases, expectedAvgValue, pAlive, intervals: windowIntervals(model, window, periods) };
+}
+
+/** Each customer's interval of window spend, when the model gives one. */
+function windowIntervals(model: WindowValueModel, window: EvaluationWindow, periods: number): WindowForecast['intervals'] {
+  if (!model.intervalOver) return null;
+  const n = window.inputs.length;
+  const lower = new Float64Array(n);
+  const upper = new Float64Array(n);
+  let level = 0;
+  window.inputs.forEach((input, i) => {
+    const q = model.intervalOver!(input, periods);
+    lower[i] = q.lower;
+    upper[i] = q.upper;
+    level = q.level;
+  });
+  return { lower, upper, level };
 }
 
 /**

@@ -4,6 +4,10 @@
  * version in the model registry (production: the directory `clv train` writes). Model
  * objects are cached by version (artifacts never change), so customers scored by an older
  * version can still be explained.
+ *
+ * The current champion is known before anything else (`clv serve` loads it from the
+ * registry at start); what is known of it then — the model alone — is only a placeholder
+ * until its registry record (training time, holdout metrics) is read, which replaces it.
  */
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import type { ModelDetail, ModelSummary } from '../core/ports/clv-read-model.js';
@@ -21,6 +25,8 @@ interface Entry {
   metrics: Record<string, number>;
   /** What the version's record says about it (training's details: window, holdout metrics…); null when unknown. */
   details: unknown;
+  /** The current model with nothing else known yet: replaced by its registry record when there is one. */
+  placeholder?: true;
 }
 
 /** Finite numeric leaves of a details object as dotted names (`holdout.mape`); parameters are not metrics. */
@@ -45,11 +51,12 @@ export class ModelCatalogue {
     });
   }
 
-  /** A version's details as recorded, or null when there are none (or the version is unknown). */
+  /** A version's details as recorded (the champion's from its registry record once read), or null when there are none. */
   async details(version: string): Promise<unknown> {
     const current = this.currentModel();
-    if (current?.version === version) await this.knowCurrent(current);
-    return (await this.entry(version))?.details ?? null;
+    let e = await this.entry(version);
+    if (!e && current?.version === version) e = this.placeholder(current);
+    return e?.details ?? null;
   }
 
   /** The model that produced `version`'s scores, or null when it is not (or no longer) loadable. */
@@ -61,8 +68,8 @@ export class ModelCatalogue {
 
   async list(): Promise<ModelSummary[]> {
     const current = this.currentModel();
-    if (current) await this.knowCurrent(current);
-    if (this.registry) for (const info of await this.registry.list()) if (!this.entries.has(info.version)) await this.entry(info.version, info);
+    if (this.registry) for (const info of await this.registry.list()) if (this.entries.get(info.version)?.placeholder ?? true) await this.entry(info.version, info);
+    if (current && !this.entries.has(current.version)) this.placeholder(current);
     const champion = current?.version ?? (this.registry ? await this.registry.championVersion() : null);
     return [...this.entries.values()]
       .map((e) => this.summary(e, champion))
@@ -71,8 +78,8 @@ export class ModelCatalogue {
 
   async detail(version: string): Promise<ModelDetail | null> {
     const current = this.currentModel();
-    if (current?.version === version) await this.knowCurrent(current);
-    const e = await this.entry(version);
+    let e = await this.entry(version);
+    if (!e && current?.version === version) e = this.placeholder(current);
     if (!e) return null;
     const champion = current?.version ?? (this.registry ? await this.registry.championVersion() : null);
     const m = e.model;
@@ -87,17 +94,6 @@ export class ModelCatalogue {
     return { ...this.summary(e, champion), params, thresholds: m ? { ...m.thresholds } : null, metrics: { ...metrics, ...e.metrics } };
   }
 
-  /**
-   * The model in use, as an entry: with its registry record (training time, details) when the
-   * registry has it — `clv serve` loads the champion before the catalogue first lists the
-   * registry — else the model alone.
-   */
-  private async knowCurrent(current: CustomerValueModel): Promise<void> {
-    if (this.entries.has(current.version)) return;
-    if (this.registry && (await this.entry(current.version)) !== null) return;
-    this.record(current);
-  }
-
   private summary(e: Entry, champion: string | null): ModelSummary {
     return {
       version: e.version,
@@ -109,32 +105,42 @@ export class ModelCatalogue {
     };
   }
 
-  /** The cached entry, loading it from the registry on first use; null when unknown. */
+  private placeholder(model: CustomerValueModel): Entry {
+    const entry: Entry = { version: model.version, kind: model.kind, model, trainedAtMs: null, metrics: {}, details: null, placeholder: true };
+    this.entries.set(model.version, entry);
+    return entry;
+  }
+
+  /** The cached entry, loading it from the registry on first use (or over a placeholder); null when unknown. */
   private async entry(version: string, known?: ModelVersionInfo): Promise<Entry | null> {
     const cached = this.entries.get(version);
-    if (cached || !this.registry) return cached ?? null;
+    if ((cached && !cached.placeholder) || !this.registry) return cached ?? null;
     let loaded: { info: ModelVersionInfo; artifact: unknown };
     try {
       loaded = known ? { info: known, artifact: (await this.registry.load(version)).artifact } : await this.registry.load(version);
     } catch (error) {
       // The registry's "no such (or no such well-formed) version": the caller answers 404 or
       // leaves the explanation out. Anything else is a dependency failure and propagates.
-      if (error instanceof ClvError && (error.code === ErrorCodes.NO_MODEL || error.code === ErrorCodes.INVALID_CONFIG)) return null;
+      if (error instanceof ClvError && (error.code === ErrorCodes.NO_MODEL || error.code === ErrorCodes.INVALID_CONFIG)) return cached ?? null;
       throw error;
     }
     const { info, artifact } = loaded;
-    let model: CustomerValueModel | null = null;
-    try {
-      model = modelFromArtifact(version, info.kind, artifact);
-    } catch {
-      // Listed, with no explanation of its scores: a kind or format this build cannot load.
-      model = null;
-    }
+    // The model in use (a placeholder's) is kept as the object it is; others come from their artifact.
+    const model = cached?.model ?? loadable(version, info.kind, artifact);
     const trainedAtMs = Date.parse(info.registeredAt);
     const entry: Entry = {
       version, kind: info.kind, model, trainedAtMs: Number.isFinite(trainedAtMs) ? trainedAtMs : null, metrics: numericLeaves(info.details), details: info.details ?? null,
     };
     this.entries.set(version, entry);
     return entry;
+  }
+}
+
+/** The model of an artifact, or null for a kind or format this build cannot load (listed, with no explanation of its scores). */
+function loadable(version: string, kind: string, artifact: unknown): CustomerValueModel | null {
+  try {
+    return modelFromArtifact(version, kind, artifact);
+  } catch {
+    return null;
   }
 }

@@ -83,7 +83,7 @@ test('the CLV distribution counts every scored customer once, in contiguous buck
 
 test('revenue actuals: unavailable until the read model is given the purchase histories; then their sum is the customers\' total value', async () => {
   const url = '/v1/revenue/actuals?from=2022-12-26T00:00:00Z&period=week&periods=100';
-  assert.deepEqual((await get(url)).json(), { currency: 'USD', time_zone: 'UTC', available: false, period: 'week', points: [], first_order_hour: null, latest_order_hour: null });
+  assert.deepEqual((await get(url)).json(), { currency: 'USD', time_zone: 'UTC', available: false, period: 'week', points: [], more: false, first_order_hour: null, latest_order_hour: null });
 
   f.readModel.readRevenueFrom(f.pipeline.stores.histories);
   const a = (await get(url)).json();

@@ -26,7 +26,7 @@ const counter: KeyedProcessor<number, { key: string }> = {
 };
 
 function fakeLog(publish: (topic: string, messages: OutgoingMessage[]) => Promise<void>): EventLog {
-  return { publish, createTopics: async () => {}, consume: async () => ({ stop: async () => {} }), lag: async () => 0, checkWritable: async () => {}, close: async () => {} };
+  return { publish, publishAll: async (batches) => { await Promise.all(batches.map((b) => publish(b.topic, b.messages))); }, createTopics: async () => {}, consume: async () => ({ stop: async () => {} }), lag: async () => 0, checkWritable: async () => {}, close: async () => {} };
 }
 
 const batch = { topic: 'in', partition: 0, messages: [{ topic: 'in', partition: 0, offset: '0', key: 'C1', value: Buffer.from(JSON.stringify({ key: 'C1' })) }] };

@@ -5,8 +5,8 @@
  * sums a daily forecast per calendar week or month, each sum with its own interval (whole
  * periods only); `backtest` is how it did on the days after its fit window its run held out.
  * 400 API_BAD_REQUEST for a segment that does not exist; 404 API_NO_FORECAST until the
- * forecasting job has produced one, or when its last run left the segment out (too little
- * revenue history).
+ * forecasting job has produced one, when its last run left the segment out (too little
+ * revenue history), or per a period it has not (a weekly forecast per day or month).
  */
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
@@ -73,8 +73,9 @@ export async function forecastRoutes(app: FastifyInstance, options: { readModel:
     const iso = (ms: number) => new Date(ms).toISOString();
     const granularities: CalendarPeriod[] = [f.granularity, ...(['week', 'month'] as const).filter((p) => p !== f.granularity && f.totals?.[p] !== undefined)];
     const period = request.query.period ?? f.granularity;
+    // Schema-valid, so not a 400: there is no forecast per that period.
     if (!granularities.includes(period)) {
-      throw new ApiError('BAD_REQUEST', `querystring/period: this forecast is per ${f.granularity}; it can be asked per ${granularities.join(' or ')}, not per ${period}`);
+      throw new ApiError('NO_FORECAST', `no revenue forecast per ${period}: this forecast is per ${f.granularity}; ask per ${granularities.join(' or ')}`);
     }
     const points = period === f.granularity ? f.points : f.totals![period as 'week' | 'month']!;
     const b = f.backtest ?? null;

@@ -12,7 +12,6 @@ import { Type } from 'typebox';
 import type { ClvReadModel } from '../../core/ports/clv-read-model.js';
 import { Segments } from '../../core/segmentation.js';
 import { DateOrTime, instantOf } from '../date-or-time.js';
-import { ApiError } from '../errors.js';
 import { Nullable } from '../nullable-schema.js';
 import { errorResponses } from '../plugins/errors.js';
 
@@ -21,7 +20,7 @@ const SegmentCounts = Type.Object(Object.fromEntries(Segments.map((s) => [s, Typ
 
 const FlowsQuery = Type.Object({
   from: DateOrTime('Segments as of this time are the starting point (a date: as of the end of the day before, so the window includes that day)'),
-  to: DateOrTime('Segments as of this time are the end point (a date: its end)'),
+  to: DateOrTime('Segments as of this time are the end point (a date: its end). Before `from`: an empty window, no flow'),
   examples: Type.Optional(Type.Integer({ minimum: 0, maximum: 50, default: 5, description: 'Customers listed per move, most valuable first (default 5)' })),
 }, { additionalProperties: false });
 
@@ -59,8 +58,10 @@ export async function segmentFlowRoutes(app: FastifyInstance, options: { readMod
     // A date: segments as of just before it starts, so that its own moves are in the window.
     const fromMs = instantOf(request.query.from, 'from', timeZone, 'start') - (request.query.from.length === 10 ? 1 : 0);
     const toMs = instantOf(request.query.to, 'to', timeZone, 'end');
-    if (toMs < fromMs) throw new ApiError('BAD_REQUEST', `querystring/to: ${request.query.to} is before from ${request.query.from}`);
-    const r = await readModel.segmentFlows({ fromMs, toMs }, request.query.examples ?? 5);
+    // `to` before `from` is schema-valid: an empty window, as actuals give no period for it.
+    const r = toMs < fromMs
+      ? await readModel.segmentFlows({ fromMs, toMs: fromMs }, 0).then((x) => x && { ...x, toMs, flows: [] })
+      : await readModel.segmentFlows({ fromMs, toMs }, request.query.examples ?? 5);
     const sizesFrom = Object.fromEntries(Segments.map((s) => [s, 0])) as Record<string, number>;
     const sizesTo = { ...sizesFrom };
     for (const f of r?.flows ?? []) {

@@ -23,13 +23,12 @@ import { calendarPeriods, CalendarPeriods, type CalendarPeriod } from '../../cor
 import type { ClvReadModel } from '../../core/ports/clv-read-model.js';
 import { Segments, type Segment } from '../../core/segmentation.js';
 import { DateOrTime, instantOf } from '../date-or-time.js';
-import { ApiError } from '../errors.js';
 import { errorResponses } from '../plugins/errors.js';
 
 const Time = Type.String({ format: 'date-time' });
 const Minor = Type.Integer();
 const iso = (ms: number) => new Date(ms).toISOString();
-/** Ten years of days: the longest answer, about 300 kB. */
+/** Ten years of days: the longest answer, about 400 kB. */
 export const MAX_ACTUALS_PERIODS = 3660;
 
 const History = Type.Object({
@@ -56,14 +55,14 @@ const Distribution = Type.Object({
 
 const ActualsQuery = Type.Object({
   from: Type.Optional(DateOrTime('Start of the first period (default: the start of the period of the first order)')),
-  to: Type.Optional(DateOrTime('The last period is the one holding this time; a date means the end of that day (default: the latest order)')),
+  to: Type.Optional(DateOrTime('The last period is the one holding this time (none when it is before `from`); a date means the end of that day (default: the latest order)')),
   period: Type.Optional(Type.Enum([...CalendarPeriods], { default: 'day', description: "Calendar day, week (Monday first) or month of the shop's time zone" })),
-  periods: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ACTUALS_PERIODS, description: 'How many periods from `from`, instead of `to`' })),
+  periods: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ACTUALS_PERIODS, description: 'How many periods from `from` (then `to` is not used)' })),
   segment: Type.Optional(Type.Enum([...Segments], { description: 'Only the customers in this segment as of `as_of` (default: all customers)' })),
   as_of: Type.Optional(Type.String({
     format: 'date-time',
     description: "With `segment`: membership is each customer's segment in their latest score at or before this time "
-      + "(default: their latest score). Give a segment forecast's `segments_as_of` to check that forecast.",
+      + "(default: their latest score). Give a segment forecast's `segments_as_of` to check that forecast. Without `segment` it changes nothing.",
   })),
 }, { additionalProperties: false });
 
@@ -73,6 +72,7 @@ const Actuals = Type.Object({
   available: Type.Boolean({ description: 'false where this API cannot see purchases (points are then empty)' }),
   period: Type.Enum([...CalendarPeriods]),
   points: Type.Array(Type.Object({ period_start: Time, period_end: Type.String({ format: 'date-time', description: 'Exclusive' }), actual_minor: Minor })),
+  more: Type.Boolean({ description: `true when the range holds more periods than answered (at most ${MAX_ACTUALS_PERIODS}): ask again from the last period_end` }),
   first_order_hour: Type.Union([Time, Type.Null()], { description: 'Start of the hour of the first order of anyone' }),
   latest_order_hour: Type.Union([Time, Type.Null()], { description: 'Periods after it are not yet seen rather than empty; the one holding it may be incomplete' }),
 });
@@ -121,14 +121,14 @@ export async function trendRoutes(app: FastifyInstance, options: { readModel: Cl
     },
   }, async (request) => {
     const { segment, as_of: asOf } = request.query;
-    if (asOf !== undefined && segment === undefined) throw new ApiError('BAD_REQUEST', 'querystring/as_of applies to a segment: give segment too');
-    if (request.query.to !== undefined && request.query.periods !== undefined) throw new ApiError('BAD_REQUEST', 'querystring: give to or periods, not both');
+    // Without a segment, as_of selects nothing (all customers): accepted and ignored, so that
+    // every query the schema admits has an answer.
     const period = request.query.period ?? 'day';
     const span = await readModel.revenueSpan();
     const range = periodRange(request.query, period, span, timeZone);
     const asOfMs = asOf === undefined ? null : Date.parse(asOf);
     // No range (no `from`, no order yet): no period, but still whether purchases can be seen.
-    const r = range ?? { boundariesMs: [0] };
+    const r = range ?? { boundariesMs: [0], more: false };
     const actuals = segment === undefined ? await readModel.revenueActuals(r) : await readModel.segmentRevenueActuals(segment, asOfMs, r);
     const b = r.boundariesMs;
     return {
@@ -137,33 +137,32 @@ export async function trendRoutes(app: FastifyInstance, options: { readModel: Cl
       available: actuals !== null,
       period,
       points: (actuals?.points ?? []).map((p, i) => ({ period_start: iso(p.periodStartMs), period_end: iso(b[i + 1]), actual_minor: p.actualMinor })),
+      more: r.more,
       first_order_hour: span === null ? null : iso(span.firstHourMs),
       latest_order_hour: actuals?.latestHourMs == null ? (span === null ? null : iso(span.latestHourMs)) : iso(actuals.latestHourMs),
     };
   });
 }
 
+/** The shortest a period can be (a DST day, a February): to count periods from above before making them. */
+const SHORTEST_MS: Record<CalendarPeriod, number> = { day: 23 * 3_600_000, week: 7 * 86_400_000 - 3_600_000, month: 28 * 86_400_000 - 3_600_000 };
+
 /**
  * The periods asked for: from `from` (or the start of the first order's period) for
- * `periods` periods, or through the one holding `to` (or the latest order). Null when there
- * is nothing to count from (no `from` and no order).
- * @throws ApiError BAD_REQUEST for `to` before `from`, or more than MAX_ACTUALS_PERIODS periods.
+ * `periods` periods, or through the one holding `to` (or the latest order) — none when `to`
+ * is before `from` — at most MAX_ACTUALS_PERIODS of them (`more`: the range holds more).
+ * Null when there is nothing to count from (no `from` and no order).
  */
 function periodRange(q: ActualsQueryValue, period: CalendarPeriod, span: { firstHourMs: number; latestHourMs: number } | null, timeZone: string) {
   const calendar = calendarPeriods(period, timeZone);
   const fromMs = q.from !== undefined ? instantOf(q.from, 'from', timeZone, 'start') : span === null ? null : calendar.startOf(span.firstHourMs);
   if (fromMs === null) return null;
-  if (q.periods !== undefined) return { boundariesMs: calendar.boundaries(fromMs, { count: q.periods }) };
+  if (q.periods !== undefined) return { boundariesMs: calendar.boundaries(fromMs, { count: q.periods }), more: false };
   const untilMs = q.to !== undefined ? instantOf(q.to, 'to', timeZone, 'end') : Math.max(fromMs, span?.latestHourMs ?? fromMs);
-  if (untilMs < fromMs) throw new ApiError('BAD_REQUEST', `querystring/to: ${q.to} is before from`);
-  // Counted before they are made: a `from` decades back must not build a huge list first.
-  const roughPeriods = (untilMs - fromMs) / ({ day: 86_400_000, week: 604_800_000, month: 2_419_200_000 }[period]);
-  if (roughPeriods > MAX_ACTUALS_PERIODS + 1) {
-    throw new ApiError('BAD_REQUEST', `querystring: from ${iso(fromMs)} to ${iso(untilMs)} is more than ${MAX_ACTUALS_PERIODS} ${period}s; ask for a longer period or a shorter range`);
-  }
-  const boundariesMs = calendar.boundaries(fromMs, { untilMs });
-  if (boundariesMs.length - 1 > MAX_ACTUALS_PERIODS) {
-    throw new ApiError('BAD_REQUEST', `querystring: from ${iso(fromMs)} to ${iso(untilMs)} is ${boundariesMs.length - 1} ${period}s, more than ${MAX_ACTUALS_PERIODS}; ask for a longer period or a shorter range`);
-  }
-  return { boundariesMs };
+  if (untilMs < fromMs) return { boundariesMs: [fromMs], more: false };
+  // Counted from above before they are made: a `from` centuries back must not build a huge list.
+  const count = Math.min(MAX_ACTUALS_PERIODS, Math.ceil((untilMs - fromMs) / SHORTEST_MS[period]) + 1);
+  const boundariesMs = calendar.boundaries(fromMs, { count });
+  const past = boundariesMs.findIndex((b) => b > untilMs);
+  return past < 0 ? { boundariesMs, more: true } : { boundariesMs: boundariesMs.slice(0, past + 1), more: false };
 }

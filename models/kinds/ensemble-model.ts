@@ -85,6 +85,20 @@ export class EnsembleModel implements CustomerValueModel {
     return { purchases, avgValue: purchases > 0 ? spend / purchases : avg, pAlive };
   }
 
+  /** Weighted members' bounds (comonotone: see the header). */
+  intervalOver(input: ModelInput, periods: number): { lower: number; upper: number; level: number } {
+    let lower = 0;
+    let upper = 0;
+    let level = 0;
+    for (const { weight, model } of this.members) {
+      const i = model.intervalOver(input, periods);
+      lower += weight * i.lower;
+      upper += weight * i.upper;
+      level = i.level;
+    }
+    return { lower, upper, level };
+  }
+
   expectedPurchasesWithin(input: ModelInput, days: number): number {
     return this.members.reduce((s, m) => s + m.weight * m.model.expectedPurchasesWithin(input, days), 0);
   }

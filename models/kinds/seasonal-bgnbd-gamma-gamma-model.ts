@@ -91,6 +91,13 @@ export class SeasonalBgNbdGammaGammaModel implements CustomerValueModel {
     return this.base.expectedOver(this.operational(input), this.clock.between(input.asOfDay, input.asOfDay + periods * p) / p);
   }
 
+  /** The 10–90% interval of undiscounted spend over the `periods` calendar periods after the as-of, in their operational length. */
+  intervalOver(input: ModelInput, periods: number): { lower: number; upper: number; level: number } {
+    const p = this.periodDays;
+    const op = Math.round((this.clock.between(input.asOfDay, input.asOfDay + periods * p) / p) * 1e6) / 1e6;
+    return this.base.intervalOver(this.operational(input), op);
+  }
+
   /** Expected purchases in the `days` calendar days after the as-of day (FHL 2005 eq. 10 over their operational length). */
   expectedPurchasesWithin(input: ModelInput, days: number): number {
     const op = this.operational(input);

@@ -109,6 +109,7 @@ export function scoreCustomer(
     event_time: asOfMs,
     customer_id: features.customer_id,
     model_version: model.version,
+    model_kind: model.kind,
     clv_minor: clvMinor,
     p_alive: p.pAlive,
     expected_purchases: p.expectedPurchases,

@@ -6,8 +6,10 @@ import { analystViews } from './004-analyst-views.js';
 import { clvIntervals } from './005-clv-intervals.js';
 import { recommendations } from './006-recommendations.js';
 import { latestScoresView } from './007-latest-scores-view.js';
+import { scoreModelKind } from './008-score-model-kind.js';
+import { latestScoresModelKind } from './009-latest-scores-model-kind.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView];
+export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView, scoreModelKind, latestScoresModelKind];
