@@ -15,6 +15,7 @@ import { registerEvaluate } from './commands/evaluate.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerKeys } from './commands/keys.js';
 import { registerModels } from './commands/models.js';
+import { registerReconcile } from './commands/reconcile.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
@@ -40,6 +41,7 @@ registerReplay(program);
 registerGenerate(program);
 registerStatus(program);
 registerKeys(program);
+registerReconcile(program);
 
 const args = process.argv.slice(2);
 try {

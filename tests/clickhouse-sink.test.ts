@@ -185,6 +185,8 @@ function bind(store: InMemoryAnalyticsStore): AnalyticsStore {
     modelRuns: () => store.modelRuns(),
     segmentRevenueByHour: (q) => store.segmentRevenueByHour(q),
     segmentFlows: (q) => store.segmentFlows(q),
+    settlementCandidates: (q) => store.settlementCandidates(q),
+    commerceVolumes: (q) => store.commerceVolumes(q),
     close: () => store.close(),
   };
 }

@@ -8,8 +8,10 @@ import { recommendations } from './006-recommendations.js';
 import { latestScoresView } from './007-latest-scores-view.js';
 import { scoreModelKind } from './008-score-model-kind.js';
 import { latestScoresModelKind } from './009-latest-scores-model-kind.js';
+import { expectedSettlements } from './010-expected-settlements.js';
+import { commerceAnomalies } from './011-commerce-anomalies.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView, scoreModelKind, latestScoresModelKind];
+export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView, scoreModelKind, latestScoresModelKind, expectedSettlements, commerceAnomalies];
