@@ -33,6 +33,10 @@ export interface DemoReport {
     skipped: Array<{ key: string; reason: string }>;
   };
   segments: Record<string, number>;
+  /** The data's last day: the closing decay sweep's as-of, so every customer's segment is as of it. */
+  segmentsAsOf: string;
+  /** The closing sweep: customers re-scored as of segmentsAsOf, and how many of them changed segment. */
+  sweep: { rescored: number; segmentChanges: number };
   segmentChangesDuringHoldout: number;
   topCustomers: Array<{ customerId: string; clv: number; segment: string; purchaseDays: number; totalValue: number }>;
   recommendations: RecommendationFigures;
@@ -102,10 +106,10 @@ export function printDemoReport(r: DemoReport, write: (line: string) => void = (
   }
   for (const x of f.skipped) write(`    ${x.key.padEnd(18)} not fitted: ${x.reason}`);
   write('');
-  write('Segments now');
+  write(`Segments as of ${r.segmentsAsOf} (the end of the data; the closing decay sweep re-scored ${int(r.sweep.rescored)} quiet customers, ${int(r.sweep.segmentChanges)} changed segment)`);
   const segTotal = Object.values(r.segments).reduce((a, b) => a + b, 0);
   for (const [segment, n] of Object.entries(r.segments).sort((a, b) => b[1] - a[1])) write(`  ${segment.padEnd(20)} ${int(n).padStart(8)}  ${pct(n / segTotal)}`);
-  write(`  segment changes published while streaming the holdout: ${int(r.segmentChangesDuringHoldout)}`);
+  write(`  segment changes published while streaming the holdout and sweeping: ${int(r.segmentChangesDuringHoldout)}`);
   write('');
   write('Top customers by CLV');
   write(`  ${'customer'.padEnd(12)} ${'CLV'.padStart(12)}  ${'segment'.padEnd(14)} ${'days'.padStart(5)} ${'spent'.padStart(12)}`);
