@@ -74,7 +74,7 @@ test('demo --serve: segment actuals as of segments_as_of are the revenue of the 
   const then = new Map(demo.segmentsAtCalibrationEnd);
   const lateArrivals = new Map<string, { time: number; id: string; segment: string }>();
   for (const s of demo.embedded.analytics.rows('clv_scores')) {
-    if (then.has(s.customer_id) || s.event_time > calibrationEndMs) continue;
+    if (then.get(s.customer_id) != null || s.event_time > calibrationEndMs) continue;
     const best = lateArrivals.get(s.customer_id);
     if (!best || s.event_time > best.time || (s.event_time === best.time && s.event_id > best.id)) lateArrivals.set(s.customer_id, { time: s.event_time, id: s.event_id, segment: s.segment });
   }

@@ -79,7 +79,12 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
   const rescoreMs = performance.now() - rescoreStart;
   bar.stop();
   // Segments as of the calibration end: the per-segment revenue forecasts must not know the holdout.
-  const segmentsAtCalibrationEnd = await customerSegments(pipeline.stores.scores);
+  // One population for every table of the report: the customers the model was fitted on
+  // (purchases dated by the calibration end). A few of them have no score yet — an order
+  // dated before the end whose payment arrived after it — and count as unscored; a customer
+  // whose every order was voided is in no table.
+  const scored = await customerSegments(pipeline.stores.scores);
+  const segmentsAtCalibrationEnd = new Map<string, Segment | null>(ids.map((id) => [id, scored.get(id) ?? null]));
 
   // 3. Holdout: predicted purchases and value over the holdout vs what really happened.
   const holdoutPeriods = (history.holdoutEndDay - history.calibrationEndDay) / periodDays;
@@ -139,7 +144,7 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
     },
     deadLetters: { total: log.read(Topics.deadLetter).length, injected: history.injectedDeadLetters, byReason: deadLetters },
     training: {
-      customers: ids.length, ms: trainingMs, rescoreMs, rescoredPerSecond: ids.length / (rescoreMs / 1000),
+      customers: ids.length, unscoredAtCalibrationEnd: ids.filter((id) => segmentsAtCalibrationEnd.get(id) === null).length, ms: trainingMs, rescoreMs, rescoredPerSecond: ids.length / (rescoreMs / 1000),
       model: { kind: model.kind, version: model.version, ...model.describe() },
       selection: { reason: run.selection.reason, folds: run.selection.folds, table: run.selection.table },
       decision: run.reason,
