@@ -87,7 +87,14 @@ export function printDemoReport(r: DemoReport, write: (line: string) => void = (
     }
   }
   write(`  customers            ${int(r.training.customers)}, trained in ${int(r.training.ms)} ms (backtest included); re-scored all in ${int(r.training.rescoreMs)} ms (${int(r.training.rescoredPerSecond)}/s)`);
-  for (const [k, v] of Object.entries(r.training.model)) if (k !== 'kind' && k !== 'version') write(`  ${k.padEnd(20)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+  for (const [k, v] of Object.entries(r.training.model)) {
+    if (k === 'kind' || k === 'version') continue;
+    if (k === 'segment thresholds' && v && typeof v === 'object') {
+      write(`  segment thresholds   ${thresholdsInWords(v as Record<string, number | null>, String(r.config.currency), Number(r.config.minorPerUnit))}`);
+      continue;
+    }
+    write(`  ${k.padEnd(20)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+  }
   write('');
   const periodName = r.config.period === 'week' ? 'weeks' : 'days';
   write(`Holdout accuracy of the per-customer model: the ${int(r.training.customers)} customers it was fitted on, over the ${r.holdout.periods.toFixed(1)} ${periodName} after the calibration end, against what they really did`);
@@ -107,9 +114,9 @@ export function printDemoReport(r: DemoReport, write: (line: string) => void = (
   write(`  revenue forecast     a separate model: Prophet (yearly + weekly + retail holidays) on these customers' daily revenue, ${f.series.length} series fitted in ${int(f.fitMs)} ms;`);
   write('                       its monthly MAPE is of revenue per calendar month (not per customer), its total of the whole holdout');
   write('                       (a segment: its customers at the calibration end; its level from BG/NBD + Gamma-Gamma, its shape from the total\'s forecast):');
-  const total = f.series.find((x) => x.key === 'total');
-  if (total && total.customers !== r.training.customers) {
-    write(`                       (${int(total.customers)} customers: those with revenue by the calibration end as the data stands at its end, after later cancellations, refunds and late payments; the model's ${int(r.training.customers)} were counted at the calibration end)`);
+  const totalSeries = f.series.find((x) => x.key === 'total');
+  if (totalSeries && totalSeries.customers !== r.training.customers) {
+    write(`                       (${int(totalSeries.customers)} customers: those with revenue by the calibration end as the data stands at its end, after later cancellations, refunds and late payments; the model's ${int(r.training.customers)} were counted at the calibration end)`);
   }
   for (const x of f.series) {
     write(`    ${x.key.padEnd(18)} monthly MAPE ${x.monthlyMape === null ? 'n/a' : pct(x.monthlyMape)} over ${x.months} months, total ${x.totalRelativeError === null ? 'n/a' : signedPct(1 + x.totalRelativeError, 1)} (${int(x.customers)} customers)`);
@@ -147,4 +154,17 @@ function signedPct(predicted: number, actual: number): string {
   if (actual === 0) return 'n/a';
   const e = (predicted - actual) / actual;
   return `${e >= 0 ? '+' : ''}${(100 * e).toFixed(1)}%`;
+}
+
+/** The segment thresholds as a marketer reads them (they are stored in minor units). */
+function thresholdsInWords(t: Record<string, number | null>, currency: string, minorPerUnit: number): string {
+  const parts = [
+    `high value: CLV ≥ ${money((t.highClvMinor ?? 0) / minorPerUnit)} ${currency}`,
+    `medium: ≥ ${money((t.mediumClvMinor ?? 0) / minorPerUnit)} ${currency}`,
+    `at risk: probability alive < ${t.atRiskPAlive}`,
+    `lost: < ${t.lostPAlive}`,
+    `new: one purchase day within ${t.newCustomerDays} days`,
+  ];
+  if (t.oneTimeBuyerAtRiskDays != null) parts.push(`a one-time buyer is at risk after ${t.oneTimeBuyerAtRiskDays} days of silence, lost after ${t.oneTimeBuyerLostDays}`);
+  return parts.join('; ');
 }

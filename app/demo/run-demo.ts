@@ -135,7 +135,7 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
   }
   const report: DemoReport = {
     source: history.description,
-    config: { timeZone: config.timeZone, currency: config.currency, period: config.period, horizonMonths: config.horizonMonths, monthlyDiscountRate: config.monthlyDiscountRate },
+    config: { timeZone: config.timeZone, currency: config.currency, period: config.period, horizonMonths: config.horizonMonths, monthlyDiscountRate: config.monthlyDiscountRate, minorPerUnit: config.minorPerUnit },
     streaming: {
       calibration: streamCalibration,
       holdout: streamHoldout,
