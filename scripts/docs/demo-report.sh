@@ -13,8 +13,7 @@ machine_free() { grep -vE '[0-9] ms\b|[0-9]/s\b|events/s|in [0-9.,]+ s\b' "$1"; 
 
 fresh=$(mktemp)
 trap 'rm -f "$fresh"' EXIT
-npm run -s build
-node dist/cli/clv.js demo > "$fresh"
+npm run -s demo > "$fresh"
 if [ "${1:-}" = "--check" ]; then
   if ! diff <(machine_free "$report") <(machine_free "$fresh"); then
     echo "docs/demo-report.txt is stale: regenerate it with bash scripts/docs/demo-report.sh (lines above: < committed, > now)" >&2
