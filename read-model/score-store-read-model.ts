@@ -106,8 +106,8 @@ export class ScoreStoreReadModel implements ClvReadModel {
     const inner = options.scores;
     this.scoresStore = {
       getMany: (keys) => inner.getMany(keys),
-      setMany: async (entries) => {
-        await inner.setMany(entries);
+      setMany: async (entries, writeOptions) => {
+        await inner.setMany(entries, writeOptions);
         // After the write: the index never shows a score the store does not have.
         for (const [id, state] of entries) this.index.set(id, state);
         this.snapshotSegments();

@@ -1,6 +1,7 @@
 /**
  * ProcessorRunner's publish step on a fake log: a batch's topics are published together, and
- * state is saved only once every one of them is published.
+ * state is saved only once every one of them is published. Fencing: the epoch a hold takes
+ * and the write version its saves carry.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,4 +64,37 @@ test('runner: when one topic fails to publish the batch fails, after the other p
   await assert.rejects(runner.processBatch(batch), /broker down/);
   assert.ok(otherSettled);
   assert.equal((await store.getMany(['C1'])).get('C1'), undefined);
+});
+
+test('runner with fencing: each hold on a partition takes one epoch, and every save of that hold carries it', async () => {
+  const taken: string[] = [];
+  let next = 40;
+  const epochs = { take: async (group: string) => (taken.push(group), ++next) };
+  const saves: Array<number | undefined> = [];
+  const store = new InMemoryStateStore<number>();
+  const setMany = store.setMany.bind(store);
+  store.setMany = async (entries, options) => { saves.push(options?.writeVersion); await setMany(entries); };
+  const runner = new ProcessorRunner(counter, { log: fakeLog(async () => {}), codec, store, epochs });
+  const onPartition = (partition: number) => ({ ...batch, partition, messages: batch.messages.map((m) => ({ ...m, partition })) });
+  await runner.processBatch(batch, { assignment: 1 });
+  await runner.processBatch(batch, { assignment: 1 });
+  await runner.processBatch(onPartition(1), { assignment: 1 });
+  await runner.processBatch(batch, { assignment: 2 }); // reassigned after a rebalance: a new epoch
+  assert.deepEqual(taken, ['counter', 'counter', 'counter']);
+  assert.deepEqual(saves, [41, 41, 42, 43]);
+});
+
+test('runner with fencing: a save refused as stale fails the batch (not committed); without epochs saves carry no version', async () => {
+  const stale = Object.assign(new Error('stale write refused'), { retriable: false });
+  const refusing = new InMemoryStateStore<number>();
+  refusing.setMany = async () => { throw stale; };
+  const fenced = new ProcessorRunner(counter, { log: fakeLog(async () => {}), codec, store: refusing, epochs: { take: async () => 7 } });
+  await assert.rejects(fenced.processBatch(batch, { assignment: 1 }), (e) => e === stale);
+
+  const versions: Array<number | undefined> = [];
+  const plain = new InMemoryStateStore<number>();
+  const setMany = plain.setMany.bind(plain);
+  plain.setMany = async (entries, options) => { versions.push(options?.writeVersion); await setMany(entries); };
+  await new ProcessorRunner(counter, { log: fakeLog(async () => {}), codec, store: plain }).processBatch(batch, { assignment: 1 });
+  assert.deepEqual(versions, [undefined]);
 });

@@ -116,7 +116,8 @@ export class InMemoryEventLog implements EventLog {
       }
       const generation = member.generation;
       try {
-        await member.options.eachBatch(batch);
+        // The group's generation numbers the member's hold: it changes at every rebalance.
+        await member.options.eachBatch(batch, { assignment: generation });
         backoffMs = 10;
         // A member that lost the partition in a rebalance meanwhile must not commit for it.
         if (member.generation === generation) {

@@ -2,7 +2,7 @@
  * Embedded StateStore: a Map. Values are stored as given (processors never mutate state in
  * place, they return new objects), so there is no copying on the hot path.
  */
-import type { StateStore } from '../../core/ports/state-store.js';
+import type { StateStore, WriteOptions } from '../../core/ports/state-store.js';
 
 export class InMemoryStateStore<T> implements StateStore<T> {
   private readonly entries = new Map<string, T>();
@@ -16,7 +16,7 @@ export class InMemoryStateStore<T> implements StateStore<T> {
     return found;
   }
 
-  async setMany(entries: ReadonlyMap<string, T>): Promise<void> {
+  async setMany(entries: ReadonlyMap<string, T>, _options?: WriteOptions): Promise<void> {
     for (const [key, value] of entries) this.entries.set(key, value);
   }
 

@@ -23,6 +23,9 @@ import { partitionFor } from './murmur2-partitioner.js';
 
 const { Kafka: KafkaClient, CompressionTypes } = kafkajs;
 
+/** Numbers this process's consumers' holds on their partitions (BatchControl.assignment): never reused. */
+let assignments = 0;
+
 export interface KafkaEventLogOptions {
   /** host:port list (CLV_KAFKA_BROKERS). */
   brokers: string[];
@@ -232,6 +235,12 @@ export class KafkaEventLog implements EventLog {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.reportDeadConsumer(options.groupId, payload.error);
     });
+    // kafkajs emits GROUP_JOIN synchronously at the end of every join and sync, before it
+    // fetches for the new assignment: every batch after it belongs to the new hold.
+    let assignment = ++assignments;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      assignment = ++assignments;
+    });
     await this.call(`join group ${options.groupId}`, async () => {
       try {
         await consumer.connect();
@@ -246,6 +255,7 @@ export class KafkaEventLog implements EventLog {
             maxBatchSize: options.maxBatchSize ?? DEFAULTS.maxBatchSize,
             eachBatch: options.eachBatch,
             onBatchError: this.options.onBatchError,
+            assignment: () => assignment,
           }),
         });
       } catch (error) {

@@ -2,19 +2,21 @@
  * StateStore on Redis (standalone or Cluster) through ioredis: the production feature store.
  *
  * Keys: `clv:<namespace>:{<hashTag>}<rest>` (see redis/redis-key-layout.ts), so one customer's
- * keys share a cluster slot. Values: one Redis string per state key, the serializer's output
- * (JSON by default), written whole with SET — atomic per key, which is all the port promises.
+ * keys share a cluster slot. Values: one Redis string per state key, `<write version>\n` and
+ * the serializer's output (JSON by default), written whole by the fenced-write script
+ * (redis/fenced-write.ts) — atomic per key, which is all the port promises, and refused where
+ * a newer write version is stored.
  *
  * Round trips: on a standalone server a batch is one round trip — getMany is one MGET,
- * setMany one pipeline of SETs (or fenced-write scripts). A Cluster refuses multi-key
+ * setMany one pipeline of fenced-write scripts. A Cluster refuses multi-key
  * commands across slots and ioredis pipelines across nodes, so there every key is its own
  * command, issued all at once; create the Cluster with `enableAutoPipelining: true` and
  * ioredis sends them as one pipeline per node.
  *
  * Idempotency lives in the pure processors, not here (see processors/run-keyed-processor.ts):
  * each state is replaced whole, so a replayed batch converges on the same state, and no
- * per-event dedup script is needed. The optional fenced mode (`writeVersion`, see
- * redis/fenced-write.ts) guards against zombie instances after a rebalance.
+ * per-event dedup script is needed. Write versions (redis/fenced-write.ts) guard against
+ * zombie instances after a rebalance.
  *
  * Memory (Redis 7.0.15, MEMORY USAGE of JSON values; measured, not asserted):
  *   CustomerPurchaseHistory   264 B with 1 order, 1.35 KB with 10, 6.2 KB with 50
@@ -32,8 +34,8 @@
  */
 import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
-import type { StateStore } from '../../core/ports/state-store.js';
-import { checkWriteVersion, FENCED_SET_LUA, FencedWriteError, splitVersioned, UNVERSIONED_ERROR_PREFIX } from './fenced-write.js';
+import type { StateStore, WriteOptions } from '../../core/ports/state-store.js';
+import { FENCED_SET_LUA, FencedWriteError, splitVersioned, UNVERSIONED_ERROR_PREFIX, writeVersionArgument } from './fenced-write.js';
 import { beforeFirstSlash, RedisKeyLayout, type HashTagOf } from './redis-key-layout.js';
 
 export { FencedWriteError } from './fenced-write.js';
@@ -72,12 +74,6 @@ export interface RedisStateStoreOptions<T> {
   ttlSeconds?: number;
   /** Default: JSON. */
   serializer?: StateSerializer<T>;
-  /**
-   * Turns on fenced writes (see redis/fenced-write.ts): the write version of the instance
-   * for this key, a non-negative integer that grows whenever partition ownership changes.
-   * A write is refused (FencedWriteError) where a newer version is stored.
-   */
-  writeVersion?: (key: string) => number;
 }
 
 type Client = Redis | Cluster;
@@ -90,7 +86,6 @@ export class RedisStateStore<T> implements StateStore<T> {
   private readonly ownsClient: boolean;
   private readonly serializer: StateSerializer<T>;
   private readonly ttl: string | null;
-  private readonly writeVersion: ((key: string) => number) | null;
 
   constructor(options: RedisStateStoreOptions<T>) {
     this.layout = new RedisKeyLayout(options.namespace, options.hashTag ?? beforeFirstSlash);
@@ -100,7 +95,6 @@ export class RedisStateStore<T> implements StateStore<T> {
     }
     this.ttl = ttlSeconds === undefined ? null : String(ttlSeconds);
     this.serializer = options.serializer ?? jsonSerializer;
-    this.writeVersion = options.writeVersion ?? null;
     if (typeof options.redis === 'string') {
       this.client = new Redis(options.redis, { maxRetriesPerRequest: 1, ...options.redisOptions });
       // Connection errors reach the caller as failed commands (retriable ClvErrors); without a
@@ -112,7 +106,7 @@ export class RedisStateStore<T> implements StateStore<T> {
       this.ownsClient = false;
     }
     // Idempotent: defining it again on a shared client replaces it with the same script.
-    if (this.writeVersion) this.client.defineCommand('clvFencedSet', { numberOfKeys: 1, lua: FENCED_SET_LUA });
+    this.client.defineCommand('clvFencedSet', { numberOfKeys: 1, lua: FENCED_SET_LUA });
   }
 
   /**
@@ -146,16 +140,25 @@ export class RedisStateStore<T> implements StateStore<T> {
     return found;
   }
 
-  async setMany(entries: ReadonlyMap<string, T>): Promise<void> {
+  /**
+   * Writes each value with `options.writeVersion` (or the version stored at its key, when
+   * absent). Keys where a newer version is stored are left alone and the call rejects with
+   * FencedWriteError naming them, after the others were written.
+   */
+  async setMany(entries: ReadonlyMap<string, T>, options: WriteOptions = {}): Promise<void> {
     if (entries.size === 0) return;
-    if (this.writeVersion) return this.setFenced(entries, this.writeVersion);
+    const version = writeVersionArgument(options.writeVersion);
+    const ttl = this.ttl ?? '0';
+    const keys: string[] = [];
     const commands: Command[] = [];
     for (const [key, value] of entries) {
-      const args: Command = ['set', this.layout.encode(key), this.serializer.serialize(value)];
-      if (this.ttl !== null) args.push('EX', this.ttl);
-      commands.push(args);
+      keys.push(key);
+      commands.push(['clvFencedSet', this.layout.encode(key), version, this.serializer.serialize(value), ttl]);
     }
-    await this.run(commands, 'setMany');
+    const results = await this.run(commands, 'setMany');
+    let refused: string[] | null = null;
+    for (let i = 0; i < keys.length; i++) if (results[i] === 0) (refused ??= []).push(keys[i]);
+    if (refused !== null) throw new FencedWriteError(refused, keys.length - refused.length);
   }
 
   /**
@@ -196,18 +199,6 @@ export class RedisStateStore<T> implements StateStore<T> {
   /** Quits the client if the store made it from a URL; a client passed in is left open. */
   async close(): Promise<void> {
     if (this.ownsClient) await this.client.quit().catch(() => this.client.disconnect());
-  }
-
-  private async setFenced(entries: ReadonlyMap<string, T>, writeVersion: (key: string) => number): Promise<void> {
-    const keys: string[] = [];
-    const commands: Command[] = [];
-    for (const [key, value] of entries) {
-      keys.push(key);
-      commands.push(['clvFencedSet', this.layout.encode(key), checkWriteVersion(writeVersion(key), key), this.serializer.serialize(value), this.ttl ?? '0']);
-    }
-    const results = await this.run(commands, 'setMany (fenced)');
-    const refused = keys.filter((_, i) => results[i] === 0);
-    if (refused.length > 0) throw new FencedWriteError(refused, keys.length - refused.length);
   }
 
   /** Raw values of Redis keys, null where missing. */
@@ -261,7 +252,7 @@ export class RedisStateStore<T> implements StateStore<T> {
   }
 
   private decodeValue(raw: string, redisKey: string): T {
-    const payload = this.writeVersion ? splitVersioned(raw, redisKey).payload : raw;
+    const payload = splitVersioned(raw, redisKey).payload;
     try {
       return this.serializer.deserialize(payload);
     } catch (error) {
@@ -279,7 +270,7 @@ export class RedisStateStore<T> implements StateStore<T> {
 
   private dependencyError(op: string, error: unknown): ClvError {
     if (error instanceof ClvError) return error;
-    // A key of another type, or a value written in the other mode: a setup mistake that a
+    // A key of another type, or a value of another state format: a setup mistake that a
     // retry cannot fix. Everything else (connection lost, timeouts, LOADING, READONLY during a
     // failover, OOM, CLUSTERDOWN) may pass.
     const msg = message(error);

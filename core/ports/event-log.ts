@@ -7,7 +7,10 @@
  *   order on one partition.
  * - Delivery is at-least-once: `eachBatch` may see a message again after a failure or a
  *   restart; the group's offset advances only when `eachBatch` resolves.
- * - Within a group each partition is consumed by one member at a time.
+ * - Within a group each partition is consumed by one member at a time — as far as the group
+ *   knows: a member that stalls past its session timeout loses its partitions while it may
+ *   still be working on a batch of them. `BatchControl.assignment` tells a handler which hold
+ *   on the partition a batch belongs to, so that its writes can be fenced (processors/run-keyed-processor.ts).
  */
 import type { TopicSpec } from '../topics.js';
 
@@ -29,6 +32,16 @@ export interface MessageBatch {
   messages: IncomingMessage[];
 }
 
+/** What a handler may know and do besides reading its batch. */
+export interface BatchControl {
+  /**
+   * This member's current hold on the batch's partition: a number that changes every time the
+   * partition is (re)assigned to this member (after every rebalance) and is never reused
+   * for the group within the process. Batches with the same value come from one uninterrupted hold.
+   */
+  readonly assignment: number;
+}
+
 export interface ConsumerOptions {
   groupId: string;
   topics: string[];
@@ -36,7 +49,7 @@ export interface ConsumerOptions {
   fromBeginning: boolean;
   /** Upper bound on messages handed to one `eachBatch` call. */
   maxBatchSize?: number;
-  eachBatch: (batch: MessageBatch) => Promise<void>;
+  eachBatch: (batch: MessageBatch, control: BatchControl) => Promise<void>;
 }
 
 export interface RunningConsumer {
