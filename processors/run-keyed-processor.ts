@@ -106,7 +106,7 @@ export class ProcessorRunner<State, Event> {
    * keys, and running them at once would lose one read-modify-write. Different partition
    * numbers run concurrently when the log delivers them so.
    */
-  processBatch(batch: MessageBatch, control: BatchControl = { assignment: 0 }): Promise<void> {
+  processBatch(batch: MessageBatch, control: BatchControl = untracked): Promise<void> {
     const previous = this.partitionQueues.get(batch.partition) ?? Promise.resolve();
     const run = previous.then(() => this.process(batch, control));
     const settled = run.then(
@@ -267,6 +267,9 @@ export class ProcessorRunner<State, Event> {
     };
   }
 }
+
+/** The control of a batch handed in directly (tests): one hold, nothing to keep alive. */
+const untracked: BatchControl = { assignment: 0, keepAlive: (work) => work(new AbortController().signal) };
 
 /**
  * Publishes every topic's messages at once and resolves when all are published; rejects (with

@@ -26,11 +26,12 @@ function fakePayload(count: number, first = 10, stopAfterCommits = Infinity) {
   return { payload, events };
 }
 
+const timing = { intervalMs: 1_000, deadlineMs: 8_000 };
 const offsets = (b: MessageBatch) => b.messages.map((m) => m.offset).join(',');
 
 test('a fetched batch is handed on in chunks of at most maxBatchSize, each committed (next offset) after it resolved', async () => {
   const { payload, events } = fakePayload(5);
-  await chunkedEachBatch({ groupId: 'g', assignment: () => 7, maxBatchSize: 2, eachBatch: async (b) => void events.push(`handle ${offsets(b)}`) })(payload);
+  await chunkedEachBatch({ groupId: 'g', assignment: () => 7, keepAlive: timing, maxBatchSize: 2, eachBatch: async (b) => void events.push(`handle ${offsets(b)}`) })(payload);
   assert.deepEqual(events, [
     'handle 10,11', 'resolve 11', 'commit 12', 'heartbeat',
     'handle 12,13', 'resolve 13', 'commit 14', 'heartbeat',
@@ -43,7 +44,7 @@ test('a failing chunk is neither resolved nor committed; the error is retriable,
   const reported: unknown[] = [];
   const cause = new TypeError('x is undefined');
   const handler = chunkedEachBatch({
-    groupId: 'g', assignment: () => 7, maxBatchSize: 2,
+    groupId: 'g', assignment: () => 7, keepAlive: timing, maxBatchSize: 2,
     eachBatch: async (b) => { events.push(`handle ${offsets(b)}`); if (b.messages[0].offset === '12') throw cause; },
     onBatchError: (error, context) => reported.push({ error, context }),
   });
@@ -62,7 +63,7 @@ test('a failing chunk is neither resolved nor committed; the error is retriable,
 
 test('a stop request ends the batch after the chunk in hand is committed', async () => {
   const { payload, events } = fakePayload(5, 0, 1);
-  await chunkedEachBatch({ groupId: 'g', assignment: () => 7, maxBatchSize: 2, eachBatch: async (b) => void events.push(`handle ${offsets(b)}`) })(payload);
+  await chunkedEachBatch({ groupId: 'g', assignment: () => 7, keepAlive: timing, maxBatchSize: 2, eachBatch: async (b) => void events.push(`handle ${offsets(b)}`) })(payload);
   assert.deepEqual(events, ['handle 0,1', 'resolve 1', 'commit 2', 'heartbeat']);
 });
 
@@ -72,7 +73,7 @@ test('messages keep topic, partition and offset; keys become strings; a tombston
   messages[1].key = null;
   messages[1].value = null;
   const seen: MessageBatch[] = [];
-  await chunkedEachBatch({ groupId: 'g', assignment: () => 7, maxBatchSize: 10, eachBatch: async (b) => void seen.push(b) })(payload);
+  await chunkedEachBatch({ groupId: 'g', assignment: () => 7, keepAlive: timing, maxBatchSize: 10, eachBatch: async (b) => void seen.push(b) })(payload);
   assert.deepEqual(seen, [{ topic: 't', partition: 3, messages: [
     { topic: 't', partition: 3, offset: '10', key: 'C0', value: Buffer.from('v0') },
     { topic: 't', partition: 3, offset: '11', key: null, value: Buffer.alloc(0) },
@@ -81,7 +82,7 @@ test('messages keep topic, partition and offset; keys become strings; a tombston
 
 test('maxBatchSize must be a positive integer', () => {
   for (const maxBatchSize of [0, -1, 1.5, Number.NaN]) {
-    assert.throws(() => chunkedEachBatch({ groupId: 'g', assignment: () => 7, maxBatchSize, eachBatch: async () => {} }), (e: ClvError) => e.code === ErrorCodes.INVALID_CONFIG);
+    assert.throws(() => chunkedEachBatch({ groupId: 'g', assignment: () => 7, keepAlive: timing, maxBatchSize, eachBatch: async () => {} }), (e: ClvError) => e.code === ErrorCodes.INVALID_CONFIG);
   }
 });
 
@@ -89,7 +90,7 @@ test("the handler is told the member's hold on the partition, read once as the f
   const { payload } = fakePayload(4);
   let assignment = 3;
   const seen: number[] = [];
-  await chunkedEachBatch({ groupId: 'g', assignment: () => assignment, maxBatchSize: 2, eachBatch: async (_b, control) => {
+  await chunkedEachBatch({ groupId: 'g', assignment: () => assignment, keepAlive: timing, maxBatchSize: 2, eachBatch: async (_b, control) => {
     seen.push(control.assignment);
     assignment = 4; // a rebalance while the batch is in hand: its chunks still belong to the old hold
   } })(payload);

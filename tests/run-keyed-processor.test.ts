@@ -30,6 +30,9 @@ function fakeLog(publish: (topic: string, messages: OutgoingMessage[]) => Promis
   return { publish, createTopics: async () => {}, consume: async () => ({ stop: async () => {} }), lag: async () => 0, checkWritable: async () => {}, close: async () => {} };
 }
 
+/** The control of a batch of the member's `assignment`-th hold on its partition. */
+const hold = (assignment: number) => ({ assignment, keepAlive: <T>(work: (signal: AbortSignal) => Promise<T>) => work(new AbortController().signal) });
+
 const batch = { topic: 'in', partition: 0, messages: [{ topic: 'in', partition: 0, offset: '0', key: 'C1', value: Buffer.from(JSON.stringify({ key: 'C1' })) }] };
 
 test('runner: a batch publishes all its topics at once and saves state after all are published', async () => {
@@ -76,10 +79,10 @@ test('runner with fencing: each hold on a partition takes one epoch, and every s
   store.setMany = async (entries, options) => { saves.push(options?.writeVersion); await setMany(entries); };
   const runner = new ProcessorRunner(counter, { log: fakeLog(async () => {}), codec, store, epochs });
   const onPartition = (partition: number) => ({ ...batch, partition, messages: batch.messages.map((m) => ({ ...m, partition })) });
-  await runner.processBatch(batch, { assignment: 1 });
-  await runner.processBatch(batch, { assignment: 1 });
-  await runner.processBatch(onPartition(1), { assignment: 1 });
-  await runner.processBatch(batch, { assignment: 2 }); // reassigned after a rebalance: a new epoch
+  await runner.processBatch(batch, hold(1));
+  await runner.processBatch(batch, hold(1));
+  await runner.processBatch(onPartition(1), hold(1));
+  await runner.processBatch(batch, hold(2)); // reassigned after a rebalance: a new epoch
   assert.deepEqual(taken, ['counter', 'counter', 'counter']);
   assert.deepEqual(saves, [41, 41, 42, 43]);
 });
@@ -89,12 +92,12 @@ test('runner with fencing: a save refused as stale fails the batch (not committe
   const refusing = new InMemoryStateStore<number>();
   refusing.setMany = async () => { throw stale; };
   const fenced = new ProcessorRunner(counter, { log: fakeLog(async () => {}), codec, store: refusing, epochs: { take: async () => 7 } });
-  await assert.rejects(fenced.processBatch(batch, { assignment: 1 }), (e) => e === stale);
+  await assert.rejects(fenced.processBatch(batch, hold(1)), (e) => e === stale);
 
   const versions: Array<number | undefined> = [];
   const plain = new InMemoryStateStore<number>();
   const setMany = plain.setMany.bind(plain);
   plain.setMany = async (entries, options) => { versions.push(options?.writeVersion); await setMany(entries); };
-  await new ProcessorRunner(counter, { log: fakeLog(async () => {}), codec, store: plain }).processBatch(batch, { assignment: 1 });
+  await new ProcessorRunner(counter, { log: fakeLog(async () => {}), codec, store: plain }).processBatch(batch, hold(1));
   assert.deepEqual(versions, [undefined]);
 });

@@ -9,6 +9,7 @@
  */
 import type { EachBatchHandler, KafkaMessage } from 'kafkajs';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
+import { keepAlive } from './heartbeat-keep-alive.js';
 import type { BatchControl, IncomingMessage, MessageBatch } from '../../core/ports/event-log.js';
 
 export interface BatchErrorContext {
@@ -25,6 +26,8 @@ export interface ChunkedEachBatchOptions {
   eachBatch: (batch: MessageBatch, control: BatchControl) => Promise<void>;
   /** This member's current hold on its partitions (BatchControl.assignment), read as a batch starts. */
   assignment: () => number;
+  /** BatchControl.keepAlive: heartbeat period, and the longest wait for an acknowledged heartbeat (< session timeout). */
+  keepAlive: { intervalMs: number; deadlineMs: number };
   /** Told about every failed chunk before it is retried. */
   onBatchError?: (error: unknown, context: BatchErrorContext) => void;
 }
@@ -38,13 +41,16 @@ function toIncomingMessage(topic: string, partition: number, m: KafkaMessage): I
 }
 
 export function chunkedEachBatch(options: ChunkedEachBatchOptions): EachBatchHandler {
-  const { groupId, maxBatchSize, eachBatch, onBatchError, assignment } = options;
+  const { groupId, maxBatchSize, eachBatch, onBatchError, assignment, keepAlive: timing } = options;
   if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) {
     throw new ClvError(ErrorCodes.INVALID_CONFIG, `maxBatchSize must be a positive integer, got ${maxBatchSize}`);
   }
   return async ({ batch, resolveOffset, commitOffsetsIfNecessary, uncommittedOffsets, heartbeat, isRunning, isStale }) => {
     const { topic, partition } = batch;
-    const control: BatchControl = { assignment: assignment() };
+    const control: BatchControl = {
+      assignment: assignment(),
+      keepAlive: (work) => keepAlive(work, { heartbeat, ...timing }),
+    };
     for (let start = 0; start < batch.messages.length; start += maxBatchSize) {
       // Between chunks, a stop request or a pending seek ends the batch: the rest is fetched
       // again by whoever owns the partition next, from the last committed offset.

@@ -256,6 +256,7 @@ export class KafkaEventLog implements EventLog {
             eachBatch: options.eachBatch,
             onBatchError: this.options.onBatchError,
             assignment: () => assignment,
+            keepAlive: this.keepAliveTiming(),
           }),
         });
       } catch (error) {
@@ -351,6 +352,16 @@ export class KafkaEventLog implements EventLog {
     const topics = await this.call('list topics', () => admin.listTopics());
     if (!topics.includes(topic)) throw new ClvError(ErrorCodes.INVALID_CONFIG, `unknown Kafka topic ${topic}: create it with createTopics first`);
     this.knownTopics.add(topic);
+  }
+
+  /**
+   * BatchControl.keepAlive: heartbeat as often as the fetch loop would, and give work up when
+   * no heartbeat was acknowledged for all but two heartbeat intervals of the session timeout.
+   */
+  private keepAliveTiming(): { intervalMs: number; deadlineMs: number } {
+    const session = this.options.sessionTimeoutMs ?? DEFAULTS.sessionTimeoutMs;
+    const intervalMs = this.options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs;
+    return { intervalMs, deadlineMs: Math.max(intervalMs, session - 2 * intervalMs) };
   }
 
   private retry() {

@@ -40,6 +40,15 @@ export interface BatchControl {
    * for the group within the process. Batches with the same value come from one uninterrupted hold.
    */
   readonly assignment: number;
+  /**
+   * Runs work that may outlast the group's session timeout (a webhook delivery with its
+   * retries and backoff) while keeping this member in the group: the log heartbeats for as
+   * long as `work` runs. When the member loses the partition (a rebalance, an eviction) or no
+   * heartbeat is acknowledged within a deadline shorter than the session timeout (past which
+   * the group may already have evicted it), `work`'s signal aborts and keepAlive rejects: the
+   * handler should stop and throw, leaving the batch uncommitted for the partition's next owner.
+   */
+  keepAlive<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T>;
 }
 
 export interface ConsumerOptions {
