@@ -60,6 +60,7 @@ const fromClvError: Readonly<Record<ErrorCode, ApiErrorKind>> = {
   [ErrorCodes.INVALID_EVENT]: 'INVALID_EVENT',
   [ErrorCodes.UNSUPPORTED_CURRENCY]: 'INVALID_EVENT',
   [ErrorCodes.EVENT_FROM_FUTURE]: 'INVALID_EVENT',
+  [ErrorCodes.LATE_EVENT]: 'INVALID_EVENT',
   [ErrorCodes.INVALID_INPUT_FILE]: 'BAD_REQUEST',
   [ErrorCodes.INVALID_POLICY]: 'INTERNAL',
   [ErrorCodes.INVALID_CONFIG]: 'INTERNAL',

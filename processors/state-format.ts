@@ -5,5 +5,7 @@
  * nothing stored needs to outlive a format change).
  *
  * 2: every Redis value carries its write version (`<version>\n<json>`, adapters/redis/fenced-write.ts).
+ * 3: purchase histories fold old orders into per-day totals (`compacted`); ledgers keep
+ *    [event id, event time] within a dedup window (`seen`, `seenFrom`) and a refund sum.
  */
-export const STATE_FORMAT = 2;
+export const STATE_FORMAT = 3;
