@@ -51,13 +51,18 @@ export interface CompactedPurchases {
 
 /** The history with every order before its detail window folded into per-day totals (the same object when there is none). */
 export function compactOldOrders(history: CustomerPurchaseHistory): CustomerPurchaseHistory {
+  // Runs on every purchase the features processor applies: no allocation unless something is due.
   let latestDay = -Infinity;
-  for (const o of history.orders) if (o.day > latestDay) latestDay = o.day;
+  let earliestDay = Infinity;
+  for (const o of history.orders) {
+    if (o.day > latestDay) latestDay = o.day;
+    if (o.day < earliestDay) earliestDay = o.day;
+  }
   const cutoff = latestDay - DETAIL_DAYS;
+  if (earliestDay >= cutoff) return history;
   const old: PurchasedOrder[] = [];
   const kept: PurchasedOrder[] = [];
   for (const o of history.orders) (o.day < cutoff ? old : kept).push(o);
-  if (old.length === 0) return history;
 
   const before = history.compacted;
   const days = new Map<number, [number, number, number]>();
