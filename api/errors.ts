@@ -34,6 +34,8 @@ export const ApiErrors = {
   INTERNAL: { code: 'API_INTERNAL', status: 500 },
   /** This deployment has no retrain hook (e.g. a read-only API instance). */
   RETRAIN_UNAVAILABLE: { code: 'API_RETRAIN_UNAVAILABLE', status: 501 },
+  /** This deployment cannot erase customers through the API. */
+  ERASURE_UNAVAILABLE: { code: 'API_ERASURE_UNAVAILABLE', status: 501 },
   /** A dependency (event log, store) failed; retrying later may succeed. */
   UNAVAILABLE: { code: 'API_UNAVAILABLE', status: 503 },
 } as const;

@@ -31,6 +31,7 @@ import type { Config } from '../config/config.js';
 import { nodeOptions } from '../config/environment.js';
 import { withoutPassword } from '../config/env.js';
 import type { Settings } from '../config/settings.js';
+import { ClvError, ErrorCodes } from '../core/errors.js';
 import { dayIndexer, instantOfLocalTime } from '../core/calendar.js';
 import type { CustomerValueModel } from '../core/customer-value-model.js';
 import { Segments } from '../core/segmentation.js';
@@ -41,6 +42,7 @@ import { REVENUE_FORECAST_ATTACHMENT } from '../forecasting/training-forecast.js
 import type { CustomerScoreState } from '../processors/scoring/customer-scorer.js';
 import { ScoreStoreReadModel } from '../read-model/score-store-read-model.js';
 import { ChampionWatcher } from './champion-watcher.js';
+import { forgetCustomer } from './forget-customer.js';
 import { createLogger } from './logger.js';
 
 /**
@@ -172,8 +174,16 @@ async function serveInWorker(config: Readonly<Config>, api: Readonly<ApiConfig>,
   // Built once up front, so the first segment query or /metrics scrape does not wait on the scan.
   void readModel.rebuildIndex().catch((err) => logger.warn({ err }, 'segment index not built; retrying on the next segment query'));
 
+  // DELETE /v1/customers/:id: through the read model's score store, so this worker's segment
+  // index drops the customer at once (the other workers' at their next rebuild).
+  const ledgers = new RedisStateStore<never>({ redis, namespace: 'ledgers' });
+  const forget = async (customerId: string, requestedBy: string) => {
+    const store = await analytics;
+    if (store === null) throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, 'ClickHouse was unreachable when the API started: an erasure must reach the analytics tables too (restart, or use `clv forget`)', { retriable: true });
+    return forgetCustomer({ stores: { ledgers, histories, scores: readModel.scoresStore }, log, codec, analytics: store }, customerId, requestedBy);
+  };
   const app = await buildApp({
-    readModel, log, codec, config, api, logger,
+    readModel, log, codec, config, api, logger, forgetCustomer: forget,
     readinessChecks: {
       schema_registry: async () => {
         const res = await fetch(`${codec.url}/subjects`, { signal: AbortSignal.timeout(2000) });

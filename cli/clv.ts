@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { ClvError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEvaluate } from './commands/evaluate.js';
+import { registerForget } from './commands/forget.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerModels } from './commands/models.js';
 import { registerReplay } from './commands/replay.js';
@@ -27,6 +28,7 @@ registerTrain(program);
 registerModels(program);
 registerReplay(program);
 registerGenerate(program);
+registerForget(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,6 +7,7 @@ export const Topics = {
   scores: 'clv.scores.v1',
   segmentChanges: 'clv.segment-changes.v1',
   deadLetter: 'clv.dead-letter.v1',
+  erasures: 'clv.erasures.v1',
 } as const;
 
 export interface TopicSpec {
@@ -19,7 +20,8 @@ export interface TopicSpec {
 export function topicSpecs(partitions: number): TopicSpec[] {
   return Object.values(Topics).map((name) => ({
     name,
-    partitions: name === Topics.deadLetter ? 1 : partitions,
+    // Low-volume operational topics: one partition keeps them in order.
+    partitions: name === Topics.deadLetter || name === Topics.erasures ? 1 : partitions,
     compacted: name === Topics.scores || name === Topics.features,
   }));
 }

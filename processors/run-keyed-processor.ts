@@ -128,6 +128,8 @@ export class ProcessorRunner<State, Event> {
     const deadLetters: DeadLetterEvent[] = [];
     for (const message of batch.messages) {
       this.stats.messagesIn++;
+      // A tombstone: a customer erased (app/forget-customer.ts), whose state is already gone.
+      if (message.value === null) continue;
       let value: unknown;
       try {
         value = await deps.codec.decode(message.topic, message.value);
@@ -260,7 +262,7 @@ export class ProcessorRunner<State, Event> {
       source_partition: message.partition,
       source_offset: message.offset,
       key: message.key,
-      payload: message.value,
+      payload: message.value ?? Buffer.alloc(0),
       payload_json: decoded === null ? null : JSON.stringify(decoded),
       error_code: code,
       reason: error instanceof Error ? error.message : String(error),

@@ -82,6 +82,14 @@ class SegmentIndex {
     if (segment) this.members.get(segment)!.add(customerId);
     this.segmentOf.set(customerId, segment);
   }
+
+  /** An erased customer leaves every set. */
+  delete(customerId: string): void {
+    const before = this.segmentOf.get(customerId);
+    if (before) this.members.get(before)!.delete(customerId);
+    this.segmentOf.delete(customerId);
+    this.clvOf.delete(customerId);
+  }
 }
 
 export class ScoreStoreReadModel implements ClvReadModel {
@@ -113,6 +121,13 @@ export class ScoreStoreReadModel implements ClvReadModel {
         this.snapshotSegments();
       },
       scan: (pageSize) => inner.scan(pageSize),
+      scanPrefix: (prefix, pageSize) => inner.scanPrefix(prefix, pageSize),
+      deleteMany: async (keys) => {
+        const deleted = await inner.deleteMany(keys);
+        for (const id of keys) this.index.delete(id);
+        this.snapshotSegments();
+        return deleted;
+      },
       size: () => inner.size(),
     };
   }

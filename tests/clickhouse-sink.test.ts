@@ -143,6 +143,7 @@ function bind(store: InMemoryAnalyticsStore): AnalyticsStore {
     purchasesAsOf: (t) => store.purchasesAsOf(t),
     modelRuns: () => store.modelRuns(),
     segmentRevenueByHour: (q) => store.segmentRevenueByHour(q),
+    forgetCustomer: (id) => store.forgetCustomer(id),
     close: () => store.close(),
   };
 }

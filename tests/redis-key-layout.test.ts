@@ -54,3 +54,12 @@ test('beforeFirstSlash picks the customer id of a ledger key', () => {
   assert.equal(beforeFirstSlash('C1'), 'C1');
   assert.equal(beforeFirstSlash('/O1'), '');
 });
+
+test('redis key layout: a prefix pattern names the whole tag when the prefix holds it, and escapes glob characters', () => {
+  const layout = new RedisKeyLayout('ledgers');
+  assert.equal(layout.patternFor('C42/'), 'clv:ledgers:{C42}/*');
+  assert.equal(layout.patternFor('C*[1]?/x'), 'clv:ledgers:{C\\*\\[1\\]\\?}/x*');
+  // No '/': the tag may go on (C42 is a prefix of C420), so the pattern leaves it open.
+  assert.equal(layout.patternFor('C42'), 'clv:ledgers:{C42*');
+  assert.equal(layout.patternFor('a}b/'), 'clv:ledgers:{a%7Db}/*');
+});

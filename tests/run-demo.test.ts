@@ -75,7 +75,7 @@ test('embedded demo on a synthetic shop: features reconcile exactly with the gro
   const { analytics, log, codec } = embedded;
   const decoded = async <T>(topic: string): Promise<T[]> => {
     const out: T[] = [];
-    for (const m of log.read(topic)) out.push(...await codec.decode(topic, m.value).then((v) => [v as T], () => []));
+    for (const m of log.read(topic)) out.push(...await codec.decode(topic, m.value!).then((v) => [v as T], () => []));
     return out;
   };
   const distinct = <T extends { event_id: string }>(events: T[]) => [...new Map(events.map((e) => [e.event_id, e])).values()];
@@ -90,6 +90,7 @@ test('embedded demo on a synthetic shop: features reconcile exactly with the gro
     segment_changes: log.read(Topics.segmentChanges).length,
     dead_letters: report.deadLetters.total,
     model_runs: 1,
+    erasures: 0,
   };
   assert.ok(rows.orders < log.read(Topics.orders).length - report.deadLetters.total, 'the stream repeats some orders');
   assert.deepEqual(report.streaming.analyticsRows, rows);

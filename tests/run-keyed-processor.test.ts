@@ -101,3 +101,13 @@ test('runner with fencing: a save refused as stale fails the batch (not committe
   await new ProcessorRunner(counter, { log: fakeLog(async () => {}), codec, store: plain }).processBatch(batch, hold(1));
   assert.deepEqual(versions, [undefined]);
 });
+
+test('runner: a tombstone (an erased customer on a compacted topic) is skipped: no state, no output, no dead letter', async () => {
+  const published: string[] = [];
+  const store = new InMemoryStateStore<number>();
+  const runner = new ProcessorRunner(counter, { log: fakeLog(async (topic) => void published.push(topic)), codec, store });
+  await runner.processBatch({ ...batch, messages: [{ ...batch.messages[0], value: null }] });
+  assert.deepEqual(published, []);
+  assert.equal(await store.size(), 0);
+  assert.deepEqual(runner.stats.deadLetters, {});
+});

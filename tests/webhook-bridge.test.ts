@@ -247,3 +247,14 @@ test('webhook bridge: deliveries run inside the log\'s keepAlive; when the membe
   assert.deepEqual(await readDeadLetters(dir, 'crm'), []);
   assert.equal(bridge.stats.crm.deadLetteredRequests, 0);
 });
+
+test('webhook bridge: a tombstone (an erased customer) is not delivered', async () => {
+  const { deadLetter } = await setup(1);
+  const receiver = await startWebhookReceiver(secret);
+  const crm = endpoint('crm', receiver.url, { topics: [Topics.scores] });
+  const bridge = new WebhookBridge({ log: new InMemoryEventLog(), codec, deadLetter }, [crm]);
+  await bridge.handleBatch(crm, { topic: Topics.scores, partition: 0, messages: [{ topic: Topics.scores, partition: 0, offset: '0', key: 'C1', value: null }] });
+  await receiver.close();
+  assert.equal(receiver.requests.length, 0);
+  assert.equal(bridge.stats.crm.undecodable, 0);
+});

@@ -5,7 +5,7 @@
  */
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import {
-  analyticsColumns, analyticsRowViolation, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ColumnKind, type ModelRunRow, type PurchaseRow,
+  analyticsColumns, analyticsRowViolation, customerColumnOf, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ColumnKind, type ModelRunRow, type PurchaseRow,
   type SegmentHourlyRevenue, type SegmentRevenueQuery,
 } from '../../core/ports/analytics-store.js';
 
@@ -78,6 +78,17 @@ export class InMemoryAnalyticsStore implements AnalyticsStore {
       hours.set(h, (hours.get(h) ?? 0) + p.net_amount_minor);
     }
     return { hours, latestOrderHourMs };
+  }
+
+  async forgetCustomer(customerId: string): Promise<AnalyticsTable[]> {
+    const tables = Object.keys(customerColumnOf) as AnalyticsTable[];
+    for (const table of tables) {
+      const column = customerColumnOf[table] as string;
+      const stored = this.tables.get(table);
+      if (!stored) continue;
+      for (const [key, row] of stored) if (row[column] === customerId) stored.delete(key);
+    }
+    return tables;
   }
 
   /** Every (deduplicated) row of a table, as copies: for the embedded demo's reports and tests. */

@@ -32,6 +32,25 @@ export class InMemoryStateStore<T> implements StateStore<T> {
     if (page.length > 0) yield page;
   }
 
+  async *scanPrefix(prefix: string, pageSize: number): AsyncIterable<Array<[string, T]>> {
+    let page: Array<[string, T]> = [];
+    for (const entry of this.entries) {
+      if (!entry[0].startsWith(prefix)) continue;
+      page.push(entry);
+      if (page.length >= pageSize) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+
+  async deleteMany(keys: readonly string[]): Promise<number> {
+    let deleted = 0;
+    for (const key of keys) if (this.entries.delete(key)) deleted++;
+    return deleted;
+  }
+
   async size(): Promise<number> {
     return this.entries.size;
   }

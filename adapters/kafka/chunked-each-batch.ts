@@ -32,12 +32,9 @@ export interface ChunkedEachBatchOptions {
   onBatchError?: (error: unknown, context: BatchErrorContext) => void;
 }
 
-// A tombstone (null value) is never published by clv-stream; if one arrives it is handed on as
-// empty bytes, which no codec decodes, so it goes to the dead-letter topic like other garbage.
-const EMPTY = Buffer.alloc(0);
-
+// A tombstone (null value: an erased customer on a compacted topic) stays null; consumers skip it.
 function toIncomingMessage(topic: string, partition: number, m: KafkaMessage): IncomingMessage {
-  return { topic, partition, offset: m.offset, key: m.key === null ? null : m.key.toString('utf8'), value: m.value ?? EMPTY };
+  return { topic, partition, offset: m.offset, key: m.key === null ? null : m.key.toString('utf8'), value: m.value };
 }
 
 export function chunkedEachBatch(options: ChunkedEachBatchOptions): EachBatchHandler {

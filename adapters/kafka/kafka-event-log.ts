@@ -65,7 +65,7 @@ export interface KafkaEventLogOptions {
 
 interface QueuedPublish {
   topic: string;
-  messages: Array<{ key: string | null; value: Buffer }>;
+  messages: Array<{ key: string | null; value: Buffer | null }>;
   resolve: () => void;
   reject: (error: unknown) => void;
 }

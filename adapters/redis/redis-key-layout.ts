@@ -54,6 +54,17 @@ export class RedisKeyLayout {
     return `${this.prefix}{${escapeTag(tag)}}${key.slice(tag.length)}`;
   }
 
+  /**
+   * A SCAN MATCH pattern matching at least every Redis key whose state key starts with
+   * `prefix` (callers filter the decoded keys). Exact when the prefix holds its key's whole
+   * hash tag (with the default tag, when it contains a '/': `C42/` → `clv:ledgers:{C42}/*`).
+   */
+  patternFor(prefix: string): string {
+    const tag = this.hashTag(prefix);
+    if (tag.length < prefix.length) return `${this.prefix}{${globEscape(escapeTag(tag))}}${globEscape(prefix.slice(tag.length))}*`;
+    return `${this.prefix}{${globEscape(escapeTag(prefix))}*`;
+  }
+
   /** Redis key (of this namespace) → state key; throws on a key this layout did not make. */
   decode(redisKey: string): string {
     const open = this.prefix.length;
@@ -63,6 +74,11 @@ export class RedisKeyLayout {
     }
     return unescapeTag(redisKey.slice(open + 1, close)) + redisKey.slice(close + 1);
   }
+}
+
+/** Backslash before the characters Redis glob patterns give a meaning to. */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
 
 function escapeTag(tag: string): string {

@@ -194,6 +194,26 @@ export class RedisStateStore<T> implements StateStore<T> {
     }
   }
 
+  /** Entries whose key starts with `prefix`: a SCAN with a narrower MATCH (cost as for `scan`); for erasure, not hot paths. */
+  async *scanPrefix(prefix: string, pageSize: number): AsyncIterable<Array<[string, T]>> {
+    if (!(Number.isSafeInteger(pageSize) && pageSize > 0)) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
+    const seen = new Set<string>();
+    for await (const batch of this.scanKeys(pageSize, this.layout.patternFor(prefix))) {
+      const keys = batch.filter((k) => !seen.has(k) && this.layout.decode(k).startsWith(prefix));
+      for (const k of keys) seen.add(k);
+      if (keys.length === 0) continue;
+      const page = await this.readPage(keys);
+      if (page.length > 0) yield page;
+    }
+  }
+
+  /** UNLINK (the memory is freed in the background); returns how many keys existed. */
+  async deleteMany(keys: readonly string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const results = await this.run(keys.map((k): Command => ['unlink', this.layout.encode(k)]), 'deleteMany');
+    return results.reduce<number>((sum, r) => sum + Number(r), 0);
+  }
+
   /** Number of keys in the namespace: a full SCAN (cost as for `scan`); for tools, not hot paths. */
   async size(): Promise<number> {
     const seen = new Set<string>();
@@ -225,12 +245,12 @@ export class RedisStateStore<T> implements StateStore<T> {
   }
 
   /** Raw keys of the namespace, SCAN batch by SCAN batch, from every master of a Cluster. */
-  private async *scanKeys(count: number): AsyncIterable<string[]> {
+  private async *scanKeys(count: number, pattern = this.layout.pattern): AsyncIterable<string[]> {
     const nodes = this.client.isCluster ? (this.client as Cluster).nodes('master') : [this.client as Redis];
     for (const node of nodes) {
       let cursor = '0';
       do {
-        const [next, keys] = await this.guard('scan', () => node.scan(cursor, 'MATCH', this.layout.pattern, 'COUNT', count));
+        const [next, keys] = await this.guard('scan', () => node.scan(cursor, 'MATCH', pattern, 'COUNT', count));
         cursor = next;
         if (keys.length > 0) yield keys;
       } while (cursor !== '0');

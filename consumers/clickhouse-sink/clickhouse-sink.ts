@@ -138,6 +138,9 @@ export class ClickHouseSink {
     const byTable = new Map<AnalyticsTable, object[]>();
     for (const message of batch.messages) {
       this.stats.messages++;
+      // A tombstone (an erased customer's key on a compacted topic) has no row: the erasure
+      // deleted the customer's rows itself (app/forget-customer.ts).
+      if (message.value === null) continue;
       let value: unknown;
       try {
         value = await this.deps.codec.decode(message.topic, message.value);

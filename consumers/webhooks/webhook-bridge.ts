@@ -119,6 +119,8 @@ export class WebhookBridge {
     const offsets: string[] = [];
     for (const message of batch.messages) {
       stats.messages++;
+      // A tombstone (an erased customer) is no event a receiver could use.
+      if (message.value === null) continue;
       let data: ClvScoreEvent | SegmentChangedEvent;
       try {
         data = (await this.deps.codec.decode(message.topic, message.value)) as ClvScoreEvent | SegmentChangedEvent;

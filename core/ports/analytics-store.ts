@@ -18,7 +18,7 @@
  * - Times are epoch milliseconds, UTC. `event_time` is kept to the millisecond; other times
  *   (first_purchase_time, trained_at…) to the second (ClickHouse DateTime).
  */
-import type { ClvScoreEvent, CustomerFeaturesEvent, EpochMs, MinorUnits, PaymentEvent, PurchaseEvent, SegmentChangedEvent } from '../events.js';
+import type { ClvScoreEvent, CustomerErasedEvent, CustomerFeaturesEvent, EpochMs, MinorUnits, PaymentEvent, PurchaseEvent, SegmentChangedEvent } from '../events.js';
 
 /** An order event without its line items (they have their own table). */
 export interface OrderRow {
@@ -96,6 +96,8 @@ export interface AnalyticsRows {
   segment_changes: SegmentChangedEvent;
   dead_letters: DeadLetterRow;
   model_runs: ModelRunRow;
+  /** The audit trail of erasures: kept when the customer's other rows go. */
+  erasures: CustomerErasedEvent;
 }
 
 export type AnalyticsTable = keyof AnalyticsRows;
@@ -141,6 +143,13 @@ export interface AnalyticsStore {
    * per-segment actuals, set against a forecast of the same customers.
    */
   segmentRevenueByHour(query: SegmentRevenueQuery): Promise<SegmentHourlyRevenue>;
+  /**
+   * Deletes every row of the customer: the rows of every table with a `customer_id` (the
+   * erasure audit trail excepted) and the dead letters whose message key is the customer.
+   * Resolves once the rows are gone for readers; returns the tables it deleted from.
+   * Idempotent.
+   */
+  forgetCustomer(customerId: string): Promise<AnalyticsTable[]>;
   close(): Promise<void>;
 }
 
@@ -182,6 +191,13 @@ export const analyticsColumns: { readonly [T in AnalyticsTable]: { readonly [C i
     version: 'string', kind: 'string', trained_at: 'time', calibration_start: 'time', calibration_end: 'time', holdout_end: 'time',
     params_json: 'string', metrics_json: 'string', status: 'string', updated_at: 'time',
   },
+  erasures: { ...eventColumns, requested_by: 'string', state_keys_deleted: 'int32', tombstoned_topics: 'strings', analytics_tables: 'strings' },
+};
+
+/** The tables `forgetCustomer` deletes from, and the column that names the customer in each. */
+export const customerColumnOf: Readonly<Partial<Record<AnalyticsTable, 'customer_id' | 'key'>>> = {
+  orders: 'customer_id', order_line_items: 'customer_id', payments: 'customer_id', purchases: 'customer_id',
+  customer_features: 'customer_id', clv_scores: 'customer_id', segment_changes: 'customer_id', dead_letters: 'key',
 };
 
 /** Exclusive upper bound of ClickHouse DateTime (UInt32 seconds), in ms. */

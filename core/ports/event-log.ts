@@ -16,7 +16,11 @@ import type { TopicSpec } from '../topics.js';
 
 export interface OutgoingMessage {
   key: string | null;
-  value: Buffer;
+  /**
+   * The encoded event; null is a tombstone: on a compacted topic it deletes the key's earlier
+   * values at the next compaction (an erased customer). Consumers skip tombstones.
+   */
+  value: Buffer | null;
 }
 
 export interface IncomingMessage extends OutgoingMessage {

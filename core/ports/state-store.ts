@@ -22,5 +22,12 @@ export interface StateStore<T> {
   setMany(entries: ReadonlyMap<string, T>, options?: WriteOptions): Promise<void>;
   /** Every entry, in pages of about `pageSize`; no order is promised. */
   scan(pageSize: number): AsyncIterable<Array<[string, T]>>;
+  /**
+   * Every entry whose key starts with `prefix` (a customer's order ledgers: `customerId/`), in
+   * pages of about `pageSize`. May cost a scan of the whole store: for erasure, not hot paths.
+   */
+  scanPrefix(prefix: string, pageSize: number): AsyncIterable<Array<[string, T]>>;
+  /** Removes the keys (missing ones are ignored); returns how many there were. */
+  deleteMany(keys: readonly string[]): Promise<number>;
   size(): Promise<number>;
 }

@@ -69,6 +69,8 @@ test('fencing: an evicted instance that wakes up after the new owner saved canno
   const stallingStore: StateStore<Seen> = {
     getMany: (keys) => storeA.getMany(keys),
     scan: (n) => storeA.scan(n),
+    scanPrefix: (prefix, n) => storeA.scanPrefix(prefix, n),
+    deleteMany: (keys) => storeA.deleteMany(keys),
     size: () => storeA.size(),
     setMany: async (entries, options) => {
       stalled = true;

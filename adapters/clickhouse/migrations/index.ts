@@ -6,8 +6,9 @@ import { analystViews } from './004-analyst-views.js';
 import { clvIntervals } from './005-clv-intervals.js';
 import { recommendations } from './006-recommendations.js';
 import { latestScoresView } from './007-latest-scores-view.js';
+import { erasures } from './008-erasures.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView];
+export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView, erasures];
