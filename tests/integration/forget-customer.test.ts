@@ -99,7 +99,8 @@ before(async () => {
   await codec.registerAll();
   db = await openTestDatabase('clv_forget');
   pipeline = new Pipeline({
-    log, codec, stores, epochs: new RedisPartitionEpochs(redis),
+    // Fenced as in production, with epochs of this run's own (the groups are run-scoped too).
+    log, codec, stores, epochs: { take: (group) => new RedisPartitionEpochs(redis).take(log.scoped(group)) },
     validation: { currency: config.currency, maxFutureSkewMs: config.maxFutureSkewMs, now: Date.now },
     scoring: scoringSettingsFrom(config), partitions: 4, batchSize: 500,
   });
@@ -121,6 +122,7 @@ after(async () => {
   }
   await kafka.close();
   await db?.close();
+  await redis.del(...pipeline.runners.map((r) => RedisPartitionEpochs.keyOf(log.scoped(r.processor.name))));
   redis.disconnect();
   const admin = new kafkajs.Kafka({ brokers: services.kafkaBrokers, logLevel: kafkajs.logLevel.NOTHING }).admin();
   await admin.connect();
