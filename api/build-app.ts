@@ -10,7 +10,6 @@
  *   → validation (400) → handler.
  */
 import type { RetrainOutcome } from './routes/models.js';
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
@@ -23,7 +22,9 @@ import { authentication, authorization } from './plugins/auth.js';
 import { docs } from './plugins/docs.js';
 import { errorHandling, formatSchemaErrors, sendApiError, toApiError } from './plugins/errors.js';
 import { httpWiring } from './plugins/http-wiring.js';
-import { apiMetrics } from './plugins/metrics.js';
+import { methodNotAllowed } from './plugins/method-not-allowed.js';
+import { typeBoxValidatorCompiler } from './typebox-validator-compiler.js';
+import { apiMetrics, metricsRefresher, type MetricsRefresher } from './plugins/metrics.js';
 import { rateLimiting } from './plugins/rate-limit.js';
 import { ApiLogController, redactedPaths, requestIdOf } from './request-logging.js';
 import { customerRoutes } from './routes/customers.js';
@@ -56,6 +57,8 @@ export interface BuildAppOptions {
   version?: string;
   /** Wall clock, ms (JWT expiry, ingestion's future-skew rule). */
   now?: () => number;
+  /** What refreshes the read-model gauges before a scrape (clv serve shares it with CLV_API_METRICS_PORT); default: one of its own. */
+  metricsRefresher?: MetricsRefresher;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
@@ -65,6 +68,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     logController: new ApiLogController(api.slowRequestMs),
     genReqId: requestIdOf,
     bodyLimit: api.bodyLimitBytes,
+    // A client that trickles its request in is cut off (slowloris); answers have their own
+    // deadlines (POST /v1/events: CLV_API_PUBLISH_TIMEOUT_MS).
+    requestTimeout: api.requestTimeoutMs,
     // Above the schemas' own limits (ids ≤ 128), so that those answer with a message.
     routerOptions: { maxParamLength: 256 },
     frameworkErrors: (error, _request, reply) => sendApiError(reply, toApiError(error)),
@@ -74,7 +80,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   // TypeBox's compiler, once per route schema at registration; converts query and path
   // strings to the declared types, never the body.
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(typeBoxValidatorCompiler);
   // JSON only: a text/plain body is 415, not a string for the schemas to puzzle over.
   app.removeContentTypeParser('text/plain');
   app.addHook('onRequest', (request, reply, done) => {
@@ -83,12 +89,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
 
   await app.register(errorHandling);
+  await app.register(methodNotAllowed);
   await app.register(httpWiring, { corsOrigins: api.corsOrigins });
   await app.register(docs, { version: options.version ?? '1' });
   await app.register(authentication, { config: api, now: options.now });
   await app.register(rateLimiting, { perMinute: api.rateLimitPerMinute });
   await app.register(authorization, { enabled: api.authEnabled });
-  await app.register(apiMetrics, { readModel });
+  await app.register(apiMetrics, { refresh: options.metricsRefresher ?? metricsRefresher(readModel, config.modelPollMs) });
 
   await app.register(healthRoutes, { readModel, log: options.log, extraChecks: options.readinessChecks, timeoutMs: options.readinessTimeoutMs });
   await app.register(customerRoutes, { readModel, minorPerUnit: config.minorPerUnit, forgetCustomer: options.forgetCustomer });
@@ -96,6 +103,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(modelRoutes, { readModel, retrain: options.retrain });
   await app.register(forecastRoutes, { readModel });
   await app.register(dashboardRoutes, { readModel, currency: config.currency, minorPerUnit: config.minorPerUnit });
-  await app.register(eventRoutes, { log: options.log, codec: options.codec, config, maxBatchEvents: api.maxBatchEvents, now: options.now });
+  await app.register(eventRoutes, { log: options.log, codec: options.codec, config, maxBatchEvents: api.maxBatchEvents, publishTimeoutMs: api.publishTimeoutMs, now: options.now });
   return app;
 }

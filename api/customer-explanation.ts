@@ -25,22 +25,29 @@ function periodName(periodDays: number): string {
   return periodDays === 7 ? 'weeks' : periodDays === 1 ? 'days' : `periods of ${periodDays} days`;
 }
 
+const KIND_NAMES: Record<string, string> = { 'bgnbd-gamma-gamma': 'BG/NBD + Gamma-Gamma', 'seasonal-bgnbd-gamma-gamma': 'seasonal BG/NBD + Gamma-Gamma' };
+
 export function explanationText(e: ClvExplanation, currency: string): string {
   const money = moneyFormat(currency);
   const unit = periodName(e.periodDays);
-  const bgnbd = e.modelKind === 'bgnbd-gamma-gamma';
+  const bgnbd = e.modelKind === 'bgnbd-gamma-gamma' || e.modelKind === 'seasonal-bgnbd-gamma-gamma';
+  const seasonal = e.modelKind === 'seasonal-bgnbd-gamma-gamma';
   const repeats = e.frequency === 1 ? '1 repeat purchase day' : `${e.frequency} repeat purchase days`;
   const sentences = [
     `As of ${new Date(e.asOfMs).toISOString().slice(0, 10)} the customer had ${repeats} (x = ${e.frequency}); ` +
       `the first purchase was ${number.format(e.T)} ${unit} earlier (T) and the last ${number.format(e.recency)} ${unit} after the first (t_x)` +
       (e.frequency > 0 ? `; repeat purchases averaged ${money.format(e.monetaryValue)}.` : '.'),
     `${bgnbd ? 'BG/NBD' : 'The model'} puts the probability that the customer is still active at ${percent.format(e.pAlive)} ` +
-      `and expects ${number.format(e.expectedPurchases)} purchases in the next ${e.horizonDays} days.`,
+      `and expects ${number.format(e.expectedPurchases)} purchases in the next ${e.horizonDays} days` +
+      (seasonal ? ", counting each day by the shop's seasonal purchase intensity (its busy weeks weigh more)." : '.'),
     `${bgnbd ? 'Gamma-Gamma' : 'It'} expects ${money.format(e.expectedAvgValue)} per purchase: ${money.format(e.expectedSpend)} undiscounted.`,
     e.monthlyDiscountRate === null
       ? `The model's CLV is ${money.format(e.clv)}.`
       : `Discounting each month's expected spend at ${percent.format(e.monthlyDiscountRate)} a month gives a CLV of ${money.format(e.clv)}.`,
   ];
+  if (e.parts) {
+    sentences.push(`This is an ensemble: ${e.parts.map((p) => `${KIND_NAMES[p.kind] ?? p.kind} (weight ${number.format(p.weight)}, CLV ${money.format(p.clv)})`).join(' + ')}.`);
+  }
   if (!e.matchesScore) {
     sentences.push('The stored score was computed as of a later date (a re-score) than these inputs, so it differs from this recomputation.');
   }

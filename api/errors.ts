@@ -10,8 +10,6 @@ export const ApiErrors = {
   BAD_REQUEST: { code: 'API_BAD_REQUEST', status: 400 },
   /** An ingested event broke a domain rule (core/event-validation.ts). */
   INVALID_EVENT: { code: 'API_INVALID_EVENT', status: 400 },
-  /** A pagination cursor that this API did not issue for this listing. */
-  INVALID_CURSOR: { code: 'API_INVALID_CURSOR', status: 400 },
   /** No credentials, or credentials that do not verify. */
   UNAUTHENTICATED: { code: 'API_UNAUTHENTICATED', status: 401 },
   /** Verified credentials without the scope the route needs. */
@@ -43,16 +41,22 @@ export const ApiErrors = {
 export type ApiErrorKind = keyof typeof ApiErrors;
 export type ApiErrorCode = (typeof ApiErrors)[ApiErrorKind]['code'];
 
+/** Retry-After of a 503 that names no other: long enough for a dependency to come back. */
+export const DEFAULT_RETRY_AFTER_S = 5;
+
 export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly statusCode: number;
+  /** Sent as Retry-After (seconds); every 503 carries one. */
+  readonly retryAfterS: number | null;
 
   /** `message` goes to the client as is: no internals, no stack. */
-  constructor(kind: ApiErrorKind, message: string, options: { cause?: unknown } = {}) {
+  constructor(kind: ApiErrorKind, message: string, options: { cause?: unknown; retryAfterS?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ApiError';
     this.code = ApiErrors[kind].code;
     this.statusCode = ApiErrors[kind].status;
+    this.retryAfterS = options.retryAfterS ?? (this.statusCode === 503 ? DEFAULT_RETRY_AFTER_S : null);
   }
 }
 

@@ -9,13 +9,23 @@
 import type { FastifySchemaValidationError } from 'fastify';
 import { Type, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { Format } from 'typebox/format';
+import { EARLIEST_EVENT_TIME_MS } from '../core/event-validation.js';
 import type { OrderEvent, PaymentEvent } from '../core/events.js';
+import { ID_FORMAT, ID_MAX_LENGTH, ID_PATTERN, idProblem } from '../core/id-rule.js';
 import { Topics } from '../core/topics.js';
 
-const Id = (description: string) => Type.String({ minLength: 1, maxLength: 128, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description });
-const EpochMs = Type.Integer({ minimum: 1, maximum: 8_640_000_000_000_000, description: 'epoch milliseconds, UTC' });
+// The id rule of core/id-rule.ts, so that the API, the replay and the processors agree: the
+// pattern states it for any reader, the format adds what a pattern cannot (lone surrogates).
+Format.Set(ID_FORMAT, (value) => idProblem(value) === null);
+const Id = (description: string) => Type.String({
+  minLength: 1, maxLength: ID_MAX_LENGTH, pattern: ID_PATTERN, format: ID_FORMAT,
+  description: `${description}; no control, format or lone-surrogate characters`,
+});
+const EpochMs = Type.Integer({ minimum: EARLIEST_EVENT_TIME_MS, maximum: 8_640_000_000_000_000, description: 'epoch milliseconds, UTC, from 1990-01-01 (core/event-validation.ts)' });
 const Minor = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: `${description}, minor units` });
-const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217 code; must be the shop currency' });
+/** The shop currency (CLV_CURRENCY): the only one the pipeline takes, so the only one the schema admits. */
+const Currency = (currency: string) => Type.Literal(currency, { description: 'ISO 4217 code of the shop currency (CLV_CURRENCY)' });
 const Text = Type.String({ maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f]*$' });
 
 export const LineItemSchema = Type.Object({
@@ -25,18 +35,18 @@ export const LineItemSchema = Type.Object({
   unit_price_minor: Minor('price of one unit'),
 }, { additionalProperties: false });
 
-export const OrderEventSchema = Type.Object({
+const orderEventSchema = (currency: string) => Type.Object({
   event_id: Id('unique per event; a redelivery keeps it'),
   event_time: EpochMs,
   type: Type.Enum(['ORDER_PLACED', 'ORDER_CANCELLED']),
   customer_id: Id('the customer; the partition key'),
   order_id: Id('the order'),
   amount_minor: Minor('order total'),
-  currency: Currency,
+  currency: Currency(currency),
   line_items: Type.Optional(Type.Array(LineItemSchema, { maxItems: 1000, description: 'default []' })),
 }, { additionalProperties: false });
 
-export const PaymentEventSchema = Type.Object({
+const paymentEventSchema = (currency: string) => Type.Object({
   event_id: Id('unique per event; a redelivery keeps it'),
   event_time: EpochMs,
   type: Type.Enum(['PAYMENT_CAPTURED', 'PAYMENT_FAILED', 'PAYMENT_REFUNDED']),
@@ -44,15 +54,14 @@ export const PaymentEventSchema = Type.Object({
   order_id: Id('the order paid'),
   payment_id: Id('the payment'),
   amount_minor: Minor('amount captured, failed or refunded (a magnitude: refunds are positive)'),
-  currency: Currency,
+  currency: Currency(currency),
 }, { additionalProperties: false });
 
-const OrderItem = Type.Object({ topic: Type.Literal(Topics.orders), event: OrderEventSchema }, { additionalProperties: false });
-const PaymentItem = Type.Object({ topic: Type.Literal(Topics.payments), event: PaymentEventSchema }, { additionalProperties: false });
-const Item = Type.Union([OrderItem, PaymentItem]);
-
 /** The body schema, for the OpenAPI document. */
-export function eventBatchSchema(maxBatchEvents: number): TSchema {
+export function eventBatchSchema(maxBatchEvents: number, currency: string): TSchema {
+  const OrderItem = Type.Object({ topic: Type.Literal(Topics.orders), event: orderEventSchema(currency) }, { additionalProperties: false });
+  const PaymentItem = Type.Object({ topic: Type.Literal(Topics.payments), event: paymentEventSchema(currency) }, { additionalProperties: false });
+  const Item = Type.Union([OrderItem, PaymentItem]);
   return Type.Union([Item, Type.Array(Item, { minItems: 1, maxItems: maxBatchEvents })], {
     description: `One event or an array of 1 to ${maxBatchEvents} events`,
   });
@@ -70,10 +79,10 @@ const ERRORS_REPORTED = 10;
  * A body validator (compiled once, at registration): returns the items, normalised to an
  * array with `line_items` defaulted, or schema errors with instance paths into the body.
  */
-export function eventBatchValidator(maxBatchEvents: number): (body: unknown) => Checked {
+export function eventBatchValidator(maxBatchEvents: number, currency: string): (body: unknown) => Checked {
   const checks = new Map<string, ReturnType<typeof Compile>>([
-    [Topics.orders, Compile(OrderEventSchema)],
-    [Topics.payments, Compile(PaymentEventSchema)],
+    [Topics.orders, Compile(orderEventSchema(currency))],
+    [Topics.payments, Compile(paymentEventSchema(currency))],
   ]);
   const error = (instancePath: string, keyword: string, message: string, params: Record<string, unknown> = {}): FastifySchemaValidationError =>
     ({ keyword, instancePath, schemaPath: '#', params, message });

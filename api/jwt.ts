@@ -30,8 +30,10 @@ export function verifyJwt(token: string, settings: JwtSettings, nowMs: number): 
   const [headerPart, payloadPart, signaturePart] = parts;
   const header = parseJson(headerPart);
   if (header === null || header.alg !== 'HS256') return { refused: 'algorithm is not HS256' };
-  const expected = createHmac('sha256', settings.secret).update(`${headerPart}.${payloadPart}`).digest();
-  const given = Buffer.from(signaturePart, 'base64url');
+  // The exact text, not the decoded bytes: base64url's last character carries padding bits
+  // that decoders ignore, so decoding would let four spellings of one signature verify.
+  const expected = Buffer.from(createHmac('sha256', settings.secret).update(`${headerPart}.${payloadPart}`).digest('base64url'));
+  const given = Buffer.from(signaturePart);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { refused: 'bad signature' };
   const claims = parseJson(payloadPart);
   if (claims === null) return { refused: 'payload is not a JSON object' };

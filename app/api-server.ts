@@ -17,14 +17,16 @@
  * finish the requests in hand, close the clients; the primary exits when its workers have.
  */
 import cluster from 'node:cluster';
+import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
 import { LocalModelRegistry } from '../adapters/local-directory/local-model-registry.js';
-import { RedisStateStore } from '../adapters/redis/redis-state-store.js';
+import { firstKeyPart, RedisStateStore } from '../adapters/redis/redis-state-store.js';
 import { SchemaRegistryCodec } from '../adapters/avro/schema-registry-codec.js';
 import { buildApp } from '../api/build-app.js';
+import { metricsRefresher } from '../api/plugins/metrics.js';
 import { loadPolicy } from '../config/action-policy-file.js';
 import type { ApiConfig } from '../config/api-config.js';
 import type { Config } from '../config/config.js';
@@ -41,9 +43,11 @@ import { revenueForecastViews } from '../forecasting/segment-revenue-forecast-vi
 import { REVENUE_FORECAST_ATTACHMENT } from '../forecasting/training-forecast.js';
 import type { CustomerScoreState } from '../processors/scoring/customer-scorer.js';
 import { ScoreStoreReadModel } from '../read-model/score-store-read-model.js';
+import { apiAccessWarning } from './api-access-warning.js';
 import { ChampionWatcher } from './champion-watcher.js';
 import { forgetCustomer } from './forget-customer.js';
 import { createLogger } from './logger.js';
+import { serveMetrics } from './metrics-server.js';
 
 /**
  * A larger young generation for the workers: each request allocates a few short-lived
@@ -60,7 +64,11 @@ export async function serveApi(settings: Readonly<Settings>): Promise<void> {
   const logger = createLogger(config.logLevel);
   // The API always runs in workers, even one: so that the V8 flag above can be given, and a
   // worker that dies is replaced.
-  if (cluster.isPrimary) return superviseWorkers(api.workers, logger);
+  if (cluster.isPrimary) {
+    const warning = apiAccessWarning(api);
+    if (warning) logger.warn(warning);
+    return superviseWorkers(api.workers, logger);
+  }
   try {
     await serveInWorker(config, api, logger);
   } catch (error) {
@@ -124,7 +132,7 @@ async function serveInWorker(config: Readonly<Config>, api: Readonly<ApiConfig>,
   const policy = loadPolicy(config.policyFile);
   const codec = new SchemaRegistryCodec({ url: config.schemaRegistryUrl });
   await codec.registerAll();
-  const log = new KafkaEventLog({ brokers: config.kafkaBrokers, logger });
+  const log = new KafkaEventLog({ brokers: config.kafkaBrokers, maxQueuedBytes: config.publishQueueMaxBytes, logger });
   // POST /v1/events may be the first writer of a new deployment: the topics must exist with
   // their partition counts and compaction, never auto-created with the broker's defaults.
   await log.createTopics(topicSpecs(config.partitions));
@@ -176,14 +184,15 @@ async function serveInWorker(config: Readonly<Config>, api: Readonly<ApiConfig>,
 
   // DELETE /v1/customers/:id: through the read model's score store, so this worker's segment
   // index drops the customer at once (the other workers' at their next rebuild).
-  const ledgers = new RedisStateStore<never>({ redis, namespace: 'ledgers' });
+  const ledgers = new RedisStateStore<never>({ redis, namespace: 'ledgers', hashTag: firstKeyPart });
   const forget = async (customerId: string, requestedBy: string) => {
     const store = await analytics;
     if (store === null) throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, 'ClickHouse was unreachable when the API started: an erasure must reach the analytics tables too (restart, or use `clv forget`)', { retriable: true });
     return forgetCustomer({ stores: { ledgers, histories, scores: readModel.scoresStore }, log, codec, analytics: store }, customerId, requestedBy);
   };
+  const refreshMetrics = metricsRefresher(readModel, config.modelPollMs);
   const app = await buildApp({
-    readModel, log, codec, config, api, logger, forgetCustomer: forget,
+    readModel, log, codec, config, api, logger, metricsRefresher: refreshMetrics, forgetCustomer: forget,
     readinessChecks: {
       schema_registry: async () => {
         const res = await fetch(`${codec.url}/subjects`, { signal: AbortSignal.timeout(2000) });
@@ -194,7 +203,10 @@ async function serveInWorker(config: Readonly<Config>, api: Readonly<ApiConfig>,
   // Node's default accept backlog (511) is less than a thousand clients connecting at once;
   // the kernel caps this at net.core.somaxconn.
   await app.listen({ host: api.host, port: api.port, backlog: LISTEN_BACKLOG });
-  logger.info({ url: `http://${api.host}:${api.port}`, pid: process.pid, redis: withoutPassword(config.redisUrl), keys: api.apiKeys.length }, 'API listening');
+  // /metrics without credentials on a port of its own, for scrapers on an internal network.
+  const metricsServer = api.metricsPort === null ? null : await serveMetrics(api.host, api.metricsPort, () => refreshMetrics(app.log));
+  const metricsUrl = metricsServer === null ? null : `http://${api.host}:${(metricsServer.address() as AddressInfo).port}/metrics`;
+  logger.info({ url: `http://${api.host}:${api.port}`, metrics: metricsUrl, pid: process.pid, redis: withoutPassword(config.redisUrl), keys: api.apiKeys.length }, 'API listening');
 
   let stopping = false;
   shutdown = async (signal) => {
@@ -203,6 +215,7 @@ async function serveInWorker(config: Readonly<Config>, api: Readonly<ApiConfig>,
     logger.info({ signal }, 'stopping: finishing the requests in hand');
     stopChampionPoll();
     await app.close();
+    if (metricsServer) await new Promise((resolve) => metricsServer.close(resolve));
     await log.close();
     await redis.quit().catch(() => redis.disconnect());
     await (await analytics)?.close();

@@ -9,17 +9,18 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/config.js';
-import { dayIndexer } from '../core/calendar.js';
-import { modelsJson, predictionsCsv } from '../evaluation/evaluation-report.js';
+import { dateOfDayIndex, dayIndexer } from '../core/calendar.js';
+import { metricsJson, predictionsCsv } from '../evaluation/evaluation-report.js';
 import { runModelEvaluation, type ModelChoice } from '../evaluation/model-evaluation-run.js';
 import { purchaseDaysByCustomer } from '../evaluation/model-evaluation-window.js';
 import { trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
 import { resolveInputFile } from './input-file.js';
-import { readTransactionFile, type CsvColumns, type TransactionFormat } from '../producers/transaction-file.js';
+import { readTransactions, type CsvColumns, type TransactionFormatChoice } from '../producers/transaction-file.js';
+import { checkTransactionWindow, transactionDays } from './transaction-window.js';
 
 export interface EvaluateFileOptions {
   input: string;
-  format: TransactionFormat;
+  format: TransactionFormatChoice;
   columns: CsvColumns;
   /** As given (YYYY-MM-DD), for the report, and as day indices. */
   calibrationEnd: string;
@@ -29,7 +30,8 @@ export interface EvaluateFileOptions {
   period: 'day' | 'week';
   out: string;
   model: ModelChoice;
-  validationWeeks: number;
+  /** Longest LSTM label window, weeks (default: the window's length, where the history allows). */
+  validationWeeks?: number;
   lstmEpochs: number;
   seed: number;
 }
@@ -37,31 +39,28 @@ export interface EvaluateFileOptions {
 export async function evaluateFile(config: Readonly<Config>, o: EvaluateFileOptions): Promise<void> {
   const periodDays = o.period === 'week' ? 7 : 1;
 
-  const transactions = readTransactionFile(resolveInputFile(o.input, config.dataDir), {
+  const file = readTransactions(resolveInputFile(o.input, config.dataDir), {
     format: o.format, minorPerUnit: config.minorPerUnit, dayOf: dayIndexer(config.timeZone),
     columns: o.columns,
   });
+  const { transactions } = file;
+  checkTransactionWindow(transactions, o, o.input);
+  const { firstDay, lastDay } = transactionDays(transactions, o.input);
+  process.stdout.write(
+    `${o.input}: ${transactions.length.toLocaleString('en-US')} transactions, ${dateOfDayIndex(firstDay)} to ${dateOfDayIndex(lastDay)} ` +
+      `(format ${file.format}${file.detected ? ' (detected)' : ''})\n`,
+  );
   const started = performance.now();
   const result = await runModelEvaluation(purchaseDaysByCustomer(transactions), o.calibrationEndDay, o.holdoutEndDay, {
     model: o.model,
     training: { ...trainingSettingsFrom(config, 'evaluate'), periodDays },
-    validationDays: o.validationWeeks * 7,
-    lstm: { maxEpochs: o.lstmEpochs, seed: o.seed },
+    holidays: config.holidays,
+    lstm: { maxEpochs: o.lstmEpochs, seed: o.seed, ...(o.validationWeeks !== undefined ? { maxLabelPeriods: (o.validationWeeks * 7) / periodDays } : {}) },
   });
   const wallMs = Math.round(performance.now() - started);
-  const headline = result.models[result.models.length - 1];
-
-  const report = {
-    input: o.input,
-    calibration_end: o.calibrationEnd,
-    holdout_end: o.holdoutEnd,
-    period: o.period,
-    customers: result.holdout.customerIds.length,
-    model: o.model,
-    wall_ms: wallMs,
-    models: modelsJson(result),
-    holdout: result.metrics.get(headline)!,
-  };
+  const report = metricsJson(result, {
+    input: o.input, format: file.format, calibration_end: o.calibrationEnd, holdout_end: o.holdoutEnd, period: o.period, model: o.model, wall_ms: wallMs,
+  });
   mkdirSync(o.out, { recursive: true });
   const write = (name: string, text: string) => {
     const tmp = join(o.out, `.${name}.${process.pid}.tmp`);
@@ -77,6 +76,8 @@ export async function evaluateFile(config: Readonly<Config>, o: EvaluateFileOpti
         `Spearman ${fmt(h.spearman_value)}, top decile ${fmt(h.top_decile_capture)}, monthly MAPE ${fmt(h.period_mape, 100)}%\n`,
     );
   }
+  for (const [m, d] of result.details) if (d.failed !== undefined) process.stdout.write(`${m}: could not be fitted: ${String(d.failed)}\n`);
+  if (result.selection) process.stdout.write(`champion: ${result.champion} (${result.selection.reason})\n`);
   process.stdout.write(`${result.holdout.customerIds.length} customers in ${(wallMs / 1000).toFixed(1)} s; wrote ${join(o.out, 'predictions.csv')} and metrics.json\n`);
 }
 

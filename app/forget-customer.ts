@@ -3,8 +3,8 @@
  * `DELETE /v1/customers/:id`. In order:
  *
  * 1. Processor state: the purchase history, the score and every order ledger of the customer
- *    (ledgers are found by key prefix and kept only if their `customerId` is the customer, so
- *    another customer whose id merely starts with this one's is left alone).
+ *    (ledgers are keyed compositeKey(customer, order): found by the customer's part, and
+ *    deleted only if their `customerId` is the customer, as a second check).
  * 2. A tombstone (null value) for the customer's key on the compacted topics clv.features.v1
  *    and clv.scores.v1, so that compaction drops the customer's earlier values there.
  * 3. The analytics rows of every table that names the customer (ClickHouse mutations, waited
@@ -27,9 +27,10 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
-import { RedisStateStore } from '../adapters/redis/redis-state-store.js';
+import { firstKeyPart, RedisStateStore } from '../adapters/redis/redis-state-store.js';
 import { SchemaRegistryCodec } from '../adapters/avro/schema-registry-codec.js';
 import type { Config } from '../config/config.js';
+import { compositeKey } from '../core/composite-key.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import type { CustomerErasedEvent } from '../core/events.js';
 import type { AnalyticsStore } from '../core/ports/analytics-store.js';
@@ -58,7 +59,7 @@ export async function forgetCustomer(deps: ErasureDeps, customerId: string, requ
   }
   const { stores, log, codec, analytics } = deps;
   let stateKeysDeleted = (await stores.histories.deleteMany([customerId])) + (await stores.scores.deleteMany([customerId]));
-  for await (const page of stores.ledgers.scanPrefix(`${customerId}/`, PAGE)) {
+  for await (const page of stores.ledgers.scanPrefix(`${compositeKey(customerId)}/`, PAGE)) {
     const mine = page.filter(([, ledger]) => ledger.customerId === customerId).map(([key]) => key);
     stateKeysDeleted += await stores.ledgers.deleteMany(mine);
   }
@@ -86,7 +87,7 @@ export async function productionErasure(config: Readonly<Config>, logger: Logger
   await codec.registerAll();
   const log = new KafkaEventLog({ brokers: config.kafkaBrokers, logger });
   const stores = {
-    ledgers: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'ledgers' }),
+    ledgers: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'ledgers', hashTag: firstKeyPart }),
     histories: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'histories' }),
     scores: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'scores' }),
   };

@@ -4,14 +4,14 @@
  * tables. The processors are the same ones the embedded mode runs (stream-pipeline.ts).
  */
 import type { Logger } from 'pino';
-import { enableSinkMetrics, recordSinkInsertFailure, recordSinkInsertRetry } from '../metrics/metrics-registry.js';
+import { enableSinkMetrics, recordSinkInsertFailure, recordSinkInsertRetry, recordSinkRejectedRows } from '../metrics/metrics-registry.js';
 import { reportChampion } from '../metrics/report-champion.js';
 import { analyticsColumns } from '../core/ports/analytics-store.js';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
 import { LocalModelRegistry } from '../adapters/local-directory/local-model-registry.js';
 import { RedisPartitionEpochs } from '../adapters/redis/redis-partition-epochs.js';
-import { RedisStateStore } from '../adapters/redis/redis-state-store.js';
+import { firstKeyPart, RedisStateStore } from '../adapters/redis/redis-state-store.js';
 import { SchemaRegistryCodec } from '../adapters/avro/schema-registry-codec.js';
 import type { Config } from '../config/config.js';
 import type { WebhookConfig } from '../config/webhook-config.js';
@@ -32,6 +32,7 @@ const LEDGER_TTL_SECONDS = 400 * 86_400;
 async function productionLog(config: Readonly<Config>, logger: Logger) {
   const log = new KafkaEventLog({
     brokers: config.kafkaBrokers,
+    maxQueuedBytes: config.publishQueueMaxBytes,
     logger,
     onBatchError: (error, where) => logger.warn({ err: error, ...where }, 'batch failed; redelivering after backoff'),
   });
@@ -46,7 +47,7 @@ export type ProductionPipeline = Awaited<ReturnType<typeof productionPipeline>>;
 export async function productionPipeline(config: Readonly<Config>, logger: Logger, observe?: (log: EventLog) => EventLog) {
   const { log, codec } = await productionLog(config, logger);
   const stores = {
-    ledgers: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'ledgers', ttlSeconds: LEDGER_TTL_SECONDS }),
+    ledgers: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'ledgers', hashTag: firstKeyPart, ttlSeconds: LEDGER_TTL_SECONDS }),
     histories: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'histories' }),
     scores: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'scores' }),
   };
@@ -90,6 +91,7 @@ export async function startClickHouseSink(config: Readonly<Config>, log: EventLo
       log, codec, store,
       retryHooks: { onRetry: (err, attempt, delayMs) => { recordSinkInsertRetry(); logger.warn({ err, attempt, delayMs }, 'ClickHouse insert failed; retrying'); } },
       onInsertFailed: (table, err) => { recordSinkInsertFailure(table); logger.error({ err, table }, 'ClickHouse insert failed for good; the batch will be redelivered'); },
+      onRowsRejected: (table, count) => { recordSinkRejectedRows(table, count); logger.warn({ table, count }, 'rows the ClickHouse table cannot hold; their messages went to the dead-letter topic'); },
     },
     // One member per partition lets batches of several partitions share an insert.
     { members: Math.min(config.partitions, 4) },

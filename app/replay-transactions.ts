@@ -4,13 +4,13 @@ import { dayIndexer, instantOfLocalTime } from '../core/calendar.js';
 import { topicSpecs } from '../core/topics.js';
 import { publishMessages, type ProducerMessage } from '../producers/publish-messages.js';
 import { transactionEvents } from '../producers/transaction-events.js';
-import { readTransactionFile, type TransactionFormat } from '../producers/transaction-file.js';
+import { readTransactionFile, type TransactionFormatChoice } from '../producers/transaction-file.js';
 import { resolveInputFile } from './input-file.js';
 import { createLogger } from './logger.js';
 import { productionPipeline } from './production.js';
 import { progress } from './progress.js';
 
-export async function replayTransactions(config: Readonly<Config>, o: { input: string; format: TransactionFormat; rate?: number }): Promise<void> {
+export async function replayTransactions(config: Readonly<Config>, o: { input: string; format: TransactionFormatChoice; rate?: number }): Promise<void> {
   const logger = createLogger(config.logLevel);
   const rate = o.rate;
   const transactions = readTransactionFile(resolveInputFile(o.input, config.dataDir), { format: o.format, minorPerUnit: config.minorPerUnit, dayOf: dayIndexer(config.timeZone) });

@@ -4,7 +4,7 @@
  * unscored event would also count the wait for a late payment, which is the shop's delay,
  * not the pipeline's.)
  */
-import type { ConsumerOptions, EventLog, OutgoingMessage, RunningConsumer } from '../core/ports/event-log.js';
+import type { ConsumerOptions, EventLog, OutgoingMessage, PublishOptions, RunningConsumer, TopicMessages } from '../core/ports/event-log.js';
 import { Topics, type TopicSpec } from '../core/topics.js';
 
 export class LatencyProbe implements EventLog {
@@ -39,6 +39,14 @@ export class LatencyProbe implements EventLog {
         this.pending.delete(m.key as string);
       }
     });
+  }
+
+  async publishAll(batches: TopicMessages[], options?: PublishOptions): Promise<void> {
+    const now = performance.now();
+    for (const b of batches) {
+      if (b.topic === Topics.orders || b.topic === Topics.payments) for (const m of b.messages) if (m.key !== null) this.pending.set(m.key, now);
+    }
+    return this.inner.publishAll(batches, options);
   }
 
   consume(options: ConsumerOptions): Promise<RunningConsumer> {

@@ -39,6 +39,18 @@ export interface ApiConfig {
   indexRefreshMs: number;
   /** CLV_API_WORKERS: `clv serve` processes sharing the port (node:cluster); default 1. */
   workers: number;
+  /**
+   * CLV_API_PUBLISH_TIMEOUT_MS: longest POST /v1/events waits for the event log; then 503 with
+   * Retry-After (default 5 s, well under the 10–30 s a client typically waits).
+   */
+  publishTimeoutMs: number;
+  /** CLV_API_REQUEST_TIMEOUT_MS: longest a client may take to send a whole request (fastify requestTimeout; default 30 s). */
+  requestTimeoutMs: number;
+  /**
+   * CLV_API_METRICS_PORT: `clv serve` also serves /metrics there, without credentials (keep the
+   * port off the Ingress); null (default): /metrics only on the API port, with the metrics scope.
+   */
+  metricsPort: number | null;
   /** CLV_API_SLOW_REQUEST_MS: requests slower than this are logged at warn (default 1000; faster successes at debug). */
   slowRequestMs: number;
 }
@@ -65,6 +77,9 @@ export function loadApiConfig(env: Env, readFile: (path: string) => string = (p)
     indexRefreshMs: num(env, 'CLV_API_INDEX_REFRESH_MS', 30_000, { min: 100, max: 86_400_000, integer: true }),
     workers: num(env, 'CLV_API_WORKERS', 1, { min: 1, max: 64, integer: true }),
     slowRequestMs: num(env, 'CLV_API_SLOW_REQUEST_MS', 1000, { min: 1, max: 3_600_000, integer: true }),
+    metricsPort: value(env, 'CLV_API_METRICS_PORT') === null ? null : num(env, 'CLV_API_METRICS_PORT', 0, { min: 0, max: 65_535, integer: true }),
+    publishTimeoutMs: num(env, 'CLV_API_PUBLISH_TIMEOUT_MS', 5000, { min: 10, max: 600_000, integer: true }),
+    requestTimeoutMs: num(env, 'CLV_API_REQUEST_TIMEOUT_MS', 30_000, { min: 1000, max: 3_600_000, integer: true }),
   });
 }
 

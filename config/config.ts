@@ -54,6 +54,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** CLV_KAFKA_BROKERS: comma-separated host:port list (production mode). */
   kafkaBrokers: string[];
+  /** CLV_PUBLISH_QUEUE_MAX_BYTES: most bytes waiting to be published to Kafka per process; more is refused (retriable). */
+  publishQueueMaxBytes: number;
   /** CLV_SCHEMA_REGISTRY_URL: Confluent-compatible registry base URL. */
   schemaRegistryUrl: string;
   /** CLV_REDIS_URL: redis:// URL of the feature store. */
@@ -130,6 +132,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     policyFile: value(env, 'CLV_POLICY_FILE'),
     logLevel: oneOf(env, 'CLV_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     kafkaBrokers: str(env, 'CLV_KAFKA_BROKERS', '127.0.0.1:9092', (v) => (v.split(',').every((b) => /^[^\s:,]+:\d{1,5}$/.test(b.trim())) ? null : 'host:port[,host:port…]')).split(',').map((b) => b.trim()),
+    publishQueueMaxBytes: num(env, 'CLV_PUBLISH_QUEUE_MAX_BYTES', 64 * 1024 * 1024, { min: 1024, max: 4 * 1024 ** 3, integer: true }),
     schemaRegistryUrl: str(env, 'CLV_SCHEMA_REGISTRY_URL', 'http://127.0.0.1:8081/apis/ccompat/v7', url(['http:', 'https:'])),
     redisUrl: str(env, 'CLV_REDIS_URL', 'redis://127.0.0.1:6379', url(['redis:', 'rediss:'])),
     clickhouseUrl: str(env, 'CLV_CLICKHOUSE_URL', 'http://127.0.0.1:8123', url(['http:', 'https:'])),

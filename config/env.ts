@@ -5,6 +5,7 @@
  * `invalid setting NAME="value": expected …`.
  */
 import { ClvError, ErrorCodes } from '../core/errors.js';
+import { redactSecrets } from '../core/redact-secrets.js';
 
 /** The environment as the loaders see it: only config/environment.ts passes the process environment. */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -19,16 +20,9 @@ export function fail(name: string, raw: string, expected: string): never {
   throw new ClvError(ErrorCodes.INVALID_CONFIG, `invalid setting ${name}=${JSON.stringify(withoutPassword(raw))}: expected ${expected}`);
 }
 
-/** A URL's password never reaches a message or a log line. */
+/** A URL's password never reaches a message or a log line (even when the URL does not parse). */
 export function withoutPassword(raw: string): string {
-  try {
-    const u = new URL(raw);
-    if (!u.password) return raw;
-    u.password = '***';
-    return u.toString();
-  } catch {
-    return raw;
-  }
+  return redactSecrets(raw);
 }
 
 /** A string checked by `check`, which returns what would be accepted, or null when the value is fine. */

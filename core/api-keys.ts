@@ -15,8 +15,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ClvError, ErrorCodes } from './errors.js';
 
-export const ApiScopes = ['read', 'ingest', 'admin'] as const;
-/** read: GET resources; ingest: POST /v1/events; admin: retrain. No scope implies another. */
+export const ApiScopes = ['read', 'ingest', 'admin', 'metrics'] as const;
+/** read: GET resources; ingest: POST /v1/events; admin: retrain; metrics: GET /metrics (Prometheus). No scope implies another. */
 export type ApiScope = (typeof ApiScopes)[number];
 
 /** A stored API key: no secret in it. */

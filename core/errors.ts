@@ -3,6 +3,7 @@
  * the dead-letter topic; dependency errors (retriable: true) make the runner back off and
  * retry the batch.
  */
+import { redactSecrets } from './redact-secrets.js';
 
 export const ErrorCodes = {
   /** Bytes that do not decode with the topic's schema. */
@@ -39,7 +40,8 @@ export class ClvError extends Error {
   readonly retriable: boolean;
 
   constructor(code: ErrorCode, message: string, options: { retriable?: boolean; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Messages often quote a dependency's URL: its password must never reach a log or a terminal.
+    super(redactSecrets(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ClvError';
     this.code = code;
     this.retriable = options.retriable ?? false;

@@ -152,6 +152,8 @@ export interface ClvScoreEvent extends RecommendationFields, ClvIntervalFields {
   event_time: EpochMs;
   customer_id: string;
   model_version: string;
+  /** Kind of the model (models/kinds/): bgnbd-gamma-gamma, seasonal-bgnbd-gamma-gamma, ensemble, rfm-rules; '' in events written before kinds. */
+  model_kind: string;
   /** Discounted CLV over the horizon, minor units. */
   clv_minor: MinorUnits;
   /** Probability that the customer is still active, 0..1. */

@@ -58,6 +58,11 @@ export interface ModelInput {
   T: number;
   /** Mean value of a repeat purchase day in currency units (not minor); 0 when x = 0. */
   monetaryValue: number;
+  /**
+   * The calendar day (core/calendar.ts index) at which T ends: the first purchase was on
+   * asOfDay − T·periodDays. Models in calendar time ignore it; the seasonal model needs it.
+   */
+  asOfDay: number;
 }
 
 /**
@@ -65,8 +70,10 @@ export interface ModelInput {
  * papers (t_x and T are fractional weeks). `minorPerUnit` is 100 for cents.
  */
 export function toModelInput(s: RepeatPurchaseSummary, asOfDay: number, periodDays: number, minorPerUnit: number): ModelInput {
-  const T = Math.max(asOfDay, s.lastDay) - s.firstDay;
+  const end = Math.max(asOfDay, s.lastDay);
+  const T = end - s.firstDay;
   return {
+    asOfDay: end,
     frequency: s.repeatPurchaseDays,
     recency: (s.lastDay - s.firstDay) / periodDays,
     T: T / periodDays,

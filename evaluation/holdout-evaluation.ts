@@ -4,7 +4,7 @@
  */
 import type { ModelInput } from '../core/repeat-purchase-summary.js';
 import { holdoutMetrics, type HoldoutMetrics as Metrics } from '../models/metrics/holdout-metrics.js';
-import type { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
+import type { WindowValueModel } from './model-evaluation-per-customer.js';
 
 export interface HoldoutRow {
   input: ModelInput;
@@ -34,7 +34,7 @@ export interface HoldoutMetrics {
 }
 
 export function evaluateHoldout(
-  model: BgNbdGammaGammaModel,
+  model: Pick<WindowValueModel, 'expectedOver'>,
   rows: readonly HoldoutRow[],
   periods: number,
   minorPerUnit: number,

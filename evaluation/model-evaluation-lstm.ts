@@ -12,10 +12,11 @@
  *
  * A window longer than L (a 39-week holdout after a 39-week calibration cannot have a
  * 39-week label inside the calibration) is reached by stretching each prediction with the
- * customer's BG/NBD ratio E[X(window)] / E[X(L)] (model-evaluation-bgnbd.ts: horizonStretch),
+ * customer's BG/NBD ratio E[X(window)] / E[X(L)] (model-evaluation-per-customer.ts: horizonStretch),
  * the one model here that says how purchases accumulate over a horizon. The LSTM has no
  * profile within its window either, so its monthly shape is BG/NBD's as well.
  */
+import { seededRandom } from '../models/sequence/lstm-clv-network.js';
 import { fitLstmClv, type FittedLstmClv, type LstmClvTrainingReport } from '../models/sequence/lstm-clv-model.js';
 import { sequenceExample, sequenceRow, type SequenceExample, type SequenceFeatureOptions } from '../models/sequence/sequence-features.js';
 import type { TfBackendLogger } from '../models/sequence/tf-backend.js';
@@ -30,6 +31,12 @@ export interface LstmEvaluationOptions {
   historyPeriods?: number;
   /** Most as-of days to draw examples from (default 4). */
   maxOrigins?: number;
+  /**
+   * Most training examples (default 16,384): beyond it a seeded random subset is kept. The
+   * network has a few thousand weights; more examples mostly cost time (a backtest fits it
+   * once per fold), and the subset is drawn evenly across origins and customers.
+   */
+  maxExamples?: number;
   maxEpochs: number;
   seed: number;
   minorPerUnit: number;
@@ -38,6 +45,8 @@ export interface LstmEvaluationOptions {
 
 export interface LstmWindowEvaluation {
   forecast: WindowForecast;
+  /** Minor units per spend unit of the network's features and targets: the shop's mean purchase-day value. */
+  spendUnitMinor: number;
   report: LstmClvTrainingReport;
   /** The as-of days of the training examples (day indices, latest first). */
   origins: number[];
@@ -53,12 +62,13 @@ export function lstmTrainingExamples(window: EvaluationWindow, o: LstmEvaluation
     if (asOf < window.firstDay) break;
     origins.push(asOf);
   }
+  const candidates: Array<[history: Array<[number, number]>, asOf: number]> = [];
+  for (const asOf of origins) for (const history of window.histories) if (history.length > 0 && history[0][0] <= asOf) candidates.push([history, asOf]);
+  const kept = sample(candidates, o.maxExamples ?? DEFAULT_MAX_EXAMPLES, o.seed);
   const examples: SequenceExample[] = [];
-  for (const asOf of origins) {
-    for (const history of window.histories) {
-      const e = sequenceExample(history, asOf, features);
-      if (e !== null) examples.push(e);
-    }
+  for (const [history, asOf] of kept) {
+    const e = sequenceExample(history, asOf, features);
+    if (e !== null) examples.push(e);
   }
   return { examples, origins };
 }
@@ -69,10 +79,13 @@ export function lstmTrainingExamples(window: EvaluationWindow, o: LstmEvaluation
  * @param dailyShape the time profile to report (the LSTM has none of its own).
  */
 export async function lstmWindowForecast(window: EvaluationWindow, stretch: ArrayLike<number>, dailyShape: Float64Array, o: LstmEvaluationOptions): Promise<LstmWindowEvaluation> {
-  const { model, examples, origins } = await fitWindowLstm(window, o);
+  const spendUnitMinor = meanPurchaseDayValue(window);
+  const scaled = { ...o, minorPerUnit: spendUnitMinor };
+  const { model, examples, origins } = await fitWindowLstm(window, scaled);
   try {
-    const values = await lstmWindowValues(model, window, stretch);
-    return { forecast: { values, dailyShape }, report: model.report, origins, examples };
+    // Predictions come in spend units; back to currency units.
+    const values = (await lstmWindowValues(model, window, stretch)).map((v) => (v * spendUnitMinor) / o.minorPerUnit);
+    return { forecast: { values, dailyShape }, report: model.report, origins, examples, spendUnitMinor };
   } finally {
     model.dispose();
   }
@@ -90,6 +103,36 @@ export async function lstmWindowValues(model: FittedLstmClv, window: EvaluationW
   const rows = window.histories.map((h) => sequenceRow(h, window.cutDay, model.features)!);
   const perLabel = await model.predict(rows);
   return Float64Array.from(perLabel, (v, i) => v * stretch[i]);
+}
+
+/**
+ * The shop's mean purchase-day value before the cut, minor units: the unit of the network's
+ * spend features and targets, so a VND shop and a USD shop (or a luxury and a grocery shop)
+ * reach it on the same scale and one set of initial weights and learning rate suits both.
+ */
+function meanPurchaseDayValue(window: EvaluationWindow): number {
+  let total = 0;
+  let days = 0;
+  for (const h of window.histories) for (const [, v] of h) {
+    total += v;
+    days++;
+  }
+  return days > 0 && total > 0 ? total / days : 1;
+}
+
+const DEFAULT_MAX_EXAMPLES = 16_384;
+
+/** At most `max` of `items`, a seeded random subset in their original order (all of them when fewer). */
+function sample<T>(items: readonly T[], max: number, seed: number): T[] {
+  if (items.length <= max) return [...items];
+  // Partial Fisher–Yates over indices, seeded as the network's own initialiser is.
+  const random = seededRandom(seed ^ 0x9e3779b9);
+  const index = Int32Array.from(items, (_, i) => i);
+  for (let i = 0; i < max; i++) {
+    const j = i + Math.floor(random() * (index.length - i));
+    [index[i], index[j]] = [index[j], index[i]];
+  }
+  return Array.from(index.subarray(0, max)).sort((a, b) => a - b).map((i) => items[i]);
 }
 
 function featureOptions(o: LstmEvaluationOptions): SequenceFeatureOptions {

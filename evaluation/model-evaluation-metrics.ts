@@ -31,11 +31,31 @@ export function windowMetricsJson(forecast: WindowForecast, window: EvaluationWi
     purchases_error: purchases?.aggregateRelativeError ?? null,
     spearman_purchases: purchases?.spearman ?? null,
     period_mape: monthly.mape,
+    interval_coverage: intervalCoverage(forecast, window),
     months: monthly.months.map((m) => ({ month: m.month, days: m.days, predicted_value: m.predicted, actual_value: m.actual, ape: m.absolutePercentageError })),
   };
 }
 
 export type WindowMetricsJson = ReturnType<typeof windowMetricsJson>;
+
+/**
+ * Shares of customers whose actual window spend fell below, inside and above their interval
+ * (its `level`, e.g. 0.8 for 10–90%); null for models without intervals. Inside exceeds the
+ * level for a base of mostly silent customers: the atom at zero counts inside.
+ */
+function intervalCoverage(forecast: WindowForecast, window: EvaluationWindow): { level: number; inside: number; below: number; above: number } | null {
+  const q = forecast.intervals;
+  if (!q || window.actualValue.length === 0) return null;
+  let below = 0;
+  let above = 0;
+  // A cent of slack: intervals and actuals are in currency units.
+  window.actualValue.forEach((a, i) => {
+    if (a < q.lower[i] - 0.005) below++;
+    else if (a > q.upper[i] + 0.005) above++;
+  });
+  const n = window.actualValue.length;
+  return { level: q.level, inside: 1 - (below + above) / n, below: below / n, above: above / n };
+}
 
 /** `total` spread by `shape` over the window's days, against the actual daily revenue, per calendar month. */
 export function monthlyTotals(total: number, shape: ArrayLike<number>, window: EvaluationWindow) {

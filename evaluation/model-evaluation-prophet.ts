@@ -9,13 +9,14 @@
  *   84% monthly MAPE on CDNOW came from that). Under the log transform yhat is a median.
  * - Prophet's own rule for yearly seasonality ('auto': on with ≥ 2 years of history): a
  *   Fourier series fitted on less than a year extrapolates a cycle it never saw.
- * - Retail holidays, weekly seasonality, no uncertainty samples (only the point forecast is scored).
+ * - The configured holidays (CLV_HOLIDAYS; retail by default), weekly seasonality, no
+ *   uncertainty samples (only the point forecast is scored).
  *
  * Prophet forecasts a total, not customers. Its per-customer figure is the per-customer
  * model's shares (BG/NBD + Gamma-Gamma) scaled to Prophet's total, so its customer-level
  * ranks are BG/NBD's and only its level and monthly shape are its own.
  */
-import { holidayCalendar, RETAIL_HOLIDAYS } from '../core/holidays/holiday-calendar.js';
+import { holidayCalendar, RETAIL_HOLIDAYS, type HolidayCalendar } from '../core/holidays/holiday-calendar.js';
 import { fitRevenueForecast, type ForecastFitDiagnostics } from '../models/forecast/prophet-forecaster.js';
 import { revenueSeriesFromDays } from '../models/forecast/revenue-series.js';
 import type { EvaluationWindow, WindowForecast } from './model-evaluation-window.js';
@@ -35,10 +36,10 @@ export interface ProphetWindowForecast extends WindowForecast {
  * @param shares per-customer values whose proportions split Prophet's total (≥ 0).
  * @throws ClvError INSUFFICIENT_DATA with under 14 days of history or no revenue.
  */
-export async function prophetWindowForecast(window: EvaluationWindow, shares: ArrayLike<number>, minorPerUnit: number): Promise<ProphetWindowForecast> {
+export async function prophetWindowForecast(window: EvaluationWindow, shares: ArrayLike<number>, minorPerUnit: number, holidays: HolidayCalendar = holidayCalendar(RETAIL_HOLIDAYS)): Promise<ProphetWindowForecast> {
   const history = Array.from(window.revenueBeforeCut, (valueMinor, i) => ({ day: window.firstDay + i, valueMinor }));
   const series = revenueSeriesFromDays(history, { granularity: 'day', fromDay: window.firstDay, toDay: window.cutDay });
-  const forecast = await fitRevenueForecast(series, { transform: 'log', holidays: holidayCalendar(RETAIL_HOLIDAYS), uncertaintySamples: 0, seed: 1 });
+  const forecast = await fitRevenueForecast(series, { transform: 'log', holidays, uncertaintySamples: 0, seed: 1 });
   const days = Array.from({ length: window.endDay - window.cutDay }, (_, i) => window.cutDay + 1 + i);
   const daily = Float64Array.from(forecast.predictPeriods(days), (p) => p.yhat / minorPerUnit);
   const seasonalFactor = Float64Array.from(forecast.components(days), (c) => Math.exp(Object.values(c.components).reduce((a, b) => a + b, 0)));

@@ -88,4 +88,6 @@ export interface WindowForecast {
    * total spreads over time, for per-period (monthly) aggregates. Weights ≥ 0.
    */
   dailyShape: Float64Array;
+  /** Each customer's central interval of window spend (currency units) and its level, for models that give one. */
+  intervals?: { lower: Float64Array; upper: Float64Array; level: number } | null;
 }

@@ -10,7 +10,8 @@ import type { Segment } from '../core/segmentation.js';
 import type { HolidayCalendar } from '../core/holidays/holiday-calendar.js';
 import type { CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
 import { modelInputOf, type CustomerScoreState } from '../processors/scoring/customer-scorer.js';
-import type { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
+import type { CustomerValueModel } from '../core/customer-value-model.js';
+import type { ModelInput } from '../core/repeat-purchase-summary.js';
 import { revenueForecastRun } from './revenue-forecast-run.js';
 import type { SegmentRevenueForecastArtifact } from './segment-revenue-forecast-artifact.js';
 
@@ -27,7 +28,7 @@ export interface TrainingForecastSettings {
 
 export async function forecastAfterTraining(
   stores: { histories: StateStore<CustomerPurchaseHistory>; scores: StateStore<CustomerScoreState> },
-  model: BgNbdGammaGammaModel,
+  model: CustomerValueModel & { expectedOver(input: ModelInput, periods: number): { purchases: number; avgValue: number } },
   asOfMs: number,
   context: { dayOf: DayIndexer; minorPerUnit: number },
   settings: TrainingForecastSettings,

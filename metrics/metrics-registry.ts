@@ -56,6 +56,12 @@ const sinkInsertFailures = new Counter({
   labelNames: ['table'],
   registers: [],
 });
+const sinkRejectedRows = new Counter({
+  name: 'clv_sink_rejected_rows_total',
+  help: 'Rows the ClickHouse sink could not write because they break their table\'s schema, by table; their messages went to the dead-letter topic',
+  labelNames: ['table'],
+  registers: [],
+});
 
 /** The metric names every process defines (tests check /metrics exposes them). */
 export const metricNames = [
@@ -65,7 +71,7 @@ export const metricNames = [
 ] as const;
 
 /** The metric names only the process running a role defines: scheduled training, the ClickHouse sink. */
-export const roleMetricNames = ['clv_training_runs_total', 'clv_sink_insert_retries_total', 'clv_sink_insert_failures_total'] as const;
+export const roleMetricNames = ['clv_training_runs_total', 'clv_sink_insert_retries_total', 'clv_sink_insert_failures_total', 'clv_sink_rejected_rows_total'] as const;
 
 /** Outcomes of a scheduled training run, each exported from the start (at zero) so that rates and alerts see them. */
 export const TrainingOutcomes = ['promoted', 'not_promoted', 'insufficient_data', 'failed'] as const;
@@ -87,13 +93,21 @@ export function recordTrainingRun(outcome: TrainingOutcome): void {
 
 let sinkMetricsOn = false;
 
-/** Adds the ClickHouse sink's metrics, a failure count per table at zero; for the process that runs the sink. */
+/** Adds the ClickHouse sink's metrics, a failure and a rejected-row count per table at zero; for the process that runs the sink. */
 export function enableSinkMetrics(tables: readonly string[]): void {
   if (sinkMetricsOn) return;
   sinkMetricsOn = true;
   metricsRegistry.registerMetric(sinkInsertRetries);
   metricsRegistry.registerMetric(sinkInsertFailures);
-  for (const table of tables) sinkInsertFailures.inc({ table }, 0);
+  metricsRegistry.registerMetric(sinkRejectedRows);
+  for (const table of tables) {
+    sinkInsertFailures.inc({ table }, 0);
+    sinkRejectedRows.inc({ table }, 0);
+  }
+}
+
+export function recordSinkRejectedRows(table: string, count = 1): void {
+  sinkRejectedRows.inc({ table }, count);
 }
 
 export function recordSinkInsertRetry(): void {

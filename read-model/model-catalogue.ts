@@ -4,6 +4,10 @@
  * version in the model registry (production: the directory `clv train` writes). Model
  * objects are cached by version (artifacts never change), so customers scored by an older
  * version can still be explained.
+ *
+ * The current champion is known before anything else (`clv serve` loads it from the
+ * registry at start); what is known of it then — the model alone — is only a placeholder
+ * until its registry record (training time, holdout metrics) is read, which replaces it.
  */
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import type { ModelDetail, ModelSummary } from '../core/ports/clv-read-model.js';
@@ -19,6 +23,8 @@ interface Entry {
   model: CustomerValueModel | null;
   trainedAtMs: number | null;
   metrics: Record<string, number>;
+  /** The current model with nothing else known yet: replaced by its registry record when there is one. */
+  placeholder?: true;
 }
 
 /** Finite numeric leaves of a details object as dotted names (`holdout.mape`); parameters are not metrics. */
@@ -48,8 +54,8 @@ export class ModelCatalogue {
 
   async list(): Promise<ModelSummary[]> {
     const current = this.currentModel();
-    if (current && !this.entries.has(current.version)) this.record(current);
-    if (this.registry) for (const info of await this.registry.list()) if (!this.entries.has(info.version)) await this.entry(info.version, info);
+    if (this.registry) for (const info of await this.registry.list()) if (this.entries.get(info.version)?.placeholder ?? true) await this.entry(info.version, info);
+    if (current && !this.entries.has(current.version)) this.placeholder(current);
     const champion = current?.version ?? (this.registry ? await this.registry.championVersion() : null);
     return [...this.entries.values()]
       .map((e) => this.summary(e, champion))
@@ -58,8 +64,8 @@ export class ModelCatalogue {
 
   async detail(version: string): Promise<ModelDetail | null> {
     const current = this.currentModel();
-    if (current?.version === version && !this.entries.has(version)) this.record(current);
-    const e = await this.entry(version);
+    let e = await this.entry(version);
+    if (!e && current?.version === version) e = this.placeholder(current);
     if (!e) return null;
     const champion = current?.version ?? (this.registry ? await this.registry.championVersion() : null);
     const m = e.model;
@@ -85,30 +91,40 @@ export class ModelCatalogue {
     };
   }
 
-  /** The cached entry, loading it from the registry on first use; null when unknown. */
+  private placeholder(model: CustomerValueModel): Entry {
+    const entry: Entry = { version: model.version, kind: model.kind, model, trainedAtMs: null, metrics: {}, placeholder: true };
+    this.entries.set(model.version, entry);
+    return entry;
+  }
+
+  /** The cached entry, loading it from the registry on first use (or over a placeholder); null when unknown. */
   private async entry(version: string, known?: ModelVersionInfo): Promise<Entry | null> {
     const cached = this.entries.get(version);
-    if (cached || !this.registry) return cached ?? null;
+    if ((cached && !cached.placeholder) || !this.registry) return cached ?? null;
     let loaded: { info: ModelVersionInfo; artifact: unknown };
     try {
       loaded = known ? { info: known, artifact: (await this.registry.load(version)).artifact } : await this.registry.load(version);
     } catch (error) {
       // The registry's "no such (or no such well-formed) version": the caller answers 404 or
       // leaves the explanation out. Anything else is a dependency failure and propagates.
-      if (error instanceof ClvError && (error.code === ErrorCodes.NO_MODEL || error.code === ErrorCodes.INVALID_CONFIG)) return null;
+      if (error instanceof ClvError && (error.code === ErrorCodes.NO_MODEL || error.code === ErrorCodes.INVALID_CONFIG)) return cached ?? null;
       throw error;
     }
     const { info, artifact } = loaded;
-    let model: CustomerValueModel | null = null;
-    try {
-      model = modelFromArtifact(version, info.kind, artifact);
-    } catch {
-      // Listed, with no explanation of its scores: a kind or format this build cannot load.
-      model = null;
-    }
+    // The model in use (a placeholder's) is kept as the object it is; others come from their artifact.
+    const model = cached?.model ?? loadable(version, info.kind, artifact);
     const trainedAtMs = Date.parse(info.registeredAt);
     const entry: Entry = { version, kind: info.kind, model, trainedAtMs: Number.isFinite(trainedAtMs) ? trainedAtMs : null, metrics: numericLeaves(info.details) };
     this.entries.set(version, entry);
     return entry;
+  }
+}
+
+/** The model of an artifact, or null for a kind or format this build cannot load (listed, with no explanation of its scores). */
+function loadable(version: string, kind: string, artifact: unknown): CustomerValueModel | null {
+  try {
+    return modelFromArtifact(version, kind, artifact);
+  } catch {
+    return null;
   }
 }

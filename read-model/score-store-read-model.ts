@@ -37,6 +37,8 @@ import type { CustomerPurchaseHistory } from '../processors/features/customer-pu
 import { modelInputOf, type CustomerScoreState } from '../processors/scoring/customer-scorer.js';
 import type { CustomerValueModel } from '../core/customer-value-model.js';
 import { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
+import { EnsembleModel } from '../models/kinds/ensemble-model.js';
+import { SeasonalBgNbdGammaGammaModel } from '../models/kinds/seasonal-bgnbd-gamma-gamma-model.js';
 import { ModelCatalogue } from './model-catalogue.js';
 import { revenueByHour, revenueOfPeriods, SegmentHistory } from './read-model-series.js';
 import { SortedKeySet } from './sorted-key-set.js';
@@ -260,7 +262,10 @@ export class ScoreStoreReadModel implements ClvReadModel {
     const asOfMs = state.asOfMs ?? state.features.event_time;
     const input = modelInputOf(state.features, asOfMs, model.periodDays, dayOf, minorPerUnit);
     const p = model.predict(input);
-    const rate = model instanceof BgNbdGammaGammaModel ? model.settings.monthlyDiscountRate : null;
+    const rate = discountRateOf(model);
+    const parts = model instanceof EnsembleModel
+      ? model.members.map((m) => ({ name: m.name, kind: m.model.kind, weight: m.weight, clv: m.model.predict(input).clv }))
+      : null;
     return {
       modelKind: model.kind,
       asOfMs,
@@ -276,6 +281,7 @@ export class ScoreStoreReadModel implements ClvReadModel {
       horizonDays: model.horizonDays,
       monthlyDiscountRate: rate,
       clv: p.clv,
+      parts,
       matchesScore: Math.round(p.clv * minorPerUnit) === state.clvMinor,
     };
   }
@@ -296,4 +302,12 @@ export class ScoreStoreReadModel implements ClvReadModel {
     this.rebuilding ??= this.rebuildIndex().finally(() => { this.rebuilding = null; });
     await this.rebuilding;
   }
+}
+
+/** The monthly discount rate of a model's CLV, where the kind has one. */
+function discountRateOf(model: CustomerValueModel): number | null {
+  if (model instanceof BgNbdGammaGammaModel) return model.settings.monthlyDiscountRate;
+  if (model instanceof SeasonalBgNbdGammaGammaModel) return model.base.settings.monthlyDiscountRate;
+  if (model instanceof EnsembleModel) return discountRateOf(model.members[0].model);
+  return null;
 }

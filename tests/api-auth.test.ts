@@ -63,6 +63,27 @@ test('X-API-Key works like Authorization: Bearer', async () => {
   assert.equal(res.statusCode, 200);
 });
 
+test('a request carrying two credentials is refused in either order, valid or not', async () => {
+  const exp = Math.floor(Date.now() / 1000) + 600;
+  const jwt = signJwt({ sub: 'crm', scope: 'read', exp }, jwtSecret);
+  const badKey = 'clv_nobody_' + 'A'.repeat(43);
+  const cases: Array<[string, Record<string, string>]> = [
+    ['valid Bearer JWT + invalid X-API-Key', { ...bearer(jwt), 'x-api-key': badKey }],
+    ['valid Bearer key + invalid X-API-Key', { ...bearer(f.keys.read), 'x-api-key': badKey }],
+    ['invalid Bearer + valid X-API-Key', { ...bearer(badKey), 'x-api-key': f.keys.read }],
+    ['valid Bearer + valid X-API-Key', { ...bearer(f.keys.read), 'x-api-key': f.keys.read }],
+  ];
+  for (const [name, headers] of cases) {
+    const res = await f.app.inject({ url: '/v1/segments', headers });
+    assert.equal(res.statusCode, 401, name);
+    assert.equal(res.json().error.code, 'API_UNAUTHENTICATED', name);
+    assert.match(res.json().error.message, /one credential/, name);
+  }
+  // Each alone still works.
+  assert.equal((await f.app.inject({ url: '/v1/segments', headers: bearer(jwt) })).statusCode, 200);
+  assert.equal((await f.app.inject({ url: '/v1/segments', headers: { 'x-api-key': f.keys.read } })).statusCode, 200);
+});
+
 test('an HS256 JWT with the scope is accepted; without it 403; expired or forged 401', async () => {
   const exp = Math.floor(Date.now() / 1000) + 600;
   const ok = await f.app.inject({ url: '/v1/segments', headers: bearer(signJwt({ sub: 'crm', scope: 'read', exp }, jwtSecret)) });
@@ -75,10 +96,12 @@ test('an HS256 JWT with the scope is accepted; without it 403; expired or forged
   assert.equal(forged.statusCode, 401);
 });
 
-test('health, readiness, metrics and docs are public', async () => {
-  for (const url of ['/healthz', '/readyz', '/metrics', '/docs/json']) {
+test('health, readiness and docs are public; /metrics needs the metrics scope', async () => {
+  for (const url of ['/healthz', '/readyz', '/docs/json']) {
     assert.equal((await f.app.inject({ url })).statusCode, 200, url);
   }
+  assert.equal((await f.app.inject({ url: '/metrics' })).statusCode, 401);
+  assert.equal((await f.app.inject({ url: '/metrics', headers: bearer(f.keys.metrics) })).statusCode, 200);
 });
 
 test('with CLV_API_AUTH=off every route is open', async () => {

@@ -74,5 +74,5 @@ test('withEphemeralKey adds one key with every scope that verifies, leaving the 
   const base = { ...loadApiConfig({}), apiKeys: [record] };
   const { config, key } = withEphemeralKey(base);
   assert.equal(config.apiKeys.length, 2);
-  assert.deepEqual(new ApiKeyVerifier(config.apiKeys).verify(key)?.scopes, ['read', 'ingest', 'admin']);
+  assert.deepEqual(new ApiKeyVerifier(config.apiKeys).verify(key)?.scopes, ['read', 'ingest', 'admin', 'metrics']);
 });

@@ -53,7 +53,7 @@ test('the CLV comes with the stored 10–90% interval, in minor units, recomputa
     assert.equal(body.clv.interval_note, null);
     assert.ok(body.clv.interval.lower_minor <= body.clv.interval.upper_minor);
     const d = body.explanation.details;
-    const p = f.model.predict({ frequency: d.inputs.x, recency: d.inputs.t_x, T: d.inputs.T, monetaryValue: d.inputs.monetary_value });
+    const p = f.model.predict({ asOfDay: 0, frequency: d.inputs.x, recency: d.inputs.t_x, T: d.inputs.T, monetaryValue: d.inputs.monetary_value });
     assert.equal(body.clv.interval.upper_minor, Math.round(p.interval!.upper * 100), id);
   }
 });
@@ -76,7 +76,7 @@ test('the explanation recomputes the stored CLV from x, t_x, T and monetary valu
     assert.equal(d.inputs.x, state.features.repeat_purchase_days);
     assert.ok(d.inputs.t_x <= d.inputs.T);
     // Same numbers as the model gives for those inputs.
-    const p = f.model.predict({ frequency: d.inputs.x, recency: d.inputs.t_x, T: d.inputs.T, monetaryValue: d.inputs.monetary_value });
+    const p = f.model.predict({ asOfDay: 0, frequency: d.inputs.x, recency: d.inputs.t_x, T: d.inputs.T, monetaryValue: d.inputs.monetary_value });
     assert.equal(d.p_alive, p.pAlive);
     assert.equal(d.expected_purchases, p.expectedPurchases);
     assert.equal(body.p_alive, p.pAlive);

@@ -44,3 +44,16 @@ test('/docs serves the Swagger UI', async () => {
   assert.equal(res.statusCode, 200);
   assert.match(String(res.headers['content-type']), /text\/html/);
 });
+
+test('/metrics is documented as Prometheus text, not JSON, and needs the metrics scope', async () => {
+  const { apiFixture } = await import('./support/api-fixture.js');
+  const f = await apiFixture({ customers: 5 });
+  try {
+    const spec = (await f.app.inject({ url: '/docs/json' })).json();
+    const op = spec.paths['/metrics'].get;
+    assert.deepEqual(Object.keys(op.responses['200'].content), ['text/plain; version=0.0.4; charset=utf-8']);
+    assert.deepEqual(op.security, [{ apiKey: [] }, { bearer: [] }]);
+  } finally {
+    await f.app.close();
+  }
+});

@@ -18,7 +18,7 @@ test('every ClvError code maps to an API error; 4xx keep their message, 5xx hide
     const e = toApiError(new ClvError(code, 'secret detail: redis://user:pw@host'));
     assert.ok(e instanceof ApiError);
     if (e.statusCode >= 500) assert.ok(!e.message.includes('secret detail'), code);
-    else assert.equal(e.message, 'secret detail: redis://user:pw@host');
+    else assert.equal(e.message, 'secret detail: redis://user:***@host', 'kept, with the URL password masked by ClvError');
   }
   assert.equal(toApiError(new ClvError(ErrorCodes.DEPENDENCY_FAILED, 'x')).statusCode, 503);
   assert.equal(toApiError(new ClvError(ErrorCodes.UNSUPPORTED_CURRENCY, 'x')).statusCode, 400);

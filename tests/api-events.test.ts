@@ -86,12 +86,39 @@ test('domain rules (core/event-validation): 400 naming the event and rule, nothi
   const before = counts();
   const res = await post([
     { topic: Topics.orders, event: order(20) },
-    { topic: Topics.orders, event: order(21, { currency: 'EUR' }) },
+    { topic: Topics.orders, event: order(21, { event_time: now + 8 * 86_400_000 }) },
     { topic: Topics.payments, event: payment(22, { event_time: now + 7 * 86_400_000 }) },
   ]);
   assert.equal(res.statusCode, 400);
   assert.equal(res.json().error.code, 'API_INVALID_EVENT');
-  assert.match(res.json().error.message, /^nothing was published: event 1: currency EUR is not the shop currency USD \(CLV_UNSUPPORTED_CURRENCY\); event 2: event_time .* is in the future \(CLV_EVENT_FROM_FUTURE\)$/);
+  assert.match(res.json().error.message, /^nothing was published: event 1: event_time .* is in the future \(CLV_EVENT_FROM_FUTURE\); event 2: event_time .* is in the future \(CLV_EVENT_FROM_FUTURE\)$/);
+  assert.deepEqual(counts(), before);
+  // Another currency than the shop's is a schema error: the OpenAPI document names the one it takes.
+  const eur = await post([{ topic: Topics.orders, event: order(21, { currency: 'EUR' }) }]);
+  assert.equal(eur.statusCode, 400);
+  assert.match(eur.json().error.message, /body\/0\/event\/currency/);
+  assert.deepEqual(counts(), before);
+});
+
+test('ids with control, format or lone-surrogate code points, and event times before 1990, are 400 and nothing is published', async () => {
+  const before = counts();
+  const cases: Array<[unknown, RegExp]> = [
+    [{ topic: Topics.orders, event: order(30, { customer_id: 'A\u200bB' }) }, /body\/event\/customer_id/],
+    [{ topic: Topics.orders, event: order(31, { order_id: 'O\u0085' }) }, /body\/event\/order_id/],
+    [{ topic: Topics.payments, event: payment(32, { payment_id: 'P\u{E0001}' }) }, /body\/event\/payment_id/],
+    [{ topic: Topics.orders, event: order(34, { event_time: 1_700_000_000 }) }, /body\/event\/event_time/],
+  ];
+  for (const [body, field] of cases) {
+    const res = await post(body);
+    assert.equal(res.statusCode, 400, String(field));
+    assert.match(res.json().error.message, field);
+  }
+  // A lone surrogate can only arrive as a JSON escape: Avro would turn it into U+FFFD and
+  // merge this customer with every other one whose id differs only there.
+  const raw = JSON.stringify({ topic: Topics.orders, event: order(33) }).replace(/"customer_id":"([^"]*)"/, '"customer_id":"$1\\ud800"');
+  const res = await f.app.inject({ method: 'POST', url: '/v1/events', headers: { ...bearer(f.keys.ingest), 'content-type': 'application/json' }, payload: raw });
+  assert.equal(res.statusCode, 400);
+  assert.match(res.json().error.message, /body\/event\/customer_id/);
   assert.deepEqual(counts(), before);
 });
 
@@ -129,7 +156,8 @@ test('a body over CLV_API_BODY_LIMIT_BYTES is 413', async () => {
 });
 
 test('an event log outage is 503 and retriable, without internals', async () => {
-  const failing = (log: EventLog): EventLog => Object.assign(Object.create(log), { publish: async () => { throw new Error('KafkaJSConnectionError: broker 10.0.0.7:9092 down'); } });
+  const fail = async () => { throw new Error('KafkaJSConnectionError: broker 10.0.0.7:9092 down'); };
+  const failing = (log: EventLog): EventLog => Object.assign(Object.create(log), { publish: fail, publishAll: fail });
   const down = await apiFixture({ customers: 5, adapt: { log: failing } });
   try {
     const res = await down.app.inject({ method: 'POST', url: '/v1/events', headers: bearer(down.keys.ingest), payload: { topic: Topics.orders, event: order(50) } });
@@ -140,3 +168,40 @@ test('an event log outage is 503 and retriable, without internals', async () => 
     await down.app.close();
   }
 });
+
+/** An event log whose broker never answers: publishing waits until the caller gives up. */
+function stalledLog(honoursSignal: boolean) {
+  const calls: Array<Array<{ topic: string; count: number }>> = [];
+  const adapt = (log: EventLog): EventLog => Object.assign(Object.create(log), {
+    publish: () => new Promise<void>(() => {}),
+    publishAll: (batches: Array<{ topic: string; messages: unknown[] }>, options?: { signal?: AbortSignal }) => {
+      calls.push(batches.map((b) => ({ topic: b.topic, count: b.messages.length })));
+      return new Promise<void>((_resolve, reject) => {
+        if (honoursSignal) options?.signal?.addEventListener('abort', () => reject(new Error('publish withdrawn: nothing was published')));
+      });
+    },
+  });
+  return { calls, adapt };
+}
+
+for (const honoursSignal of [true, false]) {
+  test(`POST /v1/events while the event log cannot publish: 503 with Retry-After within CLV_API_PUBLISH_TIMEOUT_MS (log ${honoursSignal ? 'honours' : 'ignores'} the deadline)`, async () => {
+    const stalled = stalledLog(honoursSignal);
+    const down = await apiFixture({ customers: 5, adapt: { log: stalled.adapt }, api: { publishTimeoutMs: 200 } });
+    try {
+      // Guard only (no timing is asserted): before the deadline existed this request never ended.
+      const res = await Promise.race([
+        down.app.inject({ method: 'POST', url: '/v1/events', headers: bearer(down.keys.ingest), payload: [{ topic: Topics.orders, event: order(60) }, { topic: Topics.payments, event: payment(60) }] }),
+        new Promise<never>((_r, reject) => setTimeout(() => reject(new Error('POST /v1/events still pending after 20 s')), 20_000).unref()),
+      ]);
+      assert.equal(res.statusCode, 503);
+      assert.equal(res.json().error.code, 'API_UNAVAILABLE');
+      assert.match(res.json().error.message, /retry the whole batch/);
+      assert.match(String(res.headers['retry-after']), /^\d+$/);
+      // The whole batch went to the log in one call (one request: all or nothing), never topic by topic.
+      assert.deepEqual(stalled.calls, [[{ topic: Topics.orders, count: 1 }, { topic: Topics.payments, count: 1 }]]);
+    } finally {
+      await down.app.close();
+    }
+  });
+}

@@ -52,3 +52,35 @@ test('every response carries X-Request-Id', async () => {
   const res = await f.app.inject({ url: '/v1/segments' });
   assert.match(String(res.headers['x-request-id']), /^[0-9a-f-]{36}$/);
 });
+
+test('fastify requestTimeout is set from CLV_API_REQUEST_TIMEOUT_MS (a trickling client is cut off), and the publish deadline is shorter', async () => {
+  assert.equal(f.app.server.requestTimeout, 30_000);
+  const { loadApiConfig } = await import('../config/api-config.js');
+  const defaults = loadApiConfig({});
+  assert.ok(defaults.publishTimeoutMs < defaults.requestTimeoutMs);
+  assert.deepEqual([loadApiConfig({ CLV_API_REQUEST_TIMEOUT_MS: '5000', CLV_API_PUBLISH_TIMEOUT_MS: '250' })].map((c) => [c.requestTimeoutMs, c.publishTimeoutMs]), [[5000, 250]]);
+});
+
+test('a method the API does not serve on a path it serves is 405 with Allow (TRACE, QUERY, DELETE…); an unknown path stays 404', async () => {
+  for (const [method, url, allow] of [
+    ['TRACE', '/v1/segments', 'GET, HEAD'],
+    ['DELETE', '/v1/segments/lost/customers', 'GET, HEAD'],
+    ['QUERY', '/v1/customers/C1', 'GET, HEAD, DELETE'],
+    ['PUT', '/v1/events', 'POST'],
+    ['TRACE', '/metrics', 'GET, HEAD'],
+  ] as const) {
+    const res = await f.app.inject({ method: method as 'GET', url });
+    assert.equal(res.statusCode, 405, `${method} ${url}`);
+    assert.equal(res.headers.allow, allow, `${method} ${url}`);
+    assert.equal(res.json().error.code, 'API_METHOD_NOT_ALLOWED');
+  }
+  const unknown = await f.app.inject({ method: 'TRACE', url: '/v1/nothing-here' });
+  assert.equal(unknown.statusCode, 404);
+  assert.equal((await f.app.inject({ method: 'GET', url: '/v1/nothing-here' })).statusCode, 404);
+});
+
+test('Allow names the methods of the most specific route: DELETE /v1/models/retrain allows POST only', async () => {
+  const res = await f.app.inject({ method: 'DELETE', url: '/v1/models/retrain' });
+  assert.equal(res.statusCode, 405);
+  assert.equal(res.headers.allow, 'POST');
+});

@@ -41,3 +41,21 @@ test('accepts the configured issuer and an audience list containing ours, within
   const result = verifyJwt(t, { secret, issuer: 'idp', audience: 'clv' }, now);
   assert.ok(!('refused' in result) && result.scopes[0] === 'admin');
 });
+
+test('signatures are compared canonically: the other encodings of the last base64url character are refused', () => {
+  // 32 bytes of HMAC take 43 base64url characters, the last carrying 2 bits of padding: four
+  // characters decode to the same bytes, but only the canonical one is the signature.
+  const token = signJwt({ sub: 's', scope: 'read', exp }, secret);
+  const [h, p, s] = token.split('.');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  const last = alphabet.indexOf(s.at(-1)!);
+  const twins = [0, 1, 2, 3].map((low) => alphabet[(last & ~3) | low]).filter((c) => c !== s.at(-1));
+  assert.equal(twins.length, 3);
+  for (const twin of twins) {
+    const forged = `${h}.${p}.${s.slice(0, -1)}${twin}`;
+    assert.deepEqual(Buffer.from(forged.split('.')[2], 'base64url'), Buffer.from(s, 'base64url'), 'decodes to the same bytes');
+    assert.deepEqual(verifyJwt(forged, settings, now), { refused: 'bad signature' }, twin);
+  }
+  assert.ok(!('refused' in verifyJwt(token, settings, now)));
+  assert.deepEqual(verifyJwt(`${token}A`, settings, now), { refused: 'bad signature' });
+});

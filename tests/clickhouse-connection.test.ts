@@ -13,3 +13,14 @@ test('clickhouse connection: query parameters from 19.11; failures are retriable
   ]);
   assert.match(syntax.message, /^ctx: Code: 62/);
 });
+
+test('clickhouse connection: an unreachable server is reported without the password of its URL', async () => {
+  const { freePort } = await import('./integration/support/free-port.js');
+  const { ClickHouseConnection } = await import('../adapters/clickhouse/clickhouse-connection.js');
+  const url = `http://clv:S3cretPassw0rd@127.0.0.1:${await freePort()}`;
+  await assert.rejects(ClickHouseConnection.connect({ url, requestTimeoutMs: 2000 }), (e: Error) => {
+    assert.match(e.message, /cannot reach ClickHouse at http:\/\/clv:\*\*\*@127\.0\.0\.1/);
+    assert.ok(!e.message.includes('S3cretPassw0rd'), e.message);
+    return true;
+  });
+});

@@ -5,6 +5,7 @@ import { InMemoryAnalyticsStore } from '../adapters/in-memory/in-memory-analytic
 import { InMemoryEventLog } from '../adapters/in-memory/in-memory-event-log.js';
 import { CLICKHOUSE_SINK_GROUP, ClickHouseSink, type ClickHouseSinkDeps, type ClickHouseSinkOptions } from '../consumers/clickhouse-sink/clickhouse-sink.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
+import type { DeadLetterEvent } from '../core/events.js';
 import type { AnalyticsRows, AnalyticsStore, AnalyticsTable } from '../core/ports/analytics-store.js';
 import { Topics, topicSpecs } from '../core/topics.js';
 import { sinkEvents, sumByCustomer } from './support/sink-events.js';
@@ -20,7 +21,7 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
   }
 }
 
-async function setup(customers: number, store: AnalyticsStore, options: ClickHouseSinkOptions = {}, deps: Pick<ClickHouseSinkDeps, 'onInsertFailed'> = {}) {
+async function setup(customers: number, store: AnalyticsStore, options: ClickHouseSinkOptions = {}, deps: Pick<ClickHouseSinkDeps, 'onInsertFailed' | 'onRowsRejected'> = {}) {
   const log = new InMemoryEventLog({ maxBackoffMs: 20 });
   await log.createTopics(topicSpecs(4));
   const events = sinkEvents(customers);
@@ -124,6 +125,46 @@ test('clickhouse sink: rows a table cannot hold are skipped and counted, not ret
   await sink.stop();
   assert.deepEqual(sink.stats.rejectedRows, { clv_scores: 1 });
   assert.deepEqual(store.rows('clv_scores').map((s) => s.event_id), [scores[1].event_id]);
+});
+
+test('clickhouse sink: a row a table cannot hold is dead-lettered with its reason and counted per table, once per message', async () => {
+  const store = new InMemoryAnalyticsStore();
+  const rejected: Array<[string, number]> = [];
+  const { log, sink, drained } = await setup(0, store, {}, { onRowsRejected: (table, count) => rejected.push([table, count]) });
+  const scores = sinkEvents(2).scores;
+  const before1970 = { ...scores[0], event_id: 'old', event_time: -86_400_000 };
+  await log.publish(Topics.scores, [before1970, scores[1]].map((s) => ({ key: s.customer_id, value: codec.encodeSync(Topics.scores, s) })));
+  await sink.start();
+  await drained();
+  await sink.stop();
+  assert.deepEqual(rejected, [['clv_scores', 1]]);
+  const letters = await Promise.all(log.read(Topics.deadLetter).map((m) => codec.decode(Topics.deadLetter, m.value!) as Promise<DeadLetterEvent>));
+  assert.equal(letters.length, 1);
+  const [letter] = letters;
+  assert.equal(letter.source_topic, Topics.scores);
+  assert.equal(letter.error_code, ErrorCodes.INVALID_EVENT);
+  assert.match(letter.reason, /^ClickHouse table clv_scores refuses the row: clv_scores\.event_time: expected epoch ms within 1970\.\.2106$/);
+  assert.match(letter.event_id, /^clickhouse-sink:clv\.scores\.v1\/\d+\/\d+$/, 'not the id a processor would give its own dead letter of the message');
+  assert.equal(JSON.parse(letter.payload_json!).event_id, 'old');
+  assert.equal(letter.key, before1970.customer_id);
+  // The dead letter itself is sunk to dead_letters like any other.
+  assert.deepEqual(store.rows('dead_letters').map((d) => d.source_topic), [Topics.scores]);
+});
+
+test('clickhouse sink: a dead letter the dead_letters table cannot hold is counted, never dead-lettered again (no loop)', async () => {
+  const store = new InMemoryAnalyticsStore();
+  const rejected: Array<[string, number]> = [];
+  const { log, sink, drained } = await setup(0, store, {}, { onRowsRejected: (table, count) => rejected.push([table, count]) });
+  const letter: DeadLetterEvent = {
+    event_id: 'dl-1', event_time: -1, source_topic: Topics.orders, source_partition: 0, source_offset: '1', key: 'C1',
+    payload: Buffer.from('x'), payload_json: null, error_code: ErrorCodes.UNDECODABLE, reason: 'bad bytes',
+  };
+  await log.publish(Topics.deadLetter, [{ key: 'C1', value: codec.encodeSync(Topics.deadLetter, letter) }]);
+  await sink.start();
+  await drained();
+  await sink.stop();
+  assert.deepEqual(rejected, [['dead_letters', 1]]);
+  assert.equal(log.read(Topics.deadLetter).length, 1);
 });
 
 test('clickhouse sink: several members share inserts across partitions', async () => {

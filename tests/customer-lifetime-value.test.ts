@@ -20,7 +20,7 @@ test('matches lifetimes customer_lifetime_value (freq="W": 4.345 weeks a month, 
   // lifetimes counts 4.345 weeks in a month; the same month length in our terms:
   const scorer = new ClvScorer(bg, gg, { horizonMonths: 12, monthlyDiscountRate: 0.01, periodDays: DAYS_PER_MONTH / 4.345 });
   for (const c of ref.customers) {
-    const s = scorer.score({ frequency: c.x, recency: c.tx, T: c.T, monetaryValue: c.m });
+    const s = scorer.score({ asOfDay: 0, frequency: c.x, recency: c.tx, T: c.T, monetaryValue: c.m });
     assert.ok(relativeError(s.clv, c.clvLifetimesW12) < 1e-9, `x = ${c.x}: ${s.clv} vs ${c.clvLifetimesW12}`);
   }
 });
@@ -112,7 +112,7 @@ test('scores the reported runaway fit (a = 5153, b = 3.7e6, where eq. 10 is 0 ·
   const { clv } = readFixture<ExtremeClv>('bgnbd-extreme.json');
   const scorer = new ClvScorer(clv.bgnbd, clv.gammaGamma, clv.options);
   for (const c of clv.customers) {
-    const s = scorer.score({ frequency: c.x, recency: c.tx, T: c.T, monetaryValue: c.m });
+    const s = scorer.score({ asOfDay: 0, frequency: c.x, recency: c.tx, T: c.T, monetaryValue: c.m });
     assert.ok(relativeError(s.clv, c.clv) < 1e-11, `x = ${c.x}: clv ${s.clv} vs ${c.clv}`);
     assert.ok(relativeError(s.expectedPurchases, c.expectedPurchases) < 1e-11, `x = ${c.x}: ${s.expectedPurchases} vs ${c.expectedPurchases}`);
     assert.ok(relativeError(s.probabilityAlive, c.probabilityAlive) < 1e-13, `x = ${c.x}`);

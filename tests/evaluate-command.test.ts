@@ -11,7 +11,7 @@ import { cdnowAvailable, cdnowPath, cdnowSkipMessage } from './support/cdnow.js'
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FILE = 'CDNOW_sample.txt';
 const skip = cdnowAvailable(FILE) ? false : cdnowSkipMessage(FILE);
-const MODELS = ['bgnbd', 'prophet', 'lstm', 'ensemble'] as const;
+const MODELS: readonly string[] = ['bgnbd', 'seasonal', 'prophet', 'lstm', 'ensemble'];
 
 async function clvEvaluate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string; out: string }> {
   const out = mkdtempSync(path.join(tmpdir(), 'clv-evaluate-'));
@@ -39,7 +39,7 @@ before(async () => {
   [all, single] = await Promise.all([clvEvaluate('--model', 'all', '--lstm-epochs', '2', '--seed', '3'), clvEvaluate()]);
 });
 
-test('--model all on CDNOW_sample: finite holdout metrics for every model, ensemble as the headline', { skip }, () => {
+test('--model all on CDNOW_sample: finite holdout metrics for every model, the backtest\'s champion as the headline', { skip }, () => {
   assert.equal(all.code, 0, all.stderr);
   const metrics = JSON.parse(readFileSync(path.join(all.out, 'metrics.json'), 'utf8'));
   for (const m of MODELS) {
@@ -50,24 +50,28 @@ test('--model all on CDNOW_sample: finite holdout metrics for every model, ensem
     assert.equal(h.months.length, 9, `${m}: October 1997 to June 1998`);
     assert.equal(h.actual_value_total, metrics.models.bgnbd.holdout.actual_value_total);
   }
-  assert.deepEqual(metrics.holdout, metrics.models.ensemble.holdout);
+  assert.ok(MODELS.includes(metrics.champion), metrics.champion);
+  assert.deepEqual(metrics.holdout, metrics.models[metrics.champion].holdout);
   assert.ok(Math.abs(metrics.models.bgnbd.params.r - 0.243) < 0.001, 'BG/NBD parameters still reported (FHL 2005: r = 0.243)');
   assert.equal(metrics.models.bgnbd.holdout.predicted_purchases_total > 0, true);
-  const v = metrics.models.ensemble.validation;
-  assert.equal(v.inner_calibration_end, '1997-07-01');
-  assert.ok(v.weights.bgnbd >= 0 && v.weights.lstm >= 0 && v.weights.bgnbd + v.weights.lstm > 0, JSON.stringify(v.weights));
-  assert.equal(v.bgnbd.periods, 13);
+  // Selection: three rolling-origin folds inside the calibration period, never the holdout.
+  assert.deepEqual(metrics.backtest.folds.map((f: { calibration_end: string; window_end: string }) => [f.calibration_end, f.window_end]),
+    [['1997-07-01', '1997-09-30'], ['1997-05-20', '1997-08-19'], ['1997-04-08', '1997-07-08']]);
+  assert.ok(metrics.selection.reason.length > 0 && metrics.selection.table.some((r: { model: string }) => r.model === 'bgnbd'));
+  const w = metrics.models.ensemble.weights;
+  assert.ok(Object.values(w).every((x) => (x as number) >= 0) && Math.abs(Object.values(w).reduce((a: number, b) => a + (b as number), 0) - 1) < 1e-9, JSON.stringify(w));
   assert.equal(metrics.models.lstm.training.epochs <= 2, true);
 });
 
-test('--model all writes one predicted_value column per model, predicted_value being the ensemble', { skip }, () => {
+test('--model all writes one predicted_value column per model, predicted_value being the champion\'s', { skip }, () => {
   const { header, rows } = readCsv(path.join(all.out, 'predictions.csv'));
+  const { champion } = JSON.parse(readFileSync(path.join(all.out, 'metrics.json'), 'utf8'));
   for (const m of MODELS) assert.ok(header.includes(`predicted_value_${m}`), m);
   assert.equal(rows.length, 2357);
   const col = (name: string) => header.indexOf(name);
   for (const r of rows) {
     for (const m of MODELS) assert.ok(Number.isFinite(Number(r[col(`predicted_value_${m}`)])) && Number(r[col(`predicted_value_${m}`)]) >= 0);
-    assert.equal(r[col('predicted_value')], r[col('predicted_value_ensemble')]);
+    assert.equal(r[col('predicted_value')], r[col(`predicted_value_${champion}`)]);
   }
 });
 

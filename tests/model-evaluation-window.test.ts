@@ -20,9 +20,9 @@ test('scores only customers known at the cut, with model inputs from the days up
   assert.deepEqual(w.customerIds, ['a', 'b']);
   assert.equal(w.firstDay, d('1997-01-01'));
   // a: days 01-01 (15.00, two rows on one day = one transaction) and 01-15 (20.00): x = 1, t_x = 2 weeks, T = 30 days.
-  assert.deepEqual(w.inputs[0], { frequency: 1, recency: 2, T: 30 / 7, monetaryValue: 20 });
+  assert.deepEqual(w.inputs[0], { asOfDay: d('1997-01-31'), frequency: 1, recency: 2, T: 30 / 7, monetaryValue: 20 });
   assert.deepEqual(w.histories[0], [[d('1997-01-01'), 1500], [d('1997-01-15'), 2000]]);
-  assert.deepEqual(w.inputs[1], { frequency: 0, recency: 0, T: 21 / 7, monetaryValue: 0 });
+  assert.deepEqual(w.inputs[1], { asOfDay: d('1997-01-31'), frequency: 0, recency: 0, T: 21 / 7, monetaryValue: 0 });
 });
 
 test('actuals are the window spend of those customers, per customer and per day', () => {

@@ -185,3 +185,19 @@ test('batches of co-partitioned topics are serialized: an order and its payment 
   assert.equal(ledger.captures.length, 1);
   assert.equal((await decodeAll<{ net_amount_minor: number }>(ctx, Topics.purchases)).length, 1);
 });
+
+test("customer A/B's order C and customer A's order B/C keep separate ledgers: composite state keys are unambiguous", async () => {
+  const ctx = embeddedPipeline();
+  ctx.pipeline.useModel(linearModel);
+  await ctx.pipeline.start();
+  await publishAll(ctx, [
+    placed('C', 1000, day(1), 'A/B'),
+    placed('B/C', 5000, day(2), 'A'),
+    payment('PAYMENT_CAPTURED', 'B/C', 5000, day(2) + 60_000, '', 'A'),
+    payment('PAYMENT_CAPTURED', 'C', 1000, day(1) + 60_000, '', 'A/B'),
+  ]);
+  await ctx.pipeline.waitUntilIdle();
+  await ctx.pipeline.stop();
+  assert.deepEqual(await finalFeatures(ctx), { 'A/B': [1, 0, 0, 1000], A: [1, 0, 0, 5000] });
+  assert.equal(await ctx.stores.ledgers.size(), 2);
+});

@@ -7,7 +7,7 @@ import { RfmRuleModel, rfmRuleModelFrom } from '../models/kinds/rfm-rule-model.j
 const thresholds = { highClvMinor: 20_000, mediumClvMinor: 5_000, atRiskPAlive: 0.5, lostPAlive: 0.2, newCustomerDays: 60, oneTimeBuyerAtRiskDays: null, oneTimeBuyerLostDays: null };
 const rules = new RfmRuleModel({ horizonMonths: 12, monthlyDiscountRate: 0, thresholds });
 /** A customer buying every `gap` days, `x` repeats, silent for `silence` days; inputs in days. */
-const customer = (x: number, gap: number, silence: number, spend = 50) => ({ frequency: x, recency: x * gap, T: x * gap + silence, monetaryValue: spend });
+const customer = (x: number, gap: number, silence: number, spend = 50) => ({ asOfDay: 0, frequency: x, recency: x * gap, T: x * gap + silence, monetaryValue: spend });
 
 test('alive while silent no longer than their own gap, then decaying as exp(-(s - g) / g)', () => {
   assert.equal(rules.predict(customer(4, 10, 10)).pAlive, 1);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { LocalModelRegistry } from '../adapters/local-directory/local-model-registry.js';
 import { analyticsColumns } from '../core/ports/analytics-store.js';
 import {
-  enableSinkMetrics, enableTrainingMetrics, metricsRegistry, recordSinkInsertFailure, recordSinkInsertRetry, recordTrainingRun, TrainingOutcomes,
+  enableSinkMetrics, enableTrainingMetrics, metricsRegistry, recordSinkInsertFailure, recordSinkInsertRetry, recordSinkRejectedRows, recordTrainingRun, TrainingOutcomes,
 } from '../metrics/metrics-registry.js';
 import { reportChampion } from '../metrics/report-champion.js';
 
@@ -38,6 +38,10 @@ test('sink metrics: a failure count per analytics table from zero, and a retry c
   recordSinkInsertFailure('orders');
   assert.equal((await samples('clv_sink_insert_retries_total'))![0].value, 1);
   assert.equal((await samples('clv_sink_insert_failures_total'))!.find((s) => s.labels.table === 'orders')!.value, 1);
+  // Rows a table refuses (dead-lettered): counted per table, every table from zero.
+  assert.deepEqual((await samples('clv_sink_rejected_rows_total'))!.map((s) => [s.labels.table, s.value]).sort(), [...tables].sort().map((t) => [t, 0]));
+  recordSinkRejectedRows('clv_scores', 2);
+  assert.equal((await samples('clv_sink_rejected_rows_total'))!.find((s) => s.labels.table === 'clv_scores')!.value, 2);
 });
 
 test('the champion gauge follows the registry: the version and when it was registered, one series at a time', async () => {

@@ -27,7 +27,7 @@ const counter: KeyedProcessor<number, { key: string }> = {
 };
 
 function fakeLog(publish: (topic: string, messages: OutgoingMessage[]) => Promise<void>): EventLog {
-  return { publish, createTopics: async () => {}, consume: async () => ({ stop: async () => {} }), lag: async () => 0, checkWritable: async () => {}, close: async () => {} };
+  return { publish, publishAll: async (batches) => { await Promise.all(batches.map((b) => publish(b.topic, b.messages))); }, createTopics: async () => {}, consume: async () => ({ stop: async () => {} }), lag: async () => 0, checkWritable: async () => {}, close: async () => {} };
 }
 
 /** The control of a batch of the member's `assignment`-th hold on its partition. */

@@ -28,7 +28,7 @@ before(async () => {
   const history = syntheticDemoHistory({ customers: 1500, seed: 11, currency: 'USD', timeZone: 'UTC', minorPerUnit: 100 });
   calibrationEndMs = endOfDayMs(history.calibrationEndDay, 'UTC');
   demo = await runDemo(config, history, createLogger('silent'));
-  served = await startDemoApi(config, demo.embedded, demo.model, createLogger('silent'), { ...loadApiConfig({}), apiKeys: [record], rateLimitPerMinute: 100_000 });
+  served = await startDemoApi(config, demo.embedded, { model: demo.model, registry: demo.registry }, createLogger('silent'), { ...loadApiConfig({}), apiKeys: [record], rateLimitPerMinute: 100_000 });
 });
 after(() => served.stop());
 

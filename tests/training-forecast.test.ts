@@ -48,7 +48,7 @@ test('the forecast kept with a version: the total by Prophet, each segment at th
     const f = state.features;
     const first = dayOf(f.first_purchase_time);
     const x = f.repeat_purchase_days;
-    const e = model.expectedOver({ frequency: x, recency: (dayOf(f.last_purchase_time) - first) / 7, T: (dayOf(asOfMs) - first) / 7, monetaryValue: x > 0 ? f.repeat_value_minor / x / 100 : 0 }, 60 / 7);
+    const e = model.expectedOver({ asOfDay: dayOf(asOfMs), frequency: x, recency: (dayOf(f.last_purchase_time) - first) / 7, T: (dayOf(asOfMs) - first) / 7, monetaryValue: x > 0 ? f.repeat_value_minor / x / 100 : 0 }, 60 / 7);
     expected[state.segment!] += e.purchases * e.avgValue * 100;
   }
   for (const key of ['high_value', 'low_value']) {

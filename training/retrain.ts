@@ -58,6 +58,7 @@ export function trainingRunSettingsFrom(
     },
     asOfMs: o.asOfMs,
     model: trainingSettingsFrom(config, o.version),
+    holidays: config.holidays,
     holdoutDays: config.trainingHoldoutDays,
     promotionMargin: config.promotionMargin,
     readiness: { minCustomers: config.minTrainingCustomers, minRepeatCustomers: config.minRepeatCustomers, minHistoryDays: config.minHistoryDays },

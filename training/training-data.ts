@@ -30,6 +30,8 @@ export interface TrainingData {
   full: { summaries: RepeatPurchaseSummary[] };
   /** Each of those customers' first and second purchase days: what the one-time-buyer lapse is learned from. */
   returnGaps: ReturnGapSample;
+  /** Every customer's purchase days up to as-of (day → net value, minor units): what the backtest that selects the model reads. */
+  purchaseDays: Map<string, Map<number, number>>;
 }
 
 /** What readiness is judged on. */
@@ -58,6 +60,7 @@ export async function readTrainingData(
     calibration: { summaries: [], holdout: [] },
     full: { summaries: [] },
     returnGaps: new ReturnGapSample(),
+    purchaseDays: new Map(),
   };
   for await (const page of histories.scan(10_000)) {
     for (const [, history] of page) {
@@ -74,6 +77,7 @@ export async function readTrainingData(
       const full = summarizePurchaseDays(all);
       if (full === null) continue;
       data.full.summaries.push(full);
+      data.purchaseDays.set(history.customerId, all);
       addFirstTwoPurchaseDays(data.returnGaps, history, asOfMs);
       const calibration = summarizePurchaseDays(before);
       if (calibration === null) continue;

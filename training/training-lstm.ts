@@ -17,8 +17,8 @@ import { holdoutMetrics } from '../models/metrics/holdout-metrics.js';
 import type { FittedLstmClv, LstmClvArtifact } from '../models/sequence/lstm-clv-model.js';
 import type { TfBackendLogger } from '../models/sequence/tf-backend.js';
 import { forEachActivePurchase, type CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
-import type { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
-import { horizonStretch } from '../evaluation/model-evaluation-bgnbd.js';
+import type { WindowValueModel } from '../evaluation/model-evaluation-per-customer.js';
+import { horizonStretch } from '../evaluation/model-evaluation-per-customer.js';
 import { fitWindowLstm, lstmWindowValues, type LstmEvaluationOptions } from '../evaluation/model-evaluation-lstm.js';
 import { evaluationWindow, type EvaluationWindow } from '../evaluation/model-evaluation-window.js';
 import type { TrainingData } from './training-data.js';
@@ -70,7 +70,7 @@ export interface TrainingLstm {
 export async function trainingLstm(
   histories: StateStore<CustomerPurchaseHistory>,
   data: TrainingData,
-  challenger: BgNbdGammaGammaModel,
+  challenger: WindowValueModel,
   s: TrainingLstmSettings,
 ): Promise<TrainingLstm> {
   const periodDays = challenger.periodDays;
@@ -115,7 +115,7 @@ export async function trainingLstm(
 export async function trainingLstmRun(
   histories: StateStore<CustomerPurchaseHistory>,
   data: TrainingData,
-  challenger: BgNbdGammaGammaModel,
+  challenger: WindowValueModel,
   s: TrainingLstmSettings,
 ): Promise<{ artifact: LstmClvArtifact; record: TrainingLstmRecord } | { error: string }> {
   try {

@@ -2,7 +2,10 @@
  * One training run, start to end:
  * 1. read the feature store's histories split in time (training-data.ts) and refuse when
  *    they are too thin (training-readiness.ts);
- * 2. fit a challenger on the calibration part (everything before the last H days);
+ * 2. choose the kind of model by the rolling-origin backtest of evaluation/model-backtest.ts
+ *    (BG/NBD + Gamma-Gamma unless its seasonal form or their ensemble beats it:
+ *    evaluation/model-selection.ts, the rule `clv evaluate` uses) and fit a challenger of
+ *    that kind on the calibration part (everything before the last H days);
  * 3. score the challenger AND the current champion on the same holdout — what the calibration
  *    customers bought in those H days — and decide (promotion-decision.ts);
  * 4. refit the deployed model on everything up to as-of: the holdout served to choose a
@@ -22,12 +25,20 @@ import type { StateStore } from '../core/ports/state-store.js';
 import { categoryStatisticsAsOf } from '../processors/features/category-statistics-as-of.js';
 import { oneTimeBuyerLapseOf } from '../processors/features/one-time-buyer-lapse-as-of.js';
 import type { CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
-import { BgNbdGammaGammaModel, type BgNbdGammaGammaArtifact } from '../models/kinds/bgnbd-gamma-gamma-model.js';
+import type { HolidayCalendar } from '../core/holidays/holiday-calendar.js';
+import { runBacktest } from '../evaluation/model-backtest.js';
+import type { Selection } from '../evaluation/model-selection.js';
+import { loadRegisteredModel, modelFromArtifact } from '../models/kinds/model-kinds.js';
+import { EnsembleModel } from '../models/kinds/ensemble-model.js';
+import { SeasonalBgNbdGammaGammaModel } from '../models/kinds/seasonal-bgnbd-gamma-gamma-model.js';
+import type { CategoryStatistics } from '../core/recommendations/category-statistics.js';
+import type { OneTimeBuyerLapse } from '../core/one-time-buyer-lapse.js';
+import { dailyRepeatPurchases } from '../models/kinds/train-seasonal-model.js';
+import { trainScoringModel, type ScoringChoice, type ScoringModel } from '../models/kinds/train-scoring-model.js';
 import { changeChampion } from './champion-change.js';
 import { evaluateHoldout, type HoldoutMetrics } from '../evaluation/holdout-evaluation.js';
 import { decidePromotion, PROMOTION_METRIC } from './promotion-decision.js';
-import { loadRegisteredModel } from '../models/kinds/model-kinds.js';
-import { trainCustomerValueModel, type TrainingSettings } from '../models/kinds/train-customer-value-model.js';
+import type { TrainingSettings } from '../models/kinds/train-customer-value-model.js';
 import { inputsAsOf, readTrainingData, trainingDataFigures, type TrainingData, type TrainingDataFigures } from './training-data.js';
 import { LSTM_ATTACHMENT, trainingLstmRun, type TrainingLstmRecord, type TrainingLstmSettings } from './training-lstm.js';
 import { assertTrainingReady, type ReadinessThresholds } from './training-readiness.js';
@@ -45,6 +56,10 @@ export interface TrainingRunSettings {
   force: boolean;
   /** The LSTM trained alongside (CLV_TRAIN_LSTM); absent or null: none. */
   lstm?: TrainingLstmSettings | null;
+  /** The seasonal kind's holidays (CLV_HOLIDAYS). */
+  holidays: HolidayCalendar;
+  /** false: always BG/NBD + Gamma-Gamma, no backtest (tests of the lifecycle itself). */
+  selectKind?: boolean;
 }
 
 export interface TrainingRunDeps {
@@ -63,7 +78,9 @@ export interface TrainingRunResult {
   /** Why (not) promoted, with the figures compared. */
   reason: string;
   /** The model refit on all data up to as-of: the one registered (and deployed when promoted). */
-  model: BgNbdGammaGammaModel;
+  model: ScoringModel;
+  /** How its kind was chosen: the backtest's selection, or why there was none. */
+  selection: { kind: ScoringChoice; reason: string; table: Selection['table'] | null; folds: number };
   /** The champion before this run (still the champion when not promoted). */
   previousChampion: string | null;
   figures: TrainingDataFigures;
@@ -84,7 +101,9 @@ export async function runTraining(deps: TrainingRunDeps, s: TrainingRunSettings)
   assertTrainingReady(figures, s.readiness);
 
   const calibrationInputs = inputsAsOf(data.calibration.summaries, data.calibrationEndDay, settings.periodDays, settings.minorPerUnit);
-  const challenger = trainCustomerValueModel(calibrationInputs, { ...settings, version: `${settings.version}-calibration` });
+  const selection = await chooseKind(data, s);
+  const calibrationData = { inputs: calibrationInputs, repeats: dailyRepeatPurchases(data.purchaseDays.values(), data.calibrationEndDay) };
+  const challenger = await trainScoringModel(selection.kind, calibrationData, { ...settings, version: `${settings.version}-calibration` }, s.holidays);
   const challengerMetrics = holdoutMetricsOf(challenger, data, settings.minorPerUnit);
 
   const previousChampion = await deps.registry.championVersion();
@@ -102,9 +121,9 @@ export async function runTraining(deps: TrainingRunDeps, s: TrainingRunSettings)
   // need every order's lines, the summaries keep none), and the silence after which a one-time
   // buyer lapses, travel with the deployed model.
   const lapse = oneTimeBuyerLapseOf(data.returnGaps, data.asOfDay, settings);
-  const model = trainCustomerValueModel(inputsAsOf(data.full.summaries, data.asOfDay, settings.periodDays, settings.minorPerUnit), settings)
-    .withCategoryStatistics(await categoryStatisticsAsOf(deps.histories, data.asOfMs))
-    .withOneTimeBuyerLapse(lapse);
+  const fullData = { inputs: inputsAsOf(data.full.summaries, data.asOfDay, settings.periodDays, settings.minorPerUnit), repeats: dailyRepeatPurchases(data.purchaseDays.values(), data.asOfDay) };
+  const fitted: ScoringModel = await trainScoringModel(selection.kind, fullData, settings, s.holidays);
+  const model = withTrainingStatistics(fitted, await categoryStatisticsAsOf(deps.histories, data.asOfMs), lapse);
   const trainingMs = performance.now() - started;
   // Here rather than after the run (as the forecast is): the LSTM's figures then land in the
   // version's details and its model-run row, with the BG/NBD's. It reports a failure instead
@@ -121,7 +140,7 @@ export async function runTraining(deps: TrainingRunDeps, s: TrainingRunSettings)
   await deps.registry.register(
     {
       version: settings.version,
-      kind: 'bgnbd-gamma-gamma',
+      kind: model.kind,
       registeredAt: new Date(nowMs).toISOString(),
       details: {
         status: promoted ? 'champion' : 'challenger',
@@ -131,6 +150,7 @@ export async function runTraining(deps: TrainingRunDeps, s: TrainingRunSettings)
         data: figures,
         customers: data.full.summaries.length,
         holdout: metrics,
+        selection: { kind: selection.kind, reason: selection.reason, folds: selection.folds, table: selection.table },
         calibration_fit: challenger.metricsJson(),
         // Kept loadable: a later run judges this version by it once this version's own
         // deployed fit has seen that run's holdout (see championAsJudged).
@@ -153,12 +173,12 @@ export async function runTraining(deps: TrainingRunDeps, s: TrainingRunSettings)
   if (deps.analytics) {
     const row: ModelRunRow = {
       version: settings.version,
-      kind: 'bgnbd-gamma-gamma',
+      kind: model.kind,
       trained_at: nowMs,
       calibration_start: data.firstPurchaseMs!,
       calibration_end: data.calibrationEndMs,
       holdout_end: data.asOfMs,
-      params_json: JSON.stringify({ deployed: model.metricsJson(), calibration: challenger.metricsJson(), settings: model.settings, thresholds: model.thresholds }),
+      params_json: JSON.stringify({ deployed: model.metricsJson(), calibration: challenger.metricsJson(), thresholds: model.thresholds, selection: { kind: selection.kind, reason: selection.reason } }),
       metrics_json: JSON.stringify({ ...metrics, ...(lstm && { lstm: lstmJson(lstm) }), decision: reason, compared_with: previousChampion, champion_fit: judged?.fit ?? null, data: figures }),
       status: 'challenger',
       updated_at: nowMs,
@@ -166,7 +186,7 @@ export async function runTraining(deps: TrainingRunDeps, s: TrainingRunSettings)
     await deps.analytics.insert('model_runs', [row]);
   }
   if (promoted) await changeChampion(deps, settings.version, 'training');
-  return { version: settings.version, promoted, reason, model, previousChampion, figures, challenger: challengerMetrics, champion: championMetrics, trainingMs,
+  return { version: settings.version, promoted, reason, model, selection, previousChampion, figures, challenger: challengerMetrics, champion: championMetrics, trainingMs,
     lstm: lstm && ('record' in lstm ? { record: lstm.record } : { error: lstm.error }) };
 }
 
@@ -187,20 +207,22 @@ async function championAsJudged(
   registry: ModelRegistry,
   version: string,
   calibrationEndMs: number,
-): Promise<{ model: BgNbdGammaGammaModel; fit: 'deployed' | 'calibration' } | { model: null; fit: null; why: string }> {
+): Promise<{ model: ScoringModel; fit: 'deployed' | 'calibration' } | { model: null; fit: null; why: string }> {
   const { info } = await registry.load(version);
   const details = info.details as { window?: { as_of?: string }; calibration_model?: unknown };
   const championAsOfMs = Date.parse(details.window?.as_of ?? '');
   if (championAsOfMs > calibrationEndMs && details.calibration_model !== undefined) {
     try {
-      return { model: BgNbdGammaGammaModel.fromJSON(details.calibration_model as BgNbdGammaGammaArtifact), fit: 'calibration' };
+      const calibration = details.calibration_model as { kind?: string };
+      const model = modelFromArtifact(`${version} (calibration fit)`, calibration.kind ?? '', calibration);
+      if (isScoringModel(model)) return { model, fit: 'calibration' };
     } catch {
       // An unreadable calibration fit: judged as deployed below.
     }
   }
   try {
     const model = await loadRegisteredModel(registry, version);
-    if (model instanceof BgNbdGammaGammaModel) return { model, fit: 'deployed' };
+    if (isScoringModel(model)) return { model, fit: 'deployed' };
     return { model: null, fit: null, why: `champion ${version} is a ${model.kind} model, which this holdout cannot judge` };
   } catch (error) {
     if (error instanceof ClvError && error.code === ErrorCodes.NO_MODEL) return { model: null, fit: null, why: error.message };
@@ -209,7 +231,7 @@ async function championAsJudged(
 }
 
 /** Predicted vs actual holdout value of the calibration customers, in the model's own period. */
-function holdoutMetricsOf(model: BgNbdGammaGammaModel, data: TrainingData, minorPerUnit: number): HoldoutMetrics {
+function holdoutMetricsOf(model: ScoringModel, data: TrainingData, minorPerUnit: number): HoldoutMetrics {
   const p = model.periodDays;
   const inputs = inputsAsOf(data.calibration.summaries, data.calibrationEndDay, p, minorPerUnit);
   const rows = inputs.map((input, i) => ({ input, actual: data.calibration.holdout[i] }));
@@ -232,4 +254,43 @@ function metricsSummary(m: HoldoutMetrics) {
     predicted_value_total: m.predictedValueTotal,
     actual_value_total: m.actualValueTotal,
   };
+}
+
+/** A model training can judge on a holdout (it predicts a window): every kind it deploys. */
+function isScoringModel(model: unknown): model is ScoringModel {
+  return typeof (model as ScoringModel).expectedOver === 'function' && typeof (model as ScoringModel).toJSON === 'function';
+}
+
+/** The shop-wide statistics of a training run carried by the deployed model, whatever its kind. */
+function withTrainingStatistics(model: ScoringModel, statistics: CategoryStatistics | null, lapse: Pick<OneTimeBuyerLapse, 'atRiskDays' | 'lostDays'>): ScoringModel {
+  if (model instanceof EnsembleModel) return model.withCategoryStatistics(statistics).withOneTimeBuyerLapse(lapse);
+  if (model instanceof SeasonalBgNbdGammaGammaModel) return model.withCategoryStatistics(statistics).withOneTimeBuyerLapse(lapse);
+  return model.withCategoryStatistics(statistics).withOneTimeBuyerLapse(lapse);
+}
+
+/**
+ * The kind to train, by the backtest of evaluation/model-backtest.ts. BG/NBD + Gamma-Gamma
+ * when the history is too short for a backtest fold, or when selection is off.
+ */
+async function chooseKind(data: TrainingData, s: TrainingRunSettings): Promise<TrainingRunResult['selection']> {
+  const bgnbd: ScoringChoice = { model: 'bgnbd' };
+  if (s.selectKind === false) return { kind: bgnbd, reason: 'model selection off', table: null, folds: 0 };
+  let firstDay = Infinity;
+  for (const days of data.purchaseDays.values()) for (const d of days.keys()) if (d < firstDay) firstDay = d;
+  try {
+    // Over the whole history up to the as-of, as `clv evaluate` selects up to its calibration
+    // end: the same data gives the same choice. The promotion holdout then judges a challenger
+    // of that kind fitted without its days.
+    const backtest = await runBacktest(data.purchaseDays, firstDay, data.asOfDay, {
+      training: s.model, holidays: s.holidays, lstm: { maxEpochs: 1, seed: 1 },
+    });
+    const champion = backtest.selection.champion;
+    const kind: ScoringChoice = champion === 'ensemble' && backtest.weights
+      ? { model: 'ensemble', weights: Object.fromEntries(backtest.weights.models.map((m, j) => [m, backtest.weights!.weights[j]])) }
+      : champion === 'seasonal' ? { model: 'seasonal' } : bgnbd;
+    return { kind, reason: backtest.selection.reason, table: backtest.selection.table, folds: backtest.report.folds.length };
+  } catch (error) {
+    if (!(error instanceof ClvError) || error.code !== ErrorCodes.INSUFFICIENT_DATA) throw error;
+    return { kind: bgnbd, reason: `BG/NBD + Gamma-Gamma: ${error.message}`, table: null, folds: 0 };
+  }
 }

@@ -66,6 +66,21 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
     );
   }
 
+  /**
+   * Event time (epoch ms) of the newest score the sink has written, or null when there is
+   * none yet (no table: the sink has not run here; or an empty one). For `clv status`.
+   */
+  async latestScoreTime(): Promise<number | null> {
+    const tables = await this.connection.select<{ n: string | number }>(
+      sql`SELECT count() AS n FROM system.tables WHERE database = ${this.database} AND name = 'clv_scores'`,
+    );
+    if (Number(tables[0]?.n ?? 0) === 0) return null;
+    const rows = await this.connection.select<{ n: string | number; t: string | number }>(
+      sql`SELECT count() AS n, max(event_time_ms) AS t FROM ${ident(this.database, 'clv_scores')}`,
+    );
+    return Number(rows[0]?.n ?? 0) === 0 ? null : Number(rows[0].t);
+  }
+
   async modelRuns(): Promise<ModelRunRow[]> {
     const rows = await this.readAll('model_runs');
     return rows.sort((a, b) => a.trained_at - b.trained_at || compare(a.version, b.version));

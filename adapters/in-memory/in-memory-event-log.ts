@@ -4,7 +4,8 @@
  * process, with nothing to install.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { ConsumerOptions, EventLog, IncomingMessage, OutgoingMessage, RunningConsumer } from '../../core/ports/event-log.js';
+import { ClvError, ErrorCodes } from '../../core/errors.js';
+import type { ConsumerOptions, EventLog, IncomingMessage, OutgoingMessage, PublishOptions, RunningConsumer, TopicMessages } from '../../core/ports/event-log.js';
 import type { TopicSpec } from '../../core/topics.js';
 import { partitionFor } from '../kafka/murmur2-partitioner.js';
 
@@ -51,6 +52,16 @@ export class InMemoryEventLog implements EventLog {
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
     const partitions = this.partitionsOf(topic);
     for (const m of messages) partitions[partitionFor(m.key, partitions.length)].push(m);
+    this.wake();
+  }
+
+  /** All or nothing: every topic is checked before any message is appended. */
+  async publishAll(batches: TopicMessages[], options: PublishOptions = {}): Promise<void> {
+    if (options.signal?.aborted) throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, 'publish deadline passed before the messages were sent: nothing was published', { retriable: true });
+    const targets = batches.map((b) => this.partitionsOf(b.topic));
+    batches.forEach((b, i) => {
+      for (const m of b.messages) targets[i][partitionFor(m.key, targets[i].length)].push(m);
+    });
     this.wake();
   }
 

@@ -13,7 +13,7 @@
 import kafkajs from 'kafkajs';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
-import type { ConsumerOptions, EventLog, OutgoingMessage, RunningConsumer } from '../../core/ports/event-log.js';
+import type { ConsumerOptions, EventLog, OutgoingMessage, PublishOptions, RunningConsumer, TopicMessages } from '../../core/ports/event-log.js';
 import type { TopicSpec } from '../../core/topics.js';
 import { chunkedEachBatch, type BatchErrorContext } from './chunked-each-batch.js';
 import { consumerLag } from './consumer-lag.js';
@@ -42,12 +42,19 @@ export interface KafkaEventLogOptions {
   /** Longest a fetch waits on the broker for data: bounds how late a new message is seen. */
   maxWaitTimeMs?: number;
   connectionTimeoutMs?: number;
+  /** How long a request waits for the broker's answer (kafkajs default 30 s). */
+  requestTimeoutMs?: number;
   /** Backoff of failed batches and failed broker calls: exponential from initial, capped. */
   retry?: { initialRetryTimeMs?: number; maxRetryTimeMs?: number; retries?: number };
   /** -1: the broker's default.replication.factor. */
   replicationFactor?: number;
   /** A `publish` call larger than this is sent as several requests (see publish). */
   maxMessagesPerRequest?: number;
+  /**
+   * Most bytes (keys + values) of publish calls waiting or in flight; a call that would exceed
+   * it is refused with a retriable error (CLV_PUBLISH_QUEUE_MAX_BYTES, default 64 MiB).
+   */
+  maxQueuedBytes?: number;
   /**
    * Partitions whose batches are processed at the same time (kafkajs
    * partitionsConsumedConcurrently). Processors keep no state across partitions, and
@@ -63,11 +70,42 @@ export interface KafkaEventLogOptions {
   onBatchError?: (error: unknown, context: BatchErrorContext) => void;
 }
 
+/** A null value is a tombstone (an erased customer on a compacted topic). */
+type KafkaMessage = { key: string | null; value: Buffer | null };
+
 interface QueuedPublish {
-  topic: string;
-  messages: Array<{ key: string | null; value: Buffer | null }>;
+  batches: Array<{ topic: string; messages: KafkaMessage[] }>;
+  /** Messages over all batches. */
+  count: number;
   resolve: () => void;
   reject: (error: unknown) => void;
+}
+
+/** The calls' messages, one list per topic, in queue order. */
+function mergeByTopic(calls: QueuedPublish[]): Array<{ topic: string; messages: KafkaMessage[] }> {
+  const byTopic = new Map<string, KafkaMessage[]>();
+  for (const call of calls) {
+    for (const b of call.batches) {
+      const list = byTopic.get(b.topic);
+      if (list) for (const m of b.messages) list.push(m);
+      else byTopic.set(b.topic, [...b.messages]);
+    }
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+/** `work`, unless `signal` aborts first (then `abortError()`); work's own failure is then ignored. */
+function untilAborted<T>(signal: AbortSignal | undefined, work: Promise<T>, abortError: () => Error): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(abortError());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 // Defaults for a single local broker: failures are noticed within seconds and tests stay quick.
@@ -83,6 +121,7 @@ const DEFAULTS = {
   retries: 10,
   maxBatchSize: 1_000,
   maxMessagesPerRequest: 10_000,
+  maxQueuedBytes: 64 * 1024 * 1024,
   partitionsConsumedConcurrently: 8,
 };
 
@@ -96,6 +135,8 @@ export class KafkaEventLog implements EventLog {
   /** Publish calls waiting for the produce request in flight to finish (see publish). */
   private readonly publishQueue: QueuedPublish[] = [];
   private draining = false;
+  /** Bytes of the publish calls not yet settled (see publishAll). */
+  private queuedBytes = 0;
 
   constructor(private readonly options: KafkaEventLogOptions) {
     this.brokers = options.brokers;
@@ -104,6 +145,7 @@ export class KafkaEventLog implements EventLog {
       clientId: options.clientId ?? DEFAULTS.clientId,
       brokers: this.brokers,
       connectionTimeout: options.connectionTimeoutMs ?? DEFAULTS.connectionTimeoutMs,
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeout: options.requestTimeoutMs }),
       logLevel: kafkajsLogLevel(level),
       ...(options.logger ? { logCreator: kafkajsLogCreator(options.logger) } : {}),
       retry: this.retry(),
@@ -127,13 +169,74 @@ export class KafkaEventLog implements EventLog {
    * of its ~25–60 ms batch (p99 ~100–170 ms), the largest stage of every hop. One request for
    * all waiting calls costs one round trip instead of one each.
    */
-  async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    await this.connectedProducer();
-    await this.requireTopic(topic);
-    const copied = messages.map((m) => ({ key: m.key, value: m.value }));
+  publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    return this.publishAll([{ topic, messages }]);
+  }
+
+  /**
+   * All topics of the call go in the same produce request (one per broker; a call is never
+   * split unless it alone exceeds maxMessagesPerRequest). Back-pressure: the bytes of the calls
+   * waiting or in flight are counted, and a call that would take them over `maxQueuedBytes`
+   * is refused at once (a call alone is always taken, or it could never go). Deadline: see
+   * PublishOptions.signal; without a broker, kafkajs would otherwise retry for ever.
+   */
+  async publishAll(batches: TopicMessages[], options: PublishOptions = {}): Promise<void> {
+    const live = batches.filter((b) => b.messages.length > 0);
+    if (live.length === 0) return;
+    const { signal } = options;
+    let count = 0;
+    let bytes = 0;
+    const copied = live.map((b) => ({
+      topic: b.topic,
+      messages: b.messages.map((m) => {
+        count++;
+        bytes += (m.value?.length ?? 0) + (m.key === null ? 0 : Buffer.byteLength(m.key));
+        return { key: m.key, value: m.value };
+      }),
+    }));
+    const cap = this.options.maxQueuedBytes ?? DEFAULTS.maxQueuedBytes;
+    if (this.queuedBytes > 0 && this.queuedBytes + bytes > cap) {
+      throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, `Kafka (${this.brokers.join(',')}): publish queue is full: ${this.queuedBytes} bytes wait, the cap is ${cap}; retry later`, { retriable: true });
+    }
+    this.queuedBytes += bytes;
+    let held = true;
+    const release = () => {
+      if (held) this.queuedBytes -= bytes;
+      held = false;
+    };
+    try {
+      await untilAborted(signal, (async () => {
+        await this.connectedProducer();
+        for (const b of copied) await this.requireTopic(b.topic);
+      })(), () => this.withdrawn());
+    } catch (error) {
+      release();
+      throw error;
+    }
     return new Promise<void>((resolve, reject) => {
-      this.publishQueue.push({ topic, messages: copied, resolve, reject });
+      const onAbort = () => {
+        const i = this.publishQueue.indexOf(call);
+        if (i >= 0) {
+          this.publishQueue.splice(i, 1);
+          call.reject(this.withdrawn());
+        } else {
+          // Handed to kafkajs, which cannot take it back: its bytes stay counted until it settles.
+          reject(new ClvError(ErrorCodes.DEPENDENCY_FAILED, `Kafka (${this.brokers.join(',')}): publish deadline passed before the broker acknowledged: the messages may still be written`, { retriable: true }));
+        }
+      };
+      const settle = () => {
+        release();
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const call: QueuedPublish = {
+        batches: copied,
+        count,
+        resolve: () => (settle(), resolve()),
+        reject: (error) => (settle(), reject(error)),
+      };
+      if (signal?.aborted) return call.reject(this.withdrawn());
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.publishQueue.push(call);
       if (!this.draining) {
         this.draining = true;
         // On the next turn of the event loop, so that calls made together (e.g. a batch's
@@ -141,6 +244,10 @@ export class KafkaEventLog implements EventLog {
         setImmediate(() => void this.drainPublishQueue());
       }
     });
+  }
+
+  private withdrawn(): ClvError {
+    return new ClvError(ErrorCodes.DEPENDENCY_FAILED, `Kafka (${this.brokers.join(',')}): publish deadline passed before the messages were sent: nothing was published`, { retriable: true });
   }
 
   /** Sends the queued publish calls, as few requests as possible, until the queue is empty. */
@@ -160,12 +267,14 @@ export class KafkaEventLog implements EventLog {
           for (const call of queue.splice(0)) call.reject(error);
           return;
         }
-        if (queue[0].messages.length > max) {
+        if (queue[0].count > max) {
           // A call larger than a request goes alone, slice after slice.
           const call = queue.shift() as QueuedPublish;
           try {
-            for (let start = 0; start < call.messages.length; start += max) {
-              await this.send(producer, [{ topic: call.topic, messages: call.messages.slice(start, start + max) }]);
+            for (const b of call.batches) {
+              for (let start = 0; start < b.messages.length; start += max) {
+                await this.send(producer, [{ topic: b.topic, messages: b.messages.slice(start, start + max) }]);
+              }
             }
             call.resolve();
           } catch (error) {
@@ -176,19 +285,13 @@ export class KafkaEventLog implements EventLog {
         // Whole calls, in queue order, while they fit in one request.
         const calls: QueuedPublish[] = [];
         let count = 0;
-        while (queue.length > 0 && count + queue[0].messages.length <= max) {
+        while (queue.length > 0 && count + queue[0].count <= max) {
           const call = queue.shift() as QueuedPublish;
           calls.push(call);
-          count += call.messages.length;
-        }
-        const byTopic = new Map<string, QueuedPublish['messages']>();
-        for (const call of calls) {
-          const list = byTopic.get(call.topic);
-          if (list) for (const m of call.messages) list.push(m);
-          else byTopic.set(call.topic, [...call.messages]);
+          count += call.count;
         }
         try {
-          await this.send(producer, [...byTopic].map(([topic, list]) => ({ topic, messages: list })));
+          await this.send(producer, mergeByTopic(calls));
           for (const call of calls) call.resolve();
         } catch (error) {
           if (calls.length === 1) {
@@ -201,7 +304,7 @@ export class KafkaEventLog implements EventLog {
           // failed request wrote: at-least-once, like the caller's own retry.)
           for (const call of calls) {
             try {
-              await this.send(producer, [{ topic: call.topic, messages: call.messages }]);
+              await this.send(producer, call.batches);
               call.resolve();
             } catch (own) {
               call.reject(own);
@@ -214,7 +317,7 @@ export class KafkaEventLog implements EventLog {
     }
   }
 
-  private send(producer: Producer, topicMessages: Array<{ topic: string; messages: QueuedPublish['messages'] }>): Promise<unknown> {
+  private send(producer: Producer, topicMessages: Array<{ topic: string; messages: KafkaMessage[] }>): Promise<unknown> {
     const topics = topicMessages.map((t) => t.topic).join(', ');
     return this.call(`publish to ${topics}`, () => producer.sendBatch({ compression: CompressionTypes.GZIP, topicMessages }));
   }
@@ -298,6 +401,12 @@ export class KafkaEventLog implements EventLog {
     });
   }
 
+  /** The topics the cluster has (`clv status`: Kafka is reachable, and which topics exist yet). */
+  async topicNames(): Promise<string[]> {
+    const admin = await this.connectedAdmin();
+    return this.call('list topics', () => admin.listTopics());
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.running].map((c) => c.stop()));
     const clients = await Promise.allSettled([this.admin, this.producer].filter((c) => c !== null));
@@ -335,9 +444,11 @@ export class KafkaEventLog implements EventLog {
       await client.connect();
       return client;
     } catch (cause) {
-      // Forget the failed attempt so that the next call tries again.
+      // Forget the failed attempt so that the next call tries again, and close whatever
+      // socket it left open (a broker that accepted the connection but never answered).
       if (what === 'admin') this.admin = null;
       else this.producer = null;
+      await client.disconnect().catch(() => undefined);
       throw this.dependencyError(`connect ${what}`, cause);
     }
   }

@@ -1,31 +1,46 @@
 /**
  * How a state key becomes a Redis key, and back. Pure.
  *
- * Layout: `clv:<namespace>:{<hashTag>}<rest>`, where `<hashTag> + <rest>` is the state key
- * and `<hashTag>` is the prefix that `hashTag(key)` chooses (by default everything before
- * the first '/'). Examples with the default:
+ * Layout: `clv:<namespace>:{<tag>}<rest>`, where a HashTagRule splits the state key into the
+ * text Redis Cluster hashes (`<tag>`, the customer id) and the rest, and joins them back:
  *
- *   namespace 'histories', key 'C42'        → clv:histories:{C42}
- *   namespace 'ledgers',   key 'C42/O-7'    → clv:ledgers:{C42}/O-7
+ *   wholeKey      (keys that are a customer id)          'C42'                  → clv:histories:{C42}
+ *   firstKeyPart  (core/composite-key.ts keys)           compositeKey('C42','O-7') → clv:ledgers:{C42}/O-7
+ *                                                        compositeKey('A/B','C')   → clv:ledgers:{A/B}/C
+ *                                                        compositeKey('A','B/C')   → clv:ledgers:{A}/B%2FC
  *
- * Redis Cluster hashes only the text between the first '{' and the next '}', so every key
- * of one customer, in every namespace, lands in the same slot: a customer's ledgers, history
- * and score live on one node (and could share a MULTI or a Lua script if ever needed).
+ * Both rules put the customer id itself between the braces, so every key of one customer, in
+ * every namespace, lands in the same slot: a customer's ledgers, history and score live on one
+ * node (and could share a MULTI or a Lua script if ever needed). The rest of a composite key
+ * keeps its parts escaped, so keys of different customers or orders never coincide.
  *
  * The tag is escaped inside the braces ('%' → '%25', '}' → '%7D') so that a '}' in a
  * customer id cannot end the tag early; that keeps the mapping reversible and the slot a
- * function of the tag alone. `<rest>` is stored verbatim. An empty tag gives `{}`, which
- * Redis treats as "no tag" (the whole key is hashed): still correct, only not co-located.
+ * function of the tag alone. An empty tag gives `{}`, which Redis treats as "no tag" (the
+ * whole key is hashed): still correct, only not co-located.
  */
 import { ClvError, ErrorCodes } from '../../core/errors.js';
+import { escapeKeyPart, unescapeKeyPart } from '../../core/composite-key.js';
 
-/** Chooses the cluster hash-tag part of a state key; must return a prefix of the key. */
-export type HashTagOf = (key: string) => string;
+/** Splits a state key into the cluster hash tag (a customer id) and the rest; `join` undoes it. */
+export interface HashTagRule {
+  split(key: string): { tag: string; rest: string };
+  join(tag: string, rest: string): string;
+}
 
-/** The default hash tag: the part before the first '/' (the customer id of `customerId/orderId`). */
-export const beforeFirstSlash: HashTagOf = (key) => {
-  const slash = key.indexOf('/');
-  return slash < 0 ? key : key.slice(0, slash);
+/** The key is a customer id: all of it is the tag. */
+export const wholeKey: HashTagRule = {
+  split: (key) => ({ tag: key, rest: '' }),
+  join: (tag, rest) => tag + rest,
+};
+
+/** The key is a compositeKey whose first part is the customer id: that id, unescaped, is the tag. */
+export const firstKeyPart: HashTagRule = {
+  split(key) {
+    const slash = key.indexOf('/');
+    return slash < 0 ? { tag: unescapeKeyPart(key), rest: '' } : { tag: unescapeKeyPart(key.slice(0, slash)), rest: key.slice(slash) };
+  },
+  join: (tag, rest) => escapeKeyPart(tag) + rest,
 };
 
 /** Namespaces are plain words: no glob characters (SCAN MATCH) and no braces or ':' (layout). */
@@ -37,7 +52,7 @@ export class RedisKeyLayout {
   /** SCAN MATCH pattern selecting exactly this namespace. */
   readonly pattern: string;
 
-  constructor(readonly namespace: string, private readonly hashTag: HashTagOf = beforeFirstSlash) {
+  constructor(readonly namespace: string, private readonly hashTag: HashTagRule = wholeKey) {
     if (!NAMESPACE.test(namespace)) {
       throw new ClvError(ErrorCodes.INVALID_CONFIG, `Redis namespace ${JSON.stringify(namespace)} must match ${NAMESPACE} (letters, digits, '_', '.', '-')`);
     }
@@ -47,22 +62,20 @@ export class RedisKeyLayout {
 
   /** State key → Redis key. */
   encode(key: string): string {
-    const tag = this.hashTag(key);
-    if (!key.startsWith(tag)) {
-      throw new ClvError(ErrorCodes.INVALID_CONFIG, `hashTag(${JSON.stringify(key)}) returned ${JSON.stringify(tag)}, which is not a prefix of the key`);
-    }
-    return `${this.prefix}{${escapeTag(tag)}}${key.slice(tag.length)}`;
+    const { tag, rest } = this.hashTag.split(key);
+    return `${this.prefix}{${escapeTag(tag)}}${rest}`;
   }
 
   /**
    * A SCAN MATCH pattern matching at least every Redis key whose state key starts with
    * `prefix` (callers filter the decoded keys). Exact when the prefix holds its key's whole
-   * hash tag (with the default tag, when it contains a '/': `C42/` → `clv:ledgers:{C42}/*`).
+   * tag, i.e. the rule leaves a rest (firstKeyPart with a '/': `C42/` → `clv:ledgers:{C42}/*`);
+   * otherwise the tag is left open (`C42` → `clv:histories:{C42*`, which also matches C420).
    */
   patternFor(prefix: string): string {
-    const tag = this.hashTag(prefix);
-    if (tag.length < prefix.length) return `${this.prefix}{${globEscape(escapeTag(tag))}}${globEscape(prefix.slice(tag.length))}*`;
-    return `${this.prefix}{${globEscape(escapeTag(prefix))}*`;
+    const { tag, rest } = this.hashTag.split(prefix);
+    if (rest !== '') return `${this.prefix}{${globEscape(escapeTag(tag))}}${globEscape(rest)}*`;
+    return `${this.prefix}{${globEscape(escapeTag(tag))}*`;
   }
 
   /** Redis key (of this namespace) → state key; throws on a key this layout did not make. */
@@ -72,7 +85,7 @@ export class RedisKeyLayout {
     if (!redisKey.startsWith(this.prefix) || redisKey[open] !== '{' || close < 0) {
       throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, `${JSON.stringify(redisKey)} is not a key of namespace ${this.namespace}`);
     }
-    return unescapeTag(redisKey.slice(open + 1, close)) + redisKey.slice(close + 1);
+    return this.hashTag.join(unescapeTag(redisKey.slice(open + 1, close)), redisKey.slice(close + 1));
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * StateStore on Redis (standalone or Cluster) through ioredis: the production feature store.
  *
- * Keys: `clv:<namespace>:{<hashTag>}<rest>` (see redis/redis-key-layout.ts), so one customer's
+ * Keys: `clv:<namespace>:{<customer>}<rest>` (see redis/redis-key-layout.ts), so one customer's
  * keys share a cluster slot. Values: one Redis string per state key, `<write version>\n` and
  * the serializer's output (JSON by default), written whole by the fenced-write script
  * (redis/fenced-write.ts) — atomic per key, which is all the port promises, and refused where
@@ -41,10 +41,10 @@ import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { StateStore, WriteOptions } from '../../core/ports/state-store.js';
 import { FENCED_SET_LUA, FencedWriteError, splitVersioned, UNVERSIONED_ERROR_PREFIX, writeVersionArgument } from './fenced-write.js';
-import { beforeFirstSlash, RedisKeyLayout, type HashTagOf } from './redis-key-layout.js';
+import { RedisKeyLayout, wholeKey, type HashTagRule } from './redis-key-layout.js';
 
 export { FencedWriteError } from './fenced-write.js';
-export { beforeFirstSlash, type HashTagOf } from './redis-key-layout.js';
+export { firstKeyPart, wholeKey, type HashTagRule } from './redis-key-layout.js';
 
 /**
  * Turns a state into the text of a Redis string, and back. Text, not bytes: states are plain
@@ -73,8 +73,11 @@ export interface RedisStateStoreOptions<T> {
   redisOptions?: RedisOptions;
   /** Word naming the store ('ledgers', 'histories'…): letters, digits, '_', '.', '-'. */
   namespace: string;
-  /** Cluster hash-tag part of a key, a prefix of it; default: the part before the first '/'. */
-  hashTag?: HashTagOf;
+  /**
+   * How a key names its customer, the cluster hash tag: `wholeKey` (default; keys are customer
+   * ids) or `firstKeyPart` (keys are core/composite-key.ts keys starting with the customer id).
+   */
+  hashTag?: HashTagRule;
   /** Each write (re)sets the key to expire this many seconds later; default: never. */
   ttlSeconds?: number;
   /** Default: JSON. */
@@ -93,7 +96,7 @@ export class RedisStateStore<T> implements StateStore<T> {
   private readonly ttl: string | null;
 
   constructor(options: RedisStateStoreOptions<T>) {
-    this.layout = new RedisKeyLayout(options.namespace, options.hashTag ?? beforeFirstSlash);
+    this.layout = new RedisKeyLayout(options.namespace, options.hashTag ?? wholeKey);
     const { ttlSeconds } = options;
     if (ttlSeconds !== undefined && !(Number.isSafeInteger(ttlSeconds) && ttlSeconds > 0)) {
       throw new ClvError(ErrorCodes.INVALID_CONFIG, `ttlSeconds must be a positive integer, got ${ttlSeconds}`);

@@ -4,7 +4,8 @@
  * 1. `authentication` (an instance onRequest hook, so before everything route-level) reads
  *    `Authorization: Bearer <API key or JWT>` or `X-API-Key: <API key>` and sets
  *    `request.principal` — or leaves it null. It never rejects, so the rate limiter can key
- *    on who is calling and also throttle failed attempts (by IP).
+ *    on who is calling and also throttle failed attempts (by IP). A request carrying both
+ *    headers gets no principal whatever they hold: one rule, whichever header is bad.
  * 2. `authorization` adds to every route, after the rate limiter's hook, a check of the
  *    scope the route declares in `config.auth`: 401 without valid credentials, 403 without
  *    the scope.
@@ -37,20 +38,28 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | null;
-    /** Credentials were presented but did not verify. */
-    credentialsRefused: boolean;
+    /** Why the credentials presented were refused (for the client), or null. */
+    credentialsRefused: string | null;
   }
 }
 
 const ANONYMOUS: Principal = Object.freeze({ kind: 'anonymous', id: 'anonymous', scopes: ApiScopes });
 
-function credentialOf(request: FastifyRequest): string | null {
+const TWO_CREDENTIALS = 'send one credential, in "Authorization: Bearer" or in "X-API-Key", not both';
+
+/**
+ * The one credential presented, null for none, or TWO_CREDENTIALS. Two headers are refused
+ * outright, valid or not: accepting one while ignoring the other would make the outcome
+ * depend on which header is read first (a bad key next to a good token used to pass).
+ */
+function credentialOf(request: FastifyRequest): string | null | typeof TWO_CREDENTIALS {
   const header = request.headers.authorization;
+  const key = request.headers['x-api-key'];
+  if (header !== undefined && key !== undefined) return TWO_CREDENTIALS;
   if (typeof header === 'string') {
     const match = /^Bearer +(\S+)\s*$/i.exec(header);
     return match ? match[1] : '';
   }
-  const key = request.headers['x-api-key'];
   return typeof key === 'string' ? key.trim() : null;
 }
 
@@ -82,7 +91,7 @@ export const authentication = fp(async (app: FastifyInstance, options: { config:
   const keys = new VerifiedKeys(new ApiKeyVerifier(config.apiKeys));
   const now = options.now ?? Date.now;
   app.decorateRequest('principal', null);
-  app.decorateRequest('credentialsRefused', false);
+  app.decorateRequest('credentialsRefused', null);
 
   // Callback style, not async: no promise per request on the hottest hook.
   app.addHook('onRequest', (request, _reply, done) => {
@@ -92,6 +101,10 @@ export const authentication = fp(async (app: FastifyInstance, options: { config:
     }
     const credential = credentialOf(request);
     if (credential === null) return done();
+    if (credential === TWO_CREDENTIALS) {
+      request.credentialsRefused = TWO_CREDENTIALS;
+      return done();
+    }
     if (credential.startsWith('clv_')) {
       const identity = keys.verify(credential);
       if (identity) request.principal = { kind: 'api-key', id: identity.name, scopes: identity.scopes };
@@ -100,7 +113,7 @@ export const authentication = fp(async (app: FastifyInstance, options: { config:
       if ('refused' in result) request.log.info({ reason: result.refused }, 'JWT refused');
       else request.principal = { kind: 'jwt', id: result.subjectDigest, scopes: result.scopes };
     }
-    request.credentialsRefused = request.principal === null;
+    if (request.principal === null) request.credentialsRefused = 'the credentials are not valid';
     done();
   });
 
@@ -122,8 +135,7 @@ export const authorization = fp(async (app: FastifyInstance, options: { enabled:
       const p = request.principal;
       if (p === null) {
         throw new ApiError('UNAUTHENTICATED', request.credentialsRefused
-          ? 'the credentials are not valid'
-          : 'credentials required: send "Authorization: Bearer <API key or JWT>" or "X-API-Key: <API key>"');
+          ?? 'credentials required: send "Authorization: Bearer <API key or JWT>" or "X-API-Key: <API key>"');
       }
       if (!p.scopes.includes(auth)) {
         throw new ApiError('FORBIDDEN', `this route needs the "${auth}" scope; the credentials have ${p.scopes.length > 0 ? p.scopes.join(', ') : 'no scope'}`);

@@ -17,7 +17,8 @@ export const docs = fp(async (app: FastifyInstance, options: { version: string }
       info: {
         title: 'clv-stream API',
         version: options.version,
-        description: 'Customer lifetime value, segments, models and forecasts; event ingestion. Money is in minor units of the shop currency.',
+        description: 'Customer lifetime value, segments, models and forecasts; event ingestion. Money is in minor units of the shop currency. '
+          + 'Send one credential, in Authorization: Bearer or in X-API-Key: a request carrying both is refused (401), whatever they hold.',
       },
       components: {
         securitySchemes: {

@@ -70,6 +70,7 @@ function describe(e: FastifySchemaValidationError): string {
 
 export function sendApiError(reply: FastifyReply, apiError: ApiError): FastifyReply {
   if (apiError.code === ApiErrors.UNAUTHENTICATED.code) reply.header('www-authenticate', 'Bearer');
+  if (apiError.retryAfterS !== null) reply.header('retry-after', String(apiError.retryAfterS));
   return reply.code(apiError.statusCode).send({ error: { code: apiError.code, message: apiError.message } });
 }
 

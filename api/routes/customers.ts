@@ -48,6 +48,9 @@ const Details = Type.Object({
   horizon_days: Type.Integer(),
   monthly_discount_rate: Nullable(Type.Number()),
   clv: Type.Number({ description: 'Discounted, currency units' }),
+  parts: Nullable(Type.Array(Type.Object({
+    model: Type.String(), kind: Type.String(), weight: Type.Number(), clv: Type.Number({ description: "The member's own CLV, currency units" }),
+  }), { description: "An ensemble's members: the CLV is their weighted sum; null for a single model" })),
   matches_score: Type.Boolean({ description: 'Whether this recomputation reproduces the stored score' }),
 });
 
@@ -93,6 +96,7 @@ function details(e: ClvExplanation) {
     horizon_days: e.horizonDays,
     monthly_discount_rate: e.monthlyDiscountRate,
     clv: e.clv,
+    parts: e.parts && e.parts.map((p) => ({ model: p.name, kind: p.kind, weight: p.weight, clv: p.clv })),
     matches_score: e.matchesScore,
   };
 }

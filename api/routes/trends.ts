@@ -19,7 +19,6 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { ClvReadModel } from '../../core/ports/clv-read-model.js';
 import { Segments, type Segment } from '../../core/segmentation.js';
-import { ApiError } from '../errors.js';
 import { errorResponses } from '../plugins/errors.js';
 
 const Time = Type.String({ format: 'date-time' });
@@ -58,7 +57,7 @@ const ActualsQuery = Type.Object({
   as_of: Type.Optional(Type.String({
     format: 'date-time',
     description: "With `segment`: membership is each customer's segment in their latest score at or before this time "
-      + "(default: their latest score). Give a segment forecast's `segments_as_of` to check that forecast.",
+      + "(default: their latest score). Give a segment forecast's `segments_as_of` to check that forecast. Without `segment` it changes nothing.",
   })),
 }, { additionalProperties: false });
 
@@ -111,7 +110,8 @@ export async function trendRoutes(app: FastifyInstance, options: { readModel: Cl
     },
   }, async (request) => {
     const { segment, as_of: asOf } = request.query;
-    if (asOf !== undefined && segment === undefined) throw new ApiError('BAD_REQUEST', 'querystring/as_of applies to a segment: give segment too');
+    // Without a segment, as_of selects nothing (all customers): accepted and ignored, so that
+    // every query the schema admits has an answer.
     const period = request.query.period ?? 'day';
     const range = { fromMs: Date.parse(request.query.from), periodMs: PERIOD_MS[period], periods: request.query.periods ?? 30 };
     const asOfMs = asOf === undefined ? null : Date.parse(asOf);

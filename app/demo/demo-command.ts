@@ -2,10 +2,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../../config/settings.js';
-import { dayIndexer } from '../../core/calendar.js';
+import { dayIndexer, dayIndexOfDate } from '../../core/calendar.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
-import { readTransactionFile, type TransactionFormat } from '../../producers/transaction-file.js';
+import { readTransactions, type TransactionFormatChoice } from '../../producers/transaction-file.js';
 import { resolveInputFile } from '../input-file.js';
+import { checkTransactionWindow } from '../transaction-window.js';
 import { createLogger } from '../logger.js';
 import { fileDemoHistory, syntheticDemoHistory } from './demo-history.js';
 import { printDemoReport } from './demo-report.js';
@@ -17,7 +18,8 @@ export interface DemoCommandOptions {
   customers: number;
   seed: number;
   input?: string;
-  format: TransactionFormat;
+  format: TransactionFormatChoice;
+  /** YYYY-MM-DD, checked by the caller; default for a CDNOW file 1997-09-30 and 1998-06-30. */
   calibrationEnd?: string;
   holdoutEnd?: string;
   out?: string;
@@ -27,27 +29,31 @@ export interface DemoCommandOptions {
 export async function demoCommand(settings: Readonly<Settings>, options: DemoCommandOptions): Promise<void> {
   const { config } = settings;
   const logger = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const dayOf = dayIndexer(config.timeZone);
   const { customers, seed } = options;
   const history = options.input
-    ? fileDemoHistory(readTransactionFile(resolveInputFile(options.input, config.dataDir), { format: options.format, minorPerUnit: config.minorPerUnit, dayOf }), {
-        source: options.input.split('/').pop() ?? options.input,
-        currency: config.currency,
-        timeZone: config.timeZone,
-        calibrationEnd: options.calibrationEnd ?? (options.format === 'cdnow' ? '1997-09-30' : required('--calibration-end')),
-        holdoutEnd: options.holdoutEnd ?? (options.format === 'cdnow' ? '1998-06-30' : required('--holdout-end')),
-      })
+    ? inputHistory(settings, options.input, options)
     : syntheticDemoHistory({ customers, seed, currency: config.currency, timeZone: config.timeZone, minorPerUnit: config.minorPerUnit });
 
-  const { report, model, embedded } = await runDemo(config, history, logger);
+  const { report, model, registry, embedded } = await runDemo(config, history, logger);
   printDemoReport(report);
   if (options.out) {
     mkdirSync(options.out, { recursive: true });
     writeFileSync(join(options.out, 'demo-report.json'), JSON.stringify(report, null, 2));
   }
-  if (options.serve) await serveDemo(config, settings.api, embedded, model, logger);
+  if (options.serve) await serveDemo(config, settings.api, embedded, { model, registry }, logger);
 }
 
-function required(flag: string): never {
-  throw new ClvError(ErrorCodes.INVALID_CONFIG, `${flag} is required with --format csv`);
+/** The file's history, its dates checked against the data before anything runs. */
+function inputHistory(settings: Readonly<Settings>, input: string, options: DemoCommandOptions) {
+  const { config } = settings;
+  const file = readTransactions(resolveInputFile(input, config.dataDir), { format: options.format, minorPerUnit: config.minorPerUnit, dayOf: dayIndexer(config.timeZone) });
+  const required = (flag: string): never => {
+    throw new ClvError(ErrorCodes.INVALID_CONFIG, `${flag} is required with a CSV --input (YYYY-MM-DD; only CDNOW files have defaults)`);
+  };
+  const calibrationEnd = options.calibrationEnd ?? (file.format === 'cdnow' ? '1997-09-30' : required('--calibration-end'));
+  const holdoutEnd = options.holdoutEnd ?? (file.format === 'cdnow' ? '1998-06-30' : required('--holdout-end'));
+  checkTransactionWindow(file.transactions, { calibrationEnd, holdoutEnd, calibrationEndDay: dayIndexOfDate(calibrationEnd), holdoutEndDay: dayIndexOfDate(holdoutEnd) }, input);
+  return fileDemoHistory(file.transactions, {
+    source: input.split('/').pop() ?? input, currency: config.currency, timeZone: config.timeZone, calibrationEnd, holdoutEnd,
+  });
 }

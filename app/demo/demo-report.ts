@@ -15,7 +15,14 @@ export interface DemoReport {
     analyticsRows?: Record<string, number>;
   };
   deadLetters: { total: number; injected: number | null; byReason: Record<string, number> };
-  training: { customers: number; ms: number; rescoreMs: number; rescoredPerSecond: number; model: Record<string, unknown> };
+  training: {
+    customers: number; ms: number; rescoreMs: number; rescoredPerSecond: number;
+    /** The champion: its kind, version and parameters. */
+    model: { kind: string; version: string } & Record<string, unknown>;
+    /** How its kind was chosen (the backtest's table), as `clv evaluate --model all` reports it. */
+    selection: { reason: string; folds: number; table: unknown };
+    decision: string;
+  };
   holdout: HoldoutMetrics;
   /** What each calibration-end segment's customers did in the holdout; absent in reports from before. */
   segmentOutcomes?: Array<Omit<SegmentHoldoutOutcome, 'meanValueMinor'> & { meanValue: number }>;
@@ -30,6 +37,12 @@ export interface DemoReport {
   topCustomers: Array<{ customerId: string; clv: number; segment: string; purchaseDays: number; totalValue: number }>;
   recommendations: RecommendationFigures;
 }
+
+const KIND_NAMES: Record<string, string> = {
+  'bgnbd-gamma-gamma': 'BG/NBD + Gamma-Gamma',
+  'seasonal-bgnbd-gamma-gamma': 'seasonal BG/NBD + Gamma-Gamma (operational time)',
+  ensemble: 'ensemble',
+};
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const money = (n: number) => n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -57,9 +70,17 @@ export function printDemoReport(r: DemoReport, write: (line: string) => void = (
   write(`  dead letters         ${int(r.deadLetters.total)}${r.deadLetters.injected === null ? '' : ` (the generator injected ${int(r.deadLetters.injected)})`}`);
   for (const [reason, n] of Object.entries(r.deadLetters.byReason).sort((a, b) => b[1] - a[1])) write(`    ${String(n).padStart(6)}  ${reason}`);
   write('');
-  write('Model (BG/NBD + Gamma-Gamma, fitted on the calibration period)');
-  write(`  customers            ${int(r.training.customers)}, fitted in ${int(r.training.ms)} ms; re-scored all in ${int(r.training.rescoreMs)} ms (${int(r.training.rescoredPerSecond)}/s)`);
-  for (const [k, v] of Object.entries(r.training.model)) write(`  ${k.padEnd(20)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
+  write(`Champion: ${KIND_NAMES[r.training.model.kind] ?? r.training.model.kind} (${r.training.model.version}), fitted on the calibration period`);
+  write(`  chosen because       ${r.training.selection.reason}`);
+  const table = r.training.selection.table as Array<{ model: string; mean_abs_value_error: number | null; mean_spearman: number | null; qualifies: boolean; why: string }> | null;
+  if (table) {
+    write(`  backtest             ${r.training.selection.folds} rolling-origin folds inside the calibration period: mean |value error|, mean Spearman`);
+    for (const row of table) {
+      write(`    ${row.model.padEnd(10)} ${row.mean_abs_value_error === null ? '   n/a' : pct(row.mean_abs_value_error).padStart(6)}  ${fixed(row.mean_spearman)}  ${row.why}`);
+    }
+  }
+  write(`  customers            ${int(r.training.customers)}, trained in ${int(r.training.ms)} ms (backtest included); re-scored all in ${int(r.training.rescoreMs)} ms (${int(r.training.rescoredPerSecond)}/s)`);
+  for (const [k, v] of Object.entries(r.training.model)) if (k !== 'kind' && k !== 'version') write(`  ${k.padEnd(20)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
   write('');
   write(`Holdout accuracy (${r.holdout.periods.toFixed(1)} periods after calibration, against what really happened)`);
   const h = r.holdout;

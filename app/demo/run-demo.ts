@@ -17,12 +17,12 @@ import { customerSegments, expectedRevenueBySegment, revenueForecastRun } from '
 import type { SegmentRevenueForecastArtifact } from '../../forecasting/segment-revenue-forecast-artifact.js';
 import { revenueForecastViews } from '../../forecasting/segment-revenue-forecast-views.js';
 import { instantOfLocalTime } from '../../core/calendar.js';
-import { trainCustomerValueModel, trainingSettingsFrom } from '../../models/kinds/train-customer-value-model.js';
+import { InMemoryModelRegistry } from '../../adapters/in-memory/in-memory-model-registry.js';
+import type { ScoringModel } from '../../models/kinds/train-scoring-model.js';
 import { modelInputsAsOf } from '../../training/model-inputs-as-of.js';
-import { categoryStatisticsAsOf } from '../../processors/features/category-statistics-as-of.js';
+import { trainingRunSettingsFrom } from '../../training/retrain.js';
+import { runTraining } from '../../training/training-run.js';
 import { segmentHoldoutOutcomes } from '../../evaluation/segment-holdout-outcomes.js';
-import { oneTimeBuyerLapseAsOf } from '../../processors/features/one-time-buyer-lapse-as-of.js';
-import type { BgNbdGammaGammaModel } from '../../models/kinds/bgnbd-gamma-gamma-model.js';
 import { embeddedPipeline } from '../embedded.js';
 import { progress } from '../progress.js';
 import { type DemoHistory, type DemoMessage } from './demo-history.js';
@@ -32,7 +32,10 @@ import { replayMessages } from './replay-messages.js';
 
 export interface DemoRun {
   report: DemoReport;
-  model: BgNbdGammaGammaModel;
+  /** The champion the training run chose and promoted. */
+  model: ScoringModel;
+  /** The in-memory model registry holding it (version v1). */
+  registry: InMemoryModelRegistry;
   /** The embedded pipeline and its analytics sink, stopped, with its stores, tables and log still readable. */
   embedded: ReturnType<typeof embeddedPipeline>;
   /** Prophet revenue forecasts, total and per segment, to store with the model run. */
@@ -55,16 +58,19 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
   // 1. Stream the calibration period: purchases → features (no model yet, nothing scored).
   const streamCalibration = await stream(calibration, 'calibration events');
 
-  // 2. Train on the features as of the end of calibration, then re-score everyone.
+  // 2. Train on the features as of the end of calibration — the one training path of `clv
+  // train` and `clv run training`: readiness, the kind chosen by the backtest, registered in
+  // the (in-memory) registry and the model runs, promoted — then re-score everyone.
   const periodDays = config.period === 'week' ? 7 : 1;
   const { ids, inputs } = await modelInputsAsOf(pipeline.stores.histories, calibrationEndMs, periodDays, dayOf, config.minorPerUnit);
+  const registry = new InMemoryModelRegistry();
   const trainStart = performance.now();
-  // Category statistics (cross-sell, upsell tiers) from the same histories travel with the model.
-  const settings = trainingSettingsFrom(config, 'v1');
-  const model = trainCustomerValueModel(inputs, settings)
-    .withCategoryStatistics(await categoryStatisticsAsOf(pipeline.stores.histories, calibrationEndMs))
-    .withOneTimeBuyerLapse(await oneTimeBuyerLapseAsOf(pipeline.stores.histories, calibrationEndMs, dayOf, settings));
+  const run = await runTraining(
+    { histories: pipeline.stores.histories, registry, analytics: embedded.analytics, dayOf, now: Date.now },
+    trainingRunSettingsFrom(config, { version: 'v1', asOfMs: calibrationEndMs }),
+  );
   const trainingMs = performance.now() - trainStart;
+  const model = run.model;
   pipeline.useModel(model);
   const bar = progress('re-scoring customers', ids.length);
   const rescoreStart = performance.now();
@@ -83,17 +89,8 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
     config.minorPerUnit,
   );
 
-  // The model's run, as a training run records it (model_runs): the demo's model is the champion.
   const firstDay = Math.min(...inputs.map((x) => history.calibrationEndDay - Math.round(x.T * periodDays)));
   const dayStartMs = (day: number) => instantOfLocalTime(config.timeZone)(day, 0);
-  const trainedAtMs = Date.now();
-  await embedded.analytics.insert('model_runs', [{
-    version: model.version, kind: 'bgnbd-gamma-gamma', trained_at: trainedAtMs,
-    calibration_start: dayStartMs(firstDay), calibration_end: calibrationEndMs, holdout_end: endOfDayMs(history.holdoutEndDay, config.timeZone),
-    params_json: JSON.stringify({ deployed: model.metricsJson(), settings: model.settings, thresholds: model.thresholds }),
-    metrics_json: JSON.stringify({ holdout: evaluation.metrics, decision: 'demo' }),
-    status: 'champion', updated_at: trainedAtMs,
-  }]);
 
   // 4. Stream the holdout period with the model live: scores update as purchases arrive.
   const changesBefore = log.read(Topics.segmentChanges).length;
@@ -137,7 +134,12 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
       analyticsRows: Object.fromEntries((Object.keys(analyticsColumns) as AnalyticsTable[]).map((t) => [t, embedded.analytics.rowCount(t)])),
     },
     deadLetters: { total: log.read(Topics.deadLetter).length, injected: history.injectedDeadLetters, byReason: deadLetters },
-    training: { customers: ids.length, ms: trainingMs, rescoreMs, rescoredPerSecond: ids.length / (rescoreMs / 1000), model: model.describe() },
+    training: {
+      customers: ids.length, ms: trainingMs, rescoreMs, rescoredPerSecond: ids.length / (rescoreMs / 1000),
+      model: { kind: model.kind, version: model.version, ...model.describe() },
+      selection: { reason: run.selection.reason, folds: run.selection.folds, table: run.selection.table },
+      decision: run.reason,
+    },
     holdout: evaluation.metrics,
     segmentOutcomes: segmentHoldoutOutcomes(segmentsAtCalibrationEnd, (id) => history.actual(id, history.calibrationEndDay, history.holdoutEndDay))
       .map(({ meanValueMinor, ...o }) => ({ ...o, meanValue: meanValueMinor / config.minorPerUnit })),
@@ -152,7 +154,7 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
     topCustomers: await topCustomers(pipeline, 10, config.minorPerUnit),
     recommendations: await recommendationFigures(pipeline.stores.scores),
   };
-  return { report, model, embedded, revenueForecasts, segmentsAtCalibrationEnd };
+  return { report, model, registry, embedded, revenueForecasts, segmentsAtCalibrationEnd };
 
   async function stream(messages: DemoMessage[], label: string) {
     const bar = progress(label, messages.length);

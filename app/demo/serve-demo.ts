@@ -11,8 +11,8 @@ import { buildApp } from '../../api/build-app.js';
 import { withEphemeralKey, type ApiConfig } from '../../config/api-config.js';
 import { instantOfLocalTime } from '../../core/calendar.js';
 import type { Config } from '../../config/config.js';
-import type { BgNbdGammaGammaModel } from '../../models/kinds/bgnbd-gamma-gamma-model.js';
-import { InMemoryModelRegistry } from '../../adapters/in-memory/in-memory-model-registry.js';
+import type { CustomerValueModel } from '../../core/customer-value-model.js';
+import type { ModelRegistry } from '../../core/ports/model-registry.js';
 import { sweepDecay } from '../../processors/decay-sweep.js';
 import { retrainAndRescore, trainingRunSettingsFrom } from '../../training/retrain.js';
 import { revenueForecastViews } from '../../forecasting/segment-revenue-forecast-views.js';
@@ -30,8 +30,9 @@ export interface DemoApi {
 
 /** Restarts the demo's pipeline and sink and builds the API on them. */
 export async function startDemoApi(
-  config: Readonly<Config>, embedded: ReturnType<typeof embeddedPipeline>, model: BgNbdGammaGammaModel, logger: Logger, api: Readonly<ApiConfig>,
+  config: Readonly<Config>, embedded: ReturnType<typeof embeddedPipeline>, champion: { model: CustomerValueModel; registry: ModelRegistry }, logger: Logger, api: Readonly<ApiConfig>,
 ): Promise<DemoApi> {
+  const { model, registry } = champion;
   const { log, codec, pipeline, readModel, analytics } = embedded;
   readModel.recordModel(model, { trainedAtMs: Date.now() });
   await pipeline.start();
@@ -39,11 +40,8 @@ export async function startDemoApi(
   const sink = await embedded.startSink();
   const stopLagPoll = pollConsumerLag(log, [...processorLagSources(pipeline), sink.lagSource]);
   let versions = 1;
-  // Embedded training lifecycle: registry in memory, model runs in the analyst tables, the
-  // demo's model the champion a retrain must beat on the holdout.
-  const registry = new InMemoryModelRegistry();
-  await registry.register({ version: model.version, kind: 'bgnbd-gamma-gamma', registeredAt: new Date().toISOString(), details: { source: 'demo' } }, model.toJSON());
-  await registry.promote(model.version, 'training');
+  // Embedded training lifecycle: the demo run's registry in memory (its champion the one a
+  // retrain must beat on the holdout), model runs in the analyst tables.
   const retrain = async () => {
     // "Now" in event time: the latest purchase the features processor has seen.
     const asOfMs = pipeline.features.watermarkMs;
@@ -84,9 +82,9 @@ export async function startDemoApi(
   };
 }
 
-export async function serveDemo(config: Readonly<Config>, apiConfig: Readonly<ApiConfig>, embedded: ReturnType<typeof embeddedPipeline>, model: BgNbdGammaGammaModel, logger: Logger): Promise<void> {
+export async function serveDemo(config: Readonly<Config>, apiConfig: Readonly<ApiConfig>, embedded: ReturnType<typeof embeddedPipeline>, champion: { model: CustomerValueModel; registry: ModelRegistry }, logger: Logger): Promise<void> {
   const { config: api, key } = withEphemeralKey(apiConfig);
-  const { app, stop } = await startDemoApi(config, embedded, model, logger, api);
+  const { app, stop } = await startDemoApi(config, embedded, champion, logger, api);
   await app.listen({ host: api.host, port: api.port });
   const base = `http://${api.host}:${api.port}`;
   process.stdout.write(

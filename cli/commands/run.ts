@@ -1,15 +1,18 @@
 /** `clv run [roles…]` (and `npm start`): app/processor-process.ts with the process's settings. */
 import type { Command } from 'commander';
 import { processSettings } from '../../config/environment.js';
-import { ProcessRoles, runProcessors } from '../../app/processor-process.js';
 
 export function registerRun(program: Command): void {
   program
     .command('run')
     .description(
       'run stream processors against Kafka + schema registry + Redis, the ClickHouse sink, webhooks and scheduled retraining ' +
-        `(${ProcessRoles.join(', ')}; default all but training, and webhooks only when CLV_WEBHOOKS_FILE is set)`,
+        '(purchases, features, scoring, sink, webhooks, training; default all but training, and webhooks only when CLV_WEBHOOKS_FILE is set)',
     )
     .argument('[processors...]', 'which processors to run in this process')
-    .action((names: string[]) => runProcessors(processSettings(), names));
+    .action(async (names: string[]) => {
+      const settings = processSettings();
+      const { runProcessors } = await import('../../app/processor-process.js');
+      return runProcessors(settings, names);
+    });
 }

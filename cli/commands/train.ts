@@ -1,6 +1,5 @@
 /** `clv train`: flags for app/train-now.ts. */
 import type { Command } from 'commander';
-import { trainNow } from '../../app/train-now.js';
 import { processSettings } from '../../config/environment.js';
 import { asOfFlag } from './options.js';
 
@@ -19,8 +18,10 @@ export function registerTrain(program: Command): void {
     .option('--version <name>', 'version name; default a timestamp')
     .option('--no-promote', 'register without promoting or re-scoring')
     .option('--force', 'promote even if the challenger does not beat the champion by CLV_PROMOTION_MARGIN')
-    .action((o: TrainOptions) => {
+    .action(async (o: TrainOptions) => {
       const { config } = processSettings();
-      return trainNow(config, { asOfMs: asOfFlag(o.asOf, config.timeZone) ?? undefined, version: o.version, promote: o.promote, force: o.force });
+      const asOfMs = asOfFlag(o.asOf, config.timeZone) ?? undefined;
+      const { trainNow } = await import('../../app/train-now.js');
+      return trainNow(config, { asOfMs, version: o.version, promote: o.promote, force: o.force });
     });
 }

@@ -7,9 +7,12 @@
  * writes the same rows again, which the store collapses by row identity (event_id).
  *
  * Undecodable messages are skipped and counted: the processors already dead-letter them,
- * and the dead-letter topic itself is sunk to `dead_letters`. Rows that break the table
- * schema (e.g. a time before 1970) are skipped and counted too, rather than blocking the
- * partition forever. Store failures are retried with backoff while retriable; a batch that
+ * and the dead-letter topic itself is sunk to `dead_letters`. A message with a row that breaks
+ * its table's schema (e.g. a time before 1970) is dead-lettered to clv.dead-letter.v1 with the
+ * table and the reason, before the batch commits, and counted (`onRowsRejected`, a Prometheus
+ * counter in production), rather than blocking the partition forever; its other rows are
+ * written. A dead letter that `dead_letters` cannot hold is only counted: dead-lettering it
+ * again would loop. Store failures are retried with backoff while retriable; a batch that
  * still fails is rejected, and the event log redelivers it.
  *
  * Batching across batches needs several batches in flight: one consumer member hands out one
@@ -20,13 +23,15 @@
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { analyticsRowViolation, type AnalyticsStore, type AnalyticsTable } from '../../core/ports/analytics-store.js';
 import type { EventCodec } from '../../core/ports/event-codec.js';
-import type { EventLog, MessageBatch, RunningConsumer } from '../../core/ports/event-log.js';
+import type { DeadLetterEvent } from '../../core/events.js';
+import type { EventLog, IncomingMessage, MessageBatch, OutgoingMessage, RunningConsumer } from '../../core/ports/event-log.js';
 import { Topics } from '../../core/topics.js';
 import { rowsOfEvent } from './analytics-rows.js';
 import { defaultRetryOptions, retryWithBackoff, type RetryHooks, type RetryOptions } from '../retry-with-backoff.js';
 import { TableBuffers } from './table-buffers.js';
 
 export const CLICKHOUSE_SINK_GROUP = 'clv-clickhouse-sink';
+const SINK_DEAD_LETTER_PREFIX = 'clickhouse-sink:';
 
 export interface ClickHouseSinkOptions {
   /** Rows that make a table's buffer write at once (default 50,000). */
@@ -49,6 +54,10 @@ export interface ClickHouseSinkDeps {
   retryHooks?: RetryHooks;
   /** An insert failed for good (not retriable, or out of attempts); its batch is rejected and the log redelivers it. */
   onInsertFailed?: (table: AnalyticsTable, error: unknown) => void;
+  /** Rows of a batch that break their table's schema (dead-lettered, except those of the dead-letter topic). */
+  onRowsRejected?: (table: AnalyticsTable, count: number) => void;
+  /** Wall clock of the dead letters, epoch ms. */
+  now?: () => number;
 }
 
 export interface ClickHouseSinkStats {
@@ -58,6 +67,8 @@ export interface ClickHouseSinkStats {
   undecodable: Record<string, number>;
   /** Per table: rows skipped because they break the table's schema. */
   rejectedRows: Record<string, number>;
+  /** Messages sent to the dead-letter topic because a row of theirs broke its table's schema. */
+  deadLettered: number;
   /** Per table: rows written (redelivered rows count again). */
   rowsWritten: Record<string, number>;
   inserts: number;
@@ -67,7 +78,7 @@ export interface ClickHouseSinkStats {
 }
 
 export class ClickHouseSink {
-  readonly stats: ClickHouseSinkStats = { messages: 0, batches: 0, undecodable: {}, rejectedRows: {}, rowsWritten: {}, inserts: 0, insertRetries: 0, insertFailures: {} };
+  readonly stats: ClickHouseSinkStats = { messages: 0, batches: 0, undecodable: {}, rejectedRows: {}, deadLettered: 0, rowsWritten: {}, inserts: 0, insertRetries: 0, insertFailures: {} };
   private readonly buffers: TableBuffers;
   private consumers: RunningConsumer[] = [];
 
@@ -133,9 +144,11 @@ export class ClickHouseSink {
     while ((await this.deps.log.lag(CLICKHOUSE_SINK_GROUP, topics)) > 0) await new Promise((r) => setTimeout(r, pollMs));
   }
 
-  /** One batch: decode, map, buffer, and resolve once its rows are written. Public for tests. */
+  /** One batch: decode, map, dead-letter what no table can hold, buffer, and resolve once its rows are written. Public for tests. */
   async handleBatch(batch: MessageBatch): Promise<void> {
     const byTable = new Map<AnalyticsTable, object[]>();
+    const rejected = new Map<AnalyticsTable, number>();
+    const deadLetters: OutgoingMessage[] = [];
     for (const message of batch.messages) {
       this.stats.messages++;
       // A tombstone (an erased customer's key on a compacted topic) has no row: the erasure
@@ -150,17 +163,47 @@ export class ClickHouseSink {
         this.stats.undecodable[message.topic] = (this.stats.undecodable[message.topic] ?? 0) + 1;
         continue;
       }
+      let refusal: string | null = null;
       for (const { table, row } of rowsOfEvent(message.topic, value)) {
-        if (analyticsRowViolation(table, row) !== null) {
+        const violation = analyticsRowViolation(table, row);
+        if (violation !== null) {
           this.stats.rejectedRows[table] = (this.stats.rejectedRows[table] ?? 0) + 1;
+          rejected.set(table, (rejected.get(table) ?? 0) + 1);
+          refusal ??= `ClickHouse table ${table} refuses the row: ${violation}`;
           continue;
         }
         let rows = byTable.get(table);
         if (!rows) byTable.set(table, (rows = []));
         rows.push(row);
       }
+      if (refusal !== null && message.topic !== Topics.deadLetter) deadLetters.push(await this.deadLetter(message, value, refusal));
     }
+    // Before the rows are buffered, so before the batch can commit: a crash redelivers the
+    // batch and sends the dead letters again (the dead_letters table keeps one per event_id).
+    if (deadLetters.length > 0) {
+      await this.deps.log.publish(Topics.deadLetter, deadLetters);
+      this.stats.deadLettered += deadLetters.length;
+    }
+    for (const [table, count] of rejected) this.deps.onRowsRejected?.(table, count);
     await this.buffers.add(byTable);
     this.stats.batches++;
+  }
+
+  private async deadLetter(message: IncomingMessage, value: unknown, reason: string): Promise<OutgoingMessage> {
+    const letter: DeadLetterEvent = {
+      // Not `topic/partition/offset` alone: a processor may dead-letter the same message for
+      // its own reason, and dead_letters keeps one row per event_id.
+      event_id: `${SINK_DEAD_LETTER_PREFIX}${message.topic}/${message.partition}/${message.offset}`,
+      event_time: (this.deps.now ?? Date.now)(),
+      source_topic: message.topic,
+      source_partition: message.partition,
+      source_offset: message.offset,
+      key: message.key,
+      payload: message.value ?? Buffer.alloc(0),
+      payload_json: JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : Buffer.isBuffer(v) ? v.toString('base64') : v)),
+      error_code: ErrorCodes.INVALID_EVENT,
+      reason,
+    };
+    return { key: message.key, value: await this.deps.codec.encode(Topics.deadLetter, letter) };
   }
 }

@@ -49,6 +49,8 @@ export interface ClvExplanation {
   monthlyDiscountRate: number | null;
   /** The discounted CLV these numbers give, currency units. */
   clv: number;
+  /** An ensemble's parts: each member's kind, weight and own CLV (the score is their weighted sum); null for a single model. */
+  parts: Array<{ name: string; kind: string; weight: number; clv: number }> | null;
   /**
    * Whether the recomputed CLV equals the stored score. False when the score was computed
    * as of a later time than the inputs record (a re-score sweep), see `asOfMs`.

@@ -23,6 +23,22 @@ export interface OutgoingMessage {
   value: Buffer | null;
 }
 
+/** Messages for one topic, one part of a `publishAll` call. */
+export interface TopicMessages {
+  topic: string;
+  messages: OutgoingMessage[];
+}
+
+export interface PublishOptions {
+  /**
+   * The caller's deadline. When it aborts before the messages were handed to the log, they are
+   * withdrawn and the call rejects saying nothing was published; when it aborts while they are
+   * in flight, the call rejects at once and they may still be written (a retry is harmless:
+   * the processors drop what they already have by event_id).
+   */
+  signal?: AbortSignal;
+}
+
 export interface IncomingMessage extends OutgoingMessage {
   topic: string;
   partition: number;
@@ -73,6 +89,13 @@ export interface RunningConsumer {
 export interface EventLog {
   createTopics(specs: TopicSpec[]): Promise<void>;
   publish(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  /**
+   * Publishes every topic's messages together: one request (Kafka: one produce request per
+   * broker), so a failure before it is sent publishes none of them, never some topics and not
+   * others. Rejects at once with a retriable ClvError when the messages already waiting to be
+   * published hold more bytes than the adapter's cap (back-pressure instead of unbounded memory).
+   */
+  publishAll(batches: TopicMessages[], options?: PublishOptions): Promise<void>;
   consume(options: ConsumerOptions): Promise<RunningConsumer>;
   /** Messages in `topics` not yet committed by `groupId`, summed over partitions. */
   lag(groupId: string, topics: string[]): Promise<number>;

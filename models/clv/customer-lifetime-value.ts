@@ -41,6 +41,12 @@ export interface ClvOptions {
   monthlyDiscountRate?: number;
   /** Days per model period: 7 when the models were fitted in weeks (default 7). */
   periodDays?: number;
+  /**
+   * Model periods from the as-of to the end of each month 1…H, when months are not all
+   * (365.25/12)/periodDays long: the seasonal model's operational months
+   * (models/seasonal/operational-time.ts). Increasing, length H.
+   */
+  monthEnds?: ArrayLike<number>;
 }
 
 /** One customer's score. */
@@ -107,8 +113,12 @@ export class ClvScorer {
     if (!(this.gg.q > 1)) throw new RangeError(`Gamma-Gamma q must be > 1 (finite mean spend), got ${this.gg.q}`);
     this.monthPeriods = new Float64Array(horizon + 1);
     this.discount = new Float64Array(horizon + 1);
+    const ends = options.monthEnds;
+    if (ends !== undefined && !(ends.length === horizon && Array.from(ends).every((e, i) => e > (i === 0 ? 0 : ends[i - 1]) && e < Infinity))) {
+      throw new RangeError(`monthEnds must hold ${horizon} increasing positive period counts`);
+    }
     for (let i = 0; i <= horizon; i++) {
-      this.monthPeriods[i] = (i * DAYS_PER_MONTH) / periodDays;
+      this.monthPeriods[i] = i === 0 ? 0 : ends !== undefined ? ends[i - 1] : (i * DAYS_PER_MONTH) / periodDays;
       this.discount[i] = Math.pow(1 + rate, -i);
     }
   }

@@ -33,6 +33,8 @@ export class BgNbdGammaGammaModel implements CustomerValueModel {
   // predict() is on the scoring hot path: reuse one scratch score instead of allocating.
   private readonly scratch = emptyClvScore();
   private readonly quantiles: SpendQuantiles = { lower: 0, upper: 0 };
+  // Interval scorers of holdout windows, by length: an evaluation asks about one or two.
+  private readonly windowIntervals = new Map<number, ClvIntervalScorer>();
 
   constructor(
     readonly version: string,
@@ -89,6 +91,22 @@ export class BgNbdGammaGammaModel implements CustomerValueModel {
       avgValue: this.gammaGamma.conditionalExpectedAverageValue(x, m),
       pAlive: this.bgnbd.probabilityAlive(x, tx, T),
     };
+  }
+
+  /**
+   * The central interval (10–90%) of the undiscounted spend over the next `periods` periods
+   * (clv-predictive-interval.ts): what a holdout of that length is checked against.
+   */
+  intervalOver(input: ModelInput, periods: number): { lower: number; upper: number; level: number } {
+    let scorer = this.windowIntervals.get(periods);
+    if (scorer === undefined) this.windowIntervals.set(periods, (scorer = new ClvIntervalScorer(this.bgnbd, this.gammaGamma, { horizonPeriods: periods })));
+    const q = scorer.quantilesInto({ lower: 0, upper: 0 }, input.frequency, input.recency, input.T, input.monetaryValue);
+    return { lower: q.lower, upper: q.upper, level: scorer.level };
+  }
+
+  /** Expected purchases in the `days` calendar days after the as-of (FHL 2005 eq. 10). */
+  expectedPurchasesWithin(input: ModelInput, days: number): number {
+    return this.bgnbd.conditionalExpectedPurchases(days / this.periodDays, input.frequency, input.recency, input.T);
   }
 
   /** For reports. */

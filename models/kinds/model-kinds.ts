@@ -10,11 +10,13 @@ import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { CustomerValueModel } from '../../core/customer-value-model.js';
 import type { ModelRegistry } from '../../core/ports/model-registry.js';
 import { BgNbdGammaGammaModel, type BgNbdGammaGammaArtifact } from './bgnbd-gamma-gamma-model.js';
+import { EnsembleModel, type EnsembleArtifact } from './ensemble-model.js';
+import { SeasonalBgNbdGammaGammaModel, type SeasonalBgNbdGammaGammaArtifact } from './seasonal-bgnbd-gamma-gamma-model.js';
 
 /** The layout version of every model artifact this build writes and reads. */
 export const MODEL_ARTIFACT_FORMAT = 1;
 
-export const ModelKinds = ['bgnbd-gamma-gamma', 'rfm-rules'] as const;
+export const ModelKinds = ['bgnbd-gamma-gamma', 'seasonal-bgnbd-gamma-gamma', 'ensemble', 'rfm-rules'] as const;
 export type ModelKind = (typeof ModelKinds)[number];
 
 /** The kinds training registers; the RFM rules are built from settings, never stored. */
@@ -37,6 +39,10 @@ export function modelFromArtifact(version: string, kind: string, artifact: unkno
     switch (kind) {
       case 'bgnbd-gamma-gamma':
         return BgNbdGammaGammaModel.fromJSON(artifact as BgNbdGammaGammaArtifact);
+      case 'seasonal-bgnbd-gamma-gamma':
+        return SeasonalBgNbdGammaGammaModel.fromJSON(artifact as SeasonalBgNbdGammaGammaArtifact);
+      case 'ensemble':
+        return EnsembleModel.fromJSON(artifact as EnsembleArtifact);
     }
   } catch (cause) {
     throw new ClvError(ErrorCodes.NO_MODEL, `model ${version}: unreadable ${kind} artifact (${(cause as Error).message})`, { cause });

@@ -3,7 +3,9 @@
  * end, then fix the segment thresholds from the distribution of the resulting CLVs.
  */
 import { nearestRankQuantile } from '../../core/nearest-rank-quantile.js';
+import type { CustomerValueModel } from '../../core/customer-value-model.js';
 import type { ModelInput } from '../../core/repeat-purchase-summary.js';
+import type { SegmentThresholds } from '../../core/segmentation.js';
 import { fitBgNbd } from '../bgnbd/bgnbd.js';
 import { fitGammaGamma } from '../gamma-gamma/gamma-gamma.js';
 import { rfmColumns, spendColumns } from '../rfm-columns.js';
@@ -54,26 +56,33 @@ export function trainCustomerValueModel(inputs: readonly ModelInput[], s: Traini
   const bgnbd = fitBgNbd(rfmColumns(inputs));
   const gammaGamma = fitGammaGamma(spendColumns(inputs));
   const settings = { periodDays: s.periodDays, horizonMonths: s.horizonMonths, monthlyDiscountRate: s.monthlyDiscountRate };
-  // Value thresholds are quantiles of CLV among established customers (new ones have
-  // their own segment), computed with provisional thresholds that do not matter for CLV.
-  const provisional = new BgNbdGammaGammaModel(s.version, bgnbd, gammaGamma, settings, {
-    highClvMinor: 0, mediumClvMinor: 0, atRiskPAlive: s.atRiskPAlive, lostPAlive: s.lostPAlive, newCustomerDays: s.newCustomerDays,
-    oneTimeBuyerAtRiskDays: null,
-    oneTimeBuyerLostDays: null,
-  });
+  // Thresholds are computed with provisional ones that do not matter for CLV.
+  const provisional = new BgNbdGammaGammaModel(s.version, bgnbd, gammaGamma, settings, segmentThresholds([], s));
+  return new BgNbdGammaGammaModel(s.version, bgnbd, gammaGamma, settings, segmentThresholds(establishedClvs(provisional, inputs, s), s));
+}
+
+/**
+ * The CLVs (minor units, ascending) of the established customers — new ones have their own
+ * segment — as `model` values them: what the value thresholds are quantiles of.
+ */
+export function establishedClvs(model: CustomerValueModel, inputs: readonly ModelInput[], s: TrainingSettings): number[] {
   const clvs: number[] = [];
   for (const input of inputs) {
     const isNew = input.frequency === 0 && input.T * s.periodDays <= s.newCustomerDays;
-    if (!isNew) clvs.push(Math.round(provisional.predict(input).clv * s.minorPerUnit));
+    if (!isNew) clvs.push(Math.round(model.predict(input).clv * s.minorPerUnit));
   }
-  clvs.sort((a, b) => a - b);
-  return new BgNbdGammaGammaModel(s.version, bgnbd, gammaGamma, settings, {
-    highClvMinor: nearestRankQuantile(clvs, 0.8),
-    mediumClvMinor: nearestRankQuantile(clvs, 0.5),
+  return clvs.sort((a, b) => a - b);
+}
+
+/** Segment thresholds of a training run: high value from the 80th CLV percentile, medium from the 50th (no lapse yet). */
+export function segmentThresholds(sortedClvs: readonly number[], s: TrainingSettings): SegmentThresholds {
+  return {
+    highClvMinor: sortedClvs.length > 0 ? nearestRankQuantile(sortedClvs, 0.8) : 0,
+    mediumClvMinor: sortedClvs.length > 0 ? nearestRankQuantile(sortedClvs, 0.5) : 0,
     atRiskPAlive: s.atRiskPAlive,
     lostPAlive: s.lostPAlive,
     newCustomerDays: s.newCustomerDays,
     oneTimeBuyerAtRiskDays: null,
     oneTimeBuyerLostDays: null,
-  });
+  };
 }

@@ -1,7 +1,9 @@
 /**
  * The purchases processor: orders + payments in, purchases out. State: one OrderLedger per
- * order, keyed `customer_id/order_id` so it stays on the customer's partition.
+ * order, keyed `compositeKey(customer_id, order_id)` (core/composite-key.ts: the parts escaped,
+ * so no two customers' orders share a key) so it stays on the customer's partition.
  */
+import { compositeKey } from '../../core/composite-key.js';
 import { validateOrderEvent, validatePaymentEvent, type ValidationRules } from '../../core/event-validation.js';
 import type { OrderEvent, PaymentEvent } from '../../core/events.js';
 import { Topics } from '../../core/topics.js';
@@ -25,7 +27,7 @@ export function purchasesProcessor(rules: ValidationRules): KeyedProcessor<Order
       return violation ? { violation } : { event: { topic: Topics.payments, event } };
     },
     eventTime: (e) => e.event.event_time,
-    stateKey: (e) => `${e.event.customer_id}/${e.event.order_id}`,
+    stateKey: (e) => compositeKey(e.event.customer_id, e.event.order_id),
     apply(state, e) {
       const ledger = state ?? emptyLedger(e.event.customer_id, e.event.order_id, e.event.currency);
       const { ledger: next, purchase } = e.topic === Topics.orders ? applyOrderEvent(ledger, e.event) : applyPaymentEvent(ledger, e.event);

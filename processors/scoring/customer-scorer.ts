@@ -54,6 +54,7 @@ export function modelInputOf(f: CustomerFeaturesEvent, asOfMs: number, periodDay
   const asOf = Math.max(dayOf(asOfMs), last);
   const x = f.repeat_purchase_days;
   return {
+    asOfDay: asOf,
     frequency: x,
     recency: (last - first) / periodDays,
     T: (asOf - first) / periodDays,
@@ -108,6 +109,7 @@ export function scoreCustomer(
     event_time: asOfMs,
     customer_id: features.customer_id,
     model_version: model.version,
+    model_kind: model.kind,
     clv_minor: clvMinor,
     p_alive: p.pAlive,
     expected_purchases: p.expectedPurchases,

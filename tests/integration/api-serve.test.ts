@@ -82,7 +82,7 @@ before(async () => {
   await scoreIntoRedis();
   const registry = new LocalModelRegistry(stackEnv.CLV_MODEL_REGISTRY_DIR as string);
   if ((await registry.championVersion()) !== model.version) {
-    await registry.register({ version: model.version, kind: 'bgnbd-gamma-gamma', registeredAt: new Date().toISOString(), details: {} }, artifact);
+    await registry.register({ version: model.version, kind: 'bgnbd-gamma-gamma', registeredAt: new Date().toISOString(), details: { holdout: { mae: 1.25 } } }, artifact);
     await registry.promote(model.version);
   }
   const port = await freePort();
@@ -128,6 +128,16 @@ test('serves a customer scored by the scoring processor, explained by the regist
   assert.equal(body.features.total_value_minor, 2500 + 4000 + 1800);
   assert.equal(body.explanation.details.matches_score, true, 'the champion recomputes the stored score');
   assert.ok(body.p_alive > 0 && body.p_alive <= 1);
+});
+
+test('GET /v1/models shows the champion with its registry record: training time and holdout metrics', async () => {
+  const info = (await new LocalModelRegistry(stackEnv.CLV_MODEL_REGISTRY_DIR as string).list()).find((i) => i.version === model.version)!;
+  const list: any = await (await get('/v1/models')).json();
+  const champion = list.models.find((m: { version: string }) => m.version === model.version);
+  assert.equal(champion.status, 'champion');
+  assert.equal(champion.trained_at, new Date(info.registeredAt).toISOString());
+  const detail: any = await (await get(`/v1/models/${encodeURIComponent(model.version)}`)).json();
+  assert.equal(detail.metrics['holdout.mae'], 1.25);
 });
 
 test('404 for an unknown customer, 401 without a key', async () => {

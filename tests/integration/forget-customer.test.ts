@@ -15,8 +15,9 @@ import { SchemaRegistryCodec } from '../../adapters/avro/schema-registry-codec.j
 import { ident, sql } from '../../adapters/clickhouse/sql.js';
 import { KafkaEventLog } from '../../adapters/kafka/kafka-event-log.js';
 import { RedisPartitionEpochs } from '../../adapters/redis/redis-partition-epochs.js';
-import { RedisStateStore } from '../../adapters/redis/redis-state-store.js';
+import { firstKeyPart, RedisStateStore } from '../../adapters/redis/redis-state-store.js';
 import { forgetCustomer } from '../../app/forget-customer.js';
+import { compositeKey } from '../../core/composite-key.js';
 import { scoringSettingsFrom } from '../../app/stream-pipeline.js';
 import { loadConfig } from '../../config/config.js';
 import { CLICKHOUSE_SINK_GROUP, ClickHouseSink } from '../../consumers/clickhouse-sink/clickhouse-sink.js';
@@ -42,7 +43,7 @@ const log = scopedEventLog(kafka, suffix);
 const codec = new SchemaRegistryCodec({ url: services.schemaRegistryUrl });
 const redis = new Redis(services.redisUrl);
 const stores = {
-  ledgers: new RedisStateStore<never>({ redis, namespace: 'ledgers' }),
+  ledgers: new RedisStateStore<never>({ redis, namespace: 'ledgers', hashTag: firstKeyPart }),
   histories: new RedisStateStore<never>({ redis, namespace: 'histories' }),
   scores: new RedisStateStore<never>({ redis, namespace: 'scores' }),
 };
@@ -75,14 +76,16 @@ async function settled(): Promise<void> {
   }, 'the processors and the sink to catch up');
 }
 
-/** The customer's Redis keys in every namespace: their history and score, and their ledgers `customer/order` (the test's order ids have no '/'). */
+/** The customer's Redis keys in every namespace: their history and score, and their ledgers compositeKey(customer, order) (the test's order ids have no '/'). */
 async function redisKeysOf(customer: string): Promise<string[]> {
   const found: string[] = [];
   for (const store of Object.values(stores)) {
     for await (const page of store.scanPrefix(customer, 100)) {
       for (const [key] of page) {
-        const rest = key.slice(customer.length);
         const ledger = store === stores.ledgers;
+        const own = ledger ? compositeKey(customer) : customer;
+        if (!key.startsWith(own)) continue;
+        const rest = key.slice(own.length);
         if (ledger ? rest.startsWith('/') && !rest.slice(1).includes('/') : rest === '') found.push(`${store.layout.namespace}:${key}`);
       }
     }
@@ -138,14 +141,14 @@ test('forget on the real stack: Redis, compacted topics and ClickHouse forget th
   }
   await until(async () => (await stores.scores.getMany(customers)).size === 3, 'the three customers to be scored');
   await settled();
-  assert.deepEqual(await redisKeysOf(gone), [`histories:${gone}`, `ledgers:${gone}/O0`, `ledgers:${gone}/O1`, `ledgers:${gone}/O2`, `scores:${gone}`]);
+  assert.deepEqual(await redisKeysOf(gone), [`histories:${gone}`, ...['O0', 'O1', 'O2'].map((o) => `ledgers:${compositeKey(gone, o)}`), `scores:${gone}`].sort());
   assert.ok((await rowsOf('orders', 'customer_id', gone)) > 0);
 
   const record = await forgetCustomer({ stores, log, codec, analytics: db.store }, gone, 'cli:integration-test');
   assert.equal(record.state_keys_deleted, 5);
 
   assert.deepEqual(await redisKeysOf(gone), [], 'no key of the customer in any namespace');
-  assert.deepEqual(await redisKeysOf(sibling), [`histories:${sibling}`, `ledgers:${sibling}/O0`, `ledgers:${sibling}/O1`, `scores:${sibling}`]);
+  assert.deepEqual(await redisKeysOf(sibling), [`histories:${sibling}`, ...['O0', 'O1'].map((o) => `ledgers:${compositeKey(sibling, o)}`), `scores:${sibling}`].sort());
   const tables: Array<[AnalyticsTable, string]> = [
     ['orders', 'customer_id'], ['order_line_items', 'customer_id'], ['payments', 'customer_id'], ['purchases', 'customer_id'],
     ['customer_features', 'customer_id'], ['clv_scores', 'customer_id'], ['segment_changes', 'customer_id'], ['dead_letters', 'key'],

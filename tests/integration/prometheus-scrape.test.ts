@@ -81,18 +81,21 @@ before(async () => {
   }));
   backfill(dir, history, [7 * DAY_MS, DAY_MS].map((ago) => ({ fromMs: now - ago - 2 * 3_600_000, toMs: now - ago + 3_600_000 })));
 
-  const [processorsPort, trainingPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const [processorsPort, trainingPort, apiPort, apiMetricsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   api = `http://127.0.0.1:${apiPort}`;
   await start(['run'], { CLV_METRICS_HOST: '127.0.0.1', CLV_METRICS_PORT: String(processorsPort) }, /processors started/);
   // Retrains every 2 s: on this test's few customers each run is refused for too little data.
   await start(['run', 'training'], { CLV_METRICS_HOST: '127.0.0.1', CLV_METRICS_PORT: String(trainingPort), CLV_RETRAIN_INTERVAL_MS: '2000' }, /processors started/);
   await start(['serve'], {
-    CLV_API_HOST: '127.0.0.1', CLV_API_PORT: String(apiPort), CLV_API_KEYS: formatApiKeyRecord(key.record), CLV_API_INDEX_REFRESH_MS: '1000',
+    CLV_API_HOST: '127.0.0.1', CLV_API_PORT: String(apiPort), CLV_API_METRICS_PORT: String(apiMetricsPort), CLV_API_KEYS: formatApiKeyRecord(key.record), CLV_API_INDEX_REFRESH_MS: '1000',
   }, /API listening/);
+  // On the API port /metrics needs the metrics scope; Prometheus scrapes the metrics port.
+  assert.equal((await fetch(`${api}/metrics`)).status, 401);
+  assert.equal((await fetch(`${api}/metrics`, { headers: { authorization: `Bearer ${key.key}` } })).status, 403);
 
   prometheus = await startPrometheus(dir, {
     ruleFiles: ruleFilePaths(),
-    jobs: { 'clv-processors': [`127.0.0.1:${processorsPort}`], 'clv-training': [`127.0.0.1:${trainingPort}`], 'clv-api': [`127.0.0.1:${apiPort}`] },
+    jobs: { 'clv-processors': [`127.0.0.1:${processorsPort}`], 'clv-training': [`127.0.0.1:${trainingPort}`], 'clv-api': [`127.0.0.1:${apiMetricsPort}`] },
     intervalSeconds: 1,
   });
 

@@ -12,7 +12,8 @@ import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { FencedWriteError, RedisStateStore, type RedisStateStoreOptions } from '../../adapters/redis/redis-state-store.js';
+import { firstKeyPart, FencedWriteError, RedisStateStore, type RedisStateStoreOptions } from '../../adapters/redis/redis-state-store.js';
+import { compositeKey } from '../../core/composite-key.js';
 import { ClvError } from '../../core/errors.js';
 import { stateStoreContract, type Json } from '../support/state-store-contract.js';
 import { runScoped, services } from './support/services.js';
@@ -69,15 +70,20 @@ test('redis state store: keys follow clv:<namespace>:{<customer>}<rest>; one cus
   assert.equal(clusterKeySlot('foo{hash_tag}'), 2515);
   assert.equal(clusterKeySlot('bar{hash_tag}'), 2515);
 
-  const ledgers = store({}, 'ledgers');
+  const ledgers = store({ hashTag: firstKeyPart }, 'ledgers');
   const histories = store({}, 'histories');
-  await ledgers.setMany(new Map([['C42/O-7', 1], ['C42/O-8', 2]]));
-  await histories.setMany(new Map([['C42', 3]]));
+  await ledgers.setMany(new Map([[compositeKey('C42', 'O-7'), 1], [compositeKey('C42', 'O-8'), 2], [compositeKey('A/B', 'C'), 4], [compositeKey('A', 'B/C'), 5]]));
+  await histories.setMany(new Map([['C42', 3], ['A/B', 6]]));
   assert.equal(await client.exists(`clv:${run}_ledgers:{C42}/O-7`, `clv:${run}_ledgers:{C42}/O-8`, `clv:${run}_histories:{C42}`), 3);
+  // Customer A/B's order C and customer A's order B/C: two keys, each in its customer's slot.
+  assert.equal(await client.get(`clv:${run}_ledgers:{A/B}/C`), '4');
+  assert.equal(await client.get(`clv:${run}_ledgers:{A}/B%2FC`), '5');
+  assert.deepEqual([...(await ledgers.getMany([compositeKey('A/B', 'C'), compositeKey('A', 'B/C')])).values()], [4, 5]);
 
-  const slots = ['C42/O-7', 'C42/O-8'].map((k) => clusterKeySlot(ledgers.layout.encode(k)));
+  const slots = [compositeKey('C42', 'O-7'), compositeKey('C42', 'O-8')].map((k) => clusterKeySlot(ledgers.layout.encode(k)));
   slots.push(clusterKeySlot(histories.layout.encode('C42')));
   assert.deepEqual(slots, Array(3).fill(clusterKeySlot('C42')));
+  assert.equal(clusterKeySlot(ledgers.layout.encode(compositeKey('A/B', 'C'))), clusterKeySlot(histories.layout.encode('A/B')));
   // Customers spread over slots.
   const spread = new Set(Array.from({ length: 1_000 }, (_, i) => clusterKeySlot(histories.layout.encode(`C${i}`))));
   assert.ok(spread.size > 900, `${spread.size} slots for 1000 customers`);

@@ -36,7 +36,7 @@ export function sampleRows(id = 'e1', customer = 'C1'): { [T in AnalyticsTable]:
       repeat_purchase_days: 2, repeat_value_minor: 5_000, total_value_minor: 9_007_199_254_740_991, currency: 'USD',
     },
     clv_scores: {
-      event_id: id, event_time: T0, customer_id: customer, model_version: 'v1', clv_minor: -1, p_alive: 0.123456789012345,
+      event_id: id, event_time: T0, customer_id: customer, model_version: 'v1', model_kind: 'bgnbd-gamma-gamma', clv_minor: -1, p_alive: 0.123456789012345,
       expected_purchases: 1e-9, expected_avg_value_minor: 2_500, horizon_days: 365, segment: 'high', action: 'upsell', currency: 'USD',
       recommended_categories: ['books', 'music'], recommendation_reason: 'Favourite category books: next tier', recommended_min_unit_price_minor: 1_500,
       clv_lower_minor: 0, clv_upper_minor: 9_007_199_254_740_991, clv_interval_level: 0.8,

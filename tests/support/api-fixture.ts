@@ -44,10 +44,10 @@ export interface ApiFixtureOptions {
 /** An API key per scope, and one with every scope. */
 function testKeys() {
   const make = (name: string, scopes: ApiScope[]) => createApiKey(name, scopes);
-  const keys = { read: make('reader', ['read']), ingest: make('ingester', ['ingest']), admin: make('admin', ['admin']), all: make('operator', ['read', 'ingest', 'admin']) };
+  const keys = { read: make('reader', ['read']), ingest: make('ingester', ['ingest']), admin: make('admin', ['admin']), metrics: make('prometheus', ['metrics' as ApiScope]), all: make('operator', ['read', 'ingest', 'admin']) };
   return {
     records: Object.values(keys).map((k) => k.record),
-    keys: { read: keys.read.key, ingest: keys.ingest.key, admin: keys.admin.key, all: keys.all.key },
+    keys: { read: keys.read.key, ingest: keys.ingest.key, admin: keys.admin.key, metrics: keys.metrics.key, all: keys.all.key },
   };
 }
 

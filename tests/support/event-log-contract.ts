@@ -49,6 +49,26 @@ export function eventLogContract(adapter: string, makeLog: () => Promise<EventLo
     }
   });
 
+  test(`${adapter}: publishAll publishes every topic of the call, or none (an unknown topic, an expired deadline)`, async () => {
+    const log = await makeLog();
+    try {
+      const [a, b] = [freshTopic(), freshTopic()];
+      await log.createTopics([{ name: a, partitions: 2, compacted: false }, { name: b, partitions: 2, compacted: false }]);
+      await assert.rejects(log.publishAll([{ topic: a, messages: [msg('C1', 0)] }, { topic: `${b}-never-created`, messages: [msg('C1', 1)] }]));
+      const expired = new AbortController();
+      expired.abort();
+      await assert.rejects(log.publishAll([{ topic: a, messages: [msg('C1', 2)] }, { topic: b, messages: [msg('C1', 3)] }], { signal: expired.signal }), /nothing was published/);
+      await log.publishAll([{ topic: a, messages: [msg('C1', 4)] }, { topic: b, messages: [msg('C1', 5), msg('C2', 6)] }]);
+      const seen: IncomingMessage[] = [];
+      const consumer = await log.consume({ groupId: `g-${a}`, topics: [a, b], fromBeginning: true, eachBatch: async (batch) => void seen.push(...batch.messages) });
+      await until(() => seen.length >= 3, '3 messages');
+      await consumer.stop();
+      assert.deepEqual(seen.map((m) => `${m.topic === a ? 'a' : 'b'}:${m.value}`).sort(), ['a:C1:4', 'b:C1:5', 'b:C2:6']);
+    } finally {
+      await log.close();
+    }
+  });
+
   test(`${adapter}: a failed batch is redelivered; a committed one is not`, async () => {
     const log = await makeLog();
     const topic = freshTopic();

@@ -56,7 +56,7 @@ export function simulateCustomers(
       for (let k = 0; k < x; k++) monetaryValue += gammaVariate(u, spend.p, nu);
       monetaryValue /= x;
     }
-    out.push({ frequency: x, recency: tx, T: age, monetaryValue });
+    out.push({ asOfDay: 0, frequency: x, recency: tx, T: age, monetaryValue });
   }
   return out;
 }

@@ -55,7 +55,7 @@ export function sinkEvents(customers: number): SinkEvents {
         category_summary: [{ category: 'music', orders: orderCount, quantity: orderCount, spend_minor: 999 * orderCount }],
       });
       e.scores.push({
-        event_id: `${customer}@${t}@v1`, event_time: t, customer_id: customer, model_version: 'v1', clv_minor: total * 2 + s, p_alive: 1 / (c + 2),
+        event_id: `${customer}@${t}@v1`, event_time: t, customer_id: customer, model_version: 'v1', model_kind: 'bgnbd-gamma-gamma', clv_minor: total * 2 + s, p_alive: 1 / (c + 2),
         expected_purchases: 0.5 + c / 1000, expected_avg_value_minor: 2_500, horizon_days: 365, segment: c % 2 ? 'high' : 'low', action: 'upsell', currency: 'USD',
         recommended_categories: ['books'], recommendation_reason: "customer's favourite", recommended_min_unit_price_minor: 1_999,
         // Both kinds of score: with an interval and without one (a point-estimate model).

@@ -6,9 +6,11 @@ import { analystViews } from './004-analyst-views.js';
 import { clvIntervals } from './005-clv-intervals.js';
 import { recommendations } from './006-recommendations.js';
 import { latestScoresView } from './007-latest-scores-view.js';
-import { erasures } from './008-erasures.js';
+import { scoreModelKind } from './008-score-model-kind.js';
+import { latestScoresModelKind } from './009-latest-scores-model-kind.js';
+import { erasures } from './010-erasures.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView, erasures];
+export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView, scoreModelKind, latestScoresModelKind, erasures];

@@ -14,6 +14,7 @@ export function scopedEventLog(inner: EventLog, suffix: string): EventLog & { sc
     scoped: out,
     createTopics: (specs) => inner.createTopics(specs.map((s) => ({ ...s, name: out(s.name) }))),
     publish: (topic, messages) => inner.publish(out(topic), messages),
+    publishAll: (batches, options) => inner.publishAll(batches.map((b) => ({ ...b, topic: out(b.topic) })), options),
     consume: (options) => inner.consume({
       ...options,
       groupId: out(options.groupId),

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dayIndexOfDate } from '../core/calendar.js';
-import { bgnbdWindowForecast, horizonStretch } from '../evaluation/model-evaluation-bgnbd.js';
+import { perCustomerWindowForecast, horizonStretch } from '../evaluation/model-evaluation-per-customer.js';
 import { evaluationWindow } from '../evaluation/model-evaluation-window.js';
 import { trainCustomerValueModel } from '../models/kinds/train-customer-value-model.js';
 import { cdnowAvailable, cdnowSkipMessage, readCdnowDays } from './support/cdnow.js';
@@ -18,7 +18,7 @@ function fit() {
 test('CDNOW_sample holdout: each value is BG/NBD expected purchases × Gamma-Gamma spend (fit at the r of FHL 2005)', { skip }, () => {
   const { window, model } = fit();
   assert.ok(Math.abs(model.bgnbd.params.r - 0.243) < 0.001, 'FHL 2005 r');
-  const f = bgnbdWindowForecast(model, window);
+  const f = perCustomerWindowForecast(model, window);
   assert.equal(f.values.length, 2357);
   for (const i of [0, 100, 2000]) {
     const e = model.expectedOver(window.inputs[i], 39);
@@ -28,7 +28,7 @@ test('CDNOW_sample holdout: each value is BG/NBD expected purchases × Gamma-Gam
 
 test('the monthly shape is the aggregate expectation per month: it falls as the cohort dies out', { skip }, () => {
   const { window, model } = fit();
-  const f = bgnbdWindowForecast(model, window);
+  const f = perCustomerWindowForecast(model, window);
   assert.equal(f.dailyShape.length, window.endDay - window.cutDay);
   const total = f.values.reduce((a, b) => a + b, 0);
   const shapeTotal = f.dailyShape.reduce((a, b) => a + b, 0);

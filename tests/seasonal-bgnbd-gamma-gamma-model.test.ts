@@ -1,0 +1,86 @@
+/**
+ * The seasonal kind against the plain one on synthetic shops from the project's generator
+ * (whose truth is a BG/NBD process thinned by a known season), fixed seeds.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadConfig } from '../config/config.js';
+import { dayIndexOfDate } from '../core/calendar.js';
+import { evaluationWindow, type PurchaseDaysByCustomer } from '../evaluation/model-evaluation-window.js';
+import { modelFromArtifact } from '../models/kinds/model-kinds.js';
+import { SeasonalBgNbdGammaGammaModel } from '../models/kinds/seasonal-bgnbd-gamma-gamma-model.js';
+import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
+import { dailyRepeatPurchases, trainSeasonalModel } from '../models/kinds/train-seasonal-model.js';
+import { FLAT_SEASONALITY } from '../producers/synthetic/options.js';
+import { generateSyntheticHistory } from '../producers/synthetic/synthetic-history.js';
+import type { SyntheticHistoryInput } from '../producers/synthetic/options.js';
+
+const settings = { ...trainingSettingsFrom(loadConfig({}), 'seasonal-test'), periodDays: 7 };
+
+function shop(input: SyntheticHistoryInput, calibrationEnd: string) {
+  const h = generateSyntheticHistory({ customers: 4000, seed: 5, start: '2022-01-01', end: '2024-12-31', noise: { duplicateRate: 0, reorderRate: 0, lateRate: 0, invalidRate: 0, poisonRate: 0 }, ...input });
+  const by = new Map<string, Map<number, number>>();
+  for (const p of h.truth.purchases) {
+    let days = by.get(p.customerId);
+    if (!days) by.set(p.customerId, (days = new Map()));
+    days.set(p.day, (days.get(p.day) ?? 0) + p.valueMinor);
+  }
+  const cut = dayIndexOfDate(calibrationEnd);
+  return evaluationWindow(by as PurchaseDaysByCustomer, cut, cut + 365, 7, 100);
+}
+
+function holdoutError(model: { expectedOver(x: never, p: number): { purchases: number; avgValue: number } }, w: ReturnType<typeof shop>): number {
+  let predicted = 0;
+  let actual = 0;
+  w.inputs.forEach((x, i) => {
+    const e = model.expectedOver(x as never, 365 / 7);
+    predicted += e.purchases * e.avgValue;
+    actual += w.actualValue[i];
+  });
+  return predicted / actual - 1;
+}
+
+test('a calibration ending on the December peak: the plain model reads the peak as faster customers, the seasonal one does not', async () => {
+  const w = shop({}, '2023-12-31');
+  const plain = trainCustomerValueModel(w.inputs, settings);
+  const seasonal = await trainSeasonalModel(w.inputs, dailyRepeatPurchases(w.histories, w.cutDay), settings);
+  const errPlain = holdoutError(plain, w);
+  const errSeasonal = holdoutError(seasonal, w);
+  assert.ok(errPlain > 0.1, `BG/NBD over-forecasts after the peak: ${errPlain}`);
+  assert.ok(Math.abs(errSeasonal) < Math.abs(errPlain) / 2, `seasonal ${errSeasonal} vs plain ${errPlain}`);
+  assert.equal(seasonal.intensity.yearly, true);
+});
+
+test('a shop without a season: the seasonal model predicts what the plain one does (no harm)', async () => {
+  const w = shop({ seasonality: FLAT_SEASONALITY }, '2023-12-31');
+  const plain = trainCustomerValueModel(w.inputs, settings);
+  const seasonal = await trainSeasonalModel(w.inputs, dailyRepeatPurchases(w.histories, w.cutDay), settings);
+  const errPlain = holdoutError(plain, w);
+  const errSeasonal = holdoutError(seasonal, w);
+  assert.ok(Math.abs(errSeasonal - errPlain) < 0.02, `seasonal ${errSeasonal} vs plain ${errPlain}`);
+});
+
+test('the CLV of the same customer scored in November counts December; scored in May it does not', async () => {
+  const w = shop({}, '2023-12-31');
+  const seasonal = await trainSeasonalModel(w.inputs, dailyRepeatPurchases(w.histories, w.cutDay), settings);
+  const customer = (asOf: string) => ({ asOfDay: dayIndexOfDate(asOf), frequency: 4, recency: 30, T: 40, monetaryValue: 30 });
+  const november = seasonal.expectedPurchasesWithin(customer('2024-11-10'), 60);
+  const may = seasonal.expectedPurchasesWithin(customer('2024-05-10'), 60);
+  assert.ok(november > may * 1.2, `60 days from 10 Nov: ${november}; from 10 May: ${may}`);
+  // The plain model cannot tell the two apart.
+  const plain = trainCustomerValueModel(w.inputs, settings);
+  assert.equal(plain.expectedPurchasesWithin(customer('2024-11-10'), 60), plain.expectedPurchasesWithin(customer('2024-05-10'), 60));
+});
+
+test('its artifact loads back through the model kinds into a model that predicts the same', async () => {
+  const w = shop({}, '2023-12-31');
+  const seasonal = await trainSeasonalModel(w.inputs, dailyRepeatPurchases(w.histories, w.cutDay), settings);
+  const loaded = modelFromArtifact('v', 'seasonal-bgnbd-gamma-gamma', JSON.parse(JSON.stringify(seasonal.toJSON())));
+  assert.ok(loaded instanceof SeasonalBgNbdGammaGammaModel);
+  for (const x of w.inputs.slice(0, 50)) {
+    const a = seasonal.predict(x);
+    const b = loaded.predict(x);
+    assert.ok(Math.abs(a.clv - b.clv) <= 1e-9 * Math.max(1, a.clv), `${a.clv} vs ${b.clv}`);
+    assert.ok(Math.abs(a.interval!.upper - b.interval!.upper) <= 1e-9 * Math.max(1, a.interval!.upper));
+  }
+});

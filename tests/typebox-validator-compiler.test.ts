@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Type } from 'typebox';
+import { typeBoxValidatorCompiler } from '../api/typebox-validator-compiler.js';
+
+const schema = Type.Object({ n: Type.Optional(Type.Integer()), x: Type.Optional(Type.Number()), b: Type.Optional(Type.Boolean()), s: Type.Optional(Type.String()) });
+const check = (httpPart: string, value: unknown) => typeBoxValidatorCompiler({ schema, httpPart, url: '/t', method: 'GET' })(value) as { value?: unknown; error?: Array<{ instancePath: string; message: string }> };
+
+test('query strings become numbers and booleans only when spelled as such', () => {
+  assert.deepEqual(check('querystring', { n: '42', x: '-1.5e3', b: 'false', s: '7' }).value, { n: 42, x: -1500, b: false, s: '7' });
+  for (const [name, raw] of [['n', 'true'], ['n', ''], ['n', '1.5'], ['n', ' 1'], ['x', 'abc'], ['x', ''], ['b', '1'], ['b', 'yes']] as const) {
+    const { error } = check('querystring', { [name]: raw });
+    assert.ok(error, `${name}=${JSON.stringify(raw)} is refused`);
+    assert.equal(error[0].instancePath, `/${name}`);
+  }
+});
+
+test('bodies are never converted', () => {
+  assert.ok(check('body', { n: '42' }).error, 'a string is not an integer in a JSON body');
+  assert.deepEqual(check('body', { n: 42 }).value, { n: 42 });
+});
