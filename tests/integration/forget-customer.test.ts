@@ -80,11 +80,10 @@ async function settled(): Promise<void> {
 async function redisKeysOf(customer: string): Promise<string[]> {
   const found: string[] = [];
   for (const store of Object.values(stores)) {
-    for await (const page of store.scanPrefix(customer, 100)) {
+    const ledger = store === stores.ledgers;
+    const own = ledger ? compositeKey(customer) : customer;
+    for await (const page of store.scanPrefix(own, 100)) {
       for (const [key] of page) {
-        const ledger = store === stores.ledgers;
-        const own = ledger ? compositeKey(customer) : customer;
-        if (!key.startsWith(own)) continue;
         const rest = key.slice(own.length);
         if (ledger ? rest.startsWith('/') && !rest.slice(1).includes('/') : rest === '') found.push(`${store.layout.namespace}:${key}`);
       }
@@ -119,7 +118,7 @@ after(async () => {
   for (const c of customers) {
     for (const store of Object.values(stores)) {
       const keys: string[] = [];
-      for await (const page of store.scanPrefix(c, 100)) keys.push(...page.map(([k]) => k));
+      for await (const page of store.scanPrefix(store === stores.ledgers ? compositeKey(c) : c, 100)) keys.push(...page.map(([k]) => k));
       await store.deleteMany(keys);
     }
   }

@@ -76,8 +76,9 @@ test('redis state store: keys follow clv:<namespace>:{<customer>}<rest>; one cus
   await histories.setMany(new Map([['C42', 3], ['A/B', 6]]));
   assert.equal(await client.exists(`clv:${run}_ledgers:{C42}/O-7`, `clv:${run}_ledgers:{C42}/O-8`, `clv:${run}_histories:{C42}`), 3);
   // Customer A/B's order C and customer A's order B/C: two keys, each in its customer's slot.
-  assert.equal(await client.get(`clv:${run}_ledgers:{A/B}/C`), '4');
-  assert.equal(await client.get(`clv:${run}_ledgers:{A}/B%2FC`), '5');
+  // Values carry their write version (0: written without one), then the JSON.
+  assert.equal(await client.get(`clv:${run}_ledgers:{A/B}/C`), '0\n4');
+  assert.equal(await client.get(`clv:${run}_ledgers:{A}/B%2FC`), '0\n5');
   assert.deepEqual([...(await ledgers.getMany([compositeKey('A/B', 'C'), compositeKey('A', 'B/C')])).values()], [4, 5]);
 
   const slots = [compositeKey('C42', 'O-7'), compositeKey('C42', 'O-8')].map((k) => clusterKeySlot(ledgers.layout.encode(k)));
