@@ -2,7 +2,7 @@
  * `clv models list | promote | rollback`: the registry's versions and their status, and
  * changing the champion by hand. A change is written to the registry (the running scoring
  * processes poll it), recorded in the model runs, and followed by a re-score of every
- * customer with the new champion, publishing only the scores that changed — as `clv train`
+ * customer with the new champion, publishing the scores it changes (every one, as the model version changes) — as `clv train`
  * does after a promotion.
  */
 import type { Config } from '../config/config.js';

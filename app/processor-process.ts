@@ -1,7 +1,7 @@
 /**
  * What `clv run [roles…]` runs in one process: the stream processors against Kafka, the
- * schema registry and Redis, the ClickHouse sink, the webhook bridge and scheduled training,
- * with /metrics on CLV_METRICS_PORT. Each role may run in its own process, several per
+ * schema registry and Redis, the ClickHouse sink, the webhook bridge, scheduled training and
+ * the commerce anomaly watch, with /metrics on CLV_METRICS_PORT. Each role may run in its own process, several per
  * consumer group. SIGTERM/SIGINT finish the batch in hand, commit and close.
  */
 import type { AddressInfo } from 'node:net';
@@ -13,17 +13,19 @@ import { createLogger } from './logger.js';
 import { serveMetrics } from './metrics-server.js';
 import { productionPipeline, startClickHouseSink, startWebhookBridge } from './production.js';
 import { startScheduledTraining } from './scheduled-training.js';
+import { startCommerceAnomalyWatch } from './commerce-anomaly-watch.js';
 
-/** The roles `clv run` knows: the processors, then the sink, webhooks and training. */
-export const ProcessRoles = [...ProcessorNames, 'sink', 'webhooks', 'training'] as const;
+/** The roles `clv run` knows: the processors, then the sink, webhooks, training and the anomaly watch. */
+export const ProcessRoles = [...ProcessorNames, 'sink', 'webhooks', 'training', 'anomalies'] as const;
 
 /**
- * The roles to run when none are named: all but training — `clv run` is scaled out to several
- * instances, and a deployment wants exactly one process retraining and re-scoring everyone —
- * and webhooks only where endpoints are configured.
+ * The roles to run when none are named: all but training and anomalies — `clv run` is scaled
+ * out to several instances, and a deployment wants exactly one process retraining and
+ * re-scoring everyone, and one judging the days — and webhooks only where endpoints are
+ * configured.
  */
 function defaultRoles(settings: Readonly<Settings>): string[] {
-  return ProcessRoles.filter((n) => n !== 'training' && (n !== 'webhooks' || settings.webhooks !== null));
+  return ProcessRoles.filter((n) => n !== 'training' && n !== 'anomalies' && (n !== 'webhooks' || settings.webhooks !== null));
 }
 
 export async function runProcessors(settings: Readonly<Settings>, names: readonly string[]): Promise<void> {
@@ -55,6 +57,7 @@ export async function runProcessors(settings: Readonly<Settings>, names: readonl
   const sink = selected.includes('sink') ? await startClickHouseSink(config, production.log, production.codec, logger) : null;
   const webhooks = selected.includes('webhooks') && settings.webhooks ? await startWebhookBridge(settings.webhooks, production.log, production.codec, logger) : null;
   const training = selected.includes('training') ? await startScheduledTraining(config, production, logger) : null;
+  const anomalies = selected.includes('anomalies') ? await startCommerceAnomalyWatch(config, production, logger) : null;
   const stopLagPoll = pollConsumerLag(production.log, [
     ...processorLagSources(pipeline, only),
     ...(sink ? [sink.lagSource] : []),
@@ -76,6 +79,7 @@ export async function runProcessors(settings: Readonly<Settings>, names: readonl
     await sink?.stop();
     await webhooks?.stop();
     await training?.stop();
+    await anomalies?.stop();
     await production.close();
     logger.info({ stats: pipeline.stats() }, 'stopped');
   };

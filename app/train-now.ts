@@ -2,7 +2,7 @@
  * `clv train`: one training run on the feature store as of a time (default now): readiness
  * check, challenger fitted on all but the holdout, compared with the champion on the holdout,
  * refit on everything, registered and recorded in the model runs; when it wins (or `force`),
- * promoted and every customer re-scored with it, publishing only the changed scores.
+ * promoted and every customer re-scored with it (a new version republishes every score).
  */
 import type { Config } from '../config/config.js';
 import { dayIndexer } from '../core/calendar.js';

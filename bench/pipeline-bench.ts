@@ -11,6 +11,8 @@ import { embeddedPipeline } from '../app/embedded.js';
 import { createLogger } from '../app/logger.js';
 import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
 import { modelInputsAsOf } from '../training/model-inputs-as-of.js';
+import { dailyRepeatPurchases } from '../models/kinds/train-seasonal-model.js';
+import { trainScoringModel, type ScoringChoice } from '../models/kinds/train-scoring-model.js';
 import { LatencyProbe, percentile } from './latency-probe.js';
 
 export interface PipelineBenchOptions {
@@ -76,4 +78,50 @@ async function pacedReplay(messages: DemoMessage[], rate: number, log: { publish
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
   return { events: messages.length, seconds: (performance.now() - start) / 1000 };
+}
+
+/**
+ * The same holdout streamed through a fresh embedded pipeline once per kind of champion
+ * (issue 12: the ensemble must keep at least 80% of BG/NBD's throughput): calibration
+ * replayed, the kind trained on its features, then half the holdout at full speed with the
+ * model scoring every change, and a paced slice for event-to-score latency.
+ */
+export async function kindsBench(o: PipelineBenchOptions) {
+  const config = loadConfig({});
+  const logger = createLogger('warn');
+  const history = syntheticDemoHistory({ customers: o.customers, seed: 7, currency: config.currency, timeZone: config.timeZone, minorPerUnit: config.minorPerUnit });
+  const calibrationEndMs = endOfDayMs(history.calibrationEndDay, config.timeZone);
+  const split = history.messages.findIndex((m) => m.deliveredAtMs > calibrationEndMs);
+  const results: Record<string, { trainingMs: number; processedPerSecond: number; eventsPerSecond: number; latencyP50Ms: number | null; latencyP99Ms: number | null }> = {};
+  const choices: Array<[string, ScoringChoice]> = [
+    ['bgnbd-gamma-gamma', { model: 'bgnbd' }],
+    ['seasonal-bgnbd-gamma-gamma', { model: 'seasonal' }],
+    ['ensemble', { model: 'ensemble', weights: { bgnbd: 0.5, seasonal: 0.5 } }],
+  ];
+  for (const [kind, choice] of choices) {
+    let probe: LatencyProbe | null = null;
+    const { log, codec, pipeline } = embeddedPipeline(config, logger, (inner) => (probe = new LatencyProbe(inner)));
+    await pipeline.start();
+    await replayMessages({ log, codec, pipeline }, history.messages.slice(0, split));
+    const dayOf = dayIndexer(config.timeZone);
+    const { inputs } = await modelInputsAsOf(pipeline.stores.histories, calibrationEndMs, 7, dayOf, config.minorPerUnit);
+    const days: Array<Array<[number, number]>> = [];
+    for await (const page of pipeline.stores.histories.scan(10_000)) for (const [, h] of page) days.push(h.orders.filter((x) => x.status === 'ACTIVE').map((x) => [x.day, x.net] as [number, number]));
+    const t0 = performance.now();
+    const model = await trainScoringModel(choice, { inputs, repeats: dailyRepeatPurchases(days, dayOf(calibrationEndMs)) }, trainingSettingsFrom(config, `bench-${kind}`), config.holidays);
+    const trainingMs = performance.now() - t0;
+    pipeline.useModel(model);
+    await pipeline.rescoreAll(calibrationEndMs);
+    const holdout = history.messages.slice(split);
+    const half = Math.floor(holdout.length / 2);
+    const t = await replayMessages({ log, codec, pipeline }, holdout.slice(0, half));
+    (probe as LatencyProbe | null)?.reset();
+    await pacedReplay(holdout.slice(half, half + o.pacedRate * o.pacedSeconds), o.pacedRate, probe ?? log, codec);
+    await pipeline.waitUntilIdle(1);
+    await pipeline.stop();
+    const samples = (probe as LatencyProbe | null)?.samplesMs ?? [];
+    results[kind] = { trainingMs, processedPerSecond: t.processedPerSecond, eventsPerSecond: t.eventsPerSecond, latencyP50Ms: percentile(samples, 0.5), latencyP99Ms: percentile(samples, 0.99) };
+  }
+  const base = results['bgnbd-gamma-gamma'].processedPerSecond;
+  return { customers: o.customers, kinds: results, ensembleShareOfBgNbd: results.ensemble.processedPerSecond / base };
 }

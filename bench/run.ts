@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { modelBench } from './model-bench.js';
-import { pipelineBench } from './pipeline-bench.js';
+import { kindsBench, pipelineBench } from './pipeline-bench.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dataDir = process.env.CLV_DATA_DIR ?? resolve(root, '..', 'shared', 'data');
@@ -16,11 +16,13 @@ const customers = Number(process.env.BENCH_CUSTOMERS ?? 40_000);
 const started = new Date();
 const pipeline = await pipelineBench({ customers, pacedRate: 5000, pacedSeconds: 10 });
 const models = modelBench(join(dataDir, 'cdnow', 'CDNOW_master.txt'), 5);
+const kinds = await kindsBench({ customers: Math.min(customers, 20_000), pacedRate: 5000, pacedSeconds: 10 });
 const result = {
   date: started.toISOString(),
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
   pipeline,
   models,
+  kinds,
   peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
 };
 const dir = join(root, 'bench', 'results');
@@ -41,4 +43,6 @@ if (!('skipped' in models)) {
 } else {
   console.log(models.skipped);
 }
+for (const [kind, k] of Object.entries(kinds.kinds)) console.log(`champion ${kind.padEnd(27)}: ${f(k.processedPerSecond)} events/s processing, p50 ${f(k.latencyP50Ms, 1)} ms, p99 ${f(k.latencyP99Ms, 1)} ms at 5,000 events/s (trained in ${f(k.trainingMs)} ms)`);
+console.log(`ensemble throughput ${(100 * kinds.ensembleShareOfBgNbd).toFixed(0)}% of BG/NBD's (${f(kinds.customers)} customers)`);
 console.log(`peak RSS: ${result.peakRssMiB} MiB; written to ${join(dir, 'latest.json')}`);

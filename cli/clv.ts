@@ -16,6 +16,7 @@ import { registerForget } from './commands/forget.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerKeys } from './commands/keys.js';
 import { registerModels } from './commands/models.js';
+import { registerReconcile } from './commands/reconcile.js';
 import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
@@ -41,6 +42,7 @@ registerReplay(program);
 registerGenerate(program);
 registerStatus(program);
 registerKeys(program);
+registerReconcile(program);
 registerForget(program);
 
 const args = process.argv.slice(2);

@@ -100,6 +100,14 @@ export interface Config {
   trainLstm: boolean;
   /** CLV_LSTM_EPOCHS: most epochs of that LSTM (early stopping may end it sooner). */
   lstmEpochs: number;
+  /** CLV_ANOMALY_INTERVAL_MS: how often `clv run anomalies` looks for newly complete days. */
+  anomalyIntervalMs: number;
+  /** CLV_ANOMALY_WEEKS: weeks of history (same weekday) a day is judged against. */
+  anomalyWeeks: number;
+  /** CLV_ANOMALY_THRESHOLD: k, robust scores beyond ±k are unusual (anomalies/seasonal-anomaly-detector.ts). */
+  anomalyThreshold: number;
+  /** CLV_ANOMALY_LATENESS_MS: a day is judged once the stored orders and payments reach this far past its end (event time). */
+  anomalyLatenessMs: number;
 }
 
 export function loadConfig(env: Env, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): Readonly<Config> {
@@ -143,6 +151,10 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     metricsPort: num(env, 'CLV_METRICS_PORT', 0, { min: 0, max: 65_535, integer: true }),
     clickhouseDatabase: str(env, 'CLV_CLICKHOUSE_DATABASE', 'clv', (v) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? null : 'an identifier (letters, digits, _)')),
     ...trainingSettings(env, readFile),
+    anomalyIntervalMs: num(env, 'CLV_ANOMALY_INTERVAL_MS', 3_600_000, { min: 1000, integer: true }),
+    anomalyWeeks: num(env, 'CLV_ANOMALY_WEEKS', 8, { min: 4, max: 52, integer: true }),
+    anomalyThreshold: num(env, 'CLV_ANOMALY_THRESHOLD', 5, { min: 1, max: 100 }),
+    anomalyLatenessMs: num(env, 'CLV_ANOMALY_LATENESS_MS', 86_400_000, { min: 0, integer: true }),
   });
 }
 

@@ -198,6 +198,41 @@ export interface DeadLetterEvent {
   reason: string;
 }
 
+/** What a commerce anomaly is measured on: per calendar day, orders placed and payments captured, by count and by value. */
+export type CommerceMetric = 'orders' | 'order_value' | 'payments' | 'payment_value';
+
+/**
+ * `clv.anomalies.v1`, key = metric: a day whose order or payment volume or value is unusual
+ * against the same weekday of the weeks before (anomalies/seasonal-anomaly-detector.ts).
+ * About the shop, not a customer or segment. Judged on event time: the same history gives
+ * the same events however fast it is replayed.
+ */
+export interface CommerceAnomalyEvent {
+  /** `${metric}:${day}`: one event per metric and day, whichever run found it. */
+  event_id: string;
+  /** Start of the day in the shop's time zone. */
+  event_time: EpochMs;
+  /** The day, YYYY-MM-DD, in the shop's time zone (CLV_TIME_ZONE). */
+  day: string;
+  metric: CommerceMetric;
+  direction: 'SPIKE' | 'DROP';
+  /** The day's count, or its value in minor units. */
+  value: number;
+  /** The usual value: median of the same weekday over the weeks before (same unit as value). */
+  baseline: number;
+  /** The usual range: a value outside [lower, upper] is unusual (same unit). */
+  lower: number;
+  upper: number;
+  /** Robust z-score on the log scale; beyond ± the detector's k is unusual. */
+  score: number;
+  /** Weeks of history the day was judged against. */
+  history_weeks: number;
+  /** ISO 4217 code of the values. */
+  currency: string;
+  /** The detector and its settings, e.g. "same-weekday log median ± 5·MAD, 8 weeks". */
+  detector: string;
+}
+
 /**
  * `clv.erasures.v1`, key = customer_id: the audit record of one erasure (GDPR Art. 17, CCPA
  * §1798.105), published once every store has forgotten the customer (app/forget-customer.ts).

@@ -1,4 +1,4 @@
-/** Topic names and their default layout. Keys are always customer_id. */
+/** Topic names and their default layout. Keys are customer_id, except on clv.anomalies.v1 (the metric: it is about the shop). */
 export const Topics = {
   orders: 'commerce.orders.v1',
   payments: 'commerce.payments.v1',
@@ -7,6 +7,7 @@ export const Topics = {
   scores: 'clv.scores.v1',
   segmentChanges: 'clv.segment-changes.v1',
   deadLetter: 'clv.dead-letter.v1',
+  anomalies: 'clv.anomalies.v1',
   erasures: 'clv.erasures.v1',
 } as const;
 
@@ -20,8 +21,8 @@ export interface TopicSpec {
 export function topicSpecs(partitions: number): TopicSpec[] {
   return Object.values(Topics).map((name) => ({
     name,
-    // Low-volume operational topics: one partition keeps them in order.
-    partitions: name === Topics.deadLetter || name === Topics.erasures ? 1 : partitions,
+    // One partition where order across keys matters more than throughput (a few messages a day).
+    partitions: name === Topics.deadLetter || name === Topics.anomalies || name === Topics.erasures ? 1 : partitions,
     compacted: name === Topics.scores || name === Topics.features,
   }));
 }

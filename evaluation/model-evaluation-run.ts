@@ -22,7 +22,7 @@ import { perCustomerWindowForecast, type PerCustomerWindowForecast } from './mod
 import { windowMetricsJson, type WindowMetricsJson } from './model-evaluation-metrics.js';
 import { evaluationWindow, type EvaluationWindow, type PurchaseDaysByCustomer, type WindowForecast } from './model-evaluation-window.js';
 import type { Selection } from './model-selection.js';
-import { blendShape, runBacktest, type BacktestReport } from './model-backtest.js';
+import { blendShape, runBacktest, type Backtest, type BacktestReport } from './model-backtest.js';
 
 import { EVALUATED_MODELS, type EvaluatedModel, type ModelChoice } from './evaluated-models.js';
 
@@ -57,7 +57,7 @@ export async function runModelEvaluation(byCustomer: PurchaseDaysByCustomer, cal
   const holdout = evaluationWindow(byCustomer, calibrationEndDay, holdoutEndDay, periodDays, minorPerUnit);
   if (holdout.customerIds.length === 0) throw new ClvError(ErrorCodes.INSUFFICIENT_DATA, 'no purchase on or before the calibration end');
   const selects = s.model === 'all' || s.model === 'ensemble' || s.model === 'champion';
-  const backtest = selects ? await runBacktest(byCustomer, holdout.firstDay, holdout.cutDay, s) : null;
+  const backtest = selects ? await backtestOrNone(byCustomer, holdout, s) : null;
   const selection = backtest?.selection ?? null;
   const champion = (selection?.champion ?? null) as EvaluatedModel | null;
 
@@ -95,6 +95,19 @@ export async function runModelEvaluation(byCustomer: PurchaseDaysByCustomer, cal
   return { holdout, bgnbd: bgnbd?.model ?? null, bgnbdForecast: bgnbd?.forecast ?? null, models, forecasts, metrics, details, champion, selection, backtest: backtest?.report ?? null, headline };
 }
 
+/**
+ * The backtest, or — when the calibration period is too short for a fold — BG/NBD + Gamma-
+ * Gamma as the champion, saying why: one model that cannot be judged does not sink the rest.
+ */
+async function backtestOrNone(byCustomer: PurchaseDaysByCustomer, holdout: EvaluationWindow, s: ModelEvaluationSettings): Promise<Pick<Backtest, 'selection' | 'weights'> & { report: BacktestReport | null }> {
+  try {
+    return await runBacktest(byCustomer, holdout.firstDay, holdout.cutDay, s);
+  } catch (error) {
+    if (!(error instanceof ClvError) || error.code !== ErrorCodes.INSUFFICIENT_DATA) throw error;
+    return { report: null, weights: null, selection: { champion: 'bgnbd', reason: `BG/NBD + Gamma-Gamma by default: ${error.message}`, table: [] } };
+  }
+}
+
 /** BG/NBD on the calibration period for predictions.csv's columns (p_alive, expected purchases…). */
 function bgnbdOf(holdout: EvaluationWindow, s: ModelEvaluationSettings): { model: BgNbdGammaGammaModel; forecast: PerCustomerWindowForecast } | null {
   try {
@@ -107,7 +120,7 @@ function bgnbdOf(holdout: EvaluationWindow, s: ModelEvaluationSettings): { model
 }
 
 function ensembleOnHoldout(weights: BlendWeights | null, outcomes: Map<SingleModel, CandidateOutcome>): { forecast: CandidateForecast; details: Record<string, unknown> } | { details: Record<string, unknown> } {
-  if (weights === null) return { details: { failed: 'no blend: the backtest could not fit one (see backtest.models.ensemble)' } };
+  if (weights === null) return { details: { failed: 'no blend: the backtest could not fit one (see backtest)' } };
   const failed = weights.models.filter((m) => !outcomes.get(m as SingleModel)?.ok);
   if (failed.length > 0) return { details: { failed: `members could not be fitted on the calibration period: ${failed.join(', ')}` } };
   const parts = weights.models.map((m) => (outcomes.get(m as SingleModel) as { forecast: CandidateForecast }).forecast);

@@ -63,6 +63,25 @@ const sinkRejectedRows = new Counter({
   registers: [],
 });
 
+const commerceAnomalies = new Counter({
+  name: 'clv_commerce_anomalies_total',
+  help: 'Unusual days of orders or payments the anomaly watch (clv run anomalies) found, by metric and direction (SPIKE, DROP)',
+  labelNames: ['metric', 'direction'],
+  registers: [],
+});
+const commerceDayAnomaly = new Gauge({
+  name: 'clv_commerce_day_anomaly',
+  help: 'The anomaly watch\'s verdict on the latest day it judged, by metric: 1 spike, -1 drop, 0 usual (or no day judged yet)',
+  labelNames: ['metric'],
+  registers: [],
+});
+const commerceDayScore = new Gauge({
+  name: 'clv_commerce_day_anomaly_score',
+  help: 'Robust score (log scale) of the latest day the anomaly watch judged, by metric; beyond +/- CLV_ANOMALY_THRESHOLD is unusual',
+  labelNames: ['metric'],
+  registers: [],
+});
+
 /** The metric names every process defines (tests check /metrics exposes them). */
 export const metricNames = [
   'clv_events_in_total', 'clv_events_out_total', 'clv_consumer_lag', 'clv_dead_letters_total', 'clv_processing_duration_seconds',
@@ -70,12 +89,51 @@ export const metricNames = [
   'clv_champion_trained_timestamp_seconds',
 ] as const;
 
-/** The metric names only the process running a role defines: scheduled training, the ClickHouse sink. */
-export const roleMetricNames = ['clv_training_runs_total', 'clv_sink_insert_retries_total', 'clv_sink_insert_failures_total', 'clv_sink_rejected_rows_total'] as const;
+/** The metric names only the process running a role defines: scheduled training, the ClickHouse sink, the anomaly watch. */
+export const roleMetricNames = [
+  'clv_training_runs_total', 'clv_sink_insert_retries_total', 'clv_sink_insert_failures_total', 'clv_sink_rejected_rows_total',
+  'clv_commerce_anomalies_total', 'clv_commerce_day_anomaly', 'clv_commerce_day_anomaly_score',
+] as const;
 
 /** Outcomes of a scheduled training run, each exported from the start (at zero) so that rates and alerts see them. */
 export const TrainingOutcomes = ['promoted', 'not_promoted', 'insufficient_data', 'failed'] as const;
 export type TrainingOutcome = (typeof TrainingOutcomes)[number];
+
+// `clv reconcile` runs once and exits (from cron, say), so nothing scrapes it: its figures go
+// to a file in the Prometheus text format for node_exporter's textfile collector
+// (docs/monitoring.md). A registry of their own, not served by any process.
+const reconciliationRegistry = new Registry();
+const reconciliationDiscrepancies = new Gauge({
+  name: 'clv_reconciliation_discrepancies',
+  help: 'Discrepancies the last clv reconcile run found between the settlement statement and the stream, by kind',
+  labelNames: ['kind'],
+  registers: [reconciliationRegistry],
+});
+const reconciliationLastRun = new Gauge({
+  name: 'clv_reconciliation_last_run_timestamp_seconds',
+  help: 'When the last clv reconcile run finished, Unix seconds',
+  registers: [reconciliationRegistry],
+});
+const reconciliationLines = new Gauge({
+  name: 'clv_reconciliation_statement_lines',
+  help: 'Lines of the settlement statement the last clv reconcile run read',
+  registers: [reconciliationRegistry],
+});
+
+/** The metric names of a `clv reconcile` run's metrics file (reconciliationMetricsText). */
+export const reconciliationMetricNames = ['clv_reconciliation_discrepancies', 'clv_reconciliation_last_run_timestamp_seconds', 'clv_reconciliation_statement_lines'] as const;
+
+/**
+ * A reconciliation run's figures in the Prometheus text format: discrepancies per kind (every
+ * kind, zeros included, so that the alert sees a clean run), statement lines, when it finished.
+ */
+export async function reconciliationMetricsText(countsByKind: Readonly<Record<string, number>>, statementLines: number, finishedAtMs: number): Promise<string> {
+  reconciliationDiscrepancies.reset();
+  for (const [kind, n] of Object.entries(countsByKind)) reconciliationDiscrepancies.set({ kind }, n);
+  reconciliationLines.set(statementLines);
+  reconciliationLastRun.set(finishedAtMs / 1000);
+  return reconciliationRegistry.metrics();
+}
 
 let trainingMetricsOn = false;
 
@@ -116,6 +174,29 @@ export function recordSinkInsertRetry(): void {
 
 export function recordSinkInsertFailure(table: string): void {
   sinkInsertFailures.inc({ table });
+}
+
+let anomalyMetricsOn = false;
+
+/** Adds the anomaly watch's metrics, every metric and direction at zero; for the process that runs it. */
+export function enableAnomalyMetrics(metrics: readonly string[]): void {
+  if (anomalyMetricsOn) return;
+  anomalyMetricsOn = true;
+  for (const m of [commerceAnomalies, commerceDayAnomaly, commerceDayScore]) metricsRegistry.registerMetric(m);
+  for (const metric of metrics) {
+    for (const direction of ['SPIKE', 'DROP']) commerceAnomalies.inc({ metric, direction }, 0);
+    commerceDayAnomaly.set({ metric }, 0);
+    commerceDayScore.set({ metric }, 0);
+  }
+}
+
+/** The verdict on the latest day judged, per metric; and one count per unusual day found. */
+export function recordAnomalyVerdicts(latest: ReadonlyArray<{ metric: string; direction: 'SPIKE' | 'DROP' | null; score: number }>, found: ReadonlyArray<{ metric: string; direction: string }>): void {
+  for (const v of latest) {
+    commerceDayAnomaly.set({ metric: v.metric }, v.direction === 'SPIKE' ? 1 : v.direction === 'DROP' ? -1 : 0);
+    commerceDayScore.set({ metric: v.metric }, v.score);
+  }
+  for (const f of found) commerceAnomalies.inc({ metric: f.metric, direction: f.direction });
 }
 
 /** The champion's version and training time; the previous champion's series goes away. */

@@ -176,8 +176,11 @@ export class Pipeline {
           const at = Math.max(asOfMs ?? state.asOfMs ?? state.features.event_time, state.features.last_purchase_time);
           const result = scoreCustomer(state, state.features, at, model, scoring);
           updated.set(key, result.state);
-          // A new model's category statistics can change what marketing is asked to do without moving CLV or segment.
-          if (result.state.segment !== state.segment || result.state.clvMinor !== state.clvMinor || !sameRecommendation(result.state.recommendation, state.recommendation)) {
+          // A new model's category statistics can change what marketing is asked to do without
+          // moving CLV or segment; and a new model version is published even where the numbers
+          // agree, so every store downstream (ClickHouse, CRM) says which model scored the customer.
+          if (result.state.segment !== state.segment || result.state.clvMinor !== state.clvMinor || result.state.modelVersion !== state.modelVersion
+            || !sameRecommendation(result.state.recommendation, state.recommendation)) {
             outputs.push(...scoreOutputs(result));
             summary.published++;
             if (result.change) summary.segmentChanges++;

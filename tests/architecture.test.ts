@@ -31,10 +31,12 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   training: ['core', 'config', 'models', 'processors', 'evaluation', 'forecasting'],
   'read-model': ['core', 'models', 'processors', 'forecasting'],
   metrics: ['core', 'processors'],
+  reconciliation: ['core'],
+  anomalies: ['core'],
   api: ['core', 'config', 'metrics'],
-  app: ['core', 'config', 'models', 'producers', 'processors', 'adapters', 'consumers', 'evaluation', 'forecasting', 'training', 'read-model', 'metrics', 'api'],
+  app: ['core', 'config', 'models', 'producers', 'processors', 'adapters', 'consumers', 'evaluation', 'forecasting', 'training', 'read-model', 'metrics', 'api', 'reconciliation', 'anomalies'],
   cli: ['core', 'config', 'producers', 'evaluation', 'training', 'adapters', 'app'],
-  bench: ['core', 'config', 'models', 'producers', 'processors', 'adapters', 'consumers', 'evaluation', 'forecasting', 'training', 'read-model', 'metrics', 'api', 'app'],
+  bench: ['core', 'config', 'models', 'producers', 'processors', 'adapters', 'consumers', 'evaluation', 'forecasting', 'training', 'read-model', 'metrics', 'api', 'reconciliation', 'anomalies', 'app'],
 };
 
 function sourceFiles(dir: string): string[] {

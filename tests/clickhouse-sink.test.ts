@@ -184,6 +184,8 @@ function bind(store: InMemoryAnalyticsStore): AnalyticsStore {
     purchasesAsOf: (t) => store.purchasesAsOf(t),
     modelRuns: () => store.modelRuns(),
     segmentRevenueByHour: (q) => store.segmentRevenueByHour(q),
+    settlementCandidates: (q) => store.settlementCandidates(q),
+    commerceVolumes: (q) => store.commerceVolumes(q),
     forgetCustomer: (id) => store.forgetCustomer(id),
     close: () => store.close(),
   };

@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { parse } from 'yaml';
-import { metricNames, roleMetricNames } from '../metrics/metrics-registry.js';
+import { metricNames, reconciliationMetricNames, roleMetricNames } from '../metrics/metrics-registry.js';
 import { alertCases, dashboards, metricNamesIn, monitoringDir, panelQueries, panelsOf, rules, thresholdFreeOperands, withGrafanaIntervals } from './support/monitoring-files.js';
 
 const root = resolve(monitoringDir, '..');
@@ -21,7 +21,7 @@ const histograms = ['clv_processing_duration_seconds', 'clv_api_request_duration
 function knownMetricNames(): Set<string> {
   const processMetrics = new Registry();
   collectDefaultMetrics({ register: processMetrics, prefix: 'clv_' });
-  const names = new Set<string>([...metricNames, ...roleMetricNames, 'up', ...processMetrics.getMetricsAsArray().map((m) => m.name)]);
+  const names = new Set<string>([...metricNames, ...roleMetricNames, ...reconciliationMetricNames, 'up', ...processMetrics.getMetricsAsArray().map((m) => m.name)]);
   // prom-client's typings call the type an enum; at run time it is the exposition's string.
   const processHistograms = processMetrics.getMetricsAsArray().filter((m) => String(m.type) === 'histogram').map((m) => m.name);
   for (const h of [...histograms, ...processHistograms]) {

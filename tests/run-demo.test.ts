@@ -91,6 +91,8 @@ test('embedded demo on a synthetic shop: features reconcile exactly with the gro
     segment_changes: log.read(Topics.segmentChanges).length,
     dead_letters: report.deadLetters.total,
     model_runs: 1,
+    // The demo runs no anomaly watch: nothing on clv.anomalies.v1.
+    commerce_anomalies: log.read(Topics.anomalies).length,
     erasures: 0,
   };
   assert.ok(rows.orders < log.read(Topics.orders).length - report.deadLetters.total, 'the stream repeats some orders');

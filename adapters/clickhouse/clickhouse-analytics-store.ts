@@ -3,12 +3,14 @@
  * inserts out, deduplicated reads through FINAL and the argMax views of the migrations.
  */
 import { ClvError, ErrorCodes } from '../../core/errors.js';
+import type { PaymentEvent } from '../../core/events.js';
 import {
-  analyticsRowViolation, customerColumnOf, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ModelRunRow, type PurchaseRow, type SegmentHourlyRevenue, type SegmentRevenueQuery,
+  analyticsRowViolation, customerColumnOf, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ModelRunRow, type OrderRow, type PurchaseRow, type SegmentHourlyRevenue,
+  type SegmentRevenueQuery, type SettlementCandidates, type SettlementCandidatesQuery, type CommerceVolumeQuery, type CommerceVolumes, type CommerceVolumeBucket,
 } from '../../core/ports/analytics-store.js';
 import { ClickHouseConnection } from './clickhouse-connection.js';
 import { migrate } from './migrate.js';
-import { ident, quoteIdentifier, sql } from './sql.js';
+import { ident, quoteIdentifier, sql, typed, type SqlFragment } from './sql.js';
 import { fromClickHouseRow, insertColumns, selectColumns, toClickHouseRow } from './table-columns.js';
 
 export interface ClickHouseAnalyticsStoreOptions {
@@ -26,6 +28,13 @@ export interface ClickHouseAnalyticsStoreOptions {
  * (max_partitions_per_insert_block); a batch of replayed history can span more months.
  */
 const MAX_PARTITIONS_PER_INSERT = 100;
+
+/**
+ * Characters of references per lookup query. On 18.16 they travel as literals in the query
+ * text, which max_query_size limits to 256 KiB by default; on 19.11+ as a parameter in the
+ * URL. 100,000 characters stays well inside both.
+ */
+const REFERENCE_CHARS_PER_QUERY = 100_000;
 
 export class ClickHouseAnalyticsStore implements AnalyticsStore {
   private constructor(
@@ -139,6 +148,66 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
     }
   }
 
+  /**
+   * The captures and refunds of the expected_settlements view (migration 008) and the order
+   * events of the orders selected: first those with a capture or refund in the period, then
+   * those under the references the period did not cover (late settlements of older captures,
+   * or references the stream does not know), in as few lookups as the query size allows.
+   */
+  async settlementCandidates(query: SettlementCandidatesQuery): Promise<SettlementCandidates> {
+    const payments = new Map<string, PaymentEvent>();
+    const orders = new Map<string, OrderRow>();
+    // The selection reads the raw table: a set of order ids needs no deduplication.
+    const raw = ident(this.database, 'payments');
+    const settling = sql`type IN ('PAYMENT_CAPTURED', 'PAYMENT_REFUNDED')`;
+    const readOrders = async (selection: SqlFragment) => {
+      const [p, o] = await Promise.all([
+        this.connection.select<Record<string, unknown>>(sql`
+          SELECT event_id, event_time_ms AS event_time, customer_id, type, order_id, reference AS payment_id, amount_minor, currency
+          FROM ${ident(this.database, 'expected_settlements')} WHERE order_id IN (${selection})`),
+        this.connection.select<Record<string, unknown>>(sql`SELECT ${selectColumns('orders')} FROM ${ident(this.database, 'orders')} FINAL WHERE order_id IN (${selection})`),
+      ]);
+      for (const r of p) payments.set(r.event_id as string, fromClickHouseRow('payments', r));
+      for (const r of o) orders.set(r.event_id as string, fromClickHouseRow('orders', r));
+    };
+    await readOrders(sql`SELECT order_id FROM ${raw} WHERE ${settling} AND event_time_ms >= ${query.fromMs} AND event_time_ms < ${query.toMs}`);
+    const covered = new Set([...payments.values()].map((p) => p.payment_id));
+    const missing = [...new Set(query.references)].filter((r) => !covered.has(r));
+    for (const chunk of chunksByLength(missing, REFERENCE_CHARS_PER_QUERY)) {
+      await readOrders(sql`SELECT order_id FROM ${raw} WHERE ${settling} AND has(${typed(chunk, 'Array(String)')}, payment_id)`);
+    }
+    const byOrder = (a: { order_id: string; event_time: number; event_id: string }, b: typeof a) =>
+      compare(a.order_id, b.order_id) || a.event_time - b.event_time || compare(a.event_id, b.event_id);
+    return { payments: [...payments.values()].sort(byOrder), orders: [...orders.values()].sort(byOrder) };
+  }
+
+  /**
+   * Per quarter hour, orders placed and payments captured, each event once (GROUP BY event_id
+   * over identical redelivered rows), and each table's latest counted event time. 18.16-safe.
+   */
+  async commerceVolumes(query: CommerceVolumeQuery): Promise<CommerceVolumes> {
+    const counted = sql`currency = ${query.currency} AND amount_minor >= 0 AND customer_id != '' AND event_time_ms < ${query.toMs}`;
+    const perQuarterHour = (table: 'orders' | 'payments', type: string) => this.connection.select<{ q: string | number; n: string | number; v: string | number }>(sql`
+      SELECT intDiv(t, 900000) AS q, count() AS n, sum(a) AS v FROM (
+        SELECT event_id, any(event_time_ms) AS t, any(amount_minor) AS a FROM ${ident(this.database, table)}
+        WHERE type = ${type} AND event_time_ms >= ${query.fromMs} AND ${counted} GROUP BY event_id
+      ) GROUP BY q`);
+    const latest = (table: 'orders' | 'payments') =>
+      this.connection.select<{ n: string | number; latest: string | number }>(sql`SELECT count() AS n, max(event_time_ms) AS latest FROM ${ident(this.database, table)} WHERE ${counted}`);
+    const [orders, payments, [lo], [lp]] = await Promise.all([perQuarterHour('orders', 'ORDER_PLACED'), perQuarterHour('payments', 'PAYMENT_CAPTURED'), latest('orders'), latest('payments')]);
+    const buckets = new Map<number, CommerceVolumeBucket>();
+    const bucketOf = (q: string | number) => {
+      const startMs = Number(q) * 900_000;
+      let b = buckets.get(startMs);
+      if (!b) buckets.set(startMs, (b = { startMs, orders: 0, orderValueMinor: 0, payments: 0, paymentValueMinor: 0 }));
+      return b;
+    };
+    for (const r of orders) Object.assign(bucketOf(r.q), { orders: Number(r.n), orderValueMinor: Number(r.v) });
+    for (const r of payments) Object.assign(bucketOf(r.q), { payments: Number(r.n), paymentValueMinor: Number(r.v) });
+    const latestOf = (r: { n: string | number; latest: string | number } | undefined) => (r === undefined || Number(r.n) === 0 ? null : Number(r.latest));
+    return { quarterHours: [...buckets.values()].sort((a, b) => a.startMs - b.startMs), latestOrderMs: latestOf(lo), latestPaymentMs: latestOf(lp) };
+  }
+
   /** Every row of a table, deduplicated (FINAL), in no particular order: for tests and tools. */
   async readAll<T extends AnalyticsTable>(table: T): Promise<AnalyticsRows[T][]> {
     const raw = await this.connection.select<Record<string, unknown>>(sql`SELECT ${selectColumns(table)} FROM ${ident(this.database, table)} FINAL`);
@@ -152,6 +221,24 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Consecutive runs of `items` whose lengths add up to at most `maxChars` (at least one item each). */
+function chunksByLength(items: readonly string[], maxChars: number): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let chars = 0;
+  for (const item of items) {
+    if (current.length > 0 && chars + item.length > maxChars) {
+      chunks.push(current);
+      current = [];
+      chars = 0;
+    }
+    current.push(item);
+    chars += item.length + 4; // quotes, comma, space
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 /** Splits rows so that no insert spans more than MAX_PARTITIONS_PER_INSERT months. */

@@ -5,13 +5,15 @@
  */
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import {
-  analyticsColumns, analyticsRowViolation, customerColumnOf, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ColumnKind, type ModelRunRow, type PurchaseRow,
-  type SegmentHourlyRevenue, type SegmentRevenueQuery,
+  analyticsColumns, analyticsRowViolation, customerColumnOf, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ColumnKind, type CommerceVolumeBucket,
+  type CommerceVolumeQuery, type CommerceVolumes, type ModelRunRow, type PurchaseRow, type OrderRow, type SegmentHourlyRevenue, type SegmentRevenueQuery, type SettlementCandidates, type SettlementCandidatesQuery,
 } from '../../core/ports/analytics-store.js';
+import type { PaymentEvent } from '../../core/events.js';
 
 type Row = Record<string, unknown>;
 
 const MS_PER_HOUR = 3_600_000;
+const MS_PER_QUARTER_HOUR = 900_000;
 
 /** The identity under which a row replaces an equal one (the ClickHouse sorting key's role). */
 function identity(table: AnalyticsTable, row: Row): string {
@@ -89,6 +91,52 @@ export class InMemoryAnalyticsStore implements AnalyticsStore {
       for (const [key, row] of stored) if (row[column] === customerId) stored.delete(key);
     }
     return tables;
+  }
+
+  async settlementCandidates(query: SettlementCandidatesQuery): Promise<SettlementCandidates> {
+    const settles = (p: PaymentEvent) => p.type === 'PAYMENT_CAPTURED' || p.type === 'PAYMENT_REFUNDED';
+    const references = new Set(query.references);
+    const orders = new Set<string>();
+    for (const p of this.stored('payments')) {
+      if (settles(p) && ((p.event_time >= query.fromMs && p.event_time < query.toMs) || references.has(p.payment_id))) orders.add(p.order_id);
+    }
+    const byOrder = (a: { order_id: string; event_time: number; event_id: string }, b: typeof a) =>
+      compare(a.order_id, b.order_id) || a.event_time - b.event_time || compare(a.event_id, b.event_id);
+    return {
+      payments: this.rows('payments').filter((p) => settles(p) && orders.has(p.order_id)).sort(byOrder),
+      orders: this.rows('orders').filter((o: OrderRow) => orders.has(o.order_id)).sort(byOrder),
+    };
+  }
+
+  async commerceVolumes(query: CommerceVolumeQuery): Promise<CommerceVolumes> {
+    const counted = (e: { currency: string; amount_minor: number; customer_id: string; event_time: number }) =>
+      e.currency === query.currency && e.amount_minor >= 0 && e.customer_id !== '' && e.event_time < query.toMs;
+    const buckets = new Map<number, CommerceVolumeBucket>();
+    const bucketOf = (t: number) => {
+      const startMs = Math.floor(t / MS_PER_QUARTER_HOUR) * MS_PER_QUARTER_HOUR;
+      let b = buckets.get(startMs);
+      if (!b) buckets.set(startMs, (b = { startMs, orders: 0, orderValueMinor: 0, payments: 0, paymentValueMinor: 0 }));
+      return b;
+    };
+    let latestOrderMs: number | null = null;
+    let latestPaymentMs: number | null = null;
+    for (const o of this.stored('orders')) {
+      if (!counted(o)) continue;
+      latestOrderMs = Math.max(latestOrderMs ?? o.event_time, o.event_time);
+      if (o.type !== 'ORDER_PLACED' || o.event_time < query.fromMs) continue;
+      const b = bucketOf(o.event_time);
+      b.orders++;
+      b.orderValueMinor += o.amount_minor;
+    }
+    for (const p of this.stored('payments')) {
+      if (!counted(p)) continue;
+      latestPaymentMs = Math.max(latestPaymentMs ?? p.event_time, p.event_time);
+      if (p.type !== 'PAYMENT_CAPTURED' || p.event_time < query.fromMs) continue;
+      const b = bucketOf(p.event_time);
+      b.payments++;
+      b.paymentValueMinor += p.amount_minor;
+    }
+    return { quarterHours: [...buckets.values()].sort((a, b) => a.startMs - b.startMs), latestOrderMs, latestPaymentMs };
   }
 
   /** Every (deduplicated) row of a table, as copies: for the embedded demo's reports and tests. */

@@ -11,6 +11,17 @@ export function positiveInt(text: string, flag: string): number {
   return n;
 }
 
+export function nonNegativeInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new ClvError(ErrorCodes.INVALID_CONFIG, `${flag} must be a whole number ≥ 0, got "${text}"`);
+  return n;
+}
+
+/** A day index from an optional YYYY-MM-DD flag, or undefined when absent. */
+export function optionalDateFlag(value: string | undefined, flag: string): number | undefined {
+  return value === undefined ? undefined : dateFlag(value, flag);
+}
+
 export function positiveNumber(text: string, flag: string): number {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new ClvError(ErrorCodes.INVALID_CONFIG, `${flag} must be a positive number, got "${text}"`);

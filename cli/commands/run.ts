@@ -6,8 +6,8 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description(
-      'run stream processors against Kafka + schema registry + Redis, the ClickHouse sink, webhooks and scheduled retraining ' +
-        '(purchases, features, scoring, sink, webhooks, training; default all but training, and webhooks only when CLV_WEBHOOKS_FILE is set)',
+      'run stream processors against Kafka + schema registry + Redis, the ClickHouse sink, webhooks, scheduled retraining and the commerce anomaly watch ' +
+        '(purchases, features, scoring, sink, webhooks, training, anomalies; default all but training and anomalies, and webhooks only when CLV_WEBHOOKS_FILE is set)',
     )
     .argument('[processors...]', 'which processors to run in this process')
     .action(async (names: string[]) => {

@@ -19,6 +19,7 @@ export const tableOfTopic: Readonly<Record<string, AnalyticsTable>> = {
   [Topics.scores]: 'clv_scores',
   [Topics.segmentChanges]: 'segment_changes',
   [Topics.deadLetter]: 'dead_letters',
+  [Topics.anomalies]: 'commerce_anomalies',
   [Topics.erasures]: 'erasures',
 };
 

@@ -18,7 +18,7 @@
  * - Times are epoch milliseconds, UTC. `event_time` is kept to the millisecond; other times
  *   (first_purchase_time, trained_at…) to the second (ClickHouse DateTime).
  */
-import type { ClvScoreEvent, CustomerErasedEvent, CustomerFeaturesEvent, EpochMs, MinorUnits, PaymentEvent, PurchaseEvent, SegmentChangedEvent } from '../events.js';
+import type { ClvScoreEvent, CommerceAnomalyEvent, CustomerErasedEvent, CustomerFeaturesEvent, EpochMs, MinorUnits, PaymentEvent, PurchaseEvent, SegmentChangedEvent } from '../events.js';
 
 /** An order event without its line items (they have their own table). */
 export interface OrderRow {
@@ -96,6 +96,7 @@ export interface AnalyticsRows {
   segment_changes: SegmentChangedEvent;
   dead_letters: DeadLetterRow;
   model_runs: ModelRunRow;
+  commerce_anomalies: CommerceAnomalyEvent;
   /** The audit trail of erasures: kept when the customer's other rows go. */
   erasures: CustomerErasedEvent;
 }
@@ -121,6 +122,62 @@ export interface SegmentHourlyRevenue {
   hours: Map<number, MinorUnits>;
   /** Start of the latest hour with an order of anyone (how far the store has seen), or null without orders. */
   latestOrderHourMs: EpochMs | null;
+}
+
+/** Which payments a reconciliation reads (`settlementCandidates`). */
+export interface SettlementCandidatesQuery {
+  /** Orders with a capture or refund whose event_time is in [fromMs, toMs) … */
+  fromMs: EpochMs;
+  toMs: EpochMs;
+  /** … or with a capture or refund under one of these payment ids (a statement's references; any number). */
+  references: readonly string[];
+}
+
+/** The stream side of a reconciliation: what reconciliation/reconcile-settlements.ts matches a statement against. */
+export interface SettlementCandidates {
+  /**
+   * Every capture and refund (PAYMENT_CAPTURED / PAYMENT_REFUNDED; failures never settle) of
+   * every order the query selects, each event once, whenever it happened — the query selects
+   * orders, so an order paid twice shows both captures even if one is outside the period.
+   * Sorted by order_id, event_time, event_id. The `expected_settlements` view in ClickHouse.
+   */
+  payments: PaymentEvent[];
+  /** Every order event (placed and cancelled) of those orders, each once, sorted by order_id, event_time, event_id. */
+  orders: OrderRow[];
+}
+
+/** Which orders and payments `commerceVolumes` counts. */
+export interface CommerceVolumeQuery {
+  /** Orders placed and payments captured with event_time in [fromMs, toMs) … */
+  fromMs: EpochMs;
+  toMs: EpochMs;
+  /**
+   * … in this currency (the shop's). What the pipeline dead-letters is not counted: another
+   * currency, a negative amount, an empty customer id (core/event-validation.ts).
+   */
+  currency: string;
+}
+
+/** Orders placed and payments captured in one quarter hour. */
+export interface CommerceVolumeBucket {
+  /** Start of the quarter hour, epoch ms (a multiple of 900,000): every time zone's midnight falls on one. */
+  startMs: EpochMs;
+  orders: number;
+  orderValueMinor: MinorUnits;
+  payments: number;
+  paymentValueMinor: MinorUnits;
+}
+
+export interface CommerceVolumes {
+  /** Quarter hours with an order placed or a payment captured, sorted by start; each event counted once (by event_id). */
+  quarterHours: CommerceVolumeBucket[];
+  /**
+   * The latest event_time before toMs of any order event / payment event the query's rules
+   * would count (any type, any time before toMs, not only from fromMs), or null: how far in
+   * event time each table has been filled — the anomaly watch's watermark.
+   */
+  latestOrderMs: EpochMs | null;
+  latestPaymentMs: EpochMs | null;
 }
 
 export interface AnalyticsStore {
@@ -150,6 +207,10 @@ export interface AnalyticsStore {
    * Idempotent.
    */
   forgetCustomer(customerId: string): Promise<AnalyticsTable[]>;
+  /** The captures, refunds and orders a settlement statement is reconciled against (see SettlementCandidates). */
+  settlementCandidates(query: SettlementCandidatesQuery): Promise<SettlementCandidates>;
+  /** Orders placed and payments captured per quarter hour, and how far each table reaches (see CommerceVolumes). */
+  commerceVolumes(query: CommerceVolumeQuery): Promise<CommerceVolumes>;
   close(): Promise<void>;
 }
 
@@ -190,6 +251,10 @@ export const analyticsColumns: { readonly [T in AnalyticsTable]: { readonly [C i
   model_runs: {
     version: 'string', kind: 'string', trained_at: 'time', calibration_start: 'time', calibration_end: 'time', holdout_end: 'time',
     params_json: 'string', metrics_json: 'string', status: 'string', updated_at: 'time',
+  },
+  commerce_anomalies: {
+    event_id: 'string', event_time: 'time', day: 'string', metric: 'string', direction: 'string', value: 'int64', baseline: 'float', lower: 'float', upper: 'float', score: 'float',
+    history_weeks: 'int32', currency: 'string', detector: 'string',
   },
   erasures: { ...eventColumns, requested_by: 'string', state_keys_deleted: 'int32', tombstoned_topics: 'strings', analytics_tables: 'strings' },
 };

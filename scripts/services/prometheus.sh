@@ -1,15 +1,17 @@
 # shellcheck shell=bash
-# Prometheus and promtool from Debian's prometheus package: a tool, not a service. Nothing
-# here starts it: the monitoring integration test (tests/integration/prometheus-scrape.test.ts)
-# runs its own Prometheus on a free port with a temp data dir, and monitoring/check-rules.sh
-# runs promtool. The package's own service is never started (policy-rc.d; no systemd here).
+# Prometheus and promtool from Debian's prometheus package, and node_exporter from
+# prometheus-node-exporter (its textfile collector carries `clv reconcile`'s metrics file):
+# tools, not services. Nothing here starts them: the monitoring integration test
+# (tests/integration/prometheus-scrape.test.ts) runs its own Prometheus and node_exporter on
+# free ports with temp dirs, and monitoring/check-rules.sh runs promtool. The packages' own
+# services are never started (policy-rc.d; no systemd here).
 # Sourced by lib.sh.
 
-prometheus_installed() { command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; }
+prometheus_installed() { command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 && command -v prometheus-node-exporter >/dev/null 2>&1; }
 
 prometheus_install() {
-  apt_install prometheus
-  prometheus_installed || die "prometheus: prometheus/promtool not found after install"
+  apt_install prometheus prometheus-node-exporter
+  prometheus_installed || die "prometheus: prometheus/promtool/prometheus-node-exporter not found after install"
 }
 
 prometheus_version() {

@@ -25,7 +25,7 @@ test('clickhouse migrations: applied once each, in order; running again is a no-
     const count = await connection.select<{ n: string }>(sql`SELECT count() AS n FROM ${ident(db.database, 'schema_migrations')} FINAL`);
     assert.equal(Number(count[0].n), migrations.length);
     assert.deepEqual(before.filter((t) => t.engine === 'View').map((t) => t.name),
-      ['clv_scores_latest', 'cohort_retention', 'customer_features_latest', 'daily_revenue', 'purchases_latest', 'rfm_distribution']);
+      ['clv_scores_latest', 'cohort_retention', 'customer_features_latest', 'daily_revenue', 'expected_settlements', 'purchases_latest', 'rfm_distribution']);
   } finally {
     await db.close();
   }

@@ -96,3 +96,18 @@ test('clickhouse views: known numbers on a small dataset, unchanged when every r
     await db.close();
   }
 });
+
+test('expected_settlements: each capture and refund once, signed as a statement line, failures left out', async () => {
+  const db = await openTestDatabase('clv_views');
+  try {
+    const pay = (id: string, type: string, amount: number, time: number) =>
+      ({ event_id: id, event_time: time, type, customer_id: 'A', order_id: 'O1', payment_id: 'P1', amount_minor: amount, currency: 'USD' }) as const;
+    const rows = [pay('e1', 'PAYMENT_FAILED', 5_000, at(1, 10)), pay('e2', 'PAYMENT_CAPTURED', 5_000, at(1, 10) + 60_000), pay('e3', 'PAYMENT_REFUNDED', 1_250, at(1, 20))] as const;
+    await db.store.insert('payments', rows.map((r) => ({ ...r })) as never[]);
+    await db.store.insert('payments', rows.map((r) => ({ ...r })) as never[]); // redelivered
+    const settlements = (await view(db, 'expected_settlements', 'event_time_ms')).map((s) => [s.reference, s.type, s.order_id, s.day, s.amount_minor, s.settlement_minor, s.currency]);
+    assert.deepEqual(settlements, [['P1', 'PAYMENT_CAPTURED', 'O1', '1997-01-10', 5_000, 5_000, 'USD'], ['P1', 'PAYMENT_REFUNDED', 'O1', '1997-01-20', 1_250, -1_250, 'USD']]);
+  } finally {
+    await db.close();
+  }
+});

@@ -1,6 +1,6 @@
 /**
  * The monitoring as code against a real Prometheus (Debian's package) scraping real processes:
- * `clv run` (the processors and the ClickHouse sink), `clv run training` and `clv serve`, each
+ * `clv run` (the processors and the ClickHouse sink), `clv run training anomalies` and `clv serve`, each
  * a child process of the built CLI with its /metrics on a free port. Orders and payments go in
  * through POST /v1/events, one undecodable message straight to Kafka; then every recording
  * rule, every alert expression without its threshold and every Grafana panel query of
@@ -12,13 +12,17 @@
  * a minute ago cannot have: that history of `clv_events_in_total` is written into its data dir
  * first (promtool tsdb create-blocks-from openmetrics), as job `clv-history`.
  *
+ * `clv reconcile` is a batch job: a real run (on an empty statement for a day without captures:
+ * clean) writes its metrics file into the directory a real node_exporter's textfile collector
+ * reads, scraped as job `node`.
+ *
  * It shares Kafka with the other suites (the processors' consumer groups and topics are the
  * product's own names) and uses a Redis database, a ClickHouse database and a model registry of
  * its own.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Redis } from 'ioredis';
@@ -31,7 +35,7 @@ import { Topics } from '../../core/topics.js';
 import { payment, placed } from '../support/commerce-events.js';
 import { metricNamesIn, panelQueries, ruleFilePaths, rules, thresholdFreeOperands, withGrafanaIntervals } from '../support/monitoring-files.js';
 import { freePort } from './support/free-port.js';
-import { backfill, requirePrometheus, startPrometheus, type PrometheusProcess } from './support/prometheus.js';
+import { backfill, requirePrometheus, startPrometheus, startTextfileExporter, type NodeExporterProcess, type PrometheusProcess } from './support/prometheus.js';
 import { runScoped, services } from './support/services.js';
 import { clv, stackEnv, until, type ClvProcess } from './support/stack.js';
 
@@ -51,6 +55,7 @@ const prefix = runScoped('mon');
 const champion = JSON.parse(readFileSync(join(root, 'tests', 'fixtures', 'api-model.json'), 'utf8'));
 const processes: ClvProcess[] = [];
 let prometheus: PrometheusProcess;
+let nodeExporter: NodeExporterProcess;
 let api = '';
 let postedPayments = 0;
 const championRegisteredAtMs = Math.floor(Date.now() / 1000) * 1000 - 3 * DAY_MS;
@@ -85,7 +90,8 @@ before(async () => {
   api = `http://127.0.0.1:${apiPort}`;
   await start(['run'], { CLV_METRICS_HOST: '127.0.0.1', CLV_METRICS_PORT: String(processorsPort) }, /processors started/);
   // Retrains every 2 s: on this test's few customers each run is refused for too little data.
-  await start(['run', 'training'], { CLV_METRICS_HOST: '127.0.0.1', CLV_METRICS_PORT: String(trainingPort), CLV_RETRAIN_INTERVAL_MS: '2000' }, /processors started/);
+  // The anomaly watch runs beside it, as in a deployment; three weeks of history judge no day.
+  await start(['run', 'training', 'anomalies'], { CLV_METRICS_HOST: '127.0.0.1', CLV_METRICS_PORT: String(trainingPort), CLV_RETRAIN_INTERVAL_MS: '2000' }, /processors started/);
   await start(['serve'], {
     CLV_API_HOST: '127.0.0.1', CLV_API_PORT: String(apiPort), CLV_API_METRICS_PORT: String(apiMetricsPort), CLV_API_KEYS: formatApiKeyRecord(key.record), CLV_API_INDEX_REFRESH_MS: '1000',
   }, /API listening/);
@@ -93,9 +99,18 @@ before(async () => {
   assert.equal((await fetch(`${api}/metrics`)).status, 401);
   assert.equal((await fetch(`${api}/metrics`, { headers: { authorization: `Bearer ${key.key}` } })).status, 403);
 
+  // A reconciliation run, as cron would start it, its metrics file where node_exporter reads.
+  const textfiles = join(dir, 'textfiles');
+  mkdirSync(textfiles);
+  writeFileSync(join(dir, 'statement.csv'), 'reference,order_id,amount,currency,date\n');
+  const reconcile = clv(['reconcile', '--statements', join(dir, 'statement.csv'), '--from', '1990-01-01', '--to', '1990-01-01',
+    '--out', join(dir, 'reconciliation.csv'), '--metrics-file', join(textfiles, 'clv-reconcile.prom')]);
+  assert.equal(await reconcile.exited, 0, reconcile.output());
+  nodeExporter = await startTextfileExporter(textfiles);
+
   prometheus = await startPrometheus(dir, {
     ruleFiles: ruleFilePaths(),
-    jobs: { 'clv-processors': [`127.0.0.1:${processorsPort}`], 'clv-training': [`127.0.0.1:${trainingPort}`], 'clv-api': [`127.0.0.1:${apiMetricsPort}`] },
+    jobs: { 'clv-processors': [`127.0.0.1:${processorsPort}`], 'clv-training': [`127.0.0.1:${trainingPort}`], 'clv-api': [`127.0.0.1:${apiMetricsPort}`], node: [nodeExporter.target] },
     intervalSeconds: 1,
   });
 
@@ -126,6 +141,7 @@ before(async () => {
 
 after(async () => {
   await prometheus?.stop();
+  await nodeExporter?.stop();
   for (const p of processes) if (p.child.exitCode === null) p.child.kill('SIGTERM');
   const codes = await Promise.all(processes.map((p) => p.exited));
   const redis = new Redis(stackEnv.CLV_REDIS_URL as string);

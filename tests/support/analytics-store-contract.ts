@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
-import type { AnalyticsRows, AnalyticsStore, AnalyticsTable, ModelRunRow, PurchaseRow } from '../../core/ports/analytics-store.js';
+import type { PaymentEvent } from '../../core/events.js';
+import type { AnalyticsRows, AnalyticsStore, AnalyticsTable, ModelRunRow, OrderRow, PurchaseRow } from '../../core/ports/analytics-store.js';
 
 export interface AnalyticsStoreHarness {
   store: AnalyticsStore;
@@ -48,6 +49,10 @@ export function sampleRows(id = 'e1', customer = 'C1'): { [T in AnalyticsTable]:
       payload_hex: Buffer.from([0, 1, 2, 255]).toString('hex'), payload_json: null, error_code: 'CLV_UNDECODABLE', reason: 'bad bytes',
     },
     model_runs: modelRun(id, 'challenger', SEC),
+    commerce_anomalies: {
+      event_id: id, event_time: T0, day: '1997-01-01', metric: 'order_value', direction: 'DROP', value: 0, baseline: 123_456.5, lower: 61_000.25, upper: 250_000.125,
+      score: -12.5, history_weeks: 8, currency: 'USD', detector: 'same-weekday log median ± 5·MAD, 8 weeks',
+    },
     erasures: { event_id: id, event_time: T0, customer_id: customer, requested_by: 'cli:ops', state_keys_deleted: 3, tombstoned_topics: ['clv.features.v1', 'clv.scores.v1'], analytics_tables: ['orders'] },
   };
 }
@@ -156,6 +161,67 @@ export function analyticsStoreContract(adapter: string, open: () => Promise<Anal
     assert.deepEqual(await of('high_value', null), { hours: [[hourOf(T0 + DAY), 50]], latest });
     assert.deepEqual((await of('at_risk', asOf, T0)).hours, [], 'orders at or after toMs are left out');
     assert.deepEqual(await of('new', T0 - 1), { hours: [], latest });
+  });
+
+  withStore('settlementCandidates: every capture and refund of the orders with one in the period or under a reference, and their order events', async (h) => {
+    const pay = (id: string, order: string, type: PaymentEvent['type'], at: number, amount = 1000, ref = `${order}-pay`): PaymentEvent =>
+      ({ event_id: id, event_time: at, type, customer_id: 'C1', order_id: order, payment_id: ref, amount_minor: amount, currency: 'USD' });
+    const order = (id: string, orderId: string, type: string, at: number, amount = 1000): OrderRow =>
+      ({ event_id: id, event_time: at, type, customer_id: 'C1', order_id: orderId, amount_minor: amount, currency: 'USD', line_item_count: 1 });
+    const from = T0;
+    const to = T0 + 7 * DAY;
+    const payments = [
+      // O1: captured in the period, refunded after it, a failed attempt before: capture and refund.
+      pay('p1f', 'O1', 'PAYMENT_FAILED', from - DAY, 1000, 'O1-try'), pay('p1c', 'O1', 'PAYMENT_CAPTURED', from + DAY), pay('p1r', 'O1', 'PAYMENT_REFUNDED', to + DAY, 400),
+      // O2: captured before the period, under a reference asked for; a second capture (paid twice) under another.
+      pay('p2c', 'O2', 'PAYMENT_CAPTURED', from - 30 * DAY), pay('p2d', 'O2', 'PAYMENT_CAPTURED', from - 29 * DAY, 1000, 'O2-again'),
+      // O3: before the period, not asked for; O4: at the period's end, excluded ([from, to)).
+      pay('p3c', 'O3', 'PAYMENT_CAPTURED', from - 1), pay('p4c', 'O4', 'PAYMENT_CAPTURED', to),
+      // O5: only a refund in the period (its capture long before): both.
+      pay('p5c', 'O5', 'PAYMENT_CAPTURED', from - 60 * DAY), pay('p5r', 'O5', 'PAYMENT_REFUNDED', to - 1, 300),
+      // O6: only a failure in the period: failures never settle.
+      pay('p6f', 'O6', 'PAYMENT_FAILED', from + DAY),
+    ];
+    await h.store.insert('payments', payments);
+    await h.store.insert('payments', [payments[1]]); // redelivered
+    const orders = [order('o1', 'O1', 'ORDER_PLACED', from), order('o1x', 'O1', 'ORDER_CANCELLED', from + 2 * DAY), order('o2', 'O2', 'ORDER_PLACED', from - 30 * DAY),
+      order('o3', 'O3', 'ORDER_PLACED', from - 1), order('o7', 'O7', 'ORDER_PLACED', from + DAY)];
+    await h.store.insert('orders', orders);
+    // More references than one lookup takes, the one that matters last; and one nobody has.
+    const references = [...Array.from({ length: 12_000 }, (_, i) => `unknown-reference-${i}`), 'O2-pay'];
+    const got = await h.store.settlementCandidates({ fromMs: from, toMs: to, references });
+    const byId = new Map(payments.map((p) => [p.event_id, p]));
+    assert.deepEqual(got.payments, ['p1c', 'p1r', 'p2c', 'p2d', 'p5c', 'p5r'].map((id) => byId.get(id)));
+    assert.deepEqual(got.orders, [orders[0], orders[1], orders[2]]);
+    const none = await h.store.settlementCandidates({ fromMs: to + 10 * DAY, toMs: to + 20 * DAY, references: [] });
+    assert.deepEqual(none, { payments: [], orders: [] });
+  });
+
+  withStore('commerceVolumes: orders placed and payments captured per quarter hour, each once, what the pipeline rejects left out; how far each table reaches', async (h) => {
+    const Q = 900_000;
+    const q0 = Math.floor(T0 / Q) * Q;
+    const order = (id: string, at: number, amount: number, over: Partial<OrderRow> = {}): OrderRow =>
+      ({ event_id: id, event_time: at, type: 'ORDER_PLACED', customer_id: 'C1', order_id: id, amount_minor: amount, currency: 'USD', line_item_count: 1, ...over });
+    const pay = (id: string, at: number, amount: number, over: Partial<PaymentEvent> = {}): PaymentEvent =>
+      ({ event_id: id, event_time: at, type: 'PAYMENT_CAPTURED', customer_id: 'C1', order_id: id, payment_id: id, amount_minor: amount, currency: 'USD', ...over });
+    const orders = [
+      order('o1', q0, 100), order('o2', q0 + Q - 1, 250), order('o3', q0 + Q, 50),
+      order('o4', q0 + 2 * Q, 70, { type: 'ORDER_CANCELLED' }), order('o5', q0, 999, { currency: 'EUR' }), order('o6', q0, -5), order('o7', q0, 1, { customer_id: '' }),
+      order('o8', q0 - 1, 11), order('o9', q0 + 10 * Q, 1_000_000),
+    ];
+    await h.store.insert('orders', orders);
+    await h.store.insert('orders', orders.slice(0, 2)); // redelivered
+    await h.store.insert('payments', [pay('p1', q0 + 5, 100), pay('p2', q0 + 6, 100, { type: 'PAYMENT_FAILED' }), pay('p3', q0 + 2 * Q + 1, 300), pay('p4', q0 + 3 * Q, 40, { type: 'PAYMENT_REFUNDED' })]);
+    const got = await h.store.commerceVolumes({ fromMs: q0, toMs: q0 + 10 * Q, currency: 'USD' });
+    assert.deepEqual(got.quarterHours, [
+      { startMs: q0, orders: 2, orderValueMinor: 350, payments: 1, paymentValueMinor: 100 },
+      { startMs: q0 + Q, orders: 1, orderValueMinor: 50, payments: 0, paymentValueMinor: 0 },
+      { startMs: q0 + 2 * Q, orders: 0, orderValueMinor: 0, payments: 1, paymentValueMinor: 300 },
+    ]);
+    // The cancellation and the refund count for how far the tables reach; o9 is at toMs, past it.
+    assert.equal(got.latestOrderMs, q0 + 2 * Q);
+    assert.equal(got.latestPaymentMs, q0 + 3 * Q);
+    assert.deepEqual(await h.store.commerceVolumes({ fromMs: 0, toMs: 1, currency: 'USD' }), { quarterHours: [], latestOrderMs: null, latestPaymentMs: null });
   });
 
   withStore('one bad row rejects the whole insert and writes nothing', async (h) => {

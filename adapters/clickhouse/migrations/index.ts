@@ -8,9 +8,11 @@ import { recommendations } from './006-recommendations.js';
 import { latestScoresView } from './007-latest-scores-view.js';
 import { scoreModelKind } from './008-score-model-kind.js';
 import { latestScoresModelKind } from './009-latest-scores-model-kind.js';
-import { erasures } from './010-erasures.js';
+import { expectedSettlements } from './010-expected-settlements.js';
+import { commerceAnomalies } from './011-commerce-anomalies.js';
+import { erasures } from './012-erasures.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView, scoreModelKind, latestScoresModelKind, erasures];
+export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView, scoreModelKind, latestScoresModelKind, expectedSettlements, commerceAnomalies, erasures];

@@ -1,7 +1,9 @@
 /**
  * A real Prometheus for the integration suite: Debian's `prometheus` package (installed by
  * `npm run services:up`, or `monitoring/check-rules.sh`), run as a child process on
- * 127.0.0.1, a free port and a temp data dir, with a short scrape and evaluation interval.
+ * 127.0.0.1, a free port and a temp data dir, with a short scrape and evaluation interval;
+ * and node_exporter (`prometheus-node-exporter`, same install) with only its textfile
+ * collector, which is how batch jobs such as `clv reconcile` reach Prometheus.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -12,9 +14,9 @@ import { until } from './stack.js';
 
 /** Fails with what to do when the binaries are missing: the suite never skips silently. */
 export function requirePrometheus(): void {
-  for (const bin of ['prometheus', 'promtool']) {
+  for (const bin of ['prometheus', 'promtool', 'prometheus-node-exporter']) {
     if (spawnSync(bin, ['--version']).status !== 0) {
-      throw new Error(`${bin} not found: \`npm run services:up\` installs Debian's prometheus package (or apt-get install prometheus)`);
+      throw new Error(`${bin} not found: \`npm run services:up\` installs Debian's prometheus and prometheus-node-exporter packages (or apt-get install them)`);
     }
   }
 }
@@ -102,6 +104,35 @@ export async function startPrometheus(dir: string, o: { ruleFiles: readonly stri
       const data = await api<{ result: Array<{ metric: Record<string, string>; value: [number, string] }> }>(`/api/v1/query?query=${encodeURIComponent(expr)}`);
       return data.result;
     },
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export interface NodeExporterProcess {
+  /** host:port to scrape. */
+  target: string;
+  stop(): Promise<void>;
+}
+
+/** node_exporter with only the textfile collector, reading the *.prom files of `textfileDir`. */
+export async function startTextfileExporter(textfileDir: string): Promise<NodeExporterProcess> {
+  const port = await freePort();
+  const child = spawn('prometheus-node-exporter', [
+    '--collector.disable-defaults', '--collector.textfile', `--collector.textfile.directory=${textfileDir}`, `--web.listen-address=127.0.0.1:${port}`,
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  await until(async () => {
+    if (child.exitCode !== null) throw new Error(`node_exporter exited ${child.exitCode}:\n${output}`);
+    return fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.ok, () => false);
+  }, 'node_exporter to serve /metrics', 30_000);
+  return {
+    target: `127.0.0.1:${port}`,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;

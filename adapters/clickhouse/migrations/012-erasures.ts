@@ -6,7 +6,7 @@ import { ident, sql } from '../sql.js';
 import type { Migration } from './migration.js';
 
 export const erasures: Migration = {
-  version: 10,
+  version: 12,
   name: 'erasure audit trail',
   statements: (db) => [
     sql`CREATE TABLE IF NOT EXISTS ${ident(db, 'erasures')} (
