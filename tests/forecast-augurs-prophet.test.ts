@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import { AUGURS_PACKAGE, loadAugursProphet, WASMSTAN_PACKAGE, type ProphetFitInput } from '../models/forecast/augurs-prophet.js';
 import { pointForecast } from '../models/forecast/prophet-prediction.js';
+import { fitRevenueForecast } from '../models/forecast/prophet-forecaster.js';
 
 const DAY_S = 86_400;
 const START_DAY = 19_000;
@@ -76,4 +77,15 @@ test('a fit with no columns at all works (Stan needs K ≥ 1: augurs pads a zero
   const fit = fitter.fit({ ds: y.map((_, i) => (START_DAY + i) * DAY_S), y, growth: 'flat', nChangepoints: 0, changepointRange: 0.8, changepointPriorScale: 0.05, columns: [] });
   assert.deepEqual(fit.beta, []);
   assert.ok(Math.abs(fit.m * fit.yScale - 79.5) < 1, `flat level ${fit.m * fit.yScale}`);
+});
+
+test('the same series fitted again in the same process gives the same estimate (augurs\' column order does not leak into the fit)', async () => {
+  const n = 900;
+  const values = Array.from({ length: n }, (_, i) => 100 + i * 0.1 + 20 * Math.sin((2 * Math.PI * i) / 365.25) + 8 * Math.sin((2 * Math.PI * i) / 7) + ((i * 7919) % 13));
+  const forecasts: number[] = [];
+  for (let k = 0; k < 4; k++) {
+    const f = await fitRevenueForecast({ granularity: 'day', startDay: 19000, values }, { seasonalityMode: 'multiplicative', yearlySeasonality: true, uncertaintySamples: 0 });
+    forecasts.push(f.predictPeriods([19000 + n + 30])[0].yhat);
+  }
+  assert.deepEqual(new Set(forecasts).size, 1, forecasts.join(', '));
 });

@@ -134,8 +134,16 @@ function fitWithAugurs(augurs: AugursModule, optimizer: Optimizer, input: Prophe
   const capturing = {
     optimize: ((init, data, opts) => {
       const start = jitter === 0 ? init : { ...init, delta: Float64Array.from(init.delta, (_, j) => (j % 2 === 0 ? jitter : -jitter)) };
-      const out = optimizer.optimize(start, data, opts);
       stan = JSON.parse(data) as StanData;
+      // augurs hands Stan its columns in a different order from one fit to the next (a hash
+      // map inside it), and L-BFGS's path depends on the order: the same data fitted twice in
+      // one process gave slightly different estimates. Stan sees them in our order instead,
+      // and the estimate goes back to augurs in its own.
+      const order = canonicalOrder(input, stan);
+      const out = optimizer.optimize({ ...start, beta: permute(start.beta, order) }, JSON.stringify(reorderColumns(stan, order)), opts);
+      const beta = new Float64Array(order.length);
+      order.forEach((stanColumn, i) => (beta[stanColumn] = out.params.beta[i]));
+      out.params.beta = beta;
       estimate = out.params;
       return out;
     }) as Optimizer['optimize'],
@@ -209,6 +217,42 @@ function readEstimate(
   return {
     k: est.k, m: est.m, delta: Array.from(est.delta), beta, sigmaObs: est.sigmaObs,
     tChange: [...stan.t_change], yScale, fittedInSample: [...fitted],
+  };
+}
+
+/**
+ * Stan's column indices in the order of `input.columns` (ties between identical columns keep
+ * Stan's order, which cannot matter: identical columns are interchangeable).
+ */
+function canonicalOrder(input: ProphetFitInput, stan: StanData): number[] {
+  const K = input.columns.length;
+  if (stan.K !== K) return Array.from({ length: stan.K }, (_, c) => c);
+  const n = input.y.length;
+  const taken = new Array<boolean>(K).fill(false);
+  const order: number[] = [];
+  for (const col of input.columns) {
+    const c = Array.from({ length: K }, (_, cc) => cc).find((cc) => !taken[cc] && sameColumn(col, stan, cc, n));
+    if (c === undefined) return Array.from({ length: K }, (_, cc) => cc); // readEstimate reports the mismatch
+    taken[c] = true;
+    order.push(c);
+  }
+  return order;
+}
+
+function permute<T extends ArrayLike<number>>(values: T, order: readonly number[]): Float64Array | T {
+  if (values === undefined || values.length !== order.length) return values;
+  return Float64Array.from(order, (c) => values[c]);
+}
+
+/** Stan's data with its columns (X, sigmas, s_a, s_m) in `order`. */
+function reorderColumns(stan: StanData, order: readonly number[]): StanData {
+  if (stan.K !== order.length) return stan;
+  return {
+    ...stan,
+    X: stan.X.map((row) => order.map((c) => row[c])),
+    sigmas: order.map((c) => stan.sigmas[c]),
+    s_a: order.map((c) => stan.s_a[c]),
+    s_m: order.map((c) => stan.s_m[c]),
   };
 }
 
