@@ -102,7 +102,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(segmentRoutes, { readModel });
   await app.register(modelRoutes, { readModel, retrain: options.retrain });
   await app.register(forecastRoutes, { readModel });
-  await app.register(dashboardRoutes, { readModel, currency: config.currency, minorPerUnit: config.minorPerUnit });
+  await app.register(dashboardRoutes, { readModel, currency: config.currency, minorPerUnit: config.minorPerUnit, timeZone: config.timeZone });
   await app.register(eventRoutes, { log: options.log, codec: options.codec, config, maxBatchEvents: api.maxBatchEvents, publishTimeoutMs: api.publishTimeoutMs, now: options.now });
   return app;
 }

@@ -4,7 +4,7 @@
  * actuals), the model registry's versions (CLV_MODEL_REGISTRY_DIR, polled for the champion
  * every CLV_MODEL_POLL_MS), and publishes POST /v1/events to Kafka through the schema
  * registry codec. /readyz checks Redis, Kafka and the schema registry. Per-segment revenue
- * actuals need the score history, which only ClickHouse keeps (CLV_CLICKHOUSE_URL): when it
+ * actuals and segment flows need the score history, which only ClickHouse keeps (CLV_CLICKHOUSE_URL): when it
  * cannot be reached at start they answer `available: false` until a restart; nothing else
  * depends on it, so it is not a readiness check.
  *
@@ -162,12 +162,13 @@ async function serveInWorker(config: Readonly<Config>, api: Readonly<ApiConfig>,
     scoring: { dayOf: dayIndexer(config.timeZone), policy, minorPerUnit: config.minorPerUnit },
     refreshIndexEveryMs: api.indexRefreshMs,
     ping: () => redis.ping(),
+    shop: { currency: config.currency, timeZone: config.timeZone },
   });
   readModel.readRevenueFrom(histories);
   // Read only: the sink's process owns the migrations. Not awaited: start-up never waits on it.
   const analytics = ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase, migrate: false }).then(
-    (store) => { readModel.readSegmentRevenueFrom(store); return store; },
-    (err) => { logger.warn({ err }, 'ClickHouse unreachable: no per-segment revenue actuals until a restart'); return null; },
+    (store) => { readModel.readScoreHistoryFrom(store); return store; },
+    (err) => { logger.warn({ err }, 'ClickHouse unreachable: no per-segment revenue actuals or segment flows until a restart'); return null; },
   );
   serveForecastOf = async (version) => {
     const stored = await registry.attachment(version, REVENUE_FORECAST_ATTACHMENT);

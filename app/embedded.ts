@@ -32,12 +32,14 @@ export function embeddedPipeline(config: Readonly<Config>, logger: Logger, obser
   const scoring = scoringSettingsFrom(config);
   // The read model sees every score write through its store, so the API's segment index
   // stays current without scans.
-  const readModel: ScoreStoreReadModel = new ScoreStoreReadModel({ scores: new InMemoryStateStore(), currentModel: () => pipeline.currentModel(), scoring });
+  const readModel: ScoreStoreReadModel = new ScoreStoreReadModel({
+    scores: new InMemoryStateStore(), currentModel: () => pipeline.currentModel(), scoring, shop: { currency: config.currency, timeZone: config.timeZone },
+  });
   const pipeline = streamPipeline(config, { log, codec, stores: { ledgers: new InMemoryStateStore(), histories: new InMemoryStateStore(), scores: readModel.scoresStore } }, { observe, scoring });
   readModel.readRevenueFrom(pipeline.stores.histories);
   const analytics = new InMemoryAnalyticsStore();
-  // Per-segment actuals need segment membership as of a past time: the sunk score history.
-  readModel.readSegmentRevenueFrom(analytics);
+  // Per-segment actuals and segment flows need segment membership as of past times: the sunk score history.
+  readModel.readScoreHistoryFrom(analytics);
   /**
    * Starts production's ClickHouse sink (consumers/clickhouse-sink/clickhouse-sink.ts, same consumer group)
    * into `analytics`. A stopped sink does not start again: call this again, and the group

@@ -59,8 +59,10 @@ function zoneOffset(timeZone: string): (epochMs: number) => number {
 export function dayIndexOfDate(isoDate: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
   if (!m) throw new RangeError(`not a YYYY-MM-DD date: ${isoDate}`);
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  const d = new Date(ms);
+  // Not Date.UTC: it reads years 0–99 as 1900–1999.
+  const d = new Date(0);
+  d.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const ms = d.getTime();
   if (d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) throw new RangeError(`no such date: ${isoDate}`);
   return ms / MS_PER_DAY;
 }

@@ -1,10 +1,10 @@
 // Charts as inline SVG built with the DOM: no library, no build step, nothing from a CDN.
-// Every chart scales with its container (viewBox) and carries its numbers in data-*
-// attributes and <title>s, for people hovering and for the browser test.
+// Every chart scales with its container (viewBox; `width` is the drawing's own width, so a
+// wide panel gets a wide drawing rather than magnified text) and carries its numbers in
+// data-* attributes and <title>s, for people hovering and for the browser test.
 
 const NS = 'http://www.w3.org/2000/svg';
-const W = 640;
-const M = { left: 64, right: 16, top: 12, bottom: 30 };
+const M = { left: 64, right: 20, top: 14, bottom: 30 };
 
 /** An SVG element; attributes whose value is null or undefined are left out. */
 export function el(tag, attrs = {}, children = []) {
@@ -34,87 +34,99 @@ function linear(d0, d1, r0, r1) {
   return (v) => r0 + ((v - d0) / span) * (r1 - r0);
 }
 
-function svgRoot(height, label) {
-  return el('svg', { viewBox: `0 0 ${W} ${height}`, role: 'img', 'aria-label': label, class: 'chart' });
+function svgRoot(width, height, label) {
+  return el('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': label, class: 'chart' });
 }
 
-function yAxis(root, y, ticks, format, height) {
+function yAxis(root, y, ticks, format, width, height) {
   for (const t of ticks) {
-    root.append(el('line', { x1: M.left, x2: W - M.right, y1: y(t), y2: y(t), class: 'grid' }));
-    root.append(text(M.left - 6, y(t) + 4, format(t), { 'text-anchor': 'end', class: 'tick' }));
+    root.append(el('line', { x1: M.left, x2: width - M.right, y1: y(t), y2: y(t), class: 'grid' }));
+    root.append(text(M.left - 8, y(t) + 4, format(t), { 'text-anchor': 'end', class: 'tick' }));
   }
   root.append(el('line', { x1: M.left, x2: M.left, y1: M.top, y2: height - M.bottom, class: 'axis' }));
 }
 
-/** Horizontal bars, one per item ({ key, label, value, color }), value printed at the end. */
-export function barChart(items, { label, format = String }) {
-  const rowH = 28;
+/**
+ * Horizontal bars, one per item ({ key, label, value, color, note }), the value (and the
+ * note, e.g. a change) printed after the bar.
+ */
+export function barChart(items, { label, format = String, width = 560 }) {
+  const rowH = 30;
+  const labelW = 120;
   const height = items.length * rowH + 8;
-  const root = svgRoot(height, label);
+  const root = svgRoot(width, height, label);
   const max = Math.max(1, ...items.map((i) => i.value));
-  const x = linear(0, max, 0, W - 150 - 60);
+  const x = linear(0, max, 0, width - labelW - 150);
   items.forEach((item, n) => {
     const y0 = 4 + n * rowH;
+    const end = labelW + 6 + x(item.value);
     root.append(el('g', { class: 'bar', 'data-key': item.key, 'data-value': item.value }, [
-      title(`${item.label}: ${format(item.value)}`),
-      text(144, y0 + 18, item.label, { 'text-anchor': 'end', class: 'label' }),
-      el('rect', { x: 150, y: y0 + 4, width: Math.max(1, x(item.value)), height: rowH - 8, fill: item.color, rx: 2 }),
-      text(150 + x(item.value) + 6, y0 + 18, format(item.value), { class: 'value' }),
+      title(`${item.label}: ${format(item.value)}${item.note ? ` (${item.note})` : ''}`),
+      text(labelW, y0 + 19, item.label, { 'text-anchor': 'end', class: 'label' }),
+      el('rect', { x: labelW + 6, y: y0 + 5, width: Math.max(1, x(item.value)), height: rowH - 10, fill: item.color, rx: 3 }),
+      text(end + 6, y0 + 19, format(item.value), { class: 'value' }),
+      ...(item.note ? [text(end + 10 + 8 * format(item.value).length, y0 + 19, item.note, { class: `delta ${item.noteClass ?? ''}` })] : []),
     ]));
   });
   return root;
 }
 
 /**
- * Lines over a numeric x (epoch ms for time): series [{ name, color, dashed, points: [{ x, y }] }],
- * an optional band [{ x, lo, hi }] drawn under them, and a legend.
+ * Lines over a numeric x (epoch ms for time): series [{ name, color, dashed, points:
+ * [{ x, y, partial }] }] (a partial point is drawn hollow: a period not over yet), an
+ * optional band [{ x, lo, hi }] drawn under them. X ticks are taken from the points' own x
+ * values, so every label is a real period start.
  */
-export function lineChart({ series, band = [], label, formatX, formatY, height = 240 }) {
-  const root = svgRoot(height, label);
+export function lineChart({ series, band = [], label, formatX, formatY, width = 640, height = 240 }) {
+  const root = svgRoot(width, height, label);
   const all = [...series.flatMap((s) => s.points), ...band.flatMap((b) => [{ x: b.x, y: b.lo }, { x: b.x, y: b.hi }])];
-  const xs = all.map((p) => p.x);
+  const xs = [...new Set(all.map((p) => p.x))].sort((a, b) => a - b);
   const yTicks = niceTicks(0, Math.max(1, ...all.map((p) => p.y)));
-  const x = linear(Math.min(...xs), Math.max(...xs), M.left + 8, W - M.right - 8);
+  const x = linear(xs[0], xs.at(-1), M.left + 10, width - M.right - 10);
   const y = linear(0, yTicks.at(-1), height - M.bottom, M.top);
-  yAxis(root, y, yTicks, formatY, height);
-  const xTicks = evenly(Math.min(...xs), Math.max(...xs), 5);
-  // The outer labels hang inwards so that they are not cut at the edges.
-  const anchor = (i) => (xTicks.length === 1 ? 'middle' : i === 0 ? 'start' : i === xTicks.length - 1 ? 'end' : 'middle');
-  xTicks.forEach((t, i) => root.append(text(x(t), height - 10, formatX(t), { 'text-anchor': anchor(i), class: 'tick' })));
+  yAxis(root, y, yTicks, formatY, width, height);
+  const count = Math.max(2, Math.min(xs.length, Math.floor((width - M.left) / 110)));
+  const tickXs = xs.length === 1 ? xs : [...new Set(Array.from({ length: count }, (_, i) => xs[Math.round((i * (xs.length - 1)) / (count - 1))]))];
+  const anchor = (i) => (tickXs.length === 1 ? 'middle' : i === 0 ? 'start' : i === tickXs.length - 1 ? 'end' : 'middle');
+  tickXs.forEach((t, i) => {
+    root.append(el('line', { x1: x(t), x2: x(t), y1: height - M.bottom, y2: height - M.bottom + 4, class: 'axis' }));
+    root.append(text(x(t), height - 10, formatX(t), { 'text-anchor': anchor(i), class: 'tick' }));
+  });
   if (band.length > 1) {
     const path = [...band.map((b) => `${x(b.x)},${y(b.hi)}`), ...band.toReversed().map((b) => `${x(b.x)},${y(b.lo)}`)];
-    root.append(el('polygon', { points: path.join(' '), class: 'band' }));
+    root.append(el('polygon', { points: path.join(' '), class: 'band' }, [title('forecast interval')]));
   }
   for (const s of series) {
     const g = el('g', { class: 'series', 'data-series': s.name });
-    if (s.points.length > 1) {
-      g.append(el('polyline', { points: s.points.map((p) => `${x(p.x)},${y(p.y)}`).join(' '), stroke: s.color, fill: 'none', 'stroke-width': 2, 'stroke-dasharray': s.dashed ? '6 4' : null }));
+    // A partial period (not over yet) is not joined to the line: its low value is not a fall.
+    const whole = s.points.filter((p) => !p.partial);
+    if (whole.length > 1) {
+      g.append(el('polyline', { points: whole.map((p) => `${x(p.x)},${y(p.y)}`).join(' '), stroke: s.color, fill: 'none', 'stroke-width': 2, 'stroke-dasharray': s.dashed ? '6 4' : null, 'stroke-linejoin': 'round' }));
     }
+    // Dense series: the line alone, with small markers only where a period is partial.
+    const r = s.points.length > 120 ? 1.2 : s.points.length > 60 ? 2 : 3;
     for (const p of s.points) {
-      g.append(el('circle', { cx: x(p.x), cy: y(p.y), r: 3, fill: s.color, 'data-x': p.x, 'data-y': p.y }, [title(`${s.name} ${formatX(p.x)}: ${formatY(p.y)}`)]));
+      g.append(el('circle', {
+        cx: x(p.x), cy: y(p.y), r: p.partial ? Math.max(r, 3.5) : r, fill: p.partial ? '#fff' : s.color, stroke: s.color, 'stroke-width': p.partial ? 2 : 0,
+        class: p.partial ? 'partial' : null, 'data-x': p.x, 'data-y': p.y,
+      }, [title(`${s.name} ${formatX(p.x)}: ${formatY(p.y)}${p.partial ? ' (so far)' : ''}`)]));
     }
     root.append(g);
   }
   return root;
 }
 
-/** `count` values spread evenly over [lo, hi] (one when they are equal). */
-function evenly(lo, hi, count) {
-  if (hi === lo) return [lo];
-  return Array.from({ length: count }, (_, i) => lo + ((hi - lo) * i) / (count - 1));
-}
-
 /**
  * Vertical bars for consecutive buckets [{ lower, upper, count }], one more bar for the
  * tail counted apart (`above`, drawn apart), and vertical markers [{ at, name }].
  */
-export function histogram({ buckets, above, markers = [], label, formatX, height = 240 }) {
-  const root = svgRoot(height, label);
+export function histogram({ buckets, above, markers = [], label, formatX, width = 640, height = 240 }) {
+  const root = svgRoot(width, height, label);
   const n = buckets.length + 1;
-  const slot = (W - M.left - M.right) / (n + 0.5);
+  const slot = (width - M.left - M.right) / (n + 0.5);
   const yTicks = niceTicks(0, Math.max(1, above.count, ...buckets.map((b) => b.count)));
   const y = linear(0, yTicks.at(-1), height - M.bottom, M.top);
-  yAxis(root, y, yTicks, String, height);
+  yAxis(root, y, yTicks, (v) => v.toLocaleString('en-US'), width, height);
   const bar = (i, count, cls, tip, data) => el('rect', {
     x: M.left + i * slot + 1, y: y(count), width: slot - 2, height: y(0) - y(count), class: cls, ...data,
   }, [title(tip)]);
@@ -137,4 +149,9 @@ export function histogram({ buckets, above, markers = [], label, formatX, height
     root.append(text(mx + 4, M.top + 12, m.name, { class: 'marker-label' }));
   }
   return root;
+}
+
+/** A colour swatch for legends and labels. */
+export function swatch(color) {
+  return el('svg', { class: 'swatch', viewBox: '0 0 10 10', width: 10, height: 10 }, [el('rect', { width: 10, height: 10, rx: 2, fill: color })]);
 }

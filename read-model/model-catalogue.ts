@@ -23,6 +23,8 @@ interface Entry {
   model: CustomerValueModel | null;
   trainedAtMs: number | null;
   metrics: Record<string, number>;
+  /** What the version's record says about it (training's details: window, holdout metrics…); null when unknown. */
+  details: unknown;
   /** The current model with nothing else known yet: replaced by its registry record when there is one. */
   placeholder?: true;
 }
@@ -41,8 +43,20 @@ export class ModelCatalogue {
 
   constructor(private readonly currentModel: () => CustomerValueModel | null, private readonly registry?: ModelRegistry) {}
 
-  record(model: CustomerValueModel, info: { trainedAtMs?: number; metrics?: Record<string, number> } = {}): void {
-    this.entries.set(model.version, { version: model.version, kind: model.kind, model, trainedAtMs: info.trainedAtMs ?? null, metrics: { ...info.metrics } });
+  /** `details` as a registry records them (training-run.ts): their numeric leaves are metrics too. */
+  record(model: CustomerValueModel, info: { trainedAtMs?: number; metrics?: Record<string, number>; details?: unknown } = {}): void {
+    this.entries.set(model.version, {
+      version: model.version, kind: model.kind, model, trainedAtMs: info.trainedAtMs ?? null,
+      metrics: { ...numericLeaves(info.details), ...info.metrics }, details: info.details ?? null,
+    });
+  }
+
+  /** A version's details as recorded (the champion's from its registry record once read), or null when there are none. */
+  async details(version: string): Promise<unknown> {
+    const current = this.currentModel();
+    let e = await this.entry(version);
+    if (!e && current?.version === version) e = this.placeholder(current);
+    return e?.details ?? null;
   }
 
   /** The model that produced `version`'s scores, or null when it is not (or no longer) loadable. */
@@ -92,7 +106,7 @@ export class ModelCatalogue {
   }
 
   private placeholder(model: CustomerValueModel): Entry {
-    const entry: Entry = { version: model.version, kind: model.kind, model, trainedAtMs: null, metrics: {}, placeholder: true };
+    const entry: Entry = { version: model.version, kind: model.kind, model, trainedAtMs: null, metrics: {}, details: null, placeholder: true };
     this.entries.set(model.version, entry);
     return entry;
   }
@@ -114,7 +128,9 @@ export class ModelCatalogue {
     // The model in use (a placeholder's) is kept as the object it is; others come from their artifact.
     const model = cached?.model ?? loadable(version, info.kind, artifact);
     const trainedAtMs = Date.parse(info.registeredAt);
-    const entry: Entry = { version, kind: info.kind, model, trainedAtMs: Number.isFinite(trainedAtMs) ? trainedAtMs : null, metrics: numericLeaves(info.details) };
+    const entry: Entry = {
+      version, kind: info.kind, model, trainedAtMs: Number.isFinite(trainedAtMs) ? trainedAtMs : null, metrics: numericLeaves(info.details), details: info.details ?? null,
+    };
     this.entries.set(version, entry);
     return entry;
   }

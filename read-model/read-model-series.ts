@@ -7,11 +7,11 @@
  *   doubles: the series keeps spanning the whole history at a coarser step, in O(capacity).
  * - revenueByHour: net revenue of active orders per UTC hour of the order time, from a scan
  *   of the purchase histories. Hours, not days: a period boundary of any time zone falls
- *   on an hour (the half-hour zones aside), so periods are summed exactly from them. A
- *   compacted day (older than a customer's detail window) is all in the hour of its first
- *   order: exact for periods of whole days in the shop's time zone.
+ *   on an hour (the half-hour zones aside), so calendar periods (core/calendar-periods.ts)
+ *   are summed exactly from them. A compacted day (older than a customer's detail window) is
+ *   all in the hour of its first order: exact for periods of whole days in the shop's time zone.
  */
-import type { RevenueActuals, SegmentSnapshot } from '../core/ports/clv-read-model.js';
+import type { PeriodRange, RevenueActuals, RevenueSpan, SegmentSnapshot } from '../core/ports/clv-read-model.js';
 import type { StateStore } from '../core/ports/state-store.js';
 import { forEachActivePurchase, type CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
 
@@ -63,19 +63,38 @@ export async function revenueByHour(histories: StateStore<CustomerPurchaseHistor
   return hours;
 }
 
-/** Sums hourly revenue into `periods` consecutive periods of `periodMs` from `fromMs`. */
-export function revenueOfPeriods(hours: ReadonlyMap<number, number>, range: { fromMs: number; periodMs: number; periods: number }): RevenueActuals {
-  const { fromMs, periodMs, periods } = range;
-  const sums = new Array<number>(periods).fill(0);
+/** Sums hourly revenue into the periods of `range` (an hour in no period is left out). */
+export function revenueOfPeriods(hours: ReadonlyMap<number, number>, range: PeriodRange): RevenueActuals {
+  const b = range.boundariesMs;
+  const sums = new Array<number>(Math.max(0, b.length - 1)).fill(0);
   let latest: number | null = null;
   for (const [h, net] of hours) {
     const at = h * MS_PER_HOUR;
     latest = latest === null ? at : Math.max(latest, at);
-    const i = Math.floor((at - fromMs) / periodMs);
-    if (i >= 0 && i < periods) sums[i] += net;
+    if (sums.length === 0 || at < b[0] || at >= b.at(-1)!) continue;
+    // The last boundary at or before `at`: periods are few (≤ a few thousand), hours many.
+    let lo = 0;
+    let hi = b.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >>> 1;
+      if (b[mid] <= at) lo = mid;
+      else hi = mid;
+    }
+    sums[lo] += net;
   }
   return {
-    points: sums.map((actualMinor, i) => ({ periodStartMs: fromMs + i * periodMs, actualMinor })),
+    points: sums.map((actualMinor, i) => ({ periodStartMs: b[i], actualMinor })),
     latestHourMs: latest,
   };
+}
+
+/** The first and the latest hour with an order; null without any. */
+export function revenueSpanOf(hours: ReadonlyMap<number, number>): RevenueSpan | null {
+  let first = Infinity;
+  let latest = -Infinity;
+  for (const h of hours.keys()) {
+    first = Math.min(first, h);
+    latest = Math.max(latest, h);
+  }
+  return hours.size === 0 ? null : { firstHourMs: first * MS_PER_HOUR, latestHourMs: latest * MS_PER_HOUR };
 }

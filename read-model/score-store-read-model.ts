@@ -10,15 +10,15 @@
  * - `refreshIndexEveryMs` (a separate API process over Redis, which sees no writes): a segment
  *   query rebuilds the index from a full scan of the store when the last one is older than
  *   that, O(customers) once per interval. Between rebuilds, segment queries are that stale.
- * Memory: about 150 bytes per customer for the index (segment and CLV, for the distribution).
+ * Memory: about 200 bytes per customer for the index (segment-index.ts).
  *
  * For the dashboard: segment sizes are snapshotted after each score write (read-model-series.ts);
- * CLV distributions come from the index; revenue actuals from a scan of the purchase
- * histories once `readRevenueFrom` is given them, at most once per `revenueMaxAgeMs`.
- * Per-segment actuals need segment membership as of a past time, which the state stores do
- * not keep (a score state is the latest only): they are asked of the analytics store's score
- * history once `readSegmentRevenueFrom` is given one, on every request (not cached: the
- * query depends on the segment and the as-of).
+ * CLV distributions and the action summary come from the index; revenue actuals from a scan of
+ * the purchase histories once `readRevenueFrom` is given them, at most once per `revenueMaxAgeMs`.
+ * Per-segment actuals and the flows between segments need segment membership as of past
+ * times, which the state stores do not keep (a score state is the latest only): they are
+ * asked of the analytics store's score history once `readScoreHistoryFrom` is given one, on
+ * every request (not cached: the queries depend on the segment and the times).
  *
  * Models come from a ModelCatalogue (read-model/model-catalogue.ts): the current champion,
  * versions recorded in process, and the model registry when one is given.
@@ -26,10 +26,13 @@
 import type { ActionPolicy } from '../core/action-policy.js';
 import type { AnalyticsStore } from '../core/ports/analytics-store.js';
 import type { DayIndexer } from '../core/calendar.js';
+import { calendarPeriods } from '../core/calendar-periods.js';
 import { clvHistogram, type ClvHistogram } from '../core/clv-histogram.js';
 import type {
-  ClvExplanation, ClvReadModel, CustomerView, ModelDetail, ModelSummary, RevenueActuals, RevenueForecast, SegmentPage, SegmentSizes, SegmentSnapshot,
+  ClvExplanation, ClvReadModel, CustomerView, ModelDetail, ModelSummary, PeriodRange, RevenueActuals, RevenueForecast, RevenueSpan, SegmentPage, SegmentSizes,
+  SegmentSnapshot,
 } from '../core/ports/clv-read-model.js';
+import type { ActionSummary, ChampionAccuracy, SegmentFlow, SegmentFlows } from '../core/ports/clv-read-model-reports.js';
 import type { ModelRegistry } from '../core/ports/model-registry.js';
 import type { StateStore } from '../core/ports/state-store.js';
 import { Segments, type Segment } from '../core/segmentation.js';
@@ -39,9 +42,11 @@ import type { CustomerValueModel } from '../core/customer-value-model.js';
 import { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
 import { EnsembleModel } from '../models/kinds/ensemble-model.js';
 import { SeasonalBgNbdGammaGammaModel } from '../models/kinds/seasonal-bgnbd-gamma-gamma-model.js';
+import { actionSummary } from './action-summary.js';
+import { customerModelBacktest, liveForecastCheck } from './champion-accuracy.js';
 import { ModelCatalogue } from './model-catalogue.js';
-import { revenueByHour, revenueOfPeriods, SegmentHistory } from './read-model-series.js';
-import { SortedKeySet } from './sorted-key-set.js';
+import { revenueByHour, revenueOfPeriods, revenueSpanOf, SegmentHistory } from './read-model-series.js';
+import { SegmentIndex } from './segment-index.js';
 
 export interface ScoreStoreReadModelOptions {
   /** The scoring processor's state store. */
@@ -52,6 +57,8 @@ export interface ScoreStoreReadModelOptions {
   registry?: ModelRegistry;
   /** The scoring settings the pipeline uses. */
   scoring: { dayOf: DayIndexer; policy: ActionPolicy; minorPerUnit: number };
+  /** The shop's currency and time zone (the one `scoring.dayOf` counts days in), for reasons and calendar months; default USD, UTC. */
+  shop?: { currency: string; timeZone: string };
   /** Rebuild the segment index from a scan when older than this (see above); off by default. */
   refreshIndexEveryMs?: number;
   /** How stale revenue actuals may be before the histories are scanned again (default 60 s). */
@@ -63,35 +70,6 @@ export interface ScoreStoreReadModelOptions {
   ping?: () => Promise<unknown>;
   /** Wall clock, ms. */
   now?: () => number;
-}
-
-class SegmentIndex {
-  readonly segmentOf = new Map<string, Segment | null>();
-  readonly members = new Map<Segment, SortedKeySet>(Segments.map((s) => [s, new SortedKeySet()]));
-  /** CLV of each scored customer, minor units. */
-  readonly clvOf = new Map<string, number>();
-  /** The latest as-of time of the scores written (a re-score sweep moves it too), epoch ms. */
-  watermarkMs = -Infinity;
-
-  set(customerId: string, state: CustomerScoreState): void {
-    const { segment } = state;
-    this.watermarkMs = Math.max(this.watermarkMs, state.asOfMs ?? state.features.event_time);
-    if (segment) this.clvOf.set(customerId, state.clvMinor);
-    else this.clvOf.delete(customerId);
-    const before = this.segmentOf.get(customerId);
-    if (before === segment) return;
-    if (before) this.members.get(before)!.delete(customerId);
-    if (segment) this.members.get(segment)!.add(customerId);
-    this.segmentOf.set(customerId, segment);
-  }
-
-  /** An erased customer leaves every set. */
-  delete(customerId: string): void {
-    const before = this.segmentOf.get(customerId);
-    if (before) this.members.get(before)!.delete(customerId);
-    this.segmentOf.delete(customerId);
-    this.clvOf.delete(customerId);
-  }
 }
 
 export class ScoreStoreReadModel implements ClvReadModel {
@@ -107,7 +85,7 @@ export class ScoreStoreReadModel implements ClvReadModel {
   private histories: StateStore<CustomerPurchaseHistory> | null = null;
   private revenue: { hours: Map<number, number>; atMs: number } | null = null;
   private revenueScan: Promise<Map<number, number>> | null = null;
-  private analytics: Pick<AnalyticsStore, 'segmentRevenueByHour'> | null = null;
+  private analytics: Pick<AnalyticsStore, 'segmentRevenueByHour' | 'segmentFlows'> | null = null;
   private readonly now: () => number;
 
   constructor(private readonly options: ScoreStoreReadModelOptions) {
@@ -119,7 +97,7 @@ export class ScoreStoreReadModel implements ClvReadModel {
       setMany: async (entries, writeOptions) => {
         await inner.setMany(entries, writeOptions);
         // After the write: the index never shows a score the store does not have.
-        for (const [id, state] of entries) this.index.set(id, state);
+        for (const [id, state] of entries) this.index.set(id, state, this.actionOf(state));
         this.snapshotSegments();
       },
       scan: (pageSize) => inner.scan(pageSize),
@@ -134,8 +112,8 @@ export class ScoreStoreReadModel implements ClvReadModel {
     };
   }
 
-  /** Records a trained model (with when and how well), e.g. right after training. */
-  recordModel(model: CustomerValueModel, info: { trainedAtMs?: number; metrics?: Record<string, number> } = {}): void {
+  /** Records a trained model (with when and how well: `details` as training records them), e.g. right after training. */
+  recordModel(model: CustomerValueModel, info: { trainedAtMs?: number; metrics?: Record<string, number>; details?: unknown } = {}): void {
     this.catalogue.record(model, info);
   }
 
@@ -151,15 +129,15 @@ export class ScoreStoreReadModel implements ClvReadModel {
     this.revenue = null;
   }
 
-  /** The analytics store whose score history and purchases per-segment actuals are summed from. */
-  readSegmentRevenueFrom(analytics: Pick<AnalyticsStore, 'segmentRevenueByHour'>): void {
+  /** The analytics store whose score history per-segment actuals and segment flows come from. */
+  readScoreHistoryFrom(analytics: Pick<AnalyticsStore, 'segmentRevenueByHour' | 'segmentFlows'>): void {
     this.analytics = analytics;
   }
 
   /** Rebuilds the segment index from a full scan: for a store that already holds scores. */
   async rebuildIndex(): Promise<void> {
     const fresh = new SegmentIndex();
-    for await (const page of this.options.scores.scan(10_000)) for (const [id, state] of page) fresh.set(id, state);
+    for await (const page of this.options.scores.scan(10_000)) for (const [id, state] of page) fresh.set(id, state, this.actionOf(state));
     this.index = fresh;
     this.indexBuiltAtMs = this.now();
     this.snapshotSegments();
@@ -200,29 +178,55 @@ export class ScoreStoreReadModel implements ClvReadModel {
 
   async clvDistribution(bins: number): Promise<ClvHistogram> {
     await this.refreshIfStale();
-    return clvHistogram([...this.index.clvOf.values()], bins);
+    return clvHistogram([...this.index.scored.values()].map((e) => e.clvMinor), bins);
   }
 
-  async revenueActuals(range: { fromMs: number; periodMs: number; periods: number }): Promise<RevenueActuals | null> {
-    const histories = this.histories;
-    if (histories === null) return null;
-    if (this.revenue === null || this.now() - this.revenue.atMs >= (this.options.revenueMaxAgeMs ?? 60_000)) {
-      // One scan at a time, however many requests wait on it.
-      this.revenueScan ??= revenueByHour(histories).finally(() => { this.revenueScan = null; });
-      this.revenue = { hours: await this.revenueScan, atMs: this.now() };
-    }
-    return revenueOfPeriods(this.revenue.hours, range);
+  async revenueActuals(range: PeriodRange): Promise<RevenueActuals | null> {
+    const hours = await this.revenueHours();
+    return hours && revenueOfPeriods(hours, range);
   }
 
-  async segmentRevenueActuals(
-    segment: Segment,
-    membershipAsOfMs: number | null,
-    range: { fromMs: number; periodMs: number; periods: number },
-  ): Promise<RevenueActuals | null> {
+  async revenueSpan(): Promise<RevenueSpan | null> {
+    const hours = await this.revenueHours();
+    return hours && revenueSpanOf(hours);
+  }
+
+  async segmentRevenueActuals(segment: Segment, membershipAsOfMs: number | null, range: PeriodRange): Promise<RevenueActuals | null> {
     if (this.analytics === null) return null;
-    const toMs = range.fromMs + range.periods * range.periodMs;
-    const { hours, latestOrderHourMs } = await this.analytics.segmentRevenueByHour({ segment, membershipAsOfMs, fromMs: range.fromMs, toMs });
+    const b = range.boundariesMs;
+    const { hours, latestOrderHourMs } = await this.analytics.segmentRevenueByHour({ segment, membershipAsOfMs, fromMs: b[0], toMs: b.at(-1)! });
     return { points: revenueOfPeriods(hours, range).points, latestHourMs: latestOrderHourMs };
+  }
+
+  async segmentFlows(range: { fromMs: number; toMs: number }, examplesPerFlow: number): Promise<SegmentFlows | null> {
+    if (this.analytics === null) return null;
+    const r = await this.analytics.segmentFlows({ ...range, examplesPerFlow });
+    const known = (s: string | null): s is Segment => (Segments as readonly (string | null)[]).includes(s);
+    // Segment names the history holds that this build does not know (a renamed segment) are left out.
+    const flows: SegmentFlow[] = r.flows
+      .filter((f) => known(f.toSegment) && (f.fromSegment === null || known(f.fromSegment)))
+      .map((f) => ({ from: f.fromSegment as Segment | null, to: f.toSegment as Segment, customers: f.customers, examples: f.examples }));
+    const order = (s: Segment | null) => (s === null ? -1 : Segments.indexOf(s));
+    flows.sort((a, b) => Number(a.from === a.to) - Number(b.from === b.to)
+      || (a.from === a.to ? order(a.to) - order(b.to) : b.customers - a.customers || order(a.from) - order(b.from) || order(a.to) - order(b.to)));
+    return { ...range, flows, latestChangeMs: r.latestChangeMs };
+  }
+
+  async actionSummary(examplesPerGroup: number): Promise<ActionSummary> {
+    await this.refreshIfStale();
+    const { policy, minorPerUnit } = this.options.scoring;
+    return actionSummary(this.index, this.options.scores, policy, { currency: this.currency(), minorPerUnit }, examplesPerGroup);
+  }
+
+  async championAccuracy(): Promise<ChampionAccuracy> {
+    const champion = (await this.catalogue.list()).find((m) => m.status === 'champion') ?? null;
+    const details = champion === null ? null : await this.catalogue.details(champion.version);
+    const forecast = this.forecasts.get(null) ?? null;
+    return {
+      champion: champion && { version: champion.version, kind: champion.kind, trainedAtMs: champion.trainedAtMs },
+      customerModel: customerModelBacktest(details, this.options.scoring.minorPerUnit),
+      revenueForecast: forecast && { modelVersion: forecast.modelVersion, backtest: forecast.backtest ?? null, live: await this.liveCheck(forecast) },
+    };
   }
 
   async customersOfSegment(segment: Segment, page: { after: string | null; limit: number }): Promise<SegmentPage> {
@@ -284,6 +288,45 @@ export class ScoreStoreReadModel implements ClvReadModel {
       parts,
       matchesScore: Math.round(p.clv * minorPerUnit) === state.clvMinor,
     };
+  }
+
+  /** Hourly revenue from the purchase histories, scanned at most once per revenueMaxAgeMs; null without them. */
+  private async revenueHours(): Promise<Map<number, number> | null> {
+    const histories = this.histories;
+    if (histories === null) return null;
+    if (this.revenue === null || this.now() - this.revenue.atMs >= (this.options.revenueMaxAgeMs ?? 60_000)) {
+      // One scan at a time, however many requests wait on it.
+      this.revenueScan ??= revenueByHour(histories).finally(() => { this.revenueScan = null; });
+      this.revenue = { hours: await this.revenueScan, atMs: this.now() };
+    }
+    return this.revenue.hours;
+  }
+
+  /** The forecast of all customers against the revenue booked since it began, over the months that are over. */
+  private async liveCheck(forecast: RevenueForecast) {
+    const span = await this.revenueSpan();
+    const first = forecast.points[0];
+    if (span === null || first === undefined) return null;
+    const timeZone = this.options.shop?.timeZone ?? 'UTC';
+    const days = calendarPeriods(forecast.granularity, timeZone);
+    const forecastEndMs = days.boundaries(forecast.points.at(-1)!.periodStartMs, { count: 1 })[1];
+    const window = { fromMs: first.periodStartMs, toMs: Math.min(forecastEndMs, calendarPeriods('month', timeZone).startOf(span.latestHourMs)) };
+    if (window.toMs <= window.fromMs) return null;
+    const boundariesMs = calendarPeriods('day', timeZone).boundaries(window.fromMs, { untilMs: window.toMs - 1 });
+    const actual = await this.revenueActuals({ boundariesMs });
+    if (actual === null) return null;
+    const { dayOf } = this.options.scoring;
+    return liveForecastCheck(forecast, actual.points.map((p) => ({ day: dayOf(p.periodStartMs), value: p.actualMinor })), window, dayOf);
+  }
+
+  /** The action a score recommends: its recommendation's, else its segment's in the policy (scores from before recommendations). */
+  private actionOf(state: CustomerScoreState) {
+    if (state.segment === null) return null;
+    return state.recommendation?.action ?? this.options.scoring.policy.segments[state.segment].action;
+  }
+
+  private currency(): string {
+    return this.options.shop?.currency ?? 'USD';
   }
 
   private sizesNow(): SegmentSizes {

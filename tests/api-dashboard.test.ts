@@ -83,7 +83,7 @@ test('the CLV distribution counts every scored customer once, in contiguous buck
 
 test('revenue actuals: unavailable until the read model is given the purchase histories; then their sum is the customers\' total value', async () => {
   const url = '/v1/revenue/actuals?from=2022-12-26T00:00:00Z&period=week&periods=100';
-  assert.deepEqual((await get(url)).json(), { currency: 'USD', available: false, period: 'week', points: [], latest_order_hour: null });
+  assert.deepEqual((await get(url)).json(), { currency: 'USD', time_zone: 'UTC', available: false, period: 'week', points: [], more: false, first_order_hour: null, latest_order_hour: null });
 
   f.readModel.readRevenueFrom(f.pipeline.stores.histories);
   const a = (await get(url)).json();
@@ -94,7 +94,7 @@ test('revenue actuals: unavailable until the read model is given the purchase hi
   for await (const page of f.pipeline.stores.scores.scan(1000)) for (const [, s] of page) totalValue += s.features.total_value_minor;
   assert.equal(a.points.reduce((n: number, p: { actual_minor: number }) => n + p.actual_minor, 0), totalValue, 'the features processor\'s total_value_minor, summed');
   assert.ok(Date.parse(a.latest_order_hour) <= Date.UTC(2024, 6, 1));
-  for (const q of ['', 'from=yesterday', 'from=2024-01-01T00:00:00Z&period=month', 'from=2024-01-01T00:00:00Z&periods=367']) {
+  for (const q of ['from=yesterday', 'from=2024-01-01T00:00:00Z&period=year', 'from=2024-01-01T00:00:00Z&periods=3661']) {
     assert.equal((await get(`/v1/revenue/actuals?${q}`)).statusCode, 400, q);
   }
 });

@@ -13,6 +13,7 @@ const routes = [
   ['get', '/v1/models/{version}'], ['post', '/v1/models/retrain'], ['get', '/v1/forecast/revenue'], ['post', '/v1/events'],
   ['get', '/healthz'], ['get', '/readyz'], ['get', '/metrics'],
   ['get', '/v1/segments/history'], ['get', '/v1/clv/distribution'], ['get', '/v1/revenue/actuals'],
+  ['get', '/v1/segments/flows'], ['get', '/v1/actions'], ['get', '/v1/models/champion/accuracy'],
 ] as const;
 
 test('/docs/json is an OpenAPI 3 document with every route', async () => {
@@ -27,7 +28,9 @@ test('/docs/json is an OpenAPI 3 document with every route', async () => {
 
 test('protected routes declare their security schemes, public ones none', async () => {
   const doc = (await f.app.inject({ url: '/docs/json' })).json();
-  assert.deepEqual(doc.paths['/v1/customers/{id}'].get.security, [{ apiKey: [] }, { bearer: [] }]);
+  for (const path of ['/v1/customers/{id}', '/v1/segments/flows', '/v1/actions', '/v1/models/champion/accuracy', '/v1/revenue/actuals']) {
+    assert.deepEqual(doc.paths[path].get.security, [{ apiKey: [] }, { bearer: [] }], path);
+  }
   assert.equal(doc.paths['/healthz'].get.security, undefined);
   assert.ok(doc.components.securitySchemes.apiKey && doc.components.securitySchemes.bearer);
 });

@@ -132,3 +132,29 @@ test('with a model registry: lists every registered version, loads old ones to e
   assert.equal(explained.modelKind, 'bgnbd-gamma-gamma');
   assert.equal(explained.periodDays, 7);
 });
+
+test('the champion the process loaded itself (as clv serve does) keeps its registry record: training time, metrics, backtest', async () => {
+  const { mkdtemp } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { LocalModelRegistry } = await import('../adapters/local-directory/local-model-registry.js');
+  const { fixtureModel } = await import('./support/api-fixture.js');
+  const { BgNbdGammaGammaModel } = await import('../models/kinds/bgnbd-gamma-gamma-model.js');
+  const registry = new LocalModelRegistry(await mkdtemp(join(tmpdir(), 'clv-read-model-')));
+  const artifact = { ...fixtureModel().toJSON(), version: 'v3' };
+  const details = {
+    window: { calibration_end: '2024-06-30T23:59:59.999Z', as_of: '2025-06-30T23:59:59.999Z', holdout_days: 365 },
+    holdout: { challenger: { customers: 120, value_error: -0.05, spearman_value: 0.6, top_decile_capture: 0.4, mae_value: 10, predicted_value_total: 950, actual_value_total: 1000 } },
+  };
+  await registry.register({ version: 'v3', kind: 'bgnbd-gamma-gamma', registeredAt: '2025-07-01T00:00:00.000Z', details }, artifact);
+  await registry.promote('v3');
+  // Loaded by the champion watcher before anything asks the catalogue.
+  const champion = BgNbdGammaGammaModel.fromJSON(artifact);
+  const rm = new ScoreStoreReadModel({ scores: new InMemoryStateStore(), currentModel: () => champion, registry, scoring });
+  const accuracy = await rm.championAccuracy();
+  assert.deepEqual(accuracy.champion, { version: 'v3', kind: 'bgnbd-gamma-gamma', trainedAtMs: Date.UTC(2025, 6, 1) });
+  assert.equal(accuracy.customerModel?.spearman, 0.6);
+  assert.equal(accuracy.customerModel?.actualValueMinor, 100_000);
+  assert.deepEqual((await rm.models()).map((m) => [m.version, m.status, m.trainedAtMs]), [['v3', 'champion', Date.UTC(2025, 6, 1)]]);
+  assert.equal((await rm.model('v3'))!.metrics['holdout.challenger.spearman_value'], 0.6);
+});

@@ -54,8 +54,10 @@ const actuals = async (q: string) => {
 
 test('segment actuals are unavailable until the read model is given an analytics store', async () => {
   const res = (await get(weeks('&segment=high_value'))).json();
-  assert.deepEqual(res, { currency: 'USD', available: false, period: 'week', points: [], latest_order_hour: null });
-  f.readModel.readSegmentRevenueFrom(analytics);
+  assert.deepEqual(res, {
+    currency: 'USD', time_zone: 'UTC', available: false, period: 'week', points: [], more: false, first_order_hour: '2024-01-02T10:00:00.000Z', latest_order_hour: '2024-01-21T18:00:00.000Z',
+  });
+  f.readModel.readScoreHistoryFrom(analytics);
 });
 
 test('each customer\'s orders go to their segment as of as_of, and the segments add up to the total', async () => {
@@ -81,7 +83,34 @@ test('a later segment change does not move revenue from the segment the customer
   assert.deepEqual(await actuals('&segment=high_value&as_of=2024-01-04T23:59:59Z'), [0, 0, 0], 'nobody was scored yet');
 });
 
-test('400 with a message for an unknown segment or a bad as_of', async () => {
+test('without from and to, every period from the first order\'s to the latest\'s: the whole range, by day, week or month', async () => {
+  const of = async (q: string) => (await get(`/v1/revenue/actuals?${q}`)).json() as { points: { period_start: string; period_end: string; actual_minor: number }[] };
+  const weeks = await of('period=week');
+  assert.deepEqual(weeks.points.map((p) => [p.period_start, p.period_end, p.actual_minor]), [
+    ['2024-01-01T00:00:00.000Z', '2024-01-08T00:00:00.000Z', 17_000], ['2024-01-08T00:00:00.000Z', '2024-01-15T00:00:00.000Z', 4_000],
+    ['2024-01-15T00:00:00.000Z', '2024-01-22T00:00:00.000Z', 7_000],
+  ]);
+  const months = await of('period=month');
+  assert.deepEqual(months.points.map((p) => [p.period_start, p.period_end, p.actual_minor]), [['2024-01-01T00:00:00.000Z', '2024-02-01T00:00:00.000Z', 28_000]]);
+  const days = await of('');
+  assert.equal(days.points.length, 20, '2 to 21 January');
+  assert.equal(days.points[0].period_start, '2024-01-02T00:00:00.000Z');
+  assert.equal(days.points.at(-1)!.period_start, '2024-01-21T00:00:00.000Z');
+  assert.equal(days.points.reduce((n, p) => n + p.actual_minor, 0), 28_000);
+  // Per segment, the same periods.
+  const high = await of(`period=month&segment=high_value&as_of=${AS_OF}`);
+  assert.deepEqual(high.points.map((p) => p.actual_minor), [19_500]);
+});
+
+test('plain dates are days of the shop\'s time zone: from its start, to its end (inclusive)', async () => {
+  const of = async (q: string) => ((await get(`/v1/revenue/actuals?${q}`)).json().points as { actual_minor: number }[]).map((p) => p.actual_minor);
+  assert.deepEqual(await of('from=2024-01-08&to=2024-01-14'), [0, 0, 4_000, 0, 0, 0, 0]);
+  assert.deepEqual(await of('from=2024-01-21&to=2024-01-21'), [3_000]);
+  assert.deepEqual(await of('from=2024-01-01&to=2024-01-31&period=week'), [17_000, 4_000, 7_000, 0, 0]);
+  assert.deepEqual(await of('from=2024-01-01&periods=2&period=month'), [28_000, 0]);
+});
+
+test('400 with a message for an unknown segment, a bad as_of, a date or time that does not exist, or an unknown period', async () => {
   for (const [q, message] of [
     ['&segment=vip', /querystring\/segment must be one of new, high_value, medium_value, low_value, at_risk, lost/],
     ['&segment=', /querystring\/segment must be one of/],
@@ -92,6 +121,35 @@ test('400 with a message for an unknown segment or a bad as_of', async () => {
     assert.equal(res.json().error.code, 'API_BAD_REQUEST', q);
     assert.match(res.json().error.message, message, q);
   }
+  for (const [q, message] of [
+    ['from=2024-02-30', /querystring\/from must match format "date"/],
+    ['from=2024-01-01T25:00:00Z', /querystring\/from must match format/],
+    ['from=yesterday', /querystring\/from must match format "date"/],
+    ['period=year', /querystring\/period must be one of day, week, month/],
+    ['periods=3661&from=2024-01-01', /querystring\/periods must be <= 3660/],
+  ] as const) {
+    const res = await get(`/v1/revenue/actuals?${q}`);
+    assert.equal(res.statusCode, 400, q);
+    assert.match(res.json().error.message, message, q);
+  }
+});
+
+test('every query the schema admits has an answer: to before from, periods beside to, more periods than one answer holds', async () => {
+  const body = async (q: string) => {
+    const res = await get(`/v1/revenue/actuals?${q}`);
+    assert.equal(res.statusCode, 200, q);
+    return res.json() as { points: { period_start: string; period_end: string }[]; more: boolean };
+  };
+  assert.deepEqual((await body('from=2024-01-10&to=2024-01-09')).points, [], 'no period');
+  assert.equal((await body('from=2024-01-01&to=2024-12-31&periods=2')).points.length, 2, 'periods counts from from');
+  const long = await body('from=1990-01-01&to=2024-01-01');
+  assert.equal(long.points.length, 3660);
+  assert.equal(long.more, true);
+  assert.equal(long.points.at(-1)!.period_end, '2000-01-09T00:00:00.000Z', 'the first 3660 days: ask again from here');
+  const months = await body('from=1990-01-01&to=2024-01-01&period=month');
+  assert.deepEqual([months.points.length, months.more], [409, false]);
+  const ancient = await body('from=0050-01-01&periods=2&period=month');
+  assert.deepEqual(ancient.points.map((p) => p.period_start.slice(0, 10)), ['0050-01-01', '0050-02-01'], 'years before 100 are not 1900s');
 });
 
 test('as_of without a segment is schema-valid and changes nothing: all customers, as without it', async () => {

@@ -27,3 +27,8 @@ test('dayIndexOfDate rejects impossible dates', () => {
   assert.throws(() => dayIndexOfDate('2023-02-29'), /no such date/);
   assert.throws(() => dayIndexOfDate('2023/02/01'), /not a YYYY-MM-DD/);
 });
+
+test('dayIndexOfDate: years before 100 are those years, not the 1900s', () => {
+  assert.equal(dayIndexOfDate('0050-01-01'), Math.floor(Date.parse('0050-01-01T00:00:00Z') / 86_400_000));
+  assert.equal(dateOfDayIndex(dayIndexOfDate('0001-03-01')), '0001-03-01');
+});

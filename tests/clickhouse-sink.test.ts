@@ -184,6 +184,7 @@ function bind(store: InMemoryAnalyticsStore): AnalyticsStore {
     purchasesAsOf: (t) => store.purchasesAsOf(t),
     modelRuns: () => store.modelRuns(),
     segmentRevenueByHour: (q) => store.segmentRevenueByHour(q),
+    segmentFlows: (q) => store.segmentFlows(q),
     settlementCandidates: (q) => store.settlementCandidates(q),
     commerceVolumes: (q) => store.commerceVolumes(q),
     forgetCustomer: (id) => store.forgetCustomer(id),

@@ -75,6 +75,23 @@ test('intervals contain yhat, are ordered and cover most held-out days', async (
   assert.ok(covered / 31 >= 0.6, `80 % intervals covered ${covered} of 31 held-out days`);
 });
 
+test('predictTotals: a month is the sum of its days, with the interval of the sum (narrower than the days\' bounds summed) holding the held-out total', async () => {
+  const model = await fitRevenueForecast(history, { intervalWidth: 0.8 });
+  const january = Array.from({ length: 31 }, (_, i) => d('2024-01-01') + i);
+  const days = model.predictPeriods(january);
+  const [month, one] = model.predictTotals([january, [january[3]]]);
+  assert.ok(Math.abs(month.yhat - days.reduce((s, p) => s + p.yhat, 0)) < 1e-6);
+  assert.ok(month.lower < month.yhat && month.yhat < month.upper);
+  assert.ok(month.upper - month.lower < days.reduce((s, p) => s + p.upper - p.lower, 0) / 2, `${month.upper - month.lower}`);
+  const actual = heldOut.values.reduce((a, b) => a + b, 0);
+  assert.ok(month.lower <= actual && actual <= month.upper, `January ${actual.toFixed(0)} outside [${month.lower.toFixed(0)}, ${month.upper.toFixed(0)}]`);
+  // One day alone, asked alone, is predictPeriods' point for it.
+  const [alone] = model.predictTotals([[january[3]]]);
+  const [point] = model.predictPeriods([january[3]]);
+  assert.deepEqual([alone.yhat, alone.lower, alone.upper], [point.yhat, point.lower, point.upper]);
+  assert.ok(Math.abs(one.yhat - point.yhat) < 1e-9);
+});
+
 test('with historical trend changes, intervals widen with the horizon (simulated future changepoints, Taylor & Letham §3.1.4)', async () => {
   const values = Array.from({ length: 730 }, (_, i) => 10_000 + 20 * Math.min(i, 250) - 35 * Math.max(0, i - 250) + 45 * Math.max(0, i - 480) + ((i * 7919) % 600));
   const model = await fitRevenueForecast({ granularity: 'day', startDay: d('2022-01-01'), values }, { uncertaintySamples: 500 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ScoreStoreReadModel } from '../read-model/score-store-read-model.js';
 import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
-import { revenueByHour, revenueOfPeriods, SegmentHistory } from '../read-model/read-model-series.js';
+import { revenueByHour, revenueOfPeriods, revenueSpanOf, SegmentHistory } from '../read-model/read-model-series.js';
 import { clvHistogram, niceWidth } from '../core/clv-histogram.js';
 import type { SegmentSnapshot } from '../core/ports/clv-read-model.js';
 import { dayIndexer } from '../core/calendar.js';
@@ -72,11 +72,17 @@ test('revenue: active orders only, per hour of the order time, summed into perio
     ['B', { customerId: 'B', currency: 'USD', orders: [order(t0 + 23 * HOUR + 59 * 60_000, 200)], compacted: null }],
   ]));
   const hours = await revenueByHour(store);
-  const days = revenueOfPeriods(hours, { fromMs: t0, periodMs: 24 * HOUR, periods: 3 });
+  const days = revenueOfPeriods(hours, { boundariesMs: [t0, t0 + 24 * HOUR, t0 + 48 * HOUR, t0 + 72 * HOUR] });
   assert.deepEqual(days.points.map((p) => p.actualMinor), [1200, 500, 0]);
   assert.deepEqual(days.points.map((p) => p.periodStartMs), [t0, t0 + 24 * HOUR, t0 + 48 * HOUR]);
   assert.equal(days.latestHourMs, t0 + 25 * HOUR);
-  assert.deepEqual(revenueOfPeriods(hours, { fromMs: t0 - 24 * HOUR, periodMs: 24 * HOUR, periods: 1 }).points[0].actualMinor, 0);
+  assert.deepEqual(revenueOfPeriods(hours, { boundariesMs: [t0 - 24 * HOUR, t0] }).points[0].actualMinor, 0);
+  // Periods of unequal lengths (calendar months, DST days): each hour in the one it falls in.
+  const uneven = revenueOfPeriods(hours, { boundariesMs: [t0, t0 + 10 * HOUR, t0 + 25 * HOUR, t0 + 100 * HOUR] });
+  assert.deepEqual(uneven.points.map((p) => p.actualMinor), [1000, 200, 500]);
+  assert.deepEqual(revenueOfPeriods(hours, { boundariesMs: [t0] }).points, [], 'no period');
+  assert.deepEqual(revenueSpanOf(hours), { firstHourMs: t0, latestHourMs: t0 + 25 * HOUR });
+  assert.equal(revenueSpanOf(new Map()), null);
 });
 
 const scoring = { dayOf: dayIndexer('UTC'), policy: defaultPolicy, minorPerUnit: 100 };
@@ -105,7 +111,7 @@ test('revenue actuals: null without purchase histories; then scanned at most onc
   let now = 0;
   const histories = new InMemoryStateStore<CustomerPurchaseHistory>();
   const rm = new ScoreStoreReadModel({ scores: new InMemoryStateStore(), currentModel: () => linearModel, scoring, revenueMaxAgeMs: 1000, now: () => now });
-  const range = { fromMs: 0, periodMs: 24 * HOUR, periods: 1 };
+  const range = { boundariesMs: [0, 24 * HOUR] };
   assert.equal(await rm.revenueActuals(range), null);
   rm.readRevenueFrom(histories);
   const order: PurchasedOrder = { orderId: 'o1', day: 0, time: HOUR, revision: 1, status: 'ACTIVE', net: 700, categories: [], lines: [] };

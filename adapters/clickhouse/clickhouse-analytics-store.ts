@@ -5,8 +5,8 @@
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { PaymentEvent } from '../../core/events.js';
 import {
-  analyticsRowViolation, customerColumnOf, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ModelRunRow, type OrderRow, type PurchaseRow, type SegmentHourlyRevenue,
-  type SegmentRevenueQuery, type SettlementCandidates, type SettlementCandidatesQuery, type CommerceVolumeQuery, type CommerceVolumes, type CommerceVolumeBucket,
+  analyticsRowViolation, customerColumnOf, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ModelRunRow, type OrderRow, type PurchaseRow, type SegmentFlowQuery,
+  type SegmentFlowResult, type SegmentHourlyRevenue, type SegmentRevenueQuery, type SettlementCandidates, type SettlementCandidatesQuery, type CommerceVolumeQuery, type CommerceVolumes, type CommerceVolumeBucket,
 } from '../../core/ports/analytics-store.js';
 import { ClickHouseConnection } from './clickhouse-connection.js';
 import { migrate } from './migrate.js';
@@ -206,6 +206,45 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
     for (const r of payments) Object.assign(bucketOf(r.q), { payments: Number(r.n), paymentValueMinor: Number(r.v) });
     const latestOf = (r: { n: string | number; latest: string | number } | undefined) => (r === undefined || Number(r.n) === 0 ? null : Number(r.latest));
     return { quarterHours: [...buckets.values()].sort((a, b) => a.startMs - b.startMs), latestOrderMs: latestOf(lo), latestPaymentMs: latestOf(lp) };
+  }
+
+  /**
+   * One pass over segment_changes up to toMs, grouped by customer: the latest change by
+   * fromMs (argMaxIf; `scored_then` tells "none" from a segment) and by toMs, ordered by
+   * (event_time_ms, event_id) as clv_scores_latest is; then counted per pair. Duplicates
+   * (before a merge) change no argMax, so no FINAL. The examples of a move are sorted and cut
+   * in an array (arraySort, arraySlice): LIMIT n BY would need n in the query text, and
+   * query parameters in LIMIT are not accepted by every server version. 18.16-safe.
+   */
+  async segmentFlows(query: SegmentFlowQuery): Promise<SegmentFlowResult> {
+    const order = sql`tuple(event_time_ms, event_id)`;
+    const [rows, [seen]] = await Promise.all([
+      this.connection.select<{ scored_then: number | string; from_segment: string; to_segment: string; customers: string | number; examples: [string, string | number][] }>(sql`
+        SELECT scored_then, from_segment, to_segment, count() AS customers,
+          arraySlice(arraySort(x -> tuple(-tupleElement(x, 2), tupleElement(x, 1)),
+            groupArrayIf(tuple(customer_id, clv_minor), NOT (scored_then AND from_segment = to_segment))), 1, ${query.examplesPerFlow}) AS examples
+        FROM (
+          SELECT customer_id,
+            countIf(event_time_ms <= ${query.fromMs}) > 0 AS scored_then,
+            argMaxIf(segment, ${order}, event_time_ms <= ${query.fromMs}) AS from_segment,
+            argMax(segment, ${order}) AS to_segment,
+            argMax(clv_minor, ${order}) AS clv_minor
+          FROM ${ident(this.database, 'segment_changes')} WHERE event_time_ms <= ${query.toMs} GROUP BY customer_id
+        )
+        GROUP BY scored_then, from_segment, to_segment`),
+      this.connection.select<{ changes: string | number; latest_ms: string | number }>(
+        sql`SELECT count() AS changes, max(event_time_ms) AS latest_ms FROM ${ident(this.database, 'segment_changes')}`,
+      ),
+    ]);
+    return {
+      flows: rows.map((r) => ({
+        fromSegment: Number(r.scored_then) ? r.from_segment : null,
+        toSegment: r.to_segment,
+        customers: Number(r.customers),
+        examples: r.examples.map(([customerId, clv]) => ({ customerId, clvMinor: Number(clv) })),
+      })),
+      latestChangeMs: seen === undefined || Number(seen.changes) === 0 ? null : Number(seen.latest_ms),
+    };
   }
 
   /** Every row of a table, deduplicated (FINAL), in no particular order: for tests and tools. */

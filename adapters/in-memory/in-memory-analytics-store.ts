@@ -6,7 +6,8 @@
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import {
   analyticsColumns, analyticsRowViolation, customerColumnOf, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ColumnKind, type CommerceVolumeBucket,
-  type CommerceVolumeQuery, type CommerceVolumes, type ModelRunRow, type PurchaseRow, type OrderRow, type SegmentHourlyRevenue, type SegmentRevenueQuery, type SettlementCandidates, type SettlementCandidatesQuery,
+  type CommerceVolumeQuery, type CommerceVolumes, type ModelRunRow, type PurchaseRow, type OrderRow, type SegmentFlowQuery, type SegmentFlowResult, type SegmentFlowRow,
+  type SegmentHourlyRevenue, type SegmentRevenueQuery, type SettlementCandidates, type SettlementCandidatesQuery,
 } from '../../core/ports/analytics-store.js';
 import type { PaymentEvent } from '../../core/events.js';
 
@@ -137,6 +138,36 @@ export class InMemoryAnalyticsStore implements AnalyticsStore {
       b.paymentValueMinor += p.amount_minor;
     }
     return { quarterHours: [...buckets.values()].sort((a, b) => a.startMs - b.startMs), latestOrderMs, latestPaymentMs };
+  }
+
+  async segmentFlows(query: SegmentFlowQuery): Promise<SegmentFlowResult> {
+    type Change = { time: number; id: string; segment: string; clv: number };
+    const later = (a: Change, b: Change | undefined) => !b || a.time > b.time || (a.time === b.time && a.id > b.id);
+    // Each customer's latest change by fromMs and by toMs.
+    const then = new Map<string, Change>();
+    const now = new Map<string, Change>();
+    let latestChangeMs: number | null = null;
+    for (const c of this.stored('segment_changes')) {
+      latestChangeMs = Math.max(latestChangeMs ?? c.event_time, c.event_time);
+      if (c.event_time > query.toMs) continue;
+      const change = { time: c.event_time, id: c.event_id, segment: c.segment, clv: c.clv_minor };
+      if (later(change, now.get(c.customer_id))) now.set(c.customer_id, change);
+      if (c.event_time <= query.fromMs && later(change, then.get(c.customer_id))) then.set(c.customer_id, change);
+    }
+    const flows = new Map<string, SegmentFlowRow>();
+    for (const [customerId, to] of now) {
+      const from = then.get(customerId)?.segment ?? null;
+      const key = `${from ?? ''}\u0000${from === null ? 0 : 1}\u0000${to.segment}`;
+      let row = flows.get(key);
+      if (!row) flows.set(key, (row = { fromSegment: from, toSegment: to.segment, customers: 0, examples: [] }));
+      row.customers++;
+      if (from !== to.segment) row.examples.push({ customerId, clvMinor: to.clv });
+    }
+    for (const row of flows.values()) {
+      row.examples.sort((a, b) => b.clvMinor - a.clvMinor || Buffer.compare(Buffer.from(a.customerId), Buffer.from(b.customerId)));
+      row.examples.length = Math.min(row.examples.length, query.examplesPerFlow);
+    }
+    return { flows: [...flows.values()], latestChangeMs };
   }
 
   /** Every (deduplicated) row of a table, as copies: for the embedded demo's reports and tests. */

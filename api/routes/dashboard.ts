@@ -1,7 +1,8 @@
 /**
  * The dashboard (dashboard/ at the project root): static files under /dashboard/, public —
  * they hold no data; the page asks for an API key and calls the JSON API with it — and the
- * read endpoints its charts need (trends.ts).
+ * read endpoints its panels need besides the others' (trends.ts, segment-flows.ts,
+ * actions.ts, accuracy.ts), which any client may use.
  *
  * Files are served by name from a fixed list, so nothing else that lands in the folder is
  * ever served, and every route declares its auth like any other (see plugins/auth.ts).
@@ -10,10 +11,16 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { dashboardDir } from '../../config/project-files.js';
 import type { ClvReadModel } from '../../core/ports/clv-read-model.js';
+import { accuracyRoutes } from './accuracy.js';
+import { actionRoutes } from './actions.js';
+import { segmentFlowRoutes } from './segment-flows.js';
 import { trendRoutes } from './trends.js';
 
 export const DASHBOARD_PREFIX = '/dashboard';
-export const DASHBOARD_FILES = ['index.html', 'dashboard.js', 'svg-charts.js', 'dashboard.css'] as const;
+export const DASHBOARD_FILES = [
+  'index.html', 'dashboard.css', 'dashboard.js', 'api-client.js', 'format.js', 'svg-charts.js',
+  'revenue-panel.js', 'segments-panel.js', 'actions-panel.js', 'distribution-panel.js', 'accuracy-panel.js', 'customer-panel.js',
+] as const;
 
 /**
  * The page's own policy instead of helmet's default: no `upgrade-insecure-requests`, which
@@ -28,12 +35,17 @@ export interface DashboardRoutesOptions {
   readModel: ClvReadModel;
   currency: string;
   minorPerUnit: number;
+  /** The shop's time zone: calendar periods and plain dates in queries are its. */
+  timeZone: string;
   /** Where the files are (default: dashboard/ at the project root). */
   root?: string;
 }
 
 export async function dashboardRoutes(app: FastifyInstance, options: DashboardRoutesOptions): Promise<void> {
   await app.register(trendRoutes, options);
+  await app.register(segmentFlowRoutes, options);
+  await app.register(actionRoutes, options);
+  await app.register(accuracyRoutes, options);
   // serve: false: only sendFile, on the routes below.
   await app.register(fastifyStatic, { root: options.root ?? dashboardDir(), serve: false });
   const route = { config: { auth: 'public' as const }, schema: { hide: true } };

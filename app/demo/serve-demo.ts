@@ -34,7 +34,10 @@ export async function startDemoApi(
 ): Promise<DemoApi> {
   const { model, registry } = champion;
   const { log, codec, pipeline, readModel, analytics } = embedded;
-  readModel.recordModel(model, { trainedAtMs: Date.now() });
+  // With its registry record: the backtest its training run recorded is the API's (and the dashboard's) accuracy of it.
+  const recordOf = async (version: string) => (await registry.list()).find((v) => v.version === version);
+  const record = await recordOf(model.version);
+  readModel.recordModel(model, { trainedAtMs: record ? Date.parse(record.registeredAt) : Date.now(), details: record?.details });
   await pipeline.start();
   // A new sink in the same group: it resumes where the demo's left off.
   const sink = await embedded.startSink();
@@ -48,7 +51,7 @@ export async function startDemoApi(
     const settings = trainingRunSettingsFrom(config, { version: `v${++versions}`, asOfMs });
     const { run, forecast } = await retrainAndRescore({ histories: pipeline.stores.histories, registry, analytics, dayOf: embedded.dayOf, now: Date.now, pipeline }, settings);
     logger.info({ version: run.version, promoted: run.promoted, reason: run.reason }, 'retrained');
-    if (run.promoted) readModel.recordModel(run.model, { trainedAtMs: Date.now() });
+    if (run.promoted) readModel.recordModel(run.model, { trainedAtMs: Date.now(), details: (await recordOf(run.version))?.details });
     if (run.promoted && forecast && 'artifact' in forecast) {
       const views = revenueForecastViews(forecast.artifact, { modelVersion: run.version, generatedAtMs: Date.now(), currency: config.currency, dayStartMs: (day) => instantOfLocalTime(config.timeZone)(day, 0) });
       for (const [segment, view] of views) readModel.setRevenueForecast(view, segment);

@@ -180,6 +180,31 @@ export interface CommerceVolumes {
   latestPaymentMs: EpochMs | null;
 }
 
+/** The window `segmentFlows` compares: each customer's segment as of `fromMs`, and as of `toMs`. */
+export interface SegmentFlowQuery {
+  fromMs: EpochMs;
+  toMs: EpochMs;
+  /** Most customers listed per move (≥ 0). */
+  examplesPerFlow: number;
+}
+
+/** The customers whose segment was `fromSegment` as of the query's fromMs and `toSegment` as of its toMs. */
+export interface SegmentFlowRow {
+  /** Null: no segment change by fromMs (not scored then). */
+  fromSegment: string | null;
+  toSegment: string;
+  customers: number;
+  /** Moves (fromSegment ≠ toSegment) only, else []: up to examplesPerFlow customers, highest clv_minor first, then by customer_id. */
+  examples: { customerId: string; clvMinor: MinorUnits }[];
+}
+
+export interface SegmentFlowResult {
+  /** One row per (fromSegment, toSegment) pair with customers, in no particular order. */
+  flows: SegmentFlowRow[];
+  /** The latest event_time in segment_changes, or null when it is empty. */
+  latestChangeMs: EpochMs | null;
+}
+
 export interface AnalyticsStore {
   /** Appends rows to one table (idempotent per row identity; see the contract above). */
   insert<T extends AnalyticsTable>(table: T, rows: readonly AnalyticsRows[T][]): Promise<void>;
@@ -207,6 +232,15 @@ export interface AnalyticsStore {
    * Idempotent.
    */
   forgetCustomer(customerId: string): Promise<AnalyticsTable[]>;
+  /**
+   * Net movements between segments (see SegmentFlowQuery), from segment_changes: a customer's
+   * segment as of a time is that of their latest change at or before it, latest by
+   * (event_time, event_id) as clv_scores_latest orders scores; every score that changes a
+   * segment is a change, so this is the segment of their latest score by then. Customers with
+   * no change by toMs are left out. A move's examples carry the clv_minor of the customer's
+   * latest change by toMs; ties are broken by customer_id in byte order (UTF-8).
+   */
+  segmentFlows(query: SegmentFlowQuery): Promise<SegmentFlowResult>;
   /** The captures, refunds and orders a settlement statement is reconciled against (see SettlementCandidates). */
   settlementCandidates(query: SettlementCandidatesQuery): Promise<SettlementCandidates>;
   /** Orders placed and payments captured per quarter hour, and how far each table reaches (see CommerceVolumes). */

@@ -15,6 +15,7 @@
 import type { Action } from '../action-policy.js';
 import type { CustomerFeaturesEvent, EpochMs, MinorUnits } from '../events.js';
 import type { ClvHistogram } from '../clv-histogram.js';
+import type { ActionSummary, ChampionAccuracy, SegmentFlows } from './clv-read-model-reports.js';
 import type { Segment, SegmentThresholds } from '../segmentation.js';
 
 /**
@@ -167,6 +168,29 @@ export interface RevenueForecast {
   currency: string;
   granularity: 'day' | 'week';
   points: RevenueForecastPoint[];
+  /** Probability the forecast puts between lower and upper (0.8: the 10th to 90th percentile); null when not recorded. */
+  intervalLevel?: number | null;
+  /**
+   * The forecast summed per calendar week (Monday first) and month of the shop's time zone:
+   * whole periods only, each with the interval of the sum, simulated jointly (not the sum
+   * of the periods' bounds, which would be far too wide). A weekly forecast has no months.
+   */
+  totals?: { week?: RevenueForecastPoint[]; month?: RevenueForecastPoint[] };
+  /** How the forecast did on the days after its fit window that its run held out, per calendar month; null without a holdout. */
+  backtest?: ForecastBacktest | null;
+}
+
+/** A revenue forecast checked against the revenue of a window it was not fitted on, per calendar month. */
+export interface ForecastBacktest {
+  /** The window compared: [fromMs, toMs). */
+  fromMs: EpochMs;
+  toMs: EpochMs;
+  /** Calendar months compared (partly covered months count with the days covered). */
+  months: number;
+  /** Mean over the months of |forecast − actual| / actual (a fraction); null when no month had revenue. */
+  monthlyMape: number | null;
+  /** (Σ forecast − Σ actual) / Σ actual over the window (a fraction); null without revenue. */
+  totalRelativeError: number | null;
 }
 
 /** Segment sizes as of a point in event time. */
@@ -175,12 +199,26 @@ export interface SegmentSnapshot extends SegmentSizes {
   atMs: EpochMs;
 }
 
+/**
+ * Consecutive periods (calendar days, weeks or months: core/calendar-periods.ts): period i is
+ * [boundariesMs[i], boundariesMs[i + 1]), so n periods have n + 1 ascending boundaries.
+ */
+export interface PeriodRange {
+  boundariesMs: EpochMs[];
+}
+
 /** Net revenue booked per period. */
 export interface RevenueActuals {
   /** One per period asked for, in order; 0 for a period without orders. */
   points: { periodStartMs: EpochMs; actualMinor: MinorUnits }[];
   /** Start of the latest hour with an order: later periods are not "zero", just not yet seen. Null without orders. */
   latestHourMs: EpochMs | null;
+}
+
+/** The hours of the first and the latest order of anyone: the range revenue can be reported over. */
+export interface RevenueSpan {
+  firstHourMs: EpochMs;
+  latestHourMs: EpochMs;
 }
 
 export interface ClvReadModel {
@@ -205,11 +243,12 @@ export interface ClvReadModel {
   /** The scored customers' CLVs in `bins` (≥ 1) equal-width bins, the top 5% apart (core/clv-histogram.ts). */
   clvDistribution(bins: number): Promise<ClvHistogram>;
   /**
-   * Net revenue of the active orders placed in each of `periods` consecutive periods of
-   * `periodMs` from `fromMs`, to the hour (actuals to set against a forecast); null where
-   * this read model has no access to purchases.
+   * Net revenue of the active orders placed in each period of `range`, to the hour (actuals
+   * to set against a forecast); null where this read model has no access to purchases.
    */
-  revenueActuals(range: { fromMs: EpochMs; periodMs: number; periods: number }): Promise<RevenueActuals | null>;
+  revenueActuals(range: PeriodRange): Promise<RevenueActuals | null>;
+  /** When the first and the latest order were placed; null without orders or without access to purchases. */
+  revenueSpan(): Promise<RevenueSpan | null>;
   /**
    * As `revenueActuals`, of the customers in `segment` as of `membershipAsOfMs` (each one's
    * latest score by then; null: their latest score now). Membership is fixed at that time, so
@@ -221,8 +260,17 @@ export interface ClvReadModel {
   segmentRevenueActuals(
     segment: Segment,
     membershipAsOfMs: EpochMs | null,
-    range: { fromMs: EpochMs; periodMs: number; periods: number },
+    range: PeriodRange,
   ): Promise<RevenueActuals | null>;
+  /**
+   * Net movements between segments over (fromMs, toMs] (see SegmentFlows), with up to
+   * `examplesPerFlow` customers of each move; null where this read model has no score history.
+   */
+  segmentFlows(range: { fromMs: EpochMs; toMs: EpochMs }, examplesPerFlow: number): Promise<SegmentFlows | null>;
+  /** Scored customers by recommended action and segment, with the policy's reasons and up to `examplesPerGroup` customers each. */
+  actionSummary(examplesPerGroup: number): Promise<ActionSummary>;
+  /** The champion's measured accuracy: the customer model's backtest, the revenue forecast's backtest and live check. */
+  championAccuracy(): Promise<ChampionAccuracy>;
   /** Resolves when the backing stores answer; rejects otherwise (readiness probe). */
   ping(): Promise<void>;
 }

@@ -18,7 +18,7 @@ import { holidayCalendar, type HolidayCalendar, type HolidayDefinition } from '.
 import {
   componentOf, featureColumns, holidaySpecs, isInformative, seasonalitySpecs, type FeatureSpec,
 } from './prophet-features.js';
-import { pointForecast, sampleIntervals, type ProphetEstimate } from './prophet-prediction.js';
+import { pointForecast, sampleIntervals, sampleTotalIntervals, type ProphetEstimate } from './prophet-prediction.js';
 import { periodDays, seriesEndDay, type Granularity, type RevenueSeries } from './revenue-series.js';
 
 export type { RevenueForecastOptions, SeasonalitySetting } from './forecast-options.js';
@@ -164,6 +164,26 @@ export class FittedRevenueForecast {
     return days.map((day, i) => ({
       day, date: dateOfDayIndex(day), yhat: back(parts.yhat[i]), lower: back(bounds.lower[i]), upper: back(bounds.upper[i]),
     }));
+  }
+
+  /**
+   * Forecasts of sums of periods (weeks or months of a daily forecast): each group lists
+   * period-start days, and its yhat is the sum of theirs; its interval is that of the sum,
+   * from the same simulated paths (prophet-prediction.ts sampleTotalIntervals), not the sum
+   * of the periods' bounds. With the log transform yhat is the sum of the periods' medians,
+   * which can fall outside the sum's interval: the interval is widened to hold it.
+   */
+  predictTotals(groups: readonly (readonly number[])[]): { yhat: number; lower: number; upper: number }[] {
+    const days = [...new Set(groups.flat())].sort((a, b) => a - b);
+    const index = new Map(days.map((d, i) => [d, i]));
+    const parts = pointForecast(this.estimate, days, this.columns(days));
+    const s = this.settings;
+    const back = (v: number): number => Math.max(0, s.transform === 'log' ? Math.expm1(v) : v);
+    const members = groups.map((g) => g.map((d) => index.get(d)!));
+    const yhats = members.map((g) => g.reduce((sum, i) => sum + back(parts.yhat[i]), 0));
+    if (s.uncertaintySamples === 0) return yhats.map((yhat) => ({ yhat, lower: yhat, upper: yhat }));
+    const bounds = sampleTotalIntervals(this.estimate, days, parts, members, back, { width: s.intervalWidth, samples: s.uncertaintySamples, seed: s.seed });
+    return yhats.map((yhat, k) => ({ yhat, lower: Math.min(yhat, bounds.lower[k]), upper: Math.max(yhat, bounds.upper[k]) }));
   }
 
   /** Trend and per-component contributions at period starts `days` (model units). */

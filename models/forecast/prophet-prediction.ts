@@ -89,6 +89,46 @@ export interface IntervalOptions {
 /** Lower and upper interval bounds (model units) for the points of `parts`. */
 export function sampleIntervals(e: ProphetEstimate, days: readonly number[], parts: PointParts, o: IntervalOptions): { lower: number[]; upper: number[] } {
   const n = days.length;
+  const draws = sampleDraws(e, days, parts, o);
+  const lower = new Array<number>(n);
+  const upper = new Array<number>(n);
+  const qLow = (1 - o.width) / 2;
+  for (let i = 0; i < n; i++) {
+    const row = draws.subarray(i * o.samples, (i + 1) * o.samples).sort();
+    lower[i] = quantile(row, qLow);
+    upper[i] = quantile(row, 1 - qLow);
+  }
+  return { lower, upper };
+}
+
+/**
+ * Interval bounds of sums of periods: `groups` lists indices into `days`, and each group's
+ * bounds are the quantiles of the sum over its periods within each simulated path, after
+ * `back` (the inverse transform, applied per period). A month's interval is therefore the
+ * interval of the month's total, narrower than the sum of its days' bounds: the days'
+ * observation noise partly cancels, their shared trend uncertainty does not.
+ */
+export function sampleTotalIntervals(
+  e: ProphetEstimate, days: readonly number[], parts: PointParts, groups: readonly (readonly number[])[], back: (v: number) => number, o: IntervalOptions,
+): { lower: number[]; upper: number[] } {
+  const draws = sampleDraws(e, days, parts, o);
+  const qLow = (1 - o.width) / 2;
+  const lower: number[] = [];
+  const upper: number[] = [];
+  const sums = new Float64Array(o.samples);
+  for (const group of groups) {
+    sums.fill(0);
+    for (const i of group) for (let s = 0; s < o.samples; s++) sums[s] += back(draws[i * o.samples + s]);
+    const sorted = Float64Array.from(sums).sort();
+    lower.push(quantile(sorted, qLow));
+    upper.push(quantile(sorted, 1 - qLow));
+  }
+  return { lower, upper };
+}
+
+/** `o.samples` simulated values (model units) per period, period-major: draws[i · samples + s]. */
+function sampleDraws(e: ProphetEstimate, days: readonly number[], parts: PointParts, o: IntervalOptions): Float64Array {
+  const n = days.length;
   const rng = mulberry32(o.seed);
   const t = days.map((d) => scaledTime(e, d));
   const T = t.reduce((a, b) => Math.max(a, b), 0);
@@ -113,15 +153,7 @@ export function sampleIntervals(e: ProphetEstimate, days: readonly number[], par
       draws[i * o.samples + s] = (g * (1 + parts.multiplicative[i]) + noise) * e.yScale + parts.additive[i];
     }
   }
-  const lower = new Array<number>(n);
-  const upper = new Array<number>(n);
-  const qLow = (1 - o.width) / 2;
-  for (let i = 0; i < n; i++) {
-    const row = draws.subarray(i * o.samples, (i + 1) * o.samples).sort();
-    lower[i] = quantile(row, qLow);
-    upper[i] = quantile(row, 1 - qLow);
-  }
-  return { lower, upper };
+  return draws;
 }
 
 /** Linear-interpolated quantile of sorted values (numpy's default). */

@@ -1,46 +1,51 @@
 /**
  * The dashboard end to end in headless Chromium (Debian's /usr/bin/chromium driven by
- * playwright-core; no browser is downloaded): the API on a random 127.0.0.1 port over the
- * embedded fixture, the page loaded, a key entered, and every panel checked against the JSON
- * API it draws from. Saves out/screenshots/dashboard.png (git-ignored).
+ * playwright-core; no browser is downloaded), on what `clv demo --serve` serves: a real demo
+ * run on a synthetic shop (app/demo/run-demo.ts), then its API (app/demo/serve-demo.ts) on a
+ * random 127.0.0.1 port. Every panel is checked against the JSON API it draws from: data over
+ * the whole range (the chart's first and last periods are the data's), captions whose numbers
+ * are computed here from the API's answers, and the first screen's key hint. One screenshot
+ * per panel in out/screenshots/ (git-ignored).
  *
- * Not part of `tests/*.test.ts` (that suite runs without a browser). Run:
- *   node --import tsx --test tests/browser/*.test.ts
+ * Not part of `tests/*.test.ts` (that suite runs without a browser). Run: npm run test:browser
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import type { SegmentRevenueQuery } from '../../core/ports/analytics-store.js';
-import { Segments } from '../../core/segmentation.js';
-import { apiFixture, type ApiFixture } from '../support/api-fixture.js';
+import { loadApiConfig } from '../../config/api-config.js';
+import { loadConfig } from '../../config/config.js';
+import { createApiKey } from '../../core/api-keys.js';
+import { syntheticDemoHistory } from '../../app/demo/demo-history.js';
+import { runDemo } from '../../app/demo/run-demo.js';
+import { startDemoApi, type DemoApi } from '../../app/demo/serve-demo.js';
+import { createLogger } from '../../app/logger.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = fileURLToPath(new URL('../../out/screenshots/dashboard.png', import.meta.url));
-const WEEK_MS = 7 * 86_400_000;
+const SCREENSHOTS = fileURLToPath(new URL('../../out/screenshots/', import.meta.url));
+const HOUR_MS = 3_600_000;
 const FLAGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync',
 ];
+const { key, record } = createApiKey('reader', ['read']);
 
-let f: ApiFixture;
+let served: DemoApi;
 let base: string;
 let context: BrowserContext;
 let page: Page;
 let profile: string;
 const consoleErrors: string[] = [];
 
-/** The JSON API, as the page sees it (bodies are checked field by field below). */
+/** The JSON API, as the page sees it. */
 async function json(path: string): Promise<any> {
-  const res = await fetch(base + path, { headers: { authorization: `Bearer ${f.keys.read}` } });
+  const res = await fetch(base + path, { headers: { authorization: `Bearer ${key}` } });
+  assert.equal(res.status, 200, `${path}: ${res.status}`);
   return res.json();
 }
-
-// Code run in the page as a string: this project's TypeScript has no DOM library.
-const storedKey = () => page.evaluate<string | null>("sessionStorage.getItem('clv-dashboard-api-key')");
 
 /** Waits for the page to finish a (re)load of every panel. */
 async function loaded(previous: string | null): Promise<string> {
@@ -49,20 +54,35 @@ async function loaded(previous: string | null): Promise<string> {
   return (await page.getAttribute('body', 'data-loaded'))!;
 }
 
-const attr = async (selector: string, name: string) => page.locator(selector).getAttribute(name);
-const usd = (minor: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: 2 }).format(minor / 100);
+/** Waits for one panel's reload after a control changed (dashboard.js `reload`). */
+async function reloaded(panel: string, change: () => Promise<unknown>): Promise<void> {
+  const before = await page.getAttribute('body', 'data-panel');
+  await change();
+  await page.waitForSelector(`body[data-panel^="${panel}:"]${before ? `:not([data-panel="${before}"])` : ''}`, { state: 'attached' });
+}
+
+const shot = (name: string, selector: string) => page.locator(selector).screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+const captionOf = (name: string) => page.locator(`[data-caption="${name}"]`).innerText();
+const points = (selector: string) => page.locator(selector).evaluateAll((cs) => cs.map((c) => [Number(c.getAttribute('data-x')), Number(c.getAttribute('data-y'))]));
+
+// What the page prints, computed here the same way from the API's numbers (the demo shop is in UTC, USD).
+const count = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, one: string) => `${count(n)} ${n === 1 ? one : `${one}s`}`;
+const day = (iso: string | number) => new Date(iso).toISOString().slice(0, 10);
+const month = (iso: string | number) => new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', month: 'short', year: 'numeric' }).format(new Date(iso));
+const usd = (minor: number, digits = 0) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 100);
+const percent = (f: number) => `${(f * 100).toFixed(1)}%`;
+const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const dateTime = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing. Install Debian's Chromium: apt-get update && apt-get install -y chromium (CI does; playwright-core never downloads a browser here)`);
-  f = await apiFixture();
-  f.readModel.readRevenueFrom(f.pipeline.stores.histories);
-  // Eight weekly decay sweeps after the history ends, as the pipeline runs them: customers
-  // drift towards at_risk and lost, so segment sizes have a history to draw.
-  let lastPurchase = 0;
-  for await (const p of f.pipeline.stores.scores.scan(1000)) for (const [, s] of p) lastPurchase = Math.max(lastPurchase, s.features.event_time);
-  for (let week = 1; week <= 8; week++) await f.pipeline.rescoreAll(lastPurchase + week * WEEK_MS);
-  base = await f.app.listen({ host: '127.0.0.1', port: 0 });
-
+  const config = loadConfig({});
+  const history = syntheticDemoHistory({ customers: 2000, seed: 11, currency: 'USD', timeZone: 'UTC', minorPerUnit: 100 });
+  const demo = await runDemo(config, history, createLogger('silent'));
+  served = await startDemoApi(config, demo.embedded, { model: demo.model, registry: demo.registry }, createLogger('silent'), { ...loadApiConfig({}), apiKeys: [record], rateLimitPerMinute: 100_000 });
+  base = await served.app.listen({ host: '127.0.0.1', port: 0 });
+  mkdirSync(SCREENSHOTS, { recursive: true });
   profile = mkdtempSync(join(tmpdir(), 'clv-dashboard-chromium-'));
   // A persistent context on a fresh directory: Playwright's launch() refuses --user-data-dir.
   context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 900 } });
@@ -75,120 +95,164 @@ before(async () => {
 
 after(async () => {
   await context?.close();
-  await f?.app.close();
+  await served?.stop();
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-test('the dashboard shows what the JSON API says, looks a customer up, and draws a forecast against actuals', async () => {
+test('the first screen, without a key, says how to get one; a refused key says so', async () => {
   await page.goto(`${base}/dashboard`);
   assert.equal(new URL(page.url()).pathname, '/dashboard/');
-  // A key the API refuses: the page says so and asks again.
+  assert.ok(await page.isVisible('#connect'));
+  assert.ok(!(await page.isVisible('#panels')));
+  const hint = await page.locator('#key-hint').innerText();
+  assert.match(hint, /npm run demo -- --serve prints a key for that run, on the line export CLV_KEY=clv_demo_…/);
+  assert.match(hint, /clv keys create --scopes read/);
+  assert.match(hint, /CLV_API_KEYS/);
+  await shot('first-screen', 'body');
   await page.fill('#api-key', 'clv_nobody_0000');
   await page.click('#key-form button[type=submit]');
   await page.waitForSelector('#message.error >> text=The API refused this key');
-  assert.ok(await page.isVisible('#api-key'));
-  assert.equal(await storedKey(), null, 'a refused key is not kept');
+  assert.ok(await page.isVisible('#connect'));
+  assert.equal(await page.evaluate<string | null>("sessionStorage.getItem('clv-dashboard-api-key')"), null, 'a refused key is not kept');
+});
 
-  await page.fill('#api-key', f.keys.read);
+test('every panel shows what the API says, over the whole range, with captions that match the data', async () => {
+  await page.fill('#api-key', key);
   await page.click('#key-form button[type=submit]');
-  let stamp = await loaded(null);
-  assert.equal(await storedKey(), f.keys.read, 'the key is kept for the tab');
+  await loaded(null);
+  assert.ok(await page.isVisible('#panels'));
+  const months = await json('/v1/revenue/actuals?period=month');
+  assert.equal(await page.locator('#data-through').innerText(), `Data through ${dateTime(months.latest_order_hour)}`);
 
-  // Segment sizes, now and over time.
+  // Revenue, per week (the default), month and day: actuals over the whole range, the forecast with its interval.
+  for (const period of ['week', 'month', 'day'] as const) {
+    if (period !== 'week') await reloaded('revenue', () => page.click(`#revenue-period label:has(input[value="${period}"])`));
+    const a = await json(`/v1/revenue/actuals?period=${period}`);
+    const f = await json(`/v1/forecast/revenue?period=${period}`);
+    const actual = a.points.map((p: { period_start: string; actual_minor: number }) => [Date.parse(p.period_start), p.actual_minor]);
+    assert.deepEqual(await points('#revenue g.series[data-series=actual] circle'), actual, `${period}: actuals`);
+    // The first and last periods drawn are those of the first and the latest order: the whole range.
+    const first = a.points[0];
+    const last = a.points.at(-1);
+    assert.ok(first.period_start <= a.first_order_hour && a.first_order_hour < first.period_end, `${period}: first period ${first.period_start} holds the first order ${a.first_order_hour}`);
+    assert.ok(last.period_start <= a.latest_order_hour && a.latest_order_hour < last.period_end, `${period}: last period ${last.period_start} holds the latest order ${a.latest_order_hour}`);
+    assert.equal(a.latest_order_hour.slice(0, 10), '2025-06-30', 'the demo\'s data end');
+    const forecast = f.points.map((p: { period_start: string; expected_minor: number }) => [Date.parse(p.period_start), p.expected_minor]);
+    assert.ok(forecast.length > 0);
+    assert.deepEqual(await points('#revenue g.series[data-series=forecast] circle'), forecast, `${period}: forecast`);
+    assert.equal(await page.locator('#revenue polygon.band').count(), 1, `${period}: the interval`);
+    const label = period === 'month' ? month : day;
+    const partial = Date.parse(last.period_end) > Date.parse(a.latest_order_hour) + HOUR_MS;
+    assert.equal(await page.locator('#revenue g.series[data-series=actual] circle.partial').count(), partial ? 1 : 0);
+    assert.equal(await captionOf('revenue'),
+      `Actual net revenue per ${period}, ${label(first.period_start)} to ${label(last.period_start)}: ${plural(a.points.length, period)}`
+      + `${partial ? `, the last one so far (orders through ${dateTime(a.latest_order_hour)})` : ''}.`
+      + ` Forecast ${f.model_version}: ${plural(f.points.length, period)}, ${label(f.points[0].period_start)} to ${label(f.points.at(-1).period_start)}`
+      + `, shaded: the range it gives a ${Math.round(f.interval_level * 100)}% chance.`);
+    await shot(`revenue-${period}`, 'section:has(#revenue)');
+  }
+  // A segment: its forecast, and the actuals of the customers it held when the forecast was made.
+  await reloaded('revenue', () => page.click('#revenue-period label:has(input[value="month"])'));
+  await reloaded('revenue', () => page.selectOption('#revenue-segment', 'high_value'));
+  const hf = await json('/v1/forecast/revenue?period=month&segment=high_value');
+  const ha = await json(`/v1/revenue/actuals?period=month&segment=high_value&as_of=${encodeURIComponent(hf.segments_as_of)}`);
+  assert.deepEqual(await points('#revenue g.series[data-series=actual] circle'), ha.points.map((p: { period_start: string; actual_minor: number }) => [Date.parse(p.period_start), p.actual_minor]));
+  assert.deepEqual(await points('#revenue g.series[data-series=forecast] circle'), hf.points.map((p: { period_start: string; expected_minor: number }) => [Date.parse(p.period_start), p.expected_minor]));
+  assert.match(await captionOf('revenue'), new RegExp(`Customers who were high value on ${day(hf.segments_as_of)}, when the forecast was made`));
+  await shot('revenue-high-value', 'section:has(#revenue)');
+  await reloaded('revenue', () => page.selectOption('#revenue-segment', ''));
+
+  // Segments: sizes now, and the week's net change from the score history.
   const sizes = await json('/v1/segments');
+  const to = day(months.latest_order_hour);
+  const week = await json(`/v1/segments/flows?from=${addDays(to, -6)}&to=${to}&examples=0`);
   for (const s of sizes.segments) {
-    assert.equal(await attr(`#segment-sizes g.bar[data-key=${s.segment}]`, 'data-value'), String(s.customers), s.segment);
-    assert.equal(await page.locator(`#segment-sizes g.bar[data-key=${s.segment}] text.value`).textContent(), String(s.customers));
+    assert.equal(await page.locator(`#segments g.bar[data-key=${s.segment}]`).getAttribute('data-value'), String(s.customers), s.segment);
+    assert.equal(week.sizes_to[s.segment], s.customers, `${s.segment}: the score history ends where the scores are`);
+    const d = week.sizes_to[s.segment] - week.sizes_from[s.segment];
+    assert.equal(await page.locator(`#segments g.bar[data-key=${s.segment}] text.delta`).textContent(), d === 0 ? '±0 this week' : `${d > 0 ? '+' : '−'}${count(Math.abs(d))} this week`);
   }
-  const { snapshots } = await json('/v1/segments/history');
-  assert.ok(snapshots.length >= 9, `${snapshots.length} snapshots: the stream, then 8 sweeps`);
-  for (const segment of Segments) {
-    const ys = await page.locator(`#segment-history g.series[data-series=${segment}] circle`).evaluateAll((cs) => cs.map((c) => Number(c.getAttribute('data-y'))));
-    assert.deepEqual(ys, snapshots.map((s: { customers: Record<string, number> }) => s.customers[segment]), segment);
+  assert.equal(await captionOf('segments'), `${plural(sizes.total, 'customer')}: ${count(sizes.total - sizes.unscored)} scored, ${count(sizes.unscored)} not scored yet.`
+    + ` Changes over the 7 days ${addDays(to, -6)} to ${to}, from the score history.`);
+  await shot('segments', 'section:has(#segments)');
+
+  // Who moved: the moves of the last 7 days, then of 90.
+  for (const days of [7, 90]) {
+    if (days !== 7) await reloaded('flows', () => page.selectOption('#flows-window', String(days)));
+    const from = addDays(to, -(days - 1));
+    const r = await json(`/v1/segments/flows?from=${from}&to=${to}&examples=3`);
+    type Flow = { from_segment: string | null; to_segment: string; customers: number; examples: { customer_id: string }[] };
+    const moves = r.flows.filter((f: Flow) => f.from_segment !== null && f.from_segment !== f.to_segment);
+    const firstScored = r.flows.filter((f: Flow) => f.from_segment === null);
+    const sum = (flows: Flow[]) => flows.reduce((n, f) => n + f.customers, 0);
+    const drawn = await page.locator('#flows li.move').evaluateAll((ls) => ls.map((l) => [l.getAttribute('data-from'), l.getAttribute('data-to'), Number(l.getAttribute('data-customers'))]));
+    assert.deepEqual(drawn, moves.map((f: Flow) => [f.from_segment, f.to_segment, f.customers]), `${days} days`);
+    assert.equal(await captionOf('flows'), `${from} to ${to} (${days} days), segments as of the end of each day: ${plural(sum(moves), 'customer')} moved between segments, `
+      + `${count(sum(firstScored))} were scored for the first time, ${count(sum(r.flows.filter((f: Flow) => f.from_segment === f.to_segment)))} stayed where they were.`);
+    if (moves.length > 0) {
+      assert.deepEqual(await page.locator('#flows li.move').first().locator('button[data-customer]').evaluateAll((bs) => bs.map((b) => b.getAttribute('data-customer'))),
+        moves[0].examples.map((e: { customer_id: string }) => e.customer_id));
+    }
+    await page.locator('#flows details.more').evaluateAll((ds) => ds.forEach((d) => d.setAttribute('open', '')));
+    await shot(`flows-${days}-days`, 'section:has(#flows)');
   }
 
-  // CLV distribution.
-  const d = await json('/v1/clv/distribution?buckets=20');
-  const counts = await page.locator('#clv-distribution rect.bucket').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-count'))));
-  assert.deepEqual(counts, [...d.buckets.map((b: { customers: number }) => b.customers), d.above.customers]);
-  assert.match(await page.locator('#clv-distribution').innerText(), new RegExp(`${d.customers} scored customers`));
-
-  // Model metrics per version.
-  const models = await json('/v1/models');
-  for (const m of models.models) {
-    const detail = await json(`/v1/models/${m.version}`);
-    for (const [name, value] of Object.entries(detail.metrics)) {
-      assert.equal(Number(await attr(`#model-metrics td[data-version="${m.version}"][data-metric="${name}"]`, 'data-value')), value, name);
+  // Recommended actions: counts per action and segment, the policy's reasons.
+  const actions = await json('/v1/actions?examples=3');
+  for (const a of actions.actions) {
+    assert.equal(await page.locator(`article.action[data-action=${a.action}]`).getAttribute('data-customers'), String(a.customers), a.action);
+    for (const g of a.segments) {
+      const group = page.locator(`article.action[data-action=${a.action}] section.group[data-segment=${g.segment}]`);
+      assert.equal(await group.getAttribute('data-customers'), String(g.customers));
+      assert.equal(await group.locator('p.reason').innerText(), g.reason);
     }
   }
-  assert.equal(await page.locator('#model-metrics td[data-metric="holdout.mape"]').innerText(), '0.12');
+  const label = (a: string) => a.replace('_', '-');
+  assert.equal(await captionOf('actions'), `${count(actions.customers)} scored customers by the action their latest score recommends: `
+    + `${actions.actions.map((a: { action: string; customers: number }) => `${label(a.action)} ${count(a.customers)}`).join(', ')}. `
+    + `Win-back goes only to customers who spent at least ${usd(actions.win_back.min_historic_value_minor)} in total (the policy's threshold); below it they get ${label(actions.win_back.otherwise.action)}.`);
+  await shot('actions', 'section:has(#actions)');
 
-  // No forecast yet.
-  assert.match(await page.locator('#revenue-forecast').innerText(), /No forecast yet/);
+  // CLV distribution: the bars, and a caption that counts what the last bar holds.
+  const d = await json('/v1/clv/distribution?buckets=20');
+  const counts = await page.locator('#distribution rect.bucket').evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-count'))));
+  assert.deepEqual(counts, [...d.buckets.map((b: { customers: number }) => b.customers), d.above.customers]);
+  assert.equal(await captionOf('distribution'), `${plural(d.customers, 'scored customer')}; CLV is expected spend over the next 365 days, discounted. `
+    + `The last bar holds ${percent(d.above.customers / d.customers)} of them (${plural(d.above.customers, 'customer')}) with a CLV of ${usd(d.above.lower_minor)} or more.`);
+  await shot('distribution', 'section:has(#distribution)');
 
-  // Customer lookup: an unknown id, then a known customer.
+  // The champion's accuracy: the customer model's backtest, the forecast's backtest and live check.
+  const acc = await json('/v1/models/champion/accuracy');
+  const c = acc.customer_model;
+  assert.ok(c !== null && acc.revenue_forecast.backtest !== null && acc.revenue_forecast.live !== null, JSON.stringify(acc));
+  for (const metric of ['value_error', 'spearman', 'top_decile_capture', 'mean_absolute_error_minor']) {
+    assert.equal(Number(await page.locator(`#accuracy tr[data-metric=${metric}]`).getAttribute('data-value')), c[metric], metric);
+  }
+  assert.equal(Number(await page.locator('#accuracy tr[data-metric=holdout]').getAttribute('data-value')), acc.revenue_forecast.backtest.monthly_mape);
+  assert.equal(Number(await page.locator('#accuracy tr[data-metric=live]').getAttribute('data-value')), acc.revenue_forecast.live.monthly_mape);
+  assert.match(await page.locator('#accuracy tr[data-metric=live]').innerText(),
+    new RegExp(`${acc.revenue_forecast.live.months} months, ${month(acc.revenue_forecast.live.from)} to ${month(Date.parse(acc.revenue_forecast.live.to) - 1)}`));
+  assert.equal(await captionOf('customer-model'), `Fitted on the data up to ${day(c.calibration_end)}; then what it predicted for each of ${plural(c.customers, 'customer')}, `
+    + `set against what they spent over the ${c.holdout_days} days after (to ${day(c.holdout_end)}).`);
+  assert.doesNotMatch(await page.locator('#accuracy').innerText(), /log.likelihood/i);
+  await shot('accuracy', 'section:has(#accuracy)');
+
+  // Customer lookup, from an example of an action, then an unknown id.
+  const example = actions.actions[0].segments[0].examples[0].customer_id;
+  await page.locator(`#actions button[data-customer="${example}"]`).first().click();
+  await page.waitForSelector(`dl.customer[data-customer="${example}"]`);
+  const customer = await json(`/v1/customers/${example}`);
+  assert.equal(await page.locator('dl.customer dd.clv').getAttribute('data-clv-minor'), String(customer.clv.value_minor));
+  assert.match(await page.locator('dl.customer dd.clv').innerText(), new RegExp(`^\\${usd(customer.clv.value_minor, 2)} over 365 days`));
+  assert.equal(await page.locator('dl.customer dd[data-segment]').getAttribute('data-segment'), customer.segment);
+  await shot('customer', 'section:has(#customer)');
   await page.fill('#customer-id', 'nobody-by-that-id');
   await page.click('#lookup-form button[type=submit]');
   await page.waitForSelector('#customer >> text=No customer "nobody-by-that-id"');
-  const [someone] = (await json('/v1/segments/high_value/customers?limit=1')).customers;
-  const customer = await json(`/v1/customers/${someone.customer_id}`);
-  await page.fill('#customer-id', someone.customer_id);
-  await page.click('#lookup-form button[type=submit]');
-  await page.waitForSelector(`dl.customer[data-customer="${someone.customer_id}"]`);
-  assert.equal(await attr('dl.customer dd.clv', 'data-clv-minor'), String(customer.clv.value_minor));
-  assert.match(await page.locator('dl.customer dd.clv').innerText(), new RegExp(`^\\${usd(customer.clv.value_minor)} over 365 days`));
-  assert.equal(await attr('dl.customer dd[data-segment]', 'data-segment'), 'high_value');
 
-  // A weekly forecast overlapping the last weeks of the history, then Refresh.
-  const start = Date.UTC(2024, 4, 6); // a Monday, 8 weeks before the history ends
-  const points = Array.from({ length: 17 }, (_, i) => {
-    const expectedMinor = 30_000 + 4_000 * Math.round(Math.sin(i / 2) * 10) / 10;
-    return { periodStartMs: start + i * WEEK_MS, expectedMinor, lowerMinor: Math.round(expectedMinor * 0.7), upperMinor: Math.round(expectedMinor * 1.3) };
-  });
-  f.readModel.setRevenueForecast({ modelVersion: 'prophet-test', generatedAtMs: start - 86_400_000, currency: 'USD', granularity: 'week', points });
-  await page.click('#refresh');
-  stamp = await loaded(stamp);
-  const drawn = (series: string) => page.locator(`#revenue-forecast g.series[data-series=${series}] circle`)
-    .evaluateAll((cs) => cs.map((c) => [Number(c.getAttribute('data-x')), Number(c.getAttribute('data-y'))]));
-  assert.deepEqual(await drawn('forecast'), points.map((p) => [p.periodStartMs, p.expectedMinor]));
-  const from = new Date(start - 17 * WEEK_MS).toISOString();
-  const actuals = await json(`/v1/revenue/actuals?from=${from}&period=week&periods=34`);
-  const seen = actuals.points.filter((p: { period_start: string }) => Date.parse(p.period_start) <= Date.parse(actuals.latest_order_hour));
-  assert.ok(seen.length >= 17 + 7, `${seen.length} weeks of actuals, 8 of them under the forecast`);
-  assert.deepEqual(await drawn('actual'), seen.map((p: { period_start: string; actual_minor: number }) => [Date.parse(p.period_start), p.actual_minor]));
-  assert.equal(await page.locator('#revenue-forecast polygon.band').count(), 1);
-
-  // Picking a segment shows that segment's forecast, alone (actuals are not booked per segment);
-  // a segment without one says so.
-  const atRisk = points.map((p) => ({ ...p, expectedMinor: Math.round(p.expectedMinor / 4), lowerMinor: Math.round(p.lowerMinor / 4), upperMinor: Math.round(p.upperMinor / 4) }));
-  f.readModel.setRevenueForecast({ modelVersion: 'prophet-test', generatedAtMs: start - 86_400_000, currency: 'USD', granularity: 'week', points: atRisk }, 'at_risk');
-  await page.selectOption('#forecast-segment', 'at_risk');
-  await page.waitForSelector('#revenue-forecast svg[aria-label="Revenue per period of the at_risk customers: forecast"]');
-  assert.deepEqual(await drawn('forecast'), atRisk.map((p) => [p.periodStartMs, p.expectedMinor]));
-  assert.equal(await page.locator('#revenue-forecast g.series[data-series=actual]').count(), 0);
-  await page.selectOption('#forecast-segment', 'lost');
-  await page.waitForSelector('#revenue-forecast >> text=No forecast for lost: none yet, or too little revenue history to fit one.');
-  await page.selectOption('#forecast-segment', '');
-  await page.waitForSelector('#revenue-forecast g.series[data-series=actual]');
-  assert.deepEqual(await drawn('forecast'), points.map((p) => [p.periodStartMs, p.expectedMinor]));
-
-  // Given score history, a segment's actuals are drawn too: of its customers as of the forecast's segments_as_of.
-  const asked: SegmentRevenueQuery[] = [];
-  const paidHour = (start - WEEK_MS) / 3_600_000 + 5;
-  f.readModel.readSegmentRevenueFrom({ segmentRevenueByHour: async (q) => (asked.push(q), { hours: new Map([[paidHour, 4_321]]), latestOrderHourMs: start + WEEK_MS }) });
-  f.readModel.setRevenueForecast({ modelVersion: 'prophet-test', generatedAtMs: start - 86_400_000, segmentsAsOfMs: start - 1, currency: 'USD', granularity: 'week', points: atRisk }, 'at_risk');
-  await page.selectOption('#forecast-segment', 'at_risk');
-  await page.waitForSelector('#revenue-forecast svg[aria-label="Revenue per period of the at_risk customers: forecast and actuals"]');
-  assert.deepEqual(asked, [{ segment: 'at_risk', membershipAsOfMs: start - 1, fromMs: start - 17 * WEEK_MS, toMs: start + 17 * WEEK_MS }]);
-  assert.deepEqual(await drawn('actual'), Array.from({ length: 19 }, (_, i) => [start + (i - 17) * WEEK_MS, i === 16 ? 4_321 : 0]));
-  await page.selectOption('#forecast-segment', '');
-  await page.waitForSelector('#revenue-forecast svg[aria-label="Revenue per period: forecast and actuals"]');
-
-  mkdirSync(dirname(SCREENSHOT), { recursive: true });
-  await page.screenshot({ path: SCREENSHOT, fullPage: true });
-
+  await page.screenshot({ path: join(SCREENSHOTS, 'dashboard.png'), fullPage: true });
   // The only errors the console may show are the failures the page handles: the refused
-  // key, no forecast yet, the unknown customer (Chromium logs every failed fetch, handled or not).
-  const expected = [/401.*\/v1\/clv\/distribution\?buckets=20\)$/, /404.*\/v1\/forecast\/revenue\)$/, /404.*\/v1\/forecast\/revenue\?segment=lost\)$/, /404.*\/v1\/customers\/nobody-by-that-id\)$/];
+  // key and the unknown customer (Chromium logs every failed fetch, handled or not).
+  const expected = [/401.*\/v1\/clv\/distribution\?buckets=20\)$/, /401.*\/v1\/(revenue\/actuals\?period=month|models)\)$/, /404.*\/v1\/customers\/nobody-by-that-id\)$/];
   assert.deepEqual(consoleErrors.filter((e) => !expected.some((re) => re.test(e))), []);
 });

@@ -225,6 +225,54 @@ export function analyticsStoreContract(adapter: string, open: () => Promise<Anal
     assert.deepEqual(await h.store.commerceVolumes({ fromMs: 0, toMs: 1, currency: 'USD' }), { quarterHours: [], latestOrderMs: null, latestPaymentMs: null });
   });
 
+  withStore('segmentFlows counts each customer by their segment as of from and as of to, with the biggest movers as examples', async (h) => {
+    const fromMs = T0 + 5 * DAY;
+    const toMs = T0 + 12 * DAY;
+    const change = (id: string, customer: string, at: number, previous: string | null, segment: string, clv: number) =>
+      ({ ...sampleRows(id, customer).segment_changes, event_time: at, previous_segment: previous, segment, clv_minor: clv });
+    const changes = [
+      change('c1a', 'C1', T0, null, 'new', 100), change('c1b', 'C1', T0 + 7 * DAY, 'new', 'high_value', 5000),
+      change('c2a', 'C2', T0, null, 'high_value', 3000), change('c2b', 'C2', T0 + 8 * DAY, 'high_value', 'at_risk', 1200),
+      change('c3a', 'C3', T0, null, 'high_value', 4000), change('c3b', 'C3', T0 + 9 * DAY, 'high_value', 'at_risk', 2500),
+      change('c9a', 'C9', T0, null, 'high_value', 4000), change('c9b', 'C9', T0 + 9 * DAY, 'high_value', 'at_risk', 2500),
+      // Away and back within the window: a stay.
+      change('c4a', 'C4', T0, null, 'high_value', 9000), change('c4b', 'C4', T0 + 6 * DAY, 'high_value', 'at_risk', 800), change('c4c', 'C4', T0 + 10 * DAY, 'at_risk', 'high_value', 7000),
+      change('c5a', 'C5', T0 + 6 * DAY, null, 'new', 150),
+      change('c6a', 'C6', T0 + 20 * DAY, null, 'lost', 10),
+      change('c7a', 'C7', T0 + DAY, null, 'lost', 50),
+      // A tie on time goes to the greater event_id, as in clv_scores_latest.
+      change('c8b', 'C8', T0 + 2 * DAY, null, 'lost', 40), change('c8a', 'C8', T0 + 2 * DAY, null, 'at_risk', 40),
+      // A change at fromMs itself is "by fromMs".
+      change('c11', 'C11', fromMs, null, 'medium_value', 700),
+    ];
+    assert.deepEqual(await h.store.segmentFlows({ fromMs, toMs, examplesPerFlow: 2 }), { flows: [], latestChangeMs: null }, 'empty');
+    await h.store.insert('segment_changes', changes);
+    await h.store.insert('segment_changes', changes.slice(2, 4)); // a redelivery
+    const flows = async (examplesPerFlow: number) => {
+      const r = await h.store.segmentFlows({ fromMs, toMs, examplesPerFlow });
+      return { latest: r.latestChangeMs, flows: r.flows.sort((a, b) => `${a.fromSegment}>${a.toSegment}`.localeCompare(`${b.fromSegment}>${b.toSegment}`)) };
+    };
+    const ex = (customerId: string, clvMinor: number) => ({ customerId, clvMinor });
+    assert.deepEqual(await flows(2), {
+      latest: T0 + 20 * DAY,
+      flows: [
+        { fromSegment: 'high_value', toSegment: 'at_risk', customers: 3, examples: [ex('C3', 2500), ex('C9', 2500)] },
+        { fromSegment: 'high_value', toSegment: 'high_value', customers: 1, examples: [] },
+        { fromSegment: 'lost', toSegment: 'lost', customers: 2, examples: [] },
+        { fromSegment: 'medium_value', toSegment: 'medium_value', customers: 1, examples: [] },
+        { fromSegment: 'new', toSegment: 'high_value', customers: 1, examples: [ex('C1', 5000)] },
+        { fromSegment: null, toSegment: 'new', customers: 1, examples: [ex('C5', 150)] },
+      ],
+    });
+    const none = await flows(0);
+    assert.ok(none.flows.every((f) => f.examples.length === 0));
+    assert.equal((await flows(10)).flows[0].examples.length, 3);
+    // Before anyone moved: everyone scored by then stays where they were.
+    const early = await h.store.segmentFlows({ fromMs: T0 + 2 * DAY, toMs: T0 + 3 * DAY, examplesPerFlow: 1 });
+    assert.equal(early.flows.reduce((n, f) => n + f.customers, 0), 7, 'C1, C2, C3, C4, C7, C8, C9');
+    assert.ok(early.flows.every((f) => f.fromSegment === f.toSegment), JSON.stringify(early.flows));
+  });
+
   withStore('one bad row rejects the whole insert and writes nothing', async (h) => {
     const good = sampleRows('ok').clv_scores;
     const bad: Array<[string, object]> = [
