@@ -73,12 +73,12 @@ export async function evaluateFile(config: Readonly<Config>, o: EvaluateFileOpti
     const h = result.metrics.get(m)!;
     process.stdout.write(
       `${m}: holdout value predicted ${h.predicted_value_total.toFixed(2)} vs actual ${h.actual_value_total.toFixed(2)} (${fmt(h.value_error, 100)}%), ` +
-        `Spearman ${fmt(h.spearman_value)}, top decile ${fmt(h.top_decile_capture)}, monthly MAPE ${fmt(h.period_mape, 100)}%\n`,
+        `Spearman ${fmt(h.spearman_value)}, top-decile capture ${fmt(h.top_decile_capture, 100)}%, MAPE of these customers' revenue per month ${fmt(h.period_mape, 100)}%\n`,
     );
   }
   for (const [m, d] of result.details) if (d.failed !== undefined) process.stdout.write(`${m}: could not be fitted: ${String(d.failed)}\n`);
   if (result.selection) process.stdout.write(`champion: ${result.champion} (${result.selection.reason})\n`);
-  process.stdout.write(`${result.holdout.customerIds.length} customers in ${(wallMs / 1000).toFixed(1)} s; wrote ${join(o.out, 'predictions.csv')} and metrics.json\n`);
+  process.stdout.write(`${result.holdout.customerIds.length} customers (those with a purchase by the calibration end; every figure above is of them) in ${(wallMs / 1000).toFixed(1)} s; wrote ${join(o.out, 'predictions.csv')} and metrics.json\n`);
 }
 
 

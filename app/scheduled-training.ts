@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { dayIndexer } from '../core/calendar.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
-import { sweepDecay } from '../processors/decay-sweep.js';
+import { sweepAtDataTime } from '../processors/decay-sweep.js';
 import { retrainAndRescore, trainingRunSettingsFrom, versionAt } from '../training/retrain.js';
 import { RetrainingSchedule } from '../training/retraining-schedule.js';
 import type { ProductionPipeline } from './production.js';
@@ -27,18 +27,21 @@ export async function startScheduledTraining(config: Readonly<Config>, productio
     {
       async retrain(nowMs) {
         await production.champion.refresh();
-        const settings = trainingRunSettingsFrom(config, { version: versionAt(Date.now()), asOfMs: nowMs });
+        // As of the data's time, not the wall clock's: a replay of old history trains as of
+        // its own last event (on a live shop the two are minutes apart).
+        const asOfMs = (await pipeline.dataTimeMs()) ?? nowMs;
+        const settings = trainingRunSettingsFrom(config, { version: versionAt(Date.now()), asOfMs });
         const { run, rescore, forecast } = await retrainAndRescore({ histories: pipeline.stores.histories, registry, analytics, dayOf, now: Date.now, pipeline }, settings);
         logger.info({ version: run.version, promoted: run.promoted, reason: run.reason, data: run.figures, trainingMs: Math.round(run.trainingMs), rescore }, 'scheduled retrain');
         recordTrainingRun(run.promoted ? 'promoted' : 'not_promoted');
         await reportChampion(registry).catch((err) => logger.warn({ err }, 'champion metric not updated: model registry unreadable'));
         if (forecast && 'error' in forecast) logger.warn({ version: run.version, reason: forecast.error }, 'revenue forecast failed; the model is registered all the same');
       },
-      async sweep(nowMs) {
+      async sweep() {
         // A rollback or a promotion by hand since the last sweep: decay with the champion in use.
         await production.champion.refresh();
-        const r = await sweepDecay(pipeline, nowMs, config.decaySweepIntervalMs);
-        logger.info({ asOf: new Date(nowMs).toISOString(), ...r }, 'decay sweep');
+        const { asOfMs, ...r } = await sweepAtDataTime(pipeline, config.decaySweepIntervalMs);
+        logger.info({ asOf: asOfMs === null ? null : new Date(asOfMs).toISOString(), ...r }, 'decay sweep');
       },
     },
     {

@@ -128,7 +128,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     horizonMonths: num(env, 'CLV_HORIZON_MONTHS', 12, { min: 1, max: 120, integer: true }),
     monthlyDiscountRate: num(env, 'CLV_MONTHLY_DISCOUNT_RATE', 0.01, { min: 0, max: 1 }),
     period: oneOf(env, 'CLV_PERIOD', 'week', ['day', 'week'] as const),
-    segmentHysteresis: num(env, 'CLV_SEGMENT_HYSTERESIS', 0.1, { min: 0, max: 1 }),
+    segmentHysteresis: num(env, 'CLV_SEGMENT_HYSTERESIS', 0, { min: 0, max: 1 }),
     atRiskPAlive: num(env, 'CLV_AT_RISK_P_ALIVE', 0.5, { min: 0, max: 1 }),
     lostPAlive: num(env, 'CLV_LOST_P_ALIVE', 0.2, { min: 0, max: 1 }),
     newCustomerDays: num(env, 'CLV_NEW_CUSTOMER_DAYS', 60, { min: 0, max: 3650, integer: true }),

@@ -16,6 +16,8 @@
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import { applyBlend, type BlendWeights } from '../models/ensemble/blend-weights.js';
 import type { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
+import { ReturnGapSample, type OneTimeBuyerLapse } from '../core/one-time-buyer-lapse.js';
+import { oneTimeBuyerLapseOf, type LapseConfig } from '../processors/features/one-time-buyer-lapse-as-of.js';
 import { trainCustomerValueModel } from '../models/kinds/train-customer-value-model.js';
 import { forecastCandidates, SINGLE_MODELS, type CandidateForecast, type CandidateOutcome, type CandidateSettings, type SingleModel } from './candidate-forecasts.js';
 import { perCustomerWindowForecast, type PerCustomerWindowForecast } from './model-evaluation-per-customer.js';
@@ -90,7 +92,7 @@ export async function runModelEvaluation(byCustomer: PurchaseDaysByCustomer, cal
     const f = forecasts.get(m) as CandidateForecast;
     metrics.set(m, windowMetricsJson(f, holdout, periodDays, f.expectedPurchases ?? null));
   }
-  const bgnbd = bgnbdOf(holdout, s);
+  const bgnbd = bgnbdOf(holdout, s, oneTimeBuyerLapseOfDays(byCustomer, calibrationEndDay, s.training));
   const headline: EvaluatedModel = champion !== null && forecasts.has(champion) ? champion : models.includes(wanted[0]) ? wanted[0] : models[0];
   return { holdout, bgnbd: bgnbd?.model ?? null, bgnbdForecast: bgnbd?.forecast ?? null, models, forecasts, metrics, details, champion, selection, backtest: backtest?.report ?? null, headline };
 }
@@ -109,9 +111,29 @@ async function backtestOrNone(byCustomer: PurchaseDaysByCustomer, holdout: Evalu
 }
 
 /** BG/NBD on the calibration period for predictions.csv's columns (p_alive, expected purchases…). */
-function bgnbdOf(holdout: EvaluationWindow, s: ModelEvaluationSettings): { model: BgNbdGammaGammaModel; forecast: PerCustomerWindowForecast } | null {
+/**
+ * The one-time-buyer lapse training would store with the model, from the same purchase days:
+ * predictions.csv segments customers as the stream does (a one-time buyer silent past it is at
+ * risk, then lost), not by BG/NBD's probability alive alone, which stays 1 for them.
+ */
+function oneTimeBuyerLapseOfDays(byCustomer: PurchaseDaysByCustomer, calibrationEndDay: number, config: Readonly<LapseConfig>): OneTimeBuyerLapse {
+  const sample = new ReturnGapSample();
+  for (const days of byCustomer.values()) {
+    let first = Infinity;
+    let second = Infinity;
+    for (const day of days.keys()) {
+      if (day > calibrationEndDay) continue;
+      if (day < first) [first, second] = [day, first];
+      else if (day < second && day !== first) second = day;
+    }
+    if (first !== Infinity) sample.add(first, second === Infinity ? null : second);
+  }
+  return oneTimeBuyerLapseOf(sample, calibrationEndDay, config);
+}
+
+function bgnbdOf(holdout: EvaluationWindow, s: ModelEvaluationSettings, lapse: OneTimeBuyerLapse): { model: BgNbdGammaGammaModel; forecast: PerCustomerWindowForecast } | null {
   try {
-    const model = trainCustomerValueModel(holdout.inputs, s.training);
+    const model = trainCustomerValueModel(holdout.inputs, s.training).withOneTimeBuyerLapse(lapse);
     return { model, forecast: perCustomerWindowForecast(model, holdout) };
   } catch (error) {
     if (error instanceof ClvError) return null;

@@ -124,6 +124,19 @@ export class Pipeline {
     return Math.max(...this.runners.map((r) => r.watermarkMs));
   }
 
+  /**
+   * The latest data time the scores know: the latest event time any score was derived from,
+   * or a sweep's as-of. Read from the score store, so the training process — which runs no
+   * processor — sees the same "now" as the scoring processors; null before any score.
+   */
+  async dataTimeMs(pageSize = 5000): Promise<number | null> {
+    let latest = -Infinity;
+    for await (const page of this.options.stores.scores.scan(pageSize)) {
+      for (const [, s] of page) latest = Math.max(latest, s.features.event_time, s.asOfMs ?? -Infinity);
+    }
+    return latest === -Infinity ? null : latest;
+  }
+
   /** Resolves once every processor has committed everything in its input topics. */
   async waitUntilIdle(pollMs = 20): Promise<void> {
     for (;;) {
@@ -173,7 +186,10 @@ export class Pipeline {
         for (const [key, state] of candidates) {
           const now = current.get(key);
           if (now === undefined || now.features.event_id !== state.features.event_id || now.asOfMs !== state.asOfMs) continue;
-          const at = Math.max(asOfMs ?? state.asOfMs ?? state.features.event_time, state.features.last_purchase_time);
+          // Never back in time: a re-score as of a training as-of earlier than a customer's
+          // latest score would date the new score before what the customer has done since
+          // (and the analyst view, latest by as-of, would keep the older model's score).
+          const at = Math.max(asOfMs ?? -Infinity, state.asOfMs ?? -Infinity, state.features.event_time, state.features.last_purchase_time);
           const result = scoreCustomer(state, state.features, at, model, scoring);
           updated.set(key, result.state);
           // A new model's category statistics can change what marketing is asked to do without

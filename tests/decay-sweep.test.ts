@@ -9,7 +9,7 @@ import { Topics } from '../core/topics.js';
 import { Pipeline } from '../processors/pipeline.js';
 import { RfmRuleModel } from '../models/kinds/rfm-rule-model.js';
 import { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
-import { sweepDecay } from '../processors/decay-sweep.js';
+import { sweepAtDataTime, sweepDecay } from '../processors/decay-sweep.js';
 import { RetrainingSchedule } from '../training/retraining-schedule.js';
 import { day, payment, placed } from './support/commerce-events.js';
 import { defaultPolicy, linearModel } from './support/embedded-pipeline.js';
@@ -75,7 +75,7 @@ test('a decay sweep driven by the event-time clock moves a customer who stopped 
   const clock = () => ctx.pipeline.eventTimeNowMs() + offsetMs;
   assert.ok(clock() >= day(100) && clock() < day(101), `watermark ${new Date(clock()).toISOString()}`);
   const schedule = new RetrainingSchedule(
-    { retrain: async () => assert.fail('no retrain in this test'), sweep: (nowMs) => sweepDecay(ctx.pipeline, nowMs, DAY) },
+    { retrain: async () => assert.fail('no retrain in this test'), sweep: (nowMs) => sweepDecay(ctx.pipeline, nowMs) },
     { retrainIntervalMs: 1e9, sweepIntervalMs: 1e9, clock, onError: (_job, error) => assert.fail(error as Error) },
   );
   const changesBefore = (await ctx.decode<SegmentChangedEvent>(Topics.segmentChanges)).length;
@@ -94,15 +94,19 @@ test('a quiet customer passes through at_risk; unchanged customers are not publi
   await replay(ctx);
   const at = (d: number) => day(d);
   // C1's last purchase is day 40 with a 10-day gap: at risk from about day 57, lost from about day 66.
-  const first = await sweepDecay(ctx.pipeline, at(60), DAY);
+  const first = await sweepDecay(ctx.pipeline, at(60));
   assert.equal((await ctx.pipeline.stores.scores.getMany(['C1'])).get('C1')!.segment, 'at_risk');
   assert.equal(first.scanned, 2);
   const published = ctx.log.read(Topics.scores).length;
-  const again = await sweepDecay(ctx.pipeline, at(60) + 2 * DAY, 3 * DAY);
-  assert.deepEqual([again.rescored, again.published], [0, 0], 'scored a day ago: not stale');
-  // Stale-after −1 ms: everyone scored as of day 60 or before is swept again, as of day 60.
-  const same = await sweepDecay(ctx.pipeline, at(60), -1);
-  assert.deepEqual([same.rescored, same.published, same.segmentChanges], [1, 0, 0], 'C1 re-scored to the same values; C2 (as of day 100) not stale');
+  const again = await sweepDecay(ctx.pipeline, at(60));
+  assert.deepEqual([again.rescored, again.published], [0, 0], 'swept as of day 60 already: not stale');
+  // As of a time before both customers' scores (C1 day 60, C2 day 100): no one moves back in time.
+  const earlier = await sweepDecay(ctx.pipeline, at(50));
+  assert.deepEqual([earlier.rescored, earlier.published], [0, 0]);
+  assert.equal((await ctx.pipeline.stores.scores.getMany(['C1'])).get('C1')!.asOfMs, at(60));
+  // A re-score with no as-of (a model swap) keeps each customer's own as-of: same values, nothing published.
+  const same = await ctx.pipeline.rescore();
+  assert.deepEqual([same.rescored, same.published, same.segmentChanges], [2, 0, 0]);
   assert.equal(ctx.log.read(Topics.scores).length, published);
   await ctx.pipeline.stop();
 });
@@ -146,7 +150,7 @@ test('decay sweeps move a one-time buyer to at_risk, then lost, by the learned l
   ctx.pipeline.useModel(cdnowLikeModel({ atRiskDays: 120, lostDays: 200 }));
   // Days since C3's purchase (day 100).
   const segmentOn = async (d: number) => {
-    await sweepDecay(ctx.pipeline, day(100 + d), -1);
+    await sweepDecay(ctx.pipeline, day(100 + d));
     return (await ctx.pipeline.stores.scores.getMany(['C3'])).get('C3')!.segment;
   };
   assert.equal(await segmentOn(30), 'new');
@@ -174,8 +178,78 @@ test('without a lapse (thresholds with none), a one-time buyer under BG/NBD neve
   await ctx.log.publish(Topics.orders, [{ key: 'C3', value: await ctx.codec.encode(Topics.orders, placed(order, 8000, day(0), 'C3')) }]);
   await ctx.log.publish(Topics.payments, [{ key: 'C3', value: await ctx.codec.encode(Topics.payments, payment('PAYMENT_CAPTURED', order, 8000, day(0) + 60_000, '', 'C3')) }]);
   await ctx.pipeline.waitUntilIdle();
-  await sweepDecay(ctx.pipeline, day(1000), -1);
+  await sweepDecay(ctx.pipeline, day(1000));
   const c3 = (await ctx.pipeline.stores.scores.getMany(['C3'])).get('C3')!;
   await ctx.pipeline.stop();
   assert.ok(c3.segment === 'low_value' || c3.segment === 'medium_value', c3.segment ?? 'null');
+});
+
+/**
+ * 60 customers buying at random over 400 days (a fixed seed), refunds and late payments
+ * among them, published either all at once to large batches, or a few at a time to tiny
+ * batches in two partitions with sweeps in between (a slow replay, scored and swept while it
+ * runs). After a last sweep at the data time, both must hold the same scores.
+ */
+async function replayAtSpeed(speed: 'fast' | 'slow') {
+  const log = new InMemoryEventLog({ maxBackoffMs: 20 });
+  const codec = new AvroCodec();
+  const pipeline = new Pipeline({
+    log, codec,
+    stores: { ledgers: new InMemoryStateStore(), histories: new InMemoryStateStore(), scores: new InMemoryStateStore() },
+    validation: { currency: 'USD', maxFutureSkewMs: 100 * 365 * DAY, now: Date.now },
+    // The default hysteresis (0): a margin makes a segment depend on the one before it, and
+    // which scores came before depends on batching and when sweeps ran (see the README).
+    scoring: { dayOf: dayIndexer('UTC'), policy: defaultPolicy, hysteresis: 0, minorPerUnit: 100 },
+    partitions: speed === 'fast' ? 4 : 2, batchSize: speed === 'fast' ? 1000 : 3,
+    fallbackModel: rules,
+  });
+  let seed = 12345;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const events: Array<{ topic: string; key: string; value: unknown; at: number }> = [];
+  for (let c = 0; c < 60; c++) {
+    const customer = `C${c}`;
+    let d = Math.floor(random() * 300);
+    while (d < 400) {
+      const order = `${customer}-${d}`;
+      const amount = 1000 + Math.floor(random() * 20_000);
+      events.push({ topic: Topics.orders, key: customer, value: placed(order, amount, day(d), customer), at: day(d) });
+      // Some payments arrive late, after later orders of others.
+      const paidAt = day(d) + (random() < 0.2 ? 5 * DAY : 60_000);
+      events.push({ topic: Topics.payments, key: customer, value: payment('PAYMENT_CAPTURED', order, amount, paidAt, '', customer), at: paidAt });
+      if (random() < 0.1) events.push({ topic: Topics.payments, key: customer, value: payment('PAYMENT_REFUNDED', order, amount, paidAt + DAY, '', customer), at: paidAt + DAY });
+      d += 1 + Math.floor(random() * (c % 3 === 0 ? 200 : 40));
+    }
+  }
+  events.sort((x, y) => x.at - y.at);
+  await pipeline.start();
+  const publish = async (slice: typeof events) => {
+    for (const e of slice) await log.publish(e.topic, [{ key: e.key, value: await codec.encode(e.topic, e.value) }]);
+  };
+  if (speed === 'fast') {
+    await publish(events);
+    await pipeline.waitUntilIdle();
+  } else {
+    for (let i = 0; i < events.length; i += 97) {
+      await publish(events.slice(i, i + 97));
+      await pipeline.waitUntilIdle();
+      await sweepAtDataTime(pipeline, DAY);
+    }
+  }
+  const sweep = await sweepAtDataTime(pipeline, DAY);
+  await pipeline.stop();
+  const scores = new Map<string, unknown>();
+  for await (const page of pipeline.stores.scores.scan(100)) {
+    for (const [key, s] of page) scores.set(key, { segment: s.segment, clvMinor: s.clvMinor, asOfMs: s.asOfMs, action: s.recommendation });
+  }
+  return { scores, sweep, lastEventMs: events.at(-1)!.at };
+}
+
+test('the same events give the same scores and segments at any replay speed or batch size, as of the data time, not the wall clock', async () => {
+  const fast = await replayAtSpeed('fast');
+  const slow = await replayAtSpeed('slow');
+  assert.equal(fast.scores.size, 60);
+  assert.ok(fast.sweep.asOfMs !== null && fast.sweep.asOfMs <= fast.lastEventMs && fast.sweep.asOfMs > fast.lastEventMs - 10 * DAY, `swept as of ${new Date(fast.sweep.asOfMs ?? 0).toISOString()}, not the wall clock`);
+  assert.deepEqual([...slow.scores].sort(), [...fast.scores].sort());
+  const segments = new Set([...fast.scores.values()].map((s) => (s as { segment: string }).segment));
+  assert.ok(segments.has('lost') || segments.has('at_risk'), `customers silent for months have decayed: ${[...segments]}`);
 });

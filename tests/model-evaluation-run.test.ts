@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { loadConfig } from '../config/config.js';
 import { dayIndexOfDate } from '../core/calendar.js';
 import { runModelEvaluation } from '../evaluation/model-evaluation-run.js';
+import { predictionsCsv } from '../evaluation/evaluation-report.js';
 import type { PurchaseDaysByCustomer } from '../evaluation/model-evaluation-window.js';
 import { trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
 import { generateSyntheticHistory } from '../producers/synthetic/synthetic-history.js';
@@ -42,4 +43,20 @@ test('a calibration too short for any backtest fold: BG/NBD + Gamma-Gamma is the
   assert.match(r.selection!.reason, /too short for a backtest fold/);
   assert.deepEqual(r.models, ['bgnbd']);
   assert.equal(r.backtest, null);
+});
+
+test('predictions.csv segments one-time buyers as the stream does: silent past the learned lapse, at risk, then lost', async () => {
+  const calibrationEnd = dayIndexOfDate('2022-12-31');
+  const r = await runModelEvaluation(shop, calibrationEnd, dayIndexOfDate('2023-06-30'), { model: 'bgnbd', ...settings({ maxEpochs: 1, seed: 1 }) });
+  const thresholds = r.bgnbd!.thresholds;
+  assert.ok(thresholds.oneTimeBuyerAtRiskDays !== null && thresholds.oneTimeBuyerLostDays !== null, 'the lapse training would store');
+  const rows = predictionsCsv(r, config.minorPerUnit, 7).trim().split('\n').slice(1).map((l) => l.split(','));
+  let silentOneTimeBuyers = 0;
+  for (const row of rows) {
+    const [frequency, T, segment] = [Number(row[1]), Number(row[3]), row[11]];
+    if (frequency !== 0 || T * 7 < thresholds.oneTimeBuyerLostDays!) continue;
+    silentOneTimeBuyers++;
+    assert.equal(segment, 'lost', row.join(','));
+  }
+  assert.ok(silentOneTimeBuyers > 0, 'some one-time buyers are silent past the lost lapse');
 });

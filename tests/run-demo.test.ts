@@ -120,6 +120,15 @@ test('embedded demo on a synthetic shop: features reconcile exactly with the gro
   let featuresNet = 0;
   for await (const page of embedded.pipeline.stores.histories.scan(1000)) for (const [, hist] of page) featuresNet += summarizeHistory(hist)?.totalValueMinor ?? 0;
   assert.equal(net, featuresNet);
+  // One population per report: the segment table of the calibration end counts exactly the
+  // customers the model was fitted on (some possibly not scored yet), no more, no fewer.
+  const outcomes = report.segmentOutcomes!.reduce((a, o) => a + o.customers, 0);
+  assert.equal(outcomes + report.training.unscoredAtCalibrationEnd, report.training.customers);
+  assert.equal(segmentsAtCalibrationEnd.size, report.training.customers);
+  // The segments are as of the data's end, after the closing sweep: no one is older than it.
+  for await (const page of embedded.pipeline.stores.scores.scan(1000)) {
+    for (const [id, s] of page) assert.ok(s.asOfMs !== null && s.asOfMs >= Date.parse(`${report.segmentsAsOf}T23:59:59.999Z`), id);
+  }
 });
 
 test('streaming CDNOW_sample through the pipeline trains the published Fader-Hardie-Lee 2005 parameters', async (t) => {

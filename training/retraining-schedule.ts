@@ -2,13 +2,14 @@
  * `clv run training`: retrains every `retrainIntervalMs` and, more often, sweeps decay every
  * `sweepIntervalMs`. The jobs never overlap (a sweep waits for a retrain in flight and vice
  * versa: both re-score the same customers), and a failed job is reported and retried at its
- * next tick — a thin month must not stop the sweeps. "Now" comes from `clock`: the wall
- * clock in production, the event-time watermark in an embedded replay of old data.
+ * next tick — a thin month must not stop the sweeps. `clock` is what the jobs are handed as
+ * "now"; the jobs of `clv run training` and the demo read the data time themselves
+ * (processors/decay-sweep.ts), so a replay of old history decays as of its own time.
  */
 export interface RetrainingJobs {
-  /** Trains, and when promoted re-scores everyone as of `nowMs`. */
+  /** Trains, and when promoted re-scores everyone. */
   retrain(nowMs: number): Promise<unknown>;
-  /** Re-scores the customers whose score is older than the sweep interval, as of `nowMs`. */
+  /** Re-scores the customers whose score is older than the sweep's as-of. */
   sweep(nowMs: number): Promise<unknown>;
 }
 

@@ -16,7 +16,10 @@ export interface DemoReport {
   };
   deadLetters: { total: number; injected: number | null; byReason: Record<string, number> };
   training: {
-    customers: number; ms: number; rescoreMs: number; rescoredPerSecond: number;
+    customers: number;
+    /** Of `customers`, those with no score at the calibration end (their purchase, dated before it, arrived after). */
+    unscoredAtCalibrationEnd: number;
+    ms: number; rescoreMs: number; rescoredPerSecond: number;
     /** The champion: its kind, version and parameters. */
     model: { kind: string; version: string } & Record<string, unknown>;
     /** How its kind was chosen (the backtest's table), as `clv evaluate --model all` reports it. */
@@ -33,6 +36,10 @@ export interface DemoReport {
     skipped: Array<{ key: string; reason: string }>;
   };
   segments: Record<string, number>;
+  /** The data's last day: the closing decay sweep's as-of, so every customer's segment is as of it. */
+  segmentsAsOf: string;
+  /** The closing sweep: customers re-scored as of segmentsAsOf, and how many of them changed segment. */
+  sweep: { rescored: number; segmentChanges: number };
   segmentChangesDuringHoldout: number;
   topCustomers: Array<{ customerId: string; clv: number; segment: string; purchaseDays: number; totalValue: number }>;
   recommendations: RecommendationFigures;
@@ -82,30 +89,37 @@ export function printDemoReport(r: DemoReport, write: (line: string) => void = (
   write(`  customers            ${int(r.training.customers)}, trained in ${int(r.training.ms)} ms (backtest included); re-scored all in ${int(r.training.rescoreMs)} ms (${int(r.training.rescoredPerSecond)}/s)`);
   for (const [k, v] of Object.entries(r.training.model)) if (k !== 'kind' && k !== 'version') write(`  ${k.padEnd(20)} ${typeof v === 'object' ? JSON.stringify(v) : v}`);
   write('');
-  write(`Holdout accuracy (${r.holdout.periods.toFixed(1)} periods after calibration, against what really happened)`);
+  const periodName = r.config.period === 'week' ? 'weeks' : 'days';
+  write(`Holdout accuracy of the per-customer model: the ${int(r.training.customers)} customers it was fitted on, over the ${r.holdout.periods.toFixed(1)} ${periodName} after the calibration end, against what they really did`);
   const h = r.holdout;
   write(`  purchases            predicted ${int(h.predictedPurchasesTotal)}, actual ${int(h.actualPurchasesTotal)} (${signedPct(h.predictedPurchasesTotal, h.actualPurchasesTotal)})`);
   write(`  value                predicted ${money(h.predictedValueTotal)}, actual ${money(h.actualValueTotal)} (${signedPct(h.predictedValueTotal, h.actualValueTotal)})`);
   const v = h.value;
   write(`  per customer value   Spearman ${fixed(v.spearman)}, normalized Gini ${fixed(v.normalizedGini)}, top-decile capture ${v.topDecileCapture === null ? 'n/a' : pct(v.topDecileCapture)}, MAE ${v.meanAbsoluteError === null ? 'n/a' : money(v.meanAbsoluteError)}`);
   if (r.segmentOutcomes) {
-    write('  segments             customers of each segment at the calibration end, in the holdout:');
+    write('  segments             the same customers by their segment at the calibration end, in the holdout:');
     for (const o of r.segmentOutcomes) {
       write(`    ${o.segment.padEnd(18)} ${int(o.customers).padStart(7)} customers, ${pct(o.returnedShare).padStart(6)} bought again, ${money(o.meanValue).padStart(9)} each on average`);
     }
+    if (r.training.unscoredAtCalibrationEnd > 0) write(`    ${'not scored yet'.padEnd(18)} ${int(r.training.unscoredAtCalibrationEnd).padStart(7)} customers (a purchase dated before the calibration end, paid after it)`);
   }
   const f = r.revenueForecast;
-  write(`  revenue forecast     Prophet (yearly + weekly + retail holidays), ${f.series.length} series fitted in ${int(f.fitMs)} ms; holdout per series`);
+  write(`  revenue forecast     a separate model: Prophet (yearly + weekly + retail holidays) on these customers' daily revenue, ${f.series.length} series fitted in ${int(f.fitMs)} ms;`);
+  write('                       its monthly MAPE is of revenue per calendar month (not per customer), its total of the whole holdout');
   write('                       (a segment: its customers at the calibration end; its level from BG/NBD + Gamma-Gamma, its shape from the total\'s forecast):');
+  const total = f.series.find((x) => x.key === 'total');
+  if (total && total.customers !== r.training.customers) {
+    write(`                       (${int(total.customers)} customers: those with revenue by the calibration end as the data stands at its end, after later cancellations, refunds and late payments; the model's ${int(r.training.customers)} were counted at the calibration end)`);
+  }
   for (const x of f.series) {
     write(`    ${x.key.padEnd(18)} monthly MAPE ${x.monthlyMape === null ? 'n/a' : pct(x.monthlyMape)} over ${x.months} months, total ${x.totalRelativeError === null ? 'n/a' : signedPct(1 + x.totalRelativeError, 1)} (${int(x.customers)} customers)`);
   }
   for (const x of f.skipped) write(`    ${x.key.padEnd(18)} not fitted: ${x.reason}`);
   write('');
-  write('Segments now');
+  write(`Segments as of ${r.segmentsAsOf} (the end of the data; the closing decay sweep re-scored ${int(r.sweep.rescored)} quiet customers, ${int(r.sweep.segmentChanges)} changed segment)`);
   const segTotal = Object.values(r.segments).reduce((a, b) => a + b, 0);
   for (const [segment, n] of Object.entries(r.segments).sort((a, b) => b[1] - a[1])) write(`  ${segment.padEnd(20)} ${int(n).padStart(8)}  ${pct(n / segTotal)}`);
-  write(`  segment changes published while streaming the holdout: ${int(r.segmentChangesDuringHoldout)}`);
+  write(`  segment changes published while streaming the holdout and sweeping: ${int(r.segmentChangesDuringHoldout)}`);
   write('');
   write('Top customers by CLV');
   write(`  ${'customer'.padEnd(12)} ${'CLV'.padStart(12)}  ${'segment'.padEnd(14)} ${'days'.padStart(5)} ${'spent'.padStart(12)}`);

@@ -29,6 +29,7 @@ import { type DemoHistory, type DemoMessage } from './demo-history.js';
 import type { DemoReport } from './demo-report.js';
 import { recommendationFigures } from './demo-recommendations.js';
 import { replayMessages } from './replay-messages.js';
+import { sweepDecay } from '../../processors/decay-sweep.js';
 
 export interface DemoRun {
   report: DemoReport;
@@ -78,7 +79,12 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
   const rescoreMs = performance.now() - rescoreStart;
   bar.stop();
   // Segments as of the calibration end: the per-segment revenue forecasts must not know the holdout.
-  const segmentsAtCalibrationEnd = await customerSegments(pipeline.stores.scores);
+  // One population for every table of the report: the customers the model was fitted on
+  // (purchases dated by the calibration end). A few of them have no score yet — an order
+  // dated before the end whose payment arrived after it — and count as unscored; a customer
+  // whose every order was voided is in no table.
+  const scored = await customerSegments(pipeline.stores.scores);
+  const segmentsAtCalibrationEnd = new Map<string, Segment | null>(ids.map((id) => [id, scored.get(id) ?? null]));
 
   // 3. Holdout: predicted purchases and value over the holdout vs what really happened.
   const holdoutPeriods = (history.holdoutEndDay - history.calibrationEndDay) / periodDays;
@@ -95,13 +101,17 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
   // 4. Stream the holdout period with the model live: scores update as purchases arrive.
   const changesBefore = log.read(Topics.segmentChanges).length;
   const streamHoldout = await stream(holdout, 'holdout events');
+  // 5. The decay sweep as of the end of the data, as `clv run training` sweeps: customers who
+  // went quiet during the holdout are scored as of the data's end, not of their last purchase.
+  const dataEndMs = endOfDayMs(history.holdoutEndDay, config.timeZone);
+  const sweep = await sweepDecay(pipeline, dataEndMs);
   await pipeline.stop();
   // The sink has every topic to catch up on (it runs beside the processors, never waited for
   // while streaming): the tables are complete once it has committed the whole log.
   await sink.waitUntilIdle(5);
   await sink.stop();
 
-  // 5. Prophet on daily revenue up to the calibration end, total and per segment, for the
+  // 6. Prophet on daily revenue up to the calibration end, total and per segment, for the
   // holdout's seasonal shape; checked against the holdout's revenue, served by the read model.
   const forecastStart = performance.now();
   const revenueForecasts = await revenueForecastRun({
@@ -135,7 +145,7 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
     },
     deadLetters: { total: log.read(Topics.deadLetter).length, injected: history.injectedDeadLetters, byReason: deadLetters },
     training: {
-      customers: ids.length, ms: trainingMs, rescoreMs, rescoredPerSecond: ids.length / (rescoreMs / 1000),
+      customers: ids.length, unscoredAtCalibrationEnd: ids.filter((id) => segmentsAtCalibrationEnd.get(id) === null).length, ms: trainingMs, rescoreMs, rescoredPerSecond: ids.length / (rescoreMs / 1000),
       model: { kind: model.kind, version: model.version, ...model.describe() },
       selection: { reason: run.selection.reason, folds: run.selection.folds, table: run.selection.table },
       decision: run.reason,
@@ -150,6 +160,8 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
       monthlyMape: totalForecast?.holdout?.mape ?? null, totalRelativeError: totalForecast?.holdout?.totalRelativeError ?? null, months: totalForecast?.holdout?.months.length ?? 0,
     },
     segments: await segmentSizes(pipeline),
+    segmentsAsOf: new Date(dataEndMs).toISOString().slice(0, 10),
+    sweep: { rescored: sweep.rescored, segmentChanges: sweep.segmentChanges },
     segmentChangesDuringHoldout: log.read(Topics.segmentChanges).length - changesBefore,
     topCustomers: await topCustomers(pipeline, 10, config.minorPerUnit),
     recommendations: await recommendationFigures(pipeline.stores.scores),

@@ -13,7 +13,7 @@ import { instantOfLocalTime } from '../../core/calendar.js';
 import type { Config } from '../../config/config.js';
 import type { CustomerValueModel } from '../../core/customer-value-model.js';
 import type { ModelRegistry } from '../../core/ports/model-registry.js';
-import { sweepDecay } from '../../processors/decay-sweep.js';
+import { sweepAtDataTime } from '../../processors/decay-sweep.js';
 import { retrainAndRescore, trainingRunSettingsFrom } from '../../training/retrain.js';
 import { revenueForecastViews } from '../../forecasting/segment-revenue-forecast-views.js';
 import { RetrainingSchedule } from '../../training/retraining-schedule.js';
@@ -46,8 +46,8 @@ export async function startDemoApi(
   // Embedded training lifecycle: the demo run's registry in memory (its champion the one a
   // retrain must beat on the holdout), model runs in the analyst tables.
   const retrain = async () => {
-    // "Now" in event time: the latest purchase the features processor has seen.
-    const asOfMs = pipeline.features.watermarkMs;
+    // "Now" in data time, as `clv run training` has it.
+    const asOfMs = (await pipeline.dataTimeMs()) ?? pipeline.features.watermarkMs;
     const settings = trainingRunSettingsFrom(config, { version: `v${++versions}`, asOfMs });
     const { run, forecast } = await retrainAndRescore({ histories: pipeline.stores.histories, registry, analytics, dayOf: embedded.dayOf, now: Date.now, pipeline }, settings);
     logger.info({ version: run.version, promoted: run.promoted, reason: run.reason }, 'retrained');
@@ -58,10 +58,9 @@ export async function startDemoApi(
     }
     return { version: run.version, promoted: run.promoted, reason: run.reason };
   };
-  // The same schedule as `clv run training`, but "now" is the event-time watermark: the demo
-  // replays old history, and decaying it against the wall clock would make everyone lost.
+  // The same schedule and the same data-time sweep as `clv run training`.
   const schedule = new RetrainingSchedule(
-    { retrain, sweep: (nowMs) => sweepDecay(pipeline, nowMs, config.decaySweepIntervalMs) },
+    { retrain, sweep: () => sweepAtDataTime(pipeline, config.decaySweepIntervalMs) },
     {
       retrainIntervalMs: config.retrainIntervalMs,
       sweepIntervalMs: config.decaySweepIntervalMs,

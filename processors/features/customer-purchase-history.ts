@@ -100,6 +100,13 @@ export function summarizeHistory(history: CustomerPurchaseHistory): RepeatPurcha
   return summarizePurchaseDays(purchaseDayValues(history));
 }
 
+/** The time of the latest purchase event folded into the history (any order, any status). */
+export function latestEventTime(history: CustomerPurchaseHistory): number {
+  let latest = -Infinity;
+  for (const o of history.orders) if (o.time > latest) latest = o.time;
+  return latest;
+}
+
 /**
  * The features event for a customer as of `asOfMs`, or null when no active purchase
  * remains (every order voided).

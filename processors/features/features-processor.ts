@@ -7,7 +7,7 @@ import type { PurchaseEvent } from '../../core/events.js';
 import { ErrorCodes } from '../../core/errors.js';
 import { Topics } from '../../core/topics.js';
 import type { KeyedProcessor, Output } from '../keyed-processor.js';
-import { applyPurchase, featuresOf, type CustomerPurchaseHistory } from './customer-purchase-history.js';
+import { applyPurchase, featuresOf, latestEventTime, type CustomerPurchaseHistory } from './customer-purchase-history.js';
 
 export function featuresProcessor(dayOf: DayIndexer): KeyedProcessor<CustomerPurchaseHistory, PurchaseEvent> {
   return {
@@ -25,10 +25,13 @@ export function featuresProcessor(dayOf: DayIndexer): KeyedProcessor<CustomerPur
     apply(state, purchase) {
       return { state: applyPurchase(state, purchase, dayOf).history, outputs: [] };
     },
-    afterBatch(changed, { watermarkMs }) {
+    afterBatch(changed) {
       const outputs: Output[] = [];
       for (const [customerId, history] of changed) {
-        const features = featuresOf(history, watermarkMs, featuresEventId(history));
+        // As of the customer's own latest event, not the batch's watermark: the features (and
+        // the score drawn from them) must not depend on which batch the event fell into. Time
+        // moves on for the quiet customers through the decay sweep, in data time.
+        const features = featuresOf(history, latestEventTime(history), featuresEventId(history));
         // A customer whose every order was voided has no features: nothing to score.
         if (features) outputs.push({ topic: Topics.features, key: customerId, value: features });
       }

@@ -4,6 +4,7 @@
  * published CDNOW parameters (tests/fixtures/api-model.json), so the read model answers from
  * the same state a demo would. Fast (well under a second), quiet (silent logger), no socket.
  */
+import { sweepAtDataTime } from '../../processors/decay-sweep.js';
 import type { RetrainOutcome } from '../../api/routes/models.js';
 import { readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
@@ -80,6 +81,8 @@ export async function apiFixture(options: ApiFixtureOptions = {}) {
   }
   for (const [topic, messages] of byTopic) await log.publish(topic, messages);
   await pipeline.waitUntilIdle(2);
+  // As `clv run training` leaves it: quiet customers decayed to the data's time.
+  await sweepAtDataTime(pipeline, config.decaySweepIntervalMs);
   await pipeline.stop();
 
   const analytics = new InMemoryAnalyticsStore();
