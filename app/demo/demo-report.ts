@@ -107,9 +107,9 @@ export function printDemoReport(r: DemoReport, write: (line: string) => void = (
   write(`  revenue forecast     a separate model: Prophet (yearly + weekly + retail holidays) on these customers' daily revenue, ${f.series.length} series fitted in ${int(f.fitMs)} ms;`);
   write('                       its monthly MAPE is of revenue per calendar month (not per customer), its total of the whole holdout');
   write('                       (a segment: its customers at the calibration end; its level from BG/NBD + Gamma-Gamma, its shape from the total\'s forecast):');
-  const total = f.series.find((x) => x.key === 'total');
-  if (total && total.customers !== r.training.customers) {
-    write(`                       (${int(total.customers)} customers: those with revenue by the calibration end as the data stands at its end, after later cancellations, refunds and late payments; the model's ${int(r.training.customers)} were counted at the calibration end)`);
+  const totalSeries = f.series.find((x) => x.key === 'total');
+  if (totalSeries && totalSeries.customers !== r.training.customers) {
+    write(`                       (${int(totalSeries.customers)} customers: those with revenue by the calibration end as the data stands at its end, after later cancellations, refunds and late payments; the model's ${int(r.training.customers)} were counted at the calibration end)`);
   }
   for (const x of f.series) {
     write(`    ${x.key.padEnd(18)} monthly MAPE ${x.monthlyMape === null ? 'n/a' : pct(x.monthlyMape)} over ${x.months} months, total ${x.totalRelativeError === null ? 'n/a' : signedPct(1 + x.totalRelativeError, 1)} (${int(x.customers)} customers)`);
