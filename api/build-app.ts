@@ -13,6 +13,7 @@ import type { RetrainOutcome } from './routes/models.js';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import type { CustomerErasedEvent } from '../core/events.js';
 import type { ClvReadModel } from '../core/ports/clv-read-model.js';
 import type { EventCodec } from '../core/ports/event-codec.js';
 import type { EventLog } from '../core/ports/event-log.js';
@@ -46,6 +47,8 @@ export interface BuildAppOptions {
   logger: Logger;
   /** Trains and promotes a new model; absent where the API cannot retrain (501). */
   retrain?: () => Promise<RetrainOutcome>;
+  /** Erases a customer everywhere (app/forget-customer.ts); absent where the API cannot (501). */
+  forgetCustomer?: (customerId: string, requestedBy: string) => Promise<CustomerErasedEvent>;
   /** More readiness checks by name (e.g. the analytics store). */
   readinessChecks?: Record<string, () => Promise<void>>;
   /** How long /readyz waits for each check (default 2000 ms). */
@@ -95,7 +98,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(apiMetrics, { refresh: options.metricsRefresher ?? metricsRefresher(readModel, config.modelPollMs) });
 
   await app.register(healthRoutes, { readModel, log: options.log, extraChecks: options.readinessChecks, timeoutMs: options.readinessTimeoutMs });
-  await app.register(customerRoutes, { readModel, minorPerUnit: config.minorPerUnit });
+  await app.register(customerRoutes, { readModel, minorPerUnit: config.minorPerUnit, forgetCustomer: options.forgetCustomer });
   await app.register(segmentRoutes, { readModel });
   await app.register(modelRoutes, { readModel, retrain: options.retrain });
   await app.register(forecastRoutes, { readModel });

@@ -32,6 +32,8 @@ export const ApiErrors = {
   INTERNAL: { code: 'API_INTERNAL', status: 500 },
   /** This deployment has no retrain hook (e.g. a read-only API instance). */
   RETRAIN_UNAVAILABLE: { code: 'API_RETRAIN_UNAVAILABLE', status: 501 },
+  /** This deployment cannot erase customers through the API. */
+  ERASURE_UNAVAILABLE: { code: 'API_ERASURE_UNAVAILABLE', status: 501 },
   /** A dependency (event log, store) failed; retrying later may succeed. */
   UNAVAILABLE: { code: 'API_UNAVAILABLE', status: 503 },
 } as const;
@@ -64,6 +66,7 @@ const fromClvError: Readonly<Record<ErrorCode, ApiErrorKind>> = {
   [ErrorCodes.INVALID_EVENT]: 'INVALID_EVENT',
   [ErrorCodes.UNSUPPORTED_CURRENCY]: 'INVALID_EVENT',
   [ErrorCodes.EVENT_FROM_FUTURE]: 'INVALID_EVENT',
+  [ErrorCodes.LATE_EVENT]: 'INVALID_EVENT',
   [ErrorCodes.INVALID_INPUT_FILE]: 'BAD_REQUEST',
   [ErrorCodes.INVALID_POLICY]: 'INTERNAL',
   [ErrorCodes.INVALID_CONFIG]: 'INTERNAL',

@@ -23,7 +23,7 @@ import type { Logger } from 'pino';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
 import { LocalModelRegistry } from '../adapters/local-directory/local-model-registry.js';
-import { RedisStateStore } from '../adapters/redis/redis-state-store.js';
+import { firstKeyPart, RedisStateStore } from '../adapters/redis/redis-state-store.js';
 import { SchemaRegistryCodec } from '../adapters/avro/schema-registry-codec.js';
 import { buildApp } from '../api/build-app.js';
 import { metricsRefresher } from '../api/plugins/metrics.js';
@@ -33,6 +33,7 @@ import type { Config } from '../config/config.js';
 import { nodeOptions } from '../config/environment.js';
 import { withoutPassword } from '../config/env.js';
 import type { Settings } from '../config/settings.js';
+import { ClvError, ErrorCodes } from '../core/errors.js';
 import { dayIndexer, instantOfLocalTime } from '../core/calendar.js';
 import type { CustomerValueModel } from '../core/customer-value-model.js';
 import { Segments } from '../core/segmentation.js';
@@ -44,6 +45,7 @@ import type { CustomerScoreState } from '../processors/scoring/customer-scorer.j
 import { ScoreStoreReadModel } from '../read-model/score-store-read-model.js';
 import { apiAccessWarning } from './api-access-warning.js';
 import { ChampionWatcher } from './champion-watcher.js';
+import { forgetCustomer } from './forget-customer.js';
 import { createLogger } from './logger.js';
 import { serveMetrics } from './metrics-server.js';
 
@@ -181,9 +183,17 @@ async function serveInWorker(config: Readonly<Config>, api: Readonly<ApiConfig>,
   // Built once up front, so the first segment query or /metrics scrape does not wait on the scan.
   void readModel.rebuildIndex().catch((err) => logger.warn({ err }, 'segment index not built; retrying on the next segment query'));
 
+  // DELETE /v1/customers/:id: through the read model's score store, so this worker's segment
+  // index drops the customer at once (the other workers' at their next rebuild).
+  const ledgers = new RedisStateStore<never>({ redis, namespace: 'ledgers', hashTag: firstKeyPart });
+  const forget = async (customerId: string, requestedBy: string) => {
+    const store = await analytics;
+    if (store === null) throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, 'ClickHouse was unreachable when the API started: an erasure must reach the analytics tables too (restart, or use `clv forget`)', { retriable: true });
+    return forgetCustomer({ stores: { ledgers, histories, scores: readModel.scoresStore }, log, codec, analytics: store }, customerId, requestedBy);
+  };
   const refreshMetrics = metricsRefresher(readModel, config.modelPollMs);
   const app = await buildApp({
-    readModel, log, codec, config, api, logger, metricsRefresher: refreshMetrics,
+    readModel, log, codec, config, api, logger, metricsRefresher: refreshMetrics, forgetCustomer: forget,
     readinessChecks: {
       schema_registry: async () => {
         const res = await fetch(`${codec.url}/subjects`, { signal: AbortSignal.timeout(2000) });

@@ -10,6 +10,7 @@ import { analyticsColumns } from '../core/ports/analytics-store.js';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
 import { LocalModelRegistry } from '../adapters/local-directory/local-model-registry.js';
+import { RedisPartitionEpochs } from '../adapters/redis/redis-partition-epochs.js';
 import { firstKeyPart, RedisStateStore } from '../adapters/redis/redis-state-store.js';
 import { SchemaRegistryCodec } from '../adapters/avro/schema-registry-codec.js';
 import type { Config } from '../config/config.js';
@@ -50,14 +51,17 @@ export async function productionPipeline(config: Readonly<Config>, logger: Logge
     histories: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'histories' }),
     scores: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'scores' }),
   };
+  // Fencing is always on here: any role may run as several replicas (docs/deployment.md).
+  const epochs = new RedisPartitionEpochs(config.redisUrl);
+  const closeStores = () => Promise.all([...Object.values(stores).map((s) => s.close()), epochs.close()]);
   try {
     for (const store of Object.values(stores)) await store.claimFormat(STATE_FORMAT);
   } catch (error) {
     await log.close();
-    await Promise.all(Object.values(stores).map((s) => s.close()));
+    await closeStores();
     throw error;
   }
-  const pipeline = streamPipeline(config, { log, codec, stores }, { observe });
+  const pipeline = streamPipeline(config, { log, codec, stores, epochs }, { observe });
   const registry = new LocalModelRegistry(config.modelRegistryDir);
   return {
     log,
@@ -68,7 +72,7 @@ export async function productionPipeline(config: Readonly<Config>, logger: Logge
     champion: pipelineChampion(registry, pipeline, logger),
     async close() {
       await log.close();
-      await Promise.all(Object.values(stores).map((s) => s.close()));
+      await closeStores();
     },
   };
 }

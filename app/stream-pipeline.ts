@@ -8,6 +8,7 @@ import type { Config } from '../config/config.js';
 import { dayIndexer } from '../core/calendar.js';
 import type { EventCodec } from '../core/ports/event-codec.js';
 import type { EventLog } from '../core/ports/event-log.js';
+import type { PartitionEpochs } from '../core/ports/partition-epochs.js';
 import { rfmRuleModelFrom } from '../models/kinds/rfm-rule-model.js';
 import { prometheusObserver } from '../metrics/prometheus-observer.js';
 import { Pipeline, type PipelineStores } from '../processors/pipeline.js';
@@ -17,6 +18,8 @@ export interface PipelineAdapters {
   log: EventLog;
   codec: EventCodec;
   stores: PipelineStores;
+  /** Fencing epochs: wherever more than one instance of a processor may run. */
+  epochs?: PartitionEpochs;
 }
 
 /** Scoring settings of the validated config: the day calendar, the action policy file, hysteresis. */
@@ -30,6 +33,7 @@ export function streamPipeline(config: Readonly<Config>, adapters: PipelineAdapt
     log: options.observe ? options.observe(adapters.log) : adapters.log,
     codec: adapters.codec,
     stores: adapters.stores,
+    epochs: adapters.epochs,
     validation: { currency: config.currency, maxFutureSkewMs: config.maxFutureSkewMs, now: Date.now },
     scoring: options.scoring ?? scoringSettingsFrom(config),
     partitions: config.partitions,

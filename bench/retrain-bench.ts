@@ -135,7 +135,7 @@ function generate(n: number) {
         return { orderId: `${c.customerId}-${j}`, day: calendar.startDay + dayOffset, time: instantAt(calendar, dayOffset, warp(u - dayOffset)), revision: 0, status: 'ACTIVE', net, categories: [], lines: [] };
       });
       orders += list.length;
-      const history: CustomerPurchaseHistory = { customerId: c.customerId, currency: synthetic.currency, orders: list };
+      const history: CustomerPurchaseHistory = { customerId: c.customerId, currency: synthetic.currency, orders: list, compacted: null };
       h.set(c.customerId, history);
       const features = featuresOf(history, list[list.length - 1].time, `${c.customerId}-features`)!;
       s.set(c.customerId, { features, asOfMs: features.event_time, segment: null, clvMinor: 0, modelVersion: null, recommendation: null, interval: null });

@@ -12,6 +12,7 @@ import { redactSecrets } from '../core/redact-secrets.js';
 import { ClvError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEvaluate } from './commands/evaluate.js';
+import { registerForget } from './commands/forget.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerKeys } from './commands/keys.js';
 import { registerModels } from './commands/models.js';
@@ -42,6 +43,7 @@ registerGenerate(program);
 registerStatus(program);
 registerKeys(program);
 registerReconcile(program);
+registerForget(program);
 
 const args = process.argv.slice(2);
 try {

@@ -26,6 +26,11 @@ export const ErrorCodes = {
   NO_MODEL: 'CLV_NO_MODEL',
   /** A dependency (log, store) failed; the batch is retried. */
   DEPENDENCY_FAILED: 'CLV_DEPENDENCY_FAILED',
+  /**
+   * An event older than what its state keeps in detail (an order's dedup window, a customer's
+   * compacted purchase days): it cannot be told from a duplicate, so it is dead-lettered.
+   */
+  LATE_EVENT: 'CLV_LATE_EVENT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

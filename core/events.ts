@@ -232,3 +232,24 @@ export interface CommerceAnomalyEvent {
   /** The detector and its settings, e.g. "same-weekday log median ± 5·MAD, 8 weeks". */
   detector: string;
 }
+
+/**
+ * `clv.erasures.v1`, key = customer_id: the audit record of one erasure (GDPR Art. 17, CCPA
+ * §1798.105), published once every store has forgotten the customer (app/forget-customer.ts).
+ * It keeps the id, and nothing else of the customer, so that the erasure can be proven and
+ * applied again after a backup is restored.
+ */
+export interface CustomerErasedEvent {
+  event_id: string;
+  /** When the erasure completed, wall clock. */
+  event_time: EpochMs;
+  customer_id: string;
+  /** Who asked: `cli:<user>` or `api:<key or token subject>`. */
+  requested_by: string;
+  /** Processor state entries deleted (purchase history, score, order ledgers). */
+  state_keys_deleted: number;
+  /** Compacted topics given a tombstone for the customer. */
+  tombstoned_topics: string[];
+  /** Analytics tables whose rows of the customer were deleted. */
+  analytics_tables: string[];
+}

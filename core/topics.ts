@@ -8,6 +8,7 @@ export const Topics = {
   segmentChanges: 'clv.segment-changes.v1',
   deadLetter: 'clv.dead-letter.v1',
   anomalies: 'clv.anomalies.v1',
+  erasures: 'clv.erasures.v1',
 } as const;
 
 export interface TopicSpec {
@@ -21,7 +22,7 @@ export function topicSpecs(partitions: number): TopicSpec[] {
   return Object.values(Topics).map((name) => ({
     name,
     // One partition where order across keys matters more than throughput (a few messages a day).
-    partitions: name === Topics.deadLetter || name === Topics.anomalies ? 1 : partitions,
+    partitions: name === Topics.deadLetter || name === Topics.anomalies || name === Topics.erasures ? 1 : partitions,
     compacted: name === Topics.scores || name === Topics.features,
   }));
 }

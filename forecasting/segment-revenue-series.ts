@@ -13,7 +13,7 @@
  */
 import { Segments, type Segment } from '../core/segmentation.js';
 import { weeklySeries, type Granularity, type RevenueSeries } from '../models/forecast/revenue-series.js';
-import type { CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
+import { forEachActivePurchase, type CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
 
 /** 'total' or a segment: the series a run forecasts. */
 export type RevenueSeriesKey = 'total' | Segment;
@@ -55,12 +55,12 @@ export function emptySegmentRevenueTally(fromDay: number, toDay: number, countTo
 export function tallySegmentRevenue(tally: SegmentRevenueTally, history: CustomerPurchaseHistory, segment: Segment | null): void {
   let days = tally.byDay.get(segment);
   let bought = false;
-  for (const o of history.orders) {
-    if (o.status !== 'ACTIVE' || o.day < tally.fromDay || o.day > tally.toDay) continue;
+  forEachActivePurchase(history, (day, _time, net) => {
+    if (day < tally.fromDay || day > tally.toDay) return;
     if (days === undefined) tally.byDay.set(segment, (days = new Map()));
-    days.set(o.day, (days.get(o.day) ?? 0) + o.net);
-    bought ||= o.day <= tally.countToDay;
-  }
+    days.set(day, (days.get(day) ?? 0) + net);
+    bought ||= day <= tally.countToDay;
+  });
   if (bought) tally.customers.set(segment, (tally.customers.get(segment) ?? 0) + 1);
 }
 

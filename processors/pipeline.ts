@@ -5,6 +5,7 @@
 import type { CustomerValueModel } from '../core/customer-value-model.js';
 import type { EventCodec } from '../core/ports/event-codec.js';
 import type { EventLog } from '../core/ports/event-log.js';
+import type { PartitionEpochs } from '../core/ports/partition-epochs.js';
 import type { StateStore } from '../core/ports/state-store.js';
 import { topicSpecs } from '../core/topics.js';
 import type { ValidationRules } from '../core/event-validation.js';
@@ -28,6 +29,8 @@ export interface PipelineOptions {
   log: EventLog;
   codec: EventCodec;
   stores: PipelineStores;
+  /** Fencing epochs (production, where several instances may run); the embedded default has none. */
+  epochs?: PartitionEpochs;
   validation: ValidationRules;
   scoring: ScoringSettings;
   partitions: number;
@@ -72,10 +75,10 @@ export class Pipeline {
   readonly scoring: ProcessorRunner<CustomerScoreState, unknown>;
 
   constructor(private readonly options: PipelineOptions) {
-    const { log, codec, stores, validation, scoring, observe } = options;
-    this.purchases = new ProcessorRunner(purchasesProcessor(validation), { log, codec, store: stores.ledgers, observe }) as ProcessorRunner<OrderLedger, unknown>;
-    this.features = new ProcessorRunner(featuresProcessor(scoring.dayOf), { log, codec, store: stores.histories, observe }) as ProcessorRunner<CustomerPurchaseHistory, unknown>;
-    this.scoring = new ProcessorRunner(scoringProcessor({ current: () => this.currentModel() }, scoring), { log, codec, store: stores.scores, observe }) as ProcessorRunner<CustomerScoreState, unknown>;
+    const { log, codec, stores, epochs, validation, scoring, observe } = options;
+    this.purchases = new ProcessorRunner(purchasesProcessor(validation), { log, codec, store: stores.ledgers, epochs, observe }) as ProcessorRunner<OrderLedger, unknown>;
+    this.features = new ProcessorRunner(featuresProcessor(scoring.dayOf), { log, codec, store: stores.histories, epochs, observe }) as ProcessorRunner<CustomerPurchaseHistory, unknown>;
+    this.scoring = new ProcessorRunner(scoringProcessor({ current: () => this.currentModel() }, scoring), { log, codec, store: stores.scores, epochs, observe }) as ProcessorRunner<CustomerScoreState, unknown>;
   }
 
   get stores(): PipelineStores {
@@ -163,7 +166,9 @@ export class Pipeline {
    * A scoring processor in another process may update a customer while its page is in hand:
    * each page is read again just before it is written and a customer whose features or score
    * changed meanwhile is left to the processor (its newer state wins). The window left is one
-   * page's write; the next sweep repairs it.
+   * page's write; the next sweep repairs it. The write carries no write version: it keeps the
+   * version the scoring processor's owner wrote, so it neither fences that owner out nor is
+   * fenced out by it.
    */
   async rescore(options: RescoreOptions = {}): Promise<RescoreSummary> {
     const model = this.currentModel();

@@ -6,11 +6,20 @@
  * against the old state and re-publishes the same outputs (same event ids), which
  * downstream processors absorb; the opposite order would lose the outputs, because the
  * saved state would make the replayed events look like duplicates.
+ *
+ * Fencing (with `epochs`, wherever several instances share a group): the first batch of each
+ * hold on a partition takes a new epoch, and the batch's state is saved with it as the write
+ * version. An instance that stalled past its session timeout keeps its old epoch, so a save
+ * it makes after the partition's new owner saved is refused (the store rejects, not
+ * retriable): the batch is abandoned uncommitted, and the new owner, which replays from the
+ * committed offset, processes it. Its outputs may have been published twice meanwhile — as
+ * after any crash, downstream absorbs them by event id.
  */
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import type { DeadLetterEvent } from '../core/events.js';
 import type { EventCodec } from '../core/ports/event-codec.js';
-import type { EventLog, IncomingMessage, MessageBatch, OutgoingMessage, RunningConsumer } from '../core/ports/event-log.js';
+import type { BatchControl, EventLog, IncomingMessage, MessageBatch, OutgoingMessage, RunningConsumer } from '../core/ports/event-log.js';
+import type { PartitionEpochs } from '../core/ports/partition-epochs.js';
 import type { StateStore } from '../core/ports/state-store.js';
 import { Topics } from '../core/topics.js';
 import type { KeyedProcessor, Output, ProcessingContext } from './keyed-processor.js';
@@ -45,6 +54,11 @@ export interface ProcessorDeps<State> {
   log: EventLog;
   codec: EventCodec;
   store: StateStore<State>;
+  /**
+   * Fencing epochs, shared by every instance of the processor: on wherever more than one
+   * instance may run (production); the embedded default, one process, runs without.
+   */
+  epochs?: PartitionEpochs;
   /** Wall clock, for dead-letter timestamps. */
   now?: () => number;
 }
@@ -53,6 +67,8 @@ export class ProcessorRunner<State, Event> {
   readonly stats: ProcessorStats = { messagesIn: 0, eventsApplied: 0, outputs: 0, deadLetters: {}, batches: 0, busyMs: 0 };
   private readonly context: ProcessingContext = { watermarkMs: 0 };
   private readonly partitionQueues = new Map<number, Promise<void>>();
+  /** Per partition: the hold (BatchControl.assignment) an epoch was taken for, and the epoch. */
+  private readonly epochs = new Map<number, { assignment: number; epoch: number }>();
   private consumer: RunningConsumer | null = null;
 
   constructor(
@@ -66,12 +82,13 @@ export class ProcessorRunner<State, Event> {
   }
 
   async start(options: { fromBeginning?: boolean; maxBatchSize?: number } = {}): Promise<void> {
+    this.epochs.clear();
     this.consumer = await this.deps.log.consume({
       groupId: this.processor.name,
       topics: [...this.processor.inputTopics],
       fromBeginning: options.fromBeginning ?? true,
       maxBatchSize: options.maxBatchSize,
-      eachBatch: (batch) => this.processBatch(batch),
+      eachBatch: (batch, control) => this.processBatch(batch, control),
     });
   }
 
@@ -89,9 +106,9 @@ export class ProcessorRunner<State, Event> {
    * keys, and running them at once would lose one read-modify-write. Different partition
    * numbers run concurrently when the log delivers them so.
    */
-  processBatch(batch: MessageBatch): Promise<void> {
+  processBatch(batch: MessageBatch, control: BatchControl = untracked): Promise<void> {
     const previous = this.partitionQueues.get(batch.partition) ?? Promise.resolve();
-    const run = previous.then(() => this.process(batch));
+    const run = previous.then(() => this.process(batch, control));
     const settled = run.then(
       () => undefined,
       () => undefined,
@@ -103,13 +120,16 @@ export class ProcessorRunner<State, Event> {
     return run;
   }
 
-  private async process(batch: MessageBatch): Promise<void> {
+  private async process(batch: MessageBatch, control: BatchControl): Promise<void> {
     const started = performance.now();
     const { processor, deps } = this;
+    const writeVersion = await this.epochOf(batch.partition, control.assignment);
     const accepted: Array<{ event: Event; message: IncomingMessage; value: unknown }> = [];
     const deadLetters: DeadLetterEvent[] = [];
     for (const message of batch.messages) {
       this.stats.messagesIn++;
+      // A tombstone: a customer erased (app/forget-customer.ts), whose state is already gone.
+      if (message.value === null) continue;
       let value: unknown;
       try {
         value = await deps.codec.decode(message.topic, message.value);
@@ -174,7 +194,7 @@ export class ProcessorRunner<State, Event> {
     }
 
     await publishAll(deps.log, encoded);
-    if (changed.size > 0) await deps.store.setMany(changed);
+    if (changed.size > 0) await deps.store.setMany(changed, { writeVersion });
     if (deps.observe) {
       const count = (pairs: Iterable<[string, number]>) => Object.fromEntries(pairs);
       const deadByCode: Record<string, number> = {};
@@ -191,6 +211,20 @@ export class ProcessorRunner<State, Event> {
     this.stats.outputs += outputs;
     this.stats.batches++;
     this.stats.busyMs += performance.now() - started;
+  }
+
+  /**
+   * The epoch of this instance's hold on `partition`, taken on the hold's first batch;
+   * undefined without fencing. Batches of one partition number run one after another
+   * (processBatch), so two batches never take an epoch for the same hold.
+   */
+  private async epochOf(partition: number, assignment: number): Promise<number | undefined> {
+    if (!this.deps.epochs) return undefined;
+    const held = this.epochs.get(partition);
+    if (held?.assignment === assignment) return held.epoch;
+    const epoch = await this.deps.epochs.take(this.processor.name);
+    this.epochs.set(partition, { assignment, epoch });
+    return epoch;
   }
 
   /** Encodes and publishes outputs produced outside a batch (e.g. a re-score of everyone). */
@@ -228,13 +262,16 @@ export class ProcessorRunner<State, Event> {
       source_partition: message.partition,
       source_offset: message.offset,
       key: message.key,
-      payload: message.value,
+      payload: message.value ?? Buffer.alloc(0),
       payload_json: decoded === null ? null : JSON.stringify(decoded),
       error_code: code,
       reason: error instanceof Error ? error.message : String(error),
     };
   }
 }
+
+/** The control of a batch handed in directly (tests): one hold, nothing to keep alive. */
+const untracked: BatchControl = { assignment: 0, keepAlive: (work) => work(new AbortController().signal) };
 
 /**
  * Publishes every topic's messages at once and resolves when all are published; rejects (with

@@ -3,5 +3,9 @@
  * score states). Bump it when a state's shape changes: a store holding another format is
  * rebuilt by replaying the topics, never read through compatibility branches (before 1.0
  * nothing stored needs to outlive a format change).
+ *
+ * 2: every Redis value carries its write version (`<version>\n<json>`, adapters/redis/fenced-write.ts).
+ * 3: purchase histories fold old orders into per-day totals (`compacted`); ledgers keep
+ *    [event id, event time] within a dedup window (`seen`, `seenFrom`) and a refund sum.
  */
-export const STATE_FORMAT = 1;
+export const STATE_FORMAT = 3;

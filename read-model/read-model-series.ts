@@ -8,11 +8,12 @@
  * - revenueByHour: net revenue of active orders per UTC hour of the order time, from a scan
  *   of the purchase histories. Hours, not days: a period boundary of any time zone falls
  *   on an hour (the half-hour zones aside), so calendar periods (core/calendar-periods.ts)
- *   are summed exactly from them.
+ *   are summed exactly from them. A compacted day (older than a customer's detail window) is
+ *   all in the hour of its first order: exact for periods of whole days in the shop's time zone.
  */
 import type { PeriodRange, RevenueActuals, RevenueSpan, SegmentSnapshot } from '../core/ports/clv-read-model.js';
 import type { StateStore } from '../core/ports/state-store.js';
-import type { CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
+import { forEachActivePurchase, type CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
 
 const MS_PER_HOUR = 3_600_000;
 
@@ -53,11 +54,10 @@ export async function revenueByHour(histories: StateStore<CustomerPurchaseHistor
   const hours = new Map<number, number>();
   for await (const page of histories.scan(10_000)) {
     for (const [, history] of page) {
-      for (const o of history.orders) {
-        if (o.status !== 'ACTIVE') continue;
-        const h = Math.floor(o.time / MS_PER_HOUR);
-        hours.set(h, (hours.get(h) ?? 0) + o.net);
-      }
+      forEachActivePurchase(history, (_day, time, net) => {
+        const h = Math.floor(time / MS_PER_HOUR);
+        hours.set(h, (hours.get(h) ?? 0) + net);
+      });
     }
   }
   return hours;

@@ -94,13 +94,20 @@ export class ScoreStoreReadModel implements ClvReadModel {
     const inner = options.scores;
     this.scoresStore = {
       getMany: (keys) => inner.getMany(keys),
-      setMany: async (entries) => {
-        await inner.setMany(entries);
+      setMany: async (entries, writeOptions) => {
+        await inner.setMany(entries, writeOptions);
         // After the write: the index never shows a score the store does not have.
         for (const [id, state] of entries) this.index.set(id, state, this.actionOf(state));
         this.snapshotSegments();
       },
       scan: (pageSize) => inner.scan(pageSize),
+      scanPrefix: (prefix, pageSize) => inner.scanPrefix(prefix, pageSize),
+      deleteMany: async (keys) => {
+        const deleted = await inner.deleteMany(keys);
+        for (const id of keys) this.index.delete(id);
+        this.snapshotSegments();
+        return deleted;
+      },
       size: () => inner.size(),
     };
   }

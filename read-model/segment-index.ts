@@ -33,4 +33,12 @@ export class SegmentIndex {
     if (segment) this.members.get(segment)!.add(customerId);
     this.segmentOf.set(customerId, segment);
   }
+
+  /** An erased customer leaves every set. */
+  delete(customerId: string): void {
+    const before = this.segmentOf.get(customerId);
+    if (before) this.members.get(before)!.delete(customerId);
+    this.segmentOf.delete(customerId);
+    this.scored.delete(customerId);
+  }
 }

@@ -52,7 +52,7 @@ test('the recorded backtest, and the forecast\'s backtest and live check over th
     orderId: `o${i}`, day: 0, time: start + i * DAY + 12 * 3_600_000, revision: 1, status: 'ACTIVE', net: i < 31 ? 1000 : 1200, categories: [], lines: [],
   }));
   const histories = new InMemoryStateStore<CustomerPurchaseHistory>();
-  await histories.setMany(new Map([['A', { customerId: 'A', currency: 'USD', orders }]]));
+  await histories.setMany(new Map([['A', { customerId: 'A', currency: 'USD', orders, compacted: null }]]));
   f.readModel.readRevenueFrom(histories);
 
   const body = (await get()).json();

@@ -129,3 +129,16 @@ test('a customer seen before any model is returned unscored, saying why', async 
     await unscored.app.close();
   }
 });
+
+test('DELETE /v1/customers/:id (admin) erases the customer: the score is gone; a read or ingest key may not erase', async () => {
+  const [id] = [...scores].find(([, s]) => s.segment !== null)!;
+  const del = (key: string) => f.app.inject({ method: 'DELETE', url: `/v1/customers/${encodeURIComponent(id)}`, headers: bearer(key) });
+  assert.equal((await del(f.keys.read)).statusCode, 403);
+  assert.equal((await del(f.keys.ingest)).statusCode, 403);
+  assert.equal((await get(id)).statusCode, 200, 'still there');
+  const res = await del(f.keys.admin);
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal(res.json().customer_id, id);
+  assert.equal((await get(id)).statusCode, 404);
+  assert.equal((await f.pipeline.stores.histories.getMany([id])).size, 0);
+});

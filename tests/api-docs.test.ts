@@ -9,7 +9,7 @@ before(async () => {
 after(() => f.app.close());
 
 const routes = [
-  ['get', '/v1/customers/{id}'], ['get', '/v1/segments'], ['get', '/v1/segments/{segment}/customers'], ['get', '/v1/models'],
+  ['get', '/v1/customers/{id}'], ['delete', '/v1/customers/{id}'], ['get', '/v1/segments'], ['get', '/v1/segments/{segment}/customers'], ['get', '/v1/models'],
   ['get', '/v1/models/{version}'], ['post', '/v1/models/retrain'], ['get', '/v1/forecast/revenue'], ['post', '/v1/events'],
   ['get', '/healthz'], ['get', '/readyz'], ['get', '/metrics'],
   ['get', '/v1/segments/history'], ['get', '/v1/clv/distribution'], ['get', '/v1/revenue/actuals'],

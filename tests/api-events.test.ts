@@ -24,7 +24,7 @@ const counts = () => [f.log.read(Topics.orders).length, f.log.read(Topics.paymen
 
 async function decodeNew<T>(topic: string, from: number): Promise<Array<{ key: string | null; value: T }>> {
   // JSON round trip: avsc decodes into record classes; compare plain values.
-  return Promise.all(f.log.read(topic).slice(from).map(async (m) => ({ key: m.key, value: JSON.parse(JSON.stringify(await f.codec.decode(topic, m.value))) as T })));
+  return Promise.all(f.log.read(topic).slice(from).map(async (m) => ({ key: m.key, value: JSON.parse(JSON.stringify(await f.codec.decode(topic, m.value!))) as T })));
 }
 
 test('a valid batch is published to its topics keyed by customer_id, and decodes back to what was sent', async () => {

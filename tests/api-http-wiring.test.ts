@@ -65,7 +65,7 @@ test('a method the API does not serve on a path it serves is 405 with Allow (TRA
   for (const [method, url, allow] of [
     ['TRACE', '/v1/segments', 'GET, HEAD'],
     ['DELETE', '/v1/segments/lost/customers', 'GET, HEAD'],
-    ['QUERY', '/v1/customers/C1', 'GET, HEAD'],
+    ['QUERY', '/v1/customers/C1', 'GET, HEAD, DELETE'],
     ['PUT', '/v1/events', 'POST'],
     ['TRACE', '/metrics', 'GET, HEAD'],
   ] as const) {

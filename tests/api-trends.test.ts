@@ -34,7 +34,7 @@ before(async () => {
   const histories = new InMemoryStateStore<CustomerPurchaseHistory>();
   const purchases: PurchaseRow[] = [];
   for (const [customer, order, time, net] of orders) {
-    const h = (await histories.getMany([customer])).get(customer) ?? { customerId: customer, currency: 'USD', orders: [] };
+    const h = (await histories.getMany([customer])).get(customer) ?? { customerId: customer, currency: 'USD', orders: [], compacted: null };
     h.orders.push({ orderId: order, day: 0, time: at(time), revision: 1, status: 'ACTIVE', net, categories: [], lines: [] });
     await histories.setMany(new Map([[customer, h]]));
     purchases.push({ ...sampleRows(order, customer).purchases, order_id: order, event_time: at(time), net_amount_minor: net });

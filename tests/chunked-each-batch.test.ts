@@ -26,11 +26,12 @@ function fakePayload(count: number, first = 10, stopAfterCommits = Infinity) {
   return { payload, events };
 }
 
+const timing = { intervalMs: 1_000, deadlineMs: 8_000 };
 const offsets = (b: MessageBatch) => b.messages.map((m) => m.offset).join(',');
 
 test('a fetched batch is handed on in chunks of at most maxBatchSize, each committed (next offset) after it resolved', async () => {
   const { payload, events } = fakePayload(5);
-  await chunkedEachBatch({ groupId: 'g', maxBatchSize: 2, eachBatch: async (b) => void events.push(`handle ${offsets(b)}`) })(payload);
+  await chunkedEachBatch({ groupId: 'g', assignment: () => 7, keepAlive: timing, maxBatchSize: 2, eachBatch: async (b) => void events.push(`handle ${offsets(b)}`) })(payload);
   assert.deepEqual(events, [
     'handle 10,11', 'resolve 11', 'commit 12', 'heartbeat',
     'handle 12,13', 'resolve 13', 'commit 14', 'heartbeat',
@@ -43,7 +44,7 @@ test('a failing chunk is neither resolved nor committed; the error is retriable,
   const reported: unknown[] = [];
   const cause = new TypeError('x is undefined');
   const handler = chunkedEachBatch({
-    groupId: 'g', maxBatchSize: 2,
+    groupId: 'g', assignment: () => 7, keepAlive: timing, maxBatchSize: 2,
     eachBatch: async (b) => { events.push(`handle ${offsets(b)}`); if (b.messages[0].offset === '12') throw cause; },
     onBatchError: (error, context) => reported.push({ error, context }),
   });
@@ -55,31 +56,43 @@ test('a failing chunk is neither resolved nor committed; the error is retriable,
     assert.match(e.message, /t\/3 at offset 12: x is undefined/);
     return true;
   });
-  assert.deepEqual(events, ['handle 10,11', 'resolve 11', 'commit 12', 'heartbeat', 'handle 12,13']);
+  // The heartbeat after the failure tells an evicted member at once (kafkajs then rejoins).
+  assert.deepEqual(events, ['handle 10,11', 'resolve 11', 'commit 12', 'heartbeat', 'handle 12,13', 'heartbeat']);
   assert.deepEqual(reported, [{ error: cause, context: { groupId: 'g', topic: 't', partition: 3, offset: '12' } }]);
 });
 
 test('a stop request ends the batch after the chunk in hand is committed', async () => {
   const { payload, events } = fakePayload(5, 0, 1);
-  await chunkedEachBatch({ groupId: 'g', maxBatchSize: 2, eachBatch: async (b) => void events.push(`handle ${offsets(b)}`) })(payload);
+  await chunkedEachBatch({ groupId: 'g', assignment: () => 7, keepAlive: timing, maxBatchSize: 2, eachBatch: async (b) => void events.push(`handle ${offsets(b)}`) })(payload);
   assert.deepEqual(events, ['handle 0,1', 'resolve 1', 'commit 2', 'heartbeat']);
 });
 
-test('messages keep topic, partition and offset; keys become strings; a tombstone becomes empty bytes', async () => {
+test('messages keep topic, partition and offset; keys become strings; a tombstone keeps its null value', async () => {
   const { payload } = fakePayload(2);
   const messages = (payload.batch.messages as unknown as { key: Buffer | null; value: Buffer | null }[]);
   messages[1].key = null;
   messages[1].value = null;
   const seen: MessageBatch[] = [];
-  await chunkedEachBatch({ groupId: 'g', maxBatchSize: 10, eachBatch: async (b) => void seen.push(b) })(payload);
+  await chunkedEachBatch({ groupId: 'g', assignment: () => 7, keepAlive: timing, maxBatchSize: 10, eachBatch: async (b) => void seen.push(b) })(payload);
   assert.deepEqual(seen, [{ topic: 't', partition: 3, messages: [
     { topic: 't', partition: 3, offset: '10', key: 'C0', value: Buffer.from('v0') },
-    { topic: 't', partition: 3, offset: '11', key: null, value: Buffer.alloc(0) },
+    { topic: 't', partition: 3, offset: '11', key: null, value: null },
   ] }]);
 });
 
 test('maxBatchSize must be a positive integer', () => {
   for (const maxBatchSize of [0, -1, 1.5, Number.NaN]) {
-    assert.throws(() => chunkedEachBatch({ groupId: 'g', maxBatchSize, eachBatch: async () => {} }), (e: ClvError) => e.code === ErrorCodes.INVALID_CONFIG);
+    assert.throws(() => chunkedEachBatch({ groupId: 'g', assignment: () => 7, keepAlive: timing, maxBatchSize, eachBatch: async () => {} }), (e: ClvError) => e.code === ErrorCodes.INVALID_CONFIG);
   }
+});
+
+test("the handler is told the member's hold on the partition, read once as the fetched batch starts", async () => {
+  const { payload } = fakePayload(4);
+  let assignment = 3;
+  const seen: number[] = [];
+  await chunkedEachBatch({ groupId: 'g', assignment: () => assignment, keepAlive: timing, maxBatchSize: 2, eachBatch: async (_b, control) => {
+    seen.push(control.assignment);
+    assignment = 4; // a rebalance while the batch is in hand: its chunks still belong to the old hold
+  } })(payload);
+  assert.deepEqual(seen, [3, 3]);
 });

@@ -138,7 +138,7 @@ test('clickhouse sink: a row a table cannot hold is dead-lettered with its reaso
   await drained();
   await sink.stop();
   assert.deepEqual(rejected, [['clv_scores', 1]]);
-  const letters = await Promise.all(log.read(Topics.deadLetter).map((m) => codec.decode(Topics.deadLetter, m.value) as Promise<DeadLetterEvent>));
+  const letters = await Promise.all(log.read(Topics.deadLetter).map((m) => codec.decode(Topics.deadLetter, m.value!) as Promise<DeadLetterEvent>));
   assert.equal(letters.length, 1);
   const [letter] = letters;
   assert.equal(letter.source_topic, Topics.scores);
@@ -187,6 +187,7 @@ function bind(store: InMemoryAnalyticsStore): AnalyticsStore {
     segmentFlows: (q) => store.segmentFlows(q),
     settlementCandidates: (q) => store.settlementCandidates(q),
     commerceVolumes: (q) => store.commerceVolumes(q),
+    forgetCustomer: (id) => store.forgetCustomer(id),
     close: () => store.close(),
   };
 }

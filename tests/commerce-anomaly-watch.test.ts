@@ -40,7 +40,7 @@ async function anomaliesOnTopic(e: ReturnType<typeof shop>): Promise<CommerceAno
   const seen: CommerceAnomalyEvent[] = [];
   const consumer = await e.embedded.log.consume({
     groupId: `test-${Math.random()}`, topics: [Topics.anomalies], fromBeginning: true,
-    eachBatch: async (batch) => { for (const m of batch.messages) seen.push((await e.embedded.codec.decode(Topics.anomalies, m.value)) as CommerceAnomalyEvent); },
+    eachBatch: async (batch) => { for (const m of batch.messages) seen.push((await e.embedded.codec.decode(Topics.anomalies, m.value!)) as CommerceAnomalyEvent); },
   });
   await new Promise((r) => setTimeout(r, 50));
   await consumer.stop();

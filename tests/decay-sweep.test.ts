@@ -32,7 +32,7 @@ function rulesPipeline() {
     partitions: 2, batchSize: 50,
     fallbackModel: rules,
   });
-  const decode = async <T>(topic: string) => Promise.all(log.read(topic).map(async (m) => (await codec.decode(topic, m.value)) as T));
+  const decode = async <T>(topic: string) => Promise.all(log.read(topic).map(async (m) => (await codec.decode(topic, m.value!)) as T));
   return { log, codec, pipeline, decode };
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkWriteVersion, FencedWriteError, splitVersioned } from '../adapters/redis/fenced-write.js';
+import { FencedWriteError, splitVersioned, writeVersionArgument } from '../adapters/redis/fenced-write.js';
 import { ClvError } from '../core/errors.js';
 
 test('fenced write: the stored header is the version in decimal, then a newline', () => {
@@ -17,10 +17,11 @@ test('fenced write: a value without a version header is refused', () => {
   }
 });
 
-test('fenced write: versions must be non-negative safe integers', () => {
-  assert.equal(checkWriteVersion(0, 'k'), '0');
-  assert.equal(checkWriteVersion(Number.MAX_SAFE_INTEGER, 'k'), '9007199254740991');
-  for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 53]) assert.throws(() => checkWriteVersion(bad, 'k'), ClvError, String(bad));
+test('fenced write: versions must be non-negative safe integers; none means keep the stored one', () => {
+  assert.equal(writeVersionArgument(0), '0');
+  assert.equal(writeVersionArgument(Number.MAX_SAFE_INTEGER), '9007199254740991');
+  assert.equal(writeVersionArgument(undefined), '');
+  for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 53]) assert.throws(() => writeVersionArgument(bad), ClvError, String(bad));
 });
 
 test('fenced write: a refused write is a non-retriable dependency error naming the keys', () => {

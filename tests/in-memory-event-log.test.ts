@@ -10,7 +10,7 @@ test('in-memory event log: seek replays a partition from an offset', async () =>
   await log.createTopics([{ name: 't', partitions: 1, compacted: false }]);
   await log.publish('t', [0, 1, 2].map((i) => ({ key: 'k', value: Buffer.from(String(i)) })));
   const seen: string[] = [];
-  const c = await log.consume({ groupId: 'g', topics: ['t'], fromBeginning: true, eachBatch: async (b) => void seen.push(...b.messages.map((m) => m.value.toString())) });
+  const c = await log.consume({ groupId: 'g', topics: ['t'], fromBeginning: true, eachBatch: async (b) => void seen.push(...b.messages.map((m) => String(m.value))) });
   while ((await log.lag('g', ['t'])) > 0) await new Promise((r) => setTimeout(r, 5));
   log.seek('g', 't', 0, 1);
   while (seen.length < 5) await new Promise((r) => setTimeout(r, 5));

@@ -11,7 +11,7 @@ const dayOf = dayIndexer('UTC');
 const order = (id: string, d: number, status: PurchasedOrder['status'] = 'ACTIVE'): PurchasedOrder => ({
   orderId: id, day: dayOf(day(d)), time: day(d), revision: 1, status, net: 1000, categories: [], lines: [],
 });
-const history = (customerId: string, orders: PurchasedOrder[]): CustomerPurchaseHistory => ({ customerId, currency: 'USD', orders });
+const history = (customerId: string, orders: PurchasedOrder[]): CustomerPurchaseHistory => ({ customerId, currency: 'USD', orders, compacted: null });
 const settings = { atRiskPAlive: 0.5, lostPAlive: 0.2, oneTimeBuyerAtRiskDays: 0, oneTimeBuyerLostDays: 0 };
 
 /**

@@ -31,7 +31,7 @@ async function publishAll(ctx: ReturnType<typeof embeddedPipeline>, events: Arra
 }
 
 async function decodeAll<T>(ctx: ReturnType<typeof embeddedPipeline>, topic: string): Promise<T[]> {
-  return Promise.all(ctx.log.read(topic).map(async (m) => (await ctx.codec.decode(topic, m.value)) as T));
+  return Promise.all(ctx.log.read(topic).map(async (m) => (await ctx.codec.decode(topic, m.value!)) as T));
 }
 
 async function finalFeatures(ctx: ReturnType<typeof embeddedPipeline>) {

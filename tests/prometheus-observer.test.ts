@@ -93,7 +93,7 @@ test('the scoring runner reports the transitions of exactly the segment-change e
   await pipeline.rescoreAll(day(400));
   await pipeline.stop();
 
-  const published = await Promise.all(log.read(Topics.segmentChanges).map(async (m) => (await codec.decode(Topics.segmentChanges, m.value)) as SegmentChangedEvent));
+  const published = await Promise.all(log.read(Topics.segmentChanges).map(async (m) => (await codec.decode(Topics.segmentChanges, m.value!)) as SegmentChangedEvent));
   const tally = (pairs: Array<[string | null, string, number]>) => {
     const t = new Map<string, number>();
     for (const [from, to, n] of pairs) t.set(`${from ?? 'none'} → ${to}`, (t.get(`${from ?? 'none'} → ${to}`) ?? 0) + n);

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ClvError, ErrorCodes } from '../core/errors.js';
 import type { OrderEvent, PaymentEvent, PurchaseEvent } from '../core/events.js';
 import { applyOrderEvent, applyPaymentEvent, emptyLedger, type OrderLedger } from '../processors/purchases/purchase-joiner.js';
 import { cancelled, day, payment, placed } from './support/commerce-events.js';
@@ -132,4 +133,40 @@ test('a ledger read back from JSON (as a Redis-backed store returns it) still te
     // The earlier placement moves the date and the lines: a new revision.
     assert.equal(applyOrderEvent(stored, first).purchase?.revision, 2);
   }
+});
+
+/** An order kept open for two years: daily declined payment retries and monthly partial refunds, each redelivered a day later. */
+function longLivedOrder(): Array<OrderEvent | PaymentEvent> {
+  const events: Array<OrderEvent | PaymentEvent> = [placed('O1', 1_000_000, day(0)), payment('PAYMENT_CAPTURED', 'O1', 1_000_000, day(0, 13))];
+  for (let d = 1; d <= 730; d++) {
+    const failed = payment('PAYMENT_FAILED', 'O1', 100, day(d), `-${d}`);
+    events.push(failed);
+    if (d % 30 === 0) {
+      const refund = payment('PAYMENT_REFUNDED', 'O1', 1_000, day(d, 14), `-${d}`);
+      events.push(refund, refund); // the duplicate, as a redelivery brings it
+    }
+  }
+  return events;
+}
+
+test('a long-lived order keeps event ids only within the dedup window, stays small, and still counts each refund once', () => {
+  const { ledger, purchases } = run(longLivedOrder());
+  const bytes = Buffer.byteLength(JSON.stringify(ledger));
+  assert.ok(bytes <= 4 * 1024, `ledger JSON ${bytes} B after ${longLivedOrder().length} events`);
+  assert.equal(last(purchases).net_amount_minor, 1_000_000 - 24 * 1_000, '24 refunds, each once');
+});
+
+test('past the dedup window a redelivered refund is refused (CLV_LATE_EVENT) instead of counted twice; other redelivered events are applied again and change nothing', () => {
+  const refund = payment('PAYMENT_REFUNDED', 'O1', 500, day(5));
+  const capture = payment('PAYMENT_CAPTURED', 'O1', 1500, day(3));
+  const order = placed('O1', 1500, day(3));
+  const { ledger, purchases } = run([order, capture, refund, payment('PAYMENT_FAILED', 'O1', 1, day(60))]);
+  assert.deepEqual(ledger.seen.map(([id]) => id), ['O1-PAYMENT_FAILED'], 'only ids within 30 days of the latest event');
+  assert.throws(() => applyPaymentEvent(ledger, refund), (e: ClvError) => e.code === ErrorCodes.LATE_EVENT && /O1-PAYMENT_REFUNDED/.test(e.message));
+  for (const again of [order, capture]) {
+    const r = 'line_items' in again ? applyOrderEvent(ledger, again) : applyPaymentEvent(ledger, again);
+    assert.equal(r.purchase, null, `${again.event_id} changes nothing`);
+    assert.equal(r.ledger.seen.length, 1, 'and is not recorded');
+  }
+  assert.equal(last(purchases).net_amount_minor, 1000);
 });

@@ -68,8 +68,8 @@ test('revenue: active orders only, per hour of the order time, summed into perio
   const store = new InMemoryStateStore<CustomerPurchaseHistory>();
   const t0 = Date.UTC(2024, 0, 1);
   await store.setMany(new Map([
-    ['A', { customerId: 'A', currency: 'USD', orders: [order(t0 + 10, 1000), order(t0 + 25 * HOUR, 500), order(t0 + 26 * HOUR, 9999, 'VOIDED')] }],
-    ['B', { customerId: 'B', currency: 'USD', orders: [order(t0 + 23 * HOUR + 59 * 60_000, 200)] }],
+    ['A', { customerId: 'A', currency: 'USD', orders: [order(t0 + 10, 1000), order(t0 + 25 * HOUR, 500), order(t0 + 26 * HOUR, 9999, 'VOIDED')], compacted: null }],
+    ['B', { customerId: 'B', currency: 'USD', orders: [order(t0 + 23 * HOUR + 59 * 60_000, 200)], compacted: null }],
   ]));
   const hours = await revenueByHour(store);
   const days = revenueOfPeriods(hours, { boundariesMs: [t0, t0 + 24 * HOUR, t0 + 48 * HOUR, t0 + 72 * HOUR] });
@@ -115,9 +115,9 @@ test('revenue actuals: null without purchase histories; then scanned at most onc
   assert.equal(await rm.revenueActuals(range), null);
   rm.readRevenueFrom(histories);
   const order: PurchasedOrder = { orderId: 'o1', day: 0, time: HOUR, revision: 1, status: 'ACTIVE', net: 700, categories: [], lines: [] };
-  await histories.setMany(new Map([['A', { customerId: 'A', currency: 'USD', orders: [order] }]]));
+  await histories.setMany(new Map([['A', { customerId: 'A', currency: 'USD', orders: [order], compacted: null }]]));
   assert.equal((await rm.revenueActuals(range))!.points[0].actualMinor, 700);
-  await histories.setMany(new Map([['B', { customerId: 'B', currency: 'USD', orders: [{ ...order, net: 50 }] }]]));
+  await histories.setMany(new Map([['B', { customerId: 'B', currency: 'USD', orders: [{ ...order, net: 50 }], compacted: null }]]));
   now = 999;
   assert.equal((await rm.revenueActuals(range))!.points[0].actualMinor, 700, 'still the last scan');
   now = 1000;

@@ -71,3 +71,13 @@ test('firstKeyPart picks the customer id of a ledger key; wholeKey the whole key
   assert.deepEqual(firstKeyPart.split(compositeKey('C/1', 'O1', 'x')), { tag: 'C/1', rest: '/O1/x' });
   assert.deepEqual(wholeKey.split('C/1'), { tag: 'C/1', rest: '' });
 });
+
+test('redis key layout: a prefix pattern names the whole tag when the prefix holds it, and escapes glob characters', () => {
+  const ledgers = new RedisKeyLayout('ledgers', firstKeyPart);
+  assert.equal(ledgers.patternFor('C42/'), 'clv:ledgers:{C42}/*');
+  assert.equal(ledgers.patternFor(`${compositeKey('C*[1]?')}/x`), 'clv:ledgers:{C\\*\\[1\\]\\?}/x*');
+  assert.equal(ledgers.patternFor(`${compositeKey('a}b/c')}/`), 'clv:ledgers:{a%7Db/c}/*');
+  // No '/': the tag may go on (C42 is a prefix of C420), so the pattern leaves it open.
+  assert.equal(ledgers.patternFor('C42'), 'clv:ledgers:{C42*');
+  assert.equal(new RedisKeyLayout('histories').patternFor('C*42'), 'clv:histories:{C\\*42*');
+});

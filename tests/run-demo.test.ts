@@ -76,7 +76,7 @@ test('embedded demo on a synthetic shop: features reconcile exactly with the gro
   const { analytics, log, codec } = embedded;
   const decoded = async <T>(topic: string): Promise<T[]> => {
     const out: T[] = [];
-    for (const m of log.read(topic)) out.push(...await codec.decode(topic, m.value).then((v) => [v as T], () => []));
+    for (const m of log.read(topic)) out.push(...await codec.decode(topic, m.value!).then((v) => [v as T], () => []));
     return out;
   };
   const distinct = <T extends { event_id: string }>(events: T[]) => [...new Map(events.map((e) => [e.event_id, e])).values()];
@@ -93,6 +93,7 @@ test('embedded demo on a synthetic shop: features reconcile exactly with the gro
     model_runs: 1,
     // The demo runs no anomaly watch: nothing on clv.anomalies.v1.
     commerce_anomalies: log.read(Topics.anomalies).length,
+    erasures: 0,
   };
   assert.ok(rows.orders < log.read(Topics.orders).length - report.deadLetters.total, 'the stream repeats some orders');
   assert.deepEqual(report.streaming.analyticsRows, rows);

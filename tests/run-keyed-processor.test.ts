@@ -1,6 +1,7 @@
 /**
  * ProcessorRunner's publish step on a fake log: a batch's topics are published together, and
- * state is saved only once every one of them is published.
+ * state is saved only once every one of them is published. Fencing: the epoch a hold takes
+ * and the write version its saves carry.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,6 +29,9 @@ const counter: KeyedProcessor<number, { key: string }> = {
 function fakeLog(publish: (topic: string, messages: OutgoingMessage[]) => Promise<void>): EventLog {
   return { publish, publishAll: async (batches) => { await Promise.all(batches.map((b) => publish(b.topic, b.messages))); }, createTopics: async () => {}, consume: async () => ({ stop: async () => {} }), lag: async () => 0, checkWritable: async () => {}, close: async () => {} };
 }
+
+/** The control of a batch of the member's `assignment`-th hold on its partition. */
+const hold = (assignment: number) => ({ assignment, keepAlive: <T>(work: (signal: AbortSignal) => Promise<T>) => work(new AbortController().signal) });
 
 const batch = { topic: 'in', partition: 0, messages: [{ topic: 'in', partition: 0, offset: '0', key: 'C1', value: Buffer.from(JSON.stringify({ key: 'C1' })) }] };
 
@@ -63,4 +67,47 @@ test('runner: when one topic fails to publish the batch fails, after the other p
   await assert.rejects(runner.processBatch(batch), /broker down/);
   assert.ok(otherSettled);
   assert.equal((await store.getMany(['C1'])).get('C1'), undefined);
+});
+
+test('runner with fencing: each hold on a partition takes one epoch, and every save of that hold carries it', async () => {
+  const taken: string[] = [];
+  let next = 40;
+  const epochs = { take: async (group: string) => (taken.push(group), ++next) };
+  const saves: Array<number | undefined> = [];
+  const store = new InMemoryStateStore<number>();
+  const setMany = store.setMany.bind(store);
+  store.setMany = async (entries, options) => { saves.push(options?.writeVersion); await setMany(entries); };
+  const runner = new ProcessorRunner(counter, { log: fakeLog(async () => {}), codec, store, epochs });
+  const onPartition = (partition: number) => ({ ...batch, partition, messages: batch.messages.map((m) => ({ ...m, partition })) });
+  await runner.processBatch(batch, hold(1));
+  await runner.processBatch(batch, hold(1));
+  await runner.processBatch(onPartition(1), hold(1));
+  await runner.processBatch(batch, hold(2)); // reassigned after a rebalance: a new epoch
+  assert.deepEqual(taken, ['counter', 'counter', 'counter']);
+  assert.deepEqual(saves, [41, 41, 42, 43]);
+});
+
+test('runner with fencing: a save refused as stale fails the batch (not committed); without epochs saves carry no version', async () => {
+  const stale = Object.assign(new Error('stale write refused'), { retriable: false });
+  const refusing = new InMemoryStateStore<number>();
+  refusing.setMany = async () => { throw stale; };
+  const fenced = new ProcessorRunner(counter, { log: fakeLog(async () => {}), codec, store: refusing, epochs: { take: async () => 7 } });
+  await assert.rejects(fenced.processBatch(batch, hold(1)), (e) => e === stale);
+
+  const versions: Array<number | undefined> = [];
+  const plain = new InMemoryStateStore<number>();
+  const setMany = plain.setMany.bind(plain);
+  plain.setMany = async (entries, options) => { versions.push(options?.writeVersion); await setMany(entries); };
+  await new ProcessorRunner(counter, { log: fakeLog(async () => {}), codec, store: plain }).processBatch(batch, hold(1));
+  assert.deepEqual(versions, [undefined]);
+});
+
+test('runner: a tombstone (an erased customer on a compacted topic) is skipped: no state, no output, no dead letter', async () => {
+  const published: string[] = [];
+  const store = new InMemoryStateStore<number>();
+  const runner = new ProcessorRunner(counter, { log: fakeLog(async (topic) => void published.push(topic)), codec, store });
+  await runner.processBatch({ ...batch, messages: [{ ...batch.messages[0], value: null }] });
+  assert.deepEqual(published, []);
+  assert.equal(await store.size(), 0);
+  assert.deepEqual(runner.stats.deadLetters, {});
 });

@@ -9,7 +9,7 @@ import { emptySegmentRevenueTally, segmentRevenueSeries, tallySegmentRevenue } f
 const d = dayIndexOfDate;
 const order = (id: string, day: number, net: number, status: PurchasedOrder['status'] = 'ACTIVE'): PurchasedOrder =>
   ({ orderId: id, day, time: day * 86_400_000, revision: 1, status, net, categories: [], lines: [] });
-const history = (customerId: string, orders: PurchasedOrder[]): CustomerPurchaseHistory => ({ customerId, currency: 'USD', orders });
+const history = (customerId: string, orders: PurchasedOrder[]): CustomerPurchaseHistory => ({ customerId, currency: 'USD', orders, compacted: null });
 
 test('each customer\'s orders go to the segment the customer is in now; unscored customers to unscored', () => {
   const tally = emptySegmentRevenueTally(d('2024-03-01'), d('2024-03-03'));

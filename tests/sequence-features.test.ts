@@ -42,6 +42,7 @@ test('spend per period matches the features processor (periodSpend)', () => {
     customerId: 'c1',
     currency: 'USD',
     orders: days.map(([day, net], i) => ({ orderId: `o${i}`, day, time: day * 86_400_000, revision: 1, status: 'ACTIVE' as const, net, categories: [], lines: [] })),
+    compacted: null,
   };
   const spend = periodSpend(history, AS_OF, options.periodDays, options.periods);
   const row = sequenceRow(days, AS_OF, options)!;

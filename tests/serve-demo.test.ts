@@ -12,6 +12,7 @@ import { loadConfig } from '../config/config.js';
 import { Segments, type Segment } from '../core/segmentation.js';
 import { syntheticDemoHistory } from '../app/demo/demo-history.js';
 import { runDemo, type DemoRun } from '../app/demo/run-demo.js';
+import { forEachActivePurchase } from '../processors/features/customer-purchase-history.js';
 import { startDemoApi, type DemoApi } from '../app/demo/serve-demo.js';
 import { createLogger } from '../app/logger.js';
 import { bearer } from './support/api-fixture.js';
@@ -46,10 +47,10 @@ async function weeklyFromHistories(fromMs: number, weeks: number, include: (cust
   for await (const page of demo.embedded.pipeline.stores.histories.scan(1000)) {
     for (const [id, h] of page) {
       if (!include(id)) continue;
-      for (const o of h.orders) {
-        const i = Math.floor((Math.floor(o.time / 3_600_000) * 3_600_000 - fromMs) / WEEK_MS);
-        if (o.status === 'ACTIVE' && i >= 0 && i < weeks) sums[i] += o.net;
-      }
+      forEachActivePurchase(h, (_day, time, net) => {
+        const i = Math.floor((Math.floor(time / 3_600_000) * 3_600_000 - fromMs) / WEEK_MS);
+        if (i >= 0 && i < weeks) sums[i] += net;
+      });
     }
   }
   return sums;

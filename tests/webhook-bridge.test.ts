@@ -9,6 +9,7 @@ import { WebhookBridge, webhookGroupId } from '../consumers/webhooks/webhook-bri
 import type { WebhookEvent } from '../consumers/webhooks/webhook-batch.js';
 import { parseWebhookConfig, type WebhookEndpoint } from '../config/webhook-config.js';
 import { JsonLinesDeadLetter, readDeadLetters, type WebhookDeadLetter } from '../consumers/webhooks/webhook-dead-letter.js';
+import { ClvError } from '../core/errors.js';
 import type { ClvScoreEvent, SegmentChangedEvent } from '../core/events.js';
 import { Segments } from '../core/segmentation.js';
 import { Topics, topicSpecs } from '../core/topics.js';
@@ -213,4 +214,47 @@ test('webhook bridge: a slow endpoint does not hold back the others (one consume
   await slow.close();
   assert.equal(fast.processed.length, 10);
   assert.equal(slow.processed.length, 10);
+});
+
+test('webhook bridge: deliveries run inside the log\'s keepAlive; when the member loses the partition mid-backoff, delivery stops at once and nothing is dead-lettered', async () => {
+  const { deadLetter, dir } = await setup(1);
+  const receiver = await startWebhookReceiver(secret, () => ({ status: 503 }));
+  const { scores } = events(1, 1);
+  const message = { topic: Topics.scores, partition: 0, offset: '0', key: scores[0].customer_id, value: await codec.encode(Topics.scores, scores[0]) };
+  // A control whose keepAlive loses the partition once the first attempt has failed (as a
+  // heartbeat answering REBALANCE_IN_PROGRESS would), while the bridge backs off for a minute.
+  const rebalancing = Object.assign(new Error('The group is rebalancing'), { type: 'REBALANCE_IN_PROGRESS' });
+  let keptAlive = 0;
+  const control = {
+    assignment: 1,
+    keepAlive: async <T>(work: (signal: AbortSignal) => Promise<T>) => {
+      keptAlive++;
+      const lost = new AbortController();
+      const watching = until(() => receiver.requests.length === 1, 'the first attempt').then(() => lost.abort(rebalancing));
+      try {
+        return await work(lost.signal);
+      } finally {
+        await watching;
+      }
+    },
+  };
+  const crm = endpoint('crm', receiver.url, { topics: [Topics.scores], initialBackoffMs: 60_000, maxBackoffMs: 60_000, maxAttempts: 8 });
+  const bridge = new WebhookBridge({ log: new InMemoryEventLog(), codec, deadLetter }, [crm]);
+  await assert.rejects(bridge.handleBatch(crm, { topic: Topics.scores, partition: 0, messages: [message] }, control), (e: ClvError) => e.retriable === true);
+  await receiver.close();
+  assert.equal(keptAlive, 1);
+  assert.equal(receiver.requests.length, 1, 'no attempt after the partition was lost');
+  assert.deepEqual(await readDeadLetters(dir, 'crm'), []);
+  assert.equal(bridge.stats.crm.deadLetteredRequests, 0);
+});
+
+test('webhook bridge: a tombstone (an erased customer) is not delivered', async () => {
+  const { deadLetter } = await setup(1);
+  const receiver = await startWebhookReceiver(secret);
+  const crm = endpoint('crm', receiver.url, { topics: [Topics.scores] });
+  const bridge = new WebhookBridge({ log: new InMemoryEventLog(), codec, deadLetter }, [crm]);
+  await bridge.handleBatch(crm, { topic: Topics.scores, partition: 0, messages: [{ topic: Topics.scores, partition: 0, offset: '0', key: 'C1', value: null }] });
+  await receiver.close();
+  assert.equal(receiver.requests.length, 0);
+  assert.equal(bridge.stats.crm.undecodable, 0);
 });

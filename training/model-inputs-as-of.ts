@@ -1,12 +1,13 @@
 /**
  * What training reads of what the stream has built: every customer's purchase history (the
- * feature store) summarised as of `asOfMs`. Histories keep each order's day, so any past
- * calibration end can be reconstructed; refunds are applied as known now.
+ * feature store) summarised as of `asOfMs`. Histories keep each purchase day, so any past
+ * calibration end can be reconstructed (exactly at a day's end; a compacted day counts whole
+ * or not at all, see purchase-history-compaction.ts); refunds are applied as known now.
  */
 import type { DayIndexer } from '../core/calendar.js';
 import type { StateStore } from '../core/ports/state-store.js';
 import { summarizePurchaseDays, toModelInput, type ModelInput } from '../core/repeat-purchase-summary.js';
-import type { CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
+import { forEachActivePurchase, type CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
 
 /** Customer ids and model inputs as of `asOfMs`: customers with a purchase by then. */
 export async function modelInputsAsOf(
@@ -22,9 +23,9 @@ export async function modelInputsAsOf(
   for await (const page of histories.scan(10_000)) {
     for (const [id, history] of page) {
       const days = new Map<number, number>();
-      for (const o of history.orders) {
-        if (o.status === 'ACTIVE' && o.time <= asOfMs) days.set(o.day, (days.get(o.day) ?? 0) + o.net);
-      }
+      forEachActivePurchase(history, (day, time, net) => {
+        if (time <= asOfMs) days.set(day, (days.get(day) ?? 0) + net);
+      });
       const summary = summarizePurchaseDays(days);
       if (summary === null) continue;
       ids.push(id);

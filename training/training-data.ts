@@ -9,7 +9,7 @@ import { MS_PER_DAY, type DayIndexer } from '../core/calendar.js';
 import type { StateStore } from '../core/ports/state-store.js';
 import { ReturnGapSample } from '../core/one-time-buyer-lapse.js';
 import { summarizePurchaseDays, toModelInput, type ModelInput, type RepeatPurchaseSummary } from '../core/repeat-purchase-summary.js';
-import type { CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
+import { forEachActivePurchase, type CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
 import { addFirstTwoPurchaseDays } from '../processors/features/one-time-buyer-lapse-as-of.js';
 
 export interface HoldoutActual {
@@ -67,13 +67,13 @@ export async function readTrainingData(
       const before = new Map<number, number>();
       const all = new Map<number, number>();
       const holdout = new Map<number, number>();
-      for (const o of history.orders) {
-        if (o.status !== 'ACTIVE' || o.time > asOfMs) continue;
-        all.set(o.day, (all.get(o.day) ?? 0) + o.net);
-        const part = o.time <= calibrationEndMs ? before : holdout;
-        part.set(o.day, (part.get(o.day) ?? 0) + o.net);
-        if (data.firstPurchaseMs === null || o.time < data.firstPurchaseMs) data.firstPurchaseMs = o.time;
-      }
+      forEachActivePurchase(history, (day, time, net) => {
+        if (time > asOfMs) return;
+        all.set(day, (all.get(day) ?? 0) + net);
+        const part = time <= calibrationEndMs ? before : holdout;
+        part.set(day, (part.get(day) ?? 0) + net);
+        if (data.firstPurchaseMs === null || time < data.firstPurchaseMs) data.firstPurchaseMs = time;
+      });
       const full = summarizePurchaseDays(all);
       if (full === null) continue;
       data.full.summaries.push(full);

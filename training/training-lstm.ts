@@ -16,7 +16,7 @@ import type { StateStore } from '../core/ports/state-store.js';
 import { holdoutMetrics } from '../models/metrics/holdout-metrics.js';
 import type { FittedLstmClv, LstmClvArtifact } from '../models/sequence/lstm-clv-model.js';
 import type { TfBackendLogger } from '../models/sequence/tf-backend.js';
-import { purchaseDayValues, type CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
+import { forEachActivePurchase, type CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
 import type { WindowValueModel } from '../evaluation/model-evaluation-per-customer.js';
 import { horizonStretch } from '../evaluation/model-evaluation-per-customer.js';
 import { fitWindowLstm, lstmWindowValues, type LstmEvaluationOptions } from '../evaluation/model-evaluation-lstm.js';
@@ -141,10 +141,12 @@ async function purchaseDaysAsSplit(histories: StateStore<CustomerPurchaseHistory
   const out = new Map<string, Map<number, number>>();
   for await (const page of histories.scan(10_000)) {
     for (const [id, history] of page) {
-      const orders = history.orders
-        .filter((o) => o.time <= data.asOfMs)
-        .map((o) => (o.time > data.calibrationEndMs && o.day <= data.calibrationEndDay ? { ...o, day: data.calibrationEndDay + 1 } : o));
-      const days = purchaseDayValues({ ...history, orders });
+      const days = new Map<number, number>();
+      forEachActivePurchase(history, (day, time, net) => {
+        if (time > data.asOfMs) return;
+        const at = time > data.calibrationEndMs && day <= data.calibrationEndDay ? data.calibrationEndDay + 1 : day;
+        days.set(at, (days.get(at) ?? 0) + net);
+      });
       if (days.size > 0) out.set(id, days);
     }
   }

@@ -5,7 +5,7 @@
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { PaymentEvent } from '../../core/events.js';
 import {
-  analyticsRowViolation, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ModelRunRow, type OrderRow, type PurchaseRow, type SegmentFlowQuery,
+  analyticsRowViolation, customerColumnOf, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ModelRunRow, type OrderRow, type PurchaseRow, type SegmentFlowQuery,
   type SegmentFlowResult, type SegmentHourlyRevenue, type SegmentRevenueQuery, type SettlementCandidates, type SettlementCandidatesQuery, type CommerceVolumeQuery, type CommerceVolumes, type CommerceVolumeBucket,
 } from '../../core/ports/analytics-store.js';
 import { ClickHouseConnection } from './clickhouse-connection.js';
@@ -123,6 +123,29 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
     for (const r of rows) hours.set(Number(r.hour_index), Number(r.net_minor));
     const latestOrderHourMs = seen === undefined || Number(seen.orders) === 0 ? null : Math.floor(Number(seen.latest_ms) / 3_600_000) * 3_600_000;
     return { hours, latestOrderHourMs };
+  }
+
+  /**
+   * One `ALTER TABLE … DELETE WHERE` mutation per table (18.16 has them for the MergeTree
+   * family), then waits until system.mutations shows none of them pending: ClickHouse runs
+   * mutations in the background, and the erasure is reported only once the rows are gone.
+   */
+  async forgetCustomer(customerId: string, options: { timeoutMs?: number; pollMs?: number } = {}): Promise<AnalyticsTable[]> {
+    const tables = Object.keys(customerColumnOf) as AnalyticsTable[];
+    for (const table of tables) {
+      await this.connection.command(sql`ALTER TABLE ${ident(this.database, table)} DELETE WHERE ${ident(customerColumnOf[table] as string)} = ${customerId}`);
+    }
+    const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+    for (;;) {
+      const [pending] = await this.connection.select<{ pending: string | number }>(
+        sql`SELECT count() AS pending FROM system.mutations WHERE database = ${this.database} AND has(${tables}, table) AND is_done = 0`,
+      );
+      if (Number(pending?.pending ?? 0) === 0) return tables;
+      if (Date.now() > deadline) {
+        throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, `ClickHouse has not finished deleting the rows of the customer within ${options.timeoutMs ?? 120_000} ms (system.mutations, database ${this.database}); they will go when the mutations finish — run the erasure again to check`, { retriable: true });
+      }
+      await new Promise((r) => setTimeout(r, options.pollMs ?? 200));
+    }
   }
 
   /**

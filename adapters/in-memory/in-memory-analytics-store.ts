@@ -5,7 +5,7 @@
  */
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import {
-  analyticsColumns, analyticsRowViolation, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ColumnKind, type CommerceVolumeBucket,
+  analyticsColumns, analyticsRowViolation, customerColumnOf, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ColumnKind, type CommerceVolumeBucket,
   type CommerceVolumeQuery, type CommerceVolumes, type ModelRunRow, type PurchaseRow, type OrderRow, type SegmentFlowQuery, type SegmentFlowResult, type SegmentFlowRow,
   type SegmentHourlyRevenue, type SegmentRevenueQuery, type SettlementCandidates, type SettlementCandidatesQuery,
 } from '../../core/ports/analytics-store.js';
@@ -81,6 +81,17 @@ export class InMemoryAnalyticsStore implements AnalyticsStore {
       hours.set(h, (hours.get(h) ?? 0) + p.net_amount_minor);
     }
     return { hours, latestOrderHourMs };
+  }
+
+  async forgetCustomer(customerId: string): Promise<AnalyticsTable[]> {
+    const tables = Object.keys(customerColumnOf) as AnalyticsTable[];
+    for (const table of tables) {
+      const column = customerColumnOf[table] as string;
+      const stored = this.tables.get(table);
+      if (!stored) continue;
+      for (const [key, row] of stored) if (row[column] === customerId) stored.delete(key);
+    }
+    return tables;
   }
 
   async settlementCandidates(query: SettlementCandidatesQuery): Promise<SettlementCandidates> {

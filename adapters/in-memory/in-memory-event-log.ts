@@ -25,6 +25,9 @@ interface Member {
 
 const tp = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
+/** BatchControl.keepAlive in one process: no session to lose, so the work simply runs. */
+const runToEnd = <T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> => work(new AbortController().signal);
+
 export interface InMemoryEventLogOptions {
   /** Called when `eachBatch` throws; the batch is then redelivered after a backoff. */
   onBatchError?: (error: unknown, context: { groupId: string; topic: string; partition: number }) => void;
@@ -127,7 +130,8 @@ export class InMemoryEventLog implements EventLog {
       }
       const generation = member.generation;
       try {
-        await member.options.eachBatch(batch);
+        // The group's generation numbers the member's hold: it changes at every rebalance.
+        await member.options.eachBatch(batch, { assignment: generation, keepAlive: runToEnd });
         backoffMs = 10;
         // A member that lost the partition in a rebalance meanwhile must not commit for it.
         if (member.generation === generation) {

@@ -2,7 +2,7 @@
  * Embedded StateStore: a Map. Values are stored as given (processors never mutate state in
  * place, they return new objects), so there is no copying on the hot path.
  */
-import type { StateStore } from '../../core/ports/state-store.js';
+import type { StateStore, WriteOptions } from '../../core/ports/state-store.js';
 
 export class InMemoryStateStore<T> implements StateStore<T> {
   private readonly entries = new Map<string, T>();
@@ -16,7 +16,7 @@ export class InMemoryStateStore<T> implements StateStore<T> {
     return found;
   }
 
-  async setMany(entries: ReadonlyMap<string, T>): Promise<void> {
+  async setMany(entries: ReadonlyMap<string, T>, _options?: WriteOptions): Promise<void> {
     for (const [key, value] of entries) this.entries.set(key, value);
   }
 
@@ -30,6 +30,25 @@ export class InMemoryStateStore<T> implements StateStore<T> {
       }
     }
     if (page.length > 0) yield page;
+  }
+
+  async *scanPrefix(prefix: string, pageSize: number): AsyncIterable<Array<[string, T]>> {
+    let page: Array<[string, T]> = [];
+    for (const entry of this.entries) {
+      if (!entry[0].startsWith(prefix)) continue;
+      page.push(entry);
+      if (page.length >= pageSize) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+
+  async deleteMany(keys: readonly string[]): Promise<number> {
+    let deleted = 0;
+    for (const key of keys) if (this.entries.delete(key)) deleted++;
+    return deleted;
   }
 
   async size(): Promise<number> {

@@ -23,6 +23,9 @@ import { partitionFor } from './murmur2-partitioner.js';
 
 const { Kafka: KafkaClient, CompressionTypes } = kafkajs;
 
+/** Numbers this process's consumers' holds on their partitions (BatchControl.assignment): never reused. */
+let assignments = 0;
+
 export interface KafkaEventLogOptions {
   /** host:port list (CLV_KAFKA_BROKERS). */
   brokers: string[];
@@ -67,7 +70,8 @@ export interface KafkaEventLogOptions {
   onBatchError?: (error: unknown, context: BatchErrorContext) => void;
 }
 
-type KafkaMessage = { key: string | null; value: Buffer };
+/** A null value is a tombstone (an erased customer on a compacted topic). */
+type KafkaMessage = { key: string | null; value: Buffer | null };
 
 interface QueuedPublish {
   batches: Array<{ topic: string; messages: KafkaMessage[] }>;
@@ -186,7 +190,7 @@ export class KafkaEventLog implements EventLog {
       topic: b.topic,
       messages: b.messages.map((m) => {
         count++;
-        bytes += m.value.length + (m.key === null ? 0 : Buffer.byteLength(m.key));
+        bytes += (m.value?.length ?? 0) + (m.key === null ? 0 : Buffer.byteLength(m.key));
         return { key: m.key, value: m.value };
       }),
     }));
@@ -334,6 +338,12 @@ export class KafkaEventLog implements EventLog {
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) this.reportDeadConsumer(options.groupId, payload.error);
     });
+    // kafkajs emits GROUP_JOIN synchronously at the end of every join and sync, before it
+    // fetches for the new assignment: every batch after it belongs to the new hold.
+    let assignment = ++assignments;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      assignment = ++assignments;
+    });
     await this.call(`join group ${options.groupId}`, async () => {
       try {
         await consumer.connect();
@@ -348,6 +358,8 @@ export class KafkaEventLog implements EventLog {
             maxBatchSize: options.maxBatchSize ?? DEFAULTS.maxBatchSize,
             eachBatch: options.eachBatch,
             onBatchError: this.options.onBatchError,
+            assignment: () => assignment,
+            keepAlive: this.keepAliveTiming(),
           }),
         });
       } catch (error) {
@@ -451,6 +463,16 @@ export class KafkaEventLog implements EventLog {
     const topics = await this.call('list topics', () => admin.listTopics());
     if (!topics.includes(topic)) throw new ClvError(ErrorCodes.INVALID_CONFIG, `unknown Kafka topic ${topic}: create it with createTopics first`);
     this.knownTopics.add(topic);
+  }
+
+  /**
+   * BatchControl.keepAlive: heartbeat as often as the fetch loop would, and give work up when
+   * no heartbeat was acknowledged for all but two heartbeat intervals of the session timeout.
+   */
+  private keepAliveTiming(): { intervalMs: number; deadlineMs: number } {
+    const session = this.options.sessionTimeoutMs ?? DEFAULTS.sessionTimeoutMs;
+    const intervalMs = this.options.heartbeatIntervalMs ?? DEFAULTS.heartbeatIntervalMs;
+    return { intervalMs, deadlineMs: Math.max(intervalMs, session - 2 * intervalMs) };
   }
 
   private retry() {

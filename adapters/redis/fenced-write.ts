@@ -1,43 +1,50 @@
 /**
- * Fenced writes: an optional mode of RedisStateStore in which every stored value carries the
- * write version of the instance that wrote it, and a Lua script refuses to replace a value
- * whose version is newer than the writer's.
+ * Fenced writes: every value RedisStateStore keeps carries the write version of the instance
+ * that wrote it, and a Lua script refuses to replace a value whose version is newer than the
+ * writer's.
  *
- * When it matters: several instances of one processor share a consumer group. An instance
- * that stalls (GC pause, network partition) past the session timeout loses its partitions;
- * the new owner replays from the committed offset and saves newer state. If the stalled
- * instance ("zombie") then wakes up and finishes its batch, Kafka refuses its offset commit
- * but nothing stops its setMany, which would overwrite the new owner's state with an older
- * one — and the events in between would be lost from state for good, because the new owner
- * has committed past them. With a write version that grows with every change of partition
- * ownership (e.g. an epoch taken with INCR when a partition is assigned, or the group
- * generation), the zombie's write is refused instead. With one instance per group, or with
- * the embedded log, there are no zombies and the mode is not needed.
+ * Why: several instances of one processor share a consumer group. An instance that stalls
+ * (GC pause, network partition, a publish waiting out a broker restart) past the session
+ * timeout loses its partitions; the new owner replays from the committed offset and saves
+ * newer state. If the stalled instance ("zombie") then wakes up and finishes its batch, Kafka
+ * refuses its offset commit but nothing else would stop its save, which would overwrite the
+ * new owner's state with an older one — and the events in between would be lost from state
+ * for good, because the new owner has committed past them. Processors write with the epoch
+ * they took when assigned the partition (core/ports/partition-epochs.ts), which grows with
+ * every change of ownership, so the zombie's write is refused instead.
  *
  * Equal versions may overwrite each other: one owner writes a key many times per epoch.
+ * A write without a version (re-scoring, tools) keeps the version stored at the key (0 for a
+ * new key): it neither fences out the owner nor is fenced out.
  *
- * Stored format: `<version as decimal digits>\n<serialized value>`. A namespace is written in
- * one mode only; the script refuses to fence-write over a value without a version, and the
- * reader refuses to read one in fenced mode.
+ * Stored format: `<version as decimal digits>\n<serialized value>`. A value without that
+ * header was not written by this layout (processors/state-format.ts versions it): the script
+ * refuses to write over it and the reader refuses to read it.
  */
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 
 /**
- * KEYS[1]: the key. ARGV[1]: write version (decimal integer ≤ 2^53, exact in Lua's doubles).
- * ARGV[2]: serialized value. ARGV[3]: TTL in seconds, '0' for none.
- * Returns 1 when written, 0 when refused because the stored version is newer.
+ * KEYS[1]: the key. ARGV[1]: write version (decimal integer ≤ 2^53, exact in Lua's doubles),
+ * or '' to keep the stored version. ARGV[2]: serialized value. ARGV[3]: TTL in seconds, '0'
+ * for none. Returns 1 when written, 0 when refused because the stored version is newer.
  * GETRANGE reads only the header, not the whole value.
  */
 export const FENCED_SET_LUA = `
 local head = redis.call('GETRANGE', KEYS[1], 0, 20)
+local stored = nil
 if head ~= '' then
-  local stored = string.match(head, '^(%d+)\\n')
+  stored = string.match(head, '^(%d+)\\n')
   if not stored then
-    return redis.error_reply('CLV_UNVERSIONED value at ' .. KEYS[1] .. ' has no write version (written without fencing?)')
+    return redis.error_reply('CLV_UNVERSIONED value at ' .. KEYS[1] .. ' has no write version (written by another state format?)')
   end
-  if tonumber(stored) > tonumber(ARGV[1]) then return 0 end
 end
-local value = ARGV[1] .. '\\n' .. ARGV[2]
+local version = ARGV[1]
+if version == '' then
+  version = stored or '0'
+elseif stored and tonumber(stored) > tonumber(version) then
+  return 0
+end
+local value = version .. '\\n' .. ARGV[2]
 if ARGV[3] == '0' then
   redis.call('SET', KEYS[1], value)
 else
@@ -52,10 +59,11 @@ export const UNVERSIONED_ERROR_PREFIX = 'CLV_UNVERSIONED';
 /** 2^53 − 1 has 16 digits. */
 const MAX_VERSION_DIGITS = 16;
 
-/** Checks a write version before it is sent: a non-negative safe integer. */
-export function checkWriteVersion(version: number, key: string): string {
+/** A write version as the script takes it: a non-negative safe integer in decimal, '' for none (keep the stored one). */
+export function writeVersionArgument(version: number | undefined): string {
+  if (version === undefined) return '';
   if (!Number.isSafeInteger(version) || version < 0) {
-    throw new ClvError(ErrorCodes.INVALID_CONFIG, `writeVersion(${JSON.stringify(key)}) returned ${version}; expected a non-negative safe integer`);
+    throw new ClvError(ErrorCodes.INVALID_CONFIG, `write version ${version}: expected a non-negative safe integer`);
   }
   return String(version);
 }
@@ -65,7 +73,7 @@ export function splitVersioned(raw: string, redisKey: string): { version: number
   const newline = raw.indexOf('\n');
   const header = newline > 0 && newline <= MAX_VERSION_DIGITS ? raw.slice(0, newline) : '';
   if (!/^\d+$/.test(header)) {
-    throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, `value at ${redisKey} has no write version (written without fencing?)`);
+    throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, `value at ${redisKey} has no write version (written by another state format?)`);
   }
   return { version: Number(header), payload: raw.slice(newline + 1) };
 }
@@ -77,7 +85,8 @@ export class FencedWriteError extends ClvError {
       ErrorCodes.DEPENDENCY_FAILED,
       `stale write refused for ${refusedKeys.length} key(s) (${writtenCount} written): a newer write version is stored, ` +
         `so this instance has probably lost the partitions to another one; e.g. ${refusedKeys.slice(0, 3).join(', ')}`,
-      // Retrying with the same write version cannot succeed; the consumer has to rejoin.
+      // Retrying with the same write version cannot succeed: the batch is abandoned (not
+      // committed) and the partition's new owner processes it.
       { retriable: false },
     );
     this.name = 'FencedWriteError';

@@ -66,6 +66,18 @@ export class RedisKeyLayout {
     return `${this.prefix}{${escapeTag(tag)}}${rest}`;
   }
 
+  /**
+   * A SCAN MATCH pattern matching at least every Redis key whose state key starts with
+   * `prefix` (callers filter the decoded keys). Exact when the prefix holds its key's whole
+   * tag, i.e. the rule leaves a rest (firstKeyPart with a '/': `C42/` → `clv:ledgers:{C42}/*`);
+   * otherwise the tag is left open (`C42` → `clv:histories:{C42*`, which also matches C420).
+   */
+  patternFor(prefix: string): string {
+    const { tag, rest } = this.hashTag.split(prefix);
+    if (rest !== '') return `${this.prefix}{${globEscape(escapeTag(tag))}}${globEscape(rest)}*`;
+    return `${this.prefix}{${globEscape(escapeTag(tag))}*`;
+  }
+
   /** Redis key (of this namespace) → state key; throws on a key this layout did not make. */
   decode(redisKey: string): string {
     const open = this.prefix.length;
@@ -75,6 +87,11 @@ export class RedisKeyLayout {
     }
     return this.hashTag.join(unescapeTag(redisKey.slice(open + 1, close)), redisKey.slice(close + 1));
   }
+}
+
+/** Backslash before the characters Redis glob patterns give a meaning to. */
+function globEscape(text: string): string {
+  return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
 
 function escapeTag(tag: string): string {

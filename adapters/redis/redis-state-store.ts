@@ -2,27 +2,34 @@
  * StateStore on Redis (standalone or Cluster) through ioredis: the production feature store.
  *
  * Keys: `clv:<namespace>:{<customer>}<rest>` (see redis/redis-key-layout.ts), so one customer's
- * keys share a cluster slot. Values: one Redis string per state key, the serializer's output
- * (JSON by default), written whole with SET — atomic per key, which is all the port promises.
+ * keys share a cluster slot. Values: one Redis string per state key, `<write version>\n` and
+ * the serializer's output (JSON by default), written whole by the fenced-write script
+ * (redis/fenced-write.ts) — atomic per key, which is all the port promises, and refused where
+ * a newer write version is stored.
  *
  * Round trips: on a standalone server a batch is one round trip — getMany is one MGET,
- * setMany one pipeline of SETs (or fenced-write scripts). A Cluster refuses multi-key
+ * setMany one pipeline of fenced-write scripts. A Cluster refuses multi-key
  * commands across slots and ioredis pipelines across nodes, so there every key is its own
  * command, issued all at once; create the Cluster with `enableAutoPipelining: true` and
  * ioredis sends them as one pipeline per node.
  *
  * Idempotency lives in the pure processors, not here (see processors/run-keyed-processor.ts):
  * each state is replaced whole, so a replayed batch converges on the same state, and no
- * per-event dedup script is needed. The optional fenced mode (`writeVersion`, see
- * redis/fenced-write.ts) guards against zombie instances after a rebalance.
+ * per-event dedup script is needed. Write versions (redis/fenced-write.ts) guard against
+ * zombie instances after a rebalance.
  *
- * Memory (Redis 7.0.15, MEMORY USAGE of JSON values; measured, not asserted):
- *   CustomerPurchaseHistory   264 B with 1 order, 1.35 KB with 10, 6.2 KB with 50
- *                             (≈ 140 B + 120 B per order; it keeps every order)
- *   OrderLedger               ≈ 410 B (placed + captured, two event ids seen)
+ * Memory (Redis 7.0.15, MEMORY USAGE of versioned JSON values; measured, not asserted):
+ *   CustomerPurchaseHistory   296 B with 1 order, 1.9 KB with 10, 10.3 KB with 50 (orders of
+ *                             1–3 lines: ≈ 200 B per order kept in detail). Orders more than
+ *                             400 days before the customer's latest are per-day totals
+ *                             (≈ 30 B a purchase day): ten years of a loyal customer (1,606
+ *                             orders) take 64 KB, where keeping every order took 320 KB
+ *   OrderLedger               ≈ 840 B (placed with two lines, captured, two event ids seen);
+ *                             ids kept only within 30 days of the order's latest event: two
+ *                             years of daily payment retries take 1.9 KB
  *   CustomerScoreState        ≈ 470 B
- * So a customer with n orders holds ≈ 0.6 + 0.12·n KB, plus 0.41 KB for each order ledger
- * still alive. Give the ledger store `ttlSeconds` (longer than refunds and late payments can
+ * So a customer holds ≈ 0.8 + 0.2 KB per order of the last 400 days + 0.03 KB per older
+ * purchase day, plus ≈ 0.8 KB for each order ledger still alive. Give the ledger store `ttlSeconds` (longer than refunds and late payments can
  * arrive, e.g. 90 days) so ledgers do not pile up: an event of an order whose ledger has
  * expired starts a fresh, empty ledger (a late refund then finds no capture and changes
  * nothing). A TTL costs ≈ 40 B more per key (the expires table).
@@ -32,8 +39,8 @@
  */
 import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
-import type { StateStore } from '../../core/ports/state-store.js';
-import { checkWriteVersion, FENCED_SET_LUA, FencedWriteError, splitVersioned, UNVERSIONED_ERROR_PREFIX } from './fenced-write.js';
+import type { StateStore, WriteOptions } from '../../core/ports/state-store.js';
+import { FENCED_SET_LUA, FencedWriteError, splitVersioned, UNVERSIONED_ERROR_PREFIX, writeVersionArgument } from './fenced-write.js';
 import { RedisKeyLayout, wholeKey, type HashTagRule } from './redis-key-layout.js';
 
 export { FencedWriteError } from './fenced-write.js';
@@ -75,12 +82,6 @@ export interface RedisStateStoreOptions<T> {
   ttlSeconds?: number;
   /** Default: JSON. */
   serializer?: StateSerializer<T>;
-  /**
-   * Turns on fenced writes (see redis/fenced-write.ts): the write version of the instance
-   * for this key, a non-negative integer that grows whenever partition ownership changes.
-   * A write is refused (FencedWriteError) where a newer version is stored.
-   */
-  writeVersion?: (key: string) => number;
 }
 
 type Client = Redis | Cluster;
@@ -93,7 +94,6 @@ export class RedisStateStore<T> implements StateStore<T> {
   private readonly ownsClient: boolean;
   private readonly serializer: StateSerializer<T>;
   private readonly ttl: string | null;
-  private readonly writeVersion: ((key: string) => number) | null;
 
   constructor(options: RedisStateStoreOptions<T>) {
     this.layout = new RedisKeyLayout(options.namespace, options.hashTag ?? wholeKey);
@@ -103,7 +103,6 @@ export class RedisStateStore<T> implements StateStore<T> {
     }
     this.ttl = ttlSeconds === undefined ? null : String(ttlSeconds);
     this.serializer = options.serializer ?? jsonSerializer;
-    this.writeVersion = options.writeVersion ?? null;
     if (typeof options.redis === 'string') {
       this.client = new Redis(options.redis, { maxRetriesPerRequest: 1, ...options.redisOptions });
       // Connection errors reach the caller as failed commands (retriable ClvErrors); without a
@@ -115,7 +114,7 @@ export class RedisStateStore<T> implements StateStore<T> {
       this.ownsClient = false;
     }
     // Idempotent: defining it again on a shared client replaces it with the same script.
-    if (this.writeVersion) this.client.defineCommand('clvFencedSet', { numberOfKeys: 1, lua: FENCED_SET_LUA });
+    this.client.defineCommand('clvFencedSet', { numberOfKeys: 1, lua: FENCED_SET_LUA });
   }
 
   /**
@@ -149,16 +148,25 @@ export class RedisStateStore<T> implements StateStore<T> {
     return found;
   }
 
-  async setMany(entries: ReadonlyMap<string, T>): Promise<void> {
+  /**
+   * Writes each value with `options.writeVersion` (or the version stored at its key, when
+   * absent). Keys where a newer version is stored are left alone and the call rejects with
+   * FencedWriteError naming them, after the others were written.
+   */
+  async setMany(entries: ReadonlyMap<string, T>, options: WriteOptions = {}): Promise<void> {
     if (entries.size === 0) return;
-    if (this.writeVersion) return this.setFenced(entries, this.writeVersion);
+    const version = writeVersionArgument(options.writeVersion);
+    const ttl = this.ttl ?? '0';
+    const keys: string[] = [];
     const commands: Command[] = [];
     for (const [key, value] of entries) {
-      const args: Command = ['set', this.layout.encode(key), this.serializer.serialize(value)];
-      if (this.ttl !== null) args.push('EX', this.ttl);
-      commands.push(args);
+      keys.push(key);
+      commands.push(['clvFencedSet', this.layout.encode(key), version, this.serializer.serialize(value), ttl]);
     }
-    await this.run(commands, 'setMany');
+    const results = await this.run(commands, 'setMany');
+    let refused: string[] | null = null;
+    for (let i = 0; i < keys.length; i++) if (results[i] === 0) (refused ??= []).push(keys[i]);
+    if (refused !== null) throw new FencedWriteError(refused, keys.length - refused.length);
   }
 
   /**
@@ -189,6 +197,26 @@ export class RedisStateStore<T> implements StateStore<T> {
     }
   }
 
+  /** Entries whose key starts with `prefix`: a SCAN with a narrower MATCH (cost as for `scan`); for erasure, not hot paths. */
+  async *scanPrefix(prefix: string, pageSize: number): AsyncIterable<Array<[string, T]>> {
+    if (!(Number.isSafeInteger(pageSize) && pageSize > 0)) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
+    const seen = new Set<string>();
+    for await (const batch of this.scanKeys(pageSize, this.layout.patternFor(prefix))) {
+      const keys = batch.filter((k) => !seen.has(k) && this.layout.decode(k).startsWith(prefix));
+      for (const k of keys) seen.add(k);
+      if (keys.length === 0) continue;
+      const page = await this.readPage(keys);
+      if (page.length > 0) yield page;
+    }
+  }
+
+  /** UNLINK (the memory is freed in the background); returns how many keys existed. */
+  async deleteMany(keys: readonly string[]): Promise<number> {
+    if (keys.length === 0) return 0;
+    const results = await this.run(keys.map((k): Command => ['unlink', this.layout.encode(k)]), 'deleteMany');
+    return results.reduce<number>((sum, r) => sum + Number(r), 0);
+  }
+
   /** Number of keys in the namespace: a full SCAN (cost as for `scan`); for tools, not hot paths. */
   async size(): Promise<number> {
     const seen = new Set<string>();
@@ -199,18 +227,6 @@ export class RedisStateStore<T> implements StateStore<T> {
   /** Quits the client if the store made it from a URL; a client passed in is left open. */
   async close(): Promise<void> {
     if (this.ownsClient) await this.client.quit().catch(() => this.client.disconnect());
-  }
-
-  private async setFenced(entries: ReadonlyMap<string, T>, writeVersion: (key: string) => number): Promise<void> {
-    const keys: string[] = [];
-    const commands: Command[] = [];
-    for (const [key, value] of entries) {
-      keys.push(key);
-      commands.push(['clvFencedSet', this.layout.encode(key), checkWriteVersion(writeVersion(key), key), this.serializer.serialize(value), this.ttl ?? '0']);
-    }
-    const results = await this.run(commands, 'setMany (fenced)');
-    const refused = keys.filter((_, i) => results[i] === 0);
-    if (refused.length > 0) throw new FencedWriteError(refused, keys.length - refused.length);
   }
 
   /** Raw values of Redis keys, null where missing. */
@@ -232,12 +248,12 @@ export class RedisStateStore<T> implements StateStore<T> {
   }
 
   /** Raw keys of the namespace, SCAN batch by SCAN batch, from every master of a Cluster. */
-  private async *scanKeys(count: number): AsyncIterable<string[]> {
+  private async *scanKeys(count: number, pattern = this.layout.pattern): AsyncIterable<string[]> {
     const nodes = this.client.isCluster ? (this.client as Cluster).nodes('master') : [this.client as Redis];
     for (const node of nodes) {
       let cursor = '0';
       do {
-        const [next, keys] = await this.guard('scan', () => node.scan(cursor, 'MATCH', this.layout.pattern, 'COUNT', count));
+        const [next, keys] = await this.guard('scan', () => node.scan(cursor, 'MATCH', pattern, 'COUNT', count));
         cursor = next;
         if (keys.length > 0) yield keys;
       } while (cursor !== '0');
@@ -264,7 +280,7 @@ export class RedisStateStore<T> implements StateStore<T> {
   }
 
   private decodeValue(raw: string, redisKey: string): T {
-    const payload = this.writeVersion ? splitVersioned(raw, redisKey).payload : raw;
+    const payload = splitVersioned(raw, redisKey).payload;
     try {
       return this.serializer.deserialize(payload);
     } catch (error) {
@@ -282,7 +298,7 @@ export class RedisStateStore<T> implements StateStore<T> {
 
   private dependencyError(op: string, error: unknown): ClvError {
     if (error instanceof ClvError) return error;
-    // A key of another type, or a value written in the other mode: a setup mistake that a
+    // A key of another type, or a value of another state format: a setup mistake that a
     // retry cannot fix. Everything else (connection lost, timeouts, LOADING, READONLY during a
     // failover, OOM, CLUSTERDOWN) may pass.
     const msg = message(error);

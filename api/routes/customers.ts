@@ -2,9 +2,13 @@
  * GET /v1/customers/:id (scope read): a customer's CLV with its interval, P(alive), expected
  * purchases and spend, segment, recommended action with its suggested categories, RFM features, model version, and how the
  * number was reached. 404 API_CUSTOMER_NOT_FOUND for an id the pipeline has no purchase of.
+ *
+ * DELETE /v1/customers/:id (scope admin): erases the customer (GDPR/CCPA, app/forget-customer.ts)
+ * and answers with the audit record; idempotent, so an unknown id is erased too (nothing to delete).
  */
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import type { CustomerErasedEvent } from '../../core/events.js';
 import type { ClvExplanation, ClvReadModel, CustomerView } from '../../core/ports/clv-read-model.js';
 import { explanationText } from '../customer-explanation.js';
 import { ApiError } from '../errors.js';
@@ -140,7 +144,24 @@ export function customerBody(c: CustomerView, minorPerUnit: number) {
   };
 }
 
-export async function customerRoutes(app: FastifyInstance, options: { readModel: ClvReadModel; minorPerUnit: number }): Promise<void> {
+const ErasureResponse = Type.Object({
+  customer_id: Type.String(),
+  erased_at: Time,
+  audit_event_id: Type.String({ description: 'Of the record published to clv.erasures.v1' }),
+  requested_by: Type.String(),
+  state_keys_deleted: Type.Integer({ description: 'Processor state entries deleted: purchase history, score, order ledgers' }),
+  tombstoned_topics: Type.Array(Type.String(), { description: 'Compacted topics given a tombstone for the customer' }),
+  analytics_tables: Type.Array(Type.String(), { description: "Analytics tables the customer's rows were deleted from" }),
+});
+
+export interface CustomerRoutesOptions {
+  readModel: ClvReadModel;
+  minorPerUnit: number;
+  /** Erases a customer everywhere; absent where this deployment cannot (501). */
+  forgetCustomer?: (customerId: string, requestedBy: string) => Promise<CustomerErasedEvent>;
+}
+
+export async function customerRoutes(app: FastifyInstance, options: CustomerRoutesOptions): Promise<void> {
   app.get<{ Params: { id: string } }>('/v1/customers/:id', {
     config: { auth: 'read' },
     schema: {
@@ -153,5 +174,29 @@ export async function customerRoutes(app: FastifyInstance, options: { readModel:
     const customer = await options.readModel.customer(request.params.id);
     if (customer === null) throw new ApiError('CUSTOMER_NOT_FOUND', `no customer ${JSON.stringify(request.params.id)}`);
     return customerBody(customer, options.minorPerUnit);
+  });
+
+  app.delete<{ Params: { id: string } }>('/v1/customers/:id', {
+    config: { auth: 'admin' },
+    schema: {
+      tags: ['customers'],
+      summary: 'Erase a customer (GDPR/CCPA): processor state, compacted topics, analytics rows; answers with the audit record',
+      params: CustomerIdParams,
+      response: { 200: ErasureResponse, ...errorResponses('UNAUTHENTICATED', 'FORBIDDEN', 'ERASURE_UNAVAILABLE', 'UNAVAILABLE') },
+    },
+  }, async (request) => {
+    if (!options.forgetCustomer) throw new ApiError('ERASURE_UNAVAILABLE', 'this deployment does not erase customers through the API: use `clv forget`');
+    const principal = request.principal;
+    const record = await options.forgetCustomer(request.params.id, `api:${principal ? `${principal.kind}:${principal.id}` : 'unknown'}`);
+    request.log.info({ customer: record.customer_id, audit: record.event_id }, 'customer erased');
+    return {
+      customer_id: record.customer_id,
+      erased_at: iso(record.event_time),
+      audit_event_id: record.event_id,
+      requested_by: record.requested_by,
+      state_keys_deleted: record.state_keys_deleted,
+      tombstoned_topics: record.tombstoned_topics,
+      analytics_tables: record.analytics_tables,
+    };
   });
 }

@@ -129,6 +129,7 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
 
   const deadLetters: Record<string, number> = {};
   for (const m of log.read(Topics.deadLetter)) {
+    if (m.value === null) continue;
     const d = (await codec.decode(Topics.deadLetter, m.value)) as DeadLetterEvent;
     const reason = `${d.error_code}: ${d.reason.replace(/[\d.:TZ-]{10,}|\d+/g, '…').slice(0, 70)}`;
     deadLetters[reason] = (deadLetters[reason] ?? 0) + 1;

@@ -19,6 +19,7 @@ import { revenueForecastViews } from '../../forecasting/segment-revenue-forecast
 import { RetrainingSchedule } from '../../training/retraining-schedule.js';
 import type { embeddedPipeline } from '../embedded.js';
 import { pollConsumerLag, processorLagSources } from '../../metrics/prometheus-observer.js';
+import { forgetCustomer } from '../forget-customer.js';
 
 export interface DemoApi {
   /** Not listening yet: `listen` it, or `inject` requests. */
@@ -68,7 +69,9 @@ export async function startDemoApi(
     },
   );
   schedule.start();
-  const app = await buildApp({ readModel, log, codec, config, api, logger, retrain });
+  // DELETE /v1/customers/:id erases from the in-process stores, topics and analyst tables.
+  const forget = (customerId: string, requestedBy: string) => forgetCustomer({ stores: pipeline.stores, log, codec, analytics }, customerId, requestedBy);
+  const app = await buildApp({ readModel, log, codec, config, api, logger, retrain, forgetCustomer: forget });
   return {
     app,
     async stop() {

@@ -20,6 +20,7 @@ export const tableOfTopic: Readonly<Record<string, AnalyticsTable>> = {
   [Topics.segmentChanges]: 'segment_changes',
   [Topics.deadLetter]: 'dead_letters',
   [Topics.anomalies]: 'commerce_anomalies',
+  [Topics.erasures]: 'erasures',
 };
 
 /** The rows of one decoded event of `topic`; none for a topic without a table. */

@@ -151,6 +151,9 @@ export class ClickHouseSink {
     const deadLetters: OutgoingMessage[] = [];
     for (const message of batch.messages) {
       this.stats.messages++;
+      // A tombstone (an erased customer's key on a compacted topic) has no row: the erasure
+      // deleted the customer's rows itself (app/forget-customer.ts).
+      if (message.value === null) continue;
       let value: unknown;
       try {
         value = await this.deps.codec.decode(message.topic, message.value);
@@ -196,7 +199,7 @@ export class ClickHouseSink {
       source_partition: message.partition,
       source_offset: message.offset,
       key: message.key,
-      payload: message.value,
+      payload: message.value ?? Buffer.alloc(0),
       payload_json: JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : Buffer.isBuffer(v) ? v.toString('base64') : v)),
       error_code: ErrorCodes.INVALID_EVENT,
       reason,

@@ -13,13 +13,20 @@
  * Requests of one partition go out one at a time, in log order, so one customer's updates
  * arrive in order unless one is dead-lettered.
  *
+ * Membership: a batch's deliveries, with their retries and backoff, can take far longer than
+ * the group's session timeout (8 attempts with backoff up to a minute against a receiver
+ * answering 5xx). They run inside the log's keepAlive, which heartbeats meanwhile, so the
+ * member is not evicted mid-delivery (its commit refused, the same batch back every cycle).
+ * If the member loses the partition anyway (a rebalance, or no heartbeat acknowledged in time)
+ * delivery stops at once and the batch is left uncommitted for the partition's next owner.
+ *
  * Undecodable messages are skipped and counted, as in the analytics sink: the processors
  * already dead-letter bad input, and the bytes mean nothing to a webhook receiver.
  */
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { ClvScoreEvent, SegmentChangedEvent } from '../../core/events.js';
 import type { EventCodec } from '../../core/ports/event-codec.js';
-import type { EventLog, MessageBatch, RunningConsumer } from '../../core/ports/event-log.js';
+import type { BatchControl, EventLog, MessageBatch, RunningConsumer } from '../../core/ports/event-log.js';
 import { buildRequests, matchesFilter, type WebhookEvent, type WebhookRequest } from './webhook-batch.js';
 import type { WebhookEndpoint, WebhookTopic } from '../../config/webhook-config.js';
 import type { WebhookDeadLetter, WebhookDeadLetterRecord } from './webhook-dead-letter.js';
@@ -89,7 +96,7 @@ export class WebhookBridge {
         topics: [...endpoint.topics],
         fromBeginning: endpoint.fromBeginning,
         maxBatchSize: this.options.maxMessagesPerBatch ?? 1_000,
-        eachBatch: (batch) => this.handleBatch(endpoint, batch),
+        eachBatch: (batch, control) => this.handleBatch(endpoint, batch, control),
       }));
     }
   }
@@ -106,12 +113,14 @@ export class WebhookBridge {
   }
 
   /** One log batch of one endpoint; resolves once every request is acknowledged or dead-lettered. Public for tests. */
-  async handleBatch(endpoint: WebhookEndpoint, batch: MessageBatch): Promise<void> {
+  async handleBatch(endpoint: WebhookEndpoint, batch: MessageBatch, control: BatchControl = untracked): Promise<void> {
     const stats = this.stats[endpoint.name];
     const events: WebhookEvent[] = [];
     const offsets: string[] = [];
     for (const message of batch.messages) {
       stats.messages++;
+      // A tombstone (an erased customer) is no event a receiver could use.
+      if (message.value === null) continue;
       let data: ClvScoreEvent | SegmentChangedEvent;
       try {
         data = (await this.deps.codec.decode(message.topic, message.value)) as ClvScoreEvent | SegmentChangedEvent;
@@ -128,12 +137,15 @@ export class WebhookBridge {
       events.push({ id: data.event_id, topic: message.topic as WebhookTopic, data });
       offsets.push(message.offset);
     }
-    for (const request of buildRequests(events, offsets, batch.partition, endpoint.maxBatchEvents)) {
-      await this.deliver(endpoint, request);
-    }
+    const requests = buildRequests(events, offsets, batch.partition, endpoint.maxBatchEvents);
+    if (requests.length === 0) return;
+    await control.keepAlive(async (lost) => {
+      const stop = AbortSignal.any([this.stopping.signal, lost]);
+      for (const request of requests) await this.deliver(endpoint, request, stop);
+    });
   }
 
-  private async deliver(endpoint: WebhookEndpoint, request: WebhookRequest): Promise<void> {
+  private async deliver(endpoint: WebhookEndpoint, request: WebhookRequest, stop: AbortSignal): Promise<void> {
     const stats = this.stats[endpoint.name];
     const { hooks = {} } = this.deps;
     const result = await deliverWebhook(request, endpoint, {
@@ -142,7 +154,7 @@ export class WebhookBridge {
         stats.retries++;
         hooks.onRetry?.(endpoint.name, failure, attempt, delayMs);
       },
-    }, this.stopping.signal);
+    }, stop);
     if (result.delivered) {
       stats.requests++;
       stats.events += request.eventIds.length;
@@ -172,3 +184,6 @@ export class WebhookBridge {
     hooks.onDeadLetter?.(record);
   }
 }
+
+/** The control of a batch handed in directly (tests): nothing to keep alive. */
+const untracked: BatchControl = { assignment: 0, keepAlive: (work) => work(new AbortController().signal) };

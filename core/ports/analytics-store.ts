@@ -18,7 +18,7 @@
  * - Times are epoch milliseconds, UTC. `event_time` is kept to the millisecond; other times
  *   (first_purchase_time, trained_at…) to the second (ClickHouse DateTime).
  */
-import type { ClvScoreEvent, CommerceAnomalyEvent, CustomerFeaturesEvent, EpochMs, MinorUnits, PaymentEvent, PurchaseEvent, SegmentChangedEvent } from '../events.js';
+import type { ClvScoreEvent, CommerceAnomalyEvent, CustomerErasedEvent, CustomerFeaturesEvent, EpochMs, MinorUnits, PaymentEvent, PurchaseEvent, SegmentChangedEvent } from '../events.js';
 
 /** An order event without its line items (they have their own table). */
 export interface OrderRow {
@@ -97,6 +97,8 @@ export interface AnalyticsRows {
   dead_letters: DeadLetterRow;
   model_runs: ModelRunRow;
   commerce_anomalies: CommerceAnomalyEvent;
+  /** The audit trail of erasures: kept when the customer's other rows go. */
+  erasures: CustomerErasedEvent;
 }
 
 export type AnalyticsTable = keyof AnalyticsRows;
@@ -224,6 +226,13 @@ export interface AnalyticsStore {
    */
   segmentRevenueByHour(query: SegmentRevenueQuery): Promise<SegmentHourlyRevenue>;
   /**
+   * Deletes every row of the customer: the rows of every table with a `customer_id` (the
+   * erasure audit trail excepted) and the dead letters whose message key is the customer.
+   * Resolves once the rows are gone for readers; returns the tables it deleted from.
+   * Idempotent.
+   */
+  forgetCustomer(customerId: string): Promise<AnalyticsTable[]>;
+  /**
    * Net movements between segments (see SegmentFlowQuery), from segment_changes: a customer's
    * segment as of a time is that of their latest change at or before it, latest by
    * (event_time, event_id) as clv_scores_latest orders scores; every score that changes a
@@ -281,6 +290,13 @@ export const analyticsColumns: { readonly [T in AnalyticsTable]: { readonly [C i
     event_id: 'string', event_time: 'time', day: 'string', metric: 'string', direction: 'string', value: 'int64', baseline: 'float', lower: 'float', upper: 'float', score: 'float',
     history_weeks: 'int32', currency: 'string', detector: 'string',
   },
+  erasures: { ...eventColumns, requested_by: 'string', state_keys_deleted: 'int32', tombstoned_topics: 'strings', analytics_tables: 'strings' },
+};
+
+/** The tables `forgetCustomer` deletes from, and the column that names the customer in each. */
+export const customerColumnOf: Readonly<Partial<Record<AnalyticsTable, 'customer_id' | 'key'>>> = {
+  orders: 'customer_id', order_line_items: 'customer_id', payments: 'customer_id', purchases: 'customer_id',
+  customer_features: 'customer_id', clv_scores: 'customer_id', segment_changes: 'customer_id', dead_letters: 'key',
 };
 
 /** Exclusive upper bound of ClickHouse DateTime (UInt32 seconds), in ms. */

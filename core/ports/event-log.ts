@@ -7,13 +7,20 @@
  *   order on one partition.
  * - Delivery is at-least-once: `eachBatch` may see a message again after a failure or a
  *   restart; the group's offset advances only when `eachBatch` resolves.
- * - Within a group each partition is consumed by one member at a time.
+ * - Within a group each partition is consumed by one member at a time — as far as the group
+ *   knows: a member that stalls past its session timeout loses its partitions while it may
+ *   still be working on a batch of them. `BatchControl.assignment` tells a handler which hold
+ *   on the partition a batch belongs to, so that its writes can be fenced (processors/run-keyed-processor.ts).
  */
 import type { TopicSpec } from '../topics.js';
 
 export interface OutgoingMessage {
   key: string | null;
-  value: Buffer;
+  /**
+   * The encoded event; null is a tombstone: on a compacted topic it deletes the key's earlier
+   * values at the next compaction (an erased customer). Consumers skip tombstones.
+   */
+  value: Buffer | null;
 }
 
 /** Messages for one topic, one part of a `publishAll` call. */
@@ -45,6 +52,25 @@ export interface MessageBatch {
   messages: IncomingMessage[];
 }
 
+/** What a handler may know and do besides reading its batch. */
+export interface BatchControl {
+  /**
+   * This member's current hold on the batch's partition: a number that changes every time the
+   * partition is (re)assigned to this member (after every rebalance) and is never reused
+   * for the group within the process. Batches with the same value come from one uninterrupted hold.
+   */
+  readonly assignment: number;
+  /**
+   * Runs work that may outlast the group's session timeout (a webhook delivery with its
+   * retries and backoff) while keeping this member in the group: the log heartbeats for as
+   * long as `work` runs. When the member loses the partition (a rebalance, an eviction) or no
+   * heartbeat is acknowledged within a deadline shorter than the session timeout (past which
+   * the group may already have evicted it), `work`'s signal aborts and keepAlive rejects: the
+   * handler should stop and throw, leaving the batch uncommitted for the partition's next owner.
+   */
+  keepAlive<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T>;
+}
+
 export interface ConsumerOptions {
   groupId: string;
   topics: string[];
@@ -52,7 +78,7 @@ export interface ConsumerOptions {
   fromBeginning: boolean;
   /** Upper bound on messages handed to one `eachBatch` call. */
   maxBatchSize?: number;
-  eachBatch: (batch: MessageBatch) => Promise<void>;
+  eachBatch: (batch: MessageBatch, control: BatchControl) => Promise<void>;
 }
 
 export interface RunningConsumer {

@@ -2,7 +2,8 @@
  * The shop-wide category statistics (core/recommendations/category-statistics.ts) as of a
  * time, from every customer's history in the feature store: what training stores with the
  * model version. Only active orders placed by `asOfMs` count, each order once (the history
- * keeps its latest revision).
+ * keeps its latest revision). Baskets are the orders a history keeps in detail, the last
+ * DETAIL_DAYS of each customer: compacted days keep no baskets (purchase-history-compaction.ts).
  */
 import type { StateStore } from '../../core/ports/state-store.js';
 import { CategoryStatisticsBuilder, type CategoryStatistics } from '../../core/recommendations/category-statistics.js';

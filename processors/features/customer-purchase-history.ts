@@ -4,11 +4,17 @@
  * Each order keeps only its highest revision, so applying the same purchases in any order,
  * any number of times, yields the same history; RFM is then derived from the history, never
  * accumulated, which is what makes it order- and duplicate-proof.
+ *
+ * Bounded: orders more than DETAIL_DAYS before the customer's latest order are folded into
+ * per-day totals (purchase-history-compaction.ts), which is all the models need; read the
+ * history's purchases through `forEachActivePurchase`, which visits both.
  */
+import { dateOfDayIndex, type DayIndexer } from '../../core/calendar.js';
+import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { CustomerFeaturesEvent, PurchaseEvent, PurchaseStatus } from '../../core/events.js';
-import type { DayIndexer } from '../../core/calendar.js';
 import { summarizePurchaseDays, type RepeatPurchaseSummary } from '../../core/repeat-purchase-summary.js';
 import { categorySummaryOf } from './customer-category-summary.js';
+import { compactOldOrders, DETAIL_DAYS, type CompactedPurchases } from './purchase-history-compaction.js';
 
 export interface PurchasedOrder {
   orderId: string;
@@ -35,7 +41,10 @@ export interface CustomerPurchaseHistory {
   // An array, not a record keyed by order id: a customer has a handful of orders, and
   // copying a small array on each change is several times cheaper than spreading an
   // object with string keys (measured: the features processor's hottest line).
+  /** The orders of the last DETAIL_DAYS before the latest one, each at its highest revision. */
   orders: PurchasedOrder[];
+  /** Per-day totals of the older orders; null until the first compaction. */
+  compacted: CompactedPurchases | null;
 }
 
 export function applyPurchase(
@@ -43,12 +52,20 @@ export function applyPurchase(
   purchase: PurchaseEvent,
   dayOf: DayIndexer,
 ): { history: CustomerPurchaseHistory; changed: boolean } {
-  const base = history ?? { customerId: purchase.customer_id, currency: purchase.currency, orders: [] };
+  const base = history ?? { customerId: purchase.customer_id, currency: purchase.currency, orders: [], compacted: null };
+  const day = dayOf(purchase.event_time);
+  if (base.compacted !== null && day < base.compacted.beforeDay) {
+    throw new ClvError(
+      ErrorCodes.LATE_EVENT,
+      `purchase ${purchase.event_id} of customer ${purchase.customer_id} is dated ${dateOfDayIndex(day)}; the history keeps only per-day totals before ` +
+        `${dateOfDayIndex(base.compacted.beforeDay)} (${DETAIL_DAYS} days before the customer's latest order), so a revision of an order that old cannot be applied`,
+    );
+  }
   const at = base.orders.findIndex((o) => o.orderId === purchase.order_id);
   if (at >= 0 && base.orders[at].revision >= purchase.revision) return { history: base, changed: false };
   const order: PurchasedOrder = {
     orderId: purchase.order_id,
-    day: dayOf(purchase.event_time),
+    day,
     time: purchase.event_time,
     revision: purchase.revision,
     status: purchase.status,
@@ -59,15 +76,23 @@ export function applyPurchase(
   const orders = base.orders.slice();
   if (at >= 0) orders[at] = order;
   else orders.push(order);
-  return { history: { customerId: base.customerId, currency: base.currency, orders }, changed: true };
+  return { history: compactOldOrders({ customerId: base.customerId, currency: base.currency, orders, compacted: base.compacted }), changed: true };
+}
+
+/**
+ * Calls `visit` for every active purchase: each compacted day once (its total, at the time
+ * of its first order), then each active order in detail. What every reader of purchase days
+ * and values goes through.
+ */
+export function forEachActivePurchase(history: CustomerPurchaseHistory, visit: (day: number, time: number, net: number) => void): void {
+  if (history.compacted !== null) for (const [day, net, time] of history.compacted.days) visit(day, time, net);
+  for (const o of history.orders) if (o.status === 'ACTIVE') visit(o.day, o.time, o.net);
 }
 
 /** Day index → total net value of the active orders that day, minor units. */
 export function purchaseDayValues(history: CustomerPurchaseHistory): Map<number, number> {
   const days = new Map<number, number>();
-  for (const o of history.orders) {
-    if (o.status === 'ACTIVE') days.set(o.day, (days.get(o.day) ?? 0) + o.net);
-  }
+  forEachActivePurchase(history, (day, _time, net) => days.set(day, (days.get(day) ?? 0) + net));
   return days;
 }
 
@@ -89,8 +114,11 @@ export function latestEventTime(history: CustomerPurchaseHistory): number {
 export function featuresOf(history: CustomerPurchaseHistory, asOfMs: number, eventId: string): CustomerFeaturesEvent | null {
   const summary = summarizeHistory(history);
   if (summary === null) return null;
-  let first = Infinity;
-  let last = -Infinity;
+  const compacted = history.compacted;
+  // A compacted day is dated by its first order, which is right for the first purchase; the
+  // last compacted one is kept apart.
+  let first = compacted?.days[0]?.[2] ?? Infinity;
+  let last = compacted?.lastTime ?? -Infinity;
   for (const o of history.orders) {
     if (o.status !== 'ACTIVE') continue;
     if (o.time < first) first = o.time;
@@ -107,7 +135,7 @@ export function featuresOf(history: CustomerPurchaseHistory, asOfMs: number, eve
     repeat_value_minor: summary.repeatValueMinor,
     total_value_minor: summary.totalValueMinor,
     currency: history.currency,
-    category_summary: categorySummaryOf(history.orders),
+    category_summary: categorySummaryOf(history.orders, compacted === null ? [] : compacted.categories.map(([category, orders, quantity, spend_minor]) => ({ category, orders, quantity, spend_minor }))),
   };
 }
 

@@ -45,7 +45,7 @@ export function featuresProcessor(dayOf: DayIndexer): KeyedProcessor<CustomerPur
  * grow), so a replayed batch re-emits the same id, and concurrent batches share no state.
  */
 function featuresEventId(history: CustomerPurchaseHistory): string {
-  let revisions = 0;
+  let revisions = history.compacted?.revisions ?? 0;
   for (const o of history.orders) revisions += o.revision;
-  return `${history.customerId}@${history.orders.length}.${revisions}`;
+  return `${history.customerId}@${(history.compacted?.orders ?? 0) + history.orders.length}.${revisions}`;
 }

@@ -6,7 +6,7 @@
 import type { DayIndexer } from '../../core/calendar.js';
 import type { StateStore } from '../../core/ports/state-store.js';
 import { ONE_TIME_BUYER_EXPECTED_GAP_DAYS, ReturnGapSample, rulesLapse, withOverrides, type OneTimeBuyerLapse } from '../../core/one-time-buyer-lapse.js';
-import type { CustomerPurchaseHistory } from './customer-purchase-history.js';
+import { forEachActivePurchase, type CustomerPurchaseHistory } from './customer-purchase-history.js';
 
 /** The settings the lapse needs (config/config.ts: CLV_AT_RISK_P_ALIVE, CLV_ONE_TIME_BUYER_*_DAYS, …). */
 export interface LapseConfig {
@@ -40,14 +40,14 @@ export function oneTimeBuyerLapseOf(sample: ReturnGapSample, asOfDay: number, co
 export function addFirstTwoPurchaseDays(sample: ReturnGapSample, history: CustomerPurchaseHistory, asOfMs: number): void {
   let first = Infinity;
   let second = Infinity;
-  for (const o of history.orders) {
-    if (o.status !== 'ACTIVE' || o.time > asOfMs || o.day === first || o.day === second) continue;
-    if (o.day < first) {
+  forEachActivePurchase(history, (day, time) => {
+    if (time > asOfMs || day === first || day === second) return;
+    if (day < first) {
       second = first;
-      first = o.day;
-    } else if (o.day < second) {
-      second = o.day;
+      first = day;
+    } else if (day < second) {
+      second = day;
     }
-  }
+  });
   if (first !== Infinity) sample.add(first, second === Infinity ? null : second);
 }

@@ -7,11 +7,26 @@
  * final state depends only on the set of events seen (sums and flags, deduplicated by
  * event_id), the last revision is the same whatever order the events arrived in. It carries
  * the order's lines (SKU dropped) from the placement that dates it, for cross-sell and upsell.
+ *
+ * Bounded: event ids are kept only for events within DEDUP_WINDOW_MS (event time) of the
+ * latest event of the order, and refunds are kept as a sum. Every kind of event but a refund
+ * is idempotent by its content (a placement takes the earliest date and lines, a capture the
+ * highest amount per payment id, a cancellation is a flag), so an older one whose id has been
+ * forgotten is simply applied again. A refund older than the window cannot be told from a
+ * redelivered one: it is refused (CLV_LATE_EVENT, dead-lettered) rather than counted twice.
  */
+import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { LineItem, OrderEvent, PaymentEvent, PurchaseEvent, PurchaseLineItem, PurchaseStatus } from '../../core/events.js';
 
 /** Lines kept per order: bounds the ledger and the purchase event whatever a producer sends. */
 export const MAX_PURCHASE_LINES = 50;
+
+/**
+ * How far back in event time, before an order's latest event, its event ids are kept for
+ * deduplication. Redeliveries and producer retries repeat an event within minutes; 30 days
+ * also covers a replay of the log from a day's old offsets.
+ */
+export const DEDUP_WINDOW_MS = 30 * 86_400_000;
 
 /** Everything known about one order. Plain JSON so any state store can hold it. */
 export interface OrderLedger {
@@ -31,10 +46,15 @@ export interface OrderLedger {
   cancelled: boolean;
   /** [payment_id, amount]: a capture seen twice under one payment id is one capture. */
   captures: Array<[string, number]>;
-  /** Refunded amounts; each refund event is its own partial refund (dedup is by `seen`). */
-  refunds: number[];
-  /** Event ids already applied: a redelivered event is a no-op. */
-  seen: string[];
+  /** Sum of the refunds, minor units; each refund event is its own partial refund (dedup is by `seen`). */
+  refunded: number;
+  /**
+   * [event_id, event_time] of the events applied whose event_time is at or after `seenFrom`:
+   * a redelivered one is a no-op.
+   */
+  seen: Array<[string, number]>;
+  /** The order's latest event_time less DEDUP_WINDOW_MS, null before any event: ids of older events are not kept. */
+  seenFrom: number | null;
   /** Last PurchaseEvent emitted, or null if none yet. `detail` is what else it carried (date, categories, lines). */
   emitted: { revision: number; status: PurchaseStatus; net: number; detail: PurchaseDetail } | null;
 }
@@ -53,12 +73,35 @@ export interface JoinResult {
 }
 
 export function emptyLedger(customerId: string, orderId: string, currency: string): OrderLedger {
-  return { customerId, orderId, placedAt: null, currency, categories: [], lineItems: [], lineItemsFrom: null, cancelled: false, captures: [], refunds: [], seen: [], emitted: null };
+  return { customerId, orderId, placedAt: null, currency, categories: [], lineItems: [], lineItemsFrom: null, cancelled: false, captures: [], refunded: 0, seen: [], seenFrom: null, emitted: null };
+}
+
+/**
+ * The ledger with `event` recorded as seen, or null when it was seen already. Ids of events
+ * that fall out of the window are dropped; an event already older than the window is not
+ * recorded (and, being idempotent, applied again) — except a refund, which is refused.
+ */
+function recordSeen(ledger: OrderLedger, event: { event_id: string; event_time: number; type: string }): OrderLedger | null {
+  const { event_id: id, event_time: time } = event;
+  for (const [seenId] of ledger.seen) if (seenId === id) return null;
+  if (ledger.seenFrom !== null && time < ledger.seenFrom) {
+    if (event.type === 'PAYMENT_REFUNDED') {
+      throw new ClvError(ErrorCodes.LATE_EVENT, `refund ${id} of order ${ledger.orderId} is dated ${new Date(time).toISOString()}, more than ${DEDUP_WINDOW_MS / 86_400_000} days before the order's latest event: it cannot be told from a redelivered refund, so it is not applied`);
+    }
+    return { ...ledger };
+  }
+  let latest = time;
+  for (const [, t] of ledger.seen) if (t > latest) latest = t;
+  const seenFrom = Math.max(ledger.seenFrom ?? -Infinity, latest - DEDUP_WINDOW_MS);
+  const seen: Array<[string, number]> = [];
+  for (const entry of ledger.seen) if (entry[1] >= seenFrom) seen.push(entry);
+  seen.push([id, time]);
+  return { ...ledger, seen, seenFrom };
 }
 
 export function applyOrderEvent(ledger: OrderLedger, event: OrderEvent): JoinResult {
-  if (ledger.seen.includes(event.event_id)) return { ledger, purchase: null };
-  const next: OrderLedger = { ...ledger, seen: [...ledger.seen, event.event_id] };
+  const next = recordSeen(ledger, event);
+  if (next === null) return { ledger, purchase: null };
   if (event.type === 'ORDER_PLACED') {
     // Several placements of one order id (a retried checkout) date the purchase by the first.
     next.placedAt = next.placedAt === null ? event.event_time : Math.min(next.placedAt, event.event_time);
@@ -75,15 +118,15 @@ export function applyOrderEvent(ledger: OrderLedger, event: OrderEvent): JoinRes
 }
 
 export function applyPaymentEvent(ledger: OrderLedger, event: PaymentEvent): JoinResult {
-  if (ledger.seen.includes(event.event_id)) return { ledger, purchase: null };
-  const next: OrderLedger = { ...ledger, seen: [...ledger.seen, event.event_id] };
+  const next = recordSeen(ledger, event);
+  if (next === null) return { ledger, purchase: null };
   if (event.type === 'PAYMENT_CAPTURED') {
     const known = next.captures.find(([id]) => id === event.payment_id);
     next.captures = known
       ? next.captures.map(([id, amount]) => [id, id === event.payment_id ? Math.max(amount, event.amount_minor) : amount])
       : [...next.captures, [event.payment_id, event.amount_minor]];
   } else if (event.type === 'PAYMENT_REFUNDED') {
-    next.refunds = [...next.refunds, event.amount_minor];
+    next.refunded += event.amount_minor;
   }
   // PAYMENT_FAILED changes nothing: a retry may still capture.
   return settle(next);
@@ -97,8 +140,7 @@ function currentState(l: OrderLedger): { status: PurchaseStatus; net: number } |
   if (l.placedAt === null || l.captures.length === 0) return null;
   let captured = 0;
   for (const [, amount] of l.captures) captured += amount;
-  let refunded = 0;
-  for (const amount of l.refunds) refunded += amount;
+  const refunded = l.refunded;
   const net = Math.max(0, captured - refunded);
   if (l.cancelled || (refunded > 0 && net === 0)) return l.emitted && { status: 'VOIDED', net: 0 };
   return { status: 'ACTIVE', net };

@@ -176,7 +176,7 @@ test('POST /v1/events publishes to Kafka in the schema registry wire format', as
     eachBatch: async (b) => {
       for (const m of b.messages) {
         if (m.key !== order.customer_id) continue;
-        found = (await codec.decode(Topics.orders, m.value)) as OrderEvent;
+        found = (await codec.decode(Topics.orders, m.value!)) as OrderEvent;
       }
     },
   });

@@ -119,7 +119,7 @@ for (const [kind, choice] of choices) {
       groupId: `${prefix}-${kind}-reader`, topics: [Topics.scores], fromBeginning: true,
       eachBatch: async (batch) => {
         for (const m of batch.messages) {
-          const e = (await codec.decode(Topics.scores, m.value)) as ClvScoreEvent;
+          const e = (await codec.decode(Topics.scores, m.value!)) as ClvScoreEvent;
           if (e.model_version === model.version) seen.set(e.customer_id, e);
         }
       },

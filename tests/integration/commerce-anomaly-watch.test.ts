@@ -62,7 +62,7 @@ test('on ClickHouse, the schema registry and Kafka: the planted days are publish
   const seen: Array<{ key: string | null; event: CommerceAnomalyEvent }> = [];
   const consumer = await kafka.consume({
     groupId: `g-${topic}`, topics: [topic], fromBeginning: true,
-    eachBatch: async (b) => { for (const m of b.messages) seen.push({ key: m.key, event: (await codec.decode(Topics.anomalies, m.value)) as CommerceAnomalyEvent }); },
+    eachBatch: async (b) => { for (const m of b.messages) seen.push({ key: m.key, event: (await codec.decode(Topics.anomalies, m.value!)) as CommerceAnomalyEvent }); },
   });
   await until(() => seen.length === expected.length, `${expected.length} anomaly events`);
   await consumer.stop();

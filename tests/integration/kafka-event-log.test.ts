@@ -20,7 +20,7 @@ const brokers = services.kafkaBrokers;
 const quick: KafkaEventLogOptions = { brokers, retry: { maxRetryTimeMs: 1_000 } };
 const ownTopic = (name: string) => name.includes(`_${process.pid}_`) || name.startsWith(`contract-${process.pid}-`);
 const msg = (key: string | null, value: string) => ({ key, value: Buffer.from(value) });
-const values = (ms: IncomingMessage[]) => ms.map((m) => m.value.toString());
+const values = (ms: IncomingMessage[]) => ms.map((m) => String(m.value));
 let admin: Admin;
 let connected = false;
 

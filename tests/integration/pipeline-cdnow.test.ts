@@ -101,7 +101,7 @@ async function readTopic<T>(topic: string, until_: (values: T[]) => boolean): Pr
   const values: T[] = [];
   const consumer = await log.consume({
     groupId: `itest-reader-${topic}-${Date.now()}`, topics: [topic], fromBeginning: true,
-    eachBatch: async (b) => { for (const m of b.messages) values.push((await codec.decode(topic, m.value)) as T); },
+    eachBatch: async (b) => { for (const m of b.messages) values.push((await codec.decode(topic, m.value!)) as T); },
   });
   await until(() => until_(values), `messages on ${topic}`);
   await consumer.stop();

@@ -76,8 +76,9 @@ test('redis state store: keys follow clv:<namespace>:{<customer>}<rest>; one cus
   await histories.setMany(new Map([['C42', 3], ['A/B', 6]]));
   assert.equal(await client.exists(`clv:${run}_ledgers:{C42}/O-7`, `clv:${run}_ledgers:{C42}/O-8`, `clv:${run}_histories:{C42}`), 3);
   // Customer A/B's order C and customer A's order B/C: two keys, each in its customer's slot.
-  assert.equal(await client.get(`clv:${run}_ledgers:{A/B}/C`), '4');
-  assert.equal(await client.get(`clv:${run}_ledgers:{A}/B%2FC`), '5');
+  // Values carry their write version (0: written without one), then the JSON.
+  assert.equal(await client.get(`clv:${run}_ledgers:{A/B}/C`), '0\n4');
+  assert.equal(await client.get(`clv:${run}_ledgers:{A}/B%2FC`), '0\n5');
   assert.deepEqual([...(await ledgers.getMany([compositeKey('A/B', 'C'), compositeKey('A', 'B/C')])).values()], [4, 5]);
 
   const slots = [compositeKey('C42', 'O-7'), compositeKey('C42', 'O-8')].map((k) => clusterKeySlot(ledgers.layout.encode(k)));
@@ -100,8 +101,8 @@ test('redis state store: ttlSeconds expires a key that long after its last write
   await ledgers.setMany(new Map([['C1/O1', 2]]));
   assert.ok((await client.ttl(raw)) > 3_590);
 
-  const fenced = store<Json>({ ttlSeconds: 60, writeVersion: () => 1 });
-  await fenced.setMany(new Map([['C1', 1]]));
+  const fenced = store<Json>({ ttlSeconds: 60 });
+  await fenced.setMany(new Map([['C1', 1]]), { writeVersion: 1 });
   const fencedTtl = await client.ttl(fenced.layout.encode('C1'));
   assert.ok(fencedTtl > 50 && fencedTtl <= 60, `fenced ttl ${fencedTtl}`);
 
@@ -118,7 +119,10 @@ test('redis state store: ttlSeconds expires a key that long after its last write
 
 test('redis state store: a fenced write refuses to replace a newer write version', async () => {
   const namespace = `fenced${seq++}`;
-  const versioned = (version: number) => store<Json>({ writeVersion: () => version }, namespace);
+  const versioned = (writeVersion: number) => {
+    const s = store<Json>({}, namespace);
+    return { setMany: (entries: Map<string, Json>) => s.setMany(entries, { writeVersion }), getMany: (keys: string[]) => s.getMany(keys), layout: s.layout };
+  };
   const [zombie, owner, next] = [versioned(4), versioned(5), versioned(6)];
 
   await owner.setMany(new Map([['C1', 'owner'], ['C2', 'owner']]));
@@ -137,20 +141,23 @@ test('redis state store: a fenced write refuses to replace a newer write version
   await assert.rejects(owner.setMany(new Map([['C1', 'late']])), FencedWriteError);
   assert.deepEqual(await next.getMany(['C1']), new Map([['C1', 'next']]));
 
-  // Versions may differ per key (e.g. one epoch per partition).
-  const perKey = store<Json>({ writeVersion: (key) => (key === 'C2' ? 9 : 0) }, namespace);
-  await assert.rejects(perKey.setMany(new Map([['C1', 'x'], ['C2', 'per key']])), (e: unknown) => e instanceof FencedWriteError && e.refusedKeys.join() === 'C1');
-  assert.equal((await next.getMany(['C2'])).get('C2'), 'per key');
+  // A write without a version (a re-score, a tool) keeps each key's version: it is neither
+  // refused nor fences the owner out.
+  await store<Json>({}, namespace).setMany(new Map([['C1', 'rescored'], ['C9', 'new']]));
+  assert.equal(await client.get(owner.layout.encode('C1')), '6\n"rescored"');
+  assert.equal(await client.get(owner.layout.encode('C9')), '0\n"new"');
+  await next.setMany(new Map([['C1', 'next again'], ['C9', 'next']]));
+  assert.deepEqual(await next.getMany(['C1', 'C9']), new Map([['C1', 'next again'], ['C9', 'next']]));
 });
 
-test('redis state store: fenced and plain values do not mix in one namespace', async () => {
-  const namespace = `mixed${seq++}`;
-  const plain = store<Json>({}, namespace);
-  const fenced = store<Json>({ writeVersion: () => 1 }, namespace);
-  await plain.setMany(new Map([['C1', 'plain']]));
+test('redis state store: a value without a write version (another state format) is neither overwritten nor read', async () => {
+  const fenced = store<Json>({});
+  await client.set(fenced.layout.encode('C1'), '"plain"');
   const notRetriable = (e: unknown) => e instanceof ClvError && !e.retriable && /no write version/.test(e.message);
+  await assert.rejects(fenced.setMany(new Map([['C1', 'fenced']]), { writeVersion: 1 }), notRetriable);
   await assert.rejects(fenced.setMany(new Map([['C1', 'fenced']])), notRetriable);
   await assert.rejects(fenced.getMany(['C1']), notRetriable);
+  assert.equal(await client.get(fenced.layout.encode('C1')), '"plain"');
 });
 
 test('redis state store: a namespace claimed for one state format refuses a build of another, and scans never see the claim', async () => {
@@ -167,7 +174,7 @@ test('redis state store: a namespace claimed for one state format refuses a buil
 });
 
 test('redis state store: unreadable values and keys of another type are not retriable', async () => {
-  const s = store<Json>({ writeVersion: () => 1 });
+  const s = store<Json>({});
   await client.set(s.layout.encode('C1'), '1\n{not json');
   await assert.rejects(s.getMany(['C1']), (e: unknown) => e instanceof ClvError && !e.retriable && /does not deserialize/.test(e.message));
   await client.hset(s.layout.encode('C2'), 'f', 'v');
@@ -188,13 +195,13 @@ test('redis state store: an unreachable Redis surfaces as a retriable dependency
   down.on('error', () => {}); // reported through the failed commands, checked below
   const stores = [
     new RedisStateStore<Json>({ redis: down, namespace: `${run}_down` }),
-    new RedisStateStore<Json>({ redis: down, namespace: `${run}_down`, writeVersion: () => 1 }),
     new RedisStateStore<Json>({ redis: `redis://127.0.0.1:${port}`, redisOptions: { retryStrategy: () => null, connectTimeout: 300 }, namespace: `${run}_down` }),
   ];
   const retriable = (e: unknown) => e instanceof ClvError && e.code === 'CLV_DEPENDENCY_FAILED' && e.retriable && e.cause instanceof Error;
   for (const s of stores) {
     await assert.rejects(s.getMany(['C1']), retriable);
     await assert.rejects(s.setMany(new Map([['C1', 1]])), retriable);
+    await assert.rejects(s.setMany(new Map([['C1', 1]]), { writeVersion: 1 }), retriable);
     await assert.rejects(s.size(), retriable);
     await assert.rejects(async () => {
       for await (const _ of s.scan(10));
@@ -213,10 +220,10 @@ test('redis state store: data survives a Redis restart (AOF), and the store carr
   }
   const namespace = `restart${seq++}`;
   const plain = store<Json>({}, `${namespace}p`);
-  const fenced = store<Json>({ writeVersion: () => 3 }, `${namespace}f`);
+  const fenced = store<Json>({}, `${namespace}f`);
   const values = new Map<string, Json>(Array.from({ length: 500 }, (_, i) => [`C${i}`, { orders: { [`O${i}`]: { net: i } } }]));
   await plain.setMany(values);
-  await fenced.setMany(values);
+  await fenced.setMany(values, { writeVersion: 3 });
 
   const script = (name: string) => execFileSync('bash', [`scripts/services/${name}.sh`, 'redis'], { cwd: repoRoot, stdio: 'pipe', timeout: 60_000 });
   script('down');
@@ -230,8 +237,8 @@ test('redis state store: data survives a Redis restart (AOF), and the store carr
   assert.deepEqual(await plain.getMany([...values.keys()]), values);
   assert.deepEqual(await fenced.getMany([...values.keys()]), values);
   // The script cache is empty after a restart; ioredis loads the script again.
-  await fenced.setMany(new Map([['C0', 'after restart']]));
-  await assert.rejects(store<Json>({ writeVersion: () => 2 }, `${namespace}f`).setMany(new Map([['C1', 'older']])), FencedWriteError);
+  await fenced.setMany(new Map([['C0', 'after restart']]), { writeVersion: 3 });
+  await assert.rejects(store<Json>({}, `${namespace}f`).setMany(new Map([['C1', 'older']]), { writeVersion: 2 }), FencedWriteError);
   assert.equal((await fenced.getMany(['C0'])).get('C0'), 'after restart');
   assert.equal(await plain.size(), values.size);
 });

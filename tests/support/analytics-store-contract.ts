@@ -53,6 +53,7 @@ export function sampleRows(id = 'e1', customer = 'C1'): { [T in AnalyticsTable]:
       event_id: id, event_time: T0, day: '1997-01-01', metric: 'order_value', direction: 'DROP', value: 0, baseline: 123_456.5, lower: 61_000.25, upper: 250_000.125,
       score: -12.5, history_weeks: 8, currency: 'USD', detector: 'same-weekday log median ± 5·MAD, 8 weeks',
     },
+    erasures: { event_id: id, event_time: T0, customer_id: customer, requested_by: 'cli:ops', state_keys_deleted: 3, tombstoned_topics: ['clv.features.v1', 'clv.scores.v1'], analytics_tables: ['orders'] },
   };
 }
 
@@ -94,6 +95,22 @@ export function analyticsStoreContract(adapter: string, open: () => Promise<Anal
       await h.store.insert(table, [...first, sampleRows('d')[table]] as never[]);
       assert.equal((await h.readAll(table)).length, 4, table);
     }
+  });
+
+  withStore("forgetCustomer deletes the customer's rows from every table (dead letters by key), keeps others' and the audit trail, and may run again", async (h) => {
+    const forgotten = "C1 'x";
+    const rowsOf = (id: string, customer: string) => ({ ...sampleRows(id, customer), dead_letters: { ...sampleRows(id, customer).dead_letters, key: customer } });
+    for (const table of tables) await h.store.insert(table, [rowsOf(`${table}-a`, forgotten)[table], rowsOf(`${table}-b`, 'C2')[table]] as never[]);
+    const erased = await h.store.forgetCustomer(forgotten);
+    assert.deepEqual([...erased].sort(), ['clv_scores', 'customer_features', 'dead_letters', 'order_line_items', 'orders', 'payments', 'purchases', 'segment_changes']);
+    for (const table of tables) {
+      const left = await h.readAll(table);
+      // Model runs and commerce anomalies name no customer; the audit trail is kept on purpose.
+      const kept = table === 'model_runs' || table === 'commerce_anomalies' || table === 'erasures' ? 2 : 1;
+      assert.equal(left.length, kept, `${table}: ${JSON.stringify(left).slice(0, 200)}`);
+      if (kept === 1) assert.equal((left[0] as { customer_id?: string; key?: string }).customer_id ?? (left[0] as { key?: string }).key, 'C2', table);
+    }
+    assert.deepEqual(await h.store.forgetCustomer(forgotten), erased, 'again: nothing left, no error');
   });
 
   withStore('purchasesAsOf returns the highest revision of each order placed by then', async (h) => {

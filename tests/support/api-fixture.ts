@@ -10,7 +10,9 @@ import { readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import { AvroCodec } from '../../adapters/avro/avro-codec.js';
 import { ScoreStoreReadModel } from '../../read-model/score-store-read-model.js';
+import { InMemoryAnalyticsStore } from '../../adapters/in-memory/in-memory-analytics-store.js';
 import { InMemoryEventLog } from '../../adapters/in-memory/in-memory-event-log.js';
+import { forgetCustomer } from '../../app/forget-customer.js';
 import { InMemoryStateStore } from '../../adapters/in-memory/in-memory-state-store.js';
 import { loadApiConfig, type ApiConfig } from '../../config/api-config.js';
 import { buildApp } from '../../api/build-app.js';
@@ -83,6 +85,7 @@ export async function apiFixture(options: ApiFixtureOptions = {}) {
   await sweepAtDataTime(pipeline, config.decaySweepIntervalMs);
   await pipeline.stop();
 
+  const analytics = new InMemoryAnalyticsStore();
   const { records, keys } = testKeys();
   const api: ApiConfig = { ...loadApiConfig({}), apiKeys: records, rateLimitPerMinute: 100_000, ...options.api };
   const app = await buildApp({
@@ -91,10 +94,11 @@ export async function apiFixture(options: ApiFixtureOptions = {}) {
     codec, config, api,
     logger: options.logger ?? pino({ level: 'silent' }),
     retrain: options.retrain,
+    forgetCustomer: (customerId, requestedBy) => forgetCustomer({ stores: pipeline.stores, log, codec, analytics }, customerId, requestedBy),
     now: options.now,
     readinessTimeoutMs: options.readinessTimeoutMs,
   });
-  return { app, keys, log, codec, config, readModel, pipeline, model, history };
+  return { app, keys, log, codec, config, readModel, pipeline, model, history, analytics };
 }
 
 export type ApiFixture = Awaited<ReturnType<typeof apiFixture>>;

@@ -48,5 +48,7 @@ export class FlakyStore<T> implements StateStore<T> {
     return this.inner.setMany(entries);
   }
   scan(pageSize: number) { return this.inner.scan(pageSize); }
+  scanPrefix(prefix: string, pageSize: number) { return this.inner.scanPrefix(prefix, pageSize); }
+  deleteMany(keys: readonly string[]) { return this.inner.deleteMany(keys); }
   size() { return this.inner.size(); }
 }

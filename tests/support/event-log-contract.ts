@@ -32,7 +32,7 @@ export function eventLogContract(adapter: string, makeLog: () => Promise<EventLo
     for (const k of keys) {
       const mine = seen.filter((m) => m.key === k);
       assert.equal(new Set(mine.map((m) => m.partition)).size, 1, `${k} on one partition`);
-      assert.deepEqual(mine.map((m) => m.value.toString()), Array.from({ length: 20 }, (_, i) => `${k}:${i}`));
+      assert.deepEqual(mine.map((m) => String(m.value)), Array.from({ length: 20 }, (_, i) => `${k}:${i}`));
     }
     await log.close();
   });
@@ -80,7 +80,7 @@ export function eventLogContract(adapter: string, makeLog: () => Promise<EventLo
       groupId: `g-${topic}`, topics: [topic], fromBeginning: true,
       eachBatch: async (b: MessageBatch) => {
         if (failures-- > 0) throw new Error('store is down');
-        delivered.push(...b.messages.map((m) => m.value.toString()));
+        delivered.push(...b.messages.map((m) => String(m.value)));
       },
     });
     await until(() => delivered.length >= 3, 'redelivery');
@@ -90,7 +90,7 @@ export function eventLogContract(adapter: string, makeLog: () => Promise<EventLo
     // A new member of the same group starts after the committed offset.
     await log.publish(topic, [msg('C1', 3)]);
     const after: string[] = [];
-    const second = await log.consume({ groupId: `g-${topic}`, topics: [topic], fromBeginning: true, eachBatch: async (b) => void after.push(...b.messages.map((m) => m.value.toString())) });
+    const second = await log.consume({ groupId: `g-${topic}`, topics: [topic], fromBeginning: true, eachBatch: async (b) => void after.push(...b.messages.map((m) => String(m.value))) });
     await until(() => after.length >= 1, 'the new message');
     await second.stop();
     assert.deepEqual(after, ['C1:3']);
@@ -103,7 +103,7 @@ export function eventLogContract(adapter: string, makeLog: () => Promise<EventLo
     await log.createTopics([{ name: topic, partitions: 4, compacted: false }]);
     const byMember: string[][] = [[], []];
     const consumers = await Promise.all([0, 1].map((i) =>
-      log.consume({ groupId: `g-${topic}`, topics: [topic], fromBeginning: true, eachBatch: async (b) => void byMember[i].push(...b.messages.map((m) => m.value.toString())) }),
+      log.consume({ groupId: `g-${topic}`, topics: [topic], fromBeginning: true, eachBatch: async (b) => void byMember[i].push(...b.messages.map((m) => String(m.value))) }),
     ));
     await new Promise((r) => setTimeout(r, 50));
     const keys = Array.from({ length: 40 }, (_, i) => `C${i}`);

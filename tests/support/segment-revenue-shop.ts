@@ -26,7 +26,7 @@ export async function segmentRevenueShop(fromDay: number, toDay: number) {
   const histories = new Map<string, CustomerPurchaseHistory>();
   const segments = new Map<string, Segment | null>();
   const add = (customerId: string, segment: Segment | null, day: number, net: number) => {
-    const h = histories.get(customerId) ?? { customerId, currency: 'USD', orders: [] as PurchasedOrder[] };
+    const h = histories.get(customerId) ?? { customerId, currency: 'USD', orders: [] as PurchasedOrder[], compacted: null };
     h.orders.push({ orderId: `${customerId}-${day}`, day, time: day * 86_400_000, revision: 1, status: 'ACTIVE', net: Math.max(1, Math.round(net)), categories: [], lines: [] });
     histories.set(customerId, h);
     segments.set(customerId, segment);

@@ -110,4 +110,32 @@ export function stateStoreContract(adapter: string, makeStore: MakeStore): void 
     assert.equal(await store.size(), awkwardKeys.length);
     assert.equal(await neighbour.size(), 1);
   });
+
+  test(`${adapter}: scanPrefix returns exactly the keys that start with the prefix, glob and brace characters included`, async () => {
+    const namespace = freshNamespace();
+    const store = await makeStore(namespace);
+    const neighbour = await makeStore(`${namespace}x`);
+    const keys = ['C*[1]', 'C*[1]/O1', 'C*[1]/O2', 'C*[1]/B/O3', 'C*[1]x/O4', 'C?[1]/O5', 'C*[12]/O6', 'C}1/O7', 'C}1', '%7D/O8'];
+    await store.setMany(new Map<string, Json>(keys.map((k) => [k, k])));
+    await neighbour.setMany(new Map<string, Json>([['C*[1]/O9', 'other namespace']]));
+    const found = async (prefix: string) => {
+      const out: string[] = [];
+      for await (const page of store.scanPrefix(prefix, 2)) for (const [k, v] of page) { assert.equal(v, k); out.push(k); }
+      return out.sort();
+    };
+    assert.deepEqual(await found('C*[1]/'), ['C*[1]/B/O3', 'C*[1]/O1', 'C*[1]/O2']);
+    assert.deepEqual(await found('C*[1]'), ['C*[1]', 'C*[1]/B/O3', 'C*[1]/O1', 'C*[1]/O2', 'C*[1]x/O4']);
+    assert.deepEqual(await found('C}1/'), ['C}1/O7']);
+    assert.deepEqual(await found('%7D'), ['%7D/O8']);
+    assert.deepEqual(await found('nobody/'), []);
+  });
+
+  test(`${adapter}: deleteMany removes the keys, counts those that existed, and leaves the rest`, async () => {
+    const store = await makeStore(freshNamespace());
+    await store.setMany(new Map<string, Json>([['C1', 1], ['C1/O1', 2], ['C2', 3]]));
+    assert.equal(await store.deleteMany(['C1', 'C1/O1', 'missing']), 2);
+    assert.equal(await store.deleteMany([]), 0);
+    assert.deepEqual(await store.getMany(['C1', 'C1/O1', 'C2']), new Map([['C2', 3]]));
+    assert.equal(await store.size(), 1);
+  });
 }

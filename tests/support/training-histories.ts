@@ -26,7 +26,7 @@ export function trainingHistories(customers: number, lastDay: number, seed = 7):
       orders.push({ orderId: `${id}-${d}`, day: EPOCH_DAY + d, time, revision: 0, status: 'ACTIVE', net: Math.round(spend * (0.5 + rng())), categories: [], lines: [] });
       if (rng() < dropout) break;
     }
-    entries.set(id, { customerId: id, currency: 'USD', orders });
+    entries.set(id, { customerId: id, currency: 'USD', orders, compacted: null });
   }
   void store.setMany(entries);
   return store;

@@ -10,8 +10,9 @@ import { scoreModelKind } from './008-score-model-kind.js';
 import { latestScoresModelKind } from './009-latest-scores-model-kind.js';
 import { expectedSettlements } from './010-expected-settlements.js';
 import { commerceAnomalies } from './011-commerce-anomalies.js';
+import { erasures } from './012-erasures.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView, scoreModelKind, latestScoresModelKind, expectedSettlements, commerceAnomalies];
+export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView, scoreModelKind, latestScoresModelKind, expectedSettlements, commerceAnomalies, erasures];
