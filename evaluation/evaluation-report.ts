@@ -4,6 +4,7 @@
  * predicted holdout value; `predicted_value` is the headline model's: the champion when
  * selection ran).
  */
+import { DEPLOYED_KIND } from './evaluated-models.js';
 import { assignSegment } from '../core/segmentation.js';
 import type { ModelEvaluation } from './model-evaluation-run.js';
 
@@ -21,6 +22,8 @@ export function metricsJson(r: ModelEvaluation, run: Record<string, unknown>) {
     customers: r.holdout.customerIds.length,
     models: modelsJson(r),
     champion: r.champion,
+    /** The kind the champion is scored with in the stream (`training.model.kind` of the demo's report). */
+    champion_kind: r.champion === null ? null : DEPLOYED_KIND[r.champion],
     selection: r.selection === null ? null : { reason: r.selection.reason, table: r.selection.table },
     backtest: r.backtest,
     headline: r.headline,

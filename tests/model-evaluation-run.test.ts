@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { loadConfig } from '../config/config.js';
 import { dayIndexOfDate } from '../core/calendar.js';
 import { runModelEvaluation } from '../evaluation/model-evaluation-run.js';
-import { predictionsCsv } from '../evaluation/evaluation-report.js';
+import { metricsJson, predictionsCsv } from '../evaluation/evaluation-report.js';
 import type { PurchaseDaysByCustomer } from '../evaluation/model-evaluation-window.js';
 import { trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
 import { generateSyntheticHistory } from '../producers/synthetic/synthetic-history.js';
@@ -43,6 +43,10 @@ test('a calibration too short for any backtest fold: BG/NBD + Gamma-Gamma is the
   assert.match(r.selection!.reason, /too short for a backtest fold/);
   assert.deepEqual(r.models, ['bgnbd']);
   assert.equal(r.backtest, null);
+  // metrics.json names the kind the stream would score with, as the demo's report does.
+  const metrics = metricsJson(r, {});
+  assert.equal(metrics.champion_kind, r.bgnbd!.kind);
+  assert.equal(metrics.champion_kind, 'bgnbd-gamma-gamma');
 });
 
 test('predictions.csv segments one-time buyers as the stream does: silent past the learned lapse, at risk, then lost', async () => {
