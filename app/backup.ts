@@ -19,6 +19,9 @@ import type { Config } from '../config/config.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import { BACKUP_FORMAT, checksumTree, MANIFEST_FILE, type BackupManifest } from './backup-manifest.js';
 
+/** One table's dump or load is one HTTP request: allowed an hour, not the sink's minute. */
+const TABLE_TIMEOUT_MS = 3_600_000;
+
 export interface BackupOptions {
   out: string;
   /** SCAN MATCH pattern of the Redis keys to back up; every key the processors write starts with `clv:`. */
@@ -36,7 +39,7 @@ export async function backupNow(config: Readonly<Config>, o: BackupOptions): Pro
   for (const part of ['clickhouse', 'redis']) await mkdir(join(partial, part), { recursive: true });
   const startedAt = new Date(now()).toISOString();
 
-  const connection = await ClickHouseConnection.connect({ url: config.clickhouseUrl });
+  const connection = await ClickHouseConnection.connect({ url: config.clickhouseUrl, requestTimeoutMs: TABLE_TIMEOUT_MS });
   let clickhouse: BackupManifest['clickhouse'];
   try {
     const dump = await dumpDatabase(connection, config.clickhouseDatabase, join(partial, 'clickhouse'));

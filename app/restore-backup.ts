@@ -19,6 +19,9 @@ import type { Config } from '../config/config.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import { readVerifiedManifest, type BackupManifest } from './backup-manifest.js';
 
+/** One table's dump or load is one HTTP request: allowed an hour, not the sink's minute. */
+const TABLE_TIMEOUT_MS = 3_600_000;
+
 export interface RestoreOptions {
   from: string;
   now?: () => number;
@@ -47,7 +50,7 @@ export async function restoreNow(config: Readonly<Config>, o: RestoreOptions): P
   const database = config.clickhouseDatabase;
   const tables = manifest.clickhouse.tables.filter((t) => t.table !== SCHEMA_TABLE);
 
-  const connection = await ClickHouseConnection.connect({ url: config.clickhouseUrl });
+  const connection = await ClickHouseConnection.connect({ url: config.clickhouseUrl, requestTimeoutMs: TABLE_TIMEOUT_MS });
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5_000 });
   redis.on('error', () => {}); // surfaced by the command that fails
   try {
