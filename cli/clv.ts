@@ -10,6 +10,7 @@ import { Command, CommanderError } from 'commander';
 import { processSettings } from '../config/environment.js';
 import { redactSecrets } from '../core/redact-secrets.js';
 import { ClvError } from '../core/errors.js';
+import { registerBackup } from './commands/backup.js';
 import { registerDemo } from './commands/demo.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerForget } from './commands/forget.js';
@@ -44,6 +45,7 @@ registerStatus(program);
 registerKeys(program);
 registerReconcile(program);
 registerForget(program);
+registerBackup(program);
 
 const args = process.argv.slice(2);
 try {

@@ -9,6 +9,8 @@
  * client parses, so the numeric code is read from the message here.
  */
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { quoteIdentifier, renderQuoted, renderWithParams, sql, type SqlFragment } from './sql.js';
 
@@ -86,6 +88,32 @@ export class ClickHouseConnection {
       await this.client.insert({ table: target, columns: quoted, values: rows as object[], format: 'JSONEachRow' });
     } catch (error) {
       throw asClvError(error, `ClickHouse insert of ${rows.length} rows into ${target} failed`);
+    }
+  }
+
+  /**
+   * A query whose result is written, in the FORMAT the statement names, to `destination` as
+   * the server sends it (no parsing: a Native dump keeps every value bit for bit).
+   */
+  async exportRaw(statement: SqlFragment, destination: Writable): Promise<void> {
+    const { query, query_params } = this.render(statement);
+    try {
+      const result = await this.client.exec({ query, query_params });
+      await pipeline(result.stream, destination);
+    } catch (error) {
+      throw asClvError(error, `ClickHouse export failed: ${query.slice(0, 200)}`);
+    }
+  }
+
+  /** An `INSERT … FORMAT X` whose data, already in format X, comes from `source`. */
+  async importRaw(statement: SqlFragment, source: Readable): Promise<void> {
+    const { query, query_params } = this.render(statement);
+    try {
+      const result = await this.client.exec({ query, query_params, values: source });
+      result.stream.resume();
+      await new Promise<void>((resolve, reject) => result.stream.on('end', resolve).on('error', reject));
+    } catch (error) {
+      throw asClvError(error, `ClickHouse import failed: ${query.slice(0, 200)}`);
     }
   }
 
