@@ -47,6 +47,8 @@ async function fillClickHouse(): Promise<void> {
     for (const [table, row] of Object.entries(rows) as Array<[AnalyticsTable, Record<string, unknown>]>) {
       const at = T0 + i * 2.5 * DAY;
       const spread = 'event_time' in row ? { ...row, event_time: at } : { ...row, trained_at: at, updated_at: at };
+      // One order per row: an order's revision is one event, with one time (the views' argMax by revision relies on it).
+      if ('order_id' in spread) Object.assign(spread, { order_id: `O${i}` });
       if (table === 'dead_letters') Object.assign(spread, { reason: nastyStrings[i % nastyStrings.length], key: i % 2 ? nastyStrings[i % nastyStrings.length] : null });
       if (table === 'model_runs') Object.assign(spread, { version: `v${i}` });
       byTable.set(table, [...(byTable.get(table) ?? []), spread]);

@@ -11,8 +11,9 @@ import { latestScoresModelKind } from './009-latest-scores-model-kind.js';
 import { expectedSettlements } from './010-expected-settlements.js';
 import { commerceAnomalies } from './011-commerce-anomalies.js';
 import { erasures } from './012-erasures.js';
+import { cohortRetentionWithoutJoin } from './013-cohort-retention-without-join.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView, scoreModelKind, latestScoresModelKind, expectedSettlements, commerceAnomalies, erasures];
+export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView, scoreModelKind, latestScoresModelKind, expectedSettlements, commerceAnomalies, erasures, cohortRetentionWithoutJoin];
