@@ -1,12 +1,13 @@
 /**
- * Embedded pipeline figures: throughput of the three processors on a synthetic history,
- * training and re-scoring, and event-to-score latency at a paced input rate.
+ * Embedded pipeline figures: throughput of the three processors on a synthetic history
+ * against the Avro floor of the same work, training and re-scoring, and event-to-score
+ * latency at a paced input rate.
  */
 import { endOfDayMs } from '../core/calendar.js';
 import { dayIndexer } from '../core/calendar.js';
 import { loadConfig } from '../config/config.js';
 import { syntheticDemoHistory, type DemoMessage } from '../app/demo/demo-history.js';
-import { replayMessages } from '../app/demo/replay-messages.js';
+import { replayMessages, type ReplayFigures } from '../app/demo/replay-messages.js';
 import { embeddedPipeline } from '../app/embedded.js';
 import { createLogger } from '../app/logger.js';
 import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
@@ -14,6 +15,8 @@ import { modelInputsAsOf } from '../training/model-inputs-as-of.js';
 import { dailyRepeatPurchases } from '../models/kinds/train-seasonal-model.js';
 import { trainScoringModel, type ScoringChoice } from '../models/kinds/train-scoring-model.js';
 import { LatencyProbe, percentile } from './latency-probe.js';
+import { avroFloor, codecWorkSince, logSnapshot, type FloorFigures } from './avro-floor.js';
+import { spreadOf } from './spread.js';
 
 export interface PipelineBenchOptions {
   customers: number;
@@ -22,48 +25,112 @@ export interface PipelineBenchOptions {
   pacedSeconds: number;
 }
 
-export async function pipelineBench(o: PipelineBenchOptions) {
+export interface ThroughputBenchOptions extends PipelineBenchOptions {
+  /** Fresh pipelines, each measured against its own Avro floor right after it. */
+  repetitions: number;
+  /** Measure latency too (in the last repetition). */
+  latency: boolean;
+}
+
+/** One phase of one repetition: the pipeline's figures and the bare codec work of the same stretch. */
+interface PhaseRun {
+  project: ReplayFigures;
+  baseline: FloorFigures;
+  /** project.processedPerSecond / baseline.eventsPerSecond. */
+  ratio: number;
+  /** The same ratio in CPU time: baseline.cpuSeconds / project.processingCpuSeconds. */
+  cpuRatio: number;
+}
+
+/**
+ * Throughput of the embedded pipeline, before a model (RFM-rule scores) and with BG/NBD +
+ * Gamma-Gamma scoring every change, each measured against the Avro floor of the same stretch
+ * (bench/avro-floor.ts) back to back, `repetitions` times on fresh pipelines. Ratios are
+ * taken within a repetition, so a machine shared with other work slows both sides alike.
+ */
+export async function pipelineBench(o: ThroughputBenchOptions) {
   const config = loadConfig({});
   const logger = createLogger('warn');
   const history = syntheticDemoHistory({ customers: o.customers, seed: 7, currency: config.currency, timeZone: config.timeZone, minorPerUnit: config.minorPerUnit });
-  let probe: LatencyProbe | null = null;
-  const { log, codec, pipeline } = embeddedPipeline(config, logger, (inner) => (probe = new LatencyProbe(inner)));
-  await pipeline.start();
   const calibrationEndMs = endOfDayMs(history.calibrationEndDay, config.timeZone);
   const split = history.messages.findIndex((m) => m.deliveredAtMs > calibrationEndMs);
   const calibration = history.messages.slice(0, split);
   const holdout = history.messages.slice(split);
-
-  const throughputNoModel = await replayMessages({ log, codec, pipeline }, calibration);
-
-  const { inputs } = await modelInputsAsOf(pipeline.stores.histories, calibrationEndMs, 7, dayIndexer(config.timeZone), config.minorPerUnit);
-  const t0 = performance.now();
-  const model = trainCustomerValueModel(inputs, trainingSettingsFrom(config, 'bench'));
-  const trainingMs = performance.now() - t0;
-  pipeline.useModel(model);
-  const t1 = performance.now();
-  const rescored = await pipeline.rescoreAll(calibrationEndMs);
-  const rescoreMs = performance.now() - t1;
-
-  // Half the holdout at full speed with the model live, the rest paced for latency.
   const half = Math.floor(holdout.length / 2);
-  const throughputWithModel = await replayMessages({ log, codec, pipeline }, holdout.slice(0, half));
-  (probe as LatencyProbe | null)?.reset();
-  const paced = await pacedReplay(holdout.slice(half, half + o.pacedRate * o.pacedSeconds), o.pacedRate, probe ?? log, codec);
-  await pipeline.waitUntilIdle(1);
-  await pipeline.stop();
-  const samples = (probe as LatencyProbe | null)?.samplesMs ?? [];
+
+  // Warm-up, not counted: the first repetition's pipeline would otherwise be measured cold
+  // against a floor whose codec the pipeline had just warmed.
+  {
+    const { log, codec, pipeline } = embeddedPipeline(config, logger);
+    await pipeline.start();
+    const before = logSnapshot(log);
+    await replayMessages({ log, codec, pipeline }, calibration.slice(0, 20_000));
+    avroFloor(codec, codecWorkSince(log, codec, before), 20_000);
+    await pipeline.stop();
+  }
+
+  const noModel: PhaseRun[] = [];
+  const withModel: PhaseRun[] = [];
+  let training = { customers: 0, ms: 0 };
+  let rescore = { customers: 0, ms: 0, perSecond: 0 };
+  let latency = null;
+  for (let r = 0; r < o.repetitions; r++) {
+    let probe: LatencyProbe | null = null;
+    const { log, codec, pipeline } = embeddedPipeline(config, logger, (inner) => (probe = new LatencyProbe(inner)));
+    await pipeline.start();
+    noModel.push(await measuredAgainstFloor({ log, codec, pipeline }, calibration));
+
+    const { inputs } = await modelInputsAsOf(pipeline.stores.histories, calibrationEndMs, 7, dayIndexer(config.timeZone), config.minorPerUnit);
+    const t0 = performance.now();
+    const model = trainCustomerValueModel(inputs, trainingSettingsFrom(config, 'bench'));
+    training = { customers: inputs.length, ms: performance.now() - t0 };
+    pipeline.useModel(model);
+    const t1 = performance.now();
+    const rescored = await pipeline.rescoreAll(calibrationEndMs);
+    const rescoreMs = performance.now() - t1;
+    rescore = { customers: rescored, ms: rescoreMs, perSecond: rescored / (rescoreMs / 1000) };
+
+    // Half the holdout at full speed with the model live, the rest paced for latency.
+    withModel.push(await measuredAgainstFloor({ log, codec, pipeline }, holdout.slice(0, half)));
+    if (o.latency && r === o.repetitions - 1) {
+      (probe as LatencyProbe | null)?.reset();
+      const paced = await pacedReplay(holdout.slice(half, half + o.pacedRate * o.pacedSeconds), o.pacedRate, probe ?? log, codec);
+      await pipeline.waitUntilIdle(1);
+      const samples = (probe as LatencyProbe | null)?.samplesMs ?? [];
+      latency = {
+        rate: o.pacedRate, events: paced.events, seconds: paced.seconds, samples: samples.length,
+        p50Ms: percentile(samples, 0.5), p99Ms: percentile(samples, 0.99), maxMs: percentile(samples, 1),
+      };
+    }
+    await pipeline.stop();
+  }
+  const summary = (runs: PhaseRun[]) => ({
+    events: runs[0].project.events,
+    project: spreadOf(runs.map((x) => x.project.processedPerSecond)),
+    baseline: spreadOf(runs.map((x) => x.baseline.eventsPerSecond)),
+    ratio: spreadOf(runs.map((x) => x.ratio)),
+    cpuRatio: spreadOf(runs.map((x) => x.cpuRatio)),
+    runs,
+  });
   return {
     history: { customers: o.customers, messages: history.messages.length },
-    throughputNoModel,
-    throughputWithModel,
-    training: { customers: inputs.length, ms: trainingMs },
-    rescore: { customers: rescored, ms: rescoreMs, perSecond: rescored / (rescoreMs / 1000) },
-    latency: {
-      rate: o.pacedRate, events: paced.events, seconds: paced.seconds, samples: samples.length,
-      p50Ms: percentile(samples, 0.5), p99Ms: percentile(samples, 0.99), maxMs: percentile(samples, 1),
-    },
+    repetitions: o.repetitions,
+    baselineIs: 'Avro floor: every message the processors consumed in the stretch decoded and every message they published encoded, with the project\'s AvroCodec (decodeSync/encodeSync) and nothing else; figures are events/s of input events; ratio = project processedPerSecond / baseline eventsPerSecond, per repetition; cpuRatio = the same in CPU seconds of the process (baseline cpuSeconds / project processingCpuSeconds)',
+    throughputNoModel: summary(noModel),
+    throughputWithModel: summary(withModel),
+    training,
+    rescore,
+    latency,
   };
+}
+
+/** A replay of `messages`, then the bare codec work of the same stretch, back to back. */
+async function measuredAgainstFloor(target: Pick<ReturnType<typeof embeddedPipeline>, 'log' | 'codec' | 'pipeline'>, messages: readonly DemoMessage[]): Promise<PhaseRun> {
+  const before = logSnapshot(target.log);
+  const project = await replayMessages(target, messages);
+  const work = codecWorkSince(target.log, target.codec, before);
+  const baseline = avroFloor(target.codec, work, messages.length);
+  return { project, baseline, ratio: project.processedPerSecond / baseline.eventsPerSecond, cpuRatio: baseline.cpuSeconds / project.processingCpuSeconds };
 }
 
 /** Publishes at a fixed rate in 10 ms ticks, without waiting for the pipeline. */
