@@ -106,13 +106,15 @@ export class ProcessorRunner<State, Event> {
   private async process(batch: MessageBatch): Promise<void> {
     const started = performance.now();
     const { processor, deps } = this;
+    const { codec } = deps;
     const accepted: Array<{ event: Event; message: IncomingMessage; value: unknown }> = [];
     const deadLetters: DeadLetterEvent[] = [];
     for (const message of batch.messages) {
       this.stats.messagesIn++;
       let value: unknown;
       try {
-        value = await deps.codec.decode(message.topic, message.value);
+        // The synchronous path when the codec has one: no promise per message.
+        value = codec.decodeSync ? codec.decodeSync(message.topic, message.value) : await codec.decode(message.topic, message.value);
       } catch (error) {
         if (isRetriable(error)) throw error; // e.g. the schema registry is down: retry, don't dead-letter
         deadLetters.push(this.deadLetter(message, null, error));
@@ -139,12 +141,16 @@ export class ProcessorRunner<State, Event> {
     for (const { event, message, value } of accepted) {
       const key = processor.stateKey(event);
       const before = states.get(key);
-      let applied: { state: State | undefined; messages: Array<[string, OutgoingMessage]> };
+      let state: State | undefined;
       let out: Output[];
+      let values: Buffer[];
       try {
         const result = processor.apply(before, event, this.context);
+        state = result.state;
         out = result.outputs;
-        applied = { state: result.state, messages: await this.encode(out) };
+        // Every output of the event is encoded before any is kept: one that does not encode
+        // dead-letters the event with none of its outputs.
+        values = codec.encodeSync ? this.encodeNow(out) : await this.encodeLater(out);
       } catch (error) {
         // An event the processor cannot handle (or whose outputs do not encode) must not
         // block its partition forever: it is dead-lettered and its state change dropped.
@@ -152,25 +158,25 @@ export class ProcessorRunner<State, Event> {
         deadLetters.push(this.deadLetter(message, value, error));
         continue;
       }
-      if (applied.state !== before && applied.state !== undefined) {
-        states.set(key, applied.state);
-        changed.set(key, applied.state);
+      if (state !== before && state !== undefined) {
+        states.set(key, state);
+        changed.set(key, state);
       }
-      for (const [topic, m] of applied.messages) addTo(encoded, topic, m);
-      published?.push(...out);
-      outputs += applied.messages.length;
+      for (let i = 0; i < out.length; i++) addTo(encoded, out[i].topic, { key: out[i].key, value: values[i] });
+      if (published) for (const o of out) published.push(o);
+      outputs += out.length;
       this.stats.eventsApplied++;
     }
     if (processor.afterBatch && changed.size > 0) {
       const afterOutputs = processor.afterBatch(changed, this.context);
-      published?.push(...afterOutputs);
-      const after = await this.encode(afterOutputs);
-      for (const [topic, m] of after) addTo(encoded, topic, m);
-      outputs += after.length;
+      if (published) for (const o of afterOutputs) published.push(o);
+      const values = codec.encodeSync ? this.encodeNow(afterOutputs) : await this.encodeLater(afterOutputs);
+      for (let i = 0; i < afterOutputs.length; i++) addTo(encoded, afterOutputs[i].topic, { key: afterOutputs[i].key, value: values[i] });
+      outputs += afterOutputs.length;
     }
     for (const d of deadLetters) {
       this.stats.deadLetters[d.error_code] = (this.stats.deadLetters[d.error_code] ?? 0) + 1;
-      addTo(encoded, Topics.deadLetter, { key: d.key, value: await deps.codec.encode(Topics.deadLetter, d) });
+      addTo(encoded, Topics.deadLetter, { key: d.key, value: codec.encodeSync ? codec.encodeSync(Topics.deadLetter, d) : await codec.encode(Topics.deadLetter, d) });
     }
 
     await publishAll(deps.log, encoded);
@@ -197,7 +203,8 @@ export class ProcessorRunner<State, Event> {
   async emit(outputs: Output[]): Promise<void> {
     const started = performance.now();
     const byTopic = new Map<string, OutgoingMessage[]>();
-    for (const [topic, m] of await this.encode(outputs)) addTo(byTopic, topic, m);
+    const values = this.deps.codec.encodeSync ? this.encodeNow(outputs) : await this.encodeLater(outputs);
+    for (let i = 0; i < outputs.length; i++) addTo(byTopic, outputs[i].topic, { key: outputs[i].key, value: values[i] });
     await publishAll(this.deps.log, byTopic);
     this.stats.outputs += outputs.length;
     // A re-score sweep moves many customers between segments: the metrics must see it too.
@@ -213,10 +220,19 @@ export class ProcessorRunner<State, Event> {
     }
   }
 
-  private async encode(outputs: Output[]): Promise<Array<[string, OutgoingMessage]>> {
-    const encoded: Array<[string, OutgoingMessage]> = [];
-    for (const o of outputs) encoded.push([o.topic, { key: o.key, value: await this.deps.codec.encode(o.topic, o.value) }]);
-    return encoded;
+  /** The outputs' values encoded in order, through the codec's synchronous path (present: checked by the caller). */
+  private encodeNow(outputs: readonly Output[]): Buffer[] {
+    const encodeSync = this.deps.codec.encodeSync as NonNullable<EventCodec['encodeSync']>;
+    const values = new Array<Buffer>(outputs.length);
+    for (let i = 0; i < outputs.length; i++) values[i] = encodeSync.call(this.deps.codec, outputs[i].topic, outputs[i].value);
+    return values;
+  }
+
+  /** The same through the asynchronous `encode`, one after another. */
+  private async encodeLater(outputs: readonly Output[]): Promise<Buffer[]> {
+    const values: Buffer[] = [];
+    for (const o of outputs) values.push(await this.deps.codec.encode(o.topic, o.value));
+    return values;
   }
 
   private deadLetter(message: IncomingMessage, decoded: unknown, error: unknown): DeadLetterEvent {
