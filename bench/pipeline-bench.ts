@@ -1,6 +1,7 @@
 /**
- * Embedded pipeline figures: throughput of the three processors on a synthetic history,
- * training and re-scoring, and event-to-score latency at a paced input rate.
+ * Embedded pipeline figures: throughput of the three processors on a synthetic history
+ * against the Avro floor of the same work, training and re-scoring, and event-to-score
+ * latency at a paced input rate.
  */
 import { endOfDayMs } from '../core/calendar.js';
 import { dayIndexer } from '../core/calendar.js';
@@ -14,6 +15,10 @@ import { modelInputsAsOf } from '../training/model-inputs-as-of.js';
 import { dailyRepeatPurchases } from '../models/kinds/train-seasonal-model.js';
 import { trainScoringModel, type ScoringChoice } from '../models/kinds/train-scoring-model.js';
 import { LatencyProbe, percentile } from './latency-probe.js';
+import { AvroFloorWorker, CodecWorkRecorder, type FloorFigures } from './avro-floor.js';
+import type { EventCodec } from '../core/ports/event-codec.js';
+import type { Pipeline } from '../processors/pipeline.js';
+import { spreadOf } from './spread.js';
 
 export interface PipelineBenchOptions {
   customers: number;
@@ -22,47 +27,140 @@ export interface PipelineBenchOptions {
   pacedSeconds: number;
 }
 
-export async function pipelineBench(o: PipelineBenchOptions) {
+export interface ThroughputBenchOptions extends PipelineBenchOptions {
+  /** Fresh pipelines, each measured against its own Avro floor right after it. */
+  repetitions: number;
+  /** Measure latency too (in the last repetition). */
+  latency: boolean;
+}
+
+/** One phase of one repetition: the pipeline's figures and the bare codec work of the same stretch. */
+interface PhaseRun {
+  events: number;
+  /** The pipeline: processing time, producer encoding excluded. */
+  project: { seconds: number; cpuSeconds: number; eventsPerSecond: number };
+  baseline: FloorFigures & { eventsPerSecond: number };
+  /** project.eventsPerSecond / baseline.eventsPerSecond. */
+  ratio: number;
+  /**
+   * The same in CPU time of the whole process (all threads: the pipeline's concurrent GC
+   * threads may add to the floor's figure): baseline.cpuSeconds / project.cpuSeconds.
+   */
+  cpuRatio: number;
+}
+
+/**
+ * Throughput of the embedded pipeline, before a model (RFM-rule scores) and with BG/NBD +
+ * Gamma-Gamma scoring every change, each against the Avro floor of the same work
+ * (bench/avro-floor.ts), `repetitions` times on fresh pipelines. The two alternate chunk by
+ * chunk (10,000 input events, then the floor of exactly what the pipeline decoded and
+ * encoded for them), so a machine shared with other work slows both sides alike.
+ */
+export async function pipelineBench(o: ThroughputBenchOptions) {
   const config = loadConfig({});
   const logger = createLogger('warn');
   const history = syntheticDemoHistory({ customers: o.customers, seed: 7, currency: config.currency, timeZone: config.timeZone, minorPerUnit: config.minorPerUnit });
-  let probe: LatencyProbe | null = null;
-  const { log, codec, pipeline } = embeddedPipeline(config, logger, (inner) => (probe = new LatencyProbe(inner)));
-  await pipeline.start();
   const calibrationEndMs = endOfDayMs(history.calibrationEndDay, config.timeZone);
   const split = history.messages.findIndex((m) => m.deliveredAtMs > calibrationEndMs);
   const calibration = history.messages.slice(0, split);
   const holdout = history.messages.slice(split);
-
-  const throughputNoModel = await replayMessages({ log, codec, pipeline }, calibration);
-
-  const { inputs } = await modelInputsAsOf(pipeline.stores.histories, calibrationEndMs, 7, dayIndexer(config.timeZone), config.minorPerUnit);
-  const t0 = performance.now();
-  const model = trainCustomerValueModel(inputs, trainingSettingsFrom(config, 'bench'));
-  const trainingMs = performance.now() - t0;
-  pipeline.useModel(model);
-  const t1 = performance.now();
-  const rescored = await pipeline.rescoreAll(calibrationEndMs);
-  const rescoreMs = performance.now() - t1;
-
-  // Half the holdout at full speed with the model live, the rest paced for latency.
   const half = Math.floor(holdout.length / 2);
-  const throughputWithModel = await replayMessages({ log, codec, pipeline }, holdout.slice(0, half));
-  (probe as LatencyProbe | null)?.reset();
-  const paced = await pacedReplay(holdout.slice(half, half + o.pacedRate * o.pacedSeconds), o.pacedRate, probe ?? log, codec);
-  await pipeline.waitUntilIdle(1);
-  await pipeline.stop();
-  const samples = (probe as LatencyProbe | null)?.samplesMs ?? [];
+  const instrumented = () => {
+    let recorder: CodecWorkRecorder | null = null;
+    let probe: LatencyProbe | null = null;
+    const embedded = embeddedPipeline(config, logger, (inner) => (probe = new LatencyProbe((recorder = new CodecWorkRecorder(inner)))));
+    return { ...embedded, recorder: recorder as unknown as CodecWorkRecorder, probe: probe as unknown as LatencyProbe };
+  };
+
+  const floor = new AvroFloorWorker();
+  // Warm-up, not counted: the first repetition would otherwise run both sides cold.
+  {
+    const { recorder, codec, pipeline } = instrumented();
+    await pipeline.start();
+    await measuredAgainstFloor({ log: recorder, codec, pipeline }, floor, calibration.slice(0, 20_000));
+    await pipeline.stop();
+  }
+
+  const noModel: PhaseRun[] = [];
+  const withModel: PhaseRun[] = [];
+  let training = { customers: 0, ms: 0 };
+  let rescore = { customers: 0, ms: 0, perSecond: 0 };
+  let latency = null;
+  for (let r = 0; r < o.repetitions; r++) {
+    const { recorder, probe, codec, pipeline } = instrumented();
+    await pipeline.start();
+    noModel.push(await measuredAgainstFloor({ log: recorder, codec, pipeline }, floor, calibration));
+
+    const { inputs } = await modelInputsAsOf(pipeline.stores.histories, calibrationEndMs, 7, dayIndexer(config.timeZone), config.minorPerUnit);
+    const t0 = performance.now();
+    const model = trainCustomerValueModel(inputs, trainingSettingsFrom(config, 'bench'));
+    training = { customers: inputs.length, ms: performance.now() - t0 };
+    pipeline.useModel(model);
+    const t1 = performance.now();
+    const rescored = await pipeline.rescoreAll(calibrationEndMs);
+    const rescoreMs = performance.now() - t1;
+    rescore = { customers: rescored, ms: rescoreMs, perSecond: rescored / (rescoreMs / 1000) };
+
+    // Half the holdout at full speed with the model live, the rest paced for latency.
+    withModel.push(await measuredAgainstFloor({ log: recorder, codec, pipeline }, floor, holdout.slice(0, half)));
+    if (o.latency && r === o.repetitions - 1) {
+      probe.reset();
+      const paced = await pacedReplay(holdout.slice(half, half + o.pacedRate * o.pacedSeconds), o.pacedRate, probe, codec);
+      await pipeline.waitUntilIdle(1);
+      const samples = probe.samplesMs;
+      latency = {
+        rate: o.pacedRate, events: paced.events, seconds: paced.seconds, samples: samples.length,
+        p50Ms: percentile(samples, 0.5), p99Ms: percentile(samples, 0.99), maxMs: percentile(samples, 1),
+      };
+    }
+    await pipeline.stop();
+  }
+  await floor.close();
+  const summary = (runs: PhaseRun[]) => ({
+    events: runs[0].events,
+    project: spreadOf(runs.map((x) => x.project.eventsPerSecond)),
+    baseline: spreadOf(runs.map((x) => x.baseline.eventsPerSecond)),
+    ratio: spreadOf(runs.map((x) => x.ratio)),
+    cpuRatio: spreadOf(runs.map((x) => x.cpuRatio)),
+    runs,
+  });
   return {
     history: { customers: o.customers, messages: history.messages.length },
-    throughputNoModel,
-    throughputWithModel,
-    training: { customers: inputs.length, ms: trainingMs },
-    rescore: { customers: rescored, ms: rescoreMs, perSecond: rescored / (rescoreMs / 1000) },
-    latency: {
-      rate: o.pacedRate, events: paced.events, seconds: paced.seconds, samples: samples.length,
-      p50Ms: percentile(samples, 0.5), p99Ms: percentile(samples, 0.99), maxMs: percentile(samples, 1),
-    },
+    repetitions: o.repetitions,
+    baselineIs:
+      "Avro floor: every message the processors consumed decoded and every message they published encoded, with the project's AvroCodec (decodeSync/encodeSync) and nothing else; " +
+      'run in a worker thread (its own heap) alternating with the pipeline every 10,000 input events; events/s of input events; the pipeline is timed from publishing a chunk until every processor has committed it (producer encoding excluded); ' +
+      'ratio = project / baseline events/s per repetition, cpuRatio the same in CPU seconds of the process',
+    throughputNoModel: summary(noModel),
+    throughputWithModel: summary(withModel),
+    training,
+    rescore,
+    latency,
+  };
+}
+
+/** A replay of `messages` alternating chunk by chunk with the bare codec work of each chunk. */
+async function measuredAgainstFloor(target: { log: CodecWorkRecorder; codec: EventCodec; pipeline: Pipeline }, floor: AvroFloorWorker, messages: readonly DemoMessage[], chunk = 10_000): Promise<PhaseRun> {
+  const project = { seconds: 0, cpuSeconds: 0 };
+  const baseline = { decodes: 0, encodes: 0, seconds: 0, cpuSeconds: 0 };
+  for (let i = 0; i < messages.length; i += chunk) {
+    target.log.record();
+    const p = await replayMessages(target, messages.slice(i, i + chunk), { chunk });
+    project.seconds += p.processingSeconds;
+    project.cpuSeconds += p.processingCpuSeconds;
+    const f = await floor.measure(target.log.take());
+    baseline.decodes += f.decodes;
+    baseline.encodes += f.encodes;
+    baseline.seconds += f.seconds;
+    baseline.cpuSeconds += f.cpuSeconds;
+  }
+  const events = messages.length;
+  return {
+    events,
+    project: { ...project, eventsPerSecond: events / project.seconds },
+    baseline: { ...baseline, eventsPerSecond: events / baseline.seconds },
+    ratio: baseline.seconds / project.seconds,
+    cpuRatio: baseline.cpuSeconds / project.cpuSeconds,
   };
 }
 

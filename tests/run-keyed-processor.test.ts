@@ -1,12 +1,16 @@
 /**
  * ProcessorRunner's publish step on a fake log: a batch's topics are published together, and
- * state is saved only once every one of them is published. Fencing: the epoch a hold takes
+ * state is saved only once every one of them is published; a codec's synchronous methods,
+ * when it has them, give what its promise methods give. Fencing: the epoch a hold takes
  * and the write version its saves carry.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
+import { ClvError, ErrorCodes } from '../core/errors.js';
+import type { DeadLetterEvent } from '../core/events.js';
 import type { EventCodec } from '../core/ports/event-codec.js';
+import { Topics } from '../core/topics.js';
 import type { EventLog, OutgoingMessage } from '../core/ports/event-log.js';
 import type { KeyedProcessor } from '../processors/keyed-processor.js';
 import { ProcessorRunner } from '../processors/run-keyed-processor.js';
@@ -110,4 +114,56 @@ test('runner: a tombstone (an erased customer on a compacted topic) is skipped: 
   assert.deepEqual(published, []);
   assert.equal(await store.size(), 0);
   assert.deepEqual(runner.stats.deadLetters, {});
+});
+
+// The same JSON codec with synchronous methods; its promise methods fail, so a test fails if
+// the runner awaits the codec when it need not.
+const syncCodec: EventCodec = {
+  encode: async () => assert.fail('encode awaited though encodeSync exists'),
+  decode: async () => assert.fail('decode awaited though decodeSync exists'),
+  encodeSync: (_topic, value) => {
+    if (value === 'unencodable') throw new ClvError(ErrorCodes.INVALID_EVENT, 'value does not match out-b');
+    return Buffer.from(JSON.stringify(value));
+  },
+  decodeSync: (_topic, bytes) => JSON.parse(bytes.toString()),
+};
+
+function recordingLog() {
+  const published: Array<{ topic: string; key: string | null; value: string }> = [];
+  const log = fakeLog(async (topic, messages) => {
+    for (const m of messages) published.push({ topic, key: m.key, value: m.value!.toString() });
+  });
+  return { log, published };
+}
+
+const message = (offset: number, key: string, value: string) => ({ topic: 'in', partition: 0, offset: String(offset), key, value: Buffer.from(value) });
+
+test('runner: a codec with synchronous methods is used through them, with the outputs and state of the promise path', async () => {
+  const runs = [];
+  for (const c of [codec, syncCodec]) {
+    const { log, published } = recordingLog();
+    const store = new InMemoryStateStore<number>();
+    const runner = new ProcessorRunner(counter, { log, codec: c, store });
+    await runner.processBatch({ topic: 'in', partition: 0, messages: [message(0, 'C1', '{"key":"C1"}'), message(1, 'C2', '{"key":"C2"}'), message(2, 'C1', '{"key":"C1"}')] });
+    runs.push({ published, state: Object.fromEntries(await store.getMany(['C1', 'C2'])) });
+  }
+  assert.deepEqual(runs[1], runs[0]);
+  assert.deepEqual(runs[1].state, { C1: 2, C2: 1 });
+  assert.equal(runs[1].published.length, 6);
+});
+
+test('runner, synchronous codec: undecodable bytes and an event with an output that does not encode are dead-lettered, none of that event\'s outputs published', async () => {
+  const processor: KeyedProcessor<number, { key: string; b?: string }> = {
+    ...counter,
+    accept: (_topic, value) => ({ event: value as { key: string; b?: string } }),
+    apply: (state, e) => ({ state: (state ?? 0) + 1, outputs: [{ topic: 'out-a', key: e.key, value: 1 }, { topic: 'out-b', key: e.key, value: e.b ?? 2 }] }),
+  } as KeyedProcessor<number, { key: string; b?: string }>;
+  const { log, published } = recordingLog();
+  const store = new InMemoryStateStore<number>();
+  const runner = new ProcessorRunner(processor, { log, codec: syncCodec, store, now: () => 0 });
+  await runner.processBatch({ topic: 'in', partition: 0, messages: [message(0, 'C1', 'not json'), message(1, 'C2', '{"key":"C2","b":"unencodable"}'), message(2, 'C3', '{"key":"C3"}')] });
+  const dead = published.filter((p) => p.topic === Topics.deadLetter).map((p) => JSON.parse(p.value) as DeadLetterEvent);
+  assert.deepEqual(dead.map((d) => [d.key, d.error_code]), [['C1', ErrorCodes.UNDECODABLE], ['C2', ErrorCodes.INVALID_EVENT]]);
+  assert.deepEqual(published.filter((p) => p.topic !== Topics.deadLetter).map((p) => [p.topic, p.key]), [['out-a', 'C3'], ['out-b', 'C3']]);
+  assert.deepEqual(Object.fromEntries(await store.getMany(['C1', 'C2', 'C3'])), { C3: 1 });
 });
