@@ -29,6 +29,7 @@ import { type DemoHistory, type DemoMessage } from './demo-history.js';
 import type { DemoReport } from './demo-report.js';
 import { recommendationFigures } from './demo-recommendations.js';
 import { replayMessages } from './replay-messages.js';
+import { deadLetterReasonGroup } from './dead-letter-reasons.js';
 import { sweepDecay } from '../../processors/decay-sweep.js';
 
 export interface DemoRun {
@@ -131,7 +132,7 @@ export async function runDemo(config: Readonly<Config>, history: DemoHistory, lo
   for (const m of log.read(Topics.deadLetter)) {
     if (m.value === null) continue;
     const d = (await codec.decode(Topics.deadLetter, m.value)) as DeadLetterEvent;
-    const reason = `${d.error_code}: ${d.reason.replace(/[\d.:TZ-]{10,}|\d+/g, '…').slice(0, 70)}`;
+    const reason = deadLetterReasonGroup(d.error_code, d.reason);
     deadLetters[reason] = (deadLetters[reason] ?? 0) + 1;
   }
   const report: DemoReport = {
