@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { dayIndexer } from '../core/calendar.js';
 import type { OrderEvent, PaymentEvent, PurchaseEvent } from '../core/events.js';
-import { applyPurchase, featuresOf, periodSpend, summarizeHistory, type CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
+import { applyPurchase, featuresOf, latestEventTime, periodSpend, summarizeHistory, type CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
 import { applyOrderEvent, applyPaymentEvent, emptyLedger, type OrderLedger } from '../processors/purchases/purchase-joiner.js';
 import { cancelled, day, payment, placed } from './support/commerce-events.js';
 
@@ -130,4 +130,14 @@ test('period spend buckets the last N periods, oldest first', () => {
     placed('C', 200, day(13)), payment('PAYMENT_CAPTURED', 'C', 200, day(13)),
   ]))!;
   assert.deepEqual(periodSpend(h, utc(day(13)), 7, 3), [0, 1000, 600]);
+});
+
+test('the as-of (latestEventTime) is the same whether a fully refunded order arrived before or after its payments', () => {
+  const o1 = [placed('O1', 5000, day(10)), payment('PAYMENT_CAPTURED', 'O1', 5000, day(10) + 60_000)];
+  const o2 = { order: placed('O2', 3000, day(20)), paid: payment('PAYMENT_CAPTURED', 'O2', 3000, day(20) + 60_000), refunded: payment('PAYMENT_REFUNDED', 'O2', 3000, day(21)) };
+  const orderFirst = fold(join([...o1, o2.order, o2.paid, o2.refunded]))!;
+  const paymentsFirst = fold(join([...o1, o2.paid, o2.refunded, o2.order]))!;
+  assert.equal(latestEventTime(orderFirst), day(10));
+  assert.equal(latestEventTime(paymentsFirst), latestEventTime(orderFirst));
+  assert.equal(featuresOf(orderFirst, latestEventTime(orderFirst), 'f')!.event_time, featuresOf(paymentsFirst, latestEventTime(paymentsFirst), 'f')!.event_time);
 });

@@ -100,10 +100,15 @@ export function summarizeHistory(history: CustomerPurchaseHistory): RepeatPurcha
   return summarizePurchaseDays(purchaseDayValues(history));
 }
 
-/** The time of the latest purchase event folded into the history (any order, any status). */
+/**
+ * The placement time of the customer's latest active order: the history's as-of. Voided
+ * orders do not count: an order captured and fully refunded before it arrived is never a
+ * purchase at all, so counting it when it arrived first would make the as-of (and the score)
+ * depend on arrival order.
+ */
 export function latestEventTime(history: CustomerPurchaseHistory): number {
   let latest = -Infinity;
-  for (const o of history.orders) if (o.time > latest) latest = o.time;
+  for (const o of history.orders) if (o.status === 'ACTIVE' && o.time > latest) latest = o.time;
   return latest;
 }
 

@@ -47,5 +47,9 @@ export function featuresProcessor(dayOf: DayIndexer): KeyedProcessor<CustomerPur
 function featuresEventId(history: CustomerPurchaseHistory): string {
   let revisions = history.compacted?.revisions ?? 0;
   for (const o of history.orders) revisions += o.revision;
-  return `${history.customerId}@${(history.compacted?.orders ?? 0) + history.orders.length}.${revisions}`;
+  // Zero-padded: the analyst views break ties on event time by comparing ids as text, and a
+  // later snapshot (more orders or revisions) must sort after an earlier one (2.10 after 2.9).
+  return `${history.customerId}@${pad((history.compacted?.orders ?? 0) + history.orders.length)}.${pad(revisions)}`;
 }
+
+const pad = (n: number) => String(n).padStart(12, '0');
