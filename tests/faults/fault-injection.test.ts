@@ -170,7 +170,9 @@ function faultTest(index: number, body: (parts: ReturnType<typeof thirds>) => Pr
   test(faults[index], async () => {
     try {
       // The fault-free run gets the slice whatever happens below, so later faults still compare like with like.
+      const fed = performance.now();
       const want = (expected = await baseline.feed(slices[index]));
+      console.log(`[faults] ${index}. the fault-free run took ${((performance.now() - fed) / 1000).toFixed(1)} s over ${slices[index].length} messages`);
       const started = performance.now();
       await body(thirds(slices[index]));
       await reconcile(index, want, started);
