@@ -77,13 +77,30 @@ function stream(messages: ProducerMessage[]): Promise<unknown> {
 }
 
 function startProcessors(label: string, extraEnv: NodeJS.ProcessEnv = {}): ClvProcess {
-  const p = clv(['run', ...ProcessorNames], { ...env, ...extraEnv });
+  // At info, the output says how far a shutdown got ("stopping…", "stopped") if one hangs.
+  const p = clv(['run', ...ProcessorNames], { ...env, CLV_LOG_LEVEL: 'info', ...extraEnv });
   rss.watch(label, p.child.pid);
   return p;
 }
 
 function watchServices(): void {
   for (const name of serviceNames) rss.watch(name, services.pid(name));
+}
+
+/**
+ * SIGTERM, then the exit code once the process has finished its batch and closed. A process
+ * still there after `graceMs` is SIGKILLed and the fault fails: a shutdown that hangs would
+ * otherwise hang the suite until CI's timeout.
+ */
+async function stopGracefully(p: ClvProcess, what: string, graceMs = 60_000): Promise<number | null> {
+  p.child.kill('SIGTERM');
+  const exited = await Promise.race([p.exited.then(() => true), sleep(graceMs).then(() => false)]);
+  if (!exited) {
+    p.child.kill('SIGKILL');
+    await p.exited;
+    throw new Error(`${what} did not exit within ${graceMs / 1000} s of SIGTERM:\n${p.output().slice(-3000)}`);
+  }
+  return p.child.exitCode;
 }
 
 function assertRunning(p: ClvProcess, what: string): void {
@@ -215,8 +232,7 @@ faultTest(3, async ([a, b, c]) => {
   await stream(a);
   // Processors stop, Redis is emptied, their groups are forgotten: they start again from the
   // beginning of every topic and rebuild the state (the sink's group is left alone).
-  processors.child.kill('SIGTERM');
-  assert.equal(await processors.exited, 0, processors.output());
+  assert.equal(await stopGracefully(processors, 'the processors'), 0, processors.output().slice(-3000));
   assert.equal(services.redisCli('FLUSHALL'), 'OK');
   await resetClvTopics(services.kafkaBrokers, ProcessorNames.map((n) => `clv-${n}`), { topics: false });
   processors = startProcessors('processors');
@@ -259,12 +275,11 @@ faultTest(6, async ([a, b, c]) => {
 faultTest(7, async ([a, b, c]) => {
   await stream(a);
   // The replica logs "processors started" once it has joined every group and holds partitions.
-  const replica = startProcessors('replica', { CLV_LOG_LEVEL: 'info' });
+  const replica = startProcessors('replica');
   await until(() => replica.output().includes('processors started') || replica.child.exitCode !== null, 'the replica to join', 120_000);
   assertRunning(replica, 'the replica');
   await stream(b);
-  replica.child.kill('SIGTERM');
-  assert.equal(await replica.exited, 0, replica.output().slice(-3000));
+  assert.equal(await stopGracefully(replica, 'the replica'), 0, replica.output().slice(-3000));
   await stream(c);
 });
 

@@ -28,17 +28,17 @@ function snapshot(): Snapshot {
   return {
     histories, scores, ledgers: 3,
     features: new Map([
-      ['A', { event_id: 'fA', purchase_days: 2, repeat_purchase_days: 1, repeat_value_minor: 500, total_value_minor: 1500 }],
-      ['B', { event_id: 'fB', purchase_days: 1, repeat_purchase_days: 0, repeat_value_minor: 0, total_value_minor: 700 }],
+      ['A', { purchase_days: 2, repeat_purchase_days: 1, repeat_value_minor: 500, total_value_minor: 1500 }],
+      ['B', { purchase_days: 1, repeat_purchase_days: 0, repeat_value_minor: 0, total_value_minor: 700 }],
     ]),
     scoreViews: new Map([
-      ['A', { event_id: 'sA', model_version: 'rfm-rules', clv_minor: 100, p_alive: 0.5, segment: 'new', action: 'nurture' }],
-      ['B', { event_id: 'sB', model_version: 'rfm-rules', clv_minor: 100, p_alive: 0.5, segment: 'new', action: 'nurture' }],
+      ['A', { model_version: 'rfm-rules', clv_minor: 100, p_alive: 0.5, segment: 'new', action: 'nurture' }],
+      ['B', { model_version: 'rfm-rules', clv_minor: 100, p_alive: 0.5, segment: 'new', action: 'nurture' }],
     ]),
     purchases: new Map([
-      ['A/A-1', { event_id: 'p1', revision: 1, status: 'ACTIVE', net_amount_minor: 1000 }],
-      ['A/A-2', { event_id: 'p2', revision: 1, status: 'ACTIVE', net_amount_minor: 500 }],
-      ['B/B-1', { event_id: 'p3', revision: 1, status: 'ACTIVE', net_amount_minor: 700 }],
+      ['A/A-1', { status: 'ACTIVE', net_amount_minor: 1000 }],
+      ['A/A-2', { status: 'ACTIVE', net_amount_minor: 500 }],
+      ['B/B-1', { status: 'ACTIVE', net_amount_minor: 700 }],
     ]),
     raw: { orders: { rows: 3, events: 3 }, payments: { rows: 3, events: 3 } },
   };
@@ -69,12 +69,12 @@ test('an order applied twice, an unexpected customer and more value in a view ar
   assert.deepEqual({ lost: t.lost, doubled: t.doubled, different: t.different }, { lost: 0, doubled: 3, different: 0 }, t.examples.join('\n'));
 });
 
-test('a changed score, revision or newest features event is different', () => {
+test('a changed score, purchase amount or repeat value is different', () => {
   const actual = snapshot();
   actual.scores.set('A', { clvMinor: 101, segment: 'new' } as unknown as CustomerScoreState);
   actual.scoreViews.set('B', { ...actual.scoreViews.get('B')!, segment: 'at_risk' });
-  actual.purchases.set('A/A-2', { ...actual.purchases.get('A/A-2')!, revision: 2 });
-  actual.features.set('B', { ...actual.features.get('B')!, event_id: 'older' });
+  actual.purchases.set('A/A-2', { ...actual.purchases.get('A/A-2')!, net_amount_minor: 400 });
+  actual.features.set('B', { ...actual.features.get('B')!, repeat_value_minor: 1 });
   const t = compareSnapshots(snapshot(), actual);
   assert.deepEqual({ lost: t.lost, doubled: t.doubled, different: t.different }, { lost: 0, doubled: 0, different: 4 }, t.examples.join('\n'));
 });

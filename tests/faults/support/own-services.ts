@@ -84,8 +84,15 @@ export class OwnServices {
       REDIS_PORT: String(ports.redis),
     };
     const services = new OwnServices(home, ports, env);
-    // Should the test process die without its after() hooks, take the services down with it.
+    // Should the test process end without its after() hooks (a CI timeout, ^C), take the
+    // services down with it: they run detached (setsid, --daemonize) and would outlive it.
     process.once('exit', () => services.killAllSync());
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+      process.once(signal, () => {
+        services.killAllSync();
+        process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15));
+      });
+    }
     return services;
   }
 

@@ -5,6 +5,14 @@
  * highest purchase revision), plus the raw order and payment tables' row and event counts.
  * `compareSnapshots` says, customer by customer, what a faulty run lost, doubled or changed
  * against a fault-free one.
+ *
+ * What legitimately depends on the order in which a run saw orders and payments is left out
+ * of both sides (processors/purchases/purchase-joiner.ts: the latest revision's content is
+ * order-free, "its number may then differ"): revision numbers and the ids made from them
+ * (purchase `order:revision`, features `customer@orders.revisionSum` and the score ids built
+ * on those), and orders that are VOIDED — a capture refunded in full before its order arrived
+ * never becomes a purchase at all, while the other order of arrival emits it and then voids
+ * it; no reader counts a voided order.
  */
 import { Redis } from 'ioredis';
 import type { InMemoryAnalyticsStore } from '../../../adapters/in-memory/in-memory-analytics-store.js';
@@ -16,11 +24,11 @@ import { summarizeHistory, type CustomerPurchaseHistory } from '../../../process
 import type { CustomerScoreState } from '../../../processors/scoring/customer-scorer.js';
 
 /** One customer's features as the `customer_features_latest` view shows them. */
-export interface FeaturesView { event_id: string; purchase_days: number; repeat_purchase_days: number; repeat_value_minor: number; total_value_minor: number }
+export interface FeaturesView { purchase_days: number; repeat_purchase_days: number; repeat_value_minor: number; total_value_minor: number }
 /** One customer's score as `clv_scores_latest` shows it. */
-export interface ScoreView { event_id: string; model_version: string; clv_minor: number; p_alive: number; segment: string; action: string }
-/** One order as `purchases_latest` shows it. */
-export interface PurchaseView { event_id: string; revision: number; status: string; net_amount_minor: number }
+export interface ScoreView { model_version: string; clv_minor: number; p_alive: number; segment: string; action: string }
+/** One ACTIVE order as `purchases_latest` shows it. */
+export interface PurchaseView { status: string; net_amount_minor: number }
 
 export interface Snapshot {
   /** Customer id → purchase history (orders in order-id order), in Redis or the fault-free stores. */
@@ -41,10 +49,25 @@ async function readStore<T>(store: StateStore<T>): Promise<Map<string, T>> {
   return out;
 }
 
-function sortedHistories(histories: Map<string, CustomerPurchaseHistory>): Map<string, CustomerPurchaseHistory> {
-  // The order of a history's orders follows arrival; which order arrived first is no loss.
-  for (const h of histories.values()) h.orders.sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
-  return histories;
+/**
+ * Histories as far as features go: ACTIVE orders only, without revision numbers, in order-id
+ * order (the order of a history's orders follows arrival); customers left with none dropped.
+ */
+function normalizedHistories(histories: Map<string, CustomerPurchaseHistory>): Map<string, CustomerPurchaseHistory> {
+  const out = new Map<string, CustomerPurchaseHistory>();
+  for (const [id, h] of histories) {
+    const orders = h.orders
+      .filter((o) => o.status === 'ACTIVE')
+      .map((o) => ({ ...o, revision: 0 }))
+      .sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+    if (orders.length > 0) out.set(id, { ...h, orders });
+  }
+  return out;
+}
+
+/** Score states without the features event id (it sums revision numbers). */
+function normalizedScores(scores: Map<string, CustomerScoreState>): Map<string, CustomerScoreState> {
+  return new Map([...scores].map(([id, st]) => [id, { ...st, features: { ...st.features, event_id: '' } }]));
 }
 
 /** Latest per key by `newer`, as the views' argMax does. */
@@ -63,18 +86,18 @@ const byTimeThenId = (a: { event_time: number; event_id: string }, b: { event_ti
 
 /** The fault-free run's stores and in-memory analyst tables (app/embedded.ts). */
 export async function snapshotOfEmbedded(stores: { ledgers: StateStore<unknown>; histories: StateStore<unknown>; scores: StateStore<unknown> }, analytics: InMemoryAnalyticsStore): Promise<Snapshot> {
-  const histories = sortedHistories(structuredClone(await readStore(stores.histories as StateStore<CustomerPurchaseHistory>)));
-  const scores = structuredClone(await readStore(stores.scores as StateStore<CustomerScoreState>));
+  const histories = normalizedHistories(structuredClone(await readStore(stores.histories as StateStore<CustomerPurchaseHistory>)));
+  const scores = normalizedScores(structuredClone(await readStore(stores.scores as StateStore<CustomerScoreState>)));
   const ledgers = (await readStore(stores.ledgers)).size;
   const features = new Map([...latestBy(analytics.rows('customer_features'), (r) => r.customer_id, byTimeThenId)].map(([id, r]) => [id, {
-    event_id: r.event_id, purchase_days: r.purchase_days, repeat_purchase_days: r.repeat_purchase_days, repeat_value_minor: r.repeat_value_minor, total_value_minor: r.total_value_minor,
+    purchase_days: r.purchase_days, repeat_purchase_days: r.repeat_purchase_days, repeat_value_minor: r.repeat_value_minor, total_value_minor: r.total_value_minor,
   }]));
   const scoreViews = new Map([...latestBy(analytics.rows('clv_scores'), (r) => r.customer_id, byTimeThenId)].map(([id, r]) => [id, {
-    event_id: r.event_id, model_version: r.model_version, clv_minor: r.clv_minor, p_alive: r.p_alive, segment: r.segment, action: r.action,
+    model_version: r.model_version, clv_minor: r.clv_minor, p_alive: r.p_alive, segment: r.segment, action: r.action,
   }]));
-  const purchases = new Map([...latestBy(analytics.rows('purchases'), (r) => `${r.customer_id}/${r.order_id}`, (a, b) => a.revision > b.revision)].map(([k, r]) => [k, {
-    event_id: r.event_id, revision: r.revision, status: r.status, net_amount_minor: r.net_amount_minor,
-  }]));
+  const purchases = new Map([...latestBy(analytics.rows('purchases'), (r) => `${r.customer_id}/${r.order_id}`, (a, b) => a.revision > b.revision)]
+    .filter(([, r]) => r.status === 'ACTIVE')
+    .map(([k, r]) => [k, { status: r.status, net_amount_minor: r.net_amount_minor }]));
   const raw = (table: 'orders' | 'payments') => {
     const rows = analytics.rows(table);
     return { rows: rows.length, events: new Set(rows.map((r) => r.event_id)).size };
@@ -89,8 +112,8 @@ export async function snapshotOfStack(redisUrl: string, clickhouseUrl: string, d
   const redis = new Redis(redisUrl);
   const ch = await ClickHouseConnection.connect({ url: clickhouseUrl });
   try {
-    const histories = sortedHistories(await readStore(historiesStore));
-    const scores = await readStore(scoresStore);
+    const histories = normalizedHistories(await readStore(historiesStore));
+    const scores = normalizedScores(await readStore(scoresStore));
     let ledgers = 0;
     let cursor = '0';
     do {
@@ -99,12 +122,12 @@ export async function snapshotOfStack(redisUrl: string, clickhouseUrl: string, d
       cursor = next;
     } while (cursor !== '0');
     const n = (v: unknown) => Number(v);
-    const features = new Map((await ch.select<Record<string, string>>(sql`SELECT customer_id, event_id, purchase_days, repeat_purchase_days, repeat_value_minor, total_value_minor FROM ${ident(database, 'customer_features_latest')}`))
-      .map((r) => [r.customer_id, { event_id: r.event_id, purchase_days: n(r.purchase_days), repeat_purchase_days: n(r.repeat_purchase_days), repeat_value_minor: n(r.repeat_value_minor), total_value_minor: n(r.total_value_minor) }]));
-    const scoreViews = new Map((await ch.select<Record<string, string>>(sql`SELECT customer_id, event_id, model_version, clv_minor, p_alive, segment, action FROM ${ident(database, 'clv_scores_latest')}`))
-      .map((r) => [r.customer_id, { event_id: r.event_id, model_version: r.model_version, clv_minor: n(r.clv_minor), p_alive: n(r.p_alive), segment: r.segment, action: r.action }]));
-    const purchases = new Map((await ch.select<Record<string, string>>(sql`SELECT customer_id, order_id, event_id, revision, status, net_amount_minor FROM ${ident(database, 'purchases_latest')}`))
-      .map((r) => [`${r.customer_id}/${r.order_id}`, { event_id: r.event_id, revision: n(r.revision), status: r.status, net_amount_minor: n(r.net_amount_minor) }]));
+    const features = new Map((await ch.select<Record<string, string>>(sql`SELECT customer_id, purchase_days, repeat_purchase_days, repeat_value_minor, total_value_minor FROM ${ident(database, 'customer_features_latest')}`))
+      .map((r) => [r.customer_id, { purchase_days: n(r.purchase_days), repeat_purchase_days: n(r.repeat_purchase_days), repeat_value_minor: n(r.repeat_value_minor), total_value_minor: n(r.total_value_minor) }]));
+    const scoreViews = new Map((await ch.select<Record<string, string>>(sql`SELECT customer_id, model_version, clv_minor, p_alive, segment, action FROM ${ident(database, 'clv_scores_latest')}`))
+      .map((r) => [r.customer_id, { model_version: r.model_version, clv_minor: n(r.clv_minor), p_alive: n(r.p_alive), segment: r.segment, action: r.action }]));
+    const purchases = new Map((await ch.select<Record<string, string>>(sql`SELECT customer_id, order_id, status, net_amount_minor FROM ${ident(database, 'purchases_latest')} WHERE status = 'ACTIVE'`))
+      .map((r) => [`${r.customer_id}/${r.order_id}`, { status: r.status, net_amount_minor: n(r.net_amount_minor) }]));
     const raw = async (table: 'orders' | 'payments') => {
       const [r] = await ch.select<{ rows: string; events: string }>(sql`SELECT count() AS rows, uniqExact(event_id) AS events FROM ${ident(database, table)}`);
       return { rows: n(r.rows), events: n(r.events) };
