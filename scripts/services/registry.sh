@@ -87,6 +87,13 @@ registry_start() {
       -jar "$runner"
   ) </dev/null >"$(registry_logs)" 2>&1 &
   echo $! >"$(registry_pidfile)"
+  # The pid is the subshell's until it execs java: wait for that, or wait_ready (which checks
+  # the command line for registry_marker) would take the registry for dead and stop it.
+  local i
+  for ((i = 0; i < 100; i++)); do
+    pid_alive "$(registry_pidfile)" "$(registry_marker)" >/dev/null && return 0
+    sleep 0.05
+  done
 }
 
 # Ready when the Confluent-compatible API answers (a JSON array of subjects).
