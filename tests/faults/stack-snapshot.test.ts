@@ -14,7 +14,7 @@ const day = (d: number) => Date.UTC(1997, 0, 1 + d);
 
 function history(id: string, orders: Array<[string, number, number]>): CustomerPurchaseHistory {
   return {
-    customerId: id, currency: 'USD',
+    customerId: id, currency: 'USD', compacted: null,
     orders: orders.map(([orderId, d, net]) => ({ orderId, day: d, time: day(d), revision: 1, status: 'ACTIVE', net, categories: [], lines: [] })),
   } as CustomerPurchaseHistory;
 }
