@@ -21,15 +21,15 @@ const rules = new RfmRuleModel({
 });
 
 /** An embedded pipeline that scores with the RFM rules until a champion is loaded. */
-function rulesPipeline() {
+function rulesPipeline({ partitions = 2, batchSize = 50, hysteresis = 0.1 } = {}) {
   const log = new InMemoryEventLog({ maxBackoffMs: 20 });
   const codec = new AvroCodec();
   const pipeline = new Pipeline({
     log, codec,
     stores: { ledgers: new InMemoryStateStore(), histories: new InMemoryStateStore(), scores: new InMemoryStateStore() },
     validation: { currency: 'USD', maxFutureSkewMs: 100 * 365 * DAY, now: Date.now },
-    scoring: { dayOf: dayIndexer('UTC'), policy: defaultPolicy, hysteresis: 0.1, minorPerUnit: 100 },
-    partitions: 2, batchSize: 50,
+    scoring: { dayOf: dayIndexer('UTC'), policy: defaultPolicy, hysteresis, minorPerUnit: 100 },
+    partitions, batchSize,
     fallbackModel: rules,
   });
   const decode = async <T>(topic: string) => Promise.all(log.read(topic).map(async (m) => (await codec.decode(topic, m.value!)) as T));
@@ -191,18 +191,9 @@ test('without a lapse (thresholds with none), a one-time buyer under BG/NBD neve
  * runs). After a last sweep at the data time, both must hold the same scores.
  */
 async function replayAtSpeed(speed: 'fast' | 'slow') {
-  const log = new InMemoryEventLog({ maxBackoffMs: 20 });
-  const codec = new AvroCodec();
-  const pipeline = new Pipeline({
-    log, codec,
-    stores: { ledgers: new InMemoryStateStore(), histories: new InMemoryStateStore(), scores: new InMemoryStateStore() },
-    validation: { currency: 'USD', maxFutureSkewMs: 100 * 365 * DAY, now: Date.now },
-    // The default hysteresis (0): a margin makes a segment depend on the one before it, and
-    // which scores came before depends on batching and when sweeps ran (see the README).
-    scoring: { dayOf: dayIndexer('UTC'), policy: defaultPolicy, hysteresis: 0, minorPerUnit: 100 },
-    partitions: speed === 'fast' ? 4 : 2, batchSize: speed === 'fast' ? 1000 : 3,
-    fallbackModel: rules,
-  });
+  // The default hysteresis (0): a margin makes a segment depend on the one before it, and
+  // which scores came before depends on batching and when sweeps ran (see the README).
+  const { log, codec, pipeline } = rulesPipeline(speed === 'fast' ? { partitions: 4, batchSize: 1000, hysteresis: 0 } : { partitions: 2, batchSize: 3, hysteresis: 0 });
   let seed = 12345;
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const events: Array<{ topic: string; key: string; value: unknown; at: number }> = [];
