@@ -28,7 +28,8 @@ function defaultRoles(settings: Readonly<Settings>): string[] {
   return ProcessRoles.filter((n) => n !== 'training' && n !== 'anomalies' && (n !== 'webhooks' || settings.webhooks !== null));
 }
 
-export async function runProcessors(settings: Readonly<Settings>, names: readonly string[]): Promise<void> {
+/** Resolves once the roles run; `stopped` resolves when a signal has stopped them all. */
+export async function runProcessors(settings: Readonly<Settings>, names: readonly string[]): Promise<{ stopped: Promise<void> }> {
   const { config } = settings;
   const logger = createLogger(config.logLevel);
   for (const n of names) {
@@ -68,6 +69,8 @@ export async function runProcessors(settings: Readonly<Settings>, names: readonl
 
   const stopChampionPoll = only.includes('scoring') ? production.champion.poll(config.modelPollMs) : () => {};
   let stopping = false;
+  let markStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => (markStopped = resolve));
   shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -82,6 +85,8 @@ export async function runProcessors(settings: Readonly<Settings>, names: readonl
     await anomalies?.stop();
     await production.close();
     logger.info({ stats: pipeline.stats() }, 'stopped');
+    markStopped();
   };
   if (signalled) await shutdown(signalled);
+  return { stopped };
 }

@@ -13,6 +13,11 @@ export function registerRun(program: Command): void {
     .action(async (names: string[]) => {
       const settings = processSettings();
       const { runProcessors } = await import('../../app/processor-process.js');
-      return runProcessors(settings, names);
+      const { stopped } = await runProcessors(settings, names);
+      await stopped;
+      // Everything is committed and closed. After a broker restart kafkajs can keep a
+      // reconnect timer or socket alive past disconnect (seen once in the fault suite: the
+      // process lingered minutes after "stopped"), so the process ends here, not when it idles.
+      process.exit(0);
     });
 }
