@@ -12,10 +12,11 @@
  * garbage — run in the pipeline's heap, the floor was charged with the pipeline's major
  * collections.
  */
+import { EventLogDecorator } from './event-log-decorator.js';
 import { Worker } from 'node:worker_threads';
 import type { AvroCodec } from '../adapters/avro/avro-codec.js';
-import type { ConsumerOptions, EventLog, OutgoingMessage, PublishOptions, RunningConsumer, TopicMessages } from '../core/ports/event-log.js';
-import { Topics, type TopicSpec } from '../core/topics.js';
+import type { OutgoingMessage, PublishOptions, TopicMessages } from '../core/ports/event-log.js';
+import { Topics } from '../core/topics.js';
 
 /** Topics the processors decode (their inputs) and encode (their outputs, dead letters included). */
 const consumed: ReadonlySet<string> = new Set([Topics.orders, Topics.payments, Topics.purchases, Topics.features]);
@@ -36,10 +37,8 @@ export interface FloorFigures {
 }
 
 /** An EventLog that passes everything on and, while recording, keeps what was published. */
-export class CodecWorkRecorder implements EventLog {
+export class CodecWorkRecorder extends EventLogDecorator {
   private calls: Array<{ topic: string; messages: OutgoingMessage[] }> | null = null;
-
-  constructor(private readonly inner: EventLog) {}
 
   /** Starts keeping publish calls (forgetting any kept before). */
   record(): void {
@@ -60,35 +59,16 @@ export class CodecWorkRecorder implements EventLog {
     return work;
   }
 
-  publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+  override publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
     this.calls?.push({ topic, messages });
     return this.inner.publish(topic, messages);
   }
 
-  publishAll(batches: TopicMessages[], options?: PublishOptions): Promise<void> {
+  override publishAll(batches: TopicMessages[], options?: PublishOptions): Promise<void> {
     if (this.calls) for (const b of batches) this.calls.push(b);
     return this.inner.publishAll(batches, options);
   }
 
-  createTopics(specs: TopicSpec[]): Promise<void> {
-    return this.inner.createTopics(specs);
-  }
-
-  consume(options: ConsumerOptions): Promise<RunningConsumer> {
-    return this.inner.consume(options);
-  }
-
-  lag(groupId: string, topics: string[]): Promise<number> {
-    return this.inner.lag(groupId, topics);
-  }
-
-  checkWritable(topic: string): Promise<void> {
-    return this.inner.checkWritable(topic);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
-  }
 }
 
 /**

@@ -4,24 +4,19 @@
  * unscored event would also count the wait for a late payment, which is the shop's delay,
  * not the pipeline's.)
  */
-import type { ConsumerOptions, EventLog, OutgoingMessage, PublishOptions, RunningConsumer, TopicMessages } from '../core/ports/event-log.js';
-import { Topics, type TopicSpec } from '../core/topics.js';
+import { EventLogDecorator } from './event-log-decorator.js';
+import type { OutgoingMessage, PublishOptions, TopicMessages } from '../core/ports/event-log.js';
+import { Topics } from '../core/topics.js';
 
-export class LatencyProbe implements EventLog {
+export class LatencyProbe extends EventLogDecorator {
   private readonly pending = new Map<string, number>();
   readonly samplesMs: number[] = [];
-
-  constructor(private readonly inner: EventLog) {}
-
-  createTopics(specs: TopicSpec[]): Promise<void> {
-    return this.inner.createTopics(specs);
-  }
 
   /**
    * An input counts from the call that publishes it (when the shop hands it over); a score
    * counts once its publication is acknowledged, when a subscriber could read it.
    */
-  async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+  override async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
     if (topic === Topics.orders || topic === Topics.payments) {
       const now = performance.now();
       for (const m of messages) if (m.key !== null) this.pending.set(m.key, now);
@@ -41,7 +36,7 @@ export class LatencyProbe implements EventLog {
     });
   }
 
-  async publishAll(batches: TopicMessages[], options?: PublishOptions): Promise<void> {
+  override async publishAll(batches: TopicMessages[], options?: PublishOptions): Promise<void> {
     const now = performance.now();
     for (const b of batches) {
       if (b.topic === Topics.orders || b.topic === Topics.payments) for (const m of b.messages) if (m.key !== null) this.pending.set(m.key, now);
@@ -49,21 +44,6 @@ export class LatencyProbe implements EventLog {
     return this.inner.publishAll(batches, options);
   }
 
-  consume(options: ConsumerOptions): Promise<RunningConsumer> {
-    return this.inner.consume(options);
-  }
-
-  lag(groupId: string, topics: string[]): Promise<number> {
-    return this.inner.lag(groupId, topics);
-  }
-
-  checkWritable(topic: string): Promise<void> {
-    return this.inner.checkWritable(topic);
-  }
-
-  close(): Promise<void> {
-    return this.inner.close();
-  }
 
   /** Forgets customers whose events produced no score (e.g. a failed payment). */
   reset(): void {
