@@ -61,8 +61,9 @@ async function scoreStates(): Promise<Map<string, CustomerScoreState>> {
 before(async () => {
   ctx = embeddedPipeline();
   const shop = generateSyntheticHistory({ customers: 300, seed: 5, start: '2022-01-01', end: '2024-03-31', noise: { duplicateRate: 0.01, reorderRate: 0.02, lateRate: 0, invalidRate: 0, poisonRate: 0 } });
-  const early = shop.messages.filter((m) => (m.value?.event_time ?? 0) <= cutMs);
-  later = shop.messages.filter((m) => (m.value?.event_time ?? 0) > cutMs);
+  const timeOf = (m: (typeof shop.messages)[number]) => ('value' in m && m.value ? m.value.event_time : 0);
+  const early = shop.messages.filter((m) => timeOf(m) <= cutMs);
+  later = shop.messages.filter((m) => timeOf(m) > cutMs);
   await ctx.pipeline.start();
   await publishMessages(ctx.log, ctx.codec, early);
   await ctx.pipeline.waitUntilIdle();
