@@ -43,9 +43,14 @@ export async function trainNow(config: Readonly<Config>, o: TrainNowOptions): Pr
     process.stdout.write(`${run.promoted ? 'promoted' : 'not promoted'}: ${run.reason}\n`);
     if (run.lstm && 'record' in run.lstm) {
       const l = run.lstm.record;
-      process.stdout.write(`LSTM kept with ${run.version} (not scoring; ${l.backend}, ${l.training.epochs} epochs): holdout value MAE ${figure(l.holdout.mae_value)} vs BG/NBD ${figure(run.challenger.value.meanAbsoluteError)}, Spearman ${figure(l.holdout.spearman_value)} vs ${figure(run.challenger.value.spearman)}\n`);
+      process.stdout.write(`LSTM calibration fit kept with ${run.version} (${l.backend}, ${l.training.epochs} epochs): holdout value MAE ${figure(l.holdout.mae_value)} vs BG/NBD ${figure(run.challenger.value.meanAbsoluteError)}, Spearman ${figure(l.holdout.spearman_value)} vs ${figure(run.challenger.value.spearman)}\n`);
     } else if (run.lstm) {
       process.stdout.write(`LSTM failed (the model is registered all the same): ${run.lstm.error}\n`);
+    }
+    if (run.lstmKind && 'version' in run.lstmKind) {
+      process.stdout.write(`LSTM refitted on everything and registered as ${run.lstmKind.version} (kind lstm; scores only once promoted: clv models promote ${run.lstmKind.version})\n`);
+    } else if (run.lstmKind) {
+      process.stdout.write(`LSTM version not registered: ${run.lstmKind.error}\n`);
     }
     if (rescore) process.stdout.write(`re-scored ${rescore.rescored} customers; ${rescore.published} scores and ${rescore.segmentChanges} segment changes published\n`);
     if (forecast && 'artifact' in forecast) {

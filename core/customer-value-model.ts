@@ -4,7 +4,7 @@
  * the shop-wide statistics behind cross-sell and upsell.
  */
 import type { CategoryStatistics } from './recommendations/category-statistics.js';
-import type { ModelInput } from './repeat-purchase-summary.js';
+import type { ModelInput, RepeatPurchaseSummary } from './repeat-purchase-summary.js';
 import type { SegmentThresholds } from './segmentation.js';
 
 /** One customer's prediction, in currency units (not minor). */
@@ -40,4 +40,22 @@ export interface CustomerValueModel {
   /** Shop-wide category statistics from training, for cross-sell and upsell; absent or null without them. */
   readonly categoryStatistics?: CategoryStatistics | null;
   predict(input: ModelInput): CustomerPrediction;
+  /**
+   * Present on models whose inference runs over many customers at once (the LSTM: one tensor
+   * per processor batch or re-score page). Scoring calls it, once per batch, instead of
+   * `predict`, which such a model refuses. One prediction per input, in order.
+   */
+  predictBatch?(inputs: readonly ScoringInput[]): Promise<CustomerPrediction[]>;
+}
+
+/**
+ * One customer as a batch model reads them: the model inputs, the repeat-purchase summary
+ * (calendar days, minor units) they come from, and the purchase days of the bounded recent
+ * history the features carry (CustomerFeaturesEvent.recent_purchase_days).
+ */
+export interface ScoringInput {
+  input: ModelInput;
+  summary: RepeatPurchaseSummary;
+  /** [day index, net value minor units], oldest first; at least the days the model's window reaches. */
+  recentDays: ReadonlyArray<readonly [day: number, valueMinor: number]>;
 }

@@ -118,6 +118,20 @@ export interface CustomerFeaturesEvent {
    * active orders; [] from older producers.
    */
   category_summary: CategorySpend[];
+  /**
+   * The purchase days of the last RECENT_PURCHASE_WINDOW_DAYS (182) days up to the last
+   * purchase day, oldest first: the bounded per-period history a sequence model reads
+   * (models/sequence/sequence-features.ts); [] from older producers.
+   */
+  recent_purchase_days?: PurchaseDay[];
+}
+
+/** One calendar day of a customer's active purchases. */
+export interface PurchaseDay {
+  /** Calendar day index (core/calendar.ts: days since 1970-01-01 in the shop's time zone). */
+  day: number;
+  /** Net value of the day's active orders, minor units. */
+  value_minor: MinorUnits;
 }
 
 /** The recommendation fields shared by score and segment-change events. */

@@ -16,6 +16,9 @@ export interface ProcessingContext {
   watermarkMs: number;
 }
 
+/** Applies one event to its key's state (KeyedProcessor.apply). */
+export type ApplyEvent<State, Event> = (state: State | undefined, event: Event, context: ProcessingContext) => { state: State | undefined; outputs: Output[] };
+
 export interface KeyedProcessor<State, Event> {
   /** Consumer group id. */
   readonly name: string;
@@ -26,6 +29,13 @@ export interface KeyedProcessor<State, Event> {
   stateKey(event: Event): string;
   /** Applies one event; returns the new state (or the same object when nothing changed). */
   apply(state: State | undefined, event: Event, context: ProcessingContext): { state: State | undefined; outputs: Output[] };
+  /**
+   * Work done once for a whole batch before any of its events is applied — the scoring
+   * processor's model inference, one tensor per batch — returning the apply to use for this
+   * batch (null: the plain `apply`). Gets the accepted events in order with their keys and
+   * the states as loaded. An error fails the batch before anything is applied (retried).
+   */
+  prepareBatch?(events: ReadonlyArray<{ key: string; event: Event }>, states: ReadonlyMap<string, State>, context: ProcessingContext): Promise<ApplyEvent<State, Event> | null>;
   /** Outputs for the states the batch changed, coalesced per key (e.g. one feature update per customer). */
   afterBatch?(changed: ReadonlyMap<string, State>, context: ProcessingContext): Output[];
 }

@@ -17,6 +17,8 @@ import type { Output } from './keyed-processor.js';
 import { ProcessorRunner, type BatchSummary, type ProcessorStats } from './run-keyed-processor.js';
 import { scoreCustomer, type CustomerScoreState, type ScoringSettings } from './scoring/customer-scorer.js';
 import { scoreOutputs, scoringProcessor } from './scoring/scoring-processor.js';
+import { batchPredictions } from './scoring/batch-predictions.js';
+import type { CustomerFeaturesEvent } from '../core/events.js';
 import { sameRecommendation } from '../core/recommendations/recommend-action.js';
 
 export interface PipelineStores {
@@ -183,6 +185,7 @@ export class Pipeline {
         const updated = new Map<string, CustomerScoreState>();
         const outputs: Output[] = [];
         const current = await stores.scores.getMany(candidates.map(([key]) => key));
+        const due: Array<{ key: string; state: CustomerScoreState; features: CustomerFeaturesEvent; asOfMs: number }> = [];
         for (const [key, state] of candidates) {
           const now = current.get(key);
           if (now === undefined || now.features.event_id !== state.features.event_id || now.asOfMs !== state.asOfMs) continue;
@@ -190,7 +193,13 @@ export class Pipeline {
           // latest score would date the new score before what the customer has done since
           // (and the analyst view, latest by as-of, would keep the older model's score).
           const at = Math.max(asOfMs ?? -Infinity, state.asOfMs ?? -Infinity, state.features.event_time, state.features.last_purchase_time);
-          const result = scoreCustomer(state, state.features, at, model, scoring);
+          due.push({ key, state, features: state.features, asOfMs: at });
+        }
+        // A batch model (the LSTM) predicts the page in one call; the others score one by one.
+        const predictions = await batchPredictions(model, due, scoring);
+        for (let i = 0; i < due.length; i++) {
+          const { key, state, asOfMs: at } = due[i];
+          const result = scoreCustomer(state, state.features, at, model, scoring, predictions?.[i]);
           updated.set(key, result.state);
           // A new model's category statistics can change what marketing is asked to do without
           // moving CLV or segment; and a new model version is published even where the numbers

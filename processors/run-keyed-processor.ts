@@ -160,6 +160,8 @@ export class ProcessorRunner<State, Event> {
     }
 
     const states = keys.size > 0 ? await deps.store.getMany([...keys]) : new Map<string, State>();
+    // Batch-wide work (the scoring processor's inference) before the first event is applied.
+    const batchApply = processor.prepareBatch && accepted.length > 0 ? await processor.prepareBatch(accepted, states, this.context) : null;
     const changed = new Map<string, State>();
     const encoded = new Map<string, OutgoingMessage[]>();
     // Kept only for an observer: the metrics read them (e.g. segment transitions).
@@ -173,7 +175,7 @@ export class ProcessorRunner<State, Event> {
       let out: Output[];
       let values: Buffer[];
       try {
-        const result = processor.apply(before, event, this.context);
+        const result = batchApply ? batchApply(before, event, this.context) : processor.apply(before, event, this.context);
         state = result.state;
         out = result.outputs;
         // Every output of the event is encoded before any is kept: one that does not encode

@@ -40,6 +40,8 @@ import type { CustomerPurchaseHistory } from '../processors/features/customer-pu
 import { modelInputOf, type CustomerScoreState } from '../processors/scoring/customer-scorer.js';
 import type { CustomerValueModel } from '../core/customer-value-model.js';
 import { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
+import { LstmModel } from '../models/kinds/lstm-model.js';
+import { batchPredictions } from '../processors/scoring/batch-predictions.js';
 import { EnsembleModel } from '../models/kinds/ensemble-model.js';
 import { SeasonalBgNbdGammaGammaModel } from '../models/kinds/seasonal-bgnbd-gamma-gamma-model.js';
 import { actionSummary } from './action-summary.js';
@@ -161,7 +163,7 @@ export class ScoreStoreReadModel implements ClvReadModel {
       recommendation: r && { categories: r.categories, reason: r.reason, minUnitPriceMinor: r.minUnitPriceMinor },
       horizonDays: model?.horizonDays ?? 0,
       interval: state.interval,
-      explanation: model ? this.explain(state, model) : null,
+      explanation: model ? await this.explain(state, model) : null,
     };
     return view;
   }
@@ -261,11 +263,12 @@ export class ScoreStoreReadModel implements ClvReadModel {
   }
 
   /** Recomputes the score's numbers with the model that produced it. */
-  private explain(state: CustomerScoreState, model: CustomerValueModel): ClvExplanation {
+  private async explain(state: CustomerScoreState, model: CustomerValueModel): Promise<ClvExplanation> {
     const { dayOf, minorPerUnit } = this.options.scoring;
     const asOfMs = state.asOfMs ?? state.features.event_time;
     const input = modelInputOf(state.features, asOfMs, model.periodDays, dayOf, minorPerUnit);
-    const p = model.predict(input);
+    // A batch model (the LSTM) through the same call scoring makes, with a batch of one.
+    const p = (await batchPredictions(model, [{ features: state.features, asOfMs }], this.options.scoring))?.[0] ?? model.predict(input);
     const rate = discountRateOf(model);
     const parts = model instanceof EnsembleModel
       ? model.members.map((m) => ({ name: m.name, kind: m.model.kind, weight: m.weight, clv: m.model.predict(input).clv }))
@@ -352,5 +355,6 @@ function discountRateOf(model: CustomerValueModel): number | null {
   if (model instanceof BgNbdGammaGammaModel) return model.settings.monthlyDiscountRate;
   if (model instanceof SeasonalBgNbdGammaGammaModel) return model.base.settings.monthlyDiscountRate;
   if (model instanceof EnsembleModel) return discountRateOf(model.members[0].model);
+  if (model instanceof LstmModel) return discountRateOf(model.base);
   return null;
 }

@@ -10,10 +10,13 @@ const before = (topic: string) => avro.Type.forSchema(JSON.parse(readFileSync(ne
 const current = loadTopicSchemas();
 const now = (topic: string) => avro.Type.forSchema(current.get(topic) as avro.Schema);
 
-function readOld(topic: string, record: object): Record<string, unknown> {
+function readOld(topic: string, record: object, writer = before(topic)): Record<string, unknown> {
   const reader = now(topic);
-  return reader.fromBuffer(before(topic).toBuffer(record), reader.createResolver(before(topic))) as Record<string, unknown>;
+  return reader.fromBuffer(writer.toBuffer(record), reader.createResolver(writer)) as Record<string, unknown>;
 }
+
+// The features as released before they carried the LSTM's recent purchase days.
+const beforeSequenceHistory = (topic: string) => avro.Type.forSchema(JSON.parse(readFileSync(new URL(`./fixtures/schemas-before-sequence-history/${topic}.avsc`, import.meta.url), 'utf8')));
 
 const T = Date.UTC(2024, 0, 1);
 
@@ -31,6 +34,15 @@ test('features written before the category summary read with category_summary []
     repeat_value_minor: 0, total_value_minor: 100, currency: 'USD',
   });
   assert.deepEqual(got.category_summary, []);
+});
+
+test('features written before the recent purchase days read with recent_purchase_days [] and keep their category summary', () => {
+  const got = readOld('clv.features.v1', {
+    event_id: 'f', event_time: T, customer_id: 'C1', first_purchase_time: T, last_purchase_time: T, purchase_days: 1, repeat_purchase_days: 0,
+    repeat_value_minor: 0, total_value_minor: 100, currency: 'USD', category_summary: [{ category: 'music', orders: 1, quantity: 2, spend_minor: 100 }],
+  }, beforeSequenceHistory('clv.features.v1'));
+  assert.deepEqual(got.recent_purchase_days, []);
+  assert.equal((got.category_summary as unknown[]).length, 1);
 });
 
 test('scores and segment changes written before recommendations read with no categories, an empty reason and no price floor', () => {

@@ -4,7 +4,7 @@ import { dayIndexer } from '../core/calendar.js';
 import type { ClvScoreEvent, CustomerFeaturesEvent } from '../core/events.js';
 import { Topics } from '../core/topics.js';
 import { scoreCustomer, type ScoringSettings } from '../processors/scoring/customer-scorer.js';
-import type { CustomerValueModel } from '../core/customer-value-model.js';
+import type { CustomerValueModel, ScoringInput } from '../core/customer-value-model.js';
 import { scoringProcessor } from '../processors/scoring/scoring-processor.js';
 import { defaultPolicy, linearModel } from './support/embedded-pipeline.js';
 
@@ -50,4 +50,40 @@ test('redelivered features give the same score event id (idempotent downstream)'
   const again = processor.apply(first.state, features(2, day(50), day(40)), { watermarkMs: day(50) });
   const id = (r: typeof first) => (r.outputs.find((o) => o.topic === Topics.scores)!.value as ClvScoreEvent).event_id;
   assert.equal(id(again), id(first));
+});
+
+test('a batch model predicts a whole batch in one call, each event as of what apply works out, and apply scores with those predictions', async () => {
+  const calls: ScoringInput[][] = [];
+  const batchModel: CustomerValueModel = {
+    ...decaying,
+    version: 'batch',
+    predict: () => { throw new Error('a batch model is never asked one at a time'); },
+    predictBatch: async (inputs) => {
+      calls.push([...inputs]);
+      return inputs.map((x) => decaying.predict(x.input));
+    },
+  };
+  const batched = scoringProcessor({ current: () => batchModel }, settings);
+  // C1 was swept as of day 300; two features of C1 and one of C2 in one batch.
+  const swept = scoreCustomer(undefined, features(3, day(100), day(90)), day(300), decaying, settings).state;
+  const c2 = { ...features(2, day(60), day(50)), customer_id: 'C2', event_id: 'C2@2.2', recent_purchase_days: [{ day: 19_727, value_minor: 1000 }] };
+  const events = [
+    { key: 'C1', event: features(4, day(150), day(120)) },
+    { key: 'C2', event: c2 },
+    { key: 'C1', event: features(5, day(310), day(310)) },
+  ];
+  const apply = (await batched.prepareBatch!(events, new Map([['C1', swept]]), { watermarkMs: day(310) }))!;
+  assert.equal(calls.length, 1);
+  assert.deepEqual(calls[0].map((x) => x.input.asOfDay), [300, 60, 310].map((n) => Math.floor(day(n) / 86_400_000)));
+  assert.deepEqual(calls[0][1].recentDays, [[19_727, 1000]]);
+  assert.equal(calls[0][1].summary.totalValueMinor, 2000);
+  let state = swept;
+  for (const { event } of [events[0], events[2]]) {
+    const r = apply(state, event, { watermarkMs: day(310) });
+    const direct = processor.apply(state, event, { watermarkMs: day(310) });
+    assert.equal((r.outputs[0].value as ClvScoreEvent).clv_minor, (direct.outputs[0].value as ClvScoreEvent).clv_minor);
+    state = r.state!;
+  }
+  // A model scoring one at a time needs no batch step.
+  assert.equal(await processor.prepareBatch!(events, new Map(), { watermarkMs: 0 }), null);
 });

@@ -5,10 +5,14 @@ import {
   STATIC_FEATURES,
   STEP_FEATURES,
   futureSpend,
+  RECENT_PURCHASE_WINDOW_DAYS,
+  recentPurchaseDays,
   sequenceExample,
   sequenceRow,
+  sequenceRowOf,
   type SequenceFeatureOptions,
 } from '../models/sequence/sequence-features.js';
+import { summarizePurchaseDays } from '../core/repeat-purchase-summary.js';
 import { periodSpend, type CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
 
 // Weekly periods, 4 of history, a 2-week target; as of day 100.
@@ -85,4 +89,20 @@ test('rejects out-of-range options', () => {
   assert.throws(() => sequenceRow(days, AS_OF, { ...options, periods: 0 }), RangeError);
   assert.throws(() => sequenceRow(days, AS_OF, { ...options, periodDays: 1.5 }), RangeError);
   assert.throws(() => futureSpend(days, AS_OF, { ...options, minorPerUnit: 0 }), RangeError);
+});
+
+test('a row from the summary and the features\' recent purchase days equals the row from the full history, at any as-of on or after the last purchase', () => {
+  // A long history: purchases every 9 days for two years, the last on day 800.
+  const long: [number, number][] = [];
+  for (let d = 80; d <= 800; d += 9) long.push([d, 100 + (d % 37) * 10]);
+  const wide: SequenceFeatureOptions = { periodDays: 7, periods: 26, horizonPeriods: 52, minorPerUnit: 100 };
+  const summary = summarizePurchaseDays(long)!;
+  const recent = recentPurchaseDays(long, summary.lastDay);
+  assert.ok(recent.length < long.length && recent.every(([d]) => d > summary.lastDay - RECENT_PURCHASE_WINDOW_DAYS));
+  for (const asOf of [summary.lastDay, summary.lastDay + 3, summary.lastDay + 100, summary.lastDay + 400]) {
+    const full = sequenceRow(long, asOf, wide)!;
+    const bounded = sequenceRowOf(summary, recent, asOf, wide);
+    assert.deepEqual([...bounded.steps], [...full.steps], `steps as of ${asOf}`);
+    assert.deepEqual([...bounded.statics], [...full.statics], `statics as of ${asOf}`);
+  }
 });

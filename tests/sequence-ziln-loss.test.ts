@@ -10,6 +10,7 @@ import {
   zilnLoss,
   zilnMean,
   zilnNegLogLikelihood,
+  zilnQuantile,
   type ZilnLogits,
 } from '../models/sequence/ziln-loss.js';
 
@@ -84,4 +85,18 @@ test('finite for extreme logits: no overflow in the cross-entropy, σ floored', 
 test('softplus and its inverse round-trip', () => {
   for (const y of [1e-3, 0.5, 1, 7, 40]) assert.ok(Math.abs(softplus(inverseSoftplus(y)) - y) < 1e-9 * Math.max(1, y));
   assert.ok(Math.abs(softplus(-50) - Math.exp(-50)) < 1e-30);
+});
+
+test('ZILN quantiles: 0 within the zero mass 1 − p, the lognormal\'s quantile at (τ − 1 + p) / p above it', () => {
+  // ℓ = 0: p = ½; s = inverseSoftplus(1): σ = 1; μ = 0.
+  const l: ZilnLogits = [0, 0, inverseSoftplus(1)];
+  assert.equal(zilnQuantile(l, 0.1), 0);
+  assert.equal(zilnQuantile(l, 0.5), 0);
+  // τ = 0.75 → u = ½: the lognormal's median e^μ = 1.
+  assert.ok(Math.abs(zilnQuantile(l, 0.75) - 1) < 1e-9);
+  // τ = 0.9 → u = 0.8: e^{Φ⁻¹(0.8)} = e^{0.8416212335729143}.
+  assert.ok(Math.abs(zilnQuantile(l, 0.9) - Math.exp(0.8416212335729143)) < 1e-7);
+  // Almost everyone buys (p → 1): the quantiles approach the plain lognormal's.
+  assert.ok(Math.abs(zilnQuantile([30, 2, inverseSoftplus(0.5)], 0.5) - Math.exp(2)) < 1e-6);
+  assert.throws(() => zilnQuantile(l, 1), RangeError);
 });

@@ -14,6 +14,11 @@ import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/t
 import { inputsAsOf, readTrainingData } from '../training/training-data.js';
 import { LSTM_ATTACHMENT, trainingLstm, type TrainingLstmRecord } from '../training/training-lstm.js';
 import { runTraining } from '../training/training-run.js';
+import { changeChampion, rollbackChampion } from '../training/champion-change.js';
+import { loadRegisteredModel } from '../models/kinds/model-kinds.js';
+import { LstmModel } from '../models/kinds/lstm-model.js';
+import { recentPurchaseDays } from '../models/sequence/sequence-features.js';
+import { summarizePurchaseDays, toModelInput } from '../core/repeat-purchase-summary.js';
 import { endOfDay, EPOCH_DAY, trainingHistories } from './support/training-histories.js';
 
 const config = loadConfig({});
@@ -130,4 +135,25 @@ test('off unless CLV_TRAIN_LSTM=true; CLV_LSTM_EPOCHS bounds its epochs', async 
   assert.equal(run.lstm, null);
   assert.equal(await f.registry.attachment('v1', LSTM_ATTACHMENT), null);
   assert.equal((await f.registry.load('v1')).info.details.lstm, undefined);
+});
+
+test('a run with the LSTM also registers a deployable lstm version, not promoted; promote and rollback move the champion to it and back', async () => {
+  const f = await fixture();
+  const run = await runTraining(f.deps, { ...trainingRunSettingsFrom(config, { version: 'v1', asOfMs }), lstm });
+  assert.deepEqual(run.lstmKind, { version: 'v1-lstm' });
+  assert.equal(await f.registry.championVersion(), 'v1', 'the run deploys the kind the backtest chose');
+  const { info } = await f.registry.load('v1-lstm');
+  assert.equal(info.kind, 'lstm');
+  assert.equal((info.details as { status: string }).status, 'challenger');
+  const model = await loadRegisteredModel(f.registry, 'v1-lstm');
+  assert.ok(model instanceof LstmModel && model.thresholds.oneTimeBuyerAtRiskDays !== null);
+  // A customer who bought on days 100 and 300 (50.00, 20.00), scored as of day 400 from the features' bounded history.
+  const days: Array<[number, number]> = [[EPOCH_DAY + 100, 5000], [EPOCH_DAY + 300, 2000]];
+  const summary = summarizePurchaseDays(days)!;
+  const [p] = await model.predictBatch([{ input: toModelInput(summary, EPOCH_DAY + 400, 7, 100), summary, recentDays: recentPurchaseDays(days, summary.lastDay) }]);
+  assert.ok(p.clv > 0 && p.interval!.lower <= p.clv && p.clv <= p.interval!.upper * 2, JSON.stringify(p));
+  await changeChampion(f.deps, 'v1-lstm', 'manual');
+  assert.equal(await f.registry.championVersion(), 'v1-lstm');
+  assert.deepEqual(await rollbackChampion(f.deps), { version: 'v1', previous: 'v1-lstm' });
+  await model.dispose();
 });

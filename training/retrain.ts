@@ -64,7 +64,8 @@ export function trainingRunSettingsFrom(
     readiness: { minCustomers: config.minTrainingCustomers, minRepeatCustomers: config.minRepeatCustomers, minHistoryDays: config.minHistoryDays },
     promote: o.promote ?? true,
     force: o.force ?? false,
-    // Kept with the version and judged, never used to score (training-lstm.ts says why).
+    // Its calibration fit is kept with the version and judged (training-lstm.ts); the lstm kind
+    // refitted on everything is registered beside it, scoring once promoted (training-lstm-kind.ts).
     lstm: config.trainLstm ? { maxEpochs: config.lstmEpochs, seed: 1, minorPerUnit: config.minorPerUnit } : null,
   };
 }

@@ -6,10 +6,9 @@
  * so it never sees the holdout), then judged on the same holdout and the same customers as
  * the BG/NBD + Gamma-Gamma challenger.
  *
- * The artifact kept is that calibration fit, the one the metrics describe: a refit on all the
- * data, as BG/NBD gets, would double the run's slowest step for a model nothing scores with.
- * Scoring stays BG/NBD + Gamma-Gamma: the LSTM reads per-period spend sequences, and the
- * streaming features (RFM summaries) do not carry them.
+ * The artifact kept here is that calibration fit, the one the metrics describe. The model that
+ * can score — the `lstm` kind, refitted on everything with its BG/NBD companion — is registered
+ * as a version of its own by training-lstm-kind.ts, and scores only once promoted by hand.
  */
 import { dateOfDayIndex } from '../core/calendar.js';
 import type { StateStore } from '../core/ports/state-store.js';

@@ -12,7 +12,8 @@
  *    model, but its months are the freshest evidence of how customers behave now, and every
  *    customer's T must reach the as-of for segments thresholds to match what scoring sees;
  * 5. when asked, fit the LSTM on the same calibration part and judge it on the same holdout
- *    (training-lstm.ts); it is recorded and kept with the version, not deployed;
+ *    (training-lstm.ts), and register a deployable `lstm` version refitted on everything
+ *    beside this one (training-lstm-kind.ts), promoted only by hand;
  * 6. register the version whatever the decision (auditable, and promotable by hand later),
  *    record it in the model runs, and promote it when it won.
  * Re-scoring is the caller's (it owns the pipeline).
@@ -40,6 +41,8 @@ import { evaluateHoldout, type HoldoutMetrics } from '../evaluation/holdout-eval
 import { decidePromotion, PROMOTION_METRIC } from './promotion-decision.js';
 import type { TrainingSettings } from '../models/kinds/train-customer-value-model.js';
 import { inputsAsOf, readTrainingData, trainingDataFigures, type TrainingData, type TrainingDataFigures } from './training-data.js';
+import { registerTrainingLstmKind } from './training-lstm-kind.js';
+import { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
 import { LSTM_ATTACHMENT, trainingLstmRun, type TrainingLstmRecord, type TrainingLstmSettings } from './training-lstm.js';
 import { assertTrainingReady, type ReadinessThresholds } from './training-readiness.js';
 
@@ -90,6 +93,8 @@ export interface TrainingRunResult {
   trainingMs: number;
   /** The LSTM's record, kept with the version; its error when it failed; null when none was asked for. */
   lstm: { record: TrainingLstmRecord } | { error: string } | null;
+  /** The deployable `lstm` version registered beside this one (training-lstm-kind.ts), or why not; null when none was asked for. */
+  lstmKind: { version: string } | { error: string } | null;
 }
 
 /** @throws ClvError INSUFFICIENT_DATA (readiness), NO_MODEL, DEPENDENCY_FAILED from the stores. */
@@ -170,6 +175,14 @@ export async function runTraining(deps: TrainingRunDeps, s: TrainingRunSettings)
       lstm = { error: `LSTM not kept: ${(error as Error).message}` };
     }
   }
+  // The deployable LSTM, refitted on everything, as a version of its own (never promoted here).
+  const lstmKind = s.lstm
+    ? await registerTrainingLstmKind(deps.registry, {
+      data, settings, lstm: s.lstm, base: fitted instanceof BgNbdGammaGammaModel ? fitted : null,
+      statistics: model.categoryStatistics ?? null, lapse, registeredAt: new Date(nowMs).toISOString(),
+      details: { window, data: figures, run: settings.version, lstm: lstm && lstmJson(lstm) },
+    })
+    : null;
   if (deps.analytics) {
     const row: ModelRunRow = {
       version: settings.version,
@@ -187,7 +200,7 @@ export async function runTraining(deps: TrainingRunDeps, s: TrainingRunSettings)
   }
   if (promoted) await changeChampion(deps, settings.version, 'training');
   return { version: settings.version, promoted, reason, model, selection, previousChampion, figures, challenger: challengerMetrics, champion: championMetrics, trainingMs,
-    lstm: lstm && ('record' in lstm ? { record: lstm.record } : { error: lstm.error }) };
+    lstm: lstm && ('record' in lstm ? { record: lstm.record } : { error: lstm.error }), lstmKind };
 }
 
 function lstmJson(lstm: { record: TrainingLstmRecord } | { error: string }): TrainingLstmRecord | { error: string } {

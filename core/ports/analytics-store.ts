@@ -82,8 +82,11 @@ export interface ModelRunRow {
 /** A purchase without its line items: they are in order_line_items, by order_id. */
 export type PurchaseRow = Omit<PurchaseEvent, 'line_items'>;
 
-/** A features event without its category summary (derivable from order_line_items). */
-export type CustomerFeaturesRow = Omit<CustomerFeaturesEvent, 'category_summary'>;
+/**
+ * A features event without its category summary (derivable from order_line_items) and its
+ * recent purchase days (the sequence model's input, derivable from purchases).
+ */
+export type CustomerFeaturesRow = Omit<CustomerFeaturesEvent, 'category_summary' | 'recent_purchase_days'>;
 
 /** Row type of each table. Purchases, features, scores and segment changes are their events (nested lists aside). */
 export interface AnalyticsRows {

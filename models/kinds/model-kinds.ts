@@ -11,12 +11,13 @@ import type { CustomerValueModel } from '../../core/customer-value-model.js';
 import type { ModelRegistry } from '../../core/ports/model-registry.js';
 import { BgNbdGammaGammaModel, type BgNbdGammaGammaArtifact } from './bgnbd-gamma-gamma-model.js';
 import { EnsembleModel, type EnsembleArtifact } from './ensemble-model.js';
+import { LstmModel, type LstmArtifact } from './lstm-model.js';
 import { SeasonalBgNbdGammaGammaModel, type SeasonalBgNbdGammaGammaArtifact } from './seasonal-bgnbd-gamma-gamma-model.js';
 
 /** The layout version of every model artifact this build writes and reads. */
 export const MODEL_ARTIFACT_FORMAT = 1;
 
-export const ModelKinds = ['bgnbd-gamma-gamma', 'seasonal-bgnbd-gamma-gamma', 'ensemble', 'rfm-rules'] as const;
+export const ModelKinds = ['bgnbd-gamma-gamma', 'seasonal-bgnbd-gamma-gamma', 'ensemble', 'lstm', 'rfm-rules'] as const;
 export type ModelKind = (typeof ModelKinds)[number];
 
 /** The kinds training registers; the RFM rules are built from settings, never stored. */
@@ -43,6 +44,8 @@ export function modelFromArtifact(version: string, kind: string, artifact: unkno
         return SeasonalBgNbdGammaGammaModel.fromJSON(artifact as SeasonalBgNbdGammaGammaArtifact);
       case 'ensemble':
         return EnsembleModel.fromJSON(artifact as EnsembleArtifact);
+      case 'lstm':
+        return LstmModel.fromJSON(artifact as LstmArtifact);
     }
   } catch (cause) {
     throw new ClvError(ErrorCodes.NO_MODEL, `model ${version}: unreadable ${kind} artifact (${(cause as Error).message})`, { cause });

@@ -30,6 +30,11 @@ export interface FittedLstmClv {
   readonly backend: TfBackendName;
   /** Expected spend over the horizon, currency units, ≥ 0, one per row. */
   predict(rows: readonly SequenceRow[]): Promise<Float64Array>;
+  /**
+   * The ZILN logits [ℓ, μ, s] of each row (3 per row, row-major): the whole predictive
+   * distribution, of which `predict` is the mean. One forward pass per `predictChunkSize` rows.
+   */
+  predictLogits(rows: readonly SequenceRow[]): Promise<Float32Array>;
   save(): Promise<LstmClvArtifact>;
   /** Frees the weights; the instance is unusable afterwards. */
   dispose(): void;
@@ -140,7 +145,13 @@ function fitted(features: SequenceFeatureOptions, architecture: LstmClvArchitect
     report,
     backend,
     async predict(rows) {
+      const v = await this.predictLogits(rows);
       const out = new Float64Array(rows.length);
+      for (let i = 0; i < rows.length; i++) out[i] = zilnExpectedValue([v[3 * i], v[3 * i + 1], v[3 * i + 2]]);
+      return out;
+    },
+    async predictLogits(rows) {
+      const out = new Float32Array(rows.length * 3);
       const all = Int32Array.from(rows, (_, i) => i);
       for (let from = 0; from < rows.length; from += chunk) {
         const to = Math.min(rows.length, from + chunk);
@@ -148,9 +159,8 @@ function fitted(features: SequenceFeatureOptions, architecture: LstmClvArchitect
           const x = batchTensors(architecture, rows, all, from, to);
           return lstmClvLogits(weights, x.steps, x.statics);
         });
-        const v = await logits.data();
+        out.set(await logits.data(), from * 3);
         logits.dispose();
-        for (let i = 0; i < to - from; i++) out[from + i] = zilnExpectedValue([v[3 * i], v[3 * i + 1], v[3 * i + 2]]);
       }
       return out;
     },

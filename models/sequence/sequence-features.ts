@@ -9,7 +9,7 @@
  * Lee (2005). The as-of day belongs to the history (as in toModelInput and the calibration
  * split); the target window is the H·periodDays days after it.
  */
-import { summarizePurchaseDays, toModelInput } from '../../core/repeat-purchase-summary.js';
+import { summarizePurchaseDays, toModelInput, type RepeatPurchaseSummary } from '../../core/repeat-purchase-summary.js';
 
 export interface SequenceFeatureOptions {
   /** Length of one period, days (7 = weeks, the unit of the BG/NBD papers). Integer ≥ 1. */
@@ -58,19 +58,53 @@ export interface SequenceExample extends SequenceRow {
 type PurchaseDays = Iterable<readonly [day: number, valueMinor: number]>;
 
 /**
+ * How many days of purchases before the last purchase day the streaming features carry
+ * (CustomerFeaturesEvent.recent_purchase_days): 26 weeks, the default window. A row as of any
+ * day on or after the last purchase reads only days inside its N·periodDays window, so a
+ * model whose window fits in these days gets from the features exactly the row it gets from
+ * the full history (a model with a longer window cannot score from the stream: models/kinds
+ * refuses to load it).
+ */
+export const RECENT_PURCHASE_WINDOW_DAYS = 182;
+
+/**
+ * The purchase days within RECENT_PURCHASE_WINDOW_DAYS up to the last one (days after
+ * lastDay − 182), oldest first: the bounded history the features carry.
+ */
+export function recentPurchaseDays(days: PurchaseDays, lastDay: number): Array<[day: number, valueMinor: number]> {
+  const out: Array<[number, number]> = [];
+  for (const [day, value] of days) if (day > lastDay - RECENT_PURCHASE_WINDOW_DAYS && day <= lastDay) out.push([day, value]);
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
+/**
  * The model inputs as of `asOfDay` from the purchase days on or before it (later days are
  * ignored, so a full history may be passed). Null when the customer has no purchase day
  * on or before `asOfDay` — not yet a customer then.
  */
 export function sequenceRow(days: PurchaseDays, asOfDay: number, options: Readonly<SequenceFeatureOptions> = DEFAULT_SEQUENCE_FEATURE_OPTIONS): SequenceRow | null {
   validateSequenceFeatureOptions(options);
-  const { periodDays, periods, minorPerUnit } = options;
   const past: [number, number][] = [];
+  for (const [day, value] of days) if (day <= asOfDay) past.push([day, value]);
+  const summary = summarizePurchaseDays(past);
+  return summary === null ? null : sequenceRowOf(summary, past, asOfDay, options);
+}
+
+/**
+ * The same row from a repeat-purchase summary and the purchase days of the window only (any
+ * days outside (asOfDay − N·periodDays, asOfDay] are ignored): how scoring builds it from the
+ * streaming features, whose history is bounded (RECENT_PURCHASE_WINDOW_DAYS). `sequenceRow`
+ * goes through here, so training, evaluation and the stream build rows by one function.
+ * `summary` must describe the purchase days on or before `asOfDay`.
+ */
+export function sequenceRowOf(summary: Readonly<RepeatPurchaseSummary>, windowDays: PurchaseDays, asOfDay: number, options: Readonly<SequenceFeatureOptions> = DEFAULT_SEQUENCE_FEATURE_OPTIONS): SequenceRow {
+  validateSequenceFeatureOptions(options);
+  const { periodDays, periods, minorPerUnit } = options;
   const steps = new Float32Array(periods * STEP_FEATURES);
+  // Sums of integer minor units: exact in float64 whatever the order the days come in.
   const spend = new Float64Array(periods);
-  for (const [day, value] of days) {
+  for (const [day, value] of windowDays) {
     if (day > asOfDay) continue;
-    past.push([day, value]);
     const back = Math.floor((asOfDay - day) / periodDays);
     if (back < periods) {
       const period = periods - 1 - back;
@@ -78,8 +112,6 @@ export function sequenceRow(days: PurchaseDays, asOfDay: number, options: Readon
       steps[period * STEP_FEATURES + 1] += 1;
     }
   }
-  const summary = summarizePurchaseDays(past);
-  if (summary === null) return null;
   for (let p = 0; p < periods; p++) steps[p * STEP_FEATURES] = Math.log1p(Math.max(0, spend[p]) / minorPerUnit);
   const m = toModelInput(summary, asOfDay, periodDays, minorPerUnit);
   const meanDayValue = summary.totalValueMinor / summary.purchaseDays / minorPerUnit;

@@ -16,6 +16,7 @@
  * (softplus(ℓ) − 1{y>0}·ℓ), never from p, which would lose precision when p → 0 or 1.
  */
 import * as tf from '@tensorflow/tfjs';
+import { normalQuantile } from '../special-functions/normal-quantile.js';
 
 /** Floor on σ: √(Keras epsilon = 1e-7), as in google/lifetime_value. */
 export const ZILN_SIGMA_FLOOR = Math.sqrt(1e-7);
@@ -83,4 +84,21 @@ export function inverseSoftplus(y: number): number {
 
 function sigmoid(x: number): number {
   return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
+
+/**
+ * The τ-quantile of the ZILN distribution of one customer (Wang, Liu & Miao 2019: the
+ * network's output is a whole distribution, not only its mean): y is 0 with probability
+ * 1 − p, so every quantile at or below 1 − p is 0; above it, y is lognormal(μ, σ) and the
+ * τ-quantile of the mixture is the lognormal's quantile at (τ − (1 − p)) / p, that is
+ * exp(μ + σ Φ⁻¹((τ − 1 + p) / p)). τ ∈ (0, 1).
+ */
+export function zilnQuantile(logits: ZilnLogits, tau: number): number {
+  if (!(tau > 0 && tau < 1)) throw new RangeError(`tau must be in (0, 1), got ${tau}`);
+  const [l, mu, s] = logits;
+  const p = sigmoid(l);
+  const zero = 1 - p;
+  if (tau <= zero) return 0;
+  const sigma = Math.max(softplus(s), ZILN_SIGMA_FLOOR);
+  return Math.exp(mu + sigma * normalQuantile((tau - zero) / p));
 }

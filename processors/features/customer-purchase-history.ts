@@ -14,6 +14,7 @@ import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { CustomerFeaturesEvent, PurchaseEvent, PurchaseStatus } from '../../core/events.js';
 import { summarizePurchaseDays, type RepeatPurchaseSummary } from '../../core/repeat-purchase-summary.js';
 import { categorySummaryOf } from './customer-category-summary.js';
+import { recentPurchaseDays } from '../../models/sequence/sequence-features.js';
 import { compactOldOrders, DETAIL_DAYS, type CompactedPurchases } from './purchase-history-compaction.js';
 
 export interface PurchasedOrder {
@@ -117,7 +118,8 @@ export function latestEventTime(history: CustomerPurchaseHistory): number {
  * remains (every order voided).
  */
 export function featuresOf(history: CustomerPurchaseHistory, asOfMs: number, eventId: string): CustomerFeaturesEvent | null {
-  const summary = summarizeHistory(history);
+  const days = purchaseDayValues(history);
+  const summary = summarizePurchaseDays(days);
   if (summary === null) return null;
   const compacted = history.compacted;
   // A compacted day is dated by its first order, which is right for the first purchase; the
@@ -140,6 +142,7 @@ export function featuresOf(history: CustomerPurchaseHistory, asOfMs: number, eve
     repeat_value_minor: summary.repeatValueMinor,
     total_value_minor: summary.totalValueMinor,
     currency: history.currency,
+    recent_purchase_days: recentPurchaseDays(days, summary.lastDay).map(([day, value_minor]) => ({ day, value_minor })),
     category_summary: categorySummaryOf(history.orders, compacted === null ? [] : compacted.categories.map(([category, orders, quantity, spend_minor]) => ({ category, orders, quantity, spend_minor }))),
   };
 }

@@ -9,7 +9,7 @@ import type { ClvScoreEvent, CustomerFeaturesEvent, SegmentChangedEvent } from '
 import type { ClvInterval } from '../../core/ports/clv-read-model.js';
 import { recommendAction, silenceText, type OneTimeBuyerSilence, type RecommendedAction } from '../../core/recommendations/recommend-action.js';
 import type { ModelInput } from '../../core/repeat-purchase-summary.js';
-import type { CustomerValueModel } from '../../core/customer-value-model.js';
+import type { CustomerPrediction, CustomerValueModel } from '../../core/customer-value-model.js';
 import { assignSegment, oneTimeBuyerLapse, type Segment, type SegmentInput, type SegmentThresholds } from '../../core/segmentation.js';
 
 export interface ScoringSettings {
@@ -68,9 +68,10 @@ export function scoreCustomer(
   asOfMs: number,
   model: CustomerValueModel,
   settings: ScoringSettings,
+  /** The model's prediction for these features as of `asOfMs`, made beforehand in a batch (batch-predictions.ts); absent: `model.predict`. */
+  prediction?: CustomerPrediction,
 ): ScoreResult {
-  const input = modelInputOf(features, asOfMs, model.periodDays, settings.dayOf, settings.minorPerUnit);
-  const p = model.predict(input);
+  const p = prediction ?? model.predict(modelInputOf(features, asOfMs, model.periodDays, settings.dayOf, settings.minorPerUnit));
   const clvMinor = Math.round(p.clv * settings.minorPerUnit);
   const interval: ClvInterval | null = p.interval
     ? { lowerMinor: Math.round(p.interval.lower * settings.minorPerUnit), upperMinor: Math.round(p.interval.upper * settings.minorPerUnit), level: p.interval.level }

@@ -3,10 +3,12 @@
  * customer's last features and segment, so that a retrain or a decay sweep can re-score
  * everyone without re-reading purchases.
  */
-import type { CustomerValueModel } from '../../core/customer-value-model.js';
+import type { CustomerPrediction, CustomerValueModel } from '../../core/customer-value-model.js';
+import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { CustomerFeaturesEvent } from '../../core/events.js';
 import { Topics } from '../../core/topics.js';
-import type { KeyedProcessor, Output } from '../keyed-processor.js';
+import type { ApplyEvent, KeyedProcessor, Output } from '../keyed-processor.js';
+import { batchPredictions } from './batch-predictions.js';
 import { scoreCustomer, unscoredState, type CustomerScoreState, type ScoreResult, type ScoringSettings } from './customer-scorer.js';
 
 export interface ModelHolder {
@@ -15,6 +17,22 @@ export interface ModelHolder {
 }
 
 export function scoringProcessor(models: ModelHolder, settings: ScoringSettings): KeyedProcessor<CustomerScoreState, CustomerFeaturesEvent> {
+  /** The one step of scoring, with the model and (for a batch model) the batch's predictions by features id and as-of. */
+  const step = (model: CustomerValueModel | null, predictions: ReadonlyMap<string, CustomerPrediction> | null, state: CustomerScoreState | undefined, features: CustomerFeaturesEvent) => {
+    const asOfMs = scoreAsOf(state, features);
+    if (model === null) {
+      // No model yet: keep the features so the first training can score this customer.
+      return { state: unscoredState(features, state), outputs: [] };
+    }
+    let prediction: CustomerPrediction | undefined;
+    if (predictions !== null) {
+      prediction = predictions.get(predictionKey(features, asOfMs));
+      // Cannot happen while prepareBatch follows apply's as-of rule; refused rather than guessed.
+      if (prediction === undefined) throw new ClvError(ErrorCodes.NO_MODEL, `model ${model.version} made no prediction for ${features.event_id} as of ${asOfMs}`);
+    }
+    const result = scoreCustomer(state, features, asOfMs, model, settings, prediction);
+    return { state: result.state, outputs: scoreOutputs(result) };
+  };
   return {
     name: 'clv-scoring',
     inputTopics: [Topics.features],
@@ -22,22 +40,45 @@ export function scoringProcessor(models: ModelHolder, settings: ScoringSettings)
     eventTime: (f) => f.event_time,
     stateKey: (f) => f.customer_id,
     apply(state, features) {
-      // Features of one customer arrive in the order they were derived, so the latest is the
-      // best informed; only its as-of may lag (a restarted features processor's watermark, or
-      // a late payment settling an old order after a decay sweep re-scored the customer as of
-      // later): a score never goes back in time, so the sweep's decay is not undone and the
-      // newest score is also the latest by event time.
-      const asOfMs = Math.max(features.event_time, state?.features.event_time ?? 0, state?.asOfMs ?? 0);
+      return step(models.current(), null, state, features);
+    },
+    /**
+     * A batch model (the LSTM) predicts every event of the batch in one call before any is
+     * applied: the as-of of each is worked out as apply will (each event sees the state the
+     * previous one of its customer left), and the batch is applied with that same model even
+     * if the champion changes meanwhile.
+     */
+    async prepareBatch(events, states) {
       const model = models.current();
-      if (model === null) {
-        // No model yet: keep the features so the first training can score this customer.
-        return { state: unscoredState(features, state), outputs: [] };
+      if (model === null || !model.predictBatch) return null;
+      const last = new Map<string, Pick<CustomerScoreState, 'features' | 'asOfMs'>>();
+      const items: Array<{ features: CustomerFeaturesEvent; asOfMs: number }> = [];
+      for (const { key, event } of events) {
+        const asOfMs = scoreAsOf(last.get(key) ?? states.get(key), event);
+        items.push({ features: event, asOfMs });
+        last.set(key, { features: event, asOfMs });
       }
-      const result = scoreCustomer(state, features, asOfMs, model, settings);
-      return { state: result.state, outputs: scoreOutputs(result) };
+      const predicted = (await batchPredictions(model, items, settings)) ?? [];
+      const byKey = new Map<string, CustomerPrediction>();
+      for (let i = 0; i < items.length; i++) byKey.set(predictionKey(items[i].features, items[i].asOfMs), predicted[i]);
+      const apply: ApplyEvent<CustomerScoreState, CustomerFeaturesEvent> = (state, features) => step(model, byKey, state, features);
+      return apply;
     },
   };
 }
+
+/**
+ * The as-of of a score. Features of one customer arrive in the order they were derived, so
+ * the latest is the best informed; only its as-of may lag (a restarted features processor's
+ * watermark, or a late payment settling an old order after a decay sweep re-scored the
+ * customer as of later): a score never goes back in time, so the sweep's decay is not undone
+ * and the newest score is also the latest by event time.
+ */
+function scoreAsOf(state: Pick<CustomerScoreState, 'features' | 'asOfMs'> | undefined, features: CustomerFeaturesEvent): number {
+  return Math.max(features.event_time, state?.features.event_time ?? 0, state?.asOfMs ?? 0);
+}
+
+const predictionKey = (f: CustomerFeaturesEvent, asOfMs: number) => `${f.event_id}@${asOfMs}`;
 
 export function scoreOutputs(result: ScoreResult): Output[] {
   const outputs: Output[] = [{ topic: Topics.scores, key: result.score.customer_id, value: result.score }];
