@@ -10,6 +10,8 @@ import {
 } from '../../core/ports/analytics-store.js';
 import { ClickHouseConnection } from './clickhouse-connection.js';
 import { migrate } from './migrate.js';
+import { migrations } from './migrations/index.js';
+import { shardedMigration } from './sharded-migration.js';
 import { ident, quoteIdentifier, sql, typed, type SqlFragment } from './sql.js';
 import { fromClickHouseRow, insertColumns, selectColumns, toClickHouseRow } from './table-columns.js';
 
@@ -20,6 +22,15 @@ export interface ClickHouseAnalyticsStoreOptions {
   database: string;
   /** Apply pending migrations on open (default true). */
   migrate?: boolean;
+  /**
+   * Sharded tables (config.clickhouseCluster): the migrations run on every shard
+   * (sharded-migration.ts), and inserts into the Distributed tables wait until every shard
+   * has its rows (insert_distributed_sync), so a committed sink batch is readable at once and
+   * a shard that is down fails the insert (retried) instead of parking rows in a local queue;
+   * an `IN (SELECT … FROM <Distributed>)` reads the whole table once (distributed_product_mode
+   * global), not each shard's part on each shard.
+   */
+  cluster?: { name: string; shardUrls: readonly string[] } | null;
   requestTimeoutMs?: number;
 }
 
@@ -36,6 +47,23 @@ const MAX_PARTITIONS_PER_INSERT = 100;
  */
 const REFERENCE_CHARS_PER_QUERY = 100_000;
 
+/**
+ * The sharded migrations, each on every shard (through its own URL) before the next: a view
+ * reading a Distributed table asks every shard for the local table when it is created.
+ */
+async function migrateShards(cluster: { name: string; shardUrls: readonly string[] }, database: string, requestTimeoutMs?: number): Promise<void> {
+  const shards: ClickHouseConnection[] = [];
+  try {
+    for (const url of cluster.shardUrls) shards.push(await ClickHouseConnection.connect({ url, requestTimeoutMs }));
+    for (const migration of migrations) {
+      const sharded = shardedMigration(migration, cluster.name);
+      for (const shard of shards) await migrate(shard, database, [sharded]);
+    }
+  } finally {
+    await Promise.all(shards.map((s) => s.close()));
+  }
+}
+
 export class ClickHouseAnalyticsStore implements AnalyticsStore {
   private constructor(
     readonly connection: ClickHouseConnection,
@@ -44,9 +72,13 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
 
   static async open(options: ClickHouseAnalyticsStoreOptions): Promise<ClickHouseAnalyticsStore> {
     quoteIdentifier(options.database);
-    const connection = await ClickHouseConnection.connect({ url: options.url, requestTimeoutMs: options.requestTimeoutMs });
+    const cluster = options.cluster ?? null;
+    const connection = await ClickHouseConnection.connect({
+      url: options.url, requestTimeoutMs: options.requestTimeoutMs, ...(cluster !== null ? { settings: { insert_distributed_sync: 1, distributed_product_mode: 'global' } } : {}),
+    });
     try {
-      if (options.migrate ?? true) await migrate(connection, options.database);
+      if ((options.migrate ?? true) && cluster === null) await migrate(connection, options.database);
+      if ((options.migrate ?? true) && cluster !== null) await migrateShards(cluster, options.database, options.requestTimeoutMs);
     } catch (error) {
       await connection.close();
       throw error;
