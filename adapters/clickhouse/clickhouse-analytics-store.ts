@@ -11,7 +11,7 @@ import {
 import { ClickHouseConnection } from './clickhouse-connection.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
-import { shardedMigration } from './sharded-migration.js';
+import { localTableOf, shardedMigration } from './sharded-migration.js';
 import { ident, quoteIdentifier, sql, typed, type SqlFragment } from './sql.js';
 import { fromClickHouseRow, insertColumns, selectColumns, toClickHouseRow } from './table-columns.js';
 
@@ -64,10 +64,33 @@ async function migrateShards(cluster: { name: string; shardUrls: readonly string
   }
 }
 
+/** The customer's rows deleted from each [table, physical table] pair; waits until the mutations are done. */
+async function deleteCustomerRows(
+  connection: ClickHouseConnection, database: string, tables: ReadonlyArray<[AnalyticsTable, string]>, customerId: string, options: { timeoutMs?: number; pollMs?: number },
+): Promise<void> {
+  for (const [table, physical] of tables) {
+    await connection.command(sql`ALTER TABLE ${ident(database, physical)} DELETE WHERE ${ident(customerColumnOf[table] as string)} = ${customerId}`);
+  }
+  const names = tables.map(([, physical]) => physical);
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  for (;;) {
+    const [pending] = await connection.select<{ pending: string | number }>(
+      sql`SELECT count() AS pending FROM system.mutations WHERE database = ${database} AND has(${names}, table) AND is_done = 0`,
+    );
+    if (Number(pending?.pending ?? 0) === 0) return;
+    if (Date.now() > deadline) {
+      throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, `ClickHouse has not finished deleting the rows of the customer within ${options.timeoutMs ?? 120_000} ms (system.mutations, database ${database}); they will go when the mutations finish — run the erasure again to check`, { retriable: true });
+    }
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 200));
+  }
+}
+
 export class ClickHouseAnalyticsStore implements AnalyticsStore {
   private constructor(
     readonly connection: ClickHouseConnection,
     readonly database: string,
+    /** Sharded (options.cluster): each shard's URL, for what a Distributed table cannot do. */
+    private readonly shardUrls: readonly string[] | null,
   ) {}
 
   static async open(options: ClickHouseAnalyticsStoreOptions): Promise<ClickHouseAnalyticsStore> {
@@ -83,7 +106,7 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
       await connection.close();
       throw error;
     }
-    return new ClickHouseAnalyticsStore(connection, options.database);
+    return new ClickHouseAnalyticsStore(connection, options.database, cluster?.shardUrls ?? null);
   }
 
   async insert<T extends AnalyticsTable>(table: T, rows: readonly AnalyticsRows[T][]): Promise<void> {
@@ -161,23 +184,24 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
    * One `ALTER TABLE … DELETE WHERE` mutation per table (18.16 has them for the MergeTree
    * family), then waits until system.mutations shows none of them pending: ClickHouse runs
    * mutations in the background, and the erasure is reported only once the rows are gone.
+   * Sharded: a Distributed table has no mutations, so each shard's local tables get them,
+   * shard by shard (dead letters are not sharded by customer).
    */
   async forgetCustomer(customerId: string, options: { timeoutMs?: number; pollMs?: number } = {}): Promise<AnalyticsTable[]> {
     const tables = Object.keys(customerColumnOf) as AnalyticsTable[];
-    for (const table of tables) {
-      await this.connection.command(sql`ALTER TABLE ${ident(this.database, table)} DELETE WHERE ${ident(customerColumnOf[table] as string)} = ${customerId}`);
+    if (this.shardUrls === null) {
+      await deleteCustomerRows(this.connection, this.database, tables.map((t) => [t, t]), customerId, options);
+      return tables;
     }
-    const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-    for (;;) {
-      const [pending] = await this.connection.select<{ pending: string | number }>(
-        sql`SELECT count() AS pending FROM system.mutations WHERE database = ${this.database} AND has(${tables}, table) AND is_done = 0`,
-      );
-      if (Number(pending?.pending ?? 0) === 0) return tables;
-      if (Date.now() > deadline) {
-        throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, `ClickHouse has not finished deleting the rows of the customer within ${options.timeoutMs ?? 120_000} ms (system.mutations, database ${this.database}); they will go when the mutations finish — run the erasure again to check`, { retriable: true });
+    for (const url of this.shardUrls) {
+      const shard = await ClickHouseConnection.connect({ url });
+      try {
+        await deleteCustomerRows(shard, this.database, tables.map((t) => [t, localTableOf(t)]), customerId, options);
+      } finally {
+        await shard.close();
       }
-      await new Promise((r) => setTimeout(r, options.pollMs ?? 200));
     }
+    return tables;
   }
 
   /**
