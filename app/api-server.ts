@@ -18,7 +18,7 @@
  */
 import cluster from 'node:cluster';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
+import { openRedis } from '../adapters/redis/redis-client.js';
 import type { Logger } from 'pino';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
@@ -139,9 +139,8 @@ async function serveInWorker(config: Readonly<Config>, api: Readonly<ApiConfig>,
 
   // One client for every read: auto-pipelining sends the GETs of concurrent requests as one
   // write per event-loop tick instead of one syscall each (CPU is what bounds req/s here).
-  const redis = new Redis(config.redisUrl, { enableAutoPipelining: true, maxRetriesPerRequest: 1 });
-  // Failed commands reach the requests as 503s; without a listener ioredis also prints each reconnect failure.
-  redis.on('error', () => {});
+  // Failed commands reach the requests as 503s (openRedis listens for 'error', so ioredis does not print each reconnect failure).
+  const redis = openRedis({ url: config.redisUrl, cluster: config.redisCluster }, { enableAutoPipelining: true, maxRetriesPerRequest: 1 });
   const scores = new RedisStateStore<CustomerScoreState>({ redis, namespace: 'scores' });
   const histories = new RedisStateStore<never>({ redis, namespace: 'histories' });
   const registry = new LocalModelRegistry(config.modelRegistryDir);
@@ -166,7 +165,7 @@ async function serveInWorker(config: Readonly<Config>, api: Readonly<ApiConfig>,
   });
   readModel.readRevenueFrom(histories);
   // Read only: the sink's process owns the migrations. Not awaited: start-up never waits on it.
-  const analytics = ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase, migrate: false }).then(
+  const analytics = ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase, cluster: config.clickhouseCluster, migrate: false }).then(
     (store) => { readModel.readScoreHistoryFrom(store); return store; },
     (err) => { logger.warn({ err }, 'ClickHouse unreachable: no per-segment revenue actuals or segment flows until a restart'); return null; },
   );

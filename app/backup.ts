@@ -31,7 +31,18 @@ export interface BackupOptions {
 
 export const DEFAULT_REDIS_MATCH = 'clv:*';
 
+/**
+ * Backups read one Redis (SCAN and DUMP on one node) and one ClickHouse server's tables: on a
+ * Redis Cluster or sharded ClickHouse they would miss the other nodes' keys and rows, so they
+ * refuse instead (back up each node with its own tools, or rebuild by replay: docs/runbook.md).
+ */
+export function refuseScaledOut(config: Readonly<Config>, command: string): void {
+  const which = config.redisCluster ? 'CLV_REDIS_CLUSTER' : config.clickhouseCluster !== null ? 'CLV_CLICKHOUSE_CLUSTER' : null;
+  if (which !== null) throw new ClvError(ErrorCodes.INVALID_CONFIG, `${command} reads one Redis and one ClickHouse server; with ${which} set it would miss the other nodes: back up each node with its own tools, or rebuild by replay (docs/runbook.md)`);
+}
+
 export async function backupNow(config: Readonly<Config>, o: BackupOptions): Promise<BackupManifest> {
+  refuseScaledOut(config, 'clv backup');
   const now = o.now ?? Date.now;
   if (existsSync(o.out) && (await readdir(o.out)).length > 0) throw new ClvError(ErrorCodes.INVALID_CONFIG, `--out ${o.out} exists and is not empty: name a new directory`);
   const partial = `${o.out}.partial`;

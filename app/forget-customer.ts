@@ -28,6 +28,7 @@ import type { Logger } from 'pino';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
 import { firstKeyPart, RedisStateStore } from '../adapters/redis/redis-state-store.js';
+import { openRedis } from '../adapters/redis/redis-client.js';
 import { SchemaRegistryCodec } from '../adapters/avro/schema-registry-codec.js';
 import type { Config } from '../config/config.js';
 import { compositeKey } from '../core/composite-key.js';
@@ -86,19 +87,22 @@ export async function productionErasure(config: Readonly<Config>, logger: Logger
   const codec = new SchemaRegistryCodec({ url: config.schemaRegistryUrl });
   await codec.registerAll();
   const log = new KafkaEventLog({ brokers: config.kafkaBrokers, logger });
+  const cluster = config.redisCluster ? openRedis({ url: config.redisUrl, cluster: true }, { maxRetriesPerRequest: 1 }) : null;
+  const redis = cluster ?? config.redisUrl;
   const stores = {
-    ledgers: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'ledgers', hashTag: firstKeyPart }),
-    histories: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'histories' }),
-    scores: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'scores' }),
+    ledgers: new RedisStateStore<never>({ redis, namespace: 'ledgers', hashTag: firstKeyPart }),
+    histories: new RedisStateStore<never>({ redis, namespace: 'histories' }),
+    scores: new RedisStateStore<never>({ redis, namespace: 'scores' }),
   };
   const close = async () => {
     await log.close();
     await Promise.all(Object.values(stores).map((s) => s.close()));
+    await cluster?.quit().catch(() => cluster.disconnect());
   };
   let analytics: ClickHouseAnalyticsStore;
   try {
     await log.createTopics(topicSpecs(config.partitions));
-    analytics = await ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase });
+    analytics = await ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase, cluster: config.clickhouseCluster });
   } catch (error) {
     await close();
     throw error;

@@ -10,6 +10,7 @@ import { analyticsColumns } from '../core/ports/analytics-store.js';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
 import { LocalModelRegistry } from '../adapters/local-directory/local-model-registry.js';
+import { openRedis } from '../adapters/redis/redis-client.js';
 import { RedisPartitionEpochs } from '../adapters/redis/redis-partition-epochs.js';
 import { firstKeyPart, RedisStateStore } from '../adapters/redis/redis-state-store.js';
 import { SchemaRegistryCodec } from '../adapters/avro/schema-registry-codec.js';
@@ -46,14 +47,21 @@ export type ProductionPipeline = Awaited<ReturnType<typeof productionPipeline>>;
 /** `observe` may wrap the log the processors see (the stack bench measures latency that way). */
 export async function productionPipeline(config: Readonly<Config>, logger: Logger, observe?: (log: EventLog) => EventLog) {
   const { log, codec } = await productionLog(config, logger);
+  // Standalone: each store makes its own client from the URL. Cluster: one client for all,
+  // which knows the slot map (adapters/redis/redis-client.ts), quit after the stores close.
+  const cluster = config.redisCluster ? openRedis({ url: config.redisUrl, cluster: true }, { maxRetriesPerRequest: 1 }) : null;
+  const redis = cluster ?? config.redisUrl;
   const stores = {
-    ledgers: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'ledgers', hashTag: firstKeyPart, ttlSeconds: LEDGER_TTL_SECONDS }),
-    histories: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'histories' }),
-    scores: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'scores' }),
+    ledgers: new RedisStateStore<never>({ redis, namespace: 'ledgers', hashTag: firstKeyPart, ttlSeconds: LEDGER_TTL_SECONDS }),
+    histories: new RedisStateStore<never>({ redis, namespace: 'histories' }),
+    scores: new RedisStateStore<never>({ redis, namespace: 'scores' }),
   };
   // Fencing is always on here: any role may run as several replicas (docs/deployment.md).
-  const epochs = new RedisPartitionEpochs(config.redisUrl);
-  const closeStores = () => Promise.all([...Object.values(stores).map((s) => s.close()), epochs.close()]);
+  const epochs = new RedisPartitionEpochs(redis);
+  const closeStores = async () => {
+    await Promise.all([...Object.values(stores).map((s) => s.close()), epochs.close()]);
+    await cluster?.quit().catch(() => cluster.disconnect());
+  };
   try {
     for (const store of Object.values(stores)) await store.claimFormat(STATE_FORMAT);
   } catch (error) {
@@ -84,7 +92,7 @@ function pipelineChampion(registry: LocalModelRegistry, pipeline: Pipeline, logg
 
 /** The ClickHouse sink: every topic into the analyst tables (migrations applied first). */
 export async function startClickHouseSink(config: Readonly<Config>, log: EventLog, codec: EventCodec, logger: Logger) {
-  const store = await ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase });
+  const store = await ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase, cluster: config.clickhouseCluster });
   enableSinkMetrics(Object.keys(analyticsColumns));
   const sink = new ClickHouseSink(
     {

@@ -18,6 +18,7 @@ import { firstExistingKey, restoreKeys } from '../adapters/redis/redis-key-dump.
 import type { Config } from '../config/config.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import { readVerifiedManifest, type BackupManifest } from './backup-manifest.js';
+import { refuseScaledOut } from './backup.js';
 
 /** One table's dump or load is one HTTP request: allowed an hour, not the sink's minute. */
 const TABLE_TIMEOUT_MS = 3_600_000;
@@ -41,6 +42,7 @@ export interface RestoreReport {
 const SCHEMA_TABLE = 'schema_migrations';
 
 export async function restoreNow(config: Readonly<Config>, o: RestoreOptions): Promise<RestoreReport> {
+  refuseScaledOut(config, 'clv restore');
   const manifest = await readVerifiedManifest(o.from);
   const known = new Set(migrations.map((m) => m.version));
   const unknown = manifest.clickhouse.migrations.filter((v) => !known.has(v));

@@ -92,7 +92,7 @@ export async function statusReport(settings: Readonly<Settings>, options: Status
   const redis = check('redis', withoutPassword(config.redisUrl), timeoutMs, () => pingRedis(config.redisUrl, timeoutMs));
   let store: ClickHouseAnalyticsStore | null = null;
   const clickhouse = check('clickhouse', `${withoutPassword(config.clickhouseUrl)} database ${config.clickhouseDatabase}`, timeoutMs, async () => {
-    store = await ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase, migrate: false, requestTimeoutMs: timeoutMs });
+    store = await ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase, cluster: config.clickhouseCluster, migrate: false, requestTimeoutMs: timeoutMs });
     return store;
   });
 

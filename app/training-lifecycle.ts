@@ -11,7 +11,7 @@ import { progress } from './progress.js';
 
 /** The analytics store that keeps the model runs (migrations applied). */
 export function openModelRuns(config: Readonly<Config>): Promise<ClickHouseAnalyticsStore> {
-  return ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase });
+  return ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase, cluster: config.clickhouseCluster });
 }
 
 /**

@@ -60,10 +60,22 @@ export interface Config {
   schemaRegistryUrl: string;
   /** CLV_REDIS_URL: redis:// URL of the feature store. */
   redisUrl: string;
+  /**
+   * CLV_REDIS_CLUSTER: CLV_REDIS_URL names one node of a Redis Cluster (the client discovers
+   * the others and follows the slots); credentials and TLS still come from the URL.
+   */
+  redisCluster: boolean;
   /** CLV_CLICKHOUSE_URL: ClickHouse HTTP URL. */
   clickhouseUrl: string;
   /** CLV_CLICKHOUSE_DATABASE: database of the analyst tables. */
   clickhouseDatabase: string;
+  /**
+   * CLV_CLICKHOUSE_CLUSTER / CLV_CLICKHOUSE_SHARD_URLS: the analyst tables sharded over the
+   * `remote_servers` cluster of that name — local tables on every shard (created through each
+   * shard's HTTP URL, no ON CLUSTER needed) behind `Distributed` tables sharded by customer;
+   * null: one server, plain tables (adapters/clickhouse/sharded-migration.ts).
+   */
+  clickhouseCluster: { name: string; shardUrls: string[] } | null;
   /** CLV_MODEL_REGISTRY_DIR: directory of the local model registry. */
   modelRegistryDir: string;
   /** CLV_MODEL_POLL_MS: how often a running scoring processor looks for a new champion. */
@@ -143,6 +155,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     publishQueueMaxBytes: num(env, 'CLV_PUBLISH_QUEUE_MAX_BYTES', 64 * 1024 * 1024, { min: 1024, max: 4 * 1024 ** 3, integer: true }),
     schemaRegistryUrl: str(env, 'CLV_SCHEMA_REGISTRY_URL', 'http://127.0.0.1:8081/apis/ccompat/v7', url(['http:', 'https:'])),
     redisUrl: str(env, 'CLV_REDIS_URL', 'redis://127.0.0.1:6379', url(['redis:', 'rediss:'])),
+    redisCluster: bool(env, 'CLV_REDIS_CLUSTER', false),
     clickhouseUrl: str(env, 'CLV_CLICKHOUSE_URL', 'http://127.0.0.1:8123', url(['http:', 'https:'])),
     modelRegistryDir: str(env, 'CLV_MODEL_REGISTRY_DIR', '.clv/models'),
     modelPollMs: num(env, 'CLV_MODEL_POLL_MS', 10_000, { min: 100, integer: true }),
@@ -150,6 +163,7 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     // 0 lets the system pick a free port: several processor processes on one machine.
     metricsPort: num(env, 'CLV_METRICS_PORT', 0, { min: 0, max: 65_535, integer: true }),
     clickhouseDatabase: str(env, 'CLV_CLICKHOUSE_DATABASE', 'clv', (v) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? null : 'an identifier (letters, digits, _)')),
+    clickhouseCluster: clickhouseCluster(env),
     ...trainingSettings(env, readFile),
     anomalyIntervalMs: num(env, 'CLV_ANOMALY_INTERVAL_MS', 3_600_000, { min: 1000, integer: true }),
     anomalyWeeks: num(env, 'CLV_ANOMALY_WEEKS', 8, { min: 4, max: 52, integer: true }),
@@ -187,6 +201,20 @@ function trainingSettings(env: Env, readFile: (path: string) => string) {
     trainLstm: bool(env, 'CLV_TRAIN_LSTM', false),
     lstmEpochs: num(env, 'CLV_LSTM_EPOCHS', 20, { min: 1, max: 1000, integer: true }),
   };
+}
+
+/** Both settings or neither: the migrations must reach every shard to create its local tables. */
+function clickhouseCluster(env: Env): Config['clickhouseCluster'] {
+  const name = str(env, 'CLV_CLICKHOUSE_CLUSTER', '', (v) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(v) ? null : 'the name of a remote_servers cluster (letters, digits, _)'));
+  const urls = value(env, 'CLV_CLICKHOUSE_SHARD_URLS');
+  if (name === '' && urls === null) return null;
+  if (name === '') return fail('CLV_CLICKHOUSE_SHARD_URLS', urls as string, 'unset unless CLV_CLICKHOUSE_CLUSTER names the cluster');
+  if (urls === null) return fail('CLV_CLICKHOUSE_CLUSTER', name, 'unset, or CLV_CLICKHOUSE_SHARD_URLS set too (the HTTP URL of every shard, comma-separated)');
+  const shardUrls = urls.split(',').map((u) => u.trim());
+  const check = url(['http:', 'https:']);
+  for (const u of shardUrls) if (check(u) !== null) fail('CLV_CLICKHOUSE_SHARD_URLS', urls, 'HTTP URLs of every shard, comma-separated (http://host:8123,http://host2:8123)');
+  if (new Set(shardUrls).size !== shardUrls.length) fail('CLV_CLICKHOUSE_SHARD_URLS', urls, 'each shard once');
+  return { name, shardUrls };
 }
 
 function oneTimeBuyerLapse(env: Env) {

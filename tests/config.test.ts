@@ -79,3 +79,22 @@ test('one loader for every setting: a bad API or webhook setting stops any proce
   assert.throws(() => loadSettings({ CLV_WEBHOOKS_FILE: '/nonexistent/hooks.json' }), /CLV_WEBHOOKS_FILE/);
   assert.throws(() => loadSettings({ CLV_REDIS_URL: 'http://:S3cret@redis:6379' }), (e: Error) => /CLV_REDIS_URL/.test(e.message) && !e.message.includes('S3cret'));
 });
+
+test('scale-out settings: a Redis Cluster flag, and a ClickHouse cluster only with the URL of every shard', () => {
+  const plain = loadConfig({});
+  assert.equal(plain.redisCluster, false);
+  assert.equal(plain.clickhouseCluster, null);
+  assert.equal(loadConfig({ CLV_REDIS_CLUSTER: 'true' }).redisCluster, true);
+  assert.deepEqual(loadConfig({ CLV_CLICKHOUSE_CLUSTER: 'clv_shards', CLV_CLICKHOUSE_SHARD_URLS: 'http://a:8123, http://b:8123' }).clickhouseCluster, { name: 'clv_shards', shardUrls: ['http://a:8123', 'http://b:8123'] });
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ CLV_REDIS_CLUSTER: 'yes' }, /CLV_REDIS_CLUSTER="yes".*true or false/],
+    [{ CLV_CLICKHOUSE_CLUSTER: 'clv_shards' }, /CLV_CLICKHOUSE_CLUSTER="clv_shards".*CLV_CLICKHOUSE_SHARD_URLS/],
+    [{ CLV_CLICKHOUSE_SHARD_URLS: 'http://a:8123' }, /CLV_CLICKHOUSE_SHARD_URLS=.*unset unless CLV_CLICKHOUSE_CLUSTER/],
+    [{ CLV_CLICKHOUSE_CLUSTER: 'clv-shards', CLV_CLICKHOUSE_SHARD_URLS: 'http://a:8123' }, /CLV_CLICKHOUSE_CLUSTER="clv-shards".*remote_servers/],
+    [{ CLV_CLICKHOUSE_CLUSTER: 's', CLV_CLICKHOUSE_SHARD_URLS: 'http://a:8123,a:8123' }, /CLV_CLICKHOUSE_SHARD_URLS=.*HTTP URLs of every shard/],
+    [{ CLV_CLICKHOUSE_CLUSTER: 's', CLV_CLICKHOUSE_SHARD_URLS: 'http://a:8123,http://a:8123' }, /CLV_CLICKHOUSE_SHARD_URLS=.*each shard once/],
+  ];
+  for (const [env, pattern] of cases) {
+    assert.throws(() => loadConfig(env), (e: Error & { code?: string }) => e.code === ErrorCodes.INVALID_CONFIG && pattern.test(e.message));
+  }
+});

@@ -10,6 +10,8 @@ import {
 } from '../../core/ports/analytics-store.js';
 import { ClickHouseConnection } from './clickhouse-connection.js';
 import { migrate } from './migrate.js';
+import { migrations } from './migrations/index.js';
+import { localTableOf, shardedMigration } from './sharded-migration.js';
 import { ident, quoteIdentifier, sql, typed, type SqlFragment } from './sql.js';
 import { fromClickHouseRow, insertColumns, selectColumns, toClickHouseRow } from './table-columns.js';
 
@@ -20,6 +22,15 @@ export interface ClickHouseAnalyticsStoreOptions {
   database: string;
   /** Apply pending migrations on open (default true). */
   migrate?: boolean;
+  /**
+   * Sharded tables (config.clickhouseCluster): the migrations run on every shard
+   * (sharded-migration.ts), and inserts into the Distributed tables wait until every shard
+   * has its rows (insert_distributed_sync), so a committed sink batch is readable at once and
+   * a shard that is down fails the insert (retried) instead of parking rows in a local queue;
+   * an `IN (SELECT … FROM <Distributed>)` reads the whole table once (distributed_product_mode
+   * global), not each shard's part on each shard.
+   */
+  cluster?: { name: string; shardUrls: readonly string[] } | null;
   requestTimeoutMs?: number;
 }
 
@@ -36,22 +47,66 @@ const MAX_PARTITIONS_PER_INSERT = 100;
  */
 const REFERENCE_CHARS_PER_QUERY = 100_000;
 
+/**
+ * The sharded migrations, each on every shard (through its own URL) before the next: a view
+ * reading a Distributed table asks every shard for the local table when it is created.
+ */
+async function migrateShards(cluster: { name: string; shardUrls: readonly string[] }, database: string, requestTimeoutMs?: number): Promise<void> {
+  const shards: ClickHouseConnection[] = [];
+  try {
+    for (const url of cluster.shardUrls) shards.push(await ClickHouseConnection.connect({ url, requestTimeoutMs }));
+    for (const migration of migrations) {
+      const sharded = shardedMigration(migration, cluster.name);
+      for (const shard of shards) await migrate(shard, database, [sharded]);
+    }
+  } finally {
+    await Promise.all(shards.map((s) => s.close()));
+  }
+}
+
+/** The customer's rows deleted from each [table, physical table] pair; waits until the mutations are done. */
+async function deleteCustomerRows(
+  connection: ClickHouseConnection, database: string, tables: ReadonlyArray<[AnalyticsTable, string]>, customerId: string, options: { timeoutMs?: number; pollMs?: number },
+): Promise<void> {
+  for (const [table, physical] of tables) {
+    await connection.command(sql`ALTER TABLE ${ident(database, physical)} DELETE WHERE ${ident(customerColumnOf[table] as string)} = ${customerId}`);
+  }
+  const names = tables.map(([, physical]) => physical);
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  for (;;) {
+    const [pending] = await connection.select<{ pending: string | number }>(
+      sql`SELECT count() AS pending FROM system.mutations WHERE database = ${database} AND has(${names}, table) AND is_done = 0`,
+    );
+    if (Number(pending?.pending ?? 0) === 0) return;
+    if (Date.now() > deadline) {
+      throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, `ClickHouse has not finished deleting the rows of the customer within ${options.timeoutMs ?? 120_000} ms (system.mutations, database ${database}); they will go when the mutations finish — run the erasure again to check`, { retriable: true });
+    }
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 200));
+  }
+}
+
 export class ClickHouseAnalyticsStore implements AnalyticsStore {
   private constructor(
     readonly connection: ClickHouseConnection,
     readonly database: string,
+    /** Sharded (options.cluster): each shard's URL, for what a Distributed table cannot do. */
+    private readonly shardUrls: readonly string[] | null,
   ) {}
 
   static async open(options: ClickHouseAnalyticsStoreOptions): Promise<ClickHouseAnalyticsStore> {
     quoteIdentifier(options.database);
-    const connection = await ClickHouseConnection.connect({ url: options.url, requestTimeoutMs: options.requestTimeoutMs });
+    const cluster = options.cluster ?? null;
+    const connection = await ClickHouseConnection.connect({
+      url: options.url, requestTimeoutMs: options.requestTimeoutMs, ...(cluster !== null ? { settings: { insert_distributed_sync: 1, distributed_product_mode: 'global' } } : {}),
+    });
     try {
-      if (options.migrate ?? true) await migrate(connection, options.database);
+      if ((options.migrate ?? true) && cluster === null) await migrate(connection, options.database);
+      if ((options.migrate ?? true) && cluster !== null) await migrateShards(cluster, options.database, options.requestTimeoutMs);
     } catch (error) {
       await connection.close();
       throw error;
     }
-    return new ClickHouseAnalyticsStore(connection, options.database);
+    return new ClickHouseAnalyticsStore(connection, options.database, cluster?.shardUrls ?? null);
   }
 
   async insert<T extends AnalyticsTable>(table: T, rows: readonly AnalyticsRows[T][]): Promise<void> {
@@ -129,23 +184,24 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
    * One `ALTER TABLE … DELETE WHERE` mutation per table (18.16 has them for the MergeTree
    * family), then waits until system.mutations shows none of them pending: ClickHouse runs
    * mutations in the background, and the erasure is reported only once the rows are gone.
+   * Sharded: a Distributed table has no mutations, so each shard's local tables get them,
+   * shard by shard (dead letters are not sharded by customer).
    */
   async forgetCustomer(customerId: string, options: { timeoutMs?: number; pollMs?: number } = {}): Promise<AnalyticsTable[]> {
     const tables = Object.keys(customerColumnOf) as AnalyticsTable[];
-    for (const table of tables) {
-      await this.connection.command(sql`ALTER TABLE ${ident(this.database, table)} DELETE WHERE ${ident(customerColumnOf[table] as string)} = ${customerId}`);
+    if (this.shardUrls === null) {
+      await deleteCustomerRows(this.connection, this.database, tables.map((t) => [t, t]), customerId, options);
+      return tables;
     }
-    const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-    for (;;) {
-      const [pending] = await this.connection.select<{ pending: string | number }>(
-        sql`SELECT count() AS pending FROM system.mutations WHERE database = ${this.database} AND has(${tables}, table) AND is_done = 0`,
-      );
-      if (Number(pending?.pending ?? 0) === 0) return tables;
-      if (Date.now() > deadline) {
-        throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, `ClickHouse has not finished deleting the rows of the customer within ${options.timeoutMs ?? 120_000} ms (system.mutations, database ${this.database}); they will go when the mutations finish — run the erasure again to check`, { retriable: true });
+    for (const url of this.shardUrls) {
+      const shard = await ClickHouseConnection.connect({ url });
+      try {
+        await deleteCustomerRows(shard, this.database, tables.map((t) => [t, localTableOf(t)]), customerId, options);
+      } finally {
+        await shard.close();
       }
-      await new Promise((r) => setTimeout(r, options.pollMs ?? 200));
     }
+    return tables;
   }
 
   /**

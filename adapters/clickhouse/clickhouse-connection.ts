@@ -18,14 +18,16 @@ export interface ClickHouseConnectionOptions {
   url: string;
   /** Per-request timeout; inserts of 100k rows take well under a second locally. */
   requestTimeoutMs?: number;
+  /** Server settings sent with every request (e.g. insert_distributed_sync for sharded tables). */
+  settings?: Readonly<Record<string, string | number>>;
 }
 
 /**
- * Server error codes worth retrying: overload, timeouts, network trouble, too many parts
- * (the server asks inserts to slow down). Anything else (syntax, unknown table, bad data)
- * fails the same way again.
+ * Server error codes worth retrying: overload, timeouts, network trouble (279: a shard of a
+ * Distributed table unreachable), too many parts (the server asks inserts to slow down).
+ * Anything else (syntax, unknown table, bad data) fails the same way again.
  */
-const TRANSIENT_CODES = new Set([3, 159, 160, 164, 202, 203, 209, 210, 241, 242, 252, 285, 319, 425, 999]);
+const TRANSIENT_CODES = new Set([3, 159, 160, 164, 202, 203, 209, 210, 241, 242, 252, 279, 285, 319, 425, 999]);
 
 export class ClickHouseConnection {
   private constructor(
@@ -40,6 +42,7 @@ export class ClickHouseConnection {
     const client = createClient({
       url: options.url,
       request_timeout: options.requestTimeoutMs ?? 60_000,
+      ...(options.settings ? { clickhouse_settings: { ...options.settings } } : {}),
       // Failures reach the caller as ClvErrors carrying the cause; the client's own logging
       // would print the same error a second time.
       log: { level: ClickHouseLogLevel.OFF },

@@ -93,6 +93,17 @@ export function joinSql(fragments: readonly SqlFragment[], separator: string): S
   return fragment(texts, values);
 }
 
+/**
+ * `statement` with every occurrence of the identifier `from` (an `ident(…)`) in its trusted
+ * text replaced by the identifier `to`: the same DDL aimed at another table (the sharded
+ * migrations' `<table>_local`). Backquotes delimit identifiers, so `db`.`t` never matches
+ * inside `db`.`t2`.
+ */
+export function replaceIdentifier(statement: SqlFragment, from: SqlFragment, to: SqlFragment): SqlFragment {
+  if (from.values.length > 0 || to.values.length > 0 || !/^`/.test(from.texts[0]) || !/^`/.test(to.texts[0])) refuse('replaceIdentifier takes ident(…) fragments');
+  return fragment(statement.texts.map((t) => t.split(from.texts[0]).join(to.texts[0])), statement.values);
+}
+
 /** The statement with every value quoted as a literal: for servers without query parameters. */
 export function renderQuoted(fragment: SqlFragment): string {
   let out = fragment.texts[0];

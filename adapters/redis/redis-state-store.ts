@@ -249,6 +249,9 @@ export class RedisStateStore<T> implements StateStore<T> {
 
   /** Raw keys of the namespace, SCAN batch by SCAN batch, from every master of a Cluster. */
   private async *scanKeys(count: number, pattern = this.layout.pattern): AsyncIterable<string[]> {
+    // A Cluster client knows its masters once it has the slot map: until its first command
+    // has been answered, nodes() is empty and the scan would find nothing.
+    if (this.client.isCluster) await this.guard('scan', () => this.client.ping());
     const nodes = this.client.isCluster ? (this.client as Cluster).nodes('master') : [this.client as Redis];
     for (const node of nodes) {
       let cursor = '0';

@@ -4,6 +4,7 @@
  * with a message that says how to start it; they never skip.
  */
 import { ClickHouseAnalyticsStore } from '../../adapters/clickhouse/clickhouse-analytics-store.js';
+import { ClickHouseConnection } from '../../adapters/clickhouse/clickhouse-connection.js';
 import { ident, sql } from '../../adapters/clickhouse/sql.js';
 import type { AnalyticsStoreHarness } from '../support/analytics-store-contract.js';
 import { runScoped, services } from './support/services.js';
@@ -19,7 +20,7 @@ export async function openTestDatabase(name = 'clv_test'): Promise<TestDatabase>
   const database = runScoped(`${name}_${sequence++}`);
   let store: ClickHouseAnalyticsStore;
   try {
-    store = await ClickHouseAnalyticsStore.open({ url: services.clickhouseUrl, database });
+    store = await ClickHouseAnalyticsStore.open({ url: services.clickhouseUrl, database, cluster: services.clickhouseCluster });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
@@ -35,6 +36,11 @@ export async function openTestDatabase(name = 'clv_test'): Promise<TestDatabase>
     close: async () => {
       try {
         await store.connection.command(sql`DROP DATABASE IF EXISTS ${ident(database)}`);
+        // Sharded (CLV_CLICKHOUSE_CLUSTER): every shard has the database.
+        for (const url of services.clickhouseCluster?.shardUrls ?? []) {
+          const shard = await ClickHouseConnection.connect({ url });
+          await shard.command(sql`DROP DATABASE IF EXISTS ${ident(database)}`).finally(() => shard.close());
+        }
       } finally {
         await store.close();
       }

@@ -14,10 +14,11 @@
  * never becomes a purchase at all, while the other order of arrival emits it and then voids
  * it; no reader counts a voided order.
  */
-import { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import type { InMemoryAnalyticsStore } from '../../../adapters/in-memory/in-memory-analytics-store.js';
 import { ClickHouseConnection } from '../../../adapters/clickhouse/clickhouse-connection.js';
 import { ident, sql } from '../../../adapters/clickhouse/sql.js';
+import { openRedis } from '../../../adapters/redis/redis-client.js';
 import { RedisStateStore } from '../../../adapters/redis/redis-state-store.js';
 import type { StateStore } from '../../../core/ports/state-store.js';
 import { summarizeHistory, type CustomerPurchaseHistory } from '../../../processors/features/customer-purchase-history.js';
@@ -105,22 +106,29 @@ export async function snapshotOfEmbedded(stores: { ledgers: StateStore<unknown>;
   return { histories, scores, ledgers, features, scoreViews, purchases, raw: { orders: raw('orders'), payments: raw('payments') } };
 }
 
-/** The real stack's Redis (the namespaces `clv run` writes, app/production.ts) and ClickHouse views. */
-export async function snapshotOfStack(redisUrl: string, clickhouseUrl: string, database: string): Promise<Snapshot> {
-  const historiesStore = new RedisStateStore<CustomerPurchaseHistory>({ redis: redisUrl, namespace: 'histories' });
-  const scoresStore = new RedisStateStore<CustomerScoreState>({ redis: redisUrl, namespace: 'scores' });
-  const redis = new Redis(redisUrl);
+/**
+ * The real stack's Redis (the namespaces `clv run` writes, app/production.ts) and ClickHouse
+ * views. `redisCluster`: the URL names a node of a Redis Cluster (CLV_REDIS_CLUSTER), every
+ * master is read.
+ */
+export async function snapshotOfStack(redisUrl: string, clickhouseUrl: string, database: string, options: { redisCluster?: boolean } = {}): Promise<Snapshot> {
+  const redis = openRedis({ url: redisUrl, cluster: options.redisCluster ?? false });
+  const historiesStore = new RedisStateStore<CustomerPurchaseHistory>({ redis, namespace: 'histories' });
+  const scoresStore = new RedisStateStore<CustomerScoreState>({ redis, namespace: 'scores' });
   const ch = await ClickHouseConnection.connect({ url: clickhouseUrl });
   try {
     const histories = normalizedHistories(await readStore(historiesStore));
     const scores = normalizedScores(await readStore(scoresStore));
     let ledgers = 0;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', 'clv:ledgers:*', 'COUNT', 2000);
-      ledgers += keys.length;
-      cursor = next;
-    } while (cursor !== '0');
+    await redis.ping(); // a Cluster client knows its masters once it has the slot map
+    for (const node of redis instanceof Cluster ? redis.nodes('master') : [redis]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', 'clv:ledgers:*', 'COUNT', 2000);
+        ledgers += keys.length;
+        cursor = next;
+      } while (cursor !== '0');
+    }
     const n = (v: unknown) => Number(v);
     const features = new Map((await ch.select<Record<string, string>>(sql`SELECT customer_id, purchase_days, repeat_purchase_days, repeat_value_minor, total_value_minor FROM ${ident(database, 'customer_features_latest')}`))
       .map((r) => [r.customer_id, { purchase_days: n(r.purchase_days), repeat_purchase_days: n(r.repeat_purchase_days), repeat_value_minor: n(r.repeat_value_minor), total_value_minor: n(r.total_value_minor) }]));
@@ -135,7 +143,7 @@ export async function snapshotOfStack(redisUrl: string, clickhouseUrl: string, d
     return { histories, scores, ledgers, features, scoreViews, purchases, raw: { orders: await raw('orders'), payments: await raw('payments') } };
   } finally {
     redis.disconnect();
-    await Promise.all([historiesStore.close(), scoresStore.close(), ch.close()]);
+    await ch.close();
   }
 }
 
