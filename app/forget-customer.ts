@@ -26,7 +26,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
+import { clickhouseConnection } from '../adapters/clickhouse/clickhouse-connection.js';
+import { kafkaConnection } from '../adapters/kafka/kafka-connection.js';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
+import { redisConnectionOptions } from '../adapters/redis/redis-connection.js';
 import { firstKeyPart, RedisStateStore } from '../adapters/redis/redis-state-store.js';
 import { SchemaRegistryCodec } from '../adapters/avro/schema-registry-codec.js';
 import type { Config } from '../config/config.js';
@@ -85,11 +88,11 @@ export async function forgetCustomer(deps: ErasureDeps, customerId: string, requ
 export async function productionErasure(config: Readonly<Config>, logger: Logger): Promise<{ forget: (customerId: string, requestedBy: string) => Promise<CustomerErasedEvent>; close: () => Promise<void> }> {
   const codec = new SchemaRegistryCodec({ url: config.schemaRegistryUrl });
   await codec.registerAll();
-  const log = new KafkaEventLog({ brokers: config.kafkaBrokers, logger });
+  const log = new KafkaEventLog({ ...kafkaConnection(config), logger });
   const stores = {
-    ledgers: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'ledgers', hashTag: firstKeyPart }),
-    histories: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'histories' }),
-    scores: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'scores' }),
+    ledgers: new RedisStateStore<never>({ redis: config.redisUrl, redisOptions: redisConnectionOptions(config), namespace: 'ledgers', hashTag: firstKeyPart }),
+    histories: new RedisStateStore<never>({ redis: config.redisUrl, redisOptions: redisConnectionOptions(config), namespace: 'histories' }),
+    scores: new RedisStateStore<never>({ redis: config.redisUrl, redisOptions: redisConnectionOptions(config), namespace: 'scores' }),
   };
   const close = async () => {
     await log.close();
@@ -98,7 +101,7 @@ export async function productionErasure(config: Readonly<Config>, logger: Logger
   let analytics: ClickHouseAnalyticsStore;
   try {
     await log.createTopics(topicSpecs(config.partitions));
-    analytics = await ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase });
+    analytics = await ClickHouseAnalyticsStore.open({ ...clickhouseConnection(config), database: config.clickhouseDatabase });
   } catch (error) {
     await close();
     throw error;

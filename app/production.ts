@@ -4,6 +4,9 @@
  * tables. The processors are the same ones the embedded mode runs (stream-pipeline.ts).
  */
 import type { Logger } from 'pino';
+import { clickhouseConnection } from '../adapters/clickhouse/clickhouse-connection.js';
+import { kafkaConnection } from '../adapters/kafka/kafka-connection.js';
+import { redisConnectionOptions } from '../adapters/redis/redis-connection.js';
 import { enableSinkMetrics, recordSinkInsertFailure, recordSinkInsertRetry, recordSinkRejectedRows } from '../metrics/metrics-registry.js';
 import { reportChampion } from '../metrics/report-champion.js';
 import { analyticsColumns } from '../core/ports/analytics-store.js';
@@ -31,7 +34,7 @@ const LEDGER_TTL_SECONDS = 400 * 86_400;
 /** The Kafka log and the schema-registry codec (schemas registered, compatibility checked). */
 async function productionLog(config: Readonly<Config>, logger: Logger) {
   const log = new KafkaEventLog({
-    brokers: config.kafkaBrokers,
+    ...kafkaConnection(config),
     maxQueuedBytes: config.publishQueueMaxBytes,
     logger,
     onBatchError: (error, where) => logger.warn({ err: error, ...where }, 'batch failed; redelivering after backoff'),
@@ -46,13 +49,14 @@ export type ProductionPipeline = Awaited<ReturnType<typeof productionPipeline>>;
 /** `observe` may wrap the log the processors see (the stack bench measures latency that way). */
 export async function productionPipeline(config: Readonly<Config>, logger: Logger, observe?: (log: EventLog) => EventLog) {
   const { log, codec } = await productionLog(config, logger);
+  const redisOptions = redisConnectionOptions(config);
   const stores = {
-    ledgers: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'ledgers', hashTag: firstKeyPart, ttlSeconds: LEDGER_TTL_SECONDS }),
-    histories: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'histories' }),
-    scores: new RedisStateStore<never>({ redis: config.redisUrl, namespace: 'scores' }),
+    ledgers: new RedisStateStore<never>({ redis: config.redisUrl, redisOptions, namespace: 'ledgers', hashTag: firstKeyPart, ttlSeconds: LEDGER_TTL_SECONDS }),
+    histories: new RedisStateStore<never>({ redis: config.redisUrl, redisOptions, namespace: 'histories' }),
+    scores: new RedisStateStore<never>({ redis: config.redisUrl, redisOptions, namespace: 'scores' }),
   };
   // Fencing is always on here: any role may run as several replicas (docs/deployment.md).
-  const epochs = new RedisPartitionEpochs(config.redisUrl);
+  const epochs = new RedisPartitionEpochs(config.redisUrl, redisOptions);
   const closeStores = () => Promise.all([...Object.values(stores).map((s) => s.close()), epochs.close()]);
   try {
     for (const store of Object.values(stores)) await store.claimFormat(STATE_FORMAT);
@@ -84,7 +88,7 @@ function pipelineChampion(registry: LocalModelRegistry, pipeline: Pipeline, logg
 
 /** The ClickHouse sink: every topic into the analyst tables (migrations applied first). */
 export async function startClickHouseSink(config: Readonly<Config>, log: EventLog, codec: EventCodec, logger: Logger) {
-  const store = await ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase });
+  const store = await ClickHouseAnalyticsStore.open({ ...clickhouseConnection(config), database: config.clickhouseDatabase });
   enableSinkMetrics(Object.keys(analyticsColumns));
   const sink = new ClickHouseSink(
     {

@@ -8,14 +8,13 @@ import {
   analyticsRowViolation, customerColumnOf, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ModelRunRow, type OrderRow, type PurchaseRow, type SegmentFlowQuery,
   type SegmentFlowResult, type SegmentHourlyRevenue, type SegmentRevenueQuery, type SettlementCandidates, type SettlementCandidatesQuery, type CommerceVolumeQuery, type CommerceVolumes, type CommerceVolumeBucket,
 } from '../../core/ports/analytics-store.js';
-import { ClickHouseConnection } from './clickhouse-connection.js';
+import { ClickHouseConnection, type ClickHouseEndpoint } from './clickhouse-connection.js';
 import { migrate } from './migrate.js';
 import { ident, quoteIdentifier, sql, typed, type SqlFragment } from './sql.js';
 import { fromClickHouseRow, insertColumns, selectColumns, toClickHouseRow } from './table-columns.js';
 
-export interface ClickHouseAnalyticsStoreOptions {
-  /** HTTP URL, e.g. config.clickhouseUrl. */
-  url: string;
+/** url, credentials, tlsCa: see ClickHouseEndpoint (`...clickhouseConnection(config)`). */
+export interface ClickHouseAnalyticsStoreOptions extends ClickHouseEndpoint {
   /** Database of the analyst tables (config.clickhouseDatabase); created if missing. */
   database: string;
   /** Apply pending migrations on open (default true). */
@@ -44,7 +43,7 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
 
   static async open(options: ClickHouseAnalyticsStoreOptions): Promise<ClickHouseAnalyticsStore> {
     quoteIdentifier(options.database);
-    const connection = await ClickHouseConnection.connect({ url: options.url, requestTimeoutMs: options.requestTimeoutMs });
+    const connection = await ClickHouseConnection.connect({ url: options.url, credentials: options.credentials, tlsCa: options.tlsCa, requestTimeoutMs: options.requestTimeoutMs });
     try {
       if (options.migrate ?? true) await migrate(connection, options.database);
     } catch (error) {
