@@ -1,16 +1,21 @@
 /**
  * Encrypted and authenticated transport on real services, with certificates this test makes
- * (openssl, temp dir): its own Redis speaking only TLS with an ACL user, and its own Kafka
- * broker whose client listener is SASL_SSL with SCRAM-SHA-256 (tests/integration/support/
+ * (openssl, temp dir): its own Redis speaking only TLS with an ACL user, its own Kafka broker
+ * whose client listener is SASL_SSL with SCRAM-SHA-256, and its own ClickHouse 18.16 on HTTPS
+ * only with a password user (tests/integration/support/
  * secure-services.ts; free loopback ports, stopped at the end; the shared services are not
  * used). Everything goes through the settings loader and the clients the product builds from
  * it (kafkaConnection, redisConnectionOptions), as `clv run` does.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ClickHouseAnalyticsStore } from '../../adapters/clickhouse/clickhouse-analytics-store.js';
+import { clickhouseConnection } from '../../adapters/clickhouse/clickhouse-connection.js';
+import { sql } from '../../adapters/clickhouse/sql.js';
 import { kafkaConnection } from '../../adapters/kafka/kafka-connection.js';
 import { KafkaEventLog } from '../../adapters/kafka/kafka-event-log.js';
 import { redisConnectionOptions } from '../../adapters/redis/redis-connection.js';
@@ -23,13 +28,23 @@ import type { EventCodec } from '../../core/ports/event-codec.js';
 import type { KeyedProcessor } from '../../processors/keyed-processor.js';
 import { ProcessorRunner } from '../../processors/run-keyed-processor.js';
 import { makeTestCertificates, type TestCertificates } from '../support/test-certificates.js';
-import { kafkaLibs, SaslSslKafka, TlsRedis } from './support/secure-services.js';
+import { HttpsClickHouse, kafkaLibs, SaslSslKafka, TlsRedis } from './support/secure-services.js';
 
 const libs = kafkaLibs();
 const skip = libs === null ? 'no Kafka jars under $SERVICES_HOME/kafka/libs (scripts/services/install.sh kafka)' : false;
+function installed(command: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const skipClickHouse = installed('clickhouse-server') ? false : 'no clickhouse-server (scripts/services/install.sh clickhouse)';
 
 const kafkaAccount = { username: 'clv', password: `kafka-${process.pid}-S3cret` };
 const redisAccount = { username: 'clv-app', password: `redis-${process.pid}-S3cret` };
+const clickhouseAccount = { username: 'clv_analyst', password: `ch-${process.pid}-S3cret` };
 const topic = 'secure_in';
 const groupId = 'clv-secure-test';
 
@@ -37,6 +52,7 @@ let dir: string;
 let certs: TestCertificates;
 let redis: TlsRedis | null = null;
 let kafka: SaslSslKafka | null = null;
+let clickhouse: HttpsClickHouse | null = null;
 /** The settings of a process pointed at the two services, as environment variables. */
 let env: Record<string, string>;
 
@@ -44,7 +60,11 @@ before(async () => {
   if (skip) return;
   dir = mkdtempSync(join(tmpdir(), 'clv-secure-'));
   certs = makeTestCertificates();
-  [redis, kafka] = await Promise.all([TlsRedis.start(dir, certs, redisAccount), SaslSslKafka.start(dir, certs, kafkaAccount, libs as string)]);
+  [redis, kafka, clickhouse] = await Promise.all([
+    TlsRedis.start(dir, certs, redisAccount),
+    SaslSslKafka.start(dir, certs, kafkaAccount, libs as string),
+    skipClickHouse ? null : HttpsClickHouse.start(dir, certs, clickhouseAccount),
+  ]);
   const passwordFile = join(dir, 'kafka-password');
   writeFileSync(passwordFile, `${kafkaAccount.password}\n`);
   env = {
@@ -58,11 +78,18 @@ before(async () => {
     CLV_REDIS_TLS_CA_FILE: certs.caCert,
     CLV_REDIS_USERNAME: redisAccount.username,
     CLV_REDIS_PASSWORD: redisAccount.password,
+    ...(clickhouse === null ? {} : {
+      CLV_CLICKHOUSE_URL: clickhouse.url,
+      CLV_CLICKHOUSE_TLS_CA_FILE: certs.caCert,
+      CLV_CLICKHOUSE_USERNAME: clickhouseAccount.username,
+      CLV_CLICKHOUSE_PASSWORD: clickhouseAccount.password,
+      CLV_CLICKHOUSE_DATABASE: 'clv_secure',
+    }),
   };
 });
 
 after(async () => {
-  await Promise.all([redis?.stop(), kafka?.stop()]);
+  await Promise.all([redis?.stop(), kafka?.stop(), clickhouse?.stop()]);
   if (skip) return;
   certs.remove();
   rmSync(dir, { recursive: true, force: true });
@@ -176,5 +203,28 @@ test('Redis refuses a wrong ACL password, no credentials and a client trusting a
   assert.match(anonymous.message, /NOAUTH Authentication required/);
 
   const untrusted = await attempt({ CLV_REDIS_TLS_CA_FILE: certs.otherCaCert });
+  assert.match(untrusted.message, /unable to (get local issuer certificate|verify the first certificate)|self[- ]signed certificate/);
+});
+
+test('the ClickHouse store migrates and queries over HTTPS as a password user; a wrong password and an untrusted CA are refused', { skip: skip || skipClickHouse }, async (t) => {
+  const config = settings();
+  const store = await ClickHouseAnalyticsStore.open({ ...clickhouseConnection(config), database: config.clickhouseDatabase });
+  try {
+    const rows = await store.connection.select<{ n: string }>(sql`SELECT count() AS n FROM system.tables WHERE database = 'clv_secure'`);
+    assert.ok(Number(rows[0]?.n) > 0, 'the migrations created the analyst tables');
+  } finally {
+    await store.close();
+  }
+  const attempt = async (changes: Record<string, string | undefined>) => {
+    const c = settings(changes);
+    const error = await refusal(() => ClickHouseAnalyticsStore.open({ ...clickhouseConnection(c), database: c.clickhouseDatabase, migrate: false }));
+    t.diagnostic(error.message);
+    return error;
+  };
+  const wrongPassword = await attempt({ CLV_CLICKHOUSE_PASSWORD: 'not-the-password' });
+  assert.equal(wrongPassword.code, ErrorCodes.DEPENDENCY_FAILED);
+  assert.match(wrongPassword.message, /cannot reach ClickHouse at https:\/\/127\.0\.0\.1:\d+: .*Wrong password for user clv_analyst/);
+  assert.ok(!wrongPassword.message.includes('not-the-password'), wrongPassword.message);
+  const untrusted = await attempt({ CLV_CLICKHOUSE_TLS_CA_FILE: certs.otherCaCert });
   assert.match(untrusted.message, /unable to (get local issuer certificate|verify the first certificate)|self[- ]signed certificate/);
 });

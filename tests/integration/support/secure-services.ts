@@ -211,3 +211,104 @@ export class SaslSslKafka {
     return stop(this.child);
   }
 }
+
+/**
+ * Debian's clickhouse-server (18.16): HTTPS only (`https_port`, no `http_port`; the native
+ * port is needed by the server itself and stays on loopback), one user with a password.
+ */
+export class HttpsClickHouse {
+  private constructor(
+    readonly port: number,
+    private readonly home: string,
+  ) {}
+
+  static async start(dir: string, certs: TestCertificates, account: Account): Promise<HttpsClickHouse> {
+    const home = join(dir, 'clickhouse');
+    for (const sub of ['data', 'tmp', 'log', 'user_files']) mkdirSync(join(home, sub), { recursive: true });
+    const [port, tcpPort] = [await freePort(), await freePort()];
+    writeFileSync(join(home, 'config.xml'), `<?xml version="1.0"?>
+<yandex>
+    <logger><level>information</level><log>${home}/log/server.log</log><errorlog>${home}/log/err.log</errorlog></logger>
+    <listen_host>${host}</listen_host>
+    <https_port>${port}</https_port>
+    <tcp_port>${tcpPort}</tcp_port>
+    <openSSL>
+        <server>
+            <certificateFile>${certs.serverCert}</certificateFile>
+            <privateKeyFile>${certs.serverKey}</privateKeyFile>
+            <verificationMode>none</verificationMode>
+            <loadDefaultCAFile>false</loadDefaultCAFile>
+            <disableProtocols>sslv2,sslv3</disableProtocols>
+            <preferServerCiphers>true</preferServerCiphers>
+        </server>
+    </openSSL>
+    <path>${home}/data/</path>
+    <tmp_path>${home}/tmp/</tmp_path>
+    <user_files_path>${home}/user_files/</user_files_path>
+    <users_config>${home}/users.xml</users_config>
+    <default_profile>default</default_profile>
+    <default_database>default</default_database>
+    <mark_cache_size>67108864</mark_cache_size>
+    <timezone>UTC</timezone>
+    <mlock_executable>false</mlock_executable>
+</yandex>
+`);
+    writeFileSync(join(home, 'users.xml'), `<?xml version="1.0"?>
+<yandex>
+    <profiles><default><max_memory_usage>1000000000</max_memory_usage><allow_experimental_low_cardinality_type>1</allow_experimental_low_cardinality_type></default></profiles>
+    <users>
+        <${account.username}><password>${account.password}</password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></${account.username}>
+    </users>
+    <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
+</yandex>
+`);
+    // --daemon forks and writes the pid file; the server is ours to stop through it.
+    execFileSync('clickhouse-server', [`--config-file=${join(home, 'config.xml')}`, `--pid-file=${join(home, 'clickhouse.pid')}`, '--daemon'], { cwd: home, stdio: 'ignore' });
+    const clickhouse = new HttpsClickHouse(port, home);
+    const killOnExit = () => clickhouse.killSync();
+    process.once('exit', killOnExit);
+    try {
+      await until(async () => {
+        const log = join(home, 'log', 'server.log');
+        return existsSync(log) && readFileSync(log, 'utf8').includes('Ready for connections');
+      }, 'clickhouse-server to listen on HTTPS', join(home, 'log'), 60_000);
+    } catch (error) {
+      await clickhouse.stop();
+      throw error;
+    }
+    return clickhouse;
+  }
+
+  get url(): string {
+    return `https://${host}:${this.port}`;
+  }
+
+  private pid(): number | null {
+    const file = join(this.home, 'clickhouse.pid');
+    if (!existsSync(file)) return null;
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    if (!Number.isInteger(pid) || pid <= 0) return null;
+    // Guard against pid reuse: the process must be ours (its command line names our home).
+    const cmdline = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : '';
+    return cmdline.includes(this.home) ? pid : null;
+  }
+
+  killSync(): void {
+    const pid = this.pid();
+    if (pid !== null) process.kill(pid, 'SIGKILL');
+  }
+
+  async stop(): Promise<void> {
+    const pid = this.pid();
+    if (pid === null) return;
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + 20_000;
+    while (this.pid() !== null) {
+      if (Date.now() > deadline) {
+        this.killSync();
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
