@@ -77,7 +77,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     trustProxy: api.trustProxy,
     schemaErrorFormatter: formatSchemaErrors,
     return503OnClosing: true,
-  });
+    // CLV_API_TLS_CERT_FILE / CLV_API_TLS_KEY_FILE: HTTPS only, no plain listener beside it.
+    https: api.tls === null ? null : { cert: api.tls.cert, key: api.tls.privateKey },
+  }) as unknown as FastifyInstance;
   // TypeBox's compiler, once per route schema at registration; converts query and path
   // strings to the declared types, never the body.
   app.setValidatorCompiler(typeBoxValidatorCompiler);

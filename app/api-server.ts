@@ -21,8 +21,11 @@ import type { AddressInfo } from 'node:net';
 import { openRedis } from '../adapters/redis/redis-client.js';
 import type { Logger } from 'pino';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
+import { clickhouseConnection } from '../adapters/clickhouse/clickhouse-connection.js';
+import { kafkaConnection } from '../adapters/kafka/kafka-connection.js';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
 import { LocalModelRegistry } from '../adapters/local-directory/local-model-registry.js';
+import { redisConnectionOptions } from '../adapters/redis/redis-connection.js';
 import { firstKeyPart, RedisStateStore } from '../adapters/redis/redis-state-store.js';
 import { SchemaRegistryCodec } from '../adapters/avro/schema-registry-codec.js';
 import { buildApp } from '../api/build-app.js';
@@ -132,7 +135,7 @@ async function serveInWorker(config: Readonly<Config>, api: Readonly<ApiConfig>,
   const policy = loadPolicy(config.policyFile);
   const codec = new SchemaRegistryCodec({ url: config.schemaRegistryUrl });
   await codec.registerAll();
-  const log = new KafkaEventLog({ brokers: config.kafkaBrokers, maxQueuedBytes: config.publishQueueMaxBytes, logger });
+  const log = new KafkaEventLog({ ...kafkaConnection(config), maxQueuedBytes: config.publishQueueMaxBytes, logger });
   // POST /v1/events may be the first writer of a new deployment: the topics must exist with
   // their partition counts and compaction, never auto-created with the broker's defaults.
   await log.createTopics(topicSpecs(config.partitions));
@@ -140,7 +143,7 @@ async function serveInWorker(config: Readonly<Config>, api: Readonly<ApiConfig>,
   // One client for every read: auto-pipelining sends the GETs of concurrent requests as one
   // write per event-loop tick instead of one syscall each (CPU is what bounds req/s here).
   // Failed commands reach the requests as 503s (openRedis listens for 'error', so ioredis does not print each reconnect failure).
-  const redis = openRedis({ url: config.redisUrl, cluster: config.redisCluster }, { enableAutoPipelining: true, maxRetriesPerRequest: 1 });
+  const redis = openRedis({ url: config.redisUrl, cluster: config.redisCluster }, { ...redisConnectionOptions(config), enableAutoPipelining: true, maxRetriesPerRequest: 1 });
   const scores = new RedisStateStore<CustomerScoreState>({ redis, namespace: 'scores' });
   const histories = new RedisStateStore<never>({ redis, namespace: 'histories' });
   const registry = new LocalModelRegistry(config.modelRegistryDir);
@@ -165,7 +168,7 @@ async function serveInWorker(config: Readonly<Config>, api: Readonly<ApiConfig>,
   });
   readModel.readRevenueFrom(histories);
   // Read only: the sink's process owns the migrations. Not awaited: start-up never waits on it.
-  const analytics = ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase, cluster: config.clickhouseCluster, migrate: false }).then(
+  const analytics = ClickHouseAnalyticsStore.open({ ...clickhouseConnection(config), database: config.clickhouseDatabase, cluster: config.clickhouseCluster, migrate: false }).then(
     (store) => { readModel.readScoreHistoryFrom(store); return store; },
     (err) => { logger.warn({ err }, 'ClickHouse unreachable: no per-segment revenue actuals or segment flows until a restart'); return null; },
   );
@@ -204,9 +207,10 @@ async function serveInWorker(config: Readonly<Config>, api: Readonly<ApiConfig>,
   // the kernel caps this at net.core.somaxconn.
   await app.listen({ host: api.host, port: api.port, backlog: LISTEN_BACKLOG });
   // /metrics without credentials on a port of its own, for scrapers on an internal network.
-  const metricsServer = api.metricsPort === null ? null : await serveMetrics(api.host, api.metricsPort, () => refreshMetrics(app.log));
-  const metricsUrl = metricsServer === null ? null : `http://${api.host}:${(metricsServer.address() as AddressInfo).port}/metrics`;
-  logger.info({ url: `http://${api.host}:${api.port}`, metrics: metricsUrl, pid: process.pid, redis: withoutPassword(config.redisUrl), keys: api.apiKeys.length }, 'API listening');
+  const metricsServer = api.metricsPort === null ? null : await serveMetrics(api.host, api.metricsPort, () => refreshMetrics(app.log), api.tls);
+  const scheme = api.tls === null ? 'http' : 'https';
+  const metricsUrl = metricsServer === null ? null : `${scheme}://${api.host}:${(metricsServer.address() as AddressInfo).port}/metrics`;
+  logger.info({ url: `${scheme}://${api.host}:${api.port}`, metrics: metricsUrl, pid: process.pid, redis: withoutPassword(config.redisUrl), keys: api.apiKeys.length }, 'API listening');
 
   let stopping = false;
   shutdown = async (signal) => {

@@ -6,14 +6,16 @@
  * `DIR.partial` and renamed to DIR when complete: a directory named DIR is a whole backup.
  * Reads only; nothing on the services is changed.
  */
+import { redactSecrets } from '../core/redact-secrets.js';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { ClickHouseConnection } from '../adapters/clickhouse/clickhouse-connection.js';
+import { ClickHouseConnection, clickhouseConnection } from '../adapters/clickhouse/clickhouse-connection.js';
 import { dumpDatabase } from '../adapters/clickhouse/clickhouse-dump.js';
 import { ident, sql } from '../adapters/clickhouse/sql.js';
 import { copyRegistry } from '../adapters/local-directory/model-registry-copy.js';
+import { redisConnectionOptions } from '../adapters/redis/redis-connection.js';
 import { dumpKeys } from '../adapters/redis/redis-key-dump.js';
 import type { Config } from '../config/config.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
@@ -50,7 +52,7 @@ export async function backupNow(config: Readonly<Config>, o: BackupOptions): Pro
   for (const part of ['clickhouse', 'redis']) await mkdir(join(partial, part), { recursive: true });
   const startedAt = new Date(now()).toISOString();
 
-  const connection = await ClickHouseConnection.connect({ url: config.clickhouseUrl, requestTimeoutMs: TABLE_TIMEOUT_MS });
+  const connection = await ClickHouseConnection.connect({ ...clickhouseConnection(config), requestTimeoutMs: TABLE_TIMEOUT_MS });
   let clickhouse: BackupManifest['clickhouse'];
   try {
     const dump = await dumpDatabase(connection, config.clickhouseDatabase, join(partial, 'clickhouse'));
@@ -64,14 +66,14 @@ export async function backupNow(config: Readonly<Config>, o: BackupOptions): Pro
     await connection.close();
   }
 
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5_000 });
+  const redis = new Redis(config.redisUrl, { ...redisConnectionOptions(config), lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5_000 });
   redis.on('error', () => {}); // surfaced by the command that fails
   let keys;
   try {
     await redis.connect();
     keys = await dumpKeys(redis, o.redisMatch, join(partial, 'redis', 'keys.jsonl'));
   } catch (cause) {
-    throw cause instanceof ClvError ? cause : new ClvError(ErrorCodes.DEPENDENCY_FAILED, `cannot back up Redis at ${config.redisUrl}: ${(cause as Error).message}`, { retriable: true, cause });
+    throw cause instanceof ClvError ? cause : new ClvError(ErrorCodes.DEPENDENCY_FAILED, `cannot back up Redis at ${redactSecrets(config.redisUrl)}: ${(cause as Error).message}`, { retriable: true, cause });
   } finally {
     redis.disconnect();
   }

@@ -26,7 +26,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
+import { clickhouseConnection } from '../adapters/clickhouse/clickhouse-connection.js';
+import { kafkaConnection } from '../adapters/kafka/kafka-connection.js';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
+import { redisConnectionOptions } from '../adapters/redis/redis-connection.js';
 import { firstKeyPart, RedisStateStore } from '../adapters/redis/redis-state-store.js';
 import { openRedis } from '../adapters/redis/redis-client.js';
 import { SchemaRegistryCodec } from '../adapters/avro/schema-registry-codec.js';
@@ -86,13 +89,14 @@ export async function forgetCustomer(deps: ErasureDeps, customerId: string, requ
 export async function productionErasure(config: Readonly<Config>, logger: Logger): Promise<{ forget: (customerId: string, requestedBy: string) => Promise<CustomerErasedEvent>; close: () => Promise<void> }> {
   const codec = new SchemaRegistryCodec({ url: config.schemaRegistryUrl });
   await codec.registerAll();
-  const log = new KafkaEventLog({ brokers: config.kafkaBrokers, logger });
-  const cluster = config.redisCluster ? openRedis({ url: config.redisUrl, cluster: true }, { maxRetriesPerRequest: 1 }) : null;
+  const log = new KafkaEventLog({ ...kafkaConnection(config), logger });
+  const redisOptions = redisConnectionOptions(config);
+  const cluster = config.redisCluster ? openRedis({ url: config.redisUrl, cluster: true }, { ...redisOptions, maxRetriesPerRequest: 1 }) : null;
   const redis = cluster ?? config.redisUrl;
   const stores = {
-    ledgers: new RedisStateStore<never>({ redis, namespace: 'ledgers', hashTag: firstKeyPart }),
-    histories: new RedisStateStore<never>({ redis, namespace: 'histories' }),
-    scores: new RedisStateStore<never>({ redis, namespace: 'scores' }),
+    ledgers: new RedisStateStore<never>({ redis, redisOptions, namespace: 'ledgers', hashTag: firstKeyPart }),
+    histories: new RedisStateStore<never>({ redis, redisOptions, namespace: 'histories' }),
+    scores: new RedisStateStore<never>({ redis, redisOptions, namespace: 'scores' }),
   };
   const close = async () => {
     await log.close();
@@ -102,7 +106,7 @@ export async function productionErasure(config: Readonly<Config>, logger: Logger
   let analytics: ClickHouseAnalyticsStore;
   try {
     await log.createTopics(topicSpecs(config.partitions));
-    analytics = await ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase, cluster: config.clickhouseCluster });
+    analytics = await ClickHouseAnalyticsStore.open({ ...clickhouseConnection(config), database: config.clickhouseDatabase, cluster: config.clickhouseCluster });
   } catch (error) {
     await close();
     throw error;

@@ -13,6 +13,8 @@ import { redactSecrets } from '../core/redact-secrets.js';
 const SECRET_KEYS = [
   'authorization', 'cookie', 'set-cookie', '"x-api-key"', 'apiKey', 'api_key', 'apiKeys',
   'password', 'secret', 'jwt', 'jwtSecret', 'token', 'accessToken', 'access_token',
+  // TLS key material and SASL (config/transport-config.ts): `privateKey` of a CertificateAndKey, kafkajs's `sasl`.
+  'privateKey', 'passphrase', 'sasl',
 ];
 /** Each key at the top level and up to three objects down (`headers.authorization`, `req.headers.cookie`, `config.jwt.secret`). */
 export const REDACTED_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`].map((p) => p.replace(/\.("[^"]+")/g, '[$1]')));

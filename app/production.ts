@@ -4,6 +4,9 @@
  * tables. The processors are the same ones the embedded mode runs (stream-pipeline.ts).
  */
 import type { Logger } from 'pino';
+import { clickhouseConnection } from '../adapters/clickhouse/clickhouse-connection.js';
+import { kafkaConnection } from '../adapters/kafka/kafka-connection.js';
+import { redisConnectionOptions } from '../adapters/redis/redis-connection.js';
 import { enableSinkMetrics, recordSinkInsertFailure, recordSinkInsertRetry, recordSinkRejectedRows } from '../metrics/metrics-registry.js';
 import { reportChampion } from '../metrics/report-champion.js';
 import { analyticsColumns } from '../core/ports/analytics-store.js';
@@ -32,7 +35,7 @@ const LEDGER_TTL_SECONDS = 400 * 86_400;
 /** The Kafka log and the schema-registry codec (schemas registered, compatibility checked). */
 async function productionLog(config: Readonly<Config>, logger: Logger) {
   const log = new KafkaEventLog({
-    brokers: config.kafkaBrokers,
+    ...kafkaConnection(config),
     maxQueuedBytes: config.publishQueueMaxBytes,
     logger,
     onBatchError: (error, where) => logger.warn({ err: error, ...where }, 'batch failed; redelivering after backoff'),
@@ -49,15 +52,16 @@ export async function productionPipeline(config: Readonly<Config>, logger: Logge
   const { log, codec } = await productionLog(config, logger);
   // Standalone: each store makes its own client from the URL. Cluster: one client for all,
   // which knows the slot map (adapters/redis/redis-client.ts), quit after the stores close.
-  const cluster = config.redisCluster ? openRedis({ url: config.redisUrl, cluster: true }, { maxRetriesPerRequest: 1 }) : null;
+  const redisOptions = redisConnectionOptions(config);
+  const cluster = config.redisCluster ? openRedis({ url: config.redisUrl, cluster: true }, { ...redisOptions, maxRetriesPerRequest: 1 }) : null;
   const redis = cluster ?? config.redisUrl;
   const stores = {
-    ledgers: new RedisStateStore<never>({ redis, namespace: 'ledgers', hashTag: firstKeyPart, ttlSeconds: LEDGER_TTL_SECONDS }),
-    histories: new RedisStateStore<never>({ redis, namespace: 'histories' }),
-    scores: new RedisStateStore<never>({ redis, namespace: 'scores' }),
+    ledgers: new RedisStateStore<never>({ redis, redisOptions, namespace: 'ledgers', hashTag: firstKeyPart, ttlSeconds: LEDGER_TTL_SECONDS }),
+    histories: new RedisStateStore<never>({ redis, redisOptions, namespace: 'histories' }),
+    scores: new RedisStateStore<never>({ redis, redisOptions, namespace: 'scores' }),
   };
   // Fencing is always on here: any role may run as several replicas (docs/deployment.md).
-  const epochs = new RedisPartitionEpochs(redis);
+  const epochs = new RedisPartitionEpochs(redis, redisOptions);
   const closeStores = async () => {
     await Promise.all([...Object.values(stores).map((s) => s.close()), epochs.close()]);
     await cluster?.quit().catch(() => cluster.disconnect());
@@ -92,7 +96,7 @@ function pipelineChampion(registry: LocalModelRegistry, pipeline: Pipeline, logg
 
 /** The ClickHouse sink: every topic into the analyst tables (migrations applied first). */
 export async function startClickHouseSink(config: Readonly<Config>, log: EventLog, codec: EventCodec, logger: Logger) {
-  const store = await ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase, cluster: config.clickhouseCluster });
+  const store = await ClickHouseAnalyticsStore.open({ ...clickhouseConnection(config), database: config.clickhouseDatabase, cluster: config.clickhouseCluster });
   enableSinkMetrics(Object.keys(analyticsColumns));
   const sink = new ClickHouseSink(
     {

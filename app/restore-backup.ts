@@ -9,14 +9,16 @@
  */
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { ClickHouseConnection } from '../adapters/clickhouse/clickhouse-connection.js';
+import { ClickHouseConnection, clickhouseConnection } from '../adapters/clickhouse/clickhouse-connection.js';
 import { countRows, loadTable, rawRowCount, tablesOf } from '../adapters/clickhouse/clickhouse-dump.js';
 import { migrate } from '../adapters/clickhouse/migrate.js';
 import { migrations } from '../adapters/clickhouse/migrations/index.js';
 import { registryIsEmpty, restoreRegistry } from '../adapters/local-directory/model-registry-copy.js';
+import { redisConnectionOptions } from '../adapters/redis/redis-connection.js';
 import { firstExistingKey, restoreKeys } from '../adapters/redis/redis-key-dump.js';
 import type { Config } from '../config/config.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
+import { redactSecrets } from '../core/redact-secrets.js';
 import { readVerifiedManifest, type BackupManifest } from './backup-manifest.js';
 import { refuseScaledOut } from './backup.js';
 
@@ -52,14 +54,14 @@ export async function restoreNow(config: Readonly<Config>, o: RestoreOptions): P
   const database = config.clickhouseDatabase;
   const tables = manifest.clickhouse.tables.filter((t) => t.table !== SCHEMA_TABLE);
 
-  const connection = await ClickHouseConnection.connect({ url: config.clickhouseUrl, requestTimeoutMs: TABLE_TIMEOUT_MS });
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5_000 });
+  const connection = await ClickHouseConnection.connect({ ...clickhouseConnection(config), requestTimeoutMs: TABLE_TIMEOUT_MS });
+  const redis = new Redis(config.redisUrl, { ...redisConnectionOptions(config), lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5_000 });
   redis.on('error', () => {}); // surfaced by the command that fails
   try {
     try {
       await redis.connect();
     } catch (cause) {
-      throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, `cannot reach Redis at ${config.redisUrl}: ${(cause as Error).message}`, { retriable: true, cause });
+      throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, `cannot reach Redis at ${redactSecrets(config.redisUrl)}: ${(cause as Error).message}`, { retriable: true, cause });
     }
     // Every target empty, before anything is written.
     const existing = await tablesOf(connection, database);
@@ -69,7 +71,7 @@ export async function restoreNow(config: Readonly<Config>, o: RestoreOptions): P
       }
     }
     const busy = await firstExistingKey(redis, join(o.from, manifest.redis.file));
-    if (busy !== null) throw new ClvError(ErrorCodes.INVALID_CONFIG, `Redis at ${config.redisUrl} already holds ${busy}, a key of the backup: restore into a database without the backed-up keys`);
+    if (busy !== null) throw new ClvError(ErrorCodes.INVALID_CONFIG, `Redis at ${redactSecrets(config.redisUrl)} already holds ${busy}, a key of the backup: restore into a database without the backed-up keys`);
     if (!(await registryIsEmpty(config.modelRegistryDir))) {
       throw new ClvError(ErrorCodes.INVALID_CONFIG, `CLV_MODEL_REGISTRY_DIR ${config.modelRegistryDir} is not empty: move it away before restoring into it`);
     }
@@ -98,7 +100,7 @@ export function restoreSummaryText(r: RestoreReport, config: Readonly<Config>): 
   return [
     `restored backup of ${r.manifest.finishedAt}`,
     `  clickhouse ${r.database}: ${Object.keys(r.rows).length} tables, ${rows} rows (each count checked against the backup)`,
-    `  redis ${config.redisUrl}: ${r.keysRestored} keys${r.keysExpired > 0 ? `, ${r.keysExpired} expired since the backup and not restored` : ''}`,
+    `  redis ${redactSecrets(config.redisUrl)}: ${r.keysRestored} keys${r.keysExpired > 0 ? `, ${r.keysExpired} expired since the backup and not restored` : ''}`,
     `  models ${config.modelRegistryDir}: ${r.manifest.models.versions.length} versions, champion ${r.champion ?? 'none'}`,
   ].join('\n');
 }

@@ -5,10 +5,13 @@
  * processed)? When is the newest score the analysts can see, and which model is champion
  * since when? Nothing is written anywhere.
  */
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
+import { clickhouseConnection } from '../adapters/clickhouse/clickhouse-connection.js';
+import { kafkaConnection } from '../adapters/kafka/kafka-connection.js';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
 import { LocalModelRegistry } from '../adapters/local-directory/local-model-registry.js';
+import { redisConnectionOptions } from '../adapters/redis/redis-connection.js';
 import { withoutPassword } from '../config/env.js';
 import type { Settings } from '../config/settings.js';
 import { Topics } from '../core/topics.js';
@@ -83,16 +86,16 @@ export async function statusReport(settings: Readonly<Settings>, options: Status
   const nowMs = options.nowMs ?? Date.now();
   const groups = options.groups ?? consumerGroups(settings);
 
-  const log = new KafkaEventLog({ brokers: config.kafkaBrokers, clientId: 'clv-status', connectionTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs, retry: { retries: 0 } });
+  const log = new KafkaEventLog({ ...kafkaConnection(config), clientId: 'clv-status', connectionTimeoutMs: timeoutMs, requestTimeoutMs: timeoutMs, retry: { retries: 0 } });
   const kafka = check('kafka', config.kafkaBrokers.join(','), timeoutMs, () => log.topicNames());
   const registry = check('schema registry', config.schemaRegistryUrl, timeoutMs, async () => {
     const res = await fetch(`${config.schemaRegistryUrl}/subjects`, { signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) throw new Error(`answered HTTP ${res.status}`);
   });
-  const redis = check('redis', withoutPassword(config.redisUrl), timeoutMs, () => pingRedis(config.redisUrl, timeoutMs));
+  const redis = check('redis', withoutPassword(config.redisUrl), timeoutMs, () => pingRedis(config.redisUrl, redisConnectionOptions(config), timeoutMs));
   let store: ClickHouseAnalyticsStore | null = null;
   const clickhouse = check('clickhouse', `${withoutPassword(config.clickhouseUrl)} database ${config.clickhouseDatabase}`, timeoutMs, async () => {
-    store = await ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase, cluster: config.clickhouseCluster, migrate: false, requestTimeoutMs: timeoutMs });
+    store = await ClickHouseAnalyticsStore.open({ ...clickhouseConnection(config), database: config.clickhouseDatabase, cluster: config.clickhouseCluster, migrate: false, requestTimeoutMs: timeoutMs });
     return store;
   });
 
@@ -152,10 +155,10 @@ function reason(error: unknown): string {
   return (e?.message || String(error)).replace(/\s*\n\s*/g, ' ');
 }
 
-async function pingRedis(url: string, timeoutMs: number): Promise<void> {
+async function pingRedis(url: string, options: RedisOptions, timeoutMs: number): Promise<void> {
   // No ready check (it would wait on INFO with no timeout): PING, bounded by commandTimeout, is the check.
   const redis = new Redis(url, {
-    lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, enableReadyCheck: false,
+    ...options, lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, enableReadyCheck: false,
     maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null,
   });
   // connect() only says "Connection is closed"; the socket's error says why.

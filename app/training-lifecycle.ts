@@ -3,6 +3,7 @@
  * (ClickHouse) and swapping the champion a pipeline scores with, followed by a re-score.
  */
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
+import { clickhouseConnection } from '../adapters/clickhouse/clickhouse-connection.js';
 import type { Config } from '../config/config.js';
 import type { ModelRegistry } from '../core/ports/model-registry.js';
 import type { Pipeline, RescoreSummary } from '../processors/pipeline.js';
@@ -11,7 +12,7 @@ import { progress } from './progress.js';
 
 /** The analytics store that keeps the model runs (migrations applied). */
 export function openModelRuns(config: Readonly<Config>): Promise<ClickHouseAnalyticsStore> {
-  return ClickHouseAnalyticsStore.open({ url: config.clickhouseUrl, database: config.clickhouseDatabase, cluster: config.clickhouseCluster });
+  return ClickHouseAnalyticsStore.open({ ...clickhouseConnection(config), database: config.clickhouseDatabase, cluster: config.clickhouseCluster });
 }
 
 /**

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { ApiScopes, createApiKey, parseApiKeyRecords, type ApiKeyRecord } from '../core/api-keys.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import { bool, fail, num, value, type Env } from './env.js';
+import { certificateAndKey, type CertificateAndKey } from './secret-files.js';
 
 export interface ApiConfig {
   /** CLV_API_PORT (default 3000). */
@@ -53,6 +54,12 @@ export interface ApiConfig {
   metricsPort: number | null;
   /** CLV_API_SLOW_REQUEST_MS: requests slower than this are logged at warn (default 1000; faster successes at debug). */
   slowRequestMs: number;
+  /**
+   * CLV_API_TLS_CERT_FILE / CLV_API_TLS_KEY_FILE: PEM certificate (chain) and its private key;
+   * the API (and CLV_API_METRICS_PORT) then serves HTTPS only. null (default): plain HTTP, for a
+   * loopback host or behind a TLS-terminating Ingress.
+   */
+  tls: CertificateAndKey | null;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -80,6 +87,7 @@ export function loadApiConfig(env: Env, readFile: (path: string) => string = (p)
     metricsPort: value(env, 'CLV_API_METRICS_PORT') === null ? null : num(env, 'CLV_API_METRICS_PORT', 0, { min: 0, max: 65_535, integer: true }),
     publishTimeoutMs: num(env, 'CLV_API_PUBLISH_TIMEOUT_MS', 5000, { min: 10, max: 600_000, integer: true }),
     requestTimeoutMs: num(env, 'CLV_API_REQUEST_TIMEOUT_MS', 30_000, { min: 1000, max: 3_600_000, integer: true }),
+    tls: certificateAndKey(env, 'CLV_API_TLS_CERT_FILE', 'CLV_API_TLS_KEY_FILE', readFile),
   });
 }
 

@@ -7,8 +7,10 @@ import { ClvError, ErrorCodes } from '../core/errors.js';
 import { BUILT_IN_HOLIDAY_SETS, holidayCalendar, type HolidayCalendar } from '../core/holidays/holiday-calendar.js';
 import { parseHolidayCalendarJson } from '../core/holidays/holiday-file.js';
 import { bool, fail, num, oneOf, str, url, value, type Env } from './env.js';
+import { loadTransportConfig, type TransportConfig } from './transport-config.js';
 
-export interface Config {
+/** TransportConfig: TLS, SASL and credentials of the connections (config/transport-config.ts). */
+export interface Config extends TransportConfig {
   /** CLV_TIME_ZONE: IANA zone that decides which calendar day a purchase falls on. */
   timeZone: string;
   /** CLV_CURRENCY: the shop's ISO 4217 currency; events in others are dead-lettered. */
@@ -133,6 +135,8 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
   });
   const currency = str(env, 'CLV_CURRENCY', 'USD', (v) => (/^[A-Z]{3}$/.test(v) ? null : 'a three-letter ISO 4217 code'));
   const fractionDigits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const redisUrl = str(env, 'CLV_REDIS_URL', 'redis://127.0.0.1:6379', url(['redis:', 'rediss:']));
+  const clickhouseUrl = str(env, 'CLV_CLICKHOUSE_URL', 'http://127.0.0.1:8123', url(['http:', 'https:']));
   return Object.freeze({
     timeZone,
     currency,
@@ -154,9 +158,10 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     kafkaBrokers: str(env, 'CLV_KAFKA_BROKERS', '127.0.0.1:9092', (v) => (v.split(',').every((b) => /^[^\s:,]+:\d{1,5}$/.test(b.trim())) ? null : 'host:port[,host:port…]')).split(',').map((b) => b.trim()),
     publishQueueMaxBytes: num(env, 'CLV_PUBLISH_QUEUE_MAX_BYTES', 64 * 1024 * 1024, { min: 1024, max: 4 * 1024 ** 3, integer: true }),
     schemaRegistryUrl: str(env, 'CLV_SCHEMA_REGISTRY_URL', 'http://127.0.0.1:8081/apis/ccompat/v7', url(['http:', 'https:'])),
-    redisUrl: str(env, 'CLV_REDIS_URL', 'redis://127.0.0.1:6379', url(['redis:', 'rediss:'])),
+    redisUrl,
     redisCluster: bool(env, 'CLV_REDIS_CLUSTER', false),
-    clickhouseUrl: str(env, 'CLV_CLICKHOUSE_URL', 'http://127.0.0.1:8123', url(['http:', 'https:'])),
+    clickhouseUrl,
+    ...loadTransportConfig(env, { redisUrl, clickhouseUrl }, readFile),
     modelRegistryDir: str(env, 'CLV_MODEL_REGISTRY_DIR', '.clv/models'),
     modelPollMs: num(env, 'CLV_MODEL_POLL_MS', 10_000, { min: 100, integer: true }),
     metricsHost: str(env, 'CLV_METRICS_HOST', '127.0.0.1'),

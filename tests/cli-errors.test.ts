@@ -139,3 +139,10 @@ test('models promote: a version that is not registered is a usage error', async 
   const registry = mkdtempSync(path.join(tmpdir(), 'clv-cli-errors-registry-'));
   assertUsageError(await clv(['models', 'promote', 'v-nosuch'], { CLV_MODEL_REGISTRY_DIR: registry }), /version v-nosuch/, /clv train/);
 });
+
+test('a bad transport setting stops clv run, serve and status at start-up: one line naming the setting, nothing contacted', async () => {
+  assertUsageError(await clv(['status'], { CLV_KAFKA_TLS: 'true', CLV_KAFKA_TLS_CA_FILE: '/nonexistent/ca.pem' }), /^clv: invalid setting CLV_KAFKA_TLS_CA_FILE="\/nonexistent\/ca\.pem": cannot read it/);
+  assertUsageError(await clv(['serve'], { CLV_KAFKA_SASL_MECHANISM: 'gssapi', CLV_KAFKA_SASL_USERNAME: 'u', CLV_KAFKA_SASL_PASSWORD: 'S3cret' }), /CLV_KAFKA_SASL_MECHANISM="gssapi": expected one of scram-sha-256, scram-sha-512, plain/);
+  const run = await clv(['run', 'purchases'], { CLV_REDIS_URL: 'rediss://127.0.0.1:6380', CLV_REDIS_TLS_CA_FILE: CSV_FIXTURE });
+  assertUsageError(run, /CLV_REDIS_TLS_CA_FILE=".*small-shop\.csv": expected a PEM file with at least one -----BEGIN CERTIFICATE----- block/);
+});

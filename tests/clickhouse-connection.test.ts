@@ -24,3 +24,12 @@ test('clickhouse connection: an unreachable server is reported without the passw
     return true;
   });
 });
+
+test('clickhouse connection: user, password and CA from the settings become the client options, never part of the URL', async () => {
+  const { clickhouseClientOptions, clickhouseConnection } = await import('../adapters/clickhouse/clickhouse-connection.js');
+  const { loadConfig } = await import('../config/config.js');
+  assert.deepEqual(clickhouseClientOptions(clickhouseConnection(loadConfig({}))), { url: 'http://127.0.0.1:8123' }, 'defaults: the URL alone');
+  const ca = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+  const options = clickhouseClientOptions({ url: 'https://ch.internal:8443', credentials: { username: 'clv', password: 'S3cret' }, tlsCa: ca });
+  assert.deepEqual({ ...options, tls: { ca_cert: options.tls?.ca_cert.toString() } }, { url: 'https://ch.internal:8443', username: 'clv', password: 'S3cret', tls: { ca_cert: ca } });
+});

@@ -21,3 +21,13 @@ test('a ClvError never carries a URL password in its message', () => {
   assert.ok(!e.message.includes('S3cret'), e.message);
   assert.ok(!String(e.stack).includes('S3cret'));
 });
+
+test('PEM private keys are masked whole, raw or JSON-escaped, even cut short; certificates stay', () => {
+  const key = '-----BEGIN PRIVATE KEY-----\nMIIEvAIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
+  const rsa = '-----BEGIN RSA PRIVATE KEY-----\\nMIIEpAIBAAKCAQEA\\n-----END RSA PRIVATE KEY-----';
+  const cert = '-----BEGIN CERTIFICATE-----\nMIIDazCCAlOgAwIBAgIUJ\n-----END CERTIFICATE-----';
+  assert.equal(redactSecrets(`key: ${key} end`), 'key: -----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY----- end');
+  assert.equal(redactSecrets(`{"key":"${rsa}","n":1}`), '{"key":"-----BEGIN RSA PRIVATE KEY-----***-----END RSA PRIVATE KEY-----","n":1}');
+  assert.equal(redactSecrets('{"key":"-----BEGIN PRIVATE KEY-----\\nMIIEvAIBADAN","n":1}'), '{"key":"-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----","n":1}');
+  assert.equal(redactSecrets(cert), cert);
+});

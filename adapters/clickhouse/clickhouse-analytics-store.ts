@@ -8,16 +8,15 @@ import {
   analyticsRowViolation, customerColumnOf, type AnalyticsRows, type AnalyticsStore, type AnalyticsTable, type ModelRunRow, type OrderRow, type PurchaseRow, type SegmentFlowQuery,
   type SegmentFlowResult, type SegmentHourlyRevenue, type SegmentRevenueQuery, type SettlementCandidates, type SettlementCandidatesQuery, type CommerceVolumeQuery, type CommerceVolumes, type CommerceVolumeBucket,
 } from '../../core/ports/analytics-store.js';
-import { ClickHouseConnection } from './clickhouse-connection.js';
+import { ClickHouseConnection, type ClickHouseConnectionOptions, type ClickHouseEndpoint } from './clickhouse-connection.js';
 import { migrate } from './migrate.js';
 import { migrations } from './migrations/index.js';
 import { localTableOf, shardedMigration } from './sharded-migration.js';
 import { ident, quoteIdentifier, sql, typed, type SqlFragment } from './sql.js';
 import { fromClickHouseRow, insertColumns, selectColumns, toClickHouseRow } from './table-columns.js';
 
-export interface ClickHouseAnalyticsStoreOptions {
-  /** HTTP URL, e.g. config.clickhouseUrl. */
-  url: string;
+/** url, credentials, tlsCa: see ClickHouseEndpoint (`...clickhouseConnection(config)`). */
+export interface ClickHouseAnalyticsStoreOptions extends ClickHouseEndpoint {
   /** Database of the analyst tables (config.clickhouseDatabase); created if missing. */
   database: string;
   /** Apply pending migrations on open (default true). */
@@ -47,14 +46,18 @@ const MAX_PARTITIONS_PER_INSERT = 100;
  */
 const REFERENCE_CHARS_PER_QUERY = 100_000;
 
+/** What a shard's own connection shares with the store's: the same user, CA and timeout. */
+type ShardAccess = Pick<ClickHouseConnectionOptions, 'credentials' | 'tlsCa' | 'requestTimeoutMs'>;
+const shardAccessOf = (o: ClickHouseAnalyticsStoreOptions): ShardAccess => ({ credentials: o.credentials, tlsCa: o.tlsCa, requestTimeoutMs: o.requestTimeoutMs });
+
 /**
  * The sharded migrations, each on every shard (through its own URL) before the next: a view
  * reading a Distributed table asks every shard for the local table when it is created.
  */
-async function migrateShards(cluster: { name: string; shardUrls: readonly string[] }, database: string, requestTimeoutMs?: number): Promise<void> {
+async function migrateShards(cluster: { name: string; shardUrls: readonly string[] }, database: string, access: ShardAccess): Promise<void> {
   const shards: ClickHouseConnection[] = [];
   try {
-    for (const url of cluster.shardUrls) shards.push(await ClickHouseConnection.connect({ url, requestTimeoutMs }));
+    for (const url of cluster.shardUrls) shards.push(await ClickHouseConnection.connect({ url, ...access }));
     for (const migration of migrations) {
       const sharded = shardedMigration(migration, cluster.name);
       for (const shard of shards) await migrate(shard, database, [sharded]);
@@ -91,22 +94,24 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
     readonly database: string,
     /** Sharded (options.cluster): each shard's URL, for what a Distributed table cannot do. */
     private readonly shardUrls: readonly string[] | null,
+    private readonly shardAccess: ShardAccess,
   ) {}
 
   static async open(options: ClickHouseAnalyticsStoreOptions): Promise<ClickHouseAnalyticsStore> {
     quoteIdentifier(options.database);
     const cluster = options.cluster ?? null;
     const connection = await ClickHouseConnection.connect({
-      url: options.url, requestTimeoutMs: options.requestTimeoutMs, ...(cluster !== null ? { settings: { insert_distributed_sync: 1, distributed_product_mode: 'global' } } : {}),
+      url: options.url, credentials: options.credentials, tlsCa: options.tlsCa, requestTimeoutMs: options.requestTimeoutMs,
+      ...(cluster !== null ? { settings: { insert_distributed_sync: 1, distributed_product_mode: 'global' } } : {}),
     });
     try {
       if ((options.migrate ?? true) && cluster === null) await migrate(connection, options.database);
-      if ((options.migrate ?? true) && cluster !== null) await migrateShards(cluster, options.database, options.requestTimeoutMs);
+      if ((options.migrate ?? true) && cluster !== null) await migrateShards(cluster, options.database, shardAccessOf(options));
     } catch (error) {
       await connection.close();
       throw error;
     }
-    return new ClickHouseAnalyticsStore(connection, options.database, cluster?.shardUrls ?? null);
+    return new ClickHouseAnalyticsStore(connection, options.database, cluster?.shardUrls ?? null, shardAccessOf(options));
   }
 
   async insert<T extends AnalyticsTable>(table: T, rows: readonly AnalyticsRows[T][]): Promise<void> {
@@ -194,7 +199,7 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
       return tables;
     }
     for (const url of this.shardUrls) {
-      const shard = await ClickHouseConnection.connect({ url });
+      const shard = await ClickHouseConnection.connect({ url, ...this.shardAccess });
       try {
         await deleteCustomerRows(shard, this.database, tables.map((t) => [t, localTableOf(t)]), customerId, options);
       } finally {

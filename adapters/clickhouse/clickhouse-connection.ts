@@ -11,11 +11,36 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Config } from '../../config/config.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { quoteIdentifier, renderQuoted, renderWithParams, sql, type SqlFragment } from './sql.js';
 
-export interface ClickHouseConnectionOptions {
+/** URL, user, password and CA of a connection: the credentials as settings, not inside the URL (which reaches messages). */
+export interface ClickHouseEndpoint {
+  /** http:// or https:// (CLV_CLICKHOUSE_URL). */
   url: string;
+  /** CLV_CLICKHOUSE_USERNAME / CLV_CLICKHOUSE_PASSWORD; null or absent: the URL's, else `default` without a password. */
+  credentials?: { username: string; password: string } | null;
+  /** PEM CA bundle of the server's certificate, an https:// URL only (CLV_CLICKHOUSE_TLS_CA_FILE); null or absent: the system's CAs. */
+  tlsCa?: string | null;
+}
+
+/** The endpoint the settings describe: `ClickHouseConnection.connect({ ...clickhouseConnection(config), … })`. */
+export function clickhouseConnection(config: Pick<Config, 'clickhouseUrl' | 'clickhouseCredentials' | 'clickhouseTlsCa'>): ClickHouseEndpoint {
+  return { url: config.clickhouseUrl, credentials: config.clickhouseCredentials, tlsCa: config.clickhouseTlsCa };
+}
+
+/** @clickhouse/client's url, username, password and tls for an endpoint. */
+export function clickhouseClientOptions(endpoint: ClickHouseEndpoint): { url: string; username?: string; password?: string; tls?: { ca_cert: Buffer } } {
+  const { url, credentials, tlsCa } = endpoint;
+  return {
+    url,
+    ...(credentials ? { username: credentials.username, password: credentials.password } : {}),
+    ...(tlsCa ? { tls: { ca_cert: Buffer.from(tlsCa) } } : {}),
+  };
+}
+
+export interface ClickHouseConnectionOptions extends ClickHouseEndpoint {
   /** Per-request timeout; inserts of 100k rows take well under a second locally. */
   requestTimeoutMs?: number;
   /** Server settings sent with every request (e.g. insert_distributed_sync for sharded tables). */
@@ -40,7 +65,7 @@ export class ClickHouseConnection {
 
   static async connect(options: ClickHouseConnectionOptions): Promise<ClickHouseConnection> {
     const client = createClient({
-      url: options.url,
+      ...clickhouseClientOptions(options),
       request_timeout: options.requestTimeoutMs ?? 60_000,
       ...(options.settings ? { clickhouse_settings: { ...options.settings } } : {}),
       // Failures reach the caller as ClvErrors carrying the cause; the client's own logging

@@ -18,6 +18,7 @@ import type { TopicSpec } from '../../core/topics.js';
 import { chunkedEachBatch, type BatchErrorContext } from './chunked-each-batch.js';
 import { consumerLag } from './consumer-lag.js';
 import { createMissingTopics } from './create-topics.js';
+import { kafkajsSecurity, type KafkaConnection } from './kafka-connection.js';
 import { kafkajsLogCreator, kafkajsLogLevel, type KafkaLogLevel, type LogSink } from './kafkajs-log-creator.js';
 import { partitionFor } from './murmur2-partitioner.js';
 
@@ -26,9 +27,8 @@ const { Kafka: KafkaClient, CompressionTypes } = kafkajs;
 /** Numbers this process's consumers' holds on their partitions (BatchControl.assignment): never reused. */
 let assignments = 0;
 
-export interface KafkaEventLogOptions {
-  /** host:port list (CLV_KAFKA_BROKERS). */
-  brokers: string[];
+/** brokers, tls, sasl: see KafkaConnection (`...kafkaConnection(config)`). */
+export interface KafkaEventLogOptions extends KafkaConnection {
   clientId?: string;
   /** Where kafkajs and this adapter log; without one they stay silent. */
   logger?: LogSink;
@@ -144,6 +144,7 @@ export class KafkaEventLog implements EventLog {
     this.kafka = new KafkaClient({
       clientId: options.clientId ?? DEFAULTS.clientId,
       brokers: this.brokers,
+      ...kafkajsSecurity(options),
       connectionTimeout: options.connectionTimeoutMs ?? DEFAULTS.connectionTimeoutMs,
       ...(options.requestTimeoutMs === undefined ? {} : { requestTimeout: options.requestTimeoutMs }),
       logLevel: kafkajsLogLevel(level),

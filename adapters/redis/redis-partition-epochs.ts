@@ -8,16 +8,19 @@
 import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { PartitionEpochs } from '../../core/ports/partition-epochs.js';
+import { connectionErrors } from './redis-connection.js';
 
 export class RedisPartitionEpochs implements PartitionEpochs {
   private readonly client: Redis | Cluster;
   private readonly ownsClient: boolean;
+  /** Adds the connection's last error to a command's message (own clients only). */
+  private readonly explain: (message: string) => string = (m) => m;
 
   /** A client the caller owns, or a redis:// URL for a client of its own that `close()` quits. */
   constructor(redis: Redis | Cluster | string, redisOptions: RedisOptions = {}) {
     if (typeof redis === 'string') {
       this.client = new Redis(redis, { maxRetriesPerRequest: 1, ...redisOptions });
-      this.client.on('error', () => {});
+      this.explain = connectionErrors(this.client);
       this.ownsClient = true;
     } else {
       this.client = redis;
@@ -34,7 +37,7 @@ export class RedisPartitionEpochs implements PartitionEpochs {
     try {
       return await this.client.incr(RedisPartitionEpochs.keyOf(group));
     } catch (cause) {
-      throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, `redis: cannot take a fencing epoch for group ${group}: ${(cause as Error)?.message ?? String(cause)}`, { retriable: true, cause });
+      throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, `redis: cannot take a fencing epoch for group ${group}: ${this.explain((cause as Error)?.message ?? String(cause))}`, { retriable: true, cause });
     }
   }
 

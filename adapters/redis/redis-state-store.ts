@@ -42,6 +42,7 @@ import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { StateStore, WriteOptions } from '../../core/ports/state-store.js';
 import { FENCED_SET_LUA, FencedWriteError, splitVersioned, UNVERSIONED_ERROR_PREFIX, writeVersionArgument } from './fenced-write.js';
 import { RedisKeyLayout, wholeKey, type HashTagRule } from './redis-key-layout.js';
+import { connectionErrors } from './redis-connection.js';
 
 export { FencedWriteError } from './fenced-write.js';
 export { firstKeyPart, wholeKey, type HashTagRule } from './redis-key-layout.js';
@@ -92,6 +93,8 @@ export class RedisStateStore<T> implements StateStore<T> {
   readonly layout: RedisKeyLayout;
   private readonly client: Client;
   private readonly ownsClient: boolean;
+  /** Adds the connection's last error to a command's message (own clients only). */
+  private readonly explain: (message: string) => string = (m) => m;
   private readonly serializer: StateSerializer<T>;
   private readonly ttl: string | null;
 
@@ -107,7 +110,7 @@ export class RedisStateStore<T> implements StateStore<T> {
       this.client = new Redis(options.redis, { maxRetriesPerRequest: 1, ...options.redisOptions });
       // Connection errors reach the caller as failed commands (retriable ClvErrors); without a
       // listener ioredis would also print each reconnect failure.
-      this.client.on('error', () => {});
+      this.explain = connectionErrors(this.client);
       this.ownsClient = true;
     } else {
       this.client = options.redis;
@@ -306,7 +309,7 @@ export class RedisStateStore<T> implements StateStore<T> {
     // failover, OOM, CLUSTERDOWN) may pass.
     const msg = message(error);
     const retriable = !(msg.startsWith('WRONGTYPE') || msg.startsWith(UNVERSIONED_ERROR_PREFIX));
-    return new ClvError(ErrorCodes.DEPENDENCY_FAILED, `redis ${op} on ${this.layout.pattern} failed: ${msg}`, { retriable, cause: error });
+    return new ClvError(ErrorCodes.DEPENDENCY_FAILED, `redis ${op} on ${this.layout.pattern} failed: ${this.explain(msg)}`, { retriable, cause: error });
   }
 }
 

@@ -88,7 +88,7 @@ export async function serveDemo(config: Readonly<Config>, apiConfig: Readonly<Ap
   const { config: api, key } = withEphemeralKey(apiConfig);
   const { app, stop } = await startDemoApi(config, embedded, champion, logger, api);
   await app.listen({ host: api.host, port: api.port });
-  const base = `http://${api.host}:${api.port}`;
+  const base = `${api.tls === null ? 'http' : 'https'}://${api.host}:${api.port}`;
   process.stdout.write(
     [
       `Serving the API on ${base} (Ctrl-C to stop). A key for this run, with every scope:`,
