@@ -1,8 +1,9 @@
 /**
  * The bare baseline of `npm run bench:stack` (issue 14): kafkajs alone, three chained
  * consume → produce hops (orders + payments → hop 1 → purchases → hop 2 → features → hop 3 →
- * scores), each forwarding every message it consumes unchanged (same key, same encoded bytes),
- * with the project's client settings (adapters/kafka/kafka-event-log.ts): an idempotent
+ * scores), each publishing per input chunk as many messages as the pipeline published on its
+ * output topic per input, with the pipeline's own bytes and the consumed inputs' keys
+ * (`HopOutputs`; without them a hop forwards every message unchanged), with the project's client settings (adapters/kafka/kafka-event-log.ts): an idempotent
  * producer, acks=all, maxInFlightRequests 1, GZIP, the murmur2 partitioner, sendBatch; a
  * consumer per hop with the same session, heartbeat, max wait, partitionsConsumedConcurrently
  * 8, batches of at most `maxBatchSize`, and per chunk publish → resolve → commit → heartbeat,
@@ -32,6 +33,12 @@ export const HOPS = [
   { name: 'hop2', from: [Topics.purchases], to: Topics.features },
   { name: 'hop3', from: [Topics.features], to: Topics.scores },
 ] as const;
+
+/**
+ * What the pipeline published on a hop's output topic: per input message consumed by that hop
+ * (`perInput`) and the values (bytes). Without it a hop forwards every message it consumes.
+ */
+export type HopOutputs = Map<string, { perInput: number; values: Buffer[] }>;
 
 export class BareKafkaHops implements EventLog {
   private readonly kafka: kafkajs.Kafka;
@@ -81,9 +88,12 @@ export class BareKafkaHops implements EventLog {
    * Starts the three hops (resolves once each has joined its group); hop 3 publishes through
    * `observer` (a latency probe over this log), the others through this log.
    */
-  async startHops(options: { maxBatchSize: number; observer?: EventLog }): Promise<void> {
+  async startHops(options: { maxBatchSize: number; observer?: EventLog; outputs?: HopOutputs }): Promise<void> {
     for (const hop of HOPS) {
       const out: EventLog = hop.name === 'hop3' && options.observer ? options.observer : this;
+      const shape = options.outputs?.get(hop.to);
+      let consumed = 0;
+      let produced = 0;
       const consumer = this.kafka.consumer({
         groupId: this.group(hop.name),
         sessionTimeout: CLIENT.sessionTimeoutMs,
@@ -105,7 +115,15 @@ export class BareKafkaHops implements EventLog {
           for (let start = 0; start < batch.messages.length; start += options.maxBatchSize) {
             if (!isRunning() || isStale()) return;
             const chunk = batch.messages.slice(start, start + options.maxBatchSize);
-            await out.publish(hop.to, chunk.map((m) => ({ key: m.key === null ? null : m.key.toString(), value: m.value })));
+            let messages = chunk.map((m) => ({ key: m.key === null ? null : m.key.toString(), value: m.value as Buffer | null }));
+            if (shape && shape.values.length > 0) {
+              // As many outputs as the pipeline published per input, with its bytes, keyed by the inputs.
+              consumed += chunk.length;
+              const due = Math.min(chunk.length, Math.round(consumed * shape.perInput) - produced);
+              messages = messages.slice(0, Math.max(0, due)).map((m, i) => ({ key: m.key, value: shape.values[(produced + i) % shape.values.length] }));
+              produced += messages.length;
+            }
+            if (messages.length > 0) await out.publish(hop.to, messages);
             resolveOffset(chunk[chunk.length - 1].offset);
             await commitOffsetsIfNecessary(uncommittedOffsets());
             await heartbeat();

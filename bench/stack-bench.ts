@@ -29,7 +29,26 @@ import { publishMessages } from '../producers/publish-messages.js';
 import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
 import { modelInputsAsOf } from '../training/model-inputs-as-of.js';
 import { LatencyProbe, percentile } from './latency-probe.js';
-import { BareKafkaHops, HOPS } from './bare-kafka-hops.js';
+import { BareKafkaHops, HOPS, type HopOutputs } from './bare-kafka-hops.js';
+import { EventLogDecorator } from './event-log-decorator.js';
+import type { OutgoingMessage, TopicMessages } from '../core/ports/event-log.js';
+
+/** Keeps the values the pipeline publishes on the hops' output topics, for the bare hops to publish the same bytes. */
+class HopOutputRecorder extends EventLogDecorator {
+  readonly values = new Map<string, Buffer[]>(HOPS.map((h) => [h.to, []]));
+  override publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    this.keep(topic, messages);
+    return this.inner.publish(topic, messages);
+  }
+  override publishAll(batches: TopicMessages[], options?: Parameters<EventLogDecorator['publishAll']>[1]): Promise<void> {
+    for (const b of batches) this.keep(b.topic, b.messages);
+    return this.inner.publishAll(batches, options);
+  }
+  private keep(topic: string, messages: OutgoingMessage[]): void {
+    const list = this.values.get(topic);
+    if (list) for (const m of messages) if (m.value !== null && list.length < 100_000) list.push(m.value);
+  }
+}
 import { loadavg } from 'node:os';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -59,7 +78,8 @@ const calibration = history.messages.slice(0, split);
 const paced = history.messages.slice(split, split + 5000 * 10);
 
 let probe: LatencyProbe | null = null;
-const production = await productionPipeline(config, logger, (log) => (probe = new LatencyProbe(log)));
+const recorder: { current: HopOutputRecorder | null } = { current: null };
+const production = await productionPipeline(config, logger, (log) => (probe = new LatencyProbe((recorder.current = new HopOutputRecorder(log)))));
 const { log, codec, pipeline } = production;
 await log.createTopics(topicSpecs(config.partitions));
 
@@ -111,7 +131,11 @@ try {
   const hopTopics = new Set<string>(HOPS.flatMap((h) => [...h.from, h.to]));
   await bare.createTopics(topicSpecs(config.partitions).filter((s) => hopTopics.has(s.name)));
   const bareProbe = new LatencyProbe(bare);
-  await bare.startHops({ maxBatchSize: config.batchSize, observer: bareProbe });
+  // Each bare hop publishes what the pipeline published on its output topic per input (the
+  // counts on the topics), with the pipeline's bytes, keyed by the inputs it consumed.
+  const count = (...topics: string[]) => topics.reduce((n, t) => n + projectMessages[t], 0);
+  const outputs: HopOutputs = new Map(HOPS.map((h) => [h.to, { perInput: count(h.to) / count(...h.from), values: recorder.current?.values.get(h.to) ?? [] }]));
+  await bare.startHops({ maxBatchSize: config.batchSize, observer: bareProbe, outputs });
   await publishMessages(bare, codec, calibration.slice(0, 10));
   await untilIdle();
   t = performance.now();
@@ -150,8 +174,8 @@ const result = {
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadAverage1m: { atStart: loadAtStart, beforeBaseline: loadBeforeBaseline, atEnd: loadavg()[0] }, note: 'Kafka, Apicurio, Redis and ClickHouse on the same machine' },
   customers,
   baseline: {
-    what: 'bare kafkajs: 3 chained consume → produce hops (orders + payments → purchases → features → scores) each forwarding every message unchanged, with the project client settings (idempotent, acks=all, maxInFlightRequests 1, GZIP, murmur2 partitioner, sendBatch; consumers with the same session, heartbeat, max wait, 8 partitions consumed concurrently, chunks of CLV_BATCH_SIZE, publish → resolve → commit per chunk), run-scoped topics with the same partitions and compaction, the same encoded messages through the same publisher; latency through the same probe: input publish → the third hop output acknowledged',
-    note: 'the bare hops forward every message, so hops 2 and 3 carry at least as many messages as the pipeline publishes there (projectMessagesOnTopics); no decoding, state, Redis or processor logic',
+    what: 'bare kafkajs: 3 chained consume → produce hops (orders + payments → purchases → features → scores) each publishing the pipeline\'s share of outputs per input with its bytes, with the project client settings (idempotent, acks=all, maxInFlightRequests 1, GZIP, murmur2 partitioner, sendBatch; consumers with the same session, heartbeat, max wait, 8 partitions consumed concurrently, chunks of CLV_BATCH_SIZE, publish → resolve → commit per chunk), run-scoped topics with the same partitions and compaction, the same encoded messages through the same publisher; latency through the same probe: input publish → the third hop output acknowledged',
+    note: 'each bare hop publishes, per input chunk, as many messages as the pipeline published on that topic per input (projectMessagesOnTopics), with the pipeline\'s own bytes, keyed by the inputs consumed; no decoding, state, Redis or processor logic',
     projectMessagesOnTopics: projectMessages,
     ...baseline!,
   },
