@@ -100,7 +100,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(apiMetrics, { refresh: options.metricsRefresher ?? metricsRefresher(readModel, config.modelPollMs) });
 
   await app.register(healthRoutes, { readModel, log: options.log, extraChecks: options.readinessChecks, timeoutMs: options.readinessTimeoutMs });
-  await app.register(customerRoutes, { readModel, minorPerUnit: config.minorPerUnit, forgetCustomer: options.forgetCustomer });
+  await app.register(customerRoutes, { readModel, minorPerUnit: config.minorPerUnit, documentCacheEntries: api.customerCacheEntries, forgetCustomer: options.forgetCustomer });
   await app.register(segmentRoutes, { readModel });
   await app.register(modelRoutes, { readModel, retrain: options.retrain });
   await app.register(forecastRoutes, { readModel });

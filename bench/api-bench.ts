@@ -11,16 +11,29 @@
  * different one, round robin. Results: bench/results/api-latest.json, with the load average
  * (other work on the machine moves these figures a lot: read them with it).
  *
+ * The bare baseline (issue 14), in the same invocation: right after each project server, a
+ * bare fastify server (bench/bare-api-server.ts: the same fastify, no plugins, no auth) with
+ * as many workers answers the same requests with the bytes the project's server gave for each
+ * customer (read from it once, before it is measured; that pass also warms its customer
+ * document cache, and every other server's bodies are checked against it), under the same
+ * autocannon settings. Each figure gets its `baseline` and `ratio` (project / baseline).
+ *
  * BENCH_API_CUSTOMERS (default 20000), BENCH_API_SECONDS (default 15), BENCH_API_MODES
  * (default embedded,redis), BENCH_API_WORKERS (redis mode, default 1,2), BENCH_REDIS_URL
  * (default redis://127.0.0.1:6379/5; only the bench's keys are written and deleted),
- * BENCH_API_SERVER_NODE_FLAGS (node flags for the servers only, e.g. --cpu-prof).
+ * BENCH_API_SERVER_NODE_FLAGS (node flags for the servers only, e.g. --cpu-prof),
+ * BENCH_API_REPETITIONS (default 1: each server measured that many times, medians reported),
+ * BENCH_API_CACHE_ENTRIES (CLV_API_CUSTOMER_CACHE_ENTRIES of the project's servers; default
+ * the number of customers, so the round robin over them finds each document kept: an LRU
+ * smaller than a cyclic round robin keeps nothing useful).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, get as httpGet } from 'node:http';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { spreadOf } from './spread.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AvroCodec } from '../adapters/avro/avro-codec.js';
@@ -130,8 +143,8 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts a server child, its stderr (the log) into a file; resolves once it listens. */
-async function startServer(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; port: number; stop: () => Promise<void> }> {
-  const port = await freePort();
+async function startServer(args: string[], env: Record<string, string>, fixedPort?: number): Promise<{ child: ChildProcess; port: number; stop: () => Promise<void> }> {
+  const port = fixedPort ?? await freePort();
   const logFile = join(mkdtempSync(join(tmpdir(), 'clv-api-bench-')), 'server.log');
   const fd = openSync(logFile, 'w');
   // BENCH_API_SERVER_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") reach the servers only (cluster workers inherit them).
@@ -203,56 +216,164 @@ async function measure(server: { port: number; child: ChildProcess }, ids: strin
   return [await load(server.port, pid, ids, 100, Math.min(10, seconds)), await load(server.port, pid, ids, 1000, seconds)];
 }
 
+/** Every customer's GET body and content type, read once (32 at a time) from a server. */
+async function fetchBodies(port: number, ids: string[]): Promise<{ bodies: Map<string, string>; contentTypes: Set<string> }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  const bodies = new Map<string, string>();
+  const contentTypes = new Set<string>();
+  const one = (id: string) => new Promise<void>((resolve, reject) => {
+    httpGet({ host: '127.0.0.1', port, path: `/v1/customers/${encodeURIComponent(id)}`, agent, headers: { authorization: `Bearer ${key.key}` } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        if (res.statusCode !== 200) return reject(new Error(`GET ${id}: ${res.statusCode}`));
+        contentTypes.add(String(res.headers['content-type']));
+        bodies.set(id, Buffer.concat(chunks).toString('utf8'));
+        resolve();
+      });
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+  let next = 0;
+  await Promise.all(Array.from({ length: 32 }, async () => {
+    while (next < ids.length) await one(ids[next++]);
+  }));
+  agent.destroy();
+  return { bodies, contentTypes };
+}
+
+type Figures = Awaited<ReturnType<typeof load>>;
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** The baseline figures and project / baseline ratios of one measurement. */
+function against(project: Figures, bare: Figures) {
+  return {
+    ...project,
+    baseline: { requestsPerSecond: bare.requestsPerSecond, p99Ms: bare.latencyMs.p99, timeouts: bare.timeouts, serverCpuMicrosecondsPerRequest: bare.serverCpuMicrosecondsPerRequest },
+    ratio: {
+      requestsPerSecond: round2(project.requestsPerSecond / bare.requestsPerSecond),
+      p99: round2(project.latencyMs.p99 / Math.max(1, bare.latencyMs.p99)),
+      serverCpuPerRequest: round2(project.serverCpuMicrosecondsPerRequest / Math.max(1, bare.serverCpuMicrosecondsPerRequest)),
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const modes = (process.env.BENCH_API_MODES ?? 'embedded,redis').split(',');
+  const repetitions = Number(process.env.BENCH_API_REPETITIONS ?? 1);
   const self = fileURLToPath(import.meta.url);
   const cli = join(root, 'dist', 'cli', 'clv.js');
+  const bare = join(root, 'dist', 'bench', 'bare-api-server.js');
   const states = await scoredCustomers();
   const ids = [...states.keys()];
-  const runs: Array<Record<string, unknown>> = [];
-  if (modes.includes('embedded')) {
-    const server = await startServer([self, 'serve-embedded'], {});
+  const cacheEntries = process.env.BENCH_API_CACHE_ENTRIES ?? String(ids.length);
+  const projectEnv = { CLV_API_CUSTOMER_CACHE_ENTRIES: cacheEntries };
+  const configs: Array<{ mode: string; workers: number }> = [];
+  if (modes.includes('embedded')) configs.push({ mode: 'embedded', workers: 1 });
+  if (modes.includes('redis')) for (const workers of (process.env.BENCH_API_WORKERS ?? '1,2').split(',').map(Number)) configs.push({ mode: 'redis', workers });
+  const work = mkdtempSync(join(tmpdir(), 'clv-api-bench-'));
+  const bodiesFile = join(work, 'bodies.tsv');
+  let reference: Map<string, string> | null = null;
+  const bodyCheck = { servers: 0, mismatches: 0, contentTypes: new Set<string>() };
+  /** Reads every body from a server; the first server's become the bare server's, the others' are compared with them. */
+  const readBodies = async (port: number) => {
+    const { bodies, contentTypes } = await fetchBodies(port, ids);
+    for (const t of contentTypes) bodyCheck.contentTypes.add(t);
+    bodyCheck.servers++;
+    if (reference === null) {
+      reference = bodies;
+      writeFileSync(bodiesFile, ids.map((id) => `${id}\t${bodies.get(id)}`).join('\n') + '\n');
+    } else {
+      for (const id of ids) if (bodies.get(id) !== reference.get(id)) bodyCheck.mismatches++;
+    }
+  };
+  const measureBare = async (workers: number) => {
+    const port = await freePort();
+    const server = await startServer([bare, bodiesFile, String(port), String(workers)], {}, port);
     try {
-      runs.push({ mode: 'embedded', workers: 1, results: await measure(server, ids) });
+      await readBodies(server.port);
+      return await measure(server, ids);
     } finally {
       await server.stop();
     }
-  }
+  };
+  const runs: Array<{ mode: string; workers: number; repetition: number; results: ReturnType<typeof against>[] }> = [];
+
+  let redisCleanup: (() => Promise<void>) | null = null;
+  let registryDir = '';
   if (modes.includes('redis')) {
     const scores = new RedisStateStore<CustomerScoreState>({ redis: redisUrl, namespace: 'scores' });
-    const registryDir = mkdtempSync(join(tmpdir(), 'clv-api-bench-models-'));
+    registryDir = mkdtempSync(join(tmpdir(), 'clv-api-bench-models-'));
     const registry = new LocalModelRegistry(registryDir);
     await registry.register({ version: modelArtifact.version, kind: 'bgnbd-gamma-gamma', registeredAt: new Date().toISOString(), details: {} }, modelArtifact);
     await registry.promote(modelArtifact.version);
     await scores.setMany(states);
-    try {
-      for (const workers of (process.env.BENCH_API_WORKERS ?? '1,2').split(',').map(Number)) {
-        const server = await startServer([cli, 'serve'], { CLV_REDIS_URL: redisUrl, CLV_MODEL_REGISTRY_DIR: registryDir, CLV_API_WORKERS: String(workers) });
-        try {
-          runs.push({ mode: 'redis', workers, results: await measure(server, ids) });
-        } finally {
-          await server.stop();
-        }
-      }
-    } finally {
+    redisCleanup = async () => {
       const { Redis } = await import('ioredis');
       const redis = new Redis(redisUrl);
       for (let i = 0; i < ids.length; i += 1000) await redis.del(...ids.slice(i, i + 1000).map((id) => scores.layout.encode(id)));
       redis.disconnect();
       await scores.close();
-    }
+    };
   }
+  try {
+    for (let repetition = 1; repetition <= repetitions; repetition++) {
+      for (const { mode, workers } of configs) {
+        const server = mode === 'embedded'
+          ? await startServer([self, 'serve-embedded'], projectEnv)
+          : await startServer([cli, 'serve'], { ...projectEnv, CLV_REDIS_URL: redisUrl, CLV_MODEL_REGISTRY_DIR: registryDir, CLV_API_WORKERS: String(workers) });
+        let project: Figures[];
+        try {
+          await readBodies(server.port);
+          project = await measure(server, ids);
+        } finally {
+          await server.stop();
+        }
+        // Right after, on the same machine in the same state: the bare floor with as many workers.
+        const floor = await measureBare(workers);
+        runs.push({ mode, workers, repetition, results: project.map((p, i) => against(p, floor[i])) });
+        process.stderr.write(`${mode} ×${workers} #${repetition}: ${project.map((p, i) => `${p.connections} conn ${p.requestsPerSecond} req/s (bare ${floor[i].requestsPerSecond}, ratio ${round2(p.requestsPerSecond / floor[i].requestsPerSecond)}), p99 ${p.latencyMs.p99} ms (bare ${floor[i].latencyMs.p99}), timeouts ${p.timeouts} (bare ${floor[i].timeouts})`).join('; ')}\n`);
+      }
+    }
+  } finally {
+    await redisCleanup?.();
+  }
+  const summary = configs.map(({ mode, workers }) => {
+    const mine = runs.filter((r) => r.mode === mode && r.workers === workers);
+    return {
+      mode, workers, repetitions: mine.length,
+      byConnections: mine[0].results.map((_, i) => ({
+        connections: mine[0].results[i].connections,
+        requestsPerSecond: spreadOf(mine.map((r) => r.results[i].requestsPerSecond)),
+        baselineRequestsPerSecond: spreadOf(mine.map((r) => r.results[i].baseline.requestsPerSecond)),
+        ratio: spreadOf(mine.map((r) => r.results[i].ratio.requestsPerSecond)),
+        p99Ms: spreadOf(mine.map((r) => r.results[i].latencyMs.p99)),
+        baselineP99Ms: spreadOf(mine.map((r) => r.results[i].baseline.p99Ms)),
+        p99Ratio: spreadOf(mine.map((r) => r.results[i].ratio.p99)),
+        timeouts: spreadOf(mine.map((r) => r.results[i].timeouts)),
+        baselineTimeouts: spreadOf(mine.map((r) => r.results[i].baseline.timeouts)),
+      })),
+    };
+  });
   const report = {
     date: new Date().toISOString(),
-    machine: { cpu: cpus()[0]?.model.trim(), cores: cpus().length, node: process.version, note: 'server(s) and autocannon share these cores with whatever else runs' },
+    machine: { cpu: cpus()[0]?.model.trim(), cores: cpus().length, node: process.version, loadAverage1mAtEnd: round2(loadavg()[0]), note: 'server(s) and autocannon share these cores with whatever else runs' },
     customers: ids.length,
     route: 'GET /v1/customers/:id (API key, rate limit, helmet, CORS, compression on)',
     logLevel: process.env.CLV_LOG_LEVEL ?? 'info',
+    customerCacheEntries: Number(cacheEntries),
+    baseline: {
+      what: 'bare fastify (the same version, no plugins) answering GET /v1/customers/:id from a Map with the body the project server gave for that customer, content-type application/json; charset=utf-8, as many node:cluster workers, measured right after each project server with the same autocannon settings',
+      note: 'the bare server does no authentication (the bench sends the same Authorization header, which it ignores), no rate limiting, no security headers, no CORS, no request logging; autocannon asks for no compression, so neither server compresses',
+      bodiesChecked: { servers: bodyCheck.servers, customers: ids.length, mismatches: bodyCheck.mismatches, contentTypes: [...bodyCheck.contentTypes] },
+    },
+    ratioNote: 'ratio.requestsPerSecond = project / baseline (higher is better, 1 = the floor); ratio.p99 = project p99 / baseline p99 (lower is better); each pair measured back to back',
+    summary,
     runs,
   };
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   writeFileSync(join(root, 'bench', 'results', 'api-latest.json'), JSON.stringify(report, null, 2) + '\n');
-  process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
 }
 
 if (process.argv[2] === 'serve-embedded') await serveEmbedded();

@@ -52,6 +52,11 @@ export interface ApiConfig {
    * port off the Ingress); null (default): /metrics only on the API port, with the metrics scope.
    */
   metricsPort: number | null;
+  /**
+   * CLV_API_CUSTOMER_CACHE_ENTRIES: GET /v1/customers/:id bodies kept per process, each built
+   * once per score revision (≈ 2 KB each; default 10,000 ≈ 20 MB); 0: every GET builds its own.
+   */
+  customerCacheEntries: number;
   /** CLV_API_SLOW_REQUEST_MS: requests slower than this are logged at warn (default 1000; faster successes at debug). */
   slowRequestMs: number;
   /**
@@ -83,6 +88,7 @@ export function loadApiConfig(env: Env, readFile: (path: string) => string = (p)
     trustProxy: bool(env, 'CLV_API_TRUST_PROXY', false),
     indexRefreshMs: num(env, 'CLV_API_INDEX_REFRESH_MS', 30_000, { min: 100, max: 86_400_000, integer: true }),
     workers: num(env, 'CLV_API_WORKERS', 1, { min: 1, max: 64, integer: true }),
+    customerCacheEntries: num(env, 'CLV_API_CUSTOMER_CACHE_ENTRIES', 10_000, { min: 0, max: 10_000_000, integer: true }),
     slowRequestMs: num(env, 'CLV_API_SLOW_REQUEST_MS', 1000, { min: 1, max: 3_600_000, integer: true }),
     metricsPort: value(env, 'CLV_API_METRICS_PORT') === null ? null : num(env, 'CLV_API_METRICS_PORT', 0, { min: 0, max: 65_535, integer: true }),
     publishTimeoutMs: num(env, 'CLV_API_PUBLISH_TIMEOUT_MS', 5000, { min: 10, max: 600_000, integer: true }),

@@ -29,7 +29,7 @@ import type { DayIndexer } from '../core/calendar.js';
 import { calendarPeriods } from '../core/calendar-periods.js';
 import { clvHistogram, type ClvHistogram } from '../core/clv-histogram.js';
 import type {
-  ClvExplanation, ClvReadModel, CustomerView, ModelDetail, ModelSummary, PeriodRange, RevenueActuals, RevenueForecast, RevenueSpan, SegmentPage, SegmentSizes,
+  ClvExplanation, ClvReadModel, CustomerView, RevisedCustomer, ModelDetail, ModelSummary, PeriodRange, RevenueActuals, RevenueForecast, RevenueSpan, SegmentPage, SegmentSizes,
   SegmentSnapshot,
 } from '../core/ports/clv-read-model.js';
 import type { ActionSummary, ChampionAccuracy, SegmentFlow, SegmentFlows } from '../core/ports/clv-read-model-reports.js';
@@ -96,6 +96,7 @@ export class ScoreStoreReadModel implements ClvReadModel {
     const inner = options.scores;
     this.scoresStore = {
       getMany: (keys) => inner.getMany(keys),
+      ...(inner.getManyRevised && { getManyRevised: (keys: readonly string[]) => inner.getManyRevised!(keys) }),
       setMany: async (entries, writeOptions) => {
         await inner.setMany(entries, writeOptions);
         // After the write: the index never shows a score the store does not have.
@@ -146,8 +147,25 @@ export class ScoreStoreReadModel implements ClvReadModel {
   }
 
   async customer(customerId: string): Promise<CustomerView | null> {
-    const state = (await this.options.scores.getMany([customerId])).get(customerId)
-    if (!state) return null;
+    const state = (await this.options.scores.getMany([customerId])).get(customerId);
+    return state ? this.viewOf(customerId, state) : null;
+  }
+
+  /**
+   * The revision is the store's (Redis: the stored text), or the state object where the store
+   * has none, so that a reader keeping a document per revision can skip decoding the state.
+   */
+  async customerRevised(customerId: string): Promise<RevisedCustomer | null> {
+    const scores = this.options.scores;
+    if (scores.getManyRevised) {
+      const found = (await scores.getManyRevised([customerId])).get(customerId);
+      return found ? { revision: found.revision, view: () => this.viewOf(customerId, found.value()) } : null;
+    }
+    const state = (await scores.getMany([customerId])).get(customerId);
+    return state ? { revision: state, view: () => this.viewOf(customerId, state) } : null;
+  }
+
+  private async viewOf(customerId: string, state: CustomerScoreState): Promise<CustomerView> {
     const view: CustomerView = { customerId, currency: state.features.currency, features: state.features, score: null };
     if (state.segment === null || state.modelVersion === null) return view;
     const model = await this.catalogue.modelFor(state.modelVersion);

@@ -2,7 +2,7 @@
  * Embedded StateStore: a Map. Values are stored as given (processors never mutate state in
  * place, they return new objects), so there is no copying on the hot path.
  */
-import type { StateStore, WriteOptions } from '../../core/ports/state-store.js';
+import type { Revised, StateStore, WriteOptions } from '../../core/ports/state-store.js';
 
 export class InMemoryStateStore<T> implements StateStore<T> {
   private readonly entries = new Map<string, T>();
@@ -12,6 +12,16 @@ export class InMemoryStateStore<T> implements StateStore<T> {
     for (const key of keys) {
       const value = this.entries.get(key);
       if (value !== undefined) found.set(key, value);
+    }
+    return found;
+  }
+
+  /** The revision is the stored object itself: states are replaced, never changed in place. */
+  async getManyRevised(keys: readonly string[]): Promise<Map<string, Revised<T>>> {
+    const found = new Map<string, Revised<T>>();
+    for (const key of keys) {
+      const value = this.entries.get(key);
+      if (value !== undefined) found.set(key, { revision: value, value: () => value });
     }
     return found;
   }

@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { CustomerErasedEvent } from '../../core/events.js';
 import type { ClvExplanation, ClvReadModel, CustomerView } from '../../core/ports/clv-read-model.js';
+import { CustomerDocumentCache } from '../customer-document-cache.js';
 import { explanationText } from '../customer-explanation.js';
 import { ApiError } from '../errors.js';
 import { Nullable } from '../nullable-schema.js';
@@ -157,11 +158,19 @@ const ErasureResponse = Type.Object({
 export interface CustomerRoutesOptions {
   readModel: ClvReadModel;
   minorPerUnit: number;
+  /** Customer documents kept, built once per score revision (api/customer-document-cache.ts); 0: none, every GET builds its own. */
+  documentCacheEntries?: number;
   /** Erases a customer everywhere; absent where this deployment cannot (501). */
   forgetCustomer?: (customerId: string, requestedBy: string) => Promise<CustomerErasedEvent>;
 }
 
+/** What fastify sends with a body it serialised from the route's schema: a cached body goes out with the same. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 export async function customerRoutes(app: FastifyInstance, options: CustomerRoutesOptions): Promise<void> {
+  const { readModel } = options;
+  const entries = options.documentCacheEntries ?? 0;
+  const cache = entries > 0 && readModel.customerRevised ? new CustomerDocumentCache(entries) : null;
   app.get<{ Params: { id: string } }>('/v1/customers/:id', {
     config: { auth: 'read' },
     schema: {
@@ -170,10 +179,27 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       params: CustomerIdParams,
       response: { 200: CustomerResponse, ...errorResponses('UNAUTHENTICATED', 'FORBIDDEN', 'CUSTOMER_NOT_FOUND', 'UNAVAILABLE') },
     },
-  }, async (request) => {
-    const customer = await options.readModel.customer(request.params.id);
-    if (customer === null) throw new ApiError('CUSTOMER_NOT_FOUND', `no customer ${JSON.stringify(request.params.id)}`);
-    return customerBody(customer, options.minorPerUnit);
+  }, async (request, reply) => {
+    const id = request.params.id;
+    if (cache === null) {
+      const customer = await readModel.customer(id);
+      if (customer === null) throw notFound(id);
+      return customerBody(customer, options.minorPerUnit);
+    }
+    const found = await readModel.customerRevised!(id);
+    if (found === null) {
+      cache.delete(id);
+      throw notFound(id);
+    }
+    let body = cache.get(id, found.revision);
+    if (body === undefined) {
+      const customer = await found.view();
+      // The route's own serializer (its response schema), so a cached body is byte for byte what fastify would send.
+      body = reply.serialize(customerBody(customer, options.minorPerUnit)) as string;
+      // Without its model loaded the explanation may appear later under the same revision: not kept.
+      if (customer.score === null || customer.score.explanation !== null) cache.set(id, found.revision, body);
+    }
+    return reply.type(JSON_TYPE).send(body);
   });
 
   app.delete<{ Params: { id: string } }>('/v1/customers/:id', {
@@ -188,6 +214,7 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
     if (!options.forgetCustomer) throw new ApiError('ERASURE_UNAVAILABLE', 'this deployment does not erase customers through the API: use `clv forget`');
     const principal = request.principal;
     const record = await options.forgetCustomer(request.params.id, `api:${principal ? `${principal.kind}:${principal.id}` : 'unknown'}`);
+    cache?.delete(request.params.id);
     request.log.info({ customer: record.customer_id, audit: record.event_id }, 'customer erased');
     return {
       customer_id: record.customer_id,
@@ -199,4 +226,8 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       analytics_tables: record.analytics_tables,
     };
   });
+}
+
+function notFound(id: string): ApiError {
+  return new ApiError('CUSTOMER_NOT_FOUND', `no customer ${JSON.stringify(id)}`);
 }

@@ -108,6 +108,16 @@ export interface CustomerView {
   score: CustomerScoreView | null;
 }
 
+/**
+ * A customer as stored now, decoded on demand. Two reads with the same (`===`) revision give
+ * equal views as long as the score's model is loaded both times; a view whose score has no
+ * explanation (its model not loaded) may change without a new revision and must not be kept.
+ */
+export interface RevisedCustomer {
+  revision: unknown;
+  view(): Promise<CustomerView>;
+}
+
 export interface SegmentSizes {
   /** Customers per segment (every segment present, 0 when empty). */
   segments: Record<Segment, number>;
@@ -224,6 +234,8 @@ export interface RevenueSpan {
 export interface ClvReadModel {
   /** A customer's features and latest score; null for an unknown customer. */
   customer(customerId: string): Promise<CustomerView | null>;
+  /** Optional: the customer with a revision (see RevisedCustomer); null for an unknown customer. */
+  customerRevised?(customerId: string): Promise<RevisedCustomer | null>;
   segmentSizes(): Promise<SegmentSizes>;
   /** One page of a segment's customers (see the contract above); `limit` ≥ 1. */
   customersOfSegment(segment: Segment, page: { after: string | null; limit: number }): Promise<SegmentPage>;

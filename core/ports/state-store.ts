@@ -17,8 +17,21 @@ export interface WriteOptions {
   writeVersion?: number;
 }
 
+/**
+ * A stored value read with its revision: two reads of a key give the same (`===`) revision
+ * only if the key held the same value both times (a write may or may not change it). `value()`
+ * decodes the state, so a reader that keeps something derived from it (the API's customer
+ * documents) can check the revision and skip decoding when it has not changed.
+ */
+export interface Revised<T> {
+  revision: unknown;
+  value(): T;
+}
+
 export interface StateStore<T> {
   getMany(keys: readonly string[]): Promise<Map<string, T>>;
+  /** Optional: as `getMany`, each value with its revision and decoded only on demand (see Revised). */
+  getManyRevised?(keys: readonly string[]): Promise<Map<string, Revised<T>>>;
   setMany(entries: ReadonlyMap<string, T>, options?: WriteOptions): Promise<void>;
   /** Every entry, in pages of about `pageSize`; no order is promised. */
   scan(pageSize: number): AsyncIterable<Array<[string, T]>>;

@@ -65,6 +65,23 @@ export function stateStoreContract(adapter: string, makeStore: MakeStore): void 
     assert.equal(await store.size(), 2);
   });
 
+  test(`${adapter}: getManyRevised gives getMany's values, the same revision while a key is unchanged, a new one once another value is written`, async (t) => {
+    const store = await makeStore(freshNamespace());
+    if (!store.getManyRevised) return t.skip('the store has no getManyRevised (optional)');
+    await store.setMany(new Map<string, Json>([['C1', history('C1', 1)], ['C2', history('C2', 2)]]));
+    const first = await store.getManyRevised(['C1', 'C2', 'missing']);
+    assert.deepEqual([...first.keys()].sort(), ['C1', 'C2']);
+    assert.deepEqual(first.get('C1')!.value(), history('C1', 1));
+    const again = await store.getManyRevised(['C1', 'C2']);
+    assert.equal(again.get('C1')!.revision, first.get('C1')!.revision);
+    assert.notEqual(again.get('C1')!.revision, again.get('C2')!.revision);
+    await store.setMany(new Map<string, Json>([['C1', history('C1', 5)]]));
+    const after = await store.getManyRevised(['C1', 'C2']);
+    assert.notEqual(after.get('C1')!.revision, first.get('C1')!.revision);
+    assert.deepEqual(after.get('C1')!.value(), history('C1', 5));
+    assert.equal(after.get('C2')!.revision, first.get('C2')!.revision);
+  });
+
   test(`${adapter}: scan returns every entry exactly once across pages, and nothing of other namespaces`, async () => {
     const namespace = freshNamespace();
     const neighbour = await makeStore(`${namespace}x`);
