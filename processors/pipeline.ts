@@ -178,7 +178,9 @@ export class Pipeline {
     const { asOfMs, staleBeforeMs, pageSize = 5000, onProgress } = options;
     for await (const page of stores.scores.scan(pageSize)) {
       summary.scanned += page.length;
-      const candidates = staleBeforeMs === undefined ? page : page.filter(([, s]) => (s.asOfMs ?? -Infinity) < staleBeforeMs);
+      // A customer with no active order (features with no purchase days) has no score to redo.
+      const scorable = page.filter(([, s]) => s.features.purchase_days > 0);
+      const candidates = staleBeforeMs === undefined ? scorable : scorable.filter(([, s]) => (s.asOfMs ?? -Infinity) < staleBeforeMs);
       if (candidates.length > 0) {
         const updated = new Map<string, CustomerScoreState>();
         const outputs: Output[] = [];
@@ -191,6 +193,10 @@ export class Pipeline {
           // (and the analyst view, latest by as-of, would keep the older model's score).
           const at = Math.max(asOfMs ?? -Infinity, state.asOfMs ?? -Infinity, state.features.event_time, state.features.last_purchase_time);
           const result = scoreCustomer(state, state.features, at, model, scoring);
+          // Remembered, so a later event of the customer dated before it keeps this as-of; only
+          // the re-score's own as-of (the sweep's), not the customer's, which the features may
+          // still move back (their latest active order voided).
+          if (asOfMs !== undefined && asOfMs > (result.state.sweptToMs ?? -Infinity)) result.state.sweptToMs = asOfMs;
           updated.set(key, result.state);
           // A new model's category statistics can change what marketing is asked to do without
           // moving CLV or segment; and a new model version is published even where the numbers

@@ -3,7 +3,7 @@
  * result", end to end on the embedded pipeline (no services): the same orders and payments fed
  * in different arrival orders (and with duplicates) must leave the same final state — order
  * ledgers, purchase histories, score states — and the same analyst rows, resolved as the
- * ClickHouse views resolve them (adapters/clickhouse/migrations/014-latest-by-sequence.ts).
+ * ClickHouse views resolve them (adapters/clickhouse/migrations/015-latest-by-version.ts).
  *
  * What may legitimately differ is left out on both sides, as in the fault suite
  * (tests/faults/support/stack-snapshot.ts): revision numbers and the ids and sequence numbers
@@ -54,7 +54,8 @@ async function finalState(steps: CommerceEvent[][]) {
     const k = `${p.customer_id}/${p.order_id}`;
     if ((latestPurchase.get(k)?.revision ?? 0) < p.revision) latestPurchase.set(k, p);
   }
-  return {
+  // Through JSON: decoded records are class instances (avsc), stored ones plain objects.
+  return JSON.parse(JSON.stringify({
     ledgers: Object.fromEntries(Object.entries(ledgers).map(([k, l]) => [k, { ...l, seen: [...l.seen].sort(), emitted: l.emitted && { ...l.emitted, revision: 0 } }])),
     histories: Object.fromEntries(Object.entries(histories).map(([k, h]) => [k, { ...h, orders: h.orders.map((o) => ({ ...o, revision: 0 })).sort((a, b) => (a.orderId < b.orderId ? -1 : 1)) }])),
     scores: Object.fromEntries(Object.entries(scores).map(([k, s]) => [k, { ...s, sequence: 0, features: { ...s.features, event_id: '' } }])),
@@ -64,7 +65,7 @@ async function finalState(steps: CommerceEvent[][]) {
     featuresView: sortKeys(Object.fromEntries([...latestFeaturesRows(features)].map(([k, f]) => [k, { ...f, event_id: '' }]))),
     scoresView: sortKeys(Object.fromEntries([...latestScoreRows(scoreEvents)].map(([k, s]) => [k, { ...s, event_id: '', sequence: 0 }]))),
     deadLetters: deadLetters.map((d) => `${d.error_code}: ${d.reason}`).sort(),
-  };
+  }));
 }
 
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClvError, ErrorCodes } from '../core/errors.js';
 import type { OrderEvent, PaymentEvent, PurchaseEvent } from '../core/events.js';
 import { applyOrderEvent, applyPaymentEvent, emptyLedger, type OrderLedger } from '../processors/purchases/purchase-joiner.js';
 import { cancelled, day, payment, placed } from './support/commerce-events.js';
@@ -38,10 +37,26 @@ test('an order without a capture, or with only a failed payment, is no purchase'
   assert.equal(run([placed('O1', 1500, day(3)), payment('PAYMENT_FAILED', 'O1', 1500, day(3))]).purchases.length, 0);
 });
 
-test('a cancellation before capture drops the purchase, whatever the arrival order', () => {
+test('a cancellation before capture voids the purchase (never active), whatever the arrival order', () => {
   const events = [placed('O1', 1500, day(3)), cancelled('O1', day(4)), payment('PAYMENT_CAPTURED', 'O1', 1500, day(5))];
-  assert.equal(run(events).purchases.length, 0);
-  assert.equal(run([events[1], events[2], events[0]]).purchases.length, 0);
+  // VOIDED, not nothing: the features must see the order in every arrival order (a customer
+  // whose only order it was then ends with no active order, never with a stale score).
+  assert.deepEqual(run(events).purchases.map((p) => [p.revision, p.status, p.net_amount_minor]), [[1, 'VOIDED', 0]]);
+  assert.deepEqual(run([events[1], events[2], events[0]]).purchases.map((p) => [p.revision, p.status, p.net_amount_minor]), [[1, 'VOIDED', 0]]);
+  // Cancelled but never captured: no purchase at all, in either order.
+  assert.equal(run([events[0], events[1]]).purchases.length, 0);
+  assert.equal(run([events[1], events[0]]).purchases.length, 0);
+});
+
+test('a capture refunded in full before its order arrives: the order is emitted VOIDED, as its last revision is when it arrives first', () => {
+  const order = placed('O1', 1500, day(3));
+  const capture = payment('PAYMENT_CAPTURED', 'O1', 1500, day(3));
+  const refund = payment('PAYMENT_REFUNDED', 'O1', 1500, day(6));
+  const early = run([capture, refund, order]).purchases;
+  const first = run([order, capture, refund]).purchases;
+  assert.deepEqual(early.map((p) => [p.revision, p.status]), [[1, 'VOIDED']]);
+  assert.deepEqual(first.map((p) => [p.revision, p.status]), [[1, 'ACTIVE'], [2, 'VOIDED']]);
+  assert.deepEqual({ ...last(early), event_id: '', revision: 0 }, { ...last(first), event_id: '', revision: 0 });
 });
 
 test('a cancellation after a capture voids the purchase already emitted', () => {
@@ -68,7 +83,8 @@ test('a duplicate event (same event_id) never counts twice', () => {
   const capture = payment('PAYMENT_CAPTURED', 'O1', 1500, day(3));
   const { purchases, ledger } = run([placed('O1', 1500, day(3)), capture, capture, refund, refund]);
   assert.equal(last(purchases).net_amount_minor, 1000);
-  assert.equal(ledger.seen.length, 3);
+  assert.equal(ledger.seen.length, 2);
+  assert.deepEqual(ledger.refundIds, [refund.event_id]);
   assert.equal(purchases.length, 2);
 });
 
@@ -156,13 +172,19 @@ test('a long-lived order keeps event ids only within the dedup window, stays sma
   assert.equal(last(purchases).net_amount_minor, 1_000_000 - 24 * 1_000, '24 refunds, each once');
 });
 
-test('past the dedup window a redelivered refund is refused (CLV_LATE_EVENT) instead of counted twice; other redelivered events are applied again and change nothing', () => {
+test('past the dedup window a redelivered refund is still told apart by its id (kept for the ledger\'s life) and a new one applied; other redelivered events are applied again and change nothing', () => {
   const refund = payment('PAYMENT_REFUNDED', 'O1', 500, day(5));
   const capture = payment('PAYMENT_CAPTURED', 'O1', 1500, day(3));
   const order = placed('O1', 1500, day(3));
   const { ledger, purchases } = run([order, capture, refund, payment('PAYMENT_FAILED', 'O1', 1, day(60))]);
   assert.deepEqual(ledger.seen.map(([id]) => id), ['O1-PAYMENT_FAILED'], 'only ids within 30 days of the latest event');
-  assert.throws(() => applyPaymentEvent(ledger, refund), (e: ClvError) => e.code === ErrorCodes.LATE_EVENT && /O1-PAYMENT_REFUNDED/.test(e.message));
+  assert.deepEqual(applyPaymentEvent(ledger, refund), { ledger, purchase: null }, 'the redelivered refund is a no-op');
+  // A refund dated before the window that was never seen (it arrived after a later event of
+  // the order) is applied: its fate does not depend on what arrived first.
+  const older = payment('PAYMENT_REFUNDED', 'O1', 200, day(4), '-older');
+  const applied = applyPaymentEvent(ledger, older);
+  assert.equal(applied.purchase?.net_amount_minor, 800);
+  assert.deepEqual(applied.ledger.refundIds, [older.event_id, refund.event_id].sort());
   for (const again of [order, capture]) {
     const r = 'line_items' in again ? applyOrderEvent(ledger, again) : applyPaymentEvent(ledger, again);
     assert.equal(r.purchase, null, `${again.event_id} changes nothing`);

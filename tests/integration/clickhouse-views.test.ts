@@ -23,7 +23,7 @@ function score(customer: string, time: number, clv: number, segment: string): Cl
     event_id: `${customer}@${time}`, event_time: time, customer_id: customer, model_version: 'v1', model_kind: 'bgnbd-gamma-gamma', clv_minor: clv, p_alive: 0.5,
     expected_purchases: 1, expected_avg_value_minor: 100, horizon_days: 365, segment, action: 'none', currency: 'USD',
     recommended_categories: [], recommendation_reason: '', recommended_min_unit_price_minor: 0,
-    clv_lower_minor: null, clv_upper_minor: null, clv_interval_level: null,
+    clv_lower_minor: null, clv_upper_minor: null, clv_interval_level: null, sequence: 0,
   };
 }
 
