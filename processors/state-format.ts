@@ -7,5 +7,7 @@
  * 2: every Redis value carries its write version (`<version>\n<json>`, adapters/redis/fenced-write.ts).
  * 3: purchase histories fold old orders into per-day totals (`compacted`); ledgers keep
  *    [event id, event time] within a dedup window (`seen`, `seenFrom`) and a refund sum.
+ * 4: ledgers keep every refund id (`refundIds`); score states carry the last score's
+ *    `sequence` and the latest sweep's as-of (`sweptToMs`).
  */
-export const STATE_FORMAT = 3;
+export const STATE_FORMAT = 4;
