@@ -197,7 +197,6 @@ export class Pipeline {
           // the re-score's own as-of (the sweep's), not the customer's, which the features may
           // still move back (their latest active order voided).
           if (asOfMs !== undefined && asOfMs > (result.state.sweptToMs ?? -Infinity)) result.state.sweptToMs = asOfMs;
-          updated.set(key, result.state);
           // A new model's category statistics can change what marketing is asked to do without
           // moving CLV or segment; and a new model version is published even where the numbers
           // agree, so every store downstream (ClickHouse, CRM) says which model scored the customer.
@@ -206,7 +205,11 @@ export class Pipeline {
             outputs.push(...scoreOutputs(result));
             summary.published++;
             if (result.change) summary.segmentChanges++;
+          } else {
+            // Not published: the sequence stays the last published score's.
+            result.state.sequence = state.sequence;
           }
+          updated.set(key, result.state);
         }
         // Publish before writing: a crash in between re-publishes on the next run (scores are
         // compacted by customer, changes carry event ids) instead of losing a change.
