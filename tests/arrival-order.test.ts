@@ -56,7 +56,9 @@ async function finalState(steps: CommerceEvent[][]) {
   }
   // Through JSON: decoded records are class instances (avsc), stored ones plain objects.
   return JSON.parse(JSON.stringify({
-    ledgers: Object.fromEntries(Object.entries(ledgers).map(([k, l]) => [k, { ...l, seen: [...l.seen].sort(), emitted: l.emitted && { ...l.emitted, revision: 0 } }])),
+    // `applied` numbers revisions; it counts an event older than the dedup window only when it
+    // arrived before the later event that pushed the window past it (then it is recorded).
+    ledgers: Object.fromEntries(Object.entries(ledgers).map(([k, l]) => [k, { ...l, applied: 0, seen: [...l.seen].sort(), emitted: l.emitted && { ...l.emitted, revision: 0 } }])),
     histories: Object.fromEntries(Object.entries(histories).map(([k, h]) => [k, { ...h, orders: h.orders.map((o) => ({ ...o, revision: 0 })).sort((a, b) => (a.orderId < b.orderId ? -1 : 1)) }])),
     scores: Object.fromEntries(Object.entries(scores).map(([k, s]) => [k, { ...s, sequence: 0, features: { ...s.features, event_id: '' } }])),
     // purchases_latest: each order's highest revision (its number left out).

@@ -8,6 +8,15 @@
  * event_id), the last revision is the same whatever order the events arrived in. It carries
  * the order's lines (SKU dropped) from the placement that dates it, for cross-sell and upsell.
  *
+ * Revision numbers count events, not changes: a revision is numbered by how many distinct
+ * events the ledger had applied, and once the purchase exists every new event emits one (the
+ * same content under a greater number when it changed nothing). So the last revision of an
+ * order is numbered by all its events whatever order they came in — and a ledger rebuilt from
+ * the topics (Redis lost or flushed) numbers its revisions as the first one did, instead of
+ * starting again below revisions the features already hold (numbered by changes, a rebuilt
+ * ledger that met the same events in another order could reach its true last content at a
+ * number the features had already seen with older content, and be ignored).
+ *
  * A placed and captured order that is cancelled or refunded in full is emitted VOIDED even
  * when it was never emitted ACTIVE (its capture and refund arrived before it): every order
  * that ever was a purchase reaches the features in every arrival order, so a customer whose
@@ -62,6 +71,11 @@ export interface OrderLedger {
   seen: Array<[string, number]>;
   /** Ids of every refund applied, whatever its date: a refund is not idempotent by its content. */
   refundIds: string[];
+  /**
+   * Distinct events applied (duplicates not counted; nor an event older than the dedup window,
+   * which is applied again unrecorded): the number of the next revision.
+   */
+  applied: number;
   /** The order's latest event_time less DEDUP_WINDOW_MS, null before any event: ids of older events are not kept. */
   seenFrom: number | null;
   /** Last PurchaseEvent emitted, or null if none yet. `detail` is what else it carried (date, categories, lines). */
@@ -82,7 +96,7 @@ export interface JoinResult {
 }
 
 export function emptyLedger(customerId: string, orderId: string, currency: string): OrderLedger {
-  return { customerId, orderId, placedAt: null, currency, categories: [], lineItems: [], lineItemsFrom: null, cancelled: false, captures: [], refunded: 0, seen: [], refundIds: [], seenFrom: null, emitted: null };
+  return { customerId, orderId, placedAt: null, currency, categories: [], lineItems: [], lineItemsFrom: null, cancelled: false, captures: [], refunded: 0, seen: [], refundIds: [], applied: 0, seenFrom: null, emitted: null };
 }
 
 /**
@@ -99,15 +113,15 @@ function recordSeen(ledger: OrderLedger, event: { event_id: string; event_time: 
   } else {
     for (const [seenId] of ledger.seen) if (seenId === id) return null;
   }
-  if (ledger.seenFrom !== null && time < ledger.seenFrom) return refund ? { ...ledger, refundIds: withId(ledger.refundIds, id) } : { ...ledger };
+  if (ledger.seenFrom !== null && time < ledger.seenFrom) return refund ? { ...ledger, refundIds: withId(ledger.refundIds, id), applied: ledger.applied + 1 } : { ...ledger };
   let latest = time;
   for (const [, t] of ledger.seen) if (t > latest) latest = t;
   const seenFrom = Math.max(ledger.seenFrom ?? -Infinity, latest - DEDUP_WINDOW_MS);
   const seen: Array<[string, number]> = [];
   for (const entry of ledger.seen) if (entry[1] >= seenFrom) seen.push(entry);
-  if (refund) return { ...ledger, seen, seenFrom, refundIds: withId(ledger.refundIds, id) };
+  if (refund) return { ...ledger, seen, seenFrom, refundIds: withId(ledger.refundIds, id), applied: ledger.applied + 1 };
   seen.push([id, time]);
-  return { ...ledger, seen, seenFrom };
+  return { ...ledger, seen, seenFrom, applied: ledger.applied + 1 };
 }
 
 /** `ids` with `id` added, sorted: the ledger's state is then the same whatever the arrival order. */
@@ -130,7 +144,7 @@ export function applyOrderEvent(ledger: OrderLedger, event: OrderEvent): JoinRes
   } else {
     next.cancelled = true;
   }
-  return settle(next);
+  return settle(next, next.applied > ledger.applied);
 }
 
 export function applyPaymentEvent(ledger: OrderLedger, event: PaymentEvent): JoinResult {
@@ -145,7 +159,7 @@ export function applyPaymentEvent(ledger: OrderLedger, event: PaymentEvent): Joi
     next.refunded += event.amount_minor;
   }
   // PAYMENT_FAILED changes nothing: a retry may still capture.
-  return settle(next);
+  return settle(next, next.applied > ledger.applied);
 }
 
 /** What the purchase should look like now, or null while there is none to speak of. */
@@ -163,7 +177,8 @@ function currentState(l: OrderLedger): { status: PurchaseStatus; net: number } |
   return { status: 'ACTIVE', net };
 }
 
-function settle(ledger: OrderLedger): JoinResult {
+/** `counted`: the event was a new one (see `applied`), so the purchase, if any, gets a new revision even unchanged. */
+function settle(ledger: OrderLedger, counted: boolean): JoinResult {
   const state = currentState(ledger);
   if (state === null) return { ledger, purchase: null };
   const last = ledger.emitted;
@@ -171,8 +186,10 @@ function settle(ledger: OrderLedger): JoinResult {
   // emitted can still move its date, categories or lines: that is a new revision too, so the
   // latest revision carries the same content whatever order the events came in (its number
   // may then differ; with one placement per order it does not).
-  if (last && last.status === state.status && last.net === state.net && sameDetail(ledger, last.detail)) return { ledger, purchase: null };
-  const revision = (last?.revision ?? 0) + 1;
+  if (!counted && last && last.status === state.status && last.net === state.net && sameDetail(ledger, last.detail)) return { ledger, purchase: null };
+  // Numbered by the events applied; a change brought by an uncounted event (older than the
+  // window) still gets a greater number than the last.
+  const revision = Math.max(ledger.applied, (last?.revision ?? 0) + 1);
   // The ledger's own arrays, not a copy or a JSON fingerprint: they are never mutated (every
   // change makes new ones), so in memory this costs a small object per emitted revision.
   const detail: PurchaseDetail = { placedAt: ledger.placedAt, categories: ledger.categories, lineItems: ledger.lineItems };
