@@ -138,7 +138,7 @@ function generate(n: number) {
       const history: CustomerPurchaseHistory = { customerId: c.customerId, currency: synthetic.currency, orders: list, compacted: null };
       h.set(c.customerId, history);
       const features = featuresOf(history, list[list.length - 1].time, `${c.customerId}-features`)!;
-      s.set(c.customerId, { features, asOfMs: features.event_time, segment: null, clvMinor: 0, modelVersion: null, recommendation: null, interval: null });
+      s.set(c.customerId, { features, asOfMs: features.event_time, segment: null, clvMinor: 0, modelVersion: null, recommendation: null, interval: null, sequence: 0, sweptToMs: null });
     }
     void histories.setMany(h);
     void scores.setMany(s);

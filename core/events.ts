@@ -177,9 +177,16 @@ export interface ClvScoreEvent extends RecommendationFields, ClvIntervalFields {
   /** Expected value of one future purchase, minor units. */
   expected_avg_value_minor: MinorUnits;
   horizon_days: number;
+  /** '' when the score is withdrawn: the customer has no active order left (every order voided). */
   segment: string;
   action: string;
   currency: string;
+  /**
+   * The customer's score version: grows with every score published for them (by the scoring
+   * processor and by re-scores), so the latest is the greatest — not the latest as-of, which
+   * moves back when the customer's latest order is voided. 0 in events written before it.
+   */
+  sequence: number;
 }
 
 /** `clv.segment-changes.v1`, key = customer_id: published only when the segment changes. */

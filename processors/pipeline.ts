@@ -180,7 +180,9 @@ export class Pipeline {
     const { asOfMs, staleBeforeMs, pageSize = 5000, onProgress } = options;
     for await (const page of stores.scores.scan(pageSize)) {
       summary.scanned += page.length;
-      const candidates = staleBeforeMs === undefined ? page : page.filter(([, s]) => (s.asOfMs ?? -Infinity) < staleBeforeMs);
+      // A customer with no active order (features with no purchase days) has no score to redo.
+      const scorable = page.filter(([, s]) => s.features.purchase_days > 0);
+      const candidates = staleBeforeMs === undefined ? scorable : scorable.filter(([, s]) => (s.asOfMs ?? -Infinity) < staleBeforeMs);
       if (candidates.length > 0) {
         const updated = new Map<string, CustomerScoreState>();
         const outputs: Output[] = [];
@@ -200,7 +202,10 @@ export class Pipeline {
         for (let i = 0; i < due.length; i++) {
           const { key, state, asOfMs: at } = due[i];
           const result = scoreCustomer(state, state.features, at, model, scoring, predictions?.[i]);
-          updated.set(key, result.state);
+          // Remembered, so a later event of the customer dated before it keeps this as-of; only
+          // the re-score's own as-of (the sweep's), not the customer's, which the features may
+          // still move back (their latest active order voided).
+          if (asOfMs !== undefined && asOfMs > (result.state.sweptToMs ?? -Infinity)) result.state.sweptToMs = asOfMs;
           // A new model's category statistics can change what marketing is asked to do without
           // moving CLV or segment; and a new model version is published even where the numbers
           // agree, so every store downstream (ClickHouse, CRM) says which model scored the customer.
@@ -209,7 +214,11 @@ export class Pipeline {
             outputs.push(...scoreOutputs(result));
             summary.published++;
             if (result.change) summary.segmentChanges++;
+          } else {
+            // Not published: the sequence stays the last published score's.
+            result.state.sequence = state.sequence;
           }
+          updated.set(key, result.state);
         }
         // Publish before writing: a crash in between re-publishes on the next run (scores are
         // compacted by customer, changes carry event ids) instead of losing a change.

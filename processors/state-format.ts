@@ -7,8 +7,9 @@
  * 2: every Redis value carries its write version (`<version>\n<json>`, adapters/redis/fenced-write.ts).
  * 3: purchase histories fold old orders into per-day totals (`compacted`); ledgers keep
  *    [event id, event time] within a dedup window (`seen`, `seenFrom`) and a refund sum.
- * 4: score states' features carry `recent_purchase_days` (the LSTM's bounded history): a
+ * 4: score states' features carry `recent_purchase_days` (the LSTM's bounded history: a
  *    state of format 3 would re-score with an LSTM champion as if the customer had bought
- *    nothing in the last 26 weeks.
+ *    nothing in the last 26 weeks) and the last score's `sequence` and the latest sweep's
+ *    as-of (`sweptToMs`); ledgers keep every refund id (`refundIds`).
  */
 export const STATE_FORMAT = 4;

@@ -13,7 +13,7 @@ const state = (id: string, segment: Segment, action: Action, clvMinor: number): 
     event_id: id, event_time: 0, customer_id: id, first_purchase_time: 0, last_purchase_time: 0, purchase_days: 1, repeat_purchase_days: 0,
     repeat_value_minor: 0, total_value_minor: 100, currency: 'USD', category_summary: [],
   },
-  asOfMs: 0, segment, clvMinor, modelVersion: 'v1', interval: null,
+  asOfMs: 0, segment, clvMinor, modelVersion: 'v1', interval: null, sequence: 1, sweptToMs: null,
   recommendation: { action, reason: `${id}: ${action}`, categories: [`cat-${id}`], minUnitPriceMinor: 0 },
 });
 

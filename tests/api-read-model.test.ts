@@ -13,7 +13,7 @@ const features = (id: string): CustomerFeaturesEvent => ({
   event_id: id, event_time: Date.UTC(2024, 0, 10), customer_id: id, first_purchase_time: Date.UTC(2023, 0, 1), last_purchase_time: Date.UTC(2024, 0, 1),
   purchase_days: 3, repeat_purchase_days: 2, repeat_value_minor: 5000, total_value_minor: 7000, currency: 'USD', category_summary: [],
 });
-const state = (id: string, segment: Segment | null): CustomerScoreState => ({ features: features(id), segment, clvMinor: segment ? 2000 : 0, modelVersion: segment ? linearModel.version : null, asOfMs: null, recommendation: null, interval: null });
+const state = (id: string, segment: Segment | null): CustomerScoreState => ({ features: features(id), segment, clvMinor: segment ? 2000 : 0, modelVersion: segment ? linearModel.version : null, asOfMs: null, recommendation: null, interval: null, sequence: segment ? 1 : 0, sweptToMs: null });
 
 async function walk(rm: ScoreStoreReadModel, segment: Segment, limit: number): Promise<string[]> {
   const ids: string[] = [];

@@ -244,3 +244,28 @@ test('the same events give the same scores and segments at any replay speed or b
   const segments = new Set([...fast.scores.values()].map((s) => (s as { segment: string }).segment));
   assert.ok(segments.has('lost') || segments.has('at_risk'), `customers silent for months have decayed: ${[...segments]}`);
 });
+
+test('a sweep\'s as-of is remembered (sweptToMs): a later void of the latest order moves the score back to the sweep, not before it; sweeps stay idempotent', async () => {
+  const ctx = rulesPipeline();
+  await ctx.pipeline.start();
+  const send = async (topic: string, value: unknown) => {
+    await ctx.log.publish(topic, [{ key: 'C1', value: await ctx.codec.encode(topic, value) }]);
+    await ctx.pipeline.waitUntilIdle();
+  };
+  await send(Topics.orders, placed('O1', 8000, day(0)));
+  await send(Topics.payments, payment('PAYMENT_CAPTURED', 'O1', 8000, day(0) + 60_000));
+  await send(Topics.orders, placed('O2', 8000, day(30)));
+  await send(Topics.payments, payment('PAYMENT_CAPTURED', 'O2', 8000, day(30) + 60_000));
+  const state = async () => (await ctx.pipeline.stores.scores.getMany(['C1'])).get('C1')!;
+  await sweepDecay(ctx.pipeline, day(20)); // before the customer's as-of (day 30): not stale, nothing remembered
+  assert.deepEqual([(await state()).asOfMs, (await state()).sweptToMs], [day(30), null]);
+  await sweepDecay(ctx.pipeline, day(45));
+  assert.deepEqual([(await state()).asOfMs, (await state()).sweptToMs], [day(45), day(45)]);
+  const again = await sweepDecay(ctx.pipeline, day(45));
+  assert.deepEqual([again.rescored, again.published], [0, 0], 'idempotent');
+  // O2 refunded in full: the features go back to O1 (day 0); the score keeps the sweep's day 45.
+  await send(Topics.payments, payment('PAYMENT_REFUNDED', 'O2', 8000, day(50)));
+  const after = await state();
+  assert.deepEqual([after.features.event_time, after.asOfMs, after.features.purchase_days], [day(0), day(45), 1]);
+  await ctx.pipeline.stop();
+});

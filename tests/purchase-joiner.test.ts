@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClvError, ErrorCodes } from '../core/errors.js';
 import type { OrderEvent, PaymentEvent, PurchaseEvent } from '../core/events.js';
 import { applyOrderEvent, applyPaymentEvent, emptyLedger, type OrderLedger } from '../processors/purchases/purchase-joiner.js';
 import { cancelled, day, payment, placed } from './support/commerce-events.js';
@@ -23,7 +22,8 @@ test('order then capture makes one active purchase dated by the order', () => {
   assert.equal(purchases.length, 1);
   assert.deepEqual(
     { status: purchases[0].status, net: purchases[0].net_amount_minor, time: purchases[0].event_time, rev: purchases[0].revision, id: purchases[0].event_id },
-    { status: 'ACTIVE', net: 1500, time: day(3), rev: 1, id: 'O1:1' },
+    // Numbered by the events applied: the order and the capture.
+    { status: 'ACTIVE', net: 1500, time: day(3), rev: 2, id: 'O1:2' },
   );
 });
 
@@ -38,15 +38,32 @@ test('an order without a capture, or with only a failed payment, is no purchase'
   assert.equal(run([placed('O1', 1500, day(3)), payment('PAYMENT_FAILED', 'O1', 1500, day(3))]).purchases.length, 0);
 });
 
-test('a cancellation before capture drops the purchase, whatever the arrival order', () => {
+test('a cancellation before capture voids the purchase (never active), whatever the arrival order', () => {
   const events = [placed('O1', 1500, day(3)), cancelled('O1', day(4)), payment('PAYMENT_CAPTURED', 'O1', 1500, day(5))];
-  assert.equal(run(events).purchases.length, 0);
-  assert.equal(run([events[1], events[2], events[0]]).purchases.length, 0);
+  // VOIDED, not nothing: the features must see the order in every arrival order (a customer
+  // whose only order it was then ends with no active order, never with a stale score).
+  assert.deepEqual(run(events).purchases.map((p) => [p.revision, p.status, p.net_amount_minor]), [[3, 'VOIDED', 0]]);
+  assert.deepEqual(run([events[1], events[2], events[0]]).purchases.map((p) => [p.revision, p.status, p.net_amount_minor]), [[3, 'VOIDED', 0]]);
+  // Cancelled but never captured: no purchase at all, in either order.
+  assert.equal(run([events[0], events[1]]).purchases.length, 0);
+  assert.equal(run([events[1], events[0]]).purchases.length, 0);
+});
+
+test('a capture refunded in full before its order arrives: the order is emitted VOIDED, as its last revision is when it arrives first', () => {
+  const order = placed('O1', 1500, day(3));
+  const capture = payment('PAYMENT_CAPTURED', 'O1', 1500, day(3));
+  const refund = payment('PAYMENT_REFUNDED', 'O1', 1500, day(6));
+  const early = run([capture, refund, order]).purchases;
+  const first = run([order, capture, refund]).purchases;
+  assert.deepEqual(early.map((p) => [p.revision, p.status]), [[3, 'VOIDED']]);
+  assert.deepEqual(first.map((p) => [p.revision, p.status]), [[2, 'ACTIVE'], [3, 'VOIDED']]);
+  // Numbered by the three events in both: the same last revision, id included.
+  assert.deepEqual(last(early), last(first));
 });
 
 test('a cancellation after a capture voids the purchase already emitted', () => {
   const { purchases } = run([placed('O1', 1500, day(3)), payment('PAYMENT_CAPTURED', 'O1', 1500, day(3)), cancelled('O1', day(9))]);
-  assert.deepEqual(purchases.map((p) => [p.revision, p.status]), [[1, 'ACTIVE'], [2, 'VOIDED']]);
+  assert.deepEqual(purchases.map((p) => [p.revision, p.status]), [[2, 'ACTIVE'], [3, 'VOIDED']]);
 });
 
 test('refunds reduce the value; a full refund voids the purchase', () => {
@@ -68,7 +85,8 @@ test('a duplicate event (same event_id) never counts twice', () => {
   const capture = payment('PAYMENT_CAPTURED', 'O1', 1500, day(3));
   const { purchases, ledger } = run([placed('O1', 1500, day(3)), capture, capture, refund, refund]);
   assert.equal(last(purchases).net_amount_minor, 1000);
-  assert.equal(ledger.seen.length, 3);
+  assert.equal(ledger.seen.length, 2);
+  assert.deepEqual(ledger.refundIds, [refund.event_id]);
   assert.equal(purchases.length, 2);
 });
 
@@ -128,10 +146,14 @@ test('a ledger read back from JSON (as a Redis-backed store returns it) still te
   const { ledger } = run([retry, payment('PAYMENT_CAPTURED', 'A', 1000, day(1, 11))]);
   const asJsonCopy = JSON.parse(JSON.stringify(ledger)) as OrderLedger;
   for (const stored of [ledger, asJsonCopy]) {
-    // A failed payment changes nothing: no revision.
-    assert.equal(applyPaymentEvent(stored, payment('PAYMENT_FAILED', 'A', 1000, day(1, 12))).purchase, null);
+    // A failed payment changes nothing but is a new event: the same content under revision 3
+    // (revisions count events, so a rebuilt ledger numbers them alike).
+    const failed = applyPaymentEvent(stored, payment('PAYMENT_FAILED', 'A', 1000, day(1, 12))).purchase;
+    assert.deepEqual([failed?.revision, failed?.status, failed?.net_amount_minor], [3, 'ACTIVE', 1000]);
+    // Redelivered: no revision.
+    assert.equal(applyPaymentEvent(stored, payment('PAYMENT_CAPTURED', 'A', 1000, day(1, 11))).purchase, null);
     // The earlier placement moves the date and the lines: a new revision.
-    assert.equal(applyOrderEvent(stored, first).purchase?.revision, 2);
+    assert.equal(applyOrderEvent(stored, first).purchase?.revision, 3);
   }
 });
 
@@ -156,17 +178,35 @@ test('a long-lived order keeps event ids only within the dedup window, stays sma
   assert.equal(last(purchases).net_amount_minor, 1_000_000 - 24 * 1_000, '24 refunds, each once');
 });
 
-test('past the dedup window a redelivered refund is refused (CLV_LATE_EVENT) instead of counted twice; other redelivered events are applied again and change nothing', () => {
+test('past the dedup window a redelivered refund is still told apart by its id (kept for the ledger\'s life) and a new one applied; other redelivered events are applied again and change nothing', () => {
   const refund = payment('PAYMENT_REFUNDED', 'O1', 500, day(5));
   const capture = payment('PAYMENT_CAPTURED', 'O1', 1500, day(3));
   const order = placed('O1', 1500, day(3));
   const { ledger, purchases } = run([order, capture, refund, payment('PAYMENT_FAILED', 'O1', 1, day(60))]);
   assert.deepEqual(ledger.seen.map(([id]) => id), ['O1-PAYMENT_FAILED'], 'only ids within 30 days of the latest event');
-  assert.throws(() => applyPaymentEvent(ledger, refund), (e: ClvError) => e.code === ErrorCodes.LATE_EVENT && /O1-PAYMENT_REFUNDED/.test(e.message));
+  assert.deepEqual(applyPaymentEvent(ledger, refund), { ledger, purchase: null }, 'the redelivered refund is a no-op');
+  // A refund dated before the window that was never seen (it arrived after a later event of
+  // the order) is applied: its fate does not depend on what arrived first.
+  const older = payment('PAYMENT_REFUNDED', 'O1', 200, day(4), '-older');
+  const applied = applyPaymentEvent(ledger, older);
+  assert.equal(applied.purchase?.net_amount_minor, 800);
+  assert.deepEqual(applied.ledger.refundIds, [older.event_id, refund.event_id].sort());
   for (const again of [order, capture]) {
     const r = 'line_items' in again ? applyOrderEvent(ledger, again) : applyPaymentEvent(ledger, again);
     assert.equal(r.purchase, null, `${again.event_id} changes nothing`);
     assert.equal(r.ledger.seen.length, 1, 'and is not recorded');
   }
   assert.equal(last(purchases).net_amount_minor, 1000);
+});
+
+test('a ledger rebuilt from the topics in another arrival order, with an event more, ends on a greater revision than the first ledger emitted (the features keep the highest)', () => {
+  const failed = payment('PAYMENT_FAILED', 'O1', 1500, day(3));
+  const order = placed('O1', 1500, day(3));
+  const capture = payment('PAYMENT_CAPTURED', 'O1', 1500, day(3, 13));
+  const refund = payment('PAYMENT_REFUNDED', 'O1', 500, day(9));
+  const first = run([failed, order, capture]).purchases;
+  // Redis lost: the ledger starts again from the topics, which now hold the refund too.
+  const rebuilt = run([order, capture, refund, failed]).purchases;
+  assert.ok(last(rebuilt).revision > Math.max(...first.map((p) => p.revision)), 'numbered by changes it would be 2, below the 3 the features hold');
+  assert.deepEqual([last(rebuilt).revision, last(rebuilt).net_amount_minor], [4, 1000]);
 });

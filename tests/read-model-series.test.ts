@@ -91,7 +91,7 @@ const scored = (id: string, segment: 'lost' | 'new', asOfMs: number, clvMinor = 
     event_id: id, event_time: Date.UTC(2024, 0, 1), customer_id: id, first_purchase_time: Date.UTC(2023, 0, 1), last_purchase_time: Date.UTC(2024, 0, 1),
     purchase_days: 2, repeat_purchase_days: 1, repeat_value_minor: 100, total_value_minor: 200, currency: 'USD', category_summary: [],
   },
-  asOfMs, segment, clvMinor, modelVersion: linearModel.version, recommendation: null, interval: null,
+  asOfMs, segment, clvMinor, modelVersion: linearModel.version, recommendation: null, interval: null, sequence: 1, sweptToMs: null,
 });
 
 test('the read model snapshots segment sizes on each score write, at the scores\' as-of time (a re-score sweep moves it)', async () => {

@@ -31,7 +31,9 @@ function features(orders: number, eventTime: number, lastPurchase: number): Cust
 
 test('features that arrive after a decay sweep score as of the sweep, never back in time, under a new event id', () => {
   // Scored as of day 100, then a decay sweep re-scored the customer as of day 300.
-  const swept = scoreCustomer(undefined, features(3, day(100), day(90)), day(300), decaying, settings);
+  const scored = scoreCustomer(undefined, features(3, day(100), day(90)), day(300), decaying, settings);
+  // Pipeline.rescore records the sweep's as-of (sweptToMs) beside the score.
+  const swept = { ...scored, state: { ...scored.state, sweptToMs: day(300) } };
   assert.equal(swept.state.asOfMs, day(300));
   // A late payment settles an order of day 120: the features processor's watermark is day 150.
   const late = processor.apply(swept.state, features(4, day(150), day(120)), { watermarkMs: day(150) });
@@ -43,6 +45,29 @@ test('features that arrive after a decay sweep score as of the sweep, never back
   assert.equal(score.clv_minor, Math.round(3000 * (1 - 180 / 365)));
   assert.notEqual(score.event_id, swept.score.event_id, 'different purchases: a different score');
   assert.equal(score.event_id, `C1@4.4@${day(300)}@${decaying.version}`);
+});
+
+test('features whose as-of moved back (the latest active order voided) score as of it, under a greater sequence, unless a sweep is later', () => {
+  const before = processor.apply(undefined, features(2, day(200), day(190)), { watermarkMs: day(200) });
+  const voided = processor.apply(before.state, features(1, day(100), day(100)), { watermarkMs: day(200) });
+  const score = voided.outputs.find((o) => o.topic === Topics.scores)!.value as ClvScoreEvent;
+  assert.equal(score.event_time, day(100), 'as of the latest active order, as when the voided order never was active');
+  assert.equal(voided.state?.asOfMs, day(100));
+  assert.equal(score.sequence, 2, 'the latest score, by sequence: the views pick it although its as-of is older');
+  // Had a sweep re-scored the customer as of day 250 in between, the sweep's as-of stays.
+  const swept = processor.apply({ ...before.state!, sweptToMs: day(250) }, features(1, day(100), day(100)), { watermarkMs: day(200) });
+  assert.equal(swept.state?.asOfMs, day(250));
+});
+
+test('features with no purchase days (every order voided) withdraw a published score, and publish nothing for a customer never scored', () => {
+  const scored = processor.apply(undefined, features(2, day(200), day(190)), { watermarkMs: day(200) });
+  const none = { ...features(0, day(200), day(200)), purchase_days: 0, repeat_purchase_days: 0, repeat_value_minor: 0, total_value_minor: 0 };
+  const withdrawn = processor.apply(scored.state, none, { watermarkMs: day(200) });
+  assert.deepEqual(withdrawn.outputs.map((o) => [o.topic, (o.value as ClvScoreEvent).segment, (o.value as ClvScoreEvent).sequence]), [[Topics.scores, '', 2]]);
+  assert.deepEqual({ ...withdrawn.state, features: null }, { features: null, asOfMs: null, segment: null, clvMinor: 0, modelVersion: null, recommendation: null, interval: null, sequence: 2, sweptToMs: null });
+  const never = processor.apply(undefined, none, { watermarkMs: day(200) });
+  assert.deepEqual(never.outputs, []);
+  assert.equal(never.state?.segment, null);
 });
 
 test('redelivered features give the same score event id (idempotent downstream)', () => {

@@ -27,7 +27,7 @@ let n = 0;
 for await (const page of histories.scan(1000)) {
   for (const [id, h] of page) {
     const features = featuresOf(h, asOfMs, `${id}@f`)!;
-    states.set(id, { features, asOfMs, segment: n++ % 3 === 0 ? 'high_value' : 'low_value', clvMinor: 0, modelVersion: 'v1', recommendation: null, interval: null });
+    states.set(id, { features, asOfMs, segment: n++ % 3 === 0 ? 'high_value' : 'low_value', clvMinor: 0, modelVersion: 'v1', recommendation: null, interval: null, sequence: 1, sweptToMs: null });
   }
 }
 await scores.setMany(states);

@@ -36,7 +36,7 @@ function events(customers: number, perCustomer: number) {
       const t = 1_700_000_000_000 + k * 86_400_000 + c;
       const segment = Segments[(c + k) % Segments.length];
       changes.push({ event_id: `${customer_id}@${t}@seg`, event_time: t, customer_id, previous_segment: k === 0 ? null : Segments[(c + k - 1) % Segments.length], segment, clv_minor: 10_000 + c + k, action: 'nurture', reason: 'changed', model_version: 'v1', recommended_categories: ['books'], recommendation_reason: 'why', recommended_min_unit_price_minor: 0 });
-      scores.push({ event_id: `${customer_id}@${t}@v1`, event_time: t, customer_id, model_version: 'v1', model_kind: 'bgnbd-gamma-gamma', clv_minor: 10_000 + c + k, p_alive: 0.5, expected_purchases: 1.25, expected_avg_value_minor: 2_500, horizon_days: 365, segment, action: 'nurture', currency: 'USD', recommended_categories: ['books'], recommendation_reason: 'why', recommended_min_unit_price_minor: 0, clv_lower_minor: null, clv_upper_minor: null, clv_interval_level: null });
+      scores.push({ event_id: `${customer_id}@${t}@v1`, event_time: t, customer_id, model_version: 'v1', model_kind: 'bgnbd-gamma-gamma', clv_minor: 10_000 + c + k, p_alive: 0.5, expected_purchases: 1.25, expected_avg_value_minor: 2_500, horizon_days: 365, segment, action: 'nurture', currency: 'USD', recommended_categories: ['books'], recommendation_reason: 'why', recommended_min_unit_price_minor: 0, clv_lower_minor: null, clv_upper_minor: null, clv_interval_level: null, sequence: k + 1 });
     }
   }
   return { changes, scores };

@@ -16,7 +16,7 @@ function request(n = 3) {
       event_id: `C${i}@1700000000000@v1`, event_time: 1_700_000_000_000, customer_id: `C${i}`, model_version: 'v1', model_kind: 'bgnbd-gamma-gamma', clv_minor: 12_345 + i, p_alive: 0.8,
       expected_purchases: 1.5, expected_avg_value_minor: 2_500, horizon_days: 365, segment: 'high_value', action: 'upsell', currency: 'USD',
       recommended_categories: ['books'], recommendation_reason: 'why', recommended_min_unit_price_minor: 0,
-      clv_lower_minor: 2_000, clv_upper_minor: 40_000, clv_interval_level: 0.8,
+      clv_lower_minor: 2_000, clv_upper_minor: 40_000, clv_interval_level: 0.8, sequence: 1,
     };
     return { id: data.event_id, topic: Topics.scores, data };
   });

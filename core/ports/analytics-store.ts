@@ -275,7 +275,7 @@ export const analyticsColumns: { readonly [T in AnalyticsTable]: { readonly [C i
     ...eventColumns, model_version: 'string', clv_minor: 'int64', p_alive: 'float', expected_purchases: 'float',
     expected_avg_value_minor: 'int64', horizon_days: 'int32', segment: 'string', action: 'string', currency: 'string',
     recommended_categories: 'strings', recommendation_reason: 'string', recommended_min_unit_price_minor: 'int64',
-    clv_lower_minor: 'nullable_int64', clv_upper_minor: 'nullable_int64', clv_interval_level: 'nullable_float', model_kind: 'string',
+    clv_lower_minor: 'nullable_int64', clv_upper_minor: 'nullable_int64', clv_interval_level: 'nullable_float', model_kind: 'string', sequence: 'int64',
   },
   segment_changes: {
     ...eventColumns, previous_segment: 'nullable_string', segment: 'string', clv_minor: 'int64', action: 'string', reason: 'string', model_version: 'string',

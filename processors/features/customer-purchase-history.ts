@@ -115,7 +115,7 @@ export function latestEventTime(history: CustomerPurchaseHistory): number {
 
 /**
  * The features event for a customer as of `asOfMs`, or null when no active purchase
- * remains (every order voided).
+ * remains (every order voided: see `noActiveOrdersFeatures`).
  */
 export function featuresOf(history: CustomerPurchaseHistory, asOfMs: number, eventId: string): CustomerFeaturesEvent | null {
   const days = purchaseDayValues(history);
@@ -144,6 +144,32 @@ export function featuresOf(history: CustomerPurchaseHistory, asOfMs: number, eve
     currency: history.currency,
     recent_purchase_days: recentPurchaseDays(days, summary.lastDay).map(([day, value_minor]) => ({ day, value_minor })),
     category_summary: categorySummaryOf(history.orders, compacted === null ? [] : compacted.categories.map(([category, orders, quantity, spend_minor]) => ({ category, orders, quantity, spend_minor }))),
+  };
+}
+
+/**
+ * The features of a customer whose every order is voided (cancelled or refunded in full): no
+ * purchase days and no value, as of their latest order. Published like any other features
+ * event, so the scoring processor withdraws the customer's score in every arrival order: the
+ * same orders end here whether an order arrived before or after its refund (the joiner emits
+ * an order VOIDED either way). Voided orders date it: nothing else does, and the set of orders
+ * (at their latest revisions) does not depend on the arrival order.
+ */
+export function noActiveOrdersFeatures(history: CustomerPurchaseHistory, eventId: string): CustomerFeaturesEvent {
+  let latest = history.compacted?.lastTime ?? -Infinity;
+  for (const o of history.orders) if (o.time > latest) latest = o.time;
+  return {
+    event_id: eventId,
+    event_time: latest,
+    customer_id: history.customerId,
+    first_purchase_time: latest,
+    last_purchase_time: latest,
+    purchase_days: 0,
+    repeat_purchase_days: 0,
+    repeat_value_minor: 0,
+    total_value_minor: 0,
+    currency: history.currency,
+    category_summary: [],
   };
 }
 

@@ -7,7 +7,7 @@ import type { PurchaseEvent } from '../../core/events.js';
 import { ErrorCodes } from '../../core/errors.js';
 import { Topics } from '../../core/topics.js';
 import type { KeyedProcessor, Output } from '../keyed-processor.js';
-import { applyPurchase, featuresOf, latestEventTime, type CustomerPurchaseHistory } from './customer-purchase-history.js';
+import { applyPurchase, featuresOf, latestEventTime, noActiveOrdersFeatures, type CustomerPurchaseHistory } from './customer-purchase-history.js';
 
 export function featuresProcessor(dayOf: DayIndexer): KeyedProcessor<CustomerPurchaseHistory, PurchaseEvent> {
   return {
@@ -31,9 +31,11 @@ export function featuresProcessor(dayOf: DayIndexer): KeyedProcessor<CustomerPur
         // As of the customer's own latest event, not the batch's watermark: the features (and
         // the score drawn from them) must not depend on which batch the event fell into. Time
         // moves on for the quiet customers through the decay sweep, in data time.
-        const features = featuresOf(history, latestEventTime(history), featuresEventId(history));
-        // A customer whose every order was voided has no features: nothing to score.
-        if (features) outputs.push({ topic: Topics.features, key: customerId, value: features });
+        const eventId = featuresEventId(history);
+        // A customer whose every order was voided gets features with no purchase days: their
+        // score is withdrawn (scoring), in whichever order the order and its refund arrived.
+        const features = featuresOf(history, latestEventTime(history), eventId) ?? noActiveOrdersFeatures(history, eventId);
+        outputs.push({ topic: Topics.features, key: customerId, value: features });
       }
       return outputs;
     },
@@ -47,8 +49,11 @@ export function featuresProcessor(dayOf: DayIndexer): KeyedProcessor<CustomerPur
 function featuresEventId(history: CustomerPurchaseHistory): string {
   let revisions = history.compacted?.revisions ?? 0;
   for (const o of history.orders) revisions += o.revision;
-  // Zero-padded: the analyst views break ties on event time by comparing ids as text, and a
-  // later snapshot (more orders or revisions) must sort after an earlier one (2.10 after 2.9).
+  // Zero-padded: the id is the customer's features version — `customer_features_latest` picks
+  // the greatest as text (adapters/clickhouse/migrations/015-latest-by-version.ts), so a later
+  // snapshot (more orders or revisions) must sort after an earlier one (2.10 after 2.9). Orders
+  // and revisions only grow, so it grows with every features event, even one whose as-of
+  // moved back (the latest active order voided).
   return `${history.customerId}@${pad((history.compacted?.orders ?? 0) + history.orders.length)}.${pad(revisions)}`;
 }
 

@@ -8,14 +8,30 @@
  * event_id), the last revision is the same whatever order the events arrived in. It carries
  * the order's lines (SKU dropped) from the placement that dates it, for cross-sell and upsell.
  *
+ * Revision numbers count events, not changes: a revision is numbered by how many distinct
+ * events the ledger had applied, and once the purchase exists every new event emits one (the
+ * same content under a greater number when it changed nothing). So the last revision of an
+ * order is numbered by all its events whatever order they came in — and a ledger rebuilt from
+ * the topics (Redis lost or flushed) numbers its revisions as the first one did, instead of
+ * starting again below revisions the features already hold (numbered by changes, a rebuilt
+ * ledger that met the same events in another order could reach its true last content at a
+ * number the features had already seen with older content, and be ignored).
+ *
+ * A placed and captured order that is cancelled or refunded in full is emitted VOIDED even
+ * when it was never emitted ACTIVE (its capture and refund arrived before it): every order
+ * that ever was a purchase reaches the features in every arrival order, so a customer whose
+ * only order it was ends in the same state (no active orders) whichever event came first.
+ *
  * Bounded: event ids are kept only for events within DEDUP_WINDOW_MS (event time) of the
  * latest event of the order, and refunds are kept as a sum. Every kind of event but a refund
  * is idempotent by its content (a placement takes the earliest date and lines, a capture the
  * highest amount per payment id, a cancellation is a flag), so an older one whose id has been
- * forgotten is simply applied again. A refund older than the window cannot be told from a
- * redelivered one: it is refused (CLV_LATE_EVENT, dead-lettered) rather than counted twice.
+ * forgotten is simply applied again. A refund is not: its id is kept for the ledger's life
+ * (`refundIds`; an order has a handful of refunds, and its ledger expires 400 days after its
+ * last change, app/production.ts), so a refund is applied once whatever its date and whatever
+ * arrived before it. (Refusing a refund older than the window, as before, made its fate depend
+ * on whether a later event of the order had arrived first.)
  */
-import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { LineItem, OrderEvent, PaymentEvent, PurchaseEvent, PurchaseLineItem, PurchaseStatus } from '../../core/events.js';
 
 /** Lines kept per order: bounds the ledger and the purchase event whatever a producer sends. */
@@ -46,13 +62,20 @@ export interface OrderLedger {
   cancelled: boolean;
   /** [payment_id, amount]: a capture seen twice under one payment id is one capture. */
   captures: Array<[string, number]>;
-  /** Sum of the refunds, minor units; each refund event is its own partial refund (dedup is by `seen`). */
+  /** Sum of the refunds, minor units; each refund event is its own partial refund (dedup is by `refundIds`). */
   refunded: number;
   /**
-   * [event_id, event_time] of the events applied whose event_time is at or after `seenFrom`:
-   * a redelivered one is a no-op.
+   * [event_id, event_time] of the events applied whose event_time is at or after `seenFrom`,
+   * refunds apart: a redelivered one is a no-op.
    */
   seen: Array<[string, number]>;
+  /** Ids of every refund applied, whatever its date: a refund is not idempotent by its content. */
+  refundIds: string[];
+  /**
+   * Distinct events applied (duplicates not counted; nor an event older than the dedup window,
+   * which is applied again unrecorded): the number of the next revision.
+   */
+  applied: number;
   /** The order's latest event_time less DEDUP_WINDOW_MS, null before any event: ids of older events are not kept. */
   seenFrom: number | null;
   /** Last PurchaseEvent emitted, or null if none yet. `detail` is what else it carried (date, categories, lines). */
@@ -73,30 +96,37 @@ export interface JoinResult {
 }
 
 export function emptyLedger(customerId: string, orderId: string, currency: string): OrderLedger {
-  return { customerId, orderId, placedAt: null, currency, categories: [], lineItems: [], lineItemsFrom: null, cancelled: false, captures: [], refunded: 0, seen: [], seenFrom: null, emitted: null };
+  return { customerId, orderId, placedAt: null, currency, categories: [], lineItems: [], lineItemsFrom: null, cancelled: false, captures: [], refunded: 0, seen: [], refundIds: [], applied: 0, seenFrom: null, emitted: null };
 }
 
 /**
  * The ledger with `event` recorded as seen, or null when it was seen already. Ids of events
  * that fall out of the window are dropped; an event already older than the window is not
- * recorded (and, being idempotent, applied again) — except a refund, which is refused.
+ * recorded (and, being idempotent, applied again) — except a refund, whose id is kept for the
+ * ledger's life.
  */
 function recordSeen(ledger: OrderLedger, event: { event_id: string; event_time: number; type: string }): OrderLedger | null {
   const { event_id: id, event_time: time } = event;
-  for (const [seenId] of ledger.seen) if (seenId === id) return null;
-  if (ledger.seenFrom !== null && time < ledger.seenFrom) {
-    if (event.type === 'PAYMENT_REFUNDED') {
-      throw new ClvError(ErrorCodes.LATE_EVENT, `refund ${id} of order ${ledger.orderId} is dated ${new Date(time).toISOString()}, more than ${DEDUP_WINDOW_MS / 86_400_000} days before the order's latest event: it cannot be told from a redelivered refund, so it is not applied`);
-    }
-    return { ...ledger };
+  const refund = event.type === 'PAYMENT_REFUNDED';
+  if (refund) {
+    if (ledger.refundIds.includes(id)) return null;
+  } else {
+    for (const [seenId] of ledger.seen) if (seenId === id) return null;
   }
+  if (ledger.seenFrom !== null && time < ledger.seenFrom) return refund ? { ...ledger, refundIds: withId(ledger.refundIds, id), applied: ledger.applied + 1 } : { ...ledger };
   let latest = time;
   for (const [, t] of ledger.seen) if (t > latest) latest = t;
   const seenFrom = Math.max(ledger.seenFrom ?? -Infinity, latest - DEDUP_WINDOW_MS);
   const seen: Array<[string, number]> = [];
   for (const entry of ledger.seen) if (entry[1] >= seenFrom) seen.push(entry);
+  if (refund) return { ...ledger, seen, seenFrom, refundIds: withId(ledger.refundIds, id), applied: ledger.applied + 1 };
   seen.push([id, time]);
-  return { ...ledger, seen, seenFrom };
+  return { ...ledger, seen, seenFrom, applied: ledger.applied + 1 };
+}
+
+/** `ids` with `id` added, sorted: the ledger's state is then the same whatever the arrival order. */
+function withId(ids: readonly string[], id: string): string[] {
+  return [...ids, id].sort();
 }
 
 export function applyOrderEvent(ledger: OrderLedger, event: OrderEvent): JoinResult {
@@ -114,7 +144,7 @@ export function applyOrderEvent(ledger: OrderLedger, event: OrderEvent): JoinRes
   } else {
     next.cancelled = true;
   }
-  return settle(next);
+  return settle(next, next.applied > ledger.applied);
 }
 
 export function applyPaymentEvent(ledger: OrderLedger, event: PaymentEvent): JoinResult {
@@ -124,12 +154,12 @@ export function applyPaymentEvent(ledger: OrderLedger, event: PaymentEvent): Joi
     const known = next.captures.find(([id]) => id === event.payment_id);
     next.captures = known
       ? next.captures.map(([id, amount]) => [id, id === event.payment_id ? Math.max(amount, event.amount_minor) : amount])
-      : [...next.captures, [event.payment_id, event.amount_minor]];
+      : [...next.captures, [event.payment_id, event.amount_minor] as [string, number]].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   } else if (event.type === 'PAYMENT_REFUNDED') {
     next.refunded += event.amount_minor;
   }
   // PAYMENT_FAILED changes nothing: a retry may still capture.
-  return settle(next);
+  return settle(next, next.applied > ledger.applied);
 }
 
 /** What the purchase should look like now, or null while there is none to speak of. */
@@ -142,11 +172,13 @@ function currentState(l: OrderLedger): { status: PurchaseStatus; net: number } |
   for (const [, amount] of l.captures) captured += amount;
   const refunded = l.refunded;
   const net = Math.max(0, captured - refunded);
-  if (l.cancelled || (refunded > 0 && net === 0)) return l.emitted && { status: 'VOIDED', net: 0 };
+  // VOIDED even when never emitted ACTIVE: the order was a purchase, whatever arrived first.
+  if (l.cancelled || (refunded > 0 && net === 0)) return { status: 'VOIDED', net: 0 };
   return { status: 'ACTIVE', net };
 }
 
-function settle(ledger: OrderLedger): JoinResult {
+/** `counted`: the event was a new one (see `applied`), so the purchase, if any, gets a new revision even unchanged. */
+function settle(ledger: OrderLedger, counted: boolean): JoinResult {
   const state = currentState(ledger);
   if (state === null) return { ledger, purchase: null };
   const last = ledger.emitted;
@@ -154,8 +186,10 @@ function settle(ledger: OrderLedger): JoinResult {
   // emitted can still move its date, categories or lines: that is a new revision too, so the
   // latest revision carries the same content whatever order the events came in (its number
   // may then differ; with one placement per order it does not).
-  if (last && last.status === state.status && last.net === state.net && sameDetail(ledger, last.detail)) return { ledger, purchase: null };
-  const revision = (last?.revision ?? 0) + 1;
+  if (!counted && last && last.status === state.status && last.net === state.net && sameDetail(ledger, last.detail)) return { ledger, purchase: null };
+  // Numbered by the events applied; a change brought by an uncounted event (older than the
+  // window) still gets a greater number than the last.
+  const revision = Math.max(ledger.applied, (last?.revision ?? 0) + 1);
   // The ledger's own arrays, not a copy or a JSON fingerprint: they are never mutated (every
   // change makes new ones), so in memory this costs a small object per emitted revision.
   const detail: PurchaseDetail = { placedAt: ledger.placedAt, categories: ledger.categories, lineItems: ledger.lineItems };

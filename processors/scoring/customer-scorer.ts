@@ -33,12 +33,61 @@ export interface CustomerScoreState {
   recommendation: RecommendedAction | null;
   /** The score's predictive interval, minor units; null before any score or when the model gives none. */
   interval: ClvInterval | null;
+  /** The `sequence` of the last score published for the customer (0: none yet): the next one is greater. */
+  sequence: number;
+  /**
+   * The as-of of the latest re-score that moved the customer's time on (a decay sweep, a
+   * training's re-score), null when none did: a score is as of the later of this and the
+   * features' own as-of, so a sweep's decay is not undone by a late event, while the features'
+   * as-of may move back (the latest active order voided) without being pinned to what it was.
+   */
+  sweptToMs: number | null;
 }
 
 /** The state of a customer whose features arrived before any model: kept so the first training can score them. */
 export function unscoredState(features: CustomerFeaturesEvent, previous?: CustomerScoreState): CustomerScoreState {
   if (previous) return { ...previous, features };
-  return { features, asOfMs: null, segment: null, clvMinor: 0, modelVersion: null, recommendation: null, interval: null };
+  return { features, asOfMs: null, segment: null, clvMinor: 0, modelVersion: null, recommendation: null, interval: null, sequence: 0, sweptToMs: null };
+}
+
+/**
+ * A customer left with no active order (features with no purchase days: every order voided):
+ * no score, like a customer never scored. When a score had been published, a withdrawn one
+ * (segment '', model_version '', zeros; a greater sequence) says it is gone: the analysts'
+ * view drops the customer and a CRM hears it. Without one there is nothing to withdraw — so
+ * the end state is the same whether the voided order was ever active (it arrived before its
+ * refund) or not. Sweeps are forgotten too: a later purchase starts the customer afresh.
+ */
+export function withdrawScore(previous: CustomerScoreState | undefined, features: CustomerFeaturesEvent): { state: CustomerScoreState; score: ClvScoreEvent | null } {
+  const published = previous !== undefined && previous.segment !== null;
+  const sequence = (previous?.sequence ?? 0) + (published ? 1 : 0);
+  const state: CustomerScoreState = { features, asOfMs: null, segment: null, clvMinor: 0, modelVersion: null, recommendation: null, interval: null, sequence, sweptToMs: null };
+  if (!published) return { state, score: null };
+  return {
+    state,
+    score: {
+      event_id: `${features.event_id}@withdrawn`,
+      event_time: features.event_time,
+      customer_id: features.customer_id,
+      model_version: '',
+      model_kind: '',
+      clv_minor: 0,
+      p_alive: 0,
+      expected_purchases: 0,
+      expected_avg_value_minor: 0,
+      horizon_days: 0,
+      segment: '',
+      action: '',
+      currency: features.currency,
+      recommended_categories: [],
+      recommendation_reason: '',
+      recommended_min_unit_price_minor: 0,
+      clv_lower_minor: null,
+      clv_upper_minor: null,
+      clv_interval_level: null,
+      sequence,
+    },
+  };
 }
 
 export interface ScoreResult {
@@ -105,6 +154,7 @@ export function scoreCustomer(
   // The features' id names the purchases they summarise (customer@orders.revisions): two scores
   // as of the same time with the same model differ only when the purchases did.
   const eventId = `${features.event_id}@${asOfMs}@${model.version}`;
+  const sequence = (previous?.sequence ?? 0) + 1;
   const score: ClvScoreEvent = {
     event_id: eventId,
     event_time: asOfMs,
@@ -123,6 +173,7 @@ export function scoreCustomer(
     clv_lower_minor: interval && interval.lowerMinor,
     clv_upper_minor: interval && interval.upperMinor,
     clv_interval_level: interval && interval.level,
+    sequence,
   };
   const change: SegmentChangedEvent | null =
     segment === current
@@ -139,7 +190,7 @@ export function scoreCustomer(
           model_version: model.version,
           ...details,
         };
-  return { state: { features, asOfMs, segment, clvMinor, modelVersion: model.version, recommendation, interval }, score, change };
+  return { state: { features, asOfMs, segment, clvMinor, modelVersion: model.version, recommendation, interval, sequence, sweptToMs: previous?.sweptToMs ?? null }, score, change };
 }
 
 /** The silence behind the segment when the one-time-buyer lapse, not the model, decided it. */

@@ -9,7 +9,7 @@ import type { CustomerFeaturesEvent } from '../../core/events.js';
 import { Topics } from '../../core/topics.js';
 import type { ApplyEvent, KeyedProcessor, Output } from '../keyed-processor.js';
 import { batchPredictions } from './batch-predictions.js';
-import { scoreCustomer, unscoredState, type CustomerScoreState, type ScoreResult, type ScoringSettings } from './customer-scorer.js';
+import { scoreCustomer, unscoredState, withdrawScore, type CustomerScoreState, type ScoreResult, type ScoringSettings } from './customer-scorer.js';
 
 export interface ModelHolder {
   /** The model to score with (the pipeline's champion, or its RFM rules before one); null: keep features only. */
@@ -19,6 +19,11 @@ export interface ModelHolder {
 export function scoringProcessor(models: ModelHolder, settings: ScoringSettings): KeyedProcessor<CustomerScoreState, CustomerFeaturesEvent> {
   /** The one step of scoring, with the model and (for a batch model) the batch's predictions by features id and as-of. */
   const step = (model: CustomerValueModel | null, predictions: ReadonlyMap<string, CustomerPrediction> | null, state: CustomerScoreState | undefined, features: CustomerFeaturesEvent) => {
+    // Every order voided: no score (withdrawn if one was published), with or without a model.
+    if (features.purchase_days === 0) {
+      const { state: next, score } = withdrawScore(state, features);
+      return { state: next, outputs: score ? [{ topic: Topics.scores, key: score.customer_id, value: score }] : [] };
+    }
     const asOfMs = scoreAsOf(state, features);
     if (model === null) {
       // No model yet: keep the features so the first training can score this customer.
@@ -51,12 +56,17 @@ export function scoringProcessor(models: ModelHolder, settings: ScoringSettings)
     async prepareBatch(events, states) {
       const model = models.current();
       if (model === null || !model.predictBatch) return null;
-      const last = new Map<string, Pick<CustomerScoreState, 'features' | 'asOfMs'>>();
+      const last = new Map<string, Pick<CustomerScoreState, 'sweptToMs'>>();
       const items: Array<{ features: CustomerFeaturesEvent; asOfMs: number }> = [];
       for (const { key, event } of events) {
-        const asOfMs = scoreAsOf(last.get(key) ?? states.get(key), event);
-        items.push({ features: event, asOfMs });
-        last.set(key, { features: event, asOfMs });
+        const previous = last.get(key) ?? states.get(key);
+        // As step will: a withdrawal needs no prediction and forgets the sweeps.
+        if (event.purchase_days === 0) {
+          last.set(key, { sweptToMs: null });
+          continue;
+        }
+        items.push({ features: event, asOfMs: scoreAsOf(previous, event) });
+        last.set(key, { sweptToMs: previous?.sweptToMs ?? null });
       }
       const predicted = (await batchPredictions(model, items, settings)) ?? [];
       const byKey = new Map<string, CustomerPrediction>();
@@ -69,13 +79,14 @@ export function scoringProcessor(models: ModelHolder, settings: ScoringSettings)
 
 /**
  * The as-of of a score. Features of one customer arrive in the order they were derived, so
- * the latest is the best informed; only its as-of may lag (a restarted features processor's
- * watermark, or a late payment settling an old order after a decay sweep re-scored the
- * customer as of later): a score never goes back in time, so the sweep's decay is not undone
- * and the newest score is also the latest by event time.
+ * the latest is the best informed, as of the customer's latest active order. That as-of moves
+ * back when the latest active order is voided, and the score with it: the same score as when
+ * the order arrived voided (the views pick the latest score by its sequence, not its as-of).
+ * What never moves back is a sweep's time: a late payment settling an old order after a decay
+ * sweep re-scored the customer as of later keeps the sweep's as-of, so the decay is not undone.
  */
-function scoreAsOf(state: Pick<CustomerScoreState, 'features' | 'asOfMs'> | undefined, features: CustomerFeaturesEvent): number {
-  return Math.max(features.event_time, state?.features.event_time ?? 0, state?.asOfMs ?? 0);
+function scoreAsOf(state: Pick<CustomerScoreState, 'sweptToMs'> | undefined, features: CustomerFeaturesEvent): number {
+  return Math.max(features.event_time, state?.sweptToMs ?? -Infinity);
 }
 
 const predictionKey = (f: CustomerFeaturesEvent, asOfMs: number) => `${f.event_id}@${asOfMs}`;

@@ -69,9 +69,28 @@ function thirds(slice: ProducerMessage[]): [ProducerMessage[], ProducerMessage[]
   return [slice.slice(0, a), slice.slice(a, b), slice.slice(b)];
 }
 
-/** Publishes at `rate`; the producer waits out a broker outage (kafkajs retries, idempotent). */
+/**
+ * Publishes at `rate`; the producer waits out a broker outage (kafkajs retries, idempotent).
+ * When kafkajs gives up first (its retries can run out within a 15 s outage on a loaded
+ * machine: "Connection error … ECONNREFUSED"), it resumes, as a shop's producer would, from the
+ * last chunk the broker acknowledged — at least once: the chunk in flight may be sent twice,
+ * which the event ids absorb — for at most two minutes.
+ */
 function stream(messages: ProducerMessage[]): Promise<unknown> {
-  const p = publishMessages(log, codec, messages, { rate });
+  const p = (async () => {
+    const deadline = Date.now() + 120_000;
+    let done = 0;
+    for (;;) {
+      let acknowledged = 0;
+      try {
+        return await publishMessages(log, codec, messages.slice(done), { rate, onProgress: (n) => (acknowledged = n) });
+      } catch (error) {
+        if (!(error instanceof ClvError && error.retriable) || Date.now() > deadline) throw error;
+        done += acknowledged;
+        await sleep(1000);
+      }
+    }
+  })();
   p.catch(() => undefined); // awaited by the caller; this only keeps an early failure from being unhandled
   return p;
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ident, sql } from '../../adapters/clickhouse/sql.js';
+import { latestFeaturesRows, latestScoreRows } from '../../core/analyst-latest.js';
 import type { ClvScoreEvent } from '../../core/events.js';
 import type { CustomerFeaturesRow, PurchaseRow } from '../../core/ports/analytics-store.js';
 import { openTestDatabase, type TestDatabase } from './clickhouse-test-database.js';
@@ -23,7 +24,7 @@ function score(customer: string, time: number, clv: number, segment: string): Cl
     event_id: `${customer}@${time}`, event_time: time, customer_id: customer, model_version: 'v1', model_kind: 'bgnbd-gamma-gamma', clv_minor: clv, p_alive: 0.5,
     expected_purchases: 1, expected_avg_value_minor: 100, horizon_days: 365, segment, action: 'none', currency: 'USD',
     recommended_categories: [], recommendation_reason: '', recommended_min_unit_price_minor: 0,
-    clv_lower_minor: null, clv_upper_minor: null, clv_interval_level: null,
+    clv_lower_minor: null, clv_upper_minor: null, clv_interval_level: null, sequence: 0,
   };
 }
 
@@ -107,6 +108,38 @@ test('expected_settlements: each capture and refund once, signed as a statement 
     await db.store.insert('payments', rows.map((r) => ({ ...r })) as never[]); // redelivered
     const settlements = (await view(db, 'expected_settlements', 'event_time_ms')).map((s) => [s.reference, s.type, s.order_id, s.day, s.amount_minor, s.settlement_minor, s.currency]);
     assert.deepEqual(settlements, [['P1', 'PAYMENT_CAPTURED', 'O1', '1997-01-10', 5_000, 5_000, 'USD'], ['P1', 'PAYMENT_REFUNDED', 'O1', '1997-01-20', 1_250, -1_250, 'USD']]);
+  } finally {
+    await db.close();
+  }
+});
+
+test('latest features and scores by version, not as-of: a voided latest order moves them back; no active order, no row; the in-memory rule agrees', async () => {
+  const db = await openTestDatabase('clv_views');
+  try {
+    const v = (orders: number, revisions: number) => `${String(orders).padStart(12, '0')}.${String(revisions).padStart(12, '0')}`;
+    const versioned = [
+      // D's latest order (3/1) voided afterwards: the newer snapshot is as of the order before.
+      features('D', `D@${v(2, 2)}`, at(3, 1), at(3, 1), 2, 9_000), features('D', `D@${v(2, 3)}`, at(2, 1), at(2, 1), 1, 4_000),
+      // E's only order voided: no purchase days left.
+      features('E', `E@${v(1, 1)}`, at(2, 1), at(2, 1), 1, 3_000), { ...features('E', `E@${v(1, 2)}`, at(2, 1), at(2, 1), 0, 0), repeat_purchase_days: 0 },
+    ];
+    const scored = [
+      { ...score('D', at(3, 1), 2_000, 'high'), sequence: 1 }, { ...score('D', at(2, 1), 500, 'low'), sequence: 2 },
+      { ...score('E', at(2, 1), 800, 'new'), sequence: 1 },
+      { ...score('E', at(2, 1), 0, ''), event_id: 'E@withdrawn', model_version: '', action: '', sequence: 2 },
+    ];
+    await db.store.insert('customer_features', versioned);
+    await db.store.insert('clv_scores', scored);
+    const inClickHouse = {
+      features: (await view(db, 'customer_features_latest', 'customer_id')).map((f) => [f.customer_id, f.event_id, f.purchase_days, f.total_value_minor]),
+      scores: (await view(db, 'clv_scores_latest', 'customer_id')).map((s) => [s.customer_id, s.sequence, s.clv_minor, s.segment]),
+    };
+    assert.deepEqual(inClickHouse, { features: [['D', `D@${v(2, 3)}`, 1, 4_000]], scores: [['D', 2, 500, 'low']] });
+    const inMemory = {
+      features: [...latestFeaturesRows(versioned).values()].map((f) => [f.customer_id, f.event_id, f.purchase_days, f.total_value_minor]),
+      scores: [...latestScoreRows(scored).values()].map((s) => [s.customer_id, s.sequence, s.clv_minor, s.segment]),
+    };
+    assert.deepEqual(inMemory, inClickHouse);
   } finally {
     await db.close();
   }

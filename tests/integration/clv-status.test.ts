@@ -87,7 +87,7 @@ test('the newest score is the latest event time the sink wrote to clv_scores; no
   const score = (customer: string, time: string): ClvScoreEvent => ({
     event_id: `${customer}@${time}`, event_time: Date.parse(time), customer_id: customer, model_version: 'v1', model_kind: 'bgnbd-gamma-gamma', clv_minor: 1000, p_alive: 0.8,
     expected_purchases: 1.2, expected_avg_value_minor: 900, horizon_days: 365, segment: 'medium_value', action: 'nurture', currency: 'USD',
-    recommended_categories: [], recommendation_reason: '', recommended_min_unit_price_minor: 0, clv_lower_minor: null, clv_upper_minor: null, clv_interval_level: null,
+    recommended_categories: [], recommendation_reason: '', recommended_min_unit_price_minor: 0, clv_lower_minor: null, clv_upper_minor: null, clv_interval_level: null, sequence: 1,
   });
   await db.store.insert('clv_scores', [score('A', '1998-06-30T12:00:00.000Z'), score('B', '1998-01-02T12:00:00.000Z')]);
   const report = await statusReport(settings, { timeoutMs: 5000, groups: [] });

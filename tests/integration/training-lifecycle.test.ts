@@ -36,7 +36,7 @@ before(async () => {
   for await (const page of source.scan(1000)) {
     await histories.setMany(new Map(page));
     // Score states as the scoring processor leaves them before any model.
-    await scores.setMany(new Map(page.map(([id, h]) => [id, { features: featuresOf(h, latestEventTime(h), `${id}-f`)!, segment: null, clvMinor: 0, modelVersion: null, asOfMs: null, recommendation: null, interval: null }])));
+    await scores.setMany(new Map(page.map(([id, h]) => [id, { features: featuresOf(h, latestEventTime(h), `${id}-f`)!, segment: null, clvMinor: 0, modelVersion: null, asOfMs: null, recommendation: null, interval: null, sequence: 0, sweptToMs: null }])));
   }
 });
 

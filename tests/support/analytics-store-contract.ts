@@ -40,7 +40,7 @@ export function sampleRows(id = 'e1', customer = 'C1'): { [T in AnalyticsTable]:
       event_id: id, event_time: T0, customer_id: customer, model_version: 'v1', model_kind: 'bgnbd-gamma-gamma', clv_minor: -1, p_alive: 0.123456789012345,
       expected_purchases: 1e-9, expected_avg_value_minor: 2_500, horizon_days: 365, segment: 'high', action: 'upsell', currency: 'USD',
       recommended_categories: ['books', 'music'], recommendation_reason: 'Favourite category books: next tier', recommended_min_unit_price_minor: 1_500,
-      clv_lower_minor: 0, clv_upper_minor: 9_007_199_254_740_991, clv_interval_level: 0.8,
+      clv_lower_minor: 0, clv_upper_minor: 9_007_199_254_740_991, clv_interval_level: 0.8, sequence: 1,
     },
     segment_changes: { event_id: id, event_time: T0, customer_id: customer, previous_segment: null, segment: 'new', clv_minor: 100, action: 'nurture', reason: 'first purchase', model_version: 'v1',
       recommended_categories: [], recommendation_reason: 'First purchase is recent', recommended_min_unit_price_minor: 0 },

@@ -59,7 +59,7 @@ export function sinkEvents(customers: number): SinkEvents {
         expected_purchases: 0.5 + c / 1000, expected_avg_value_minor: 2_500, horizon_days: 365, segment: c % 2 ? 'high' : 'low', action: 'upsell', currency: 'USD',
         recommended_categories: ['books'], recommendation_reason: "customer's favourite", recommended_min_unit_price_minor: 1_999,
         // Both kinds of score: with an interval and without one (a point-estimate model).
-        clv_lower_minor: s === 0 ? null : total, clv_upper_minor: s === 0 ? null : total * 4 + s, clv_interval_level: s === 0 ? null : 0.8,
+        clv_lower_minor: s === 0 ? null : total, clv_upper_minor: s === 0 ? null : total * 4 + s, clv_interval_level: s === 0 ? null : 0.8, sequence: s + 1,
       });
       e.segmentChanges.push({
         event_id: `${customer}@${t}@v1`, event_time: t, customer_id: customer, previous_segment: s === 0 ? null : 'new', segment: c % 2 ? 'high' : 'low',

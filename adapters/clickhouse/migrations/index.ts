@@ -12,8 +12,10 @@ import { expectedSettlements } from './010-expected-settlements.js';
 import { commerceAnomalies } from './011-commerce-anomalies.js';
 import { erasures } from './012-erasures.js';
 import { cohortRetentionWithoutJoin } from './013-cohort-retention-without-join.js';
+import { scoreSequence } from './014-score-sequence.js';
+import { latestByVersion } from './015-latest-by-version.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView, scoreModelKind, latestScoresModelKind, expectedSettlements, commerceAnomalies, erasures, cohortRetentionWithoutJoin];
+export const migrations: readonly Migration[] = [rawEvents, streamOutputs, operations, analystViews, clvIntervals, recommendations, latestScoresView, scoreModelKind, latestScoresModelKind, expectedSettlements, commerceAnomalies, erasures, cohortRetentionWithoutJoin, scoreSequence, latestByVersion];

@@ -9,10 +9,10 @@
  * What legitimately depends on the order in which a run saw orders and payments is left out
  * of both sides (processors/purchases/purchase-joiner.ts: the latest revision's content is
  * order-free, "its number may then differ"): revision numbers and the ids made from them
- * (purchase `order:revision`, features `customer@orders.revisionSum` and the score ids built
- * on those), and orders that are VOIDED — a capture refunded in full before its order arrived
- * never becomes a purchase at all, while the other order of arrival emits it and then voids
- * it; no reader counts a voided order.
+ * (purchase `order:revision`, features `customer@orders.revisionSum`, the score ids built
+ * on those and each score's `sequence`: an order arriving after its full refund is emitted
+ * VOIDED once, arriving first it is emitted ACTIVE and then VOIDED), and orders that are
+ * VOIDED — no reader counts a voided order.
  */
 import { Cluster } from 'ioredis';
 import type { InMemoryAnalyticsStore } from '../../../adapters/in-memory/in-memory-analytics-store.js';
@@ -20,6 +20,7 @@ import { ClickHouseConnection } from '../../../adapters/clickhouse/clickhouse-co
 import { ident, sql } from '../../../adapters/clickhouse/sql.js';
 import { openRedis } from '../../../adapters/redis/redis-client.js';
 import { RedisStateStore } from '../../../adapters/redis/redis-state-store.js';
+import { latestFeaturesRows, latestScoreRows } from '../../../core/analyst-latest.js';
 import type { StateStore } from '../../../core/ports/state-store.js';
 import { summarizeHistory, type CustomerPurchaseHistory } from '../../../processors/features/customer-purchase-history.js';
 import type { CustomerScoreState } from '../../../processors/scoring/customer-scorer.js';
@@ -66,9 +67,9 @@ function normalizedHistories(histories: Map<string, CustomerPurchaseHistory>): M
   return out;
 }
 
-/** Score states without the features event id (it sums revision numbers). */
+/** Score states without the features event id (it sums revision numbers) and the score sequence (it counts scores published). */
 function normalizedScores(scores: Map<string, CustomerScoreState>): Map<string, CustomerScoreState> {
-  return new Map([...scores].map(([id, st]) => [id, { ...st, features: { ...st.features, event_id: '' } }]));
+  return new Map([...scores].map(([id, st]) => [id, { ...st, sequence: 0, features: { ...st.features, event_id: '' } }]));
 }
 
 /** Latest per key by `newer`, as the views' argMax does. */
@@ -82,18 +83,16 @@ function latestBy<R>(rows: Iterable<R>, key: (r: R) => string, newer: (a: R, b: 
   return out;
 }
 
-const byTimeThenId = (a: { event_time: number; event_id: string }, b: { event_time: number; event_id: string }) =>
-  a.event_time > b.event_time || (a.event_time === b.event_time && a.event_id > b.event_id);
-
 /** The fault-free run's stores and in-memory analyst tables (app/embedded.ts). */
 export async function snapshotOfEmbedded(stores: { ledgers: StateStore<unknown>; histories: StateStore<unknown>; scores: StateStore<unknown> }, analytics: InMemoryAnalyticsStore): Promise<Snapshot> {
   const histories = normalizedHistories(structuredClone(await readStore(stores.histories as StateStore<CustomerPurchaseHistory>)));
   const scores = normalizedScores(structuredClone(await readStore(stores.scores as StateStore<CustomerScoreState>)));
   const ledgers = (await readStore(stores.ledgers)).size;
-  const features = new Map([...latestBy(analytics.rows('customer_features'), (r) => r.customer_id, byTimeThenId)].map(([id, r]) => [id, {
+  // As the ClickHouse views pick them (core/analyst-latest.ts).
+  const features = new Map([...latestFeaturesRows(analytics.rows('customer_features'))].map(([id, r]) => [id, {
     purchase_days: r.purchase_days, repeat_purchase_days: r.repeat_purchase_days, repeat_value_minor: r.repeat_value_minor, total_value_minor: r.total_value_minor,
   }]));
-  const scoreViews = new Map([...latestBy(analytics.rows('clv_scores'), (r) => r.customer_id, byTimeThenId)].map(([id, r]) => [id, {
+  const scoreViews = new Map([...latestScoreRows(analytics.rows('clv_scores'))].map(([id, r]) => [id, {
     model_version: r.model_version, clv_minor: r.clv_minor, p_alive: r.p_alive, segment: r.segment, action: r.action,
   }]));
   const purchases = new Map([...latestBy(analytics.rows('purchases'), (r) => `${r.customer_id}/${r.order_id}`, (a, b) => a.revision > b.revision)]
