@@ -47,7 +47,14 @@ test('at info, fast successes are not logged; refusals are, and so is a request 
   const slow = capture('info');
   const s = await apiFixture({
     customers: 5, logger: slow.logger, api: { slowRequestMs: 1 },
-    adapt: { readModel: (r) => ({ ...bindAll(r), customer: async (id: string) => { await new Promise((ok) => setTimeout(ok, 20)); return r.customer(id); } }) },
+    // Both reads slow: the plain one and the one the customer-document cache asks first.
+    adapt: {
+      readModel: (r) => ({
+        ...bindAll(r),
+        customer: async (id: string) => { await new Promise((ok) => setTimeout(ok, 20)); return r.customer(id); },
+        ...(r.customerRevised ? { customerRevised: async (id: string) => { await new Promise((ok) => setTimeout(ok, 20)); return r.customerRevised!(id); } } : {}),
+      }),
+    },
   });
   try {
     const id = [...s.history.truth.byId.keys()][0];

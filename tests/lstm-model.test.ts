@@ -52,9 +52,10 @@ async function batchPredictions(states: ReadonlyMap<string, CustomerScoreState>)
   return new Map(ids.map((id, i) => [id, predicted[i]]));
 }
 
+/** The score states of customers with an active order (those whose every order is voided have no score to compare). */
 async function scoreStates(): Promise<Map<string, CustomerScoreState>> {
   const states = new Map<string, CustomerScoreState>();
-  for await (const page of ctx.stores.scores.scan(1000)) for (const [id, s] of page) states.set(id, s);
+  for await (const page of ctx.stores.scores.scan(1000)) for (const [id, s] of page) if (s.features.purchase_days > 0) states.set(id, s);
   return states;
 }
 

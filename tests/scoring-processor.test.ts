@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { dayIndexer } from '../core/calendar.js';
 import type { ClvScoreEvent, CustomerFeaturesEvent } from '../core/events.js';
 import { Topics } from '../core/topics.js';
-import { scoreCustomer, type ScoringSettings } from '../processors/scoring/customer-scorer.js';
+import { scoreCustomer, type CustomerScoreState, type ScoringSettings } from '../processors/scoring/customer-scorer.js';
 import type { CustomerValueModel, ScoringInput } from '../core/customer-value-model.js';
 import { scoringProcessor } from '../processors/scoring/scoring-processor.js';
 import { defaultPolicy, linearModel } from './support/embedded-pipeline.js';
@@ -90,7 +90,7 @@ test('a batch model predicts a whole batch in one call, each event as of what ap
   };
   const batched = scoringProcessor({ current: () => batchModel }, settings);
   // C1 was swept as of day 300; two features of C1 and one of C2 in one batch.
-  const swept = scoreCustomer(undefined, features(3, day(100), day(90)), day(300), decaying, settings).state;
+  const swept: CustomerScoreState = { ...scoreCustomer(undefined, features(3, day(100), day(90)), day(300), decaying, settings).state, sweptToMs: day(300) };
   const c2 = { ...features(2, day(60), day(50)), customer_id: 'C2', event_id: 'C2@2.2', recent_purchase_days: [{ day: 19_727, value_minor: 1000 }] };
   const events = [
     { key: 'C1', event: features(4, day(150), day(120)) },
