@@ -276,6 +276,8 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
    * (before a merge) change no argMax, so no FINAL. The examples of a move are sorted and cut
    * in an array (arraySort, arraySlice): LIMIT n BY would need n in the query text, and
    * query parameters in LIMIT are not accepted by every server version. 18.16-safe.
+   * Customers whose latest score by toMs (as clv_scores_latest picks it) is withdrawn hold no
+   * segment then: a withdrawal changes the score, not the segment.
    */
   async segmentFlows(query: SegmentFlowQuery): Promise<SegmentFlowResult> {
     const order = sql`tuple(event_time_ms, event_id)`;
@@ -290,7 +292,12 @@ export class ClickHouseAnalyticsStore implements AnalyticsStore {
             argMaxIf(segment, ${order}, event_time_ms <= ${query.fromMs}) AS from_segment,
             argMax(segment, ${order}) AS to_segment,
             argMax(clv_minor, ${order}) AS clv_minor
-          FROM ${ident(this.database, 'segment_changes')} WHERE event_time_ms <= ${query.toMs} GROUP BY customer_id
+          FROM ${ident(this.database, 'segment_changes')} WHERE event_time_ms <= ${query.toMs}
+            AND customer_id NOT IN (
+              SELECT customer_id FROM ${ident(this.database, 'clv_scores')} WHERE event_time_ms <= ${query.toMs}
+              GROUP BY customer_id HAVING argMax(segment, tuple(sequence, event_time_ms, event_id)) = ''
+            )
+          GROUP BY customer_id
         )
         GROUP BY scored_then, from_segment, to_segment`),
       this.connection.select<{ changes: string | number; latest_ms: string | number }>(

@@ -10,6 +10,7 @@ import {
   type SegmentHourlyRevenue, type SegmentRevenueQuery, type SettlementCandidates, type SettlementCandidatesQuery,
 } from '../../core/ports/analytics-store.js';
 import type { PaymentEvent } from '../../core/events.js';
+import { latestScoreRows } from '../../core/analyst-latest.js';
 
 type Row = Record<string, unknown>;
 
@@ -154,8 +155,14 @@ export class InMemoryAnalyticsStore implements AnalyticsStore {
       if (later(change, now.get(c.customer_id))) now.set(c.customer_id, change);
       if (c.event_time <= query.fromMs && later(change, then.get(c.customer_id))) then.set(c.customer_id, change);
     }
+    // A customer whose score was withdrawn by toMs (every order voided) holds no segment then,
+    // whatever their last segment change said: withdrawals change the score, not the segment.
+    const scoresByTo = [...this.stored('clv_scores')].filter((r) => r.event_time <= query.toMs);
+    const scoredAtTo = latestScoreRows(scoresByTo);
+    const withdrawn = new Set(scoresByTo.map((r) => r.customer_id).filter((id) => !scoredAtTo.has(id)));
     const flows = new Map<string, SegmentFlowRow>();
     for (const [customerId, to] of now) {
+      if (withdrawn.has(customerId)) continue;
       const from = then.get(customerId)?.segment ?? null;
       const key = `${from ?? ''}\u0000${from === null ? 0 : 1}\u0000${to.segment}`;
       let row = flows.get(key);

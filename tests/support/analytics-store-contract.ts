@@ -271,6 +271,17 @@ export function analyticsStoreContract(adapter: string, open: () => Promise<Anal
     const early = await h.store.segmentFlows({ fromMs: T0 + 2 * DAY, toMs: T0 + 3 * DAY, examplesPerFlow: 1 });
     assert.equal(early.flows.reduce((n, f) => n + f.customers, 0), 7, 'C1, C2, C3, C4, C7, C8, C9');
     assert.ok(early.flows.every((f) => f.fromSegment === f.toSegment), JSON.stringify(early.flows));
+    // C5's score withdrawn by toMs (every order voided; a greater sequence, an earlier as-of): no
+    // segment at toMs, whatever its last change said. C1's withdrawal after toMs changes nothing.
+    const score = (id: string, customer: string, at: number, segment: string, sequence: number) =>
+      ({ ...sampleRows(id, customer).clv_scores, event_time: at, segment, sequence });
+    await h.store.insert('clv_scores', [
+      score('s5a', 'C5', T0 + 6 * DAY, 'new', 1), score('s5b', 'C5', T0 + 5 * DAY, '', 2),
+      score('s1a', 'C1', T0 + 7 * DAY, 'high_value', 1), score('s1b', 'C1', T0 + 13 * DAY, '', 2),
+    ]);
+    const after = await flows(2);
+    assert.deepEqual(after.flows.filter((f) => f.fromSegment === null), [], 'C5 withdrawn');
+    assert.deepEqual(after.flows.find((f) => f.fromSegment === 'new'), { fromSegment: 'new', toSegment: 'high_value', customers: 1, examples: [ex('C1', 5000)] });
   });
 
   withStore('one bad row rejects the whole insert and writes nothing', async (h) => {
