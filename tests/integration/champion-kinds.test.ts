@@ -113,8 +113,7 @@ for (const [kind, choice] of choices) {
     assert.ok(summary.rescored >= data.ids.length, JSON.stringify(summary));
 
     // The states in Redis: each customer's CLV is the model's own prediction as of the as-of.
-    const states = new Map<string, CustomerScoreState>();
-    for await (const page of (stores.scores as unknown as RedisStateStore<CustomerScoreState>).scan(1000)) for (const [id, st] of page) states.set(id, st);
+    const states = await scoreStates();
     assert.ok(states.size >= data.ids.length, `${states.size} score states for ${data.ids.length} customers with purchases`);
     for (const [id, st] of states) {
       assert.equal(st.modelVersion, model.version, id);
@@ -157,9 +156,15 @@ async function purchaseHistories(asOfDay: number) {
   return out;
 }
 
+/** The score states of customers with an active order; one whose every order is voided must hold no score (withdrawn). */
 async function scoreStates(): Promise<Map<string, CustomerScoreState>> {
   const states = new Map<string, CustomerScoreState>();
-  for await (const page of (stores.scores as unknown as RedisStateStore<CustomerScoreState>).scan(1000)) for (const [id, st] of page) states.set(id, st);
+  for await (const page of (stores.scores as unknown as RedisStateStore<CustomerScoreState>).scan(1000)) {
+    for (const [id, st] of page) {
+      if (st.features.purchase_days > 0) states.set(id, st);
+      else assert.equal(st.segment, null, `${id}: every order voided, yet scored`);
+    }
+  }
   return states;
 }
 
@@ -169,8 +174,7 @@ async function scoreStates(): Promise<Map<string, CustomerScoreState>> {
  */
 async function lstmBatchClvs(model: LstmModel, states: ReadonlyMap<string, CustomerScoreState>): Promise<Map<string, number>> {
   const histories = await purchaseHistories(Infinity);
-  // A customer whose every order was voided after being scored keeps that score state (the
-  // features processor emits nothing for them): there is no purchase for a batch prediction.
+  // Every state here has an active order (scoreStates); one without a history would be a bug.
   const voided = [...states.keys()].filter((id) => !histories.has(id));
   const raw = await (stores.histories as unknown as RedisStateStore<CustomerPurchaseHistory>).getMany(voided);
   for (const id of voided) assert.ok(raw.get(id) && summarizePurchaseDays(purchaseDayValues(raw.get(id)!)) === null, `${id}: scored, but no history`);
