@@ -11,11 +11,10 @@ import { Redis } from 'ioredis';
 import { KafkaEventLog } from '../../adapters/kafka/kafka-event-log.js';
 import { RedisPartitionEpochs } from '../../adapters/redis/redis-partition-epochs.js';
 import { FencedWriteError, RedisStateStore } from '../../adapters/redis/redis-state-store.js';
-import type { EventCodec } from '../../core/ports/event-codec.js';
 import type { StateStore } from '../../core/ports/state-store.js';
-import type { KeyedProcessor } from '../../processors/keyed-processor.js';
 import { ProcessorRunner } from '../../processors/run-keyed-processor.js';
 import { runScoped, services } from './support/services.js';
+import { appendProcessor, jsonCodec, type Seen } from './support/append-processor.js';
 
 const run = runScoped('it_fence');
 const topic = `${run}_in`;
@@ -23,20 +22,7 @@ const groupId = `g-${run}`;
 const namespace = `${run}_state`;
 const redis = new Redis(services.redisUrl);
 
-const jsonCodec: EventCodec = {
-  encode: async (_t, value) => Buffer.from(JSON.stringify(value)),
-  decode: async (_t, bytes) => JSON.parse(bytes.toString()),
-};
-
-type Seen = { events: string[] };
-const appendProcessor: KeyedProcessor<Seen, { key: string; id: string }> = {
-  name: groupId,
-  inputTopics: [topic],
-  accept: (_t, value) => ({ event: value as { key: string; id: string } }),
-  eventTime: () => 0,
-  stateKey: (e) => e.key,
-  apply: (state, e) => ({ state: { events: [...(state?.events ?? []), e.id] }, outputs: [] }),
-};
+const appending = appendProcessor(groupId, topic);
 
 async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const start = Date.now();
@@ -84,8 +70,8 @@ test('fencing: an evicted instance that wakes up after the new owner saved canno
       }
     },
   };
-  const a = new ProcessorRunner(appendProcessor, { log: logA, codec: jsonCodec, store: stallingStore, epochs });
-  const b = new ProcessorRunner(appendProcessor, { log: logB, codec: jsonCodec, store: storeB, epochs });
+  const a = new ProcessorRunner(appending, { log: logA, codec: jsonCodec, store: stallingStore, epochs });
+  const b = new ProcessorRunner(appending, { log: logB, codec: jsonCodec, store: storeB, epochs });
   t.after(async () => {
     release();
     await Promise.all([a.stop(), b.stop()]);

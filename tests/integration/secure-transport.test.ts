@@ -24,11 +24,10 @@ import { RedisStateStore } from '../../adapters/redis/redis-state-store.js';
 import { loadConfig } from '../../config/config.js';
 import type { Env } from '../../config/env.js';
 import { ErrorCodes } from '../../core/errors.js';
-import type { EventCodec } from '../../core/ports/event-codec.js';
-import type { KeyedProcessor } from '../../processors/keyed-processor.js';
 import { ProcessorRunner } from '../../processors/run-keyed-processor.js';
 import { makeTestCertificates, type TestCertificates } from '../support/test-certificates.js';
 import { HttpsClickHouse, kafkaLibs, SaslSslKafka, TlsRedis } from './support/secure-services.js';
+import { appendProcessor, jsonCodec, type Seen } from './support/append-processor.js';
 
 const libs = kafkaLibs();
 const skip = libs === null ? 'no Kafka jars under $SERVICES_HOME/kafka/libs (scripts/services/install.sh kafka)' : false;
@@ -101,20 +100,7 @@ function settings(changes: Record<string, string | undefined> = {}) {
   return loadConfig(merged as Env);
 }
 
-const jsonCodec: EventCodec = {
-  encode: async (_t, value) => Buffer.from(JSON.stringify(value)),
-  decode: async (_t, bytes) => JSON.parse(bytes.toString()),
-};
-
-type Seen = { events: string[] };
-const appendProcessor: KeyedProcessor<Seen, { key: string; id: string }> = {
-  name: groupId,
-  inputTopics: [topic],
-  accept: (_t, value) => ({ event: value as { key: string; id: string } }),
-  eventTime: () => 0,
-  stateKey: (e) => e.key,
-  apply: (state, e) => ({ state: { events: [...(state?.events ?? []), e.id] }, outputs: [] }),
-};
+const appending = appendProcessor(groupId, topic);
 
 async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const start = Date.now();
@@ -139,7 +125,7 @@ test('a processor consumes through SASL_SSL (SCRAM-SHA-256) and saves its state 
   const log = new KafkaEventLog({ ...kafkaConnection(config), sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500, rebalanceTimeoutMs: 6_000 });
   const store = new RedisStateStore<Seen>({ redis: config.redisUrl, redisOptions: redisConnectionOptions(config), namespace: 'secure' });
   const epochs = new RedisPartitionEpochs(config.redisUrl, redisConnectionOptions(config));
-  const runner = new ProcessorRunner(appendProcessor, { log, codec: jsonCodec, store, epochs });
+  const runner = new ProcessorRunner(appending, { log, codec: jsonCodec, store, epochs });
   t.after(async () => {
     await runner.stop();
     await log.close();
