@@ -39,7 +39,8 @@ import { simulatePurchases } from '../producers/synthetic/purchase-process.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const customers = Number(process.env.BENCH_RETRAIN_CUSTOMERS ?? 1_000_000);
-const config = loadConfig({});
+// Every kind trained: the backtest's candidates and the deployable LSTM beside them (issue 12).
+const config = loadConfig({ CLV_TRAIN_LSTM: 'true' });
 const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 

@@ -60,6 +60,10 @@ if (!('skipped' in models)) {
 } else {
   console.log(models.skipped);
 }
-for (const [kind, k] of Object.entries(kinds.kinds)) console.log(`champion ${kind.padEnd(27)}: ${f(k.processedPerSecond)} events/s processing, p50 ${f(k.latencyP50Ms, 1)} ms, p99 ${f(k.latencyP99Ms, 1)} ms at 5,000 events/s (trained in ${f(k.trainingMs)} ms)`);
-console.log(`ensemble throughput ${(100 * kinds.ensembleShareOfBgNbd).toFixed(0)}% of BG/NBD's (${f(kinds.customers)} customers)`);
+console.log(`champion of each kind (${f(kinds.customers)} customers; min / median / max of ${kinds.repetitions} rounds, kinds taking turns):`);
+for (const [kind, k] of Object.entries(kinds.kinds)) {
+  const pct = (s: Spread) => `${(100 * s.min).toFixed(0)}% / ${(100 * s.median).toFixed(0)}% / ${(100 * s.max).toFixed(0)}%`;
+  const ms = (s: Spread | null) => (s === null ? 'n/a' : spread(s, 1));
+  console.log(`  ${kind.padEnd(27)}: ${spread(k.processedPerSecond)} events/s processing (of BG/NBD's: ${pct(k.shareOfBgNbd)}); at 5,000 events/s p50 ${ms(k.latencyP50Ms)} ms, p99 ${ms(k.latencyP99Ms)} ms; trained in ${f(k.trainingMs)} ms`);
+}
 console.log(`peak RSS: ${result.peakRssMiB} MiB; written to ${join(dir, 'latest.json')}`);

@@ -20,6 +20,8 @@ import { seededRandom } from '../models/sequence/lstm-clv-network.js';
 import { fitLstmClv, type FittedLstmClv, type LstmClvTrainingReport } from '../models/sequence/lstm-clv-model.js';
 import { sequenceExample, sequenceRow, type SequenceExample, type SequenceFeatureOptions } from '../models/sequence/sequence-features.js';
 import type { TfBackendLogger } from '../models/sequence/tf-backend.js';
+import { zilnExpectedValue, zilnQuantile, type ZilnLogits } from '../models/sequence/ziln-loss.js';
+import { LSTM_INTERVAL_QUANTILES } from '../models/kinds/lstm-model.js';
 import type { EvaluationWindow, WindowForecast } from './model-evaluation-window.js';
 
 export interface LstmEvaluationOptions {
@@ -84,8 +86,10 @@ export async function lstmWindowForecast(window: EvaluationWindow, stretch: Arra
   const { model, examples, origins } = await fitWindowLstm(window, scaled);
   try {
     // Predictions come in spend units; back to currency units.
-    const values = (await lstmWindowValues(model, window, stretch)).map((v) => (v * spendUnitMinor) / o.minorPerUnit);
-    return { forecast: { values, dailyShape }, report: model.report, origins, examples, spendUnitMinor };
+    const toCurrency = (v: number) => (v * spendUnitMinor) / o.minorPerUnit;
+    const p = await lstmWindowPredictions(model, window, stretch);
+    const intervals = { lower: p.lower.map(toCurrency), upper: p.upper.map(toCurrency), level: p.level };
+    return { forecast: { values: p.values.map(toCurrency), dailyShape, intervals }, report: model.report, origins, examples, spendUnitMinor };
   } finally {
     model.dispose();
   }
@@ -100,9 +104,29 @@ export async function fitWindowLstm(window: EvaluationWindow, o: LstmEvaluationO
 
 /** Each window customer's spend over the window: the prediction as of the cut for the label window, times `stretch`. */
 export async function lstmWindowValues(model: FittedLstmClv, window: EvaluationWindow, stretch: ArrayLike<number>): Promise<Float64Array> {
+  return (await lstmWindowPredictions(model, window, stretch)).values;
+}
+
+/**
+ * The spend predictions with their intervals, in spend units: the mean and the 10th and 90th
+ * percentiles of each row's ZILN distribution over the label window (the interval the `lstm`
+ * kind scores with, models/kinds/lstm-model.ts), all times `stretch`: exact for the label
+ * window, an approximation beyond it, as the stretch scales the whole distribution.
+ */
+export async function lstmWindowPredictions(model: FittedLstmClv, window: EvaluationWindow, stretch: ArrayLike<number>) {
   const rows = window.histories.map((h) => sequenceRow(h, window.cutDay, model.features)!);
-  const perLabel = await model.predict(rows);
-  return Float64Array.from(perLabel, (v, i) => v * stretch[i]);
+  const logits = await model.predictLogits(rows);
+  const n = rows.length;
+  const values = new Float64Array(n);
+  const lower = new Float64Array(n);
+  const upper = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const l: ZilnLogits = [logits[3 * i], logits[3 * i + 1], logits[3 * i + 2]];
+    values[i] = zilnExpectedValue(l) * stretch[i];
+    lower[i] = zilnQuantile(l, LSTM_INTERVAL_QUANTILES.lower) * stretch[i];
+    upper[i] = zilnQuantile(l, LSTM_INTERVAL_QUANTILES.upper) * stretch[i];
+  }
+  return { values, lower, upper, level: LSTM_INTERVAL_QUANTILES.upper - LSTM_INTERVAL_QUANTILES.lower };
 }
 
 /**
@@ -110,7 +134,7 @@ export async function lstmWindowValues(model: FittedLstmClv, window: EvaluationW
  * spend features and targets, so a VND shop and a USD shop (or a luxury and a grocery shop)
  * reach it on the same scale and one set of initial weights and learning rate suits both.
  */
-function meanPurchaseDayValue(window: EvaluationWindow): number {
+export function meanPurchaseDayValue(window: EvaluationWindow): number {
   let total = 0;
   let days = 0;
   for (const h of window.histories) for (const [, v] of h) {

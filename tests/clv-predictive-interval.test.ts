@@ -142,3 +142,24 @@ test('calibrated on CDNOW_master holdout with its own fit: ~88% inside, ~12% abo
   assert.ok(coverage.above > 0.08 && coverage.above < 0.14, JSON.stringify(coverage));
   assert.ok(coverage.below < 0.02, JSON.stringify(coverage));
 });
+
+test('a scorer at another horizon (atHorizon) shares caches yet answers as a scorer of its own, in any order of calls', () => {
+  const root = new ClvIntervalScorer(bg, gg, { horizonPeriods: 52 });
+  const horizons = [52, 39.5, 61.25, 52.000001];
+  const views = horizons.map((h) => root.atHorizon(h));
+  const own = horizons.map((h) => new ClvIntervalScorer(bg, gg, { horizonPeriods: h }));
+  const customers = [[0, 0, 30, 0], [2, 20.5, 38, 35], [7, 30, 39, 18.2], [2, 20.5, 38, 90], [1, 3, 3.5, 12]];
+  // Interleaved twice: the second pass reads the shared cache, whose slots every horizon competes for.
+  for (let pass = 0; pass < 2; pass++) {
+    for (const [x, tx, T, m] of customers) {
+      for (let j = 0; j < horizons.length; j++) {
+        const a = views[j].quantilesInto({ lower: 0, upper: 0 }, x, tx, T, m);
+        const b = own[j].quantilesInto({ lower: 0, upper: 0 }, x, tx, T, m);
+        assert.deepEqual(a, b, `horizon ${horizons[j]}, customer ${[x, tx, T, m]}`);
+      }
+    }
+  }
+  // Different horizons do give different intervals (the cache is keyed by horizon).
+  const q = (h: number) => root.atHorizon(h).quantilesInto({ lower: 0, upper: 0 }, 7, 30, 39, 18.2).upper;
+  assert.ok(q(61.25) > q(39.5));
+});

@@ -169,3 +169,22 @@ test('is finite, non-negative and consistent over a grid of extreme fits (a, b u
     }
   }
 });
+
+test('a scorer over other month ends (withMonthEnds) shares caches yet scores as a scorer of its own', () => {
+  const root = new ClvScorer(bg, gg, { horizonMonths: 12, periodDays: 7 });
+  const monthly = (scale: number) => Array.from({ length: 12 }, (_, i) => ((i + 1) * DAYS_PER_MONTH * scale) / 7);
+  const ends = [monthly(1), monthly(1.3), monthly(0.8)];
+  const views = ends.map((e) => root.withMonthEnds(e));
+  const own = ends.map((e) => new ClvScorer(bg, gg, { horizonMonths: 12, periodDays: 7, monthEnds: e }));
+  for (let pass = 0; pass < 2; pass++) {
+    for (const c of ref.customers.slice(0, 20)) {
+      for (let j = 0; j < ends.length; j++) {
+        const input = { asOfDay: 0, frequency: c.x, recency: c.tx, T: c.T, monetaryValue: c.m };
+        assert.deepEqual(views[j].score(input), own[j].score(input), `months ×${j}, x = ${c.x}`);
+      }
+    }
+  }
+  const c = ref.customers.find((x) => x.x > 2)!;
+  const clv = (s: ClvScorer) => s.score({ asOfDay: 0, frequency: c.x, recency: c.tx, T: c.T, monetaryValue: c.m }).clv;
+  assert.ok(clv(views[1]) > clv(views[0]) && clv(views[0]) > clv(views[2]));
+});

@@ -140,7 +140,7 @@ test('off unless CLV_TRAIN_LSTM=true; CLV_LSTM_EPOCHS bounds its epochs', async 
 test('a run with the LSTM also registers a deployable lstm version, not promoted; promote and rollback move the champion to it and back', async () => {
   const f = await fixture();
   const run = await runTraining(f.deps, { ...trainingRunSettingsFrom(config, { version: 'v1', asOfMs }), lstm });
-  assert.deepEqual(run.lstmKind, { version: 'v1-lstm' });
+  assert.ok(run.lstmKind && 'version' in run.lstmKind && run.lstmKind.version === 'v1-lstm', JSON.stringify(run.lstmKind));
   assert.equal(await f.registry.championVersion(), 'v1', 'the run deploys the kind the backtest chose');
   const { info } = await f.registry.load('v1-lstm');
   assert.equal(info.kind, 'lstm');
@@ -152,8 +152,16 @@ test('a run with the LSTM also registers a deployable lstm version, not promoted
   const summary = summarizePurchaseDays(days)!;
   const [p] = await model.predictBatch([{ input: toModelInput(summary, EPOCH_DAY + 400, 7, 100), summary, recentDays: recentPurchaseDays(days, summary.lastDay) }]);
   assert.ok(p.clv > 0 && p.interval!.lower <= p.clv && p.clv <= p.interval!.upper * 2, JSON.stringify(p));
+  // Its model run is recorded beside the run's own, and restated as the champion moves.
+  const status = async () => Object.fromEntries((await f.analytics.modelRuns()).map((r) => [r.version, `${r.kind} ${r.status}`]));
+  assert.deepEqual(await status(), { v1: `${run.model.kind} champion`, 'v1-lstm': 'lstm challenger' });
+  const lstmRun = (await f.analytics.modelRuns()).find((r) => r.version === 'v1-lstm')!;
+  assert.equal(JSON.parse(lstmRun.params_json).trained_with, 'v1');
+  assert.deepEqual(JSON.parse(lstmRun.metrics_json).lstm, JSON.parse(JSON.stringify(run.lstm && 'record' in run.lstm ? run.lstm.record : null)));
   await changeChampion(f.deps, 'v1-lstm', 'manual');
   assert.equal(await f.registry.championVersion(), 'v1-lstm');
+  assert.deepEqual(await status(), { v1: `${run.model.kind} retired`, 'v1-lstm': 'lstm champion' });
   assert.deepEqual(await rollbackChampion(f.deps), { version: 'v1', previous: 'v1-lstm' });
+  assert.deepEqual(await status(), { v1: `${run.model.kind} champion`, 'v1-lstm': 'lstm retired' });
   await model.dispose();
 });

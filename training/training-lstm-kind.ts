@@ -38,8 +38,16 @@ export interface TrainingLstmKindInput {
   registeredAt: string;
 }
 
-/** Fits and registers the run's `lstm` version; its name, or why there is none. */
-export async function registerTrainingLstmKind(registry: ModelRegistry, x: TrainingLstmKindInput): Promise<{ version: string } | { error: string }> {
+/** What a registered `lstm` version holds for its model-run row. */
+export interface RegisteredLstmKind {
+  version: string;
+  /** The deployed network's figures and its companion's (LstmModel.metricsJson). */
+  params: object;
+  thresholds: object;
+}
+
+/** Fits and registers the run's `lstm` version; what it registered, or why there is none. */
+export async function registerTrainingLstmKind(registry: ModelRegistry, x: TrainingLstmKindInput): Promise<RegisteredLstmKind | { error: string }> {
   const version = lstmVersionOf(x.settings.version);
   try {
     const { data, settings } = x;
@@ -72,7 +80,7 @@ export async function registerTrainingLstmKind(registry: ModelRegistry, x: Train
       },
       model.toJSON(),
     );
-    return { version };
+    return { version, params: model.metricsJson(), thresholds: model.thresholds };
   } catch (error) {
     return { error: (error as Error).message };
   }

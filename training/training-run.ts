@@ -41,7 +41,7 @@ import { evaluateHoldout, type HoldoutMetrics } from '../evaluation/holdout-eval
 import { decidePromotion, PROMOTION_METRIC } from './promotion-decision.js';
 import type { TrainingSettings } from '../models/kinds/train-customer-value-model.js';
 import { inputsAsOf, readTrainingData, trainingDataFigures, type TrainingData, type TrainingDataFigures } from './training-data.js';
-import { registerTrainingLstmKind } from './training-lstm-kind.js';
+import { registerTrainingLstmKind, type RegisteredLstmKind } from './training-lstm-kind.js';
 import { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
 import { LSTM_ATTACHMENT, trainingLstmRun, type TrainingLstmRecord, type TrainingLstmSettings } from './training-lstm.js';
 import { assertTrainingReady, type ReadinessThresholds } from './training-readiness.js';
@@ -94,7 +94,7 @@ export interface TrainingRunResult {
   /** The LSTM's record, kept with the version; its error when it failed; null when none was asked for. */
   lstm: { record: TrainingLstmRecord } | { error: string } | null;
   /** The deployable `lstm` version registered beside this one (training-lstm-kind.ts), or why not; null when none was asked for. */
-  lstmKind: { version: string } | { error: string } | null;
+  lstmKind: RegisteredLstmKind | { error: string } | null;
 }
 
 /** @throws ClvError INSUFFICIENT_DATA (readiness), NO_MODEL, DEPENDENCY_FAILED from the stores. */
@@ -196,7 +196,18 @@ export async function runTraining(deps: TrainingRunDeps, s: TrainingRunSettings)
       status: 'challenger',
       updated_at: nowMs,
     };
-    await deps.analytics.insert('model_runs', [row]);
+    // The deployable LSTM gets a row of its own, so promoting it by hand (or rolling back from
+    // it) restates a run like any other; its holdout figures are its calibration fit's.
+    const lstmRow: ModelRunRow | null = lstmKind && 'version' in lstmKind
+      ? {
+        ...row,
+        version: lstmKind.version,
+        kind: 'lstm',
+        params_json: JSON.stringify({ deployed: lstmKind.params, thresholds: lstmKind.thresholds, trained_with: settings.version }),
+        metrics_json: JSON.stringify({ lstm: lstm && lstmJson(lstm), decision: 'not a candidate of the backtest that chooses the kind: promoted only by hand', data: figures }),
+      }
+      : null;
+    await deps.analytics.insert('model_runs', lstmRow ? [row, lstmRow] : [row]);
   }
   if (promoted) await changeChampion(deps, settings.version, 'training');
   return { version: settings.version, promoted, reason, model, selection, previousChampion, figures, challenger: challengerMetrics, champion: championMetrics, trainingMs,

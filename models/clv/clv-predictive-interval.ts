@@ -85,7 +85,7 @@ const COARSEST_EPSILON = 1e-4;
 /** ln of (weight × front factor) below which a term's I_z counts as 0 or 1. */
 const NEGLIGIBLE_LOG_FRONT = -36;
 const MAX_ITERATIONS = 200;
-/** Slots of the (x, t_x, T) cache (power of two): 1.25 MiB; CDNOW_master has 8,685 distinct triples. */
+/** Slots of the (x, t_x, T, horizon) cache (power of two): 1.5 MiB; CDNOW_master has 8,685 distinct triples. */
 const CACHE_BITS = 15;
 
 /** Per-x constants of the Gamma-Gamma posterior. */
@@ -99,6 +99,32 @@ interface SpendKernel {
   filled: number;
 }
 
+/** What interval scorers of one pair of models share whatever their horizon (see atHorizon). */
+class IntervalScratch {
+  // The current customer's alive-conditional survival P(N ≥ n | alive), n = 0..count.
+  // One slot past the last so that survival[count + 1] = 0 always exists.
+  readonly survival = new Float64Array(MAX_PURCHASES + 2);
+  readonly survivalUpToMax = this.survival.subarray(0, MAX_PURCHASES + 1);
+  // P(N = n | alive) and its log, n = 1..count.
+  readonly weight = new Float64Array(MAX_PURCHASES + 1);
+  readonly logWeight = new Float64Array(MAX_PURCHASES + 1);
+  // Per n: ln Γ(np), ψ(np), ψ′(np), filled up to nFilled (they depend on p only).
+  logGammaN: Float64Array = new Float64Array(64);
+  digammaN: Float64Array = new Float64Array(64);
+  trigammaN: Float64Array = new Float64Array(64);
+  nFilled = 0;
+  // Per x: the Gamma-Gamma posterior's constants (they depend on p, q only).
+  readonly kernels: (SpendKernel | undefined)[] = [];
+  readonly otherKernels = new Map<number, SpendKernel>();
+  // (x, t_x, T, horizon) → the two roots in ℓ; direct-mapped, a miss recomputes the slot.
+  readonly cacheX = new Float64Array(1 << CACHE_BITS).fill(NaN);
+  readonly cacheTx = new Float64Array(1 << CACHE_BITS);
+  readonly cacheT = new Float64Array(1 << CACHE_BITS);
+  readonly cacheH = new Float64Array(1 << CACHE_BITS);
+  readonly cacheLower = new Float64Array(1 << CACHE_BITS);
+  readonly cacheUpper = new Float64Array(1 << CACHE_BITS);
+}
+
 /** Interval quantiles for customers against one pair of fitted models; reuse it, it caches. */
 export class ClvIntervalScorer {
   readonly lowerProbability: number;
@@ -106,33 +132,15 @@ export class ClvIntervalScorer {
   private readonly bg: BgNbdParams;
   private readonly gg: GammaGammaParams;
   private readonly horizon: number;
-  // The current customer's alive-conditional survival P(N ≥ n | alive), n = 0..count.
-  // One slot past the last so that survival[count + 1] = 0 always exists.
-  private readonly survival = new Float64Array(MAX_PURCHASES + 2);
-  private readonly survivalUpToMax = this.survival.subarray(0, MAX_PURCHASES + 1);
-  // P(N = n | alive) and its log, n = 1..count.
-  private readonly weight = new Float64Array(MAX_PURCHASES + 1);
-  private readonly logWeight = new Float64Array(MAX_PURCHASES + 1);
+  private readonly s: IntervalScratch;
   private count = 0;
   private pAlive = 1;
   private kernel!: SpendKernel;
-  // Per n: ln Γ(np), ψ(np), ψ′(np), filled up to nFilled.
-  private logGammaN: Float64Array = new Float64Array(64);
-  private digammaN: Float64Array = new Float64Array(64);
-  private trigammaN: Float64Array = new Float64Array(64);
-  private nFilled = 0;
-  private readonly kernels: (SpendKernel | undefined)[] = [];
-  private readonly otherKernels = new Map<number, SpendKernel>();
   private slope = 0;
   private curvature = 0;
-  private readonly cacheX = new Float64Array(1 << CACHE_BITS).fill(NaN);
-  private readonly cacheTx = new Float64Array(1 << CACHE_BITS);
-  private readonly cacheT = new Float64Array(1 << CACHE_BITS);
-  private readonly cacheLower = new Float64Array(1 << CACHE_BITS);
-  private readonly cacheUpper = new Float64Array(1 << CACHE_BITS);
 
   /** @throws RangeError on parameters or options outside their domain. */
-  constructor(bgnbd: { params: BgNbdParams } | BgNbdParams, gammaGamma: { params: GammaGammaParams } | GammaGammaParams, options: ClvIntervalOptions) {
+  constructor(bgnbd: { params: BgNbdParams } | BgNbdParams, gammaGamma: { params: GammaGammaParams } | GammaGammaParams, options: ClvIntervalOptions, shared?: IntervalScratch) {
     this.bg = 'params' in bgnbd ? bgnbd.params : bgnbd;
     this.gg = 'params' in gammaGamma ? gammaGamma.params : gammaGamma;
     this.horizon = options.horizonPeriods;
@@ -145,6 +153,18 @@ export class ClvIntervalScorer {
     for (const [name, v] of Object.entries({ ...this.bg, ...this.gg })) {
       if (!(Number.isFinite(v) && v > 0)) throw new RangeError(`model parameter ${name} must be finite and > 0, got ${v}`);
     }
+    this.s = shared ?? new IntervalScratch();
+  }
+
+  /**
+   * The same models and levels over another horizon, sharing this scorer's working arrays,
+   * per-n and per-x constants and quantile cache (keyed by horizon too): the seasonal model
+   * scores each as-of day over its own operational horizon, and a scorer of its own per day
+   * would allocate ~1.7 MiB and start cold every day. Scorers that share are used one call
+   * at a time (a call is synchronous), as one scorer is.
+   */
+  atHorizon(horizonPeriods: number): ClvIntervalScorer {
+    return new ClvIntervalScorer(this.bg, this.gg, { horizonPeriods, lowerProbability: this.lowerProbability, upperProbability: this.upperProbability }, this.s);
   }
 
   /** The probability mass between the two quantiles' levels (0.8 by default). */
@@ -159,17 +179,20 @@ export class ClvIntervalScorer {
    */
   quantilesInto(out: SpendQuantiles, x: number, tx: number, T: number, monetaryValue: number): SpendQuantiles {
     const scale = this.gg.gamma + x * monetaryValue; // γ'
-    const slot = (Math.imul(x | 0, 0x9e3779b1) ^ Math.imul((T * 1024) | 0, 0x85ebca77) ^ Math.imul((tx * 1024) | 0, 0xc2b2ae35)) >>> (32 - CACHE_BITS);
-    if (this.cacheX[slot] !== x || this.cacheTx[slot] !== tx || this.cacheT[slot] !== T) {
+    const c = this.s;
+    const h = this.horizon;
+    const slot = (Math.imul(x | 0, 0x9e3779b1) ^ Math.imul((T * 1024) | 0, 0x85ebca77) ^ Math.imul((tx * 1024) | 0, 0xc2b2ae35) ^ Math.imul((h * 1024) | 0, 0x27d4eb2f)) >>> (32 - CACHE_BITS);
+    if (c.cacheX[slot] !== x || c.cacheTx[slot] !== tx || c.cacheT[slot] !== T || c.cacheH[slot] !== h) {
       this.prepare(x, tx, T, monetaryValue);
-      this.cacheLower[slot] = this.logQuantile(this.lowerProbability);
-      this.cacheUpper[slot] = this.logQuantile(this.upperProbability);
-      this.cacheX[slot] = x;
-      this.cacheTx[slot] = tx;
-      this.cacheT[slot] = T;
+      this.s.cacheLower[slot] = this.logQuantile(this.lowerProbability);
+      this.s.cacheUpper[slot] = this.logQuantile(this.upperProbability);
+      c.cacheX[slot] = x;
+      c.cacheTx[slot] = tx;
+      c.cacheT[slot] = T;
+      c.cacheH[slot] = h;
     }
-    out.lower = scale * Math.exp(this.cacheLower[slot]);
-    out.upper = scale * Math.exp(this.cacheUpper[slot]);
+    out.lower = scale * Math.exp(this.s.cacheLower[slot]);
+    out.upper = scale * Math.exp(this.s.cacheUpper[slot]);
     return out;
   }
 
@@ -183,7 +206,7 @@ export class ClvIntervalScorer {
   /** P(spend over the horizon ≤ v), v in currency units. */
   cdf(v: number, x: number, tx: number, T: number, monetaryValue: number): number {
     this.prepare(x, tx, T, monetaryValue);
-    const atom = 1 - this.pAlive + this.pAlive * (1 - this.survival[1]);
+    const atom = 1 - this.pAlive + this.pAlive * (1 - this.s.survival[1]);
     if (!(v > 0) || this.count === 0) return v >= 0 ? atom : 0;
     return atom + this.pAlive * this.positiveMass(Math.log(v / (this.gg.gamma + x * monetaryValue)));
   }
@@ -196,12 +219,12 @@ export class ClvIntervalScorer {
     const { r, alpha, a, b } = this.bg;
     // FHL 2005 eq. 11 in log-odds form (as customer-lifetime-value.ts): 0, not NaN, on overflow.
     this.pAlive = x === 0 ? 1 : 1 / (1 + Math.exp(Math.log(a / (b + x - 1)) + (r + x) * Math.log1p((T - tx) / (alpha + tx))));
-    this.count = aliveFuturePurchaseSurvival(this.bg, x, T, this.horizon, this.survivalUpToMax, SURVIVAL_TOLERANCE);
-    this.survival[this.count + 1] = 0;
+    this.count = aliveFuturePurchaseSurvival(this.bg, x, T, this.horizon, this.s.survivalUpToMax, SURVIVAL_TOLERANCE);
+    this.s.survival[this.count + 1] = 0;
     for (let n = 1; n <= this.count; n++) {
-      const w = this.survival[n] - this.survival[n + 1];
-      this.weight[n] = w;
-      this.logWeight[n] = Math.log(w);
+      const w = this.s.survival[n] - this.s.survival[n + 1];
+      this.s.weight[n] = w;
+      this.s.logWeight[n] = Math.log(w);
     }
     this.kernel = this.kernelOf(x);
     this.ensurePerPurchase(this.count);
@@ -212,7 +235,7 @@ export class ClvIntervalScorer {
    */
   private logQuantile(u: number): number {
     const pAlive = this.pAlive;
-    const survival = this.survival;
+    const survival = this.s.survival;
     const count = this.count;
     if (count === 0 || u <= 1 - pAlive + pAlive * (1 - survival[1])) return -Infinity;
     const positive = survival[1]; // P(N ≥ 1 | alive)
@@ -221,12 +244,12 @@ export class ClvIntervalScorer {
     // Log-normal start: mean and variance of ln G_Np − ln G_q' given N ≥ 1.
     let m1 = 0;
     let m2 = 0;
-    const weight = this.weight;
+    const weight = this.s.weight;
     for (let n = 1; n <= count; n++) {
       const w = weight[n];
-      const psi = this.digammaN[n];
+      const psi = this.s.digammaN[n];
       m1 += w * psi;
-      m2 += w * (this.trigammaN[n] + psi * psi);
+      m2 += w * (this.s.trigammaN[n] + psi * psi);
     }
     m1 /= positive;
     m2 /= positive;
@@ -283,8 +306,8 @@ export class ClvIntervalScorer {
     const p = this.gg.p;
     const shape = this.kernel.shape;
     const logBeta = this.kernel.logBeta;
-    const weight = this.weight;
-    const logWeight = this.logWeight;
+    const weight = this.s.weight;
+    const logWeight = this.s.logWeight;
     const z = 1 / (1 + Math.exp(-ell));
     const zc = 1 / (1 + Math.exp(ell)); // 1 − z without cancellation
     const lz = -Math.log1p(Math.exp(-ell));
@@ -318,14 +341,14 @@ export class ClvIntervalScorer {
 
   private kernelOf(x: number): SpendKernel {
     const small = Number.isInteger(x) && x < 4096;
-    let k = small ? this.kernels[x] : this.otherKernels.get(x);
+    let k = small ? this.s.kernels[x] : this.s.otherKernels.get(x);
     if (k === undefined) {
       const shape = this.gg.q + this.gg.p * x;
       k = { shape, digammaShape: digamma(shape), trigammaShape: trigamma(shape), logBeta: new Float64Array(16), filled: 0 };
-      if (small) this.kernels[x] = k;
+      if (small) this.s.kernels[x] = k;
       else {
-        if (this.otherKernels.size > 10_000) this.otherKernels.clear(); // non-integer x: bound the cache
-        this.otherKernels.set(x, k);
+        if (this.s.otherKernels.size > 10_000) this.s.otherKernels.clear(); // non-integer x: bound the cache
+        this.s.otherKernels.set(x, k);
       }
     }
     return k;
@@ -334,22 +357,22 @@ export class ClvIntervalScorer {
   /** Per-n constants up to n = count, for the scorer and for the loaded customer's x. */
   private ensurePerPurchase(count: number): void {
     const p = this.gg.p;
-    if (count >= this.logGammaN.length) {
-      const size = Math.max(count + 1, 2 * this.logGammaN.length);
-      this.logGammaN = grow(this.logGammaN, size);
-      this.digammaN = grow(this.digammaN, size);
-      this.trigammaN = grow(this.trigammaN, size);
+    if (count >= this.s.logGammaN.length) {
+      const size = Math.max(count + 1, 2 * this.s.logGammaN.length);
+      this.s.logGammaN = grow(this.s.logGammaN, size);
+      this.s.digammaN = grow(this.s.digammaN, size);
+      this.s.trigammaN = grow(this.s.trigammaN, size);
     }
-    for (let n = this.nFilled + 1; n <= count; n++) {
-      this.logGammaN[n] = logAbsGamma(n * p);
-      this.digammaN[n] = digamma(n * p);
-      this.trigammaN[n] = trigamma(n * p);
+    for (let n = this.s.nFilled + 1; n <= count; n++) {
+      this.s.logGammaN[n] = logAbsGamma(n * p);
+      this.s.digammaN[n] = digamma(n * p);
+      this.s.trigammaN[n] = trigamma(n * p);
     }
-    this.nFilled = Math.max(this.nFilled, count);
+    this.s.nFilled = Math.max(this.s.nFilled, count);
     const k = this.kernel;
     if (count >= k.logBeta.length) k.logBeta = grow(k.logBeta, Math.max(count + 1, 2 * k.logBeta.length));
     const lgShape = logAbsGamma(k.shape);
-    for (let n = k.filled + 1; n <= count; n++) k.logBeta[n] = this.logGammaN[n] + lgShape - logAbsGamma(n * p + k.shape);
+    for (let n = k.filled + 1; n <= count; n++) k.logBeta[n] = this.s.logGammaN[n] + lgShape - logAbsGamma(n * p + k.shape);
     k.filled = Math.max(k.filled, count);
   }
 }

@@ -67,7 +67,7 @@ export function emptyClvScore(): ClvScore {
 }
 
 const DAYS_PER_MONTH = 365.25 / 12;
-/** Slots of the (x, T) cache (power of two): 64 KiB, enough for a day-resolution T over years at typical x. */
+/** Slots of the (x, T, months) cache (power of two): 160 KiB, enough for a day-resolution T over years at typical x. */
 const CACHE_BITS = 12;
 /** SMALL_Z of bgnbd-expectation.ts (a local constant: the hot loop reads it every month). */
 const SMALL_Z = 0.05;
@@ -83,22 +83,35 @@ interface FrequencyKernel {
   mixture: DropoutMixture | null;
 }
 
+/** What scorers of one pair of models share whatever their months (see withMonthEnds). */
+class ClvScratch {
+  readonly kernels: (FrequencyKernel | undefined)[] = [];
+  readonly otherKernels = new Map<number, FrequencyKernel>();
+  // (x, T, months) → horizon sums; direct-mapped, a miss just recomputes and overwrites the slot.
+  readonly cacheX = new Float64Array(1 << CACHE_BITS).fill(NaN);
+  readonly cacheT = new Float64Array(1 << CACHE_BITS);
+  readonly cacheH = new Float64Array(1 << CACHE_BITS).fill(-1);
+  readonly cacheDiscounted = new Float64Array(1 << CACHE_BITS);
+  readonly cacheTotal = new Float64Array(1 << CACHE_BITS);
+  nextHorizonId = 0;
+}
+
 /** Scores customers against one pair of fitted models; reuse it, its caches make it fast. */
 export class ClvScorer {
   private readonly bg: BgNbdParams;
   private readonly gg: GammaGammaParams;
   private readonly monthPeriods: Float64Array;
   private readonly discount: Float64Array;
-  private readonly kernels: (FrequencyKernel | undefined)[] = [];
-  private readonly otherKernels = new Map<number, FrequencyKernel>();
-  // (x, T) → horizon sums; direct-mapped, a miss just recomputes and overwrites the slot.
-  private readonly cacheX = new Float64Array(1 << CACHE_BITS).fill(NaN);
-  private readonly cacheT = new Float64Array(1 << CACHE_BITS);
-  private readonly cacheDiscounted = new Float64Array(1 << CACHE_BITS);
-  private readonly cacheTotal = new Float64Array(1 << CACHE_BITS);
+  private readonly s: ClvScratch;
+  /** This scorer's months in the shared cache's key (see withMonthEnds). */
+  private readonly horizonId: number;
+  private readonly options: ClvOptions;
 
   /** @throws RangeError on parameters or options outside their domain. */
-  constructor(bgnbd: { params: BgNbdParams } | BgNbdParams, gammaGamma: { params: GammaGammaParams } | GammaGammaParams, options: ClvOptions = {}) {
+  constructor(bgnbd: { params: BgNbdParams } | BgNbdParams, gammaGamma: { params: GammaGammaParams } | GammaGammaParams, options: ClvOptions = {}, shared?: ClvScratch) {
+    this.options = options;
+    this.s = shared ?? new ClvScratch();
+    this.horizonId = this.s.nextHorizonId++;
     this.bg = 'params' in bgnbd ? bgnbd.params : bgnbd;
     this.gg = 'params' in gammaGamma ? gammaGamma.params : gammaGamma;
     const horizon = options.horizonMonths ?? 12;
@@ -123,6 +136,15 @@ export class ClvScorer {
     }
   }
 
+  /**
+   * The same models, horizon and discounting over other month ends, sharing this scorer's
+   * per-x constants and cache: the seasonal model's months are as long as the season makes
+   * them from each as-of day, and a scorer of its own per day would start cold every day.
+   */
+  withMonthEnds(monthEnds: ArrayLike<number>): ClvScorer {
+    return new ClvScorer(this.bg, this.gg, { ...this.options, monthEnds }, this.s);
+  }
+
   /** Scores one customer into `out` and returns it. */
   score(input: ModelInput, out: ClvScore = emptyClvScore()): ClvScore {
     return this.scoreInto(out, input.frequency, input.recency, input.T, input.monetaryValue);
@@ -144,13 +166,15 @@ export class ClvScorer {
     const value = x === 0 ? (p * gamma) / (q - 1) : (p * (gamma + x * monetaryValue)) / (p * x + q - 1);
     // P(alive) in log-odds form: 0, not NaN, when the power overflows (as bgnbd-expectation.ts).
     const pAlive = x === 0 ? 1 : 1 / (1 + Math.exp(kernel.logOddsConstant + (r + x) * Math.log1p((T - tx) / (alpha + tx))));
-    const slot = (Math.imul(x | 0, 0x9e3779b1) ^ Math.imul((T * 1024) | 0, 0x85ebca77)) >>> (32 - CACHE_BITS);
-    if (this.cacheX[slot] !== x || this.cacheT[slot] !== T) this.fillSlot(slot, kernel, x, T);
+    const c = this.s;
+    const h = this.horizonId;
+    const slot = (Math.imul(x | 0, 0x9e3779b1) ^ Math.imul((T * 1024) | 0, 0x85ebca77) ^ Math.imul(h, 0x27d4eb2f)) >>> (32 - CACHE_BITS);
+    if (c.cacheX[slot] !== x || c.cacheT[slot] !== T || c.cacheH[slot] !== h) this.fillSlot(slot, kernel, x, T);
     const scale = kernel.growth * pAlive;
     out.probabilityAlive = pAlive;
     out.expectedAverageValue = value;
-    out.expectedPurchases = scale * this.cacheTotal[slot];
-    out.clv = scale * this.cacheDiscounted[slot] * value;
+    out.expectedPurchases = scale * this.s.cacheTotal[slot];
+    out.clv = scale * this.s.cacheDiscounted[slot] * value;
     return out;
   }
 
@@ -190,15 +214,16 @@ export class ClvScorer {
         previous = e;
       }
     }
-    this.cacheX[slot] = x;
-    this.cacheT[slot] = T;
-    this.cacheDiscounted[slot] = discounted;
-    this.cacheTotal[slot] = previous;
+    this.s.cacheX[slot] = x;
+    this.s.cacheT[slot] = T;
+    this.s.cacheH[slot] = this.horizonId;
+    this.s.cacheDiscounted[slot] = discounted;
+    this.s.cacheTotal[slot] = previous;
   }
 
   private kernel(x: number): FrequencyKernel {
     const small = Number.isInteger(x) && x < 4096;
-    let k = small ? this.kernels[x] : this.otherKernels.get(x);
+    let k = small ? this.s.kernels[x] : this.s.otherKernels.get(x);
     if (k === undefined) {
       const { r, a, b } = this.bg;
       const closed = closedFormApplies(this.bg, x);
@@ -208,10 +233,10 @@ export class ClvScorer {
         f: closed ? prepareHyp2f1(a + b - 1 - r, a - 1, a + b + x - 1) : null,
         mixture: closed ? null : dropoutMixture(a, b + x),
       };
-      if (small) this.kernels[x] = k;
+      if (small) this.s.kernels[x] = k;
       else {
-        if (this.otherKernels.size > 10_000) this.otherKernels.clear(); // non-integer x: bound the cache
-        this.otherKernels.set(x, k);
+        if (this.s.otherKernels.size > 10_000) this.s.otherKernels.clear(); // non-integer x: bound the cache
+        this.s.otherKernels.set(x, k);
       }
     }
     return k;

@@ -99,7 +99,11 @@ export class BgNbdGammaGammaModel implements CustomerValueModel {
    */
   intervalOver(input: ModelInput, periods: number): { lower: number; upper: number; level: number } {
     let scorer = this.windowIntervals.get(periods);
-    if (scorer === undefined) this.windowIntervals.set(periods, (scorer = new ClvIntervalScorer(this.bgnbd, this.gammaGamma, { horizonPeriods: periods })));
+    if (scorer === undefined) {
+      // A light view of the scoring interval's scorer: the seasonal model asks for a horizon per as-of day.
+      if (this.windowIntervals.size >= 1024) this.windowIntervals.clear();
+      this.windowIntervals.set(periods, (scorer = this.intervals.atHorizon(periods)));
+    }
     const q = scorer.quantilesInto({ lower: 0, upper: 0 }, input.frequency, input.recency, input.T, input.monetaryValue);
     return { lower: q.lower, upper: q.upper, level: scorer.level };
   }

@@ -34,8 +34,9 @@ import { BgNbdGammaGammaModel, type BgNbdGammaGammaArtifact } from './bgnbd-gamm
 export type LstmArtifact = ReturnType<LstmModel['toJSON']>;
 
 /** The interval every kind reports: 10th to 90th percentile. */
-const LOWER = 0.1;
-const UPPER = 0.9;
+export const LSTM_INTERVAL_QUANTILES = { lower: 0.1, upper: 0.9 } as const;
+const LOWER = LSTM_INTERVAL_QUANTILES.lower;
+const UPPER = LSTM_INTERVAL_QUANTILES.upper;
 
 export class LstmModel implements CustomerValueModel {
   readonly kind = 'lstm';
