@@ -3,6 +3,7 @@
  * against the Avro floor of the same work, training and re-scoring, and event-to-score
  * latency at a paced input rate.
  */
+import { Worker } from 'node:worker_threads';
 import { endOfDayMs } from '../core/calendar.js';
 import { dayIndexer } from '../core/calendar.js';
 import { loadConfig } from '../config/config.js';
@@ -12,15 +13,12 @@ import { embeddedPipeline } from '../app/embedded.js';
 import { createLogger } from '../app/logger.js';
 import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
 import { modelInputsAsOf } from '../training/model-inputs-as-of.js';
-import { dailyRepeatPurchases } from '../models/kinds/train-seasonal-model.js';
-import { trainScoringModel, type ScoringChoice } from '../models/kinds/train-scoring-model.js';
-import { trainLstmModel } from '../models/kinds/train-lstm-model.js';
-import { purchaseDayValues } from '../processors/features/customer-purchase-history.js';
-import { summarizePurchaseDays, toModelInput, type ModelInput } from '../core/repeat-purchase-summary.js';
 import { LatencyProbe, percentile } from './latency-probe.js';
 import { AvroFloorWorker, CodecWorkRecorder, type FloorFigures } from './avro-floor.js';
 import type { EventCodec } from '../core/ports/event-codec.js';
 import type { Pipeline } from '../processors/pipeline.js';
+import { KIND_CHOICES, type KindRunFigures, type KindRunOptions, type KindRunResult } from './kind-run.js';
+import { pacedReplay } from './paced-replay.js';
 import { spreadOf } from './spread.js';
 
 export interface PipelineBenchOptions {
@@ -167,103 +165,53 @@ async function measuredAgainstFloor(target: { log: CodecWorkRecorder; codec: Eve
   };
 }
 
-/** Publishes at a fixed rate in 10 ms ticks, without waiting for the pipeline. */
-async function pacedReplay(messages: DemoMessage[], rate: number, log: { publish: (t: string, m: { key: string; value: Buffer }[]) => Promise<void> }, codec: { encode: (t: string, v: unknown) => Promise<Buffer> }) {
-  const tickMs = 10;
-  const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
-  const start = performance.now();
-  for (let i = 0, tick = 0; i < messages.length; i += perTick, tick++) {
-    for (const m of messages.slice(i, i + perTick)) await log.publish(m.topic, [{ key: m.key, value: m.poison ?? (await codec.encode(m.topic, m.value)) }]);
-    const due = start + (tick + 1) * tickMs;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  }
-  return { events: messages.length, seconds: (performance.now() - start) / 1000 };
-}
 
 /**
  * The same holdout streamed through a fresh embedded pipeline per kind of champion (issue 12:
- * the ensemble must keep at least 80% of BG/NBD's throughput), the LSTM included: calibration
- * replayed, the kind trained on its features (once; later repetitions reuse the model, the
- * same fit of the same features), then half the holdout at full speed with the model scoring
- * every change, and a paced slice for event-to-score latency. The kinds take turns, round
- * after round, so warm-up and the machine's drift fall on all of them alike; each figure is
- * the min / median / max over the rounds, and a kind's share of BG/NBD's is the median of the
+ * the ensemble must keep at least 80% of BG/NBD's throughput), the LSTM included; each run in
+ * a worker thread of its own (kind-run.ts), so no run pays for another's garbage (the
+ * in-memory log keeps every message, and one process collecting several pipelines' heaps
+ * paused for hundreds of milliseconds). A kind is trained in its first run; later runs load
+ * its artifact. The kinds take turns, round after round, each round starting one kind
+ * later, so warm-up and the machine's drift fall on all of them alike; each figure is the
+ * min / median / max over the rounds, and a kind's share of BG/NBD's is the median of the
  * per-round shares (each against the BG/NBD run of the same round).
  */
 export async function kindsBench(o: PipelineBenchOptions & { kinds?: readonly string[]; repetitions?: number }) {
-  const config = loadConfig({});
-  const logger = createLogger('warn');
-  const history = syntheticDemoHistory({ customers: o.customers, seed: 7, currency: config.currency, timeZone: config.timeZone, minorPerUnit: config.minorPerUnit });
-  const calibrationEndMs = endOfDayMs(history.calibrationEndDay, config.timeZone);
-  const split = history.messages.findIndex((m) => m.deliveredAtMs > calibrationEndMs);
-  const dayOf = dayIndexer(config.timeZone);
-  const choices: Array<[string, ScoringChoice | { model: 'lstm' }]> = [
-    ['bgnbd-gamma-gamma', { model: 'bgnbd' }],
-    ['seasonal-bgnbd-gamma-gamma', { model: 'seasonal' }],
-    ['ensemble', { model: 'ensemble', weights: { bgnbd: 0.5, seasonal: 0.5 } }],
-    ['lstm', { model: 'lstm' }],
-  ];
-  const chosen = choices.filter(([k]) => !o.kinds || k === 'bgnbd-gamma-gamma' || o.kinds.includes(k));
-  const models = new Map<string, { model: Awaited<ReturnType<typeof trainScoringModel>> | Awaited<ReturnType<typeof trainLstmModel>>; trainingMs: number }>();
-  const rounds: Array<Record<string, { processedPerSecond: number; eventsPerSecond: number; latencyP50Ms: number | null; latencyP99Ms: number | null }>> = [];
+  const chosen = KIND_CHOICES.filter(([k]) => !o.kinds || k === 'bgnbd-gamma-gamma' || o.kinds.includes(k));
+  const models = new Map<string, { artifact: unknown; trainingMs: number }>();
+  const rounds: Array<Record<string, KindRunFigures>> = [];
   for (let round = 0; round < (o.repetitions ?? 3); round++) {
-    const figures: (typeof rounds)[number] = {};
-    for (const [kind, choice] of chosen) {
-      let probe: LatencyProbe | null = null;
-      const { log, codec, pipeline } = embeddedPipeline(config, logger, (inner) => (probe = new LatencyProbe(inner)));
-      await pipeline.start();
-      await replayMessages({ log, codec, pipeline }, history.messages.slice(0, split));
-      let trained = models.get(kind);
-      if (trained === undefined) {
-        const { inputs } = await modelInputsAsOf(pipeline.stores.histories, calibrationEndMs, 7, dayOf, config.minorPerUnit);
-        const days: Array<Array<[number, number]>> = [];
-        for await (const page of pipeline.stores.histories.scan(10_000)) for (const [, h] of page) days.push(h.orders.filter((x) => x.status === 'ACTIVE').map((x) => [x.day, x.net] as [number, number]));
-        const settings = trainingSettingsFrom(config, `bench-${kind}`);
-        const t0 = performance.now();
-        const model = choice.model === 'lstm'
-          ? await trainLstmModel(await lstmTrainingData(pipeline, dayOf(calibrationEndMs), config.minorPerUnit), settings, { maxEpochs: config.lstmEpochs, seed: 1, logger: { info: () => {} } })
-          : await trainScoringModel(choice, { inputs, repeats: dailyRepeatPurchases(days, dayOf(calibrationEndMs)) }, settings, config.holidays);
-        models.set(kind, (trained = { model, trainingMs: performance.now() - t0 }));
-      }
-      pipeline.useModel(trained.model);
-      await pipeline.rescoreAll(calibrationEndMs);
-      const holdout = history.messages.slice(split);
-      const half = Math.floor(holdout.length / 2);
-      const t = await replayMessages({ log, codec, pipeline }, holdout.slice(0, half));
-      (probe as LatencyProbe | null)?.reset();
-      await pacedReplay(holdout.slice(half, half + o.pacedRate * o.pacedSeconds), o.pacedRate, probe ?? log, codec);
-      await pipeline.waitUntilIdle(1);
-      await pipeline.stop();
-      const samples = (probe as LatencyProbe | null)?.samplesMs ?? [];
-      figures[kind] = { processedPerSecond: t.processedPerSecond, eventsPerSecond: t.eventsPerSecond, latencyP50Ms: percentile(samples, 0.5), latencyP99Ms: percentile(samples, 0.99) };
+    const figures: Record<string, KindRunFigures> = {};
+    for (const [kind] of chosen.map((_, i) => chosen[(i + round) % chosen.length])) {
+      const run = await kindRunInWorker({ kind, customers: o.customers, pacedRate: o.pacedRate, pacedSeconds: o.pacedSeconds, artifact: models.get(kind)?.artifact ?? null });
+      if (!models.has(kind)) models.set(kind, { artifact: run.artifact, trainingMs: run.trainingMs! });
+      figures[kind] = run.figures;
     }
     rounds.push(figures);
   }
-  const over = (kind: string, f: (r: (typeof rounds)[number]) => number | null) => {
+  const over = (f: (r: Record<string, KindRunFigures>) => number | null) => {
     const values = rounds.map(f).filter((v): v is number => v !== null);
     return values.length > 0 ? spreadOf(values) : null;
   };
   const kinds = Object.fromEntries(chosen.map(([kind]) => [kind, {
     trainingMs: models.get(kind)!.trainingMs,
-    processedPerSecond: over(kind, (r) => r[kind].processedPerSecond)!,
-    latencyP50Ms: over(kind, (r) => r[kind].latencyP50Ms),
-    latencyP99Ms: over(kind, (r) => r[kind].latencyP99Ms),
-    shareOfBgNbd: over(kind, (r) => r[kind].processedPerSecond / r['bgnbd-gamma-gamma'].processedPerSecond)!,
+    processedPerSecond: over((r) => r[kind].processedPerSecond)!,
+    latencyP50Ms: over((r) => r[kind].latencyP50Ms),
+    latencyP99Ms: over((r) => r[kind].latencyP99Ms),
+    shareOfBgNbd: over((r) => r[kind].processedPerSecond / r['bgnbd-gamma-gamma'].processedPerSecond)!,
   }]));
-  for (const { model } of models.values()) if ('dispose' in model) await model.dispose();
   return { customers: o.customers, repetitions: rounds.length, kinds, rounds };
 }
 
-/** What the lstm kind trains on: each customer's purchase days up to the as-of and model input, as a training run gathers them. */
-async function lstmTrainingData(pipeline: Pipeline, asOfDay: number, minorPerUnit: number) {
-  const customers: Array<{ input: ModelInput; days: Array<[number, number]> }> = [];
-  for await (const page of pipeline.stores.histories.scan(10_000)) {
-    for (const [, h] of page) {
-      const days = [...purchaseDayValues(h)].filter(([day]) => day <= asOfDay);
-      const summary = summarizePurchaseDays(days);
-      if (summary !== null) customers.push({ input: toModelInput(summary, asOfDay, 7, minorPerUnit), days });
-    }
-  }
-  return { asOfDay, customers };
+function kindRunInWorker(o: KindRunOptions): Promise<KindRunResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./kind-run-worker.js', import.meta.url), { workerData: o });
+    worker.once('message', (result: KindRunResult) => {
+      resolve(result);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && code !== 1 && reject(new Error(`kind run ${o.kind} exited with ${code}`)));
+  });
 }

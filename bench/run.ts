@@ -5,6 +5,8 @@
  * `npm run bench -- --only throughput`: the embedded throughput against its Avro floor alone
  * (three repetitions, no latency, models or kinds), written to
  * bench/results/throughput-latest.json: the quick check of a change to the hot path.
+ * `npm run bench -- --only kinds`: the champion-of-each-kind rounds alone, written to
+ * bench/results/kinds-latest.json.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,7 +20,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dataDir = process.env.CLV_DATA_DIR ?? resolve(root, '..', 'shared', 'data');
 const customers = Number(process.env.BENCH_CUSTOMERS ?? 40_000);
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
-if (only !== null && only !== 'throughput') throw new Error(`--only: expected throughput, got ${only}`);
+if (only !== null && only !== 'throughput' && only !== 'kinds') throw new Error(`--only: expected throughput or kinds, got ${only}`);
 
 const started = new Date();
 const machine = { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform, loadAverage1m: loadavg()[0] };
@@ -27,6 +29,13 @@ const spread = (s: Spread, d = 0) => `${f(s.min, d)} / ${f(s.median, d)} / ${f(s
 const dir = join(root, 'bench', 'results');
 mkdirSync(dir, { recursive: true });
 
+if (only === 'kinds') {
+  const kinds = await kindsBench({ customers, pacedRate: 5000, pacedSeconds: 10, repetitions: 5 });
+  printKinds(kinds);
+  writeFileSync(join(dir, 'kinds-latest.json'), JSON.stringify({ date: started.toISOString(), machine, kinds, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }, null, 2) + '\n');
+  console.log(`written to ${join(dir, 'kinds-latest.json')}`);
+  process.exit(0);
+}
 const pipeline = await pipelineBench({ customers, pacedRate: 5000, pacedSeconds: 10, repetitions: 3, latency: only === null });
 console.log(`machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage1m.toFixed(2)} at the start`);
 for (const [label, t] of [['no model', pipeline.throughputNoModel], ['with model', pipeline.throughputWithModel]] as const) {
@@ -39,7 +48,7 @@ if (only === 'throughput') {
   process.exit(0);
 }
 const models = modelBench(join(dataDir, 'cdnow', 'CDNOW_master.txt'), 5);
-const kinds = await kindsBench({ customers: Math.min(customers, 20_000), pacedRate: 5000, pacedSeconds: 10 });
+const kinds = await kindsBench({ customers, pacedRate: 5000, pacedSeconds: 10, repetitions: 5 });
 const result = {
   date: started.toISOString(),
   machine,
@@ -60,10 +69,14 @@ if (!('skipped' in models)) {
 } else {
   console.log(models.skipped);
 }
-console.log(`champion of each kind (${f(kinds.customers)} customers; min / median / max of ${kinds.repetitions} rounds, kinds taking turns):`);
-for (const [kind, k] of Object.entries(kinds.kinds)) {
-  const pct = (s: Spread) => `${(100 * s.min).toFixed(0)}% / ${(100 * s.median).toFixed(0)}% / ${(100 * s.max).toFixed(0)}%`;
-  const ms = (s: Spread | null) => (s === null ? 'n/a' : spread(s, 1));
-  console.log(`  ${kind.padEnd(27)}: ${spread(k.processedPerSecond)} events/s processing (of BG/NBD's: ${pct(k.shareOfBgNbd)}); at 5,000 events/s p50 ${ms(k.latencyP50Ms)} ms, p99 ${ms(k.latencyP99Ms)} ms; trained in ${f(k.trainingMs)} ms`);
-}
+printKinds(kinds);
 console.log(`peak RSS: ${result.peakRssMiB} MiB; written to ${join(dir, 'latest.json')}`);
+
+function printKinds(kinds: Awaited<ReturnType<typeof kindsBench>>): void {
+  console.log(`champion of each kind (${f(kinds.customers)} customers; min / median / max of ${kinds.repetitions} rounds, kinds taking turns):`);
+  for (const [kind, k] of Object.entries(kinds.kinds)) {
+    const pct = (s: Spread) => `${(100 * s.min).toFixed(0)}% / ${(100 * s.median).toFixed(0)}% / ${(100 * s.max).toFixed(0)}%`;
+    const ms = (s: Spread | null) => (s === null ? 'n/a' : spread(s, 1));
+    console.log(`  ${kind.padEnd(27)}: ${spread(k.processedPerSecond)} events/s processing (of BG/NBD's: ${pct(k.shareOfBgNbd)}); at 5,000 events/s p50 ${ms(k.latencyP50Ms)} ms, p99 ${ms(k.latencyP99Ms)} ms; trained in ${f(k.trainingMs)} ms`);
+  }
+}

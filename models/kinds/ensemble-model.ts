@@ -55,8 +55,10 @@ export class EnsembleModel implements CustomerValueModel {
     let lower = 0;
     let upper = 0;
     let level = 0;
+    let avgValue = 0;
     for (const { weight, model } of this.members) {
       const p = model.predict(input);
+      avgValue += weight * p.expectedAvgValue;
       pAlive += weight * p.pAlive;
       expectedPurchases += weight * p.expectedPurchases;
       clv += weight * p.clv;
@@ -66,7 +68,7 @@ export class EnsembleModel implements CustomerValueModel {
       level = p.interval?.level ?? level;
     }
     // E[spend] per purchase of the blend: blended spend over blended purchases.
-    const expectedAvgValue = expectedPurchases > 0 ? spend / expectedPurchases : this.members.reduce((s, m) => s + m.weight * m.model.predict(input).expectedAvgValue, 0);
+    const expectedAvgValue = expectedPurchases > 0 ? spend / expectedPurchases : avgValue;
     return { pAlive, expectedPurchases, expectedAvgValue, clv, interval: { lower, upper, level } };
   }
 
