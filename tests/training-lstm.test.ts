@@ -147,6 +147,8 @@ test('a run with the LSTM also registers a deployable lstm version, not promoted
   assert.equal((info.details as { status: string }).status, 'challenger');
   const model = await loadRegisteredModel(f.registry, 'v1-lstm');
   assert.ok(model instanceof LstmModel && model.thresholds.oneTimeBuyerAtRiskDays !== null);
+  // The deployed network is the one judged on the holdout (fitted once per run), kept as the run's attachment.
+  assert.deepEqual(JSON.parse(JSON.stringify(model.network)), JSON.parse(JSON.stringify(await f.registry.attachment('v1', LSTM_ATTACHMENT))));
   // A customer who bought on days 100 and 300 (50.00, 20.00), scored as of day 400 from the features' bounded history.
   const days: Array<[number, number]> = [[EPOCH_DAY + 100, 5000], [EPOCH_DAY + 300, 2000]];
   const summary = summarizePurchaseDays(days)!;

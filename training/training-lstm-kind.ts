@@ -1,14 +1,15 @@
 /**
  * The deployable LSTM of a training run (CLV_TRAIN_LSTM): the `lstm` scoring kind
- * (models/kinds/lstm-model.ts) refitted on everything up to the as-of, as the run's deployed
- * model is, and registered as a version of its own, `<version>-lstm`, kind `lstm`.
+ * (models/kinds/lstm-model.ts) — the network the run fitted on its calibration period and
+ * judged on its holdout, with a BG/NBD + GG companion and segment thresholds as of the as-of —
+ * registered as a version of its own, `<version>-lstm`, kind `lstm`.
  *
  * It is registered, never promoted by the run: the LSTM is not a candidate of the backtest
  * that chooses the kind (evaluation/model-selection.ts) — on the accuracy benchmark it loses
  * to BG/NBD on every synthetic shop (docs/models.md) — so it becomes the champion only when an
  * operator promotes it (`clv models promote <version>-lstm`), and leaves by `clv models
- * rollback` like any version. Its holdout figures are those of the run's calibration fit of the
- * same network (training-lstm.ts), recorded under `details.lstm` of both versions.
+ * rollback` like any version. Its holdout figures are its network's own (training-lstm.ts),
+ * recorded under `details.lstm` of both versions.
  *
  * A failure is reported, never thrown: it cannot cost the run its registered model.
  */
@@ -21,6 +22,7 @@ import { trainCustomerValueModel, type TrainingSettings } from '../models/kinds/
 import { trainLstmModel } from '../models/kinds/train-lstm-model.js';
 import type { TrainingData } from './training-data.js';
 import type { TrainingLstmRecord, TrainingLstmSettings } from './training-lstm.js';
+import type { LstmClvArtifact } from '../models/sequence/lstm-clv-model.js';
 
 /** The version name of a run's deployable LSTM. */
 export const lstmVersionOf = (version: string) => `${version}-lstm`;
@@ -29,6 +31,13 @@ export interface TrainingLstmKindInput {
   data: TrainingData;
   settings: TrainingSettings;
   lstm: TrainingLstmSettings;
+  /**
+   * The network the run fitted on its calibration period and judged on its holdout
+   * (training-lstm.ts), deployed as it is: its holdout figures are then the deployed network's
+   * own, and a run fits the network once, not twice (at 1,000,000 customers each fit took
+   * ~2 minutes of a 10-minute budget). Null when that fit failed: a network is fitted here.
+   */
+  network: LstmClvArtifact | null;
   /** The run's BG/NBD + Gamma-Gamma refit on everything, when that is the kind it deployed (reused as the companion). */
   base: BgNbdGammaGammaModel | null;
   statistics: CategoryStatistics | null;
@@ -59,7 +68,8 @@ export async function registerTrainingLstmKind(registry: ModelRegistry, x: Train
     const s = { ...settings, version };
     const base = x.base ?? trainCustomerValueModel(customers.map((c) => c.input), s);
     const trained = await trainLstmModel({ asOfDay: data.asOfDay, customers }, s, {
-      maxEpochs: x.lstm.maxEpochs, seed: x.lstm.seed, base, ...(x.lstm.maxOrigins ? { maxOrigins: x.lstm.maxOrigins } : {}), ...(x.lstm.logger ? { logger: x.lstm.logger } : {}),
+      maxEpochs: x.lstm.maxEpochs, seed: x.lstm.seed, base, ...(x.network ? { network: x.network } : {}),
+      ...(x.lstm.maxOrigins ? { maxOrigins: x.lstm.maxOrigins } : {}), ...(x.lstm.logger ? { logger: x.lstm.logger } : {}),
     });
     const model = trained.withCategoryStatistics(x.statistics).withOneTimeBuyerLapse(x.lapse);
     await registry.register(

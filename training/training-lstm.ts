@@ -18,7 +18,7 @@ import type { TfBackendLogger } from '../models/sequence/tf-backend.js';
 import { forEachActivePurchase, type CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
 import type { WindowValueModel } from '../evaluation/model-evaluation-per-customer.js';
 import { horizonStretch } from '../evaluation/model-evaluation-per-customer.js';
-import { fitWindowLstm, lstmWindowValues, type LstmEvaluationOptions } from '../evaluation/model-evaluation-lstm.js';
+import { fitWindowLstm, lstmWindowValues, meanPurchaseDayValue, type LstmEvaluationOptions } from '../evaluation/model-evaluation-lstm.js';
 import { evaluationWindow, type EvaluationWindow } from '../evaluation/model-evaluation-window.js';
 import type { TrainingData } from './training-data.js';
 
@@ -78,10 +78,13 @@ export async function trainingLstm(
   // The label window is the holdout in whole periods; what is left over is reached by
   // stretching with the challenger's E[X(holdout)] / E[X(label)], as `clv evaluate` does.
   const labelPeriods = Math.max(1, Math.floor((data.asOfDay - data.calibrationEndDay) / periodDays));
-  const o: LstmEvaluationOptions = { labelPeriods, periodDays, maxEpochs: s.maxEpochs, seed: s.seed, minorPerUnit, ...(s.maxOrigins ? { maxOrigins: s.maxOrigins } : {}), ...(s.logger ? { logger: s.logger } : {}) };
+  // Spend in units of the shop's mean purchase-day value, as `clv evaluate` and the lstm kind
+  // scale it (model-evaluation-lstm.ts), so every shop reaches the network on one scale.
+  const spendUnitMinor = meanPurchaseDayValue(window);
+  const o: LstmEvaluationOptions = { labelPeriods, periodDays, maxEpochs: s.maxEpochs, seed: s.seed, minorPerUnit: spendUnitMinor, ...(s.maxOrigins ? { maxOrigins: s.maxOrigins } : {}), ...(s.logger ? { logger: s.logger } : {}) };
   const { model, origins, examples } = await fitWindowLstm(window, o);
   try {
-    const predicted = await lstmWindowValues(model, window, horizonStretch(challenger, window, labelPeriods));
+    const predicted = (await lstmWindowValues(model, window, horizonStretch(challenger, window, labelPeriods))).map((v) => (v * spendUnitMinor) / minorPerUnit);
     const r = model.report;
     const record: TrainingLstmRecord = {
       backend: r.backend,

@@ -12,8 +12,9 @@
  *    model, but its months are the freshest evidence of how customers behave now, and every
  *    customer's T must reach the as-of for segments thresholds to match what scoring sees;
  * 5. when asked, fit the LSTM on the same calibration part and judge it on the same holdout
- *    (training-lstm.ts), and register a deployable `lstm` version refitted on everything
- *    beside this one (training-lstm-kind.ts), promoted only by hand;
+ *    (training-lstm.ts), and register that network as a deployable `lstm` version beside
+ *    this one, its companion and thresholds as of the as-of (training-lstm-kind.ts),
+ *    promoted only by hand;
  * 6. register the version whatever the decision (auditable, and promotable by hand later),
  *    record it in the model runs, and promote it when it won.
  * Re-scoring is the caller's (it owns the pipeline).
@@ -178,7 +179,7 @@ export async function runTraining(deps: TrainingRunDeps, s: TrainingRunSettings)
   // The deployable LSTM, refitted on everything, as a version of its own (never promoted here).
   const lstmKind = s.lstm
     ? await registerTrainingLstmKind(deps.registry, {
-      data, settings, lstm: s.lstm, base: fitted instanceof BgNbdGammaGammaModel ? fitted : null,
+      data, settings, lstm: s.lstm, network: lstm && 'artifact' in lstm ? lstm.artifact : null, base: fitted instanceof BgNbdGammaGammaModel ? fitted : null,
       statistics: model.categoryStatistics ?? null, lapse, registeredAt: new Date(nowMs).toISOString(),
       details: { window, data: figures, run: settings.version, lstm: lstm && lstmJson(lstm) },
     })

@@ -11,7 +11,7 @@
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { summarizePurchaseDays, type ModelInput } from '../../core/repeat-purchase-summary.js';
 import type { ScoringInput } from '../../core/customer-value-model.js';
-import { fitLstmClv } from '../sequence/lstm-clv-model.js';
+import { fitLstmClv, type LstmClvArtifact } from '../sequence/lstm-clv-model.js';
 import { seededRandom } from '../sequence/lstm-clv-network.js';
 import { RECENT_PURCHASE_WINDOW_DAYS, recentPurchaseDays, sequenceExample, type SequenceExample, type SequenceFeatureOptions } from '../sequence/sequence-features.js';
 import type { TfBackendLogger } from '../sequence/tf-backend.js';
@@ -37,6 +37,11 @@ export interface LstmTrainingOptions {
   historyPeriods?: number;
   /** The companion when the caller has fitted it already on the same inputs. */
   base?: BgNbdGammaGammaModel;
+  /**
+   * A network fitted already (a training run's, judged on its holdout): deployed as it is,
+   * with this companion and thresholds from its own CLVs as of `asOfDay`, instead of a fit.
+   */
+  network?: LstmClvArtifact;
   logger?: TfBackendLogger;
 }
 
@@ -45,6 +50,17 @@ const DAYS_PER_MONTH = 365.25 / 12;
 /** @throws ClvError INSUFFICIENT_DATA when the history is too short or too thin for the network. */
 export async function trainLstmModel(data: LstmTrainingData, s: TrainingSettings, o: LstmTrainingOptions): Promise<LstmModel> {
   const base = o.base ?? trainCustomerValueModel(data.customers.map((c) => c.input), s);
+  const network = o.network ?? (await fitNetwork(data, s, o));
+  const provisional = new LstmModel(s.version, network, s.minorPerUnit, base, segmentThresholds([], s));
+  try {
+    return provisional.withThresholds(segmentThresholds(await establishedLstmClvs(provisional, data, s), s));
+  } finally {
+    await provisional.dispose();
+  }
+}
+
+/** The network fitted on examples as of origins up to the as-of (see the module comment). */
+async function fitNetwork(data: LstmTrainingData, s: TrainingSettings, o: LstmTrainingOptions): Promise<LstmClvArtifact> {
   const p = s.periodDays;
   let firstDay = Infinity;
   let total = 0;
@@ -77,17 +93,10 @@ export async function trainLstmModel(data: LstmTrainingData, s: TrainingSettings
     if (e !== null) examples.push(e);
   }
   const fitted = await fitLstmClv(examples, { features, seed: o.seed, maxEpochs: o.maxEpochs, ...(o.logger ? { logger: o.logger } : {}) });
-  let network;
   try {
-    network = await fitted.save();
+    return await fitted.save();
   } finally {
     fitted.dispose();
-  }
-  const provisional = new LstmModel(s.version, network, s.minorPerUnit, base, segmentThresholds([], s));
-  try {
-    return provisional.withThresholds(segmentThresholds(await establishedLstmClvs(provisional, data, s), s));
-  } finally {
-    await provisional.dispose();
   }
 }
 
