@@ -108,7 +108,7 @@ const result = {
     lstmVersion: run.lstmKind && ('version' in run.lstmKind ? run.lstmKind.version : run.lstmKind),
     rescoreMs: Math.round(rescoreMs),
     totalMs: Math.round(totalMs),
-    note: 'trainingMs: readiness, backtest choosing the kind, calibration fit, holdout comparison, refit on all data, register; lstmMs: the LSTM judged on the holdout and the deployable lstm version refitted on everything (CLV_TRAIN_LSTM=true); rescoreMs: every customer re-scored with the new champion',
+    note: 'trainingMs: readiness, backtest choosing the kind, calibration fit, holdout comparison, refit on all data, register; lstmMs: the LSTM fitted on the calibration period and judged on the holdout, then registered as the deployable lstm version with its companion and thresholds as of the as-of (CLV_TRAIN_LSTM=true); rescoreMs: every customer re-scored with the new champion',
     champion: { kind: run.model.kind, selection: run.selection.reason },
     trainingCustomers: run.figures.customers,
     repeatCustomers: run.figures.repeatCustomers,
