@@ -61,6 +61,9 @@ test('a placement not among the ids seen, and categories that are not the lines\
   assertRoundTrip({ ...ledger, lineItemsFrom: [day(3), 'evt-forgotten'] });
   assertRoundTrip({ ...ledger, categories: ['books', 'music', 'toys'] });
   assertRoundTrip({ ...ledger, categories: [] });
+  // The lines' categories, but unsorted or repeated: not what the lines give, so stored.
+  assertRoundTrip({ ...ledger, categories: ['music', 'books'] });
+  assertRoundTrip({ ...ledger, categories: ['books', 'books', 'music'] });
 });
 
 test('ids come from the key; ids the key does not say (escaped parts, another key) are stored', () => {

@@ -19,7 +19,7 @@ import { compositeKey, compositeKeyParts } from '../../core/composite-key.js';
 import type { PurchaseLineItem } from '../../core/events.js';
 import type { StateCodec } from '../../core/ports/state-store.js';
 import { DEDUP_WINDOW_MS, type OrderLedger, type PurchaseDetail } from '../purchases/purchase-joiner.js';
-import { distinctSorted, PositionalFields, sameStrings, since, statusCode, statusOf } from './positional-fields.js';
+import { areLineCategories, distinctSorted, PositionalFields, sameStrings, since, statusCode, statusOf } from './positional-fields.js';
 
 /** What each position holds (docs/database-schema.md). */
 export const ORDER_LEDGER_FIELDS: readonly string[] = [
@@ -69,7 +69,7 @@ export const orderLedgerCodec: StateCodec<OrderLedger> = {
       l.placedAt === null ? null : l.placedAt - t0,
       l.currency,
       flatLines(l.lineItems),
-      sameStrings(l.categories, lineCategories(l.lineItems)) ? 0 : l.categories,
+      areLineCategories(l.categories, l.lineItems.length, (i) => l.lineItems[i].category) ? 0 : l.categories,
       from,
       l.cancelled ? 1 : 0,
       captures,

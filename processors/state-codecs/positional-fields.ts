@@ -109,6 +109,22 @@ export function distinctSorted(values: readonly string[]): string[] {
   return [...new Set(values)].sort();
 }
 
+/**
+ * Whether `categories` is `distinctSorted` of the `count` line categories `lineCategory(i)`,
+ * without building it (encoding runs for every state written): strictly increasing (as
+ * `sort()` orders strings), every line's category listed and every listed one some line's.
+ */
+export function areLineCategories(categories: readonly string[], count: number, lineCategory: (i: number) => string): boolean {
+  for (let i = 1; i < categories.length; i++) if (!(categories[i - 1] < categories[i])) return false;
+  if (categories.length > count) return false;
+  for (let i = 0; i < count; i++) if (!categories.includes(lineCategory(i))) return false;
+  outer: for (const c of categories) {
+    for (let i = 0; i < count; i++) if (lineCategory(i) === c) continue outer;
+    return false;
+  }
+  return true;
+}
+
 export function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;

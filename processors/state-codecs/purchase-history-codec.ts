@@ -11,7 +11,7 @@
 import type { StateCodec } from '../../core/ports/state-store.js';
 import type { CustomerPurchaseHistory, PurchasedOrder } from '../features/customer-purchase-history.js';
 import type { CompactedPurchases } from '../features/purchase-history-compaction.js';
-import { distinctSorted, MS_PER_UTC_DAY, PositionalFields, sameStrings, since, statusCode, statusOf } from './positional-fields.js';
+import { areLineCategories, distinctSorted, MS_PER_UTC_DAY, PositionalFields, since, statusCode, statusOf } from './positional-fields.js';
 
 /** What each position holds (docs/database-schema.md). */
 export const PURCHASE_HISTORY_FIELDS: readonly string[] = [
@@ -36,12 +36,18 @@ const WHAT = 'a purchase history';
 
 export const purchaseHistoryCodec: StateCodec<CustomerPurchaseHistory> = {
   encode(h: CustomerPurchaseHistory, key: string): string {
+    // Loops, not map/flat: this runs for every history the features processor writes.
+    const orders: unknown[] = new Array(h.orders.length);
     let previous = 0;
-    const orders = h.orders.map((o) => {
-      const time = since(o.time, previous, 'order time');
+    for (let i = 0; i < h.orders.length; i++) {
+      const o = h.orders[i];
+      const lines = o.lines;
+      const flat: Array<string | number> = [];
+      for (const l of lines) flat.push(l[0], l[1], l[2]);
+      const derived = areLineCategories(o.categories, lines.length, (j) => lines[j][0]);
+      orders[i] = [o.orderId, since(o.time, previous, 'order time'), o.day - Math.floor(o.time / MS_PER_UTC_DAY), o.revision, statusCode(o.status), o.net, derived ? 0 : o.categories, flat];
       previous = o.time;
-      return [o.orderId, time, o.day - Math.floor(o.time / MS_PER_UTC_DAY), o.revision, statusCode(o.status), o.net, sameStrings(o.categories, lineCategories(o.lines)) ? 0 : o.categories, o.lines.flat()];
-    });
+    }
     return JSON.stringify([h.customerId === key ? 0 : h.customerId, h.currency, orders, h.compacted === null ? null : compactedFields(h.compacted)]);
   },
 
