@@ -26,7 +26,6 @@ import { kafkaConnection } from '../adapters/kafka/kafka-connection.js';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
 import { LocalModelRegistry } from '../adapters/local-directory/local-model-registry.js';
 import { redisConnectionOptions } from '../adapters/redis/redis-connection.js';
-import { firstKeyPart, RedisStateStore } from '../adapters/redis/redis-state-store.js';
 import { SchemaRegistryCodec } from '../adapters/avro/schema-registry-codec.js';
 import { buildApp } from '../api/build-app.js';
 import { metricsRefresher } from '../api/plugins/metrics.js';
@@ -44,11 +43,11 @@ import { topicSpecs } from '../core/topics.js';
 import { loadSegmentRevenueForecast } from '../forecasting/segment-revenue-forecast-artifact.js';
 import { revenueForecastViews } from '../forecasting/segment-revenue-forecast-views.js';
 import { REVENUE_FORECAST_ATTACHMENT } from '../forecasting/training-forecast.js';
-import type { CustomerScoreState } from '../processors/scoring/customer-scorer.js';
 import { ScoreStoreReadModel } from '../read-model/score-store-read-model.js';
 import { apiAccessWarning } from './api-access-warning.js';
 import { ChampionWatcher } from './champion-watcher.js';
 import { forgetCustomer } from './forget-customer.js';
+import { redisStateStores } from './redis-state-stores.js';
 import { createLogger } from './logger.js';
 import { serveMetrics } from './metrics-server.js';
 
@@ -144,8 +143,7 @@ async function serveInWorker(config: Readonly<Config>, api: Readonly<ApiConfig>,
   // write per event-loop tick instead of one syscall each (CPU is what bounds req/s here).
   // Failed commands reach the requests as 503s (openRedis listens for 'error', so ioredis does not print each reconnect failure).
   const redis = openRedis({ url: config.redisUrl, cluster: config.redisCluster }, { ...redisConnectionOptions(config), enableAutoPipelining: true, maxRetriesPerRequest: 1 });
-  const scores = new RedisStateStore<CustomerScoreState>({ redis, namespace: 'scores' });
-  const histories = new RedisStateStore<never>({ redis, namespace: 'histories' });
+  const { scores, histories, ledgers } = redisStateStores(redis);
   const registry = new LocalModelRegistry(config.modelRegistryDir);
   let champion: CustomerValueModel | null = null;
   // The revenue forecasts served are the champion's, as its training run left them.
@@ -187,7 +185,6 @@ async function serveInWorker(config: Readonly<Config>, api: Readonly<ApiConfig>,
 
   // DELETE /v1/customers/:id: through the read model's score store, so this worker's segment
   // index drops the customer at once (the other workers' at their next rebuild).
-  const ledgers = new RedisStateStore<never>({ redis, namespace: 'ledgers', hashTag: firstKeyPart });
   const forget = async (customerId: string, requestedBy: string) => {
     const store = await analytics;
     if (store === null) throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, 'ClickHouse was unreachable when the API started: an erasure must reach the analytics tables too (restart, or use `clv forget`)', { retriable: true });

@@ -30,7 +30,6 @@ import { clickhouseConnection } from '../adapters/clickhouse/clickhouse-connecti
 import { kafkaConnection } from '../adapters/kafka/kafka-connection.js';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
 import { redisConnectionOptions } from '../adapters/redis/redis-connection.js';
-import { firstKeyPart, RedisStateStore } from '../adapters/redis/redis-state-store.js';
 import { openRedis } from '../adapters/redis/redis-client.js';
 import { SchemaRegistryCodec } from '../adapters/avro/schema-registry-codec.js';
 import type { Config } from '../config/config.js';
@@ -42,6 +41,7 @@ import type { EventCodec } from '../core/ports/event-codec.js';
 import type { EventLog } from '../core/ports/event-log.js';
 import { Topics, topicSpecs } from '../core/topics.js';
 import type { PipelineStores } from '../processors/pipeline.js';
+import { redisStateStores } from './redis-state-stores.js';
 
 export interface ErasureDeps {
   stores: PipelineStores;
@@ -93,11 +93,7 @@ export async function productionErasure(config: Readonly<Config>, logger: Logger
   const redisOptions = redisConnectionOptions(config);
   const cluster = config.redisCluster ? openRedis({ url: config.redisUrl, cluster: true }, { ...redisOptions, maxRetriesPerRequest: 1 }) : null;
   const redis = cluster ?? config.redisUrl;
-  const stores = {
-    ledgers: new RedisStateStore<never>({ redis, redisOptions, namespace: 'ledgers', hashTag: firstKeyPart }),
-    histories: new RedisStateStore<never>({ redis, redisOptions, namespace: 'histories' }),
-    scores: new RedisStateStore<never>({ redis, redisOptions, namespace: 'scores' }),
-  };
+  const stores = redisStateStores(redis, { redisOptions });
   const close = async () => {
     await log.close();
     await Promise.all(Object.values(stores).map((s) => s.close()));

@@ -15,7 +15,6 @@ import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
 import { LocalModelRegistry } from '../adapters/local-directory/local-model-registry.js';
 import { openRedis } from '../adapters/redis/redis-client.js';
 import { RedisPartitionEpochs } from '../adapters/redis/redis-partition-epochs.js';
-import { firstKeyPart, RedisStateStore } from '../adapters/redis/redis-state-store.js';
 import { SchemaRegistryCodec } from '../adapters/avro/schema-registry-codec.js';
 import type { Config } from '../config/config.js';
 import type { WebhookConfig } from '../config/webhook-config.js';
@@ -27,10 +26,11 @@ import { JsonLinesDeadLetter } from '../consumers/webhooks/webhook-dead-letter.j
 import type { Pipeline } from '../processors/pipeline.js';
 import { STATE_FORMAT } from '../processors/state-format.js';
 import { ChampionWatcher } from './champion-watcher.js';
+import { redisStateStores } from './redis-state-stores.js';
 import { streamPipeline } from './stream-pipeline.js';
 
 /** Order ledgers are dropped this long after their last change: late refunds beyond it are ignored. */
-const LEDGER_TTL_SECONDS = 400 * 86_400;
+export const LEDGER_TTL_SECONDS = 400 * 86_400;
 
 /** The Kafka log and the schema-registry codec (schemas registered, compatibility checked). */
 async function productionLog(config: Readonly<Config>, logger: Logger) {
@@ -55,11 +55,7 @@ export async function productionPipeline(config: Readonly<Config>, logger: Logge
   const redisOptions = redisConnectionOptions(config);
   const cluster = config.redisCluster ? openRedis({ url: config.redisUrl, cluster: true }, { ...redisOptions, maxRetriesPerRequest: 1 }) : null;
   const redis = cluster ?? config.redisUrl;
-  const stores = {
-    ledgers: new RedisStateStore<never>({ redis, redisOptions, namespace: 'ledgers', hashTag: firstKeyPart, ttlSeconds: LEDGER_TTL_SECONDS }),
-    histories: new RedisStateStore<never>({ redis, redisOptions, namespace: 'histories' }),
-    scores: new RedisStateStore<never>({ redis, redisOptions, namespace: 'scores' }),
-  };
+  const stores = redisStateStores(redis, { redisOptions, ledgerTtlSeconds: LEDGER_TTL_SECONDS });
   // Fencing is always on here: any role may run as several replicas (docs/deployment.md).
   const epochs = new RedisPartitionEpochs(redis, redisOptions);
   const closeStores = async () => {

@@ -54,6 +54,7 @@ import type { OutgoingMessage } from '../core/ports/event-log.js';
 import { generateSyntheticHistory } from '../producers/synthetic/synthetic-history.js';
 import { Pipeline } from '../processors/pipeline.js';
 import type { CustomerScoreState } from '../processors/scoring/customer-scorer.js';
+import { processorStateCodecs } from '../processors/state-codecs.js';
 import { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js';
 
 const root = projectRoot();
@@ -302,7 +303,7 @@ async function main(): Promise<void> {
   let redisCleanup: (() => Promise<void>) | null = null;
   let registryDir = '';
   if (modes.includes('redis')) {
-    const scores = new RedisStateStore<CustomerScoreState>({ redis: redisUrl, namespace: 'scores' });
+    const scores = new RedisStateStore({ redis: redisUrl, namespace: 'scores', codec: processorStateCodecs.scores });
     registryDir = mkdtempSync(join(tmpdir(), 'clv-api-bench-models-'));
     const registry = new LocalModelRegistry(registryDir);
     await registry.register({ version: modelArtifact.version, kind: 'bgnbd-gamma-gamma', registeredAt: new Date().toISOString(), details: {} }, modelArtifact);

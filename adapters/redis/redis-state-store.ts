@@ -3,9 +3,10 @@
  *
  * Keys: `clv:<namespace>:{<customer>}<rest>` (see redis/redis-key-layout.ts), so one customer's
  * keys share a cluster slot. Values: one Redis string per state key, `<write version>\n` and
- * the serializer's output (JSON by default), written whole by the fenced-write script
- * (redis/fenced-write.ts) — atomic per key, which is all the port promises, and refused where
- * a newer write version is stored.
+ * the codec's text (JSON by default; the processors' states have compact codecs of their own,
+ * processors/state-codecs.ts, paired with their namespaces by app/redis-state-stores.ts),
+ * written whole by the fenced-write script (redis/fenced-write.ts) — atomic per key, which is
+ * all the port promises, and refused where a newer write version is stored.
  *
  * Round trips: on a standalone server a batch is one round trip — getMany is one MGET,
  * setMany one pipeline of fenced-write scripts. A Cluster refuses multi-key
@@ -18,28 +19,28 @@
  * per-event dedup script is needed. Write versions (redis/fenced-write.ts) guard against
  * zombie instances after a rebalance.
  *
- * Memory (Redis 7.0.15, MEMORY USAGE of versioned JSON values; measured, not asserted):
- *   CustomerPurchaseHistory   296 B with 1 order, 1.9 KB with 10, 10.3 KB with 50 (orders of
- *                             1–3 lines: ≈ 200 B per order kept in detail). Orders more than
- *                             400 days before the customer's latest are per-day totals
- *                             (≈ 30 B a purchase day): ten years of a loyal customer (1,606
- *                             orders) take 64 KB, where keeping every order took 320 KB
- *   OrderLedger               ≈ 840 B (placed with two lines, captured, two event ids seen);
- *                             ids kept only within 30 days of the order's latest event: two
- *                             years of daily payment retries take 1.9 KB
- *   CustomerScoreState        ≈ 470 B
- * So a customer holds ≈ 0.8 + 0.2 KB per order of the last 400 days + 0.03 KB per older
- * purchase day, plus ≈ 0.8 KB for each order ledger still alive. Give the ledger store `ttlSeconds` (longer than refunds and late payments can
- * arrive, e.g. 90 days) so ledgers do not pile up: an event of an order whose ledger has
- * expired starts a fresh, empty ledger (a late refund then finds no capture and changes
- * nothing). A TTL costs ≈ 40 B more per key (the expires table).
+ * Memory (Redis 7.0.15, MEMORY USAGE per key of the processors' states in state format 5, the
+ * JSON of format 4 in brackets; measured, not asserted):
+ *   CustomerPurchaseHistory   152 B with 1 order (296), 712 B with 10 (1,864), 3.1 KB with 50
+ *                             (10.3 KB): ≈ 60 B per order kept in detail. Orders more than 400
+ *                             days before the customer's latest are per-day totals: ten years of
+ *                             a loyal customer (1,606 orders, 175 of them in detail) take 32 KB (64 KB)
+ *   OrderLedger               248 B median, 280 B p90 on the demo's shop (712 / 968); ids kept
+ *                             only within 30 days of the order's latest event: two years of daily
+ *                             payment retries take 1.4 KB (1.8 KB)
+ *   CustomerScoreState        328 B median, 520 B p90 (968 / 1,352)
+ * On the demo's synthetic shop that is 1,215 B per customer, 0.36 of the JSON's 3,385
+ * (`npm run bench:redis`, docs/performance.md). Give the ledger store `ttlSeconds` (longer than
+ * refunds and late payments can arrive, e.g. 90 days) so ledgers do not pile up: an event of
+ * an order whose ledger has expired starts a fresh, empty ledger (a late refund then finds no
+ * capture and changes nothing). A TTL costs ≈ 40 B more per key (the expires table).
  *
  * Errors from Redis become ClvError(DEPENDENCY_FAILED, retriable: true) so the runner backs
  * off and retries the batch; values that cannot be decoded are not retriable.
  */
 import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
-import type { Revised, StateStore, WriteOptions } from '../../core/ports/state-store.js';
+import type { Revised, StateCodec, StateStore, WriteOptions } from '../../core/ports/state-store.js';
 import { FENCED_SET_LUA, FencedWriteError, splitVersioned, UNVERSIONED_ERROR_PREFIX, writeVersionArgument } from './fenced-write.js';
 import { RedisKeyLayout, wholeKey, type HashTagRule } from './redis-key-layout.js';
 import { connectionErrors } from './redis-connection.js';
@@ -48,18 +49,13 @@ export { FencedWriteError } from './fenced-write.js';
 export { firstKeyPart, wholeKey, type HashTagRule } from './redis-key-layout.js';
 
 /**
- * Turns a state into the text of a Redis string, and back. Text, not bytes: states are plain
- * JSON, and ioredis decoding replies straight into strings made JSON reads ~1.5× faster than
- * Buffer replies + toString (measured on 1.2 KB histories).
+ * The default codec: the state as JSON. Text, not bytes, for every codec: ioredis decoding
+ * replies straight into strings made JSON reads ~1.5× faster than Buffer replies + toString
+ * (measured on 1.2 KB histories), and the stored text is the API's score revision.
  */
-export interface StateSerializer<T> {
-  serialize(value: T): string;
-  deserialize(text: string): T;
-}
-
-const jsonSerializer: StateSerializer<any> = {
-  serialize: (value) => JSON.stringify(value),
-  deserialize: (text) => JSON.parse(text),
+export const jsonStateCodec: StateCodec<any> = {
+  encode: (value) => JSON.stringify(value),
+  decode: (text) => JSON.parse(text),
 };
 
 export interface RedisStateStoreOptions<T> {
@@ -81,8 +77,12 @@ export interface RedisStateStoreOptions<T> {
   hashTag?: HashTagRule;
   /** Each write (re)sets the key to expire this many seconds later; default: never. */
   ttlSeconds?: number;
-  /** Default: JSON. */
-  serializer?: StateSerializer<T>;
+  /**
+   * How a state becomes the stored text (after the write version) and back; default JSON.
+   * The processors' states have compact codecs of their own (processors/state-codecs.ts):
+   * open their stores through app/redis-state-stores.ts, which pairs each namespace with its codec.
+   */
+  codec?: StateCodec<T>;
 }
 
 type Client = Redis | Cluster;
@@ -95,7 +95,7 @@ export class RedisStateStore<T> implements StateStore<T> {
   private readonly ownsClient: boolean;
   /** Adds the connection's last error to a command's message (own clients only). */
   private readonly explain: (message: string) => string = (m) => m;
-  private readonly serializer: StateSerializer<T>;
+  private readonly codec: StateCodec<T>;
   private readonly ttl: string | null;
 
   constructor(options: RedisStateStoreOptions<T>) {
@@ -105,7 +105,7 @@ export class RedisStateStore<T> implements StateStore<T> {
       throw new ClvError(ErrorCodes.INVALID_CONFIG, `ttlSeconds must be a positive integer, got ${ttlSeconds}`);
     }
     this.ttl = ttlSeconds === undefined ? null : String(ttlSeconds);
-    this.serializer = options.serializer ?? jsonSerializer;
+    this.codec = options.codec ?? jsonStateCodec;
     if (typeof options.redis === 'string') {
       this.client = new Redis(options.redis, { maxRetriesPerRequest: 1, ...options.redisOptions });
       // Connection errors reach the caller as failed commands (retriable ClvErrors); without a
@@ -146,7 +146,7 @@ export class RedisStateStore<T> implements StateStore<T> {
     const raws = await this.readRaw(redisKeys, 'getMany');
     for (let i = 0; i < keys.length; i++) {
       const raw = raws[i];
-      if (raw !== null) found.set(keys[i], this.decodeValue(raw, redisKeys[i]));
+      if (raw !== null) found.set(keys[i], this.decodeValue(raw, keys[i], redisKeys[i]));
     }
     return found;
   }
@@ -162,8 +162,9 @@ export class RedisStateStore<T> implements StateStore<T> {
     const raws = await this.readRaw(redisKeys, 'getMany');
     for (let i = 0; i < keys.length; i++) {
       const raw = raws[i];
+      const key = keys[i];
       const redisKey = redisKeys[i];
-      if (raw !== null) found.set(keys[i], { revision: raw, value: () => this.decodeValue(raw, redisKey) });
+      if (raw !== null) found.set(key, { revision: raw, value: () => this.decodeValue(raw, key, redisKey) });
     }
     return found;
   }
@@ -181,7 +182,7 @@ export class RedisStateStore<T> implements StateStore<T> {
     const commands: Command[] = [];
     for (const [key, value] of entries) {
       keys.push(key);
-      commands.push(['clvFencedSet', this.layout.encode(key), version, this.serializer.serialize(value), ttl]);
+      commands.push(['clvFencedSet', this.layout.encode(key), version, this.codec.encode(value, key), ttl]);
     }
     const results = await this.run(commands, 'setMany');
     let refused: string[] | null = null;
@@ -262,7 +263,9 @@ export class RedisStateStore<T> implements StateStore<T> {
     for (let i = 0; i < redisKeys.length; i++) {
       const raw = raws[i];
       // Null: deleted or expired between SCAN and the read.
-      if (raw !== null) page.push([this.layout.decode(redisKeys[i]), this.decodeValue(raw, redisKeys[i])]);
+      if (raw === null) continue;
+      const key = this.layout.decode(redisKeys[i]);
+      page.push([key, this.decodeValue(raw, key, redisKeys[i])]);
     }
     return page;
   }
@@ -302,10 +305,10 @@ export class RedisStateStore<T> implements StateStore<T> {
     });
   }
 
-  private decodeValue(raw: string, redisKey: string): T {
+  private decodeValue(raw: string, key: string, redisKey: string): T {
     const payload = splitVersioned(raw, redisKey).payload;
     try {
-      return this.serializer.deserialize(payload);
+      return this.codec.decode(payload, key);
     } catch (error) {
       throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, `value at ${redisKey} does not deserialize: ${message(error)}`, { cause: error });
     }

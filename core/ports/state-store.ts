@@ -28,6 +28,17 @@ export interface Revised<T> {
   value(): T;
 }
 
+/**
+ * How a store that keeps text (Redis) turns a state into that text and back. Given the state
+ * key, so that an encoding may leave out what the key already says (the customer and order
+ * ids). `decode(encode(v, k), k)` must equal `v` (deep equality, the same fields present).
+ */
+export interface StateCodec<T> {
+  encode(value: T, key: string): string;
+  /** @throws Error saying what is wrong when `text` is not a value `encode` makes for `key`. */
+  decode(text: string, key: string): T;
+}
+
 export interface StateStore<T> {
   getMany(keys: readonly string[]): Promise<Map<string, T>>;
   /** Optional: as `getMany`, each value with its revision and decoded only on demand (see Revised). */

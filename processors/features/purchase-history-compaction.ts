@@ -26,7 +26,7 @@
  * one or two orders of 1–3 lines on a third of the days (1,606 orders) take 273 KB of JSON
  * in full and 62 KB bounded (stated bound: 64 KiB) — 1,172 compacted days at ≈ 30 B and 175
  * orders in detail at ≈ 160 B, plus ≈ 30 B per category ever bought. In Redis (MEMORY USAGE)
- * 320 KB against 64 KB.
+ * 320 KB against 64 KB as JSON; 32 KB bounded in state format 5 (processors/state-codecs/).
  */
 import { categoryTotals } from './customer-category-summary.js';
 import type { CustomerPurchaseHistory, PurchasedOrder } from './customer-purchase-history.js';

@@ -17,6 +17,9 @@ import { compositeKey } from '../../core/composite-key.js';
 import { topicSpecs, Topics } from '../../core/topics.js';
 import { loadConfig } from '../../config/config.js';
 import { STATE_FORMAT } from '../../processors/state-format.js';
+import { ORDER_LEDGER_FIELDS } from '../../processors/state-codecs/order-ledger-codec.js';
+import { PURCHASE_HISTORY_FIELDS, PURCHASED_ORDER_FIELDS } from '../../processors/state-codecs/purchase-history-codec.js';
+import { SCORE_STATE_FIELDS } from '../../processors/state-codecs/score-state-codec.js';
 
 const root = new URL('../../', import.meta.url);
 const DB = 'clv';
@@ -165,11 +168,12 @@ function redisSection(): string[] {
     const ttl = n.namespace === 'ledgers' ? `${ledgerTtlDays()} days after the last write` : 'none';
     return `| \`${n.namespace}\` | \`${layout.pattern}\` | \`${n.example}\` → \`${layout.encode(n.example)}\` | ${n.holds} | ${n.writtenBy} | ${ttl} |`;
   });
+  const positions = (title: string, fields: readonly string[]) => [title, '', '| position | holds |', '|---|---|', ...fields.map((f, i) => `| ${i} | ${cell(f)} |`), ''];
   return [
     '## Redis',
     '',
-    'The processors\' state (`CLV_REDIS_URL`), one Redis string of JSON per state key, written whole with `SET`',
-    '(`adapters/redis/redis-state-store.ts`). Keys are `clv:<namespace>:{<customer id>}<rest>`',
+    'The processors\' state (`CLV_REDIS_URL`), one Redis string per state key, written whole by a fenced `SET`',
+    '(`adapters/redis/redis-state-store.ts`, `adapters/redis/fenced-write.ts`). Keys are `clv:<namespace>:{<customer id>}<rest>`',
     '(`adapters/redis/redis-key-layout.ts`): the customer id is the Redis Cluster hash tag, so all of a customer\'s keys share',
     'one slot; `%` and `}` in an id are escaped inside the braces.',
     '',
@@ -182,6 +186,18 @@ function redisSection(): string[] {
     'then rebuilt by replaying the topics ([runbook.md](runbook.md#rebuild-redis)). Everything in Redis can be rebuilt from',
     'Kafka: it is a cache of the topics, not a system of record.',
     '',
+    '### Values',
+    '',
+    'Each value is `<write version>\\n<state>`: the decimal write version of the instance that wrote it (fencing), a newline,',
+    'then the state as a JSON array read by position — no field names, nothing the key already says, times as distances from',
+    'one of them (`processors/state-codecs/*.ts`, app/redis-state-stores.ts pairs each namespace with its codec). Decoding',
+    'gives back exactly the state the processor wrote; a value that is not of this format fails with a message naming the',
+    'state, the field and what was found. `npm run bench:redis` measures what each namespace costs ([performance.md](performance.md)).',
+    '',
+    ...positions('`ledgers` (`OrderLedger`, processors/purchases/purchase-joiner.ts):', ORDER_LEDGER_FIELDS),
+    ...positions('`histories` (`CustomerPurchaseHistory`, processors/features/customer-purchase-history.ts):', PURCHASE_HISTORY_FIELDS),
+    ...positions('Each order of a history (`PurchasedOrder`, PURCHASED_ORDER_FIELDS):', PURCHASED_ORDER_FIELDS),
+    ...positions('`scores` (`CustomerScoreState`, processors/scoring/customer-scorer.ts):', SCORE_STATE_FIELDS),
   ];
 }
 

@@ -27,6 +27,7 @@ import type { OrderEvent } from '../../core/events.js';
 import { Topics } from '../../core/topics.js';
 import { Pipeline } from '../../processors/pipeline.js';
 import type { CustomerScoreState } from '../../processors/scoring/customer-scorer.js';
+import { processorStateCodecs } from '../../processors/state-codecs.js';
 import { BgNbdGammaGammaModel } from '../../models/kinds/bgnbd-gamma-gamma-model.js';
 import { day, payment, placed } from '../support/commerce-events.js';
 import { defaultPolicy } from '../support/embedded-pipeline.js';
@@ -78,7 +79,7 @@ async function scoreIntoRedis(): Promise<void> {
 }
 
 before(async () => {
-  scores = new RedisStateStore({ redis: stackEnv.CLV_REDIS_URL as string, namespace: 'scores' });
+  scores = new RedisStateStore({ redis: stackEnv.CLV_REDIS_URL as string, namespace: 'scores', codec: processorStateCodecs.scores });
   await scoreIntoRedis();
   const registry = new LocalModelRegistry(stackEnv.CLV_MODEL_REGISTRY_DIR as string);
   if ((await registry.championVersion()) !== model.version) {

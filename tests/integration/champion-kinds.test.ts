@@ -11,7 +11,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KafkaEventLog } from '../../adapters/kafka/kafka-event-log.js';
-import { RedisStateStore } from '../../adapters/redis/redis-state-store.js';
 import { SchemaRegistryCodec } from '../../adapters/avro/schema-registry-codec.js';
 import { loadConfig } from '../../config/config.js';
 import { dayIndexer, dayIndexOfDate, endOfDayMs } from '../../core/calendar.js';
@@ -20,7 +19,7 @@ import { Topics, topicSpecs } from '../../core/topics.js';
 import { dailyRepeatPurchases } from '../../models/kinds/train-seasonal-model.js';
 import { trainScoringModel, type ScoringChoice } from '../../models/kinds/train-scoring-model.js';
 import { trainingSettingsFrom } from '../../models/kinds/train-customer-value-model.js';
-import { purchaseDayValues, type CustomerPurchaseHistory } from '../../processors/features/customer-purchase-history.js';
+import { purchaseDayValues } from '../../processors/features/customer-purchase-history.js';
 import { summarizePurchaseDays, toModelInput } from '../../core/repeat-purchase-summary.js';
 import { LstmModel } from '../../models/kinds/lstm-model.js';
 import { trainLstmModel } from '../../models/kinds/train-lstm-model.js';
@@ -32,6 +31,7 @@ import { modelInputsAsOf } from '../../training/model-inputs-as-of.js';
 import { defaultPolicy } from '../support/embedded-pipeline.js';
 import { runScoped, services } from './support/services.js';
 import { resetStack } from './support/stack.js';
+import { redisStateStores, type RedisStateStores } from '../../app/redis-state-stores.js';
 
 const prefix = runScoped('kinds');
 const dayOf = dayIndexer('UTC');
@@ -39,7 +39,7 @@ const asOfMs = endOfDayMs(dayIndexOfDate('2023-12-31'), 'UTC');
 const config = loadConfig({});
 let log: KafkaEventLog;
 let codec: SchemaRegistryCodec;
-let stores: { ledgers: RedisStateStore<never>; histories: RedisStateStore<never>; scores: RedisStateStore<never> };
+let stores: RedisStateStores;
 let pipeline: Pipeline;
 /** The shop's events after the as-of: streamed with the LSTM as champion. */
 let later: ReturnType<typeof generateSyntheticHistory>['messages'];
@@ -50,11 +50,7 @@ before(async () => {
   codec = new SchemaRegistryCodec({ url: services.schemaRegistryUrl });
   await codec.registerAll();
   await log.createTopics(topicSpecs(4));
-  stores = {
-    ledgers: new RedisStateStore<never>({ redis: services.redisUrl, namespace: `${prefix}_ledgers` }),
-    histories: new RedisStateStore<never>({ redis: services.redisUrl, namespace: `${prefix}_histories` }),
-    scores: new RedisStateStore<never>({ redis: services.redisUrl, namespace: `${prefix}_scores` }),
-  };
+  stores = redisStateStores(services.redisUrl, { prefix });
   pipeline = new Pipeline({
     log, codec, stores,
     validation: { currency: 'USD', maxFutureSkewMs: 86_400_000, now: Date.now },
@@ -88,9 +84,9 @@ after(async () => {
 
 /** Every customer's features and the batch inputs of training, read from Redis. */
 async function trainingData() {
-  const { ids, inputs } = await modelInputsAsOf(stores.histories as unknown as RedisStateStore<CustomerPurchaseHistory>, asOfMs, 7, dayOf, 100);
+  const { ids, inputs } = await modelInputsAsOf(stores.histories, asOfMs, 7, dayOf, 100);
   const days: Array<Array<[number, number]>> = [];
-  for await (const page of (stores.histories as unknown as RedisStateStore<CustomerPurchaseHistory>).scan(1000)) {
+  for await (const page of stores.histories.scan(1000)) {
     for (const [, h] of page) days.push(h.orders.filter((o) => o.status === 'ACTIVE').map((o) => [o.day, o.net] as [number, number]));
   }
   return { ids, inputs, repeats: dailyRepeatPurchases(days, dayOf(asOfMs)) };
@@ -146,7 +142,7 @@ for (const [kind, choice] of choices) {
 /** Every customer's purchase days up to `asOfDay` (compacted days included) with their model inputs, from Redis. */
 async function purchaseHistories(asOfDay: number) {
   const out = new Map<string, { input: ReturnType<typeof toModelInput>; days: Array<[number, number]> }>();
-  for await (const page of (stores.histories as unknown as RedisStateStore<CustomerPurchaseHistory>).scan(1000)) {
+  for await (const page of stores.histories.scan(1000)) {
     for (const [id, h] of page) {
       const days = [...purchaseDayValues(h)].filter(([day]) => day <= asOfDay);
       const summary = summarizePurchaseDays(days);
@@ -159,7 +155,7 @@ async function purchaseHistories(asOfDay: number) {
 /** The score states of customers with an active order; one whose every order is voided must hold no score (withdrawn). */
 async function scoreStates(): Promise<Map<string, CustomerScoreState>> {
   const states = new Map<string, CustomerScoreState>();
-  for await (const page of (stores.scores as unknown as RedisStateStore<CustomerScoreState>).scan(1000)) {
+  for await (const page of stores.scores.scan(1000)) {
     for (const [id, st] of page) {
       if (st.features.purchase_days > 0) states.set(id, st);
       else assert.equal(st.segment, null, `${id}: every order voided, yet scored`);
@@ -176,7 +172,7 @@ async function lstmBatchClvs(model: LstmModel, states: ReadonlyMap<string, Custo
   const histories = await purchaseHistories(Infinity);
   // Every state here has an active order (scoreStates); one without a history would be a bug.
   const voided = [...states.keys()].filter((id) => !histories.has(id));
-  const raw = await (stores.histories as unknown as RedisStateStore<CustomerPurchaseHistory>).getMany(voided);
+  const raw = await stores.histories.getMany(voided);
   for (const id of voided) assert.ok(raw.get(id) && summarizePurchaseDays(purchaseDayValues(raw.get(id)!)) === null, `${id}: scored, but no history`);
   assert.ok(voided.length < states.size / 100, `${voided.length} customers with every order voided`);
   const ids = [...states.keys()].filter((id) => histories.has(id));

@@ -15,8 +15,8 @@ import { SchemaRegistryCodec } from '../../adapters/avro/schema-registry-codec.j
 import { ident, sql } from '../../adapters/clickhouse/sql.js';
 import { KafkaEventLog } from '../../adapters/kafka/kafka-event-log.js';
 import { RedisPartitionEpochs } from '../../adapters/redis/redis-partition-epochs.js';
-import { firstKeyPart, RedisStateStore } from '../../adapters/redis/redis-state-store.js';
 import { forgetCustomer } from '../../app/forget-customer.js';
+import { redisStateStores } from '../../app/redis-state-stores.js';
 import { compositeKey } from '../../core/composite-key.js';
 import { scoringSettingsFrom } from '../../app/stream-pipeline.js';
 import { loadConfig } from '../../config/config.js';
@@ -42,11 +42,7 @@ const kafka = new KafkaEventLog({ brokers: services.kafkaBrokers, retry: { maxRe
 const log = scopedEventLog(kafka, suffix);
 const codec = new SchemaRegistryCodec({ url: services.schemaRegistryUrl });
 const redis = new Redis(services.redisUrl);
-const stores = {
-  ledgers: new RedisStateStore<never>({ redis, namespace: 'ledgers', hashTag: firstKeyPart }),
-  histories: new RedisStateStore<never>({ redis, namespace: 'histories' }),
-  scores: new RedisStateStore<never>({ redis, namespace: 'scores' }),
-};
+const stores = redisStateStores(redis);
 let db: TestDatabase;
 let pipeline: Pipeline;
 let sink: ClickHouseSink;
@@ -118,7 +114,7 @@ after(async () => {
   for (const c of customers) {
     for (const store of Object.values(stores)) {
       const keys: string[] = [];
-      for await (const page of store.scanPrefix(store === stores.ledgers ? compositeKey(c) : c, 100)) keys.push(...page.map(([k]) => k));
+      for await (const page of store.scanPrefix(store === stores.ledgers ? compositeKey(c) : c, 100)) keys.push(...page.map((entry: [string, unknown]) => entry[0]));
       await store.deleteMany(keys);
     }
   }

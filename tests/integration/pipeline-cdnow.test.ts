@@ -19,6 +19,7 @@ import { publishMessages, type ProducerMessage } from '../../producers/publish-m
 import { transactionEvents } from '../../producers/transaction-events.js';
 import { readTransactionFile } from '../../producers/transaction-file.js';
 import { summarizeHistory, type CustomerPurchaseHistory } from '../../processors/features/customer-purchase-history.js';
+import { processorStateCodecs } from '../../processors/state-codecs.js';
 import { cdnowPath } from '../support/cdnow.js';
 import { services } from './support/services.js';
 import { clv, clvOk, resetStack, stackEnv, until, waitForCatchUp } from './support/stack.js';
@@ -37,7 +38,7 @@ before(async () => {
   codec = new SchemaRegistryCodec({ url: services.schemaRegistryUrl });
   await codec.registerAll();
   await log.createTopics(topicSpecs(Number(stackEnv.CLV_PARTITIONS)));
-  histories = new RedisStateStore({ redis: stackEnv.CLV_REDIS_URL as string, namespace: 'histories' });
+  histories = new RedisStateStore({ redis: stackEnv.CLV_REDIS_URL as string, namespace: 'histories', codec: processorStateCodecs.histories });
   const transactions = readTransactionFile(sample, { format: 'cdnow', minorPerUnit: 100, dayOf: dayIndexer('UTC') });
   const noon = instantOfLocalTime('UTC');
   messages = transactions

@@ -15,6 +15,7 @@ import { Redis } from 'ioredis';
 import { firstKeyPart, FencedWriteError, RedisStateStore, type RedisStateStoreOptions } from '../../adapters/redis/redis-state-store.js';
 import { compositeKey } from '../../core/composite-key.js';
 import { ClvError } from '../../core/errors.js';
+import type { StateCodec } from '../../core/ports/state-store.js';
 import { stateStoreContract, type Json } from '../support/state-store-contract.js';
 import { runScoped, services } from './support/services.js';
 
@@ -88,6 +89,36 @@ test('redis state store: keys follow clv:<namespace>:{<customer>}<rest>; one cus
   // Customers spread over slots.
   const spread = new Set(Array.from({ length: 1_000 }, (_, i) => clusterKeySlot(histories.layout.encode(`C${i}`))));
   assert.ok(spread.size > 900, `${spread.size} slots for 1000 customers`);
+});
+
+test('redis state store: a codec is given each value\'s state key on every path, and the stored text is the write version and its output', async () => {
+  // Leaves the key out of the text and puts it back when decoding, as the processors' codecs do.
+  const calls: string[] = [];
+  const codec: StateCodec<{ id: string; n: number }> = {
+    encode: (value, key) => {
+      calls.push(`encode ${key}`);
+      return value.id === key ? String(value.n) : `${value.id}|${value.n}`;
+    },
+    decode: (text, key) => {
+      calls.push(`decode ${key}`);
+      const bar = text.indexOf('|');
+      return bar < 0 ? { id: key, n: Number(text) } : { id: text.slice(0, bar), n: Number(text.slice(bar + 1)) };
+    },
+  };
+  const s = store({ codec, hashTag: firstKeyPart });
+  const values = new Map([[compositeKey('C1', 'O1'), { id: compositeKey('C1', 'O1'), n: 1 }], [compositeKey('C/2', 'O1'), { id: 'other', n: 2 }]]);
+  await s.setMany(values, { writeVersion: 3 });
+  assert.equal(await client.get(s.layout.encode('C1/O1')), '3\n1');
+  assert.equal(await client.get(s.layout.encode(compositeKey('C/2', 'O1'))), '3\nother|2');
+  assert.deepEqual(await s.getMany([...values.keys()]), values);
+  const revised = await s.getManyRevised([compositeKey('C1', 'O1')]);
+  assert.equal(revised.get('C1/O1')!.revision, '3\n1');
+  assert.deepEqual(revised.get('C1/O1')!.value(), values.get('C1/O1'));
+  const scanned = new Map<string, unknown>();
+  for await (const page of s.scan(10)) for (const [k, v] of page) scanned.set(k, v);
+  assert.deepEqual(scanned, values);
+  for await (const page of s.scanPrefix(`${compositeKey('C/2')}/`, 10)) assert.deepEqual(page, [[compositeKey('C/2', 'O1'), { id: 'other', n: 2 }]]);
+  assert.ok(calls.every((c) => /^(en|de)code (C1\/O1|C%2F2\/O1)$/.test(c)), calls.join(', '));
 });
 
 test('redis state store: ttlSeconds expires a key that long after its last write', async () => {

@@ -14,6 +14,7 @@ import { ident, sql } from '../../adapters/clickhouse/sql.js';
 import { RedisStateStore } from '../../adapters/redis/redis-state-store.js';
 import { featuresOf, latestEventTime, type CustomerPurchaseHistory } from '../../processors/features/customer-purchase-history.js';
 import type { CustomerScoreState } from '../../processors/scoring/customer-scorer.js';
+import { processorStateCodecs } from '../../processors/state-codecs.js';
 import { trainingHistories } from '../support/training-histories.js';
 import { services } from './support/services.js';
 import { clv, clvOk, stackEnv, until } from './support/stack.js';
@@ -30,8 +31,8 @@ before(async () => {
   const redis = new Redis(stackEnv.CLV_REDIS_URL as string);
   await redis.flushdb();
   redis.disconnect();
-  histories = new RedisStateStore({ redis: stackEnv.CLV_REDIS_URL as string, namespace: 'histories' });
-  scores = new RedisStateStore({ redis: stackEnv.CLV_REDIS_URL as string, namespace: 'scores' });
+  histories = new RedisStateStore({ redis: stackEnv.CLV_REDIS_URL as string, namespace: 'histories', codec: processorStateCodecs.histories });
+  scores = new RedisStateStore({ redis: stackEnv.CLV_REDIS_URL as string, namespace: 'scores', codec: processorStateCodecs.scores });
   const source = trainingHistories(CUSTOMERS, 400);
   for await (const page of source.scan(1000)) {
     await histories.setMany(new Map(page));

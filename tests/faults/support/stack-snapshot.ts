@@ -19,7 +19,7 @@ import type { InMemoryAnalyticsStore } from '../../../adapters/in-memory/in-memo
 import { ClickHouseConnection } from '../../../adapters/clickhouse/clickhouse-connection.js';
 import { ident, sql } from '../../../adapters/clickhouse/sql.js';
 import { openRedis } from '../../../adapters/redis/redis-client.js';
-import { RedisStateStore } from '../../../adapters/redis/redis-state-store.js';
+import { redisStateStores } from '../../../app/redis-state-stores.js';
 import { latestFeaturesRows, latestScoreRows } from '../../../core/analyst-latest.js';
 import type { StateStore } from '../../../core/ports/state-store.js';
 import { summarizeHistory, type CustomerPurchaseHistory } from '../../../processors/features/customer-purchase-history.js';
@@ -112,8 +112,7 @@ export async function snapshotOfEmbedded(stores: { ledgers: StateStore<unknown>;
  */
 export async function snapshotOfStack(redisUrl: string, clickhouseUrl: string, database: string, options: { redisCluster?: boolean } = {}): Promise<Snapshot> {
   const redis = openRedis({ url: redisUrl, cluster: options.redisCluster ?? false });
-  const historiesStore = new RedisStateStore<CustomerPurchaseHistory>({ redis, namespace: 'histories' });
-  const scoresStore = new RedisStateStore<CustomerScoreState>({ redis, namespace: 'scores' });
+  const { histories: historiesStore, scores: scoresStore } = redisStateStores(redis);
   const ch = await ClickHouseConnection.connect({ url: clickhouseUrl });
   try {
     const histories = normalizedHistories(await readStore(historiesStore));
