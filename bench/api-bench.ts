@@ -31,7 +31,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, get as httpGet } from 'node:http';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { spreadOf } from './spread.js';
 import { join } from 'node:path';
@@ -135,13 +135,6 @@ async function serveEmbedded(): Promise<void> {
   process.once('SIGTERM', () => void app.close());
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** Starts a server child, its stderr (the log) into a file; resolves once it listens. */
 async function startServer(args: string[], env: Record<string, string>, fixedPort?: number): Promise<{ child: ChildProcess; port: number; stop: () => Promise<void> }> {

@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './support/free-port.js';
 import { join, resolve } from 'node:path';
 import { AvroCodec } from '../../adapters/avro/avro-codec.js';
 import { InMemoryEventLog } from '../../adapters/in-memory/in-memory-event-log.js';
@@ -46,13 +46,6 @@ let output = '';
 let exited: Promise<number | null>;
 let base = '';
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /** The real processors (in memory), writing their scores to the Redis namespace `clv run` uses. */
 async function scoreIntoRedis(): Promise<void> {
