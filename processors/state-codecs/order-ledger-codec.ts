@@ -89,14 +89,7 @@ export const orderLedgerCodec: StateCodec<OrderLedger> = {
     const placedAt = f.numberOrNull(2, 'placedAt');
     const lineItems = linesOf(f, 4, 'lineItems');
     const categories = f.raw(5) === 0 ? lineCategories(lineItems) : f.strings(5, 'categories');
-    const flatSeen = f.array(10, 'seen', 2);
-    const seen: Array<[string, number]> = [];
-    for (let i = 0; i < flatSeen.length; i += 2) {
-      const id = flatSeen[i];
-      const time = flatSeen[i + 1];
-      if (typeof id !== 'string' || typeof time !== 'number') throw f.wrong(10, 'seen', '[event id, time] pairs');
-      seen.push([id, t0 + time]);
-    }
+    const seen = idNumberPairs(f, 10, 'seen', '[event id, time] pairs', t0);
     let lineItemsFrom: [number, string] | null = null;
     if (f.raw(6) !== null) {
       const from = f.array(6, 'lineItemsFrom');
@@ -105,14 +98,7 @@ export const orderLedgerCodec: StateCodec<OrderLedger> = {
       if (from.length !== 2 || typeof time !== 'number' || typeof id !== 'string') throw f.wrong(6, 'lineItemsFrom', '[time, event id or seen index]');
       lineItemsFrom = [t0 + time, id];
     }
-    const flatCaptures = f.array(8, 'captures', 2);
-    const captures: Array<[string, number]> = [];
-    for (let i = 0; i < flatCaptures.length; i += 2) {
-      const id = flatCaptures[i];
-      const amount = flatCaptures[i + 1];
-      if (typeof id !== 'string' || typeof amount !== 'number') throw f.wrong(8, 'captures', '[payment id, amount] pairs');
-      captures.push([id, amount]);
-    }
+    const captures = idNumberPairs(f, 8, 'captures', '[payment id, amount] pairs', 0);
     const seenFrom = f.numberOrNull(13, 'seenFrom');
     const ledger: OrderLedger = {
       customerId,
@@ -203,4 +189,17 @@ function sameDetail(detail: PurchaseDetail, l: OrderLedger): boolean {
     if (a[i].category !== b[i].category || a[i].quantity !== b[i].quantity || a[i].unit_price_minor !== b[i].unit_price_minor) return false;
   }
   return true;
+}
+
+/** A flat [id, number, id, number, …] field as pairs, each number plus `offset` (times are stored as distances). */
+function idNumberPairs(f: PositionalFields, index: number, name: string, what: string, offset: number): Array<[string, number]> {
+  const flat = f.array(index, name, 2);
+  const pairs: Array<[string, number]> = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    const id = flat[i];
+    const n = flat[i + 1];
+    if (typeof id !== 'string' || typeof n !== 'number') throw f.wrong(index, name, what);
+    pairs.push([id, n + offset]);
+  }
+  return pairs;
 }
