@@ -12,11 +12,11 @@
  * where CLV_b / spend_b is the companion's discount ratio for the same customer (discounted
  * over undiscounted expected spend, as the BG/NBD kind applies it to its own interval).
  *
- * Inference runs in batches only (`predictBatch`: one tensor per processor batch or re-score
- * page); `predict`, one customer at a time, is refused. tfjs runs on the backend
- * models/sequence/tf-backend.ts chooses (tfjs-node when installed, else wasm, else cpu); the
- * network's weights are created on the first batch, after that backend is ready, so loading
- * an artifact stays synchronous like every other kind's.
+ * Inference runs in batches (`predictBatch`: one call per processor batch or re-score page);
+ * `predict`, one customer at a time, is refused because a ModelInput lacks the per-period
+ * history. The network runs in plain JavaScript (models/sequence/lstm-clv-forward.ts), not on
+ * tfjs, which only trains it: a row's score then costs its arithmetic alone, and is the same
+ * whichever rows share its batch and whichever tfjs backend the process has.
  */
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { CustomerPrediction, CustomerValueModel, ScoringInput } from '../../core/customer-value-model.js';
@@ -25,7 +25,7 @@ import { categoryStatisticsFromJSON, type CategoryStatistics } from '../../core/
 import type { ModelInput } from '../../core/repeat-purchase-summary.js';
 import type { SegmentThresholds } from '../../core/segmentation.js';
 import { decodeLstmClvArtifact, type LstmClvArtifact } from '../sequence/lstm-clv-artifact.js';
-import { loadLstmClv, type FittedLstmClv } from '../sequence/lstm-clv-model.js';
+import { LstmClvForward } from '../sequence/lstm-clv-forward.js';
 import { RECENT_PURCHASE_WINDOW_DAYS, sequenceRow, sequenceRowOf, type SequenceRow } from '../sequence/sequence-features.js';
 import { zilnExpectedValue, zilnQuantile, type ZilnLogits } from '../sequence/ziln-loss.js';
 import { BgNbdGammaGammaModel, type BgNbdGammaGammaArtifact } from './bgnbd-gamma-gamma-model.js';
@@ -40,7 +40,7 @@ const UPPER = LSTM_INTERVAL_QUANTILES.upper;
 
 export class LstmModel implements CustomerValueModel {
   readonly kind = 'lstm';
-  private fitted: Promise<FittedLstmClv> | null = null;
+  private forward: LstmClvForward | null = null;
 
   /**
    * @param network the fitted network's artifact (models/sequence/lstm-clv-artifact.ts); its
@@ -85,8 +85,8 @@ export class LstmModel implements CustomerValueModel {
 
   /** Predictions from the streaming features' bounded history (ScoringInput.recentDays): what scoring calls. */
   async predictBatch(inputs: readonly ScoringInput[]): Promise<CustomerPrediction[]> {
-    const net = await this.loaded();
-    return this.predictRows(inputs.map((x) => x.input), inputs.map((x) => sequenceRowOf(x.summary, x.recentDays, x.input.asOfDay, net.features)));
+    const features = this.network.features;
+    return this.predictRows(inputs.map((x) => x.input), inputs.map((x) => sequenceRowOf(x.summary, x.recentDays, x.input.asOfDay, features)));
   }
 
   /**
@@ -95,19 +95,18 @@ export class LstmModel implements CustomerValueModel {
    * predictions the streamed scores are checked against.
    */
   async predictHistories(items: ReadonlyArray<{ input: ModelInput; days: Iterable<readonly [number, number]> }>): Promise<CustomerPrediction[]> {
-    const net = await this.loaded();
+    const features = this.network.features;
     return this.predictRows(items.map((x) => x.input), items.map((x) => {
-      const row = sequenceRow(x.days, x.input.asOfDay, net.features);
+      const row = sequenceRow(x.days, x.input.asOfDay, features);
       if (row === null) throw new RangeError(`a customer with no purchase day on or before day ${x.input.asOfDay}`);
       return row;
     }));
   }
 
-  private async predictRows(inputs: readonly ModelInput[], rows: readonly SequenceRow[]): Promise<CustomerPrediction[]> {
-    const net = await this.loaded();
-    const logits = await net.predictLogits(rows);
+  private predictRows(inputs: readonly ModelInput[], rows: readonly SequenceRow[]): CustomerPrediction[] {
+    const logits = this.loaded().logits(rows);
     // The network's spend unit in currency units.
-    const unit = net.features.minorPerUnit / this.minorPerUnit;
+    const unit = this.network.features.minorPerUnit / this.minorPerUnit;
     const horizonPeriods = this.horizonDays / this.periodDays;
     const out: CustomerPrediction[] = new Array(inputs.length);
     for (let i = 0; i < inputs.length; i++) {
@@ -136,20 +135,15 @@ export class LstmModel implements CustomerValueModel {
     return out;
   }
 
-  /** The network on tfjs, built once (after the backend is chosen) and kept. */
-  private loaded(): Promise<FittedLstmClv> {
-    if (this.fitted === null) {
-      this.fitted = loadLstmClv(this.network);
-      this.fitted.catch(() => { this.fitted = null; });
-    }
-    return this.fitted;
+  /** The network's forward pass, built on first use (the constructor already validated the artifact) and kept. */
+  private loaded(): LstmClvForward {
+    this.forward ??= LstmClvForward.fromArtifact(this.network);
+    return this.forward;
   }
 
-  /** Frees the network's weights (they are rebuilt if the model is used again). */
+  /** Drops the decoded weights (they are rebuilt if the model is used again). */
   async dispose(): Promise<void> {
-    const fitted = this.fitted;
-    this.fitted = null;
-    if (fitted) (await fitted).dispose();
+    this.forward = null;
   }
 
   /** The same model with other segment thresholds (training sets them from this model's own CLVs). */
