@@ -94,3 +94,17 @@ test('rejects unequal lengths and non-finite values', () => {
   assert.throws(() => holdoutMetrics([1], [1, 2]), RangeError);
   assert.throws(() => meanAbsoluteError([NaN], [1]), RangeError);
 });
+
+test('holdoutMetrics, sorting twice, equals each metric computed on its own, ties included', () => {
+  // Many ties on both sides (rounded values), so the ranks derived from the descending orders are exercised.
+  let seed = 5;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  const predicted = Array.from({ length: 3000 }, () => Math.round(random() * 40) / 4);
+  const actual = Array.from({ length: 3000 }, (_, i) => (random() < 0.6 ? 0 : Math.round(predicted[i] * random() * 3)));
+  const all = holdoutMetrics(predicted, actual);
+  assert.equal(all.spearman, spearmanCorrelation(predicted, actual));
+  assert.equal(all.normalizedGini, normalizedGini(predicted, actual));
+  assert.equal(all.topDecileCapture, topDecileCapture(predicted, actual));
+  assert.equal(all.decileMape, decileMape(predicted, actual));
+  assert.ok(all.spearman !== null && all.spearman > 0.05, String(all.spearman));
+});

@@ -12,7 +12,12 @@
  * as lifetimes does, so customers with x in the hundreds do not underflow.
  *
  * A1, A2 and their digamma derivatives depend on x only, so they are computed once per
- * distinct x (a few dozen) rather than per row: the row loop is four transcendental calls.
+ * distinct x (a few dozen) rather than per row; ln(α+T) and ln(α+t_x) (with their
+ * reciprocals, for the gradient) once per distinct T and t_x: these are day counts over
+ * the history, hundreds or a few thousand values, against up to a million rows. The row
+ * loop is then one exp and one log1p for a repeat customer and a few multiply-adds for the
+ * others. The value is the same to the last bit; the gradient multiplies by 1/(α+T)
+ * where it divided, a difference of at most an ulp per term.
  * They are ratios Γ(y+x)/Γ(y) and differences ψ(y+x) − ψ(y), evaluated as such
  * (gamma-function.ts) so they keep their digits when a and b run off to 1e9.
  */
@@ -29,6 +34,11 @@ export interface BgNbdLikelihoodData extends RfmColumns {
   readonly distinctX: Float64Array;
   /** Total weight of the rows of each distinct x. */
   readonly slotWeight: Float64Array;
+  /** Row → index into distinctT; row → index into distinctRecency. */
+  readonly tSlot: Int32Array;
+  readonly distinctT: Float64Array;
+  readonly recencySlot: Int32Array;
+  readonly distinctRecency: Float64Array;
 }
 
 /**
@@ -53,7 +63,41 @@ export function bgNbdLikelihoodData(data: RfmColumns): BgNbdLikelihoodData {
     xSlot[i] = slot;
     weights[slot] += weight[i];
   }
-  return { ...data, weight, xSlot, distinctX: Float64Array.from(distinct), slotWeight: Float64Array.from(weights) };
+  const t = indexDistinct(data.T);
+  const recency = indexDistinct(data.recency);
+  return {
+    ...data, weight, xSlot, distinctX: Float64Array.from(distinct), slotWeight: Float64Array.from(weights),
+    tSlot: t.slot, distinctT: t.distinct, recencySlot: recency.slot, distinctRecency: recency.distinct,
+  };
+}
+
+/** Each value's index into the column's distinct values (in order of first appearance). */
+function indexDistinct(column: Float64Array): { slot: Int32Array; distinct: Float64Array } {
+  const slots = new Map<number, number>();
+  const slot = new Int32Array(column.length);
+  const distinct: number[] = [];
+  for (let i = 0; i < column.length; i++) {
+    const v = column[i];
+    let k = slots.get(v);
+    if (k === undefined) {
+      k = distinct.length;
+      slots.set(v, k);
+      distinct.push(v);
+    }
+    slot[i] = k;
+  }
+  return { slot, distinct: Float64Array.from(distinct) };
+}
+
+/** ln(α + v) and 1/(α + v) for each distinct value v. */
+function logsAndReciprocals(alpha: number, distinct: Float64Array): { log: Float64Array; reciprocal: Float64Array } {
+  const log = new Float64Array(distinct.length);
+  const reciprocal = new Float64Array(distinct.length);
+  for (let k = 0; k < distinct.length; k++) {
+    log[k] = Math.log(alpha + distinct[k]);
+    reciprocal[k] = 1 / (alpha + distinct[k]);
+  }
+  return { log, reciprocal };
 }
 
 /**
@@ -90,24 +134,30 @@ export function bgNbdNegativeLogLikelihood(logParams: ArrayLike<number>, data: B
     }
   }
 
-  const { frequency, recency, T, weight, xSlot } = data;
+  const { frequency, weight, xSlot, tSlot, recencySlot } = data;
+  const atT = logsAndReciprocals(alpha, data.distinctT);
+  const atRecency = logsAndReciprocals(alpha, data.distinctRecency);
+  const logT = atT.log;
+  const inverseT = atT.reciprocal;
+  const logRecency = atRecency.log;
+  const inverseRecency = atRecency.reciprocal;
   let ll = 0;
   for (let i = 0; i < frequency.length; i++) {
     const x = frequency[i];
     const w = weight[i];
     const k = xSlot[i];
     const rx = r + x;
-    const lnAlphaT = Math.log(alpha + T[i]);
+    const lnAlphaT = logT[tSlot[i]];
     const a3 = -rx * lnAlphaT;
     if (x === 0) {
       ll += w * (base[k] + a3);
       if (gradient) {
         dR -= w * lnAlphaT;
-        dAlpha -= (w * rx) / (alpha + T[i]);
+        dAlpha -= w * rx * inverseT[tSlot[i]];
       }
       continue;
     }
-    const lnAlphaTx = Math.log(alpha + recency[i]);
+    const lnAlphaTx = logRecency[recencySlot[i]];
     const a4 = logA4Constant[k] - rx * lnAlphaTx;
     // Max trick: ln(e^a3 + e^a4) = max + ln(1 + e^−|a3−a4|).
     const gap = a3 - a4;
@@ -118,7 +168,7 @@ export function bgNbdNegativeLogLikelihood(logParams: ArrayLike<number>, data: B
       const p4 = gap > 0 ? tail / (1 + tail) : 1 / (1 + tail);
       const p3 = gap > 0 ? 1 / (1 + tail) : tail / (1 + tail);
       dR -= w * (p3 * lnAlphaT + p4 * lnAlphaTx);
-      dAlpha -= w * rx * (p3 / (alpha + T[i]) + p4 / (alpha + recency[i]));
+      dAlpha -= w * rx * (p3 * inverseT[tSlot[i]] + p4 * inverseRecency[recencySlot[i]]);
       dA += (w * p4) / a;
       dB -= (w * p4) / (b + x - 1);
     }
