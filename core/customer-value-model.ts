@@ -41,6 +41,12 @@ export interface CustomerValueModel {
   readonly categoryStatistics?: CategoryStatistics | null;
   predict(input: ModelInput): CustomerPrediction;
   /**
+   * `predict(input).clv` without the rest — above all without the interval, most of a
+   * prediction's cost — where a model can give it so: what training's value thresholds
+   * (quantiles of a million CLVs) need. Absent: callers use `predict`.
+   */
+  clvOf?(input: ModelInput): number;
+  /**
    * Present on models whose inference runs over many customers at once (the LSTM: one tensor
    * per processor batch or re-score page). Scoring calls it, once per batch, instead of
    * `predict`, which such a model refuses. One prediction per input, in order.

@@ -8,6 +8,7 @@ import { loadConfig } from '../config/config.js';
 import { dayIndexOfDate } from '../core/calendar.js';
 import { evaluationWindow, type PurchaseDaysByCustomer } from '../evaluation/model-evaluation-window.js';
 import { modelFromArtifact } from '../models/kinds/model-kinds.js';
+import { EnsembleModel } from '../models/kinds/ensemble-model.js';
 import { SeasonalBgNbdGammaGammaModel } from '../models/kinds/seasonal-bgnbd-gamma-gamma-model.js';
 import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
 import { dailyRepeatPurchases, trainSeasonalModel } from '../models/kinds/train-seasonal-model.js';
@@ -83,4 +84,17 @@ test('its artifact loads back through the model kinds into a model that predicts
     assert.ok(Math.abs(a.clv - b.clv) <= 1e-9 * Math.max(1, a.clv), `${a.clv} vs ${b.clv}`);
     assert.ok(Math.abs(a.interval!.upper - b.interval!.upper) <= 1e-9 * Math.max(1, a.interval!.upper));
   }
+});
+
+test('clvOf, the CLV without the interval, is what predict gives, for the plain, seasonal and ensemble kinds', async () => {
+  const w = shop({}, '2023-12-31');
+  const seasonal = await trainSeasonalModel(w.inputs, dailyRepeatPurchases(w.histories, w.cutDay), settings);
+  const plain = trainCustomerValueModel(w.inputs, settings);
+  const ensemble = new EnsembleModel('e', [{ name: 'bgnbd', weight: 0.3, model: plain }, { name: 'seasonal', weight: 0.7, model: seasonal }], plain.thresholds);
+  // Scored as of many days (the seasonal scorers are per as-of day), in an order that revisits them.
+  const inputs = w.inputs.slice(0, 300).map((x, i) => ({ ...x, asOfDay: x.asOfDay + ((i * 37) % 200), T: x.T + ((i * 37) % 200) / 7 }));
+  for (const model of [plain, seasonal, ensemble]) {
+    for (const x of [...inputs, ...inputs.slice().reverse()]) assert.equal(model.clvOf(x), model.predict(x).clv, model.kind);
+  }
+  assert.ok(inputs.some((x) => ensemble.clvOf(x) !== plain.clvOf(x)), 'the blend differs from its plain member');
 });

@@ -72,6 +72,13 @@ export class EnsembleModel implements CustomerValueModel {
     return { pAlive, expectedPurchases, expectedAvgValue, clv, interval: { lower, upper, level } };
   }
 
+  /** The blend's CLV: the weighted members' CLVs, as `predict` sums them. */
+  clvOf(input: ModelInput): number {
+    let clv = 0;
+    for (const { weight, model } of this.members) clv += weight * model.clvOf(input);
+    return clv;
+  }
+
   expectedOver(input: ModelInput, periods: number): { purchases: number; avgValue: number; pAlive: number } {
     let purchases = 0;
     let spend = 0;

@@ -112,7 +112,7 @@ export class LstmModel implements CustomerValueModel {
     for (let i = 0; i < inputs.length; i++) {
       const input = inputs[i];
       const l: ZilnLogits = [logits[3 * i], logits[3 * i + 1], logits[3 * i + 2]];
-      const b = this.base.predict(input);
+      const b = this.base.predictPoint(input);
       const short = this.base.expectedPurchasesWithin(input, this.labelDays);
       const long = this.base.expectedPurchasesWithin(input, horizonPeriods * this.periodDays);
       const stretch = short > 0 && Number.isFinite(long / short) ? long / short : 1;

@@ -80,6 +80,10 @@ export class SeasonalBgNbdGammaGammaModel implements CustomerValueModel {
     return operationalInput(this.clock, input, this.periodDays);
   }
 
+  clvOf(input: ModelInput): number {
+    return this.scorersAt(input.asOfDay).clv.score(this.operational(input), this.scratch).clv;
+  }
+
   predict(input: ModelInput): CustomerPrediction {
     const op = this.operational(input);
     const { clv, intervals } = this.scorersAt(input.asOfDay);

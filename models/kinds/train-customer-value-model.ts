@@ -69,7 +69,7 @@ export function establishedClvs(model: CustomerValueModel, inputs: readonly Mode
   const clvs: number[] = [];
   for (const input of inputs) {
     const isNew = input.frequency === 0 && input.T * s.periodDays <= s.newCustomerDays;
-    if (!isNew) clvs.push(Math.round(model.predict(input).clv * s.minorPerUnit));
+    if (!isNew) clvs.push(Math.round((model.clvOf ? model.clvOf(input) : model.predict(input).clv) * s.minorPerUnit));
   }
   return clvs.sort((a, b) => a - b);
 }
