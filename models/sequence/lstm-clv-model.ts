@@ -13,9 +13,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { decodeLstmClvArtifact, encodeLstmClvArtifact, type LstmClvArtifact } from './lstm-clv-artifact.js';
-import { LstmClvForward } from './lstm-clv-forward.js';
 import { batchTensors, createWeights, initialWeights, lstmClvLogits, seededRandom, type LstmClvArchitecture, type LstmClvWeights } from './lstm-clv-network.js';
-import { resolveLstmClvOptions, type LstmClvEpoch, type LstmClvOptions, type LstmClvTrainingReport } from './lstm-clv-options.js';
+import { DEFAULT_LSTM_CLV_OPTIONS, resolveLstmClvOptions, type LstmClvEpoch, type LstmClvOptions, type LstmClvTrainingReport } from './lstm-clv-options.js';
 import { STATIC_FEATURES, STEP_FEATURES, type SequenceExample, type SequenceFeatureOptions, type SequenceRow } from './sequence-features.js';
 import { ensureTfBackend, type TfBackendLogger, type TfBackendName } from './tf-backend.js';
 import { inverseSoftplus, zilnExpectedValue, zilnLoss } from './ziln-loss.js';
@@ -33,8 +32,10 @@ export interface FittedLstmClv {
   predict(rows: readonly SequenceRow[]): Promise<Float64Array>;
   /**
    * The ZILN logits [ℓ, μ, s] of each row (3 per row, row-major): the whole predictive
-   * distribution, of which `predict` is the mean. Computed row by row in plain JavaScript
-   * (lstm-clv-forward.ts), as scoring does, so evaluation and the stream agree exactly.
+   * distribution, of which `predict` is the mean. One tfjs forward pass per `predictChunkSize`
+   * rows: evaluation predicts up to a million rows at once, where the backend's vectorised
+   * kernels beat the plain-JavaScript forward pass the scoring kind uses
+   * (lstm-clv-forward.ts; the two agree to float32 rounding, tests/sequence-lstm-clv-forward.test.ts).
    */
   predictLogits(rows: readonly SequenceRow[]): Promise<Float32Array>;
   save(): Promise<LstmClvArtifact>;
@@ -85,7 +86,7 @@ export async function fitLstmClv(examples: readonly SequenceExample[], input: Pa
         sum += (await cost.data())[0] * (to - from);
         cost.dispose();
       }
-      const validationLoss = await meanLoss(weights, arch, examples, targets, validation, o.validationChunkSize);
+      const validationLoss = await meanLoss(weights, arch, examples, targets, validation, o.predictChunkSize);
       const report = { epoch, trainLoss: sum / train.length, validationLoss, ms: performance.now() - t0 };
       history.push(report);
       o.onEpoch?.(report);
@@ -128,19 +129,19 @@ export async function fitLstmClv(examples: readonly SequenceExample[], input: Pa
     validationExamples: validation.length,
     history,
   };
-  return fitted(o.features, arch, weights, report, choice.name);
+  return fitted(o.features, arch, weights, report, choice.name, o.predictChunkSize);
 }
 
 /** Rebuilds a saved model. @throws TypeError when `artifact` is not a valid artifact. */
-export async function loadLstmClv(artifact: unknown, options: { logger?: TfBackendLogger } = {}): Promise<FittedLstmClv> {
+export async function loadLstmClv(artifact: unknown, options: { predictChunkSize?: number; logger?: TfBackendLogger } = {}): Promise<FittedLstmClv> {
   const { artifact: a, values } = decodeLstmClvArtifact(artifact);
+  const chunk = options.predictChunkSize ?? DEFAULT_LSTM_CLV_OPTIONS.predictChunkSize;
+  if (!(Number.isInteger(chunk) && chunk >= 1)) throw new RangeError(`predictChunkSize must be an integer ≥ 1, got ${chunk}`);
   const choice = await ensureTfBackend(options.logger);
-  return fitted(a.features, a.architecture, createWeights(a.architecture, values, false), a.report, choice.name);
+  return fitted(a.features, a.architecture, createWeights(a.architecture, values, false), a.report, choice.name, chunk);
 }
 
-function fitted(features: SequenceFeatureOptions, architecture: LstmClvArchitecture, weights: LstmClvWeights, report: LstmClvTrainingReport, backend: TfBackendName): FittedLstmClv {
-  // Inference's copy of the weights, made on the first prediction (the weights are final by then).
-  let forward: LstmClvForward | null = null;
+function fitted(features: SequenceFeatureOptions, architecture: LstmClvArchitecture, weights: LstmClvWeights, report: LstmClvTrainingReport, backend: TfBackendName, chunk: number): FittedLstmClv {
   return {
     features: Object.freeze({ ...features }),
     architecture: Object.freeze({ ...architecture }),
@@ -153,8 +154,18 @@ function fitted(features: SequenceFeatureOptions, architecture: LstmClvArchitect
       return out;
     },
     async predictLogits(rows) {
-      forward ??= new LstmClvForward(architecture, new Map([...weights].map(([name, v]) => [name, v.dataSync() as Float32Array])));
-      return forward.logits(rows);
+      const out = new Float32Array(rows.length * 3);
+      const all = Int32Array.from(rows, (_, i) => i);
+      for (let from = 0; from < rows.length; from += chunk) {
+        const to = Math.min(rows.length, from + chunk);
+        const logits = tf.tidy(() => {
+          const x = batchTensors(architecture, rows, all, from, to);
+          return lstmClvLogits(weights, x.steps, x.statics);
+        });
+        out.set(await logits.data(), from * 3);
+        logits.dispose();
+      }
+      return out;
     },
     async save() {
       const values = new Map<string, Float32Array>();

@@ -23,8 +23,8 @@ export interface LstmClvOptions {
   patience: number;
   /** Share of examples held out for early stopping, in (0, 1). */
   validationFraction: number;
-  /** Rows per forward pass of the validation loss: bounds tensor memory. */
-  validationChunkSize: number;
+  /** Rows per forward pass in predict and validation: bounds tensor memory. */
+  predictChunkSize: number;
   /** Receives the backend line (default: stderr). */
   logger?: TfBackendLogger;
   onEpoch?: (epoch: LstmClvEpoch) => void;
@@ -41,7 +41,7 @@ export const DEFAULT_LSTM_CLV_OPTIONS: Readonly<Omit<LstmClvOptions, 'logger' | 
   maxEpochs: 40,
   patience: 3,
   validationFraction: 0.1,
-  validationChunkSize: 4096,
+  predictChunkSize: 4096,
 });
 
 /** Mean ZILN negative log-likelihood per example after one epoch. */
@@ -71,7 +71,7 @@ export interface LstmClvTrainingReport {
 export function resolveLstmClvOptions(input: Partial<LstmClvOptions>): LstmClvOptions {
   const o: LstmClvOptions = { ...DEFAULT_LSTM_CLV_OPTIONS, ...input };
   validateSequenceFeatureOptions(o.features);
-  for (const key of ['lstmUnits', 'staticUnits', 'hiddenUnits', 'batchSize', 'maxEpochs', 'patience', 'validationChunkSize'] as const) {
+  for (const key of ['lstmUnits', 'staticUnits', 'hiddenUnits', 'batchSize', 'maxEpochs', 'patience', 'predictChunkSize'] as const) {
     if (!(Number.isInteger(o[key]) && o[key] >= 1)) throw new RangeError(`${key} must be an integer ≥ 1, got ${o[key]}`);
   }
   if (!Number.isSafeInteger(o.seed)) throw new RangeError(`seed must be a safe integer, got ${o.seed}`);

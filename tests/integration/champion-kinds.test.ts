@@ -181,8 +181,8 @@ async function lstmBatchClvs(model: LstmModel, states: ReadonlyMap<string, Custo
 }
 
 // Exact equality in minor units, as for the other kinds: the stream and the batch feed the
-// network the same float32 rows (sequenceRowOf builds both), and a row's logits do not depend
-// on the other rows of its tensor on the cpu and wasm backends (measured: 0 customers off).
+// network the same float32 rows (sequenceRowOf builds both), and the kind's forward pass
+// (lstm-clv-forward.ts) computes each row on its own, whatever else is in the call.
 test('an lstm champion scores every customer on the real stack exactly as its batch predictions, re-scored and live', async () => {
   const asOfDay = dayOf(asOfMs);
   const customers = [...(await purchaseHistories(asOfDay)).values()];
