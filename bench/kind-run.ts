@@ -22,7 +22,7 @@ import { purchaseDayValues } from '../processors/features/customer-purchase-hist
 import type { Pipeline } from '../processors/pipeline.js';
 import { modelInputsAsOf } from '../training/model-inputs-as-of.js';
 import { LatencyProbe, percentile } from './latency-probe.js';
-import { collectBeforeWindow, pacedReplay } from './paced-replay.js';
+import { pacedReplay } from './paced-replay.js';
 
 /** The kinds of champion the bench runs, and how each is trained. */
 export const KIND_CHOICES: ReadonlyArray<readonly [string, ScoringChoice | { model: 'lstm' }]> = [
@@ -89,7 +89,6 @@ export async function kindRun(o: KindRunOptions): Promise<KindRunResult> {
   const half = Math.floor(holdout.length / 2);
   const t = await replayMessages({ log, codec, pipeline }, holdout.slice(0, half));
   (probe as LatencyProbe | null)?.reset();
-  collectBeforeWindow();
   await pacedReplay(holdout.slice(half, half + o.pacedRate * o.pacedSeconds), o.pacedRate, probe ?? log, codec);
   await pipeline.waitUntilIdle(1);
   await pipeline.stop();

@@ -18,7 +18,7 @@ import { AvroFloorWorker, CodecWorkRecorder, type FloorFigures } from './avro-fl
 import type { EventCodec } from '../core/ports/event-codec.js';
 import type { Pipeline } from '../processors/pipeline.js';
 import { KIND_CHOICES, type KindRunFigures, type KindRunOptions, type KindRunResult } from './kind-run.js';
-import { collectBeforeWindow, pacedReplay } from './paced-replay.js';
+import { pacedReplay } from './paced-replay.js';
 import { spreadOf } from './spread.js';
 
 export interface PipelineBenchOptions {
@@ -106,7 +106,6 @@ export async function pipelineBench(o: ThroughputBenchOptions) {
     withModel.push(await measuredAgainstFloor({ log: recorder, codec, pipeline }, floor, holdout.slice(0, half)));
     if (o.latency && r === o.repetitions - 1) {
       probe.reset();
-      collectBeforeWindow();
       const paced = await pacedReplay(holdout.slice(half, half + o.pacedRate * o.pacedSeconds), o.pacedRate, probe, codec);
       await pipeline.waitUntilIdle(1);
       const samples = probe.samplesMs;
