@@ -42,31 +42,18 @@ export interface BgNbdLikelihoodData extends RfmColumns {
 }
 
 /**
- * Indexes the distinct frequencies of `data` for {@link bgNbdNegativeLogLikelihood}.
+ * Indexes the distinct frequencies, T and t_x of `data` for {@link bgNbdNegativeLogLikelihood}.
  * @throws RangeError when column lengths differ or a weight is not positive.
  */
 export function bgNbdLikelihoodData(data: RfmColumns): BgNbdLikelihoodData {
   const weight = weightsOf(data);
-  const slots = new Map<number, number>();
-  const xSlot = new Int32Array(data.frequency.length);
-  const distinct: number[] = [];
-  const weights: number[] = [];
-  for (let i = 0; i < xSlot.length; i++) {
-    const x = data.frequency[i];
-    let slot = slots.get(x);
-    if (slot === undefined) {
-      slot = distinct.length;
-      slots.set(x, slot);
-      distinct.push(x);
-      weights.push(0);
-    }
-    xSlot[i] = slot;
-    weights[slot] += weight[i];
-  }
+  const x = indexDistinct(data.frequency);
+  const slotWeight = new Float64Array(x.distinct.length);
+  for (let i = 0; i < weight.length; i++) slotWeight[x.slot[i]] += weight[i];
   const t = indexDistinct(data.T);
   const recency = indexDistinct(data.recency);
   return {
-    ...data, weight, xSlot, distinctX: Float64Array.from(distinct), slotWeight: Float64Array.from(weights),
+    ...data, weight, xSlot: x.slot, distinctX: x.distinct, slotWeight,
     tSlot: t.slot, distinctT: t.distinct, recencySlot: recency.slot, distinctRecency: recency.distinct,
   };
 }
