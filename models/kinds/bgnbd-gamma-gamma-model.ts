@@ -61,16 +61,6 @@ export class BgNbdGammaGammaModel implements CustomerValueModel {
    * discounted by a factor in [(1+d)^−H, 1], so the exact discounted quantile lies between
    * (1+d)^−H and 1 times the undiscounted one (0.89–1 at 1%/month over 12 months).
    */
-  clvOf(input: ModelInput): number {
-    return this.scorer.score(input, this.scratch).clv;
-  }
-
-  /** `predict` without the interval: what the lstm kind takes from its companion. */
-  predictPoint(input: ModelInput): CustomerPrediction {
-    const s = this.scorer.score(input, this.scratch);
-    return { pAlive: s.probabilityAlive, expectedPurchases: s.expectedPurchases, expectedAvgValue: s.expectedAverageValue, clv: s.clv };
-  }
-
   predict(input: ModelInput): CustomerPrediction {
     const s = this.scorer.score(input, this.scratch);
     const q = this.intervals.quantilesInto(this.quantiles, input.frequency, input.recency, input.T, input.monetaryValue);
@@ -80,6 +70,17 @@ export class BgNbdGammaGammaModel implements CustomerValueModel {
       pAlive: s.probabilityAlive, expectedPurchases: s.expectedPurchases, expectedAvgValue: s.expectedAverageValue, clv: s.clv,
       interval: { lower: q.lower * discount, upper: q.upper * discount, level: this.intervals.level },
     };
+  }
+
+  /** `predict(input).clv` alone (CustomerValueModel.clvOf). */
+  clvOf(input: ModelInput): number {
+    return this.scorer.score(input, this.scratch).clv;
+  }
+
+  /** `predict` without the interval: what the lstm kind takes from its companion. */
+  predictPoint(input: ModelInput): CustomerPrediction {
+    const s = this.scorer.score(input, this.scratch);
+    return { pAlive: s.probabilityAlive, expectedPurchases: s.expectedPurchases, expectedAvgValue: s.expectedAverageValue, clv: s.clv };
   }
 
   /** The same model carrying `statistics` (computed from the same histories at training time). */

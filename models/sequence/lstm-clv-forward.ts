@@ -44,7 +44,7 @@ export class LstmClvForward {
   /**
    * The cell's hidden and cell state after periods 0 … t of an all-zero history, t < periods:
    * shared by every customer whose history starts later, so a row starts at its first
-   * non-zero period. Computed by the same arithmetic as `rowLogits`, so a row's logits are
+   * non-zero period. Computed by the same `step` as every row, so a row's logits are
    * bit for bit what the full recurrence gives.
    */
   private readonly zeroH: Float64Array;
