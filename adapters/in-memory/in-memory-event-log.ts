@@ -8,6 +8,7 @@ import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { ConsumerOptions, EventLog, IncomingMessage, OutgoingMessage, PublishOptions, RunningConsumer, TopicMessages } from '../../core/ports/event-log.js';
 import type { TopicSpec } from '../../core/topics.js';
 import { partitionFor } from '../kafka/murmur2-partitioner.js';
+import { PartitionLog } from './partition-log.js';
 
 interface Group {
   committed: Map<string, number>;
@@ -35,7 +36,7 @@ export interface InMemoryEventLogOptions {
 }
 
 export class InMemoryEventLog implements EventLog {
-  private readonly topics = new Map<string, OutgoingMessage[][]>();
+  private readonly topics = new Map<string, PartitionLog[]>();
   private readonly groups = new Map<string, Group>();
   private waiters: Array<() => void> = [];
   private nextMemberId = 1;
@@ -45,13 +46,13 @@ export class InMemoryEventLog implements EventLog {
 
   async createTopics(specs: TopicSpec[]): Promise<void> {
     for (const spec of specs) {
-      if (!this.topics.has(spec.name)) this.topics.set(spec.name, Array.from({ length: spec.partitions }, () => []));
+      if (!this.topics.has(spec.name)) this.topics.set(spec.name, Array.from({ length: spec.partitions }, () => new PartitionLog()));
     }
   }
 
   async publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
     const partitions = this.partitionsOf(topic);
-    for (const m of messages) partitions[partitionFor(m.key, partitions.length)].push(m);
+    for (const m of messages) partitions[partitionFor(m.key, partitions.length)].append(m);
     this.wake();
   }
 
@@ -60,15 +61,15 @@ export class InMemoryEventLog implements EventLog {
     if (options.signal?.aborted) throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, 'publish deadline passed before the messages were sent: nothing was published', { retriable: true });
     const targets = batches.map((b) => this.partitionsOf(b.topic));
     batches.forEach((b, i) => {
-      for (const m of b.messages) targets[i][partitionFor(m.key, targets[i].length)].push(m);
+      for (const m of b.messages) targets[i][partitionFor(m.key, targets[i].length)].append(m);
     });
     this.wake();
   }
 
   /** Every message of a topic in partition order: for reports and tests. */
   read(topic: string): IncomingMessage[] {
-    return this.partitionsOf(topic).flatMap((messages, partition) =>
-      messages.map((m, offset) => ({ ...m, topic, partition, offset: String(offset) })),
+    return this.partitionsOf(topic).flatMap((log, partition) =>
+      Array.from({ length: log.length }, (_, offset) => ({ ...log.at(offset), topic, partition, offset: String(offset) })),
     );
   }
 
@@ -159,7 +160,7 @@ export class InMemoryEventLog implements EventLog {
       const end = Math.min(log.length, position + max);
       const messages: IncomingMessage[] = [];
       for (let offset = position; offset < end; offset++) {
-        const m = log[offset];
+        const m = log.at(offset);
         messages.push({ key: m.key, value: m.value, topic, partition, offset: String(offset) });
       }
       // Rotate so that partitions are served fairly.
@@ -203,7 +204,7 @@ export class InMemoryEventLog implements EventLog {
     return group;
   }
 
-  private partitionsOf(topic: string): OutgoingMessage[][] {
+  private partitionsOf(topic: string): PartitionLog[] {
     const partitions = this.topics.get(topic);
     if (!partitions) throw new Error(`unknown topic ${topic}`);
     return partitions;
