@@ -8,6 +8,7 @@ import type { Config } from '../config/config.js';
 import type { EventLog } from '../core/ports/event-log.js';
 import { topicSpecs } from '../core/topics.js';
 import { ClickHouseSink, type ClickHouseSinkOptions } from '../consumers/clickhouse-sink/clickhouse-sink.js';
+import { processorStateCodecs } from '../processors/state-codecs.js';
 import { ScoreStoreReadModel } from '../read-model/score-store-read-model.js';
 import { scoringSettingsFrom, streamPipeline } from './stream-pipeline.js';
 
@@ -30,12 +31,13 @@ export function embeddedPipeline(config: Readonly<Config>, logger: Logger, obser
   });
   const codec = new AvroCodec();
   const scoring = scoringSettingsFrom(config);
+  // States are kept as the Redis stores' text (adapters/in-memory/in-memory-state-store.ts).
   // The read model sees every score write through its store, so the API's segment index
   // stays current without scans.
   const readModel: ScoreStoreReadModel = new ScoreStoreReadModel({
-    scores: new InMemoryStateStore(), currentModel: () => pipeline.currentModel(), scoring, shop: { currency: config.currency, timeZone: config.timeZone },
+    scores: new InMemoryStateStore(processorStateCodecs.scores), currentModel: () => pipeline.currentModel(), scoring, shop: { currency: config.currency, timeZone: config.timeZone },
   });
-  const pipeline = streamPipeline(config, { log, codec, stores: { ledgers: new InMemoryStateStore(), histories: new InMemoryStateStore(), scores: readModel.scoresStore } }, { observe, scoring });
+  const pipeline = streamPipeline(config, { log, codec, stores: { ledgers: new InMemoryStateStore(processorStateCodecs.ledgers), histories: new InMemoryStateStore(processorStateCodecs.histories), scores: readModel.scoresStore } }, { observe, scoring });
   readModel.readRevenueFrom(pipeline.stores.histories);
   const analytics = new InMemoryAnalyticsStore();
   // Per-segment actuals and segment flows need segment membership as of past times: the sunk score history.
