@@ -7,7 +7,7 @@
  */
 import { dayIndexer, endOfDayMs } from '../core/calendar.js';
 import { loadConfig } from '../config/config.js';
-import { syntheticDemoHistory } from '../app/demo/demo-history.js';
+import { syntheticDemoHistory, type DemoHistory } from '../app/demo/demo-history.js';
 import { replayMessages } from '../app/demo/replay-messages.js';
 import { embeddedPipeline } from '../app/embedded.js';
 import { createLogger } from '../app/logger.js';
@@ -22,6 +22,7 @@ import { purchaseDayValues } from '../processors/features/customer-purchase-hist
 import type { Pipeline } from '../processors/pipeline.js';
 import { modelInputsAsOf } from '../training/model-inputs-as-of.js';
 import { LatencyProbe, percentile } from './latency-probe.js';
+import { EncodedMessages, replayEncoded } from './encoded-messages.js';
 import { pacedReplay } from './paced-replay.js';
 
 /** The kinds of champion the bench runs, and how each is trained. */
@@ -43,7 +44,6 @@ export interface KindRunOptions {
 
 export interface KindRunFigures {
   processedPerSecond: number;
-  eventsPerSecond: number;
   latencyP50Ms: number | null;
   latencyP99Ms: number | null;
 }
@@ -60,7 +60,7 @@ export async function kindRun(o: KindRunOptions): Promise<KindRunResult> {
   if (choice === undefined) throw new Error(`unknown kind ${o.kind}`);
   const config = loadConfig({});
   const logger = createLogger('warn');
-  const history = syntheticDemoHistory({ customers: o.customers, seed: 7, currency: config.currency, timeZone: config.timeZone, minorPerUnit: config.minorPerUnit });
+  let history: DemoHistory | null = syntheticDemoHistory({ customers: o.customers, seed: 7, currency: config.currency, timeZone: config.timeZone, minorPerUnit: config.minorPerUnit });
   const calibrationEndMs = endOfDayMs(history.calibrationEndDay, config.timeZone);
   const split = history.messages.findIndex((m) => m.deliveredAtMs > calibrationEndMs);
   const dayOf = dayIndexer(config.timeZone);
@@ -68,6 +68,9 @@ export async function kindRun(o: KindRunOptions): Promise<KindRunResult> {
   const { log, codec, pipeline } = embeddedPipeline(config, logger, (inner) => (probe = new LatencyProbe(inner)));
   await pipeline.start();
   await replayMessages({ log, codec, pipeline }, history.messages.slice(0, split));
+  // The holdout as a separate producer would hold it; the history's objects are let go.
+  const holdout = await EncodedMessages.of(codec, history.messages.slice(split));
+  history = null;
   let model: CustomerValueModel & { toJSON(): unknown; dispose?: () => Promise<void> };
   let trainingMs: number | null = null;
   if (o.artifact !== null) {
@@ -85,18 +88,17 @@ export async function kindRun(o: KindRunOptions): Promise<KindRunResult> {
   }
   pipeline.useModel(model);
   await pipeline.rescoreAll(calibrationEndMs);
-  const holdout = history.messages.slice(split);
   const half = Math.floor(holdout.length / 2);
-  const t = await replayMessages({ log, codec, pipeline }, holdout.slice(0, half));
+  const t = await replayEncoded({ log, pipeline }, holdout, 0, half);
   (probe as LatencyProbe | null)?.reset();
-  await pacedReplay(holdout.slice(half, half + o.pacedRate * o.pacedSeconds), o.pacedRate, probe ?? log, codec);
+  await pacedReplay(holdout, half, Math.min(holdout.length, half + o.pacedRate * o.pacedSeconds), o.pacedRate, probe ?? log);
   await pipeline.waitUntilIdle(1);
   await pipeline.stop();
   const samples = (probe as LatencyProbe | null)?.samplesMs ?? [];
   const artifact = trainingMs === null ? null : model.toJSON();
   await model.dispose?.();
   return {
-    figures: { processedPerSecond: t.processedPerSecond, eventsPerSecond: t.eventsPerSecond, latencyP50Ms: percentile(samples, 0.5), latencyP99Ms: percentile(samples, 0.99) },
+    figures: { processedPerSecond: t.processedPerSecond, latencyP50Ms: percentile(samples, 0.5), latencyP99Ms: percentile(samples, 0.99) },
     artifact,
     trainingMs,
   };

@@ -1,16 +1,17 @@
 /** The paced input of the latency runs. */
-import type { DemoMessage } from '../app/demo/demo-history.js';
+import type { OutgoingMessage } from '../core/ports/event-log.js';
+import type { EncodedMessages } from './encoded-messages.js';
 
-/** Publishes at a fixed rate in 10 ms ticks, without waiting for the pipeline. */
-export async function pacedReplay(messages: DemoMessage[], rate: number, log: { publish: (t: string, m: { key: string; value: Buffer }[]) => Promise<void> }, codec: { encode: (t: string, v: unknown) => Promise<Buffer> }) {
+/** Publishes messages [from, to) at a fixed rate in 10 ms ticks, one publish each, without waiting for the pipeline. */
+export async function pacedReplay(messages: EncodedMessages, from: number, to: number, rate: number, log: { publish: (t: string, m: OutgoingMessage[]) => Promise<void> }) {
   const tickMs = 10;
   const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
   const start = performance.now();
-  for (let i = 0, tick = 0; i < messages.length; i += perTick, tick++) {
-    for (const m of messages.slice(i, i + perTick)) await log.publish(m.topic, [{ key: m.key, value: m.poison ?? (await codec.encode(m.topic, m.value)) }]);
+  for (let i = from, tick = 0; i < to; i += perTick, tick++) {
+    for (let j = i; j < Math.min(to, i + perTick); j++) await log.publish(messages.topicAt(j), [messages.at(j)]);
     const due = start + (tick + 1) * tickMs;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
-  return { events: messages.length, seconds: (performance.now() - start) / 1000 };
+  return { events: to - from, seconds: (performance.now() - start) / 1000 };
 }

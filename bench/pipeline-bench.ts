@@ -18,6 +18,7 @@ import { AvroFloorWorker, CodecWorkRecorder, type FloorFigures } from './avro-fl
 import type { EventCodec } from '../core/ports/event-codec.js';
 import type { Pipeline } from '../processors/pipeline.js';
 import { KIND_CHOICES, type KindRunFigures, type KindRunOptions, type KindRunResult } from './kind-run.js';
+import { EncodedMessages } from './encoded-messages.js';
 import { pacedReplay } from './paced-replay.js';
 import { spreadOf } from './spread.js';
 
@@ -105,8 +106,9 @@ export async function pipelineBench(o: ThroughputBenchOptions) {
     // Half the holdout at full speed with the model live, the rest paced for latency.
     withModel.push(await measuredAgainstFloor({ log: recorder, codec, pipeline }, floor, holdout.slice(0, half)));
     if (o.latency && r === o.repetitions - 1) {
+      const slice = await EncodedMessages.of(codec, holdout.slice(half, half + o.pacedRate * o.pacedSeconds));
       probe.reset();
-      const paced = await pacedReplay(holdout.slice(half, half + o.pacedRate * o.pacedSeconds), o.pacedRate, probe, codec);
+      const paced = await pacedReplay(slice, 0, slice.length, o.pacedRate, probe);
       await pipeline.waitUntilIdle(1);
       const samples = probe.samplesMs;
       latency = {
