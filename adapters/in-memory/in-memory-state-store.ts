@@ -6,8 +6,9 @@
  * processors/state-codecs.ts), each value is kept as its text: one flat string per entry
  * instead of a graph of objects and arrays. A long-running embedded process keeps every
  * ledger, history and score in its heap, and each major garbage collection marks all of
- * them; as strings there is next to nothing to mark (see docs/performance.md, "Event-to-score
- * latency and the collector").
+ * them; as strings there is next to nothing to mark. Measured in the embedded pipeline: p99 at
+ * 5,000 events/s from ~600 ms (a collection's marking) to ~10–20 ms, for about a fifth of its
+ * throughput (docs/performance.md, "Event-to-score latency and the collector").
  */
 import type { Revised, StateCodec, StateStore, WriteOptions } from '../../core/ports/state-store.js';
 
