@@ -8,7 +8,6 @@ import { PartitionLog } from '../adapters/in-memory/partition-log.js';
 import type { EventCodec } from '../core/ports/event-codec.js';
 import type { EventLog, OutgoingMessage } from '../core/ports/event-log.js';
 import type { ProducerMessage } from '../producers/publish-messages.js';
-import { encodeByTopic } from '../producers/publish-messages.js';
 import type { Pipeline } from '../processors/pipeline.js';
 
 export class EncodedMessages {
@@ -23,18 +22,7 @@ export class EncodedMessages {
   /** Encodes `messages` in order (poison bytes as they are). */
   static async of(codec: EventCodec, messages: readonly ProducerMessage[]): Promise<EncodedMessages> {
     const encoded = new EncodedMessages(messages.length);
-    const chunk = 10_000;
-    for (let from = 0; from < messages.length; from += chunk) {
-      const to = Math.min(messages.length, from + chunk);
-      const byTopic = await encodeByTopic(codec, messages, from, to);
-      const next = new Map([...byTopic.keys()].map((topic) => [topic, 0]));
-      for (let i = from; i < to; i++) {
-        const topic = messages[i].topic;
-        const n = next.get(topic)!;
-        next.set(topic, n + 1);
-        encoded.push(topic, byTopic.get(topic)![n]);
-      }
-    }
+    for (const m of messages) encoded.push(m.topic, { key: m.key, value: m.poison ?? (await codec.encode(m.topic, m.value)) });
     return encoded;
   }
 
