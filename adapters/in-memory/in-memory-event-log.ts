@@ -160,8 +160,7 @@ export class InMemoryEventLog implements EventLog {
       const end = Math.min(log.length, position + max);
       const messages: IncomingMessage[] = [];
       for (let offset = position; offset < end; offset++) {
-        const m = log.at(offset);
-        messages.push({ key: m.key, value: m.value, topic, partition, offset: String(offset) });
+        messages.push({ key: log.keyAt(offset), value: log.valueAt(offset), topic, partition, offset: String(offset) });
       }
       // Rotate so that partitions are served fairly.
       member.positions.delete(key);

@@ -51,10 +51,19 @@ export class PartitionLog {
 
   /** The message at `offset` (0 ≤ offset < length); its value is a view of the log's bytes, not to be written to. */
   at(offset: number): OutgoingMessage {
+    return { key: this.keys[offset], value: this.valueAt(offset) };
+  }
+
+  keyAt(offset: number): string | null {
+    return this.keys[offset];
+  }
+
+  /** As `at(offset).value`, without the message object (the consumer builds its own). */
+  valueAt(offset: number): Buffer | null {
     const length = this.lengthOf[offset];
-    if (length === TOMBSTONE) return { key: this.keys[offset], value: null };
+    if (length === TOMBSTONE) return null;
     const start = this.startOf[offset];
-    return { key: this.keys[offset], value: this.chunks[this.chunkOf[offset]].subarray(start, start + length) };
+    return this.chunks[this.chunkOf[offset]].subarray(start, start + length);
   }
 
   private grow(): void {
