@@ -10,6 +10,7 @@ import { dateOfDayIndex } from '../core/calendar.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import { applyBlend, fitBlendWeights, type BlendWeights } from '../models/ensemble/blend-weights.js';
 import { holdoutMetrics } from '../models/metrics/holdout-metrics.js';
+import { MIN_YEARLY_HISTORY_DAYS } from '../models/seasonal/seasonal-intensity.js';
 import { backtestFolds, type BacktestFold } from './backtest-folds.js';
 import { BLENDABLE_MODELS, DEPLOYABLE_MODELS, forecastCandidates, type CandidateForecast, type CandidateOutcome, type CandidateSettings, type SingleModel } from './candidate-forecasts.js';
 import { windowMetricsJson, type WindowMetricsJson } from './model-evaluation-metrics.js';
@@ -55,7 +56,7 @@ export async function runBacktest(
   const backtests: ModelBacktest[] = [];
   for (const m of models) {
     report.models[m] = perFold.map((o, k) => (o.get(m)!.ok ? metricsOf(o.get(m)! as { forecast: CandidateForecast }, windows[k], periodDays) : { failed: (o.get(m) as { reason: string }).reason }));
-    backtests.push({ model: m, folds: perFold.map((o, k) => scoreOf(o.get(m)!, windows[k])) });
+    backtests.push({ model: m, folds: perFold.map((o, k) => scoreOf(o.get(m)!, windows[k])), ...untestedPart(m, firstDay, calibrationEndDay, folds) });
   }
   // The ensemble: members that ran on every fold; each fold scored with weights from the others.
   const members = BLENDABLE_MODELS.filter((m) => models.includes(m) && perFold.every((o) => o.get(m)!.ok));
@@ -81,6 +82,18 @@ export async function runBacktest(
     backtests.push({ model: 'ensemble', folds: folds.map(() => null) });
   }
   return { report, selection: selectChampion(backtests), weights };
+}
+
+/**
+ * What of model `m` as trained on the whole calibration period no fold can fit: the seasonal
+ * model's yearly cycle when the calibration period has the history it needs and the latest
+ * origin has not (model-selection.ts then asks only that the folds show no harm).
+ */
+export function untestedPart(m: SingleModel, firstDay: number, calibrationEndDay: number, folds: readonly BacktestFold[]): { untested?: string } {
+  if (m !== 'seasonal') return {};
+  const latest = folds[0].originDay - firstDay + 1;
+  if (calibrationEndDay - firstDay + 1 < MIN_YEARLY_HISTORY_DAYS || latest >= MIN_YEARLY_HISTORY_DAYS) return {};
+  return { untested: `its yearly cycle (${MIN_YEARLY_HISTORY_DAYS} days of history needed, ${latest} before the latest origin)` };
 }
 
 /** The blend's time profile: each member's daily shape carrying its weighted share of the total. */

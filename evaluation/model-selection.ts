@@ -12,6 +12,15 @@
  * fold is not a candidate (it might fail on the shop again). When BG/NBD itself cannot be
  * fitted, the model with the lowest mean |value error| among those that ran on every fold wins.
  *
+ * A fold fits each model on less history than the calibration period has, and a part of a
+ * model may need more history than any fold has — the seasonal model's yearly cycle needs two
+ * years (models/seasonal/seasonal-intensity.ts). The folds then test that model without the
+ * part, so they can tell whether it does harm but not whether the part helps. Such a model
+ * (`untested` says what the folds could not fit) qualifies when no model beat BG/NBD outright
+ * and it does no harm on the folds: mean |value error| at most `marginPoints` above BG/NBD's,
+ * Spearman and MAE within the tolerances. The part is then judged by its own in-sample guard
+ * (for the yearly cycle, the James–Stein shrinkage of the fitted season).
+ *
  * The margins are fixed a priori, not fitted to any data set: they encode "do no harm".
  */
 
@@ -27,6 +36,8 @@ export interface ModelBacktest {
   model: string;
   /** One entry per fold, in fold order; null where the model could not be fitted. */
   folds: Array<FoldScore | null>;
+  /** What of the model the folds could not fit (the history before every origin being too short for it); see the header. */
+  untested?: string;
 }
 
 export interface SelectionRow {
@@ -59,6 +70,7 @@ export const DEFAULT_SELECTION_RULE: Readonly<SelectionRule> = Object.freeze({ b
 /** @throws RangeError when no model ran on every fold. */
 export function selectChampion(backtests: readonly ModelBacktest[], rule: Readonly<SelectionRule> = DEFAULT_SELECTION_RULE): Selection {
   const summary = backtests.map((b) => summarise(b));
+  const untestedFit = new Set<string>();
   const baseline = summary.find((s) => s.model === rule.baseline && s.complete) ?? null;
   const table: SelectionRow[] = summary.map((s) => {
     const row: SelectionRow = {
@@ -70,17 +82,27 @@ export function selectChampion(backtests: readonly ModelBacktest[], rule: Readon
     if (baseline === null) return { ...row, qualifies: true, why: `the baseline ${rule.baseline} could not be fitted` };
     const better = s.scores.filter((f, k) => Math.abs(f.valueError) < Math.abs(baseline.scores[k].valueError)).length;
     row.folds_better_than_baseline = better;
-    const problems: string[] = [];
+    const harm = harmDone(s, baseline, rule);
+    const problems = [...harm];
     if (!(s.meanAbsError! <= baseline.meanAbsError! - rule.marginPoints / 100)) problems.push(`mean |value error| not ${rule.marginPoints} point(s) below ${rule.baseline}'s`);
     if (!(better * 2 > s.folds)) problems.push(`better than ${rule.baseline} on ${better} of ${s.folds} folds only`);
-    if (s.meanSpearman !== null && baseline.meanSpearman !== null && s.meanSpearman < baseline.meanSpearman - rule.spearmanTolerance) problems.push(`ranks customers worse (Spearman ${s.meanSpearman.toFixed(3)} vs ${baseline.meanSpearman.toFixed(3)})`);
-    if (s.meanMae! > baseline.meanMae! * (1 + rule.maeTolerance)) problems.push(`larger customer-level error (MAE ${s.meanMae!.toFixed(2)} vs ${baseline.meanMae!.toFixed(2)})`);
-    return { ...row, qualifies: problems.length === 0, why: problems.length === 0 ? `beats ${rule.baseline} on the backtest` : problems.join('; ') };
+    if (problems.length === 0) return { ...row, qualifies: true, why: `beats ${rule.baseline} on the backtest` };
+    if (s.untested !== undefined && harm.length === 0) {
+      untestedFit.add(s.model);
+      return { ...row, qualifies: true, why: `the folds could not fit ${s.untested}; does no harm on them` };
+    }
+    return { ...row, why: problems.join('; ') };
   });
   const eligible = summary.filter((s, i) => table[i].qualifies && s.model !== rule.baseline);
   if (baseline !== null) {
     if (eligible.length === 0) return { champion: rule.baseline, reason: `no model beat ${rule.baseline} on the backtest`, table };
-    const best = eligible.reduce((a, b) => (b.meanAbsError! < a.meanAbsError! ? b : a));
+    // A model that beat the baseline outright comes before one whose gain the folds could not see.
+    const outright = eligible.filter((s) => !untestedFit.has(s.model));
+    const pool = outright.length > 0 ? outright : eligible;
+    const best = pool.reduce((a, b) => (b.meanAbsError! < a.meanAbsError! ? b : a));
+    if (untestedFit.has(best.model)) {
+      return { champion: best.model, reason: `${best.model}: the folds could not fit ${best.untested}; it does no harm on them (mean |value error| ${pct(best.meanAbsError!)} vs ${pct(baseline.meanAbsError!)})`, table };
+    }
     return { champion: best.model, reason: `${best.model} beat ${rule.baseline} on the backtest: mean |value error| ${pct(best.meanAbsError!)} vs ${pct(baseline.meanAbsError!)}`, table };
   }
   const complete = summary.filter((s) => s.complete);
@@ -89,13 +111,24 @@ export function selectChampion(backtests: readonly ModelBacktest[], rule: Readon
   return { champion: best.model, reason: `${rule.baseline} could not be fitted; ${best.model} had the lowest mean |value error| (${pct(best.meanAbsError!)})`, table };
 }
 
+/** Where `s` does worse than the baseline by more than the rule allows (empty: no harm). */
+function harmDone(s: Summary, baseline: Summary, rule: Readonly<SelectionRule>): string[] {
+  const harm: string[] = [];
+  if (s.meanAbsError! > baseline.meanAbsError! + rule.marginPoints / 100) harm.push(`mean |value error| more than ${rule.marginPoints} point(s) above ${rule.baseline}'s`);
+  if (s.meanSpearman !== null && baseline.meanSpearman !== null && s.meanSpearman < baseline.meanSpearman - rule.spearmanTolerance) harm.push(`ranks customers worse (Spearman ${s.meanSpearman.toFixed(3)} vs ${baseline.meanSpearman.toFixed(3)})`);
+  if (s.meanMae! > baseline.meanMae! * (1 + rule.maeTolerance)) harm.push(`larger customer-level error (MAE ${s.meanMae!.toFixed(2)} vs ${baseline.meanMae!.toFixed(2)})`);
+  return harm;
+}
+
+type Summary = ReturnType<typeof summarise>;
+
 function summarise(b: ModelBacktest) {
   const scores = b.folds.filter((f): f is FoldScore => f !== null);
   const complete = scores.length === b.folds.length && scores.length > 0;
   const mean = (v: number[]) => (v.length === 0 ? null : v.reduce((s, x) => s + x, 0) / v.length);
   const spearmans = scores.map((f) => f.spearman).filter((v): v is number => v !== null);
   return {
-    model: b.model, folds: b.folds.length, failed: b.folds.length - scores.length, complete, scores: b.folds as FoldScore[],
+    model: b.model, untested: b.untested, folds: b.folds.length, failed: b.folds.length - scores.length, complete, scores: b.folds as FoldScore[],
     meanAbsError: mean(scores.map((f) => Math.abs(f.valueError))), meanSpearman: mean(spearmans), meanMae: mean(scores.map((f) => f.mae)),
   };
 }

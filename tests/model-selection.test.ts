@@ -56,3 +56,35 @@ test('a model that failed on a fold is left out; when BG/NBD itself failed the b
   assert.equal(noBaseline.champion, 'seasonal');
   assert.throws(() => selectChampion([{ model: 'bgnbd', folds: [null] }]), /no model could be fitted/);
 });
+
+test('a model with a part no fold could fit qualifies when it does no harm on the folds; one that beat BG/NBD outright comes first', () => {
+  const yearly = 'its yearly cycle (730 days of history needed, 365 before the latest origin)';
+  const untested = selectChampion([
+    { model: 'bgnbd', folds: folds(0.2, 0.1, 0.1) },
+    { model: 'seasonal', folds: folds(0.205, 0.1, 0.1), untested: yearly }, // half a point worse: within the margin
+  ]);
+  assert.equal(untested.champion, 'seasonal');
+  assert.match(untested.reason, /could not fit its yearly cycle/);
+  assert.match(untested.table.find((r) => r.model === 'seasonal')!.why, /does no harm/);
+  // Without the flag the same scores keep BG/NBD.
+  assert.equal(selectChampion([{ model: 'bgnbd', folds: folds(0.2, 0.1, 0.1) }, { model: 'seasonal', folds: folds(0.205, 0.1, 0.1) }]).champion, 'bgnbd');
+
+  const harmful = selectChampion([
+    { model: 'bgnbd', folds: folds(0.2, 0.1, 0.1) },
+    { model: 'seasonal', folds: folds(0.25, 0.1, 0.1), untested: yearly }, // 1.7 points worse
+  ]);
+  assert.equal(harmful.champion, 'bgnbd');
+  assert.match(harmful.table.find((r) => r.model === 'seasonal')!.why, /more than 1 point\(s\) above/);
+  const ranksWorse = selectChampion([
+    { model: 'bgnbd', folds: folds(0.2, 0.1, 0.1) },
+    { model: 'seasonal', folds: folds(0.2, 0.1, 0.1).map((f) => ({ ...f, spearman: 0.38 })), untested: yearly },
+  ]);
+  assert.equal(ranksWorse.champion, 'bgnbd');
+
+  const outright = selectChampion([
+    { model: 'bgnbd', folds: folds(0.2, 0.2, 0.2) },
+    { model: 'seasonal', folds: folds(0.2, 0.2, 0.205), untested: yearly },
+    { model: 'ensemble', folds: folds(0.1, 0.1, 0.1) },
+  ]);
+  assert.equal(outright.champion, 'ensemble', 'the ensemble beat BG/NBD on what the folds could test; the seasonal model only did no harm there');
+});

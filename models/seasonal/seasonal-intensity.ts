@@ -11,8 +11,11 @@
  * operational day is an average calendar day. First purchases are left out: they are births,
  * not part of the repeat-purchase process whose rate is seasonal.
  *
- * Yearly seasonality is estimated only from at least one whole year of history (otherwise a
- * season and a trend cannot be told apart); with less, the intensity is weekly and holidays only.
+ * Yearly seasonality is estimated only from two whole years of history: a cycle seen once
+ * cannot be told apart from a trend (a young shop's first customers buying less and less
+ * reads as a season that peaks in its first months). Prophet's 'auto' setting asks the same
+ * (a two-year span; models/forecast/forecast-options.ts). With less, the intensity is weekly
+ * and holidays only.
  *
  * A small shop's daily counts are noisy, and twenty Fourier terms fit noise as readily as a
  * season. The estimated curve is therefore shrunk towards 1 (James & Stein 1961; Efron &
@@ -25,8 +28,8 @@ import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { holidayCalendar, type HolidayCalendar } from '../../core/holidays/holiday-calendar.js';
 import { FittedRevenueForecast, fitRevenueForecast, type RevenueForecastJson } from '../forecast/prophet-forecaster.js';
 
-/** Fewest days of history for a yearly cycle. */
-export const MIN_YEARLY_HISTORY_DAYS = 365;
+/** Fewest days of history for a yearly cycle: two years of days. */
+export const MIN_YEARLY_HISTORY_DAYS = 2 * 365;
 /** Fewest days of history for any intensity (weekly cycle). */
 export const MIN_INTENSITY_HISTORY_DAYS = 56;
 /** Floor of the factor: a day is never taken as closed (the Prophet fit may dip below 0 on a quiet holiday). */
