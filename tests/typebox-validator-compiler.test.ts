@@ -19,3 +19,13 @@ test('bodies are never converted', () => {
   assert.ok(check('body', { n: '42' }).error, 'a string is not an integer in a JSON body');
   assert.deepEqual(check('body', { n: 42 }).value, { n: 42 });
 });
+
+test('a schema of strings only is checked as given (nothing to convert), and still refuses what is not its type', () => {
+  const strings = Type.Object({ id: Type.String({ minLength: 1, pattern: '^[a-z0-9]+$' }) });
+  const validate = typeBoxValidatorCompiler({ schema: strings, httpPart: 'params', url: '/t/:id', method: 'GET' });
+  const value = { id: 'c42' };
+  assert.deepEqual((validate(value) as { value: unknown }).value, { id: 'c42' });
+  for (const bad of [{ id: '' }, { id: 'C-42' }, { id: ['a', 'b'] }, {}]) {
+    assert.ok((validate(bad) as { error?: unknown[] }).error, `${JSON.stringify(bad)} is refused`);
+  }
+});
