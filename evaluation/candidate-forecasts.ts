@@ -53,6 +53,8 @@ export interface CandidateSettings {
   holidays: HolidayCalendar;
   /** `maxLabelPeriods`: longest label window of the LSTM (default: as long as the window, where the history allows). */
   lstm: { maxEpochs: number; seed: number; maxLabelPeriods?: number; logger?: TfBackendLogger };
+  /** false: the seasonal model without its yearly cycle (backtest folds, see model-backtest.ts). */
+  seasonalYearly?: boolean;
 }
 
 /** Fits `models` on the window's past and predicts the window; BG/NBD is fitted whenever a model leans on it. */
@@ -85,7 +87,7 @@ async function fitOne(m: SingleModel, window: EvaluationWindow, bgnbd: { model: 
   const { periodDays, minorPerUnit } = s.training;
   switch (m) {
     case 'seasonal': {
-      const model = await trainSeasonalModel(window.inputs, dailyRepeatPurchases(window.histories, window.cutDay), s.training, s.holidays);
+      const model = await trainSeasonalModel(window.inputs, dailyRepeatPurchases(window.histories, window.cutDay), s.training, s.holidays, s.seasonalYearly === undefined ? {} : { yearly: s.seasonalYearly });
       const forecast = perCustomerWindowForecast(model, window);
       return { ...forecast, details: model.metricsJson() };
     }

@@ -45,8 +45,11 @@ export async function runBacktest(
     throw new ClvError(ErrorCodes.INSUFFICIENT_DATA, `the calibration period (${calibrationEndDay - firstDay + 1} days) is too short for a backtest fold: no model can be selected`);
   }
   const windows = folds.map((f: BacktestFold) => evaluationWindow(byCustomer, f.originDay, f.endDay, periodDays, minorPerUnit));
+  const untested = seasonalCycleUntested(firstDay, calibrationEndDay, folds);
+  // Where the folds cannot fit the cycle as it would be deployed, they test the rest of the seasonal model.
+  const foldSettings: CandidateSettings = untested === null ? s : { ...s, seasonalYearly: false };
   const perFold: Array<Map<SingleModel, CandidateOutcome>> = [];
-  for (const w of windows) perFold.push(await forecastCandidates(w, models, s));
+  for (const w of windows) perFold.push(await forecastCandidates(w, models, foldSettings));
 
   const report: BacktestReport = {
     folds: folds.map((f, k) => ({ calibration_end: dateOfDayIndex(f.originDay), window_end: dateOfDayIndex(f.endDay), customers: windows[k].customerIds.length })),
@@ -56,7 +59,7 @@ export async function runBacktest(
   const backtests: ModelBacktest[] = [];
   for (const m of models) {
     report.models[m] = perFold.map((o, k) => (o.get(m)!.ok ? metricsOf(o.get(m)! as { forecast: CandidateForecast }, windows[k], periodDays) : { failed: (o.get(m) as { reason: string }).reason }));
-    backtests.push({ model: m, folds: perFold.map((o, k) => scoreOf(o.get(m)!, windows[k])), ...untestedPart(m, firstDay, calibrationEndDay, folds) });
+    backtests.push({ model: m, folds: perFold.map((o, k) => scoreOf(o.get(m)!, windows[k])), ...(m === 'seasonal' && untested !== null ? { untested } : {}) });
   }
   // The ensemble: members that ran on every fold; each fold scored with weights from the others.
   const members = BLENDABLE_MODELS.filter((m) => models.includes(m) && perFold.every((o) => o.get(m)!.ok));
@@ -85,15 +88,21 @@ export async function runBacktest(
 }
 
 /**
- * What of model `m` as trained on the whole calibration period no fold can fit: the seasonal
- * model's yearly cycle when the calibration period has the history it needs and the latest
- * origin has not (model-selection.ts then asks only that the folds show no harm).
+ * Whether the folds cannot judge the seasonal model's yearly cycle as it would be deployed,
+ * and what to say so: the calibration period has two years or more, so the deployed cycle is
+ * estimated from two or more seasons, while the latest origin has less than two years before
+ * it, so a fold could fit it from one season at most — a weaker estimate, easily a trend read
+ * as a season, and not the one deployed. The folds then fit the seasonal model without its
+ * yearly cycle and model-selection.ts asks only that they show no harm; the deployed cycle is
+ * held back by its own shrinkage (seasonal-intensity.ts). With less than two years in the
+ * calibration period, deployed and fold models alike have one season at most, and the folds
+ * judge the cycle as they judge everything else. Null: nothing the folds cannot judge.
  */
-export function untestedPart(m: SingleModel, firstDay: number, calibrationEndDay: number, folds: readonly BacktestFold[]): { untested?: string } {
-  if (m !== 'seasonal') return {};
+export function seasonalCycleUntested(firstDay: number, calibrationEndDay: number, folds: readonly BacktestFold[]): string | null {
+  const twoYears = 2 * MIN_YEARLY_HISTORY_DAYS;
   const latest = folds[0].originDay - firstDay + 1;
-  if (calibrationEndDay - firstDay + 1 < MIN_YEARLY_HISTORY_DAYS || latest >= MIN_YEARLY_HISTORY_DAYS) return {};
-  return { untested: `its yearly cycle (${MIN_YEARLY_HISTORY_DAYS} days of history needed, ${latest} before the latest origin)` };
+  if (calibrationEndDay - firstDay + 1 < twoYears || latest >= twoYears) return null;
+  return `its yearly cycle as estimated from two or more years (${latest} days of history before the latest origin)`;
 }
 
 /** The blend's time profile: each member's daily shape carrying its weighted share of the total. */

@@ -1,6 +1,6 @@
 /**
- * The shop's seasonal intensity: a yearly cycle only from two years of history (a cycle seen
- * once cannot be told apart from a trend), weekly and holidays from eight weeks.
+ * The shop's seasonal intensity: a yearly cycle from one whole year of history, unless the
+ * caller leaves it out; weekly and holidays from eight weeks.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,17 +19,19 @@ function counts(days: number): Float64Array {
   });
 }
 
-test('two years of history give a yearly cycle that peaks where the history does; a day less gives none', async () => {
-  assert.equal(MIN_YEARLY_HISTORY_DAYS, 730);
-  const two = await SeasonalIntensity.fit(FIRST, counts(730));
-  assert.equal(two.yearly, true);
-  const [december] = two.factors([dayIndexOfDate('2024-12-24')]);
-  const [june] = two.factors([dayIndexOfDate('2024-06-15')]);
+test('a year of history gives a yearly cycle that peaks where the history does; a day less, or yearly: false, gives none', async () => {
+  assert.equal(MIN_YEARLY_HISTORY_DAYS, 365);
+  const withCycle = await SeasonalIntensity.fit(FIRST, counts(730));
+  assert.equal(withCycle.yearly, true);
+  const [december] = withCycle.factors([dayIndexOfDate('2024-12-24')]);
+  const [june] = withCycle.factors([dayIndexOfDate('2024-06-15')]);
   assert.ok(december > 1.3 * june, `24 Dec ${december.toFixed(2)} vs 15 Jun ${june.toFixed(2)}`);
+  assert.equal((await SeasonalIntensity.fit(FIRST, counts(365))).yearly, true);
+  assert.equal((await SeasonalIntensity.fit(FIRST, counts(364))).yearly, false);
 
-  const short = await SeasonalIntensity.fit(FIRST, counts(729));
-  assert.equal(short.yearly, false);
-  const [d2] = short.factors([dayIndexOfDate('2024-12-24')]);
-  const [j2] = short.factors([dayIndexOfDate('2024-06-15')]);
+  const left = await SeasonalIntensity.fit(FIRST, counts(730), undefined, { yearly: false });
+  assert.equal(left.yearly, false);
+  const [d2] = left.factors([dayIndexOfDate('2024-12-24')]);
+  const [j2] = left.factors([dayIndexOfDate('2024-06-15')]);
   assert.ok(Math.abs(d2 / j2 - 1) < 0.15, `without a yearly cycle the two days differ by their weekdays only: ${d2.toFixed(2)} vs ${j2.toFixed(2)}`);
 });

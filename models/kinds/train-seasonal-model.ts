@@ -36,9 +36,13 @@ export function dailyRepeatPurchases(histories: Iterable<Iterable<readonly [numb
   return { firstDay, counts };
 }
 
-/** @throws ClvError INSUFFICIENT_DATA when the history is too short for an intensity, or the data cannot identify BG/NBD. */
-export async function trainSeasonalModel(inputs: readonly ModelInput[], repeats: DailyRepeatPurchases, s: TrainingSettings, holidays?: HolidayCalendar): Promise<SeasonalBgNbdGammaGammaModel> {
-  const intensity = await SeasonalIntensity.fit(repeats.firstDay, repeats.counts, holidays);
+/**
+ * `yearly: false` fits the intensity without its yearly cycle (the backtest's folds, when the
+ * deployed model's cycle comes from more years than any fold has: model-backtest.ts).
+ * @throws ClvError INSUFFICIENT_DATA when the history is too short for an intensity, or the data cannot identify BG/NBD.
+ */
+export async function trainSeasonalModel(inputs: readonly ModelInput[], repeats: DailyRepeatPurchases, s: TrainingSettings, holidays?: HolidayCalendar, options: { yearly?: boolean } = {}): Promise<SeasonalBgNbdGammaGammaModel> {
+  const intensity = await SeasonalIntensity.fit(repeats.firstDay, repeats.counts, holidays, options);
   const clock = new OperationalClock(intensity, repeats.firstDay);
   const base = trainCustomerValueModel(inputs.map((x) => operationalInput(clock, x, s.periodDays)), s);
   const provisional = new SeasonalBgNbdGammaGammaModel(base, intensity, repeats.firstDay);

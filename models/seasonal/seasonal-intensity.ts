@@ -11,11 +11,11 @@
  * operational day is an average calendar day. First purchases are left out: they are births,
  * not part of the repeat-purchase process whose rate is seasonal.
  *
- * Yearly seasonality is estimated only from two whole years of history: a cycle seen once
- * cannot be told apart from a trend (a young shop's first customers buying less and less
- * reads as a season that peaks in its first months). Prophet's 'auto' setting asks the same
- * (a two-year span; models/forecast/forecast-options.ts). With less, the intensity is weekly
- * and holidays only.
+ * Yearly seasonality is estimated only from at least one whole year of history (otherwise a
+ * season and a trend cannot be told apart); with less, the intensity is weekly and holidays
+ * only. A cycle seen once is still a weak estimate — a young shop's first customers buying
+ * less and less can read as a season peaking in its first months — which is why selection
+ * judges it (evaluation/model-backtest.ts) and why a caller may leave it out (`yearly: false`).
  *
  * A small shop's daily counts are noisy, and twenty Fourier terms fit noise as readily as a
  * season. The estimated curve is therefore shrunk towards 1 (James & Stein 1961; Efron &
@@ -29,7 +29,7 @@ import { holidayCalendar, type HolidayCalendar } from '../../core/holidays/holid
 import { FittedRevenueForecast, fitRevenueForecast, type RevenueForecastJson } from '../forecast/prophet-forecaster.js';
 
 /** Fewest days of history for a yearly cycle: two years of days. */
-export const MIN_YEARLY_HISTORY_DAYS = 2 * 365;
+export const MIN_YEARLY_HISTORY_DAYS = 365;
 /** Fewest days of history for any intensity (weekly cycle). */
 export const MIN_INTENSITY_HISTORY_DAYS = 56;
 /** Floor of the factor: a day is never taken as closed (the Prophet fit may dip below 0 on a quiet holiday). */
@@ -55,14 +55,15 @@ export class SeasonalIntensity {
   /**
    * Fits the intensity to `repeatPurchasesPerDay[i]`, the repeat purchase days of all
    * customers on day `firstDay + i`.
+   * `yearly: false` leaves the yearly cycle out whatever the history's length.
    * @throws ClvError INSUFFICIENT_DATA with fewer than 56 days or no repeat purchase.
    */
-  static async fit(firstDay: number, repeatPurchasesPerDay: ArrayLike<number>, holidays: HolidayCalendar = holidayCalendar([])): Promise<SeasonalIntensity> {
+  static async fit(firstDay: number, repeatPurchasesPerDay: ArrayLike<number>, holidays: HolidayCalendar = holidayCalendar([]), options: { yearly?: boolean } = {}): Promise<SeasonalIntensity> {
     const n = repeatPurchasesPerDay.length;
     if (n < MIN_INTENSITY_HISTORY_DAYS) {
       throw new ClvError(ErrorCodes.INSUFFICIENT_DATA, `a seasonal intensity needs ≥ ${MIN_INTENSITY_HISTORY_DAYS} days of history, got ${n}`);
     }
-    const yearly = n >= MIN_YEARLY_HISTORY_DAYS;
+    const yearly = n >= MIN_YEARLY_HISTORY_DAYS && options.yearly !== false;
     const forecast = await fitRevenueForecast(
       { granularity: 'day', startDay: firstDay, values: Array.from(repeatPurchasesPerDay) },
       { seasonalityMode: 'multiplicative', yearlySeasonality: yearly, weeklySeasonality: true, holidays, uncertaintySamples: 0, seed: 1 },
