@@ -21,17 +21,13 @@ test('the seasonal model\'s yearly cycle is untested when the calibration period
 
 test('on a two-year shop with a December peak the backtest says the cycle is untested, and the seasonal model is chosen for doing no harm', async () => {
   const { generateSyntheticHistory } = await import('../producers/synthetic/synthetic-history.js');
+  const { purchaseDaysByCustomer } = await import('../producers/synthetic/ground-truth.js');
   const { runBacktest } = await import('../evaluation/model-backtest.js');
   const { loadConfig } = await import('../config/config.js');
   const { trainingSettingsFrom } = await import('../models/kinds/train-customer-value-model.js');
   const { dayIndexOfDate } = await import('../core/calendar.js');
   const h = generateSyntheticHistory({ customers: 4000, seed: 5, start: '2022-01-01', end: '2023-12-31', noise: { duplicateRate: 0, reorderRate: 0, lateRate: 0, invalidRate: 0, poisonRate: 0 } });
-  const by = new Map<string, Map<number, number>>();
-  for (const p of h.truth.purchases) {
-    let days = by.get(p.customerId);
-    if (!days) by.set(p.customerId, (days = new Map()));
-    days.set(p.day, (days.get(p.day) ?? 0) + p.valueMinor);
-  }
+  const by = purchaseDaysByCustomer(h.truth.purchases);
   const config = loadConfig({});
   const b = await runBacktest(by, dayIndexOfDate('2022-01-01'), dayIndexOfDate('2023-12-31'), { training: { ...trainingSettingsFrom(config, 'backtest-test'), periodDays: 7 }, holidays: config.holidays, lstm: { maxEpochs: 1, seed: 1 } });
   const row = b.selection.table.find((r) => r.model === 'seasonal')!;

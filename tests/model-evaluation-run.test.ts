@@ -12,17 +12,12 @@ import { metricsJson, predictionsCsv } from '../evaluation/evaluation-report.js'
 import type { PurchaseDaysByCustomer } from '../evaluation/model-evaluation-window.js';
 import { trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
 import { generateSyntheticHistory } from '../producers/synthetic/synthetic-history.js';
+import { purchaseDaysByCustomer } from '../producers/synthetic/ground-truth.js';
 
 const config = loadConfig({});
 const shop = (() => {
   const h = generateSyntheticHistory({ customers: 1500, seed: 3, start: '2022-01-01', end: '2023-06-30', noise: { duplicateRate: 0, reorderRate: 0, lateRate: 0, invalidRate: 0, poisonRate: 0 } });
-  const by = new Map<string, Map<number, number>>();
-  for (const p of h.truth.purchases) {
-    let days = by.get(p.customerId);
-    if (!days) by.set(p.customerId, (days = new Map()));
-    days.set(p.day, (days.get(p.day) ?? 0) + p.valueMinor);
-  }
-  return by as PurchaseDaysByCustomer;
+  return purchaseDaysByCustomer(h.truth.purchases) as PurchaseDaysByCustomer;
 })();
 const settings = (lstm: { maxEpochs: number; seed: number }) => ({ training: { ...trainingSettingsFrom(config, 'test'), periodDays: 7 }, holidays: config.holidays, lstm: { ...lstm, logger: { info() {} } } });
 

@@ -14,18 +14,14 @@ import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/t
 import { dailyRepeatPurchases, trainSeasonalModel } from '../models/kinds/train-seasonal-model.js';
 import { FLAT_SEASONALITY } from '../producers/synthetic/options.js';
 import { generateSyntheticHistory } from '../producers/synthetic/synthetic-history.js';
+import { purchaseDaysByCustomer } from '../producers/synthetic/ground-truth.js';
 import type { SyntheticHistoryInput } from '../producers/synthetic/options.js';
 
 const settings = { ...trainingSettingsFrom(loadConfig({}), 'seasonal-test'), periodDays: 7 };
 
 function shop(input: SyntheticHistoryInput, calibrationEnd: string) {
   const h = generateSyntheticHistory({ customers: 4000, seed: 5, start: '2022-01-01', end: '2024-12-31', noise: { duplicateRate: 0, reorderRate: 0, lateRate: 0, invalidRate: 0, poisonRate: 0 }, ...input });
-  const by = new Map<string, Map<number, number>>();
-  for (const p of h.truth.purchases) {
-    let days = by.get(p.customerId);
-    if (!days) by.set(p.customerId, (days = new Map()));
-    days.set(p.day, (days.get(p.day) ?? 0) + p.valueMinor);
-  }
+  const by = purchaseDaysByCustomer(h.truth.purchases);
   const cut = dayIndexOfDate(calibrationEnd);
   return evaluationWindow(by as PurchaseDaysByCustomer, cut, cut + 365, 7, 100);
 }

@@ -11,6 +11,7 @@ import { dayIndexOfDate } from '../../core/calendar.js';
 import type { PurchaseDaysByCustomer } from '../../evaluation/model-evaluation-window.js';
 import { FLAT_SEASONALITY } from '../../producers/synthetic/options.js';
 import { generateSyntheticHistory } from '../../producers/synthetic/synthetic-history.js';
+import { purchaseDaysByCustomer } from '../../producers/synthetic/ground-truth.js';
 import type { SyntheticHistoryInput } from '../../producers/synthetic/options.js';
 
 export interface Scenario {
@@ -28,13 +29,7 @@ const QUIET = { duplicateRate: 0, reorderRate: 0, lateRate: 0, invalidRate: 0, p
 function synthetic(options: SyntheticHistoryInput) {
   return (): PurchaseDaysByCustomer => {
     const h = generateSyntheticHistory({ customers: 10_000, seed: 11, noise: QUIET, ...options });
-    const by = new Map<string, Map<number, number>>();
-    for (const p of h.truth.purchases) {
-      let days = by.get(p.customerId);
-      if (!days) by.set(p.customerId, (days = new Map()));
-      days.set(p.day, (days.get(p.day) ?? 0) + p.valueMinor);
-    }
-    return by;
+    return purchaseDaysByCustomer(h.truth.purchases);
   };
 }
 
