@@ -87,7 +87,7 @@ async function fitOne(m: SingleModel, window: EvaluationWindow, bgnbd: { model: 
   const { periodDays, minorPerUnit } = s.training;
   switch (m) {
     case 'seasonal': {
-      const model = await trainSeasonalModel(window.inputs, dailyRepeatPurchases(window.histories, window.cutDay), s.training, s.holidays, s.seasonalYearly === undefined ? {} : { yearly: s.seasonalYearly });
+      const model = await trainSeasonalModel(window.inputs, dailyRepeatPurchases(window.histories, window.cutDay), s.training, s.holidays, { yearly: s.seasonalYearly });
       const forecast = perCustomerWindowForecast(model, window);
       return { ...forecast, details: model.metricsJson() };
     }

@@ -35,7 +35,7 @@ export interface EvaluationWindow {
 }
 
 /** Groups transactions by customer and day (one day = one transaction, as in FHL 2005). */
-export function purchaseDaysByCustomer(transactions: readonly Transaction[]): PurchaseDaysByCustomer {
+export function purchaseDaysByCustomer(transactions: readonly Pick<Transaction, 'customerId' | 'day' | 'amountMinor'>[]): PurchaseDaysByCustomer {
   const out = new Map<string, Map<number, number>>();
   for (const t of transactions) {
     let days = out.get(t.customerId);

@@ -12,10 +12,10 @@
  * fold is not a candidate (it might fail on the shop again). When BG/NBD itself cannot be
  * fitted, the model with the lowest mean |value error| among those that ran on every fold wins.
  *
- * A fold fits each model on less history than the calibration period has, and a part of a
- * model may need more history than any fold has — the seasonal model's yearly cycle needs two
- * years (models/seasonal/seasonal-intensity.ts). The folds then test that model without the
- * part, so they can tell whether it does harm but not whether the part helps. Such a model
+ * A fold fits each model on less history than the calibration period has, so a part of a
+ * model may be estimated from more data than any fold has — the seasonal model's yearly cycle
+ * from two or more seasons where every fold has one at most (model-backtest.ts,
+ * seasonalCycleUntested). The folds then test that model without the part, so they can tell whether it does harm but not whether the part helps. Such a model
  * (`untested` says what the folds could not fit) qualifies when no model beat BG/NBD outright
  * and it does no harm on the folds: mean |value error| at most `marginPoints` above BG/NBD's,
  * Spearman and MAE within the tolerances. The part is then judged by its own in-sample guard

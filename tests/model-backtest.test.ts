@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { loadConfig } from '../config/config.js';
+import { dayIndexOfDate } from '../core/calendar.js';
 import { backtestFolds } from '../evaluation/backtest-folds.js';
-import { seasonalCycleUntested } from '../evaluation/model-backtest.js';
+import { runBacktest, seasonalCycleUntested } from '../evaluation/model-backtest.js';
+import { purchaseDaysByCustomer } from '../evaluation/model-evaluation-window.js';
+import { trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
+import { generateSyntheticHistory } from '../producers/synthetic/synthetic-history.js';
 
 test('the seasonal model\'s yearly cycle is untested when the calibration period has two years and no fold origin has', () => {
   const first = 10_000;
@@ -20,14 +25,8 @@ test('the seasonal model\'s yearly cycle is untested when the calibration period
 });
 
 test('on a two-year shop with a December peak the backtest says the cycle is untested, and the seasonal model is chosen for doing no harm', async () => {
-  const { generateSyntheticHistory } = await import('../producers/synthetic/synthetic-history.js');
-  const { purchaseDaysByCustomer } = await import('../producers/synthetic/ground-truth.js');
-  const { runBacktest } = await import('../evaluation/model-backtest.js');
-  const { loadConfig } = await import('../config/config.js');
-  const { trainingSettingsFrom } = await import('../models/kinds/train-customer-value-model.js');
-  const { dayIndexOfDate } = await import('../core/calendar.js');
   const h = generateSyntheticHistory({ customers: 4000, seed: 5, start: '2022-01-01', end: '2023-12-31', noise: { duplicateRate: 0, reorderRate: 0, lateRate: 0, invalidRate: 0, poisonRate: 0 } });
-  const by = purchaseDaysByCustomer(h.truth.purchases);
+  const by = purchaseDaysByCustomer(h.truth.purchases.map((p) => ({ customerId: p.customerId, day: p.day, amountMinor: p.valueMinor })));
   const config = loadConfig({});
   const b = await runBacktest(by, dayIndexOfDate('2022-01-01'), dayIndexOfDate('2023-12-31'), { training: { ...trainingSettingsFrom(config, 'backtest-test'), periodDays: 7 }, holidays: config.holidays, lstm: { maxEpochs: 1, seed: 1 } });
   const row = b.selection.table.find((r) => r.model === 'seasonal')!;

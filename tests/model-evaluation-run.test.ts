@@ -9,15 +9,14 @@ import { loadConfig } from '../config/config.js';
 import { dayIndexOfDate } from '../core/calendar.js';
 import { runModelEvaluation } from '../evaluation/model-evaluation-run.js';
 import { metricsJson, predictionsCsv } from '../evaluation/evaluation-report.js';
-import type { PurchaseDaysByCustomer } from '../evaluation/model-evaluation-window.js';
+import { purchaseDaysByCustomer } from '../evaluation/model-evaluation-window.js';
 import { trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
 import { generateSyntheticHistory } from '../producers/synthetic/synthetic-history.js';
-import { purchaseDaysByCustomer } from '../producers/synthetic/ground-truth.js';
 
 const config = loadConfig({});
 const shop = (() => {
   const h = generateSyntheticHistory({ customers: 1500, seed: 3, start: '2022-01-01', end: '2023-06-30', noise: { duplicateRate: 0, reorderRate: 0, lateRate: 0, invalidRate: 0, poisonRate: 0 } });
-  return purchaseDaysByCustomer(h.truth.purchases) as PurchaseDaysByCustomer;
+  return purchaseDaysByCustomer(h.truth.purchases.map((p) => ({ customerId: p.customerId, day: p.day, amountMinor: p.valueMinor })));
 })();
 const settings = (lstm: { maxEpochs: number; seed: number }) => ({ training: { ...trainingSettingsFrom(config, 'test'), periodDays: 7 }, holidays: config.holidays, lstm: { ...lstm, logger: { info() {} } } });
 

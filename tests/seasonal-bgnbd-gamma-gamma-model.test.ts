@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../config/config.js';
 import { dayIndexOfDate } from '../core/calendar.js';
-import { evaluationWindow, type PurchaseDaysByCustomer } from '../evaluation/model-evaluation-window.js';
+import { evaluationWindow, purchaseDaysByCustomer } from '../evaluation/model-evaluation-window.js';
 import { modelFromArtifact } from '../models/kinds/model-kinds.js';
 import { EnsembleModel } from '../models/kinds/ensemble-model.js';
 import { SeasonalBgNbdGammaGammaModel } from '../models/kinds/seasonal-bgnbd-gamma-gamma-model.js';
@@ -14,16 +14,15 @@ import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/t
 import { dailyRepeatPurchases, trainSeasonalModel } from '../models/kinds/train-seasonal-model.js';
 import { FLAT_SEASONALITY } from '../producers/synthetic/options.js';
 import { generateSyntheticHistory } from '../producers/synthetic/synthetic-history.js';
-import { purchaseDaysByCustomer } from '../producers/synthetic/ground-truth.js';
 import type { SyntheticHistoryInput } from '../producers/synthetic/options.js';
 
 const settings = { ...trainingSettingsFrom(loadConfig({}), 'seasonal-test'), periodDays: 7 };
 
 function shop(input: SyntheticHistoryInput, calibrationEnd: string) {
   const h = generateSyntheticHistory({ customers: 4000, seed: 5, start: '2022-01-01', end: '2024-12-31', noise: { duplicateRate: 0, reorderRate: 0, lateRate: 0, invalidRate: 0, poisonRate: 0 }, ...input });
-  const by = purchaseDaysByCustomer(h.truth.purchases);
+  const by = purchaseDaysByCustomer(h.truth.purchases.map((p) => ({ customerId: p.customerId, day: p.day, amountMinor: p.valueMinor })));
   const cut = dayIndexOfDate(calibrationEnd);
-  return evaluationWindow(by as PurchaseDaysByCustomer, cut, cut + 365, 7, 100);
+  return evaluationWindow(by, cut, cut + 365, 7, 100);
 }
 
 function holdoutError(model: { expectedOver(x: never, p: number): { purchases: number; avgValue: number } }, w: ReturnType<typeof shop>): number {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addCountedOrder, purchaseDaysByCustomer, purchasesBetween, totalPurchasesBetween, type CustomerTruth, type GroundTruth } from '../producers/synthetic/ground-truth.js';
+import { addCountedOrder, purchasesBetween, totalPurchasesBetween, type CustomerTruth, type GroundTruth } from '../producers/synthetic/ground-truth.js';
 
 function customer(id: string): CustomerTruth {
   return { customerId: id, acquiredAtMs: 0, lambdaPerWeek: 0.1, dropoutProbability: 0.2, spendNu: 0.3, aliveAtEnd: true, latentOrders: 0, favouriteCategory: 'books', purchases: [] };
@@ -35,19 +35,5 @@ describe('synthetic ground truth', () => {
     assert.deepEqual(purchasesBetween(a, 21, 30), { purchaseDays: 0, valueMinor: 0 });
     const truth = { purchases: [...a.purchases, ...b.purchases] } as GroundTruth;
     assert.deepEqual(totalPurchasesBetween(truth, 15, 25), { purchaseDays: 2, valueMinor: 1_100 });
-  });
-});
-
-describe('purchaseDaysByCustomer', () => {
-  it('groups purchase days by customer, summing the value of a day listed twice', () => {
-    const by = purchaseDaysByCustomer([
-      { customerId: 'A', day: 10, valueMinor: 500 },
-      { customerId: 'B', day: 12, valueMinor: 700 },
-      { customerId: 'A', day: 20, valueMinor: 300 },
-      { customerId: 'A', day: 10, valueMinor: 100 },
-    ]);
-    assert.deepEqual([...by.keys()], ['A', 'B']);
-    assert.deepEqual([...by.get('A')!], [[10, 600], [20, 300]]);
-    assert.deepEqual([...by.get('B')!], [[12, 700]]);
   });
 });

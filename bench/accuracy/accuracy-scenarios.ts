@@ -8,10 +8,9 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dayIndexOfDate } from '../../core/calendar.js';
-import type { PurchaseDaysByCustomer } from '../../evaluation/model-evaluation-window.js';
+import { purchaseDaysByCustomer, type PurchaseDaysByCustomer } from '../../evaluation/model-evaluation-window.js';
 import { FLAT_SEASONALITY } from '../../producers/synthetic/options.js';
 import { generateSyntheticHistory } from '../../producers/synthetic/synthetic-history.js';
-import { purchaseDaysByCustomer } from '../../producers/synthetic/ground-truth.js';
 import type { SyntheticHistoryInput } from '../../producers/synthetic/options.js';
 
 export interface Scenario {
@@ -29,7 +28,7 @@ const QUIET = { duplicateRate: 0, reorderRate: 0, lateRate: 0, invalidRate: 0, p
 function synthetic(options: SyntheticHistoryInput) {
   return (): PurchaseDaysByCustomer => {
     const h = generateSyntheticHistory({ customers: 10_000, seed: 11, noise: QUIET, ...options });
-    return purchaseDaysByCustomer(h.truth.purchases);
+    return purchaseDaysByCustomer(h.truth.purchases.map((p) => ({ customerId: p.customerId, day: p.day, amountMinor: p.valueMinor })));
   };
 }
 

@@ -28,7 +28,7 @@ import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { holidayCalendar, type HolidayCalendar } from '../../core/holidays/holiday-calendar.js';
 import { FittedRevenueForecast, fitRevenueForecast, type RevenueForecastJson } from '../forecast/prophet-forecaster.js';
 
-/** Fewest days of history for a yearly cycle: two years of days. */
+/** Fewest days of history for a yearly cycle. */
 export const MIN_YEARLY_HISTORY_DAYS = 365;
 /** Fewest days of history for any intensity (weekly cycle). */
 export const MIN_INTENSITY_HISTORY_DAYS = 56;

@@ -96,14 +96,3 @@ export function totalPurchasesBetween(truth: GroundTruth, fromDay: number, toDay
   }
   return { purchaseDays, valueMinor };
 }
-
-/** Customer → purchase day → value (minor units): the truth in the shape `clv evaluate` reads a file into. */
-export function purchaseDaysByCustomer(purchases: readonly TruthPurchase[]): Map<string, Map<number, number>> {
-  const by = new Map<string, Map<number, number>>();
-  for (const p of purchases) {
-    let days = by.get(p.customerId);
-    if (!days) by.set(p.customerId, (days = new Map()));
-    days.set(p.day, (days.get(p.day) ?? 0) + p.valueMinor);
-  }
-  return by;
-}
