@@ -46,6 +46,12 @@ test('grid summary: harms are > 2 points worse |value error| or 0.01 lower Spear
   assert.deepEqual(s.withinTenPercent, { bgnbd: 4, champion: 5 });
   assert.ok(Math.abs(s.meanAbsValueError.bgnbd - (0.15 + 0.03 + 0.03 + 0.02 + 0.02) / 5) < 1e-12);
   assert.ok(Math.abs(s.meanAbsValueError.champion - (0.01 + 0.049 + 0.06 + 0.02 + 0.02) / 5) < 1e-12);
+  const a = s.byEndMonth.find((c) => c.season === 'a')!;
+  assert.equal(a.shops, 3);
+  assert.ok(Math.abs(a.meanError.bgnbd - (0.15 + 0.03 - 0.03) / 3) < 1e-12);
+  assert.ok(Math.abs(a.meanError.champion - (0.01 - 0.049 + 0.06) / 3) < 1e-12);
+  assert.ok(Math.abs(a.meanAbsError.bgnbd - (0.15 + 0.03 + 0.03) / 3) < 1e-12);
+  assert.deepEqual(s.byEndMonth.map((c) => [c.season, c.endMonth, c.shops]), [['a', 12, 3], ['b', 12, 2]]);
 });
 
 test('grid summary: the seed-to-seed sd is the median over cells with two or more seeds', () => {

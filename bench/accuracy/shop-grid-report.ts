@@ -60,6 +60,12 @@ export interface GridSummary {
   gains: number;
   withinTenPercent: { bgnbd: number; champion: number };
   championCounts: Record<string, number>;
+  /**
+   * Per season and end month (calibration lengths and seeds pooled): mean signed value error
+   * and mean |value error| of BG/NBD and of the champion — whether a model is biased at that
+   * point of the year, as against unlucky on one shop.
+   */
+  byEndMonth: Array<{ season: string; endMonth: number; shops: number; meanError: { bgnbd: number; champion: number }; meanAbsError: { bgnbd: number; champion: number } }>;
   /** Median over the grid's (season, months, end) cells of the seed-to-seed standard deviation of BG/NBD's value error: the noise any per-shop margin is up against. */
   medianSeedSdOfBgNbdError: number | null;
 }
@@ -87,6 +93,13 @@ export function gridSummary(results: readonly GridResult[]): GridSummary {
     cells.set(key, [...(cells.get(key) ?? []), r.bgnbd.valueError]);
   }
   const sds = [...cells.values()].filter((v) => v.length >= 2).map((v) => Math.sqrt(v.reduce((s, x) => s + (x - mean(v)) ** 2, 0) / (v.length - 1))).sort((a, b) => a - b);
+  const byEnd = new Map<string, GridResult[]>();
+  for (const r of results) byEnd.set(`${r.season}\u0000${r.endMonth}`, [...(byEnd.get(`${r.season}\u0000${r.endMonth}`) ?? []), r]);
+  const byEndMonth = [...byEnd.values()].map((rs) => ({
+    season: rs[0].season, endMonth: rs[0].endMonth, shops: rs.length,
+    meanError: { bgnbd: mean(rs.map((r) => r.bgnbd.valueError)), champion: mean(rs.map((r) => r.championFigures.valueError)) },
+    meanAbsError: { bgnbd: mean(rs.map((r) => Math.abs(r.bgnbd.valueError))), champion: mean(rs.map((r) => Math.abs(r.championFigures.valueError))) },
+  }));
   return {
     shops: results.length,
     meanAbsValueError: { bgnbd: mean(results.map((r) => Math.abs(r.bgnbd.valueError))), champion: mean(results.map((r) => Math.abs(r.championFigures.valueError))) },
@@ -94,6 +107,7 @@ export function gridSummary(results: readonly GridResult[]): GridSummary {
     gains,
     withinTenPercent: { bgnbd: results.filter((r) => Math.abs(r.bgnbd.valueError) <= 0.1).length, champion: results.filter((r) => Math.abs(r.championFigures.valueError) <= 0.1).length },
     championCounts,
+    byEndMonth,
     medianSeedSdOfBgNbdError: sds.length === 0 ? null : sds.length % 2 === 1 ? sds[sds.length >> 1] : (sds[sds.length / 2 - 1] + sds[sds.length / 2]) / 2,
   };
 }

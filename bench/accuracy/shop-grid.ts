@@ -1,11 +1,11 @@
 /**
- * `npm run bench:grid [-- --seeds 11,12,13] [-- --customers 10000] [-- --workers 2]`: the
+ * `npm run bench:grid [-- --seeds 11,12,13,21,22,23] [-- --customers 10000] [-- --workers 2]`: the
  * champion against BG/NBD + Gamma-Gamma on a grid of shops the accuracy benchmark never
  * looked at — four seasons (a November–December peak, a January–February one, a summer one,
  * none), 20 to 36 months of calibration ending on the last day of March, June, September or
- * December, a 12-month holdout, several seeds — with the same selection `clv evaluate
+ * December, a 12-month holdout, six seeds — with the same selection `clv evaluate
  * --model champion` runs. Writes bench/results/grid-latest.json and prints the summary
- * (shop-grid-report.ts). Not part of `npm test` (192 shops take minutes).
+ * (shop-grid-report.ts). Not part of `npm test` (384 shops take minutes).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -63,7 +63,7 @@ if (!isMainThread) {
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
   const args = process.argv.slice(2);
   const flag = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-  const seeds = flag('--seeds', '11,12,13').split(',').map(Number);
+  const seeds = flag('--seeds', '11,12,13,21,22,23').split(',').map(Number);
   const customers = Number(flag('--customers', '10000'));
   const workers = Number(flag('--workers', String(Math.max(1, Math.min(2, cpus().length)))));
   for (const [name, ok] of [['--seeds', seeds.every((s) => Number.isInteger(s))], ['--customers', Number.isInteger(customers) && customers >= 100], ['--workers', Number.isInteger(workers) && workers >= 1]] as const) {
@@ -99,6 +99,8 @@ if (!isMainThread) {
   console.log(`${summary.shops} shops in ${(report.wallMs / 1000).toFixed(0)} s; mean |value error|: champion ${p(summary.meanAbsValueError.champion)}, BG/NBD ${p(summary.meanAbsValueError.bgnbd)}`);
   console.log(`champion: ${Object.entries(summary.championCounts).map(([m, n]) => `${m} ${n}`).join(', ')}; within ±10%: champion ${summary.withinTenPercent.champion}, BG/NBD ${summary.withinTenPercent.bgnbd}; more than 2 points better than BG/NBD on ${summary.gains}`);
   console.log(`do-no-harm broken on ${summary.harms.length}: ${summary.harms.map((h) => `${h.shop} (${p(h.champion)} vs ${p(h.bgnbd)}${h.spearmanBelow ? ', Spearman' : ''})`).join('; ') || 'none'}`);
+  console.log('mean signed value error (mean |value error|) per season and end month, BG/NBD → champion:');
+  for (const c of summary.byEndMonth) console.log(`  ${c.season.padEnd(17)} end ${String(c.endMonth).padStart(2)} (${c.shops} shops): ${p(c.meanError.bgnbd).padStart(7)} (${p(c.meanAbsError.bgnbd)}) → ${p(c.meanError.champion).padStart(7)} (${p(c.meanAbsError.champion)})`);
   if (summary.medianSeedSdOfBgNbdError !== null) console.log(`seed-to-seed sd of BG/NBD's value error in a cell (median): ${(100 * summary.medianSeedSdOfBgNbdError).toFixed(1)} points`);
   console.log('written: bench/results/grid-latest.json');
 }
