@@ -23,7 +23,8 @@ export interface Scenario {
   load(dataDir: string): PurchaseDaysByCustomer | { skipped: string };
 }
 
-const QUIET = { duplicateRate: 0, reorderRate: 0, lateRate: 0, invalidRate: 0, poisonRate: 0 };
+/** No delivery faults or invalid input: the accuracy benches measure the models, not the stream. */
+export const QUIET = { duplicateRate: 0, reorderRate: 0, lateRate: 0, invalidRate: 0, poisonRate: 0 };
 
 function synthetic(options: SyntheticHistoryInput) {
   return (): PurchaseDaysByCustomer => {
@@ -53,7 +54,7 @@ function cdnow(file: string) {
 }
 
 /** A Tết-like peak: the weeks before the Lunar New Year fall in late January and early February. */
-const LUNAR_NEW_YEAR_MONTHS = [1.5, 1.45, 0.85, 0.9, 0.9, 0.9, 0.9, 0.95, 0.95, 0.95, 0.95, 0.9];
+export const LUNAR_NEW_YEAR_MONTHS = [1.5, 1.45, 0.85, 0.9, 0.9, 0.9, 0.9, 0.95, 0.95, 0.95, 0.95, 0.9];
 
 export const SCENARIOS: readonly Scenario[] = [
   { name: 'cdnow-master-1997-09', stresses: 'real data; a closed cohort dying out; 9 months of calibration (the papers\' split)', calibrationEnd: '1997-09-30', holdoutEnd: '1998-06-30', load: cdnow('CDNOW_master.txt') },

@@ -87,15 +87,12 @@ export function gridSummary(results: readonly GridResult[]): GridSummary {
     if (Math.abs(c.valueError) > Math.abs(b.valueError) + 0.02 || spearmanBelow) harms.push({ shop: shopName(r), bgnbd: b.valueError, champion: c.valueError, spearmanBelow });
     if (Math.abs(c.valueError) < Math.abs(b.valueError) - 0.02) gains++;
   }
-  const cells = new Map<string, number[]>();
-  for (const r of results) {
-    const key = `${r.season}/${r.months}/${r.endMonth}`;
-    cells.set(key, [...(cells.get(key) ?? []), r.bgnbd.valueError]);
-  }
-  const sds = [...cells.values()].filter((v) => v.length >= 2).map((v) => Math.sqrt(v.reduce((s, x) => s + (x - mean(v)) ** 2, 0) / (v.length - 1))).sort((a, b) => a - b);
-  const byEnd = new Map<string, GridResult[]>();
-  for (const r of results) byEnd.set(`${r.season}\u0000${r.endMonth}`, [...(byEnd.get(`${r.season}\u0000${r.endMonth}`) ?? []), r]);
-  const byEndMonth = [...byEnd.values()].map((rs) => ({
+  const sds = groups(results, (r) => `${r.season}/${r.months}/${r.endMonth}`)
+    .map((rs) => rs.map((r) => r.bgnbd.valueError))
+    .filter((v) => v.length >= 2)
+    .map((v) => Math.sqrt(v.reduce((s, x) => s + (x - mean(v)) ** 2, 0) / (v.length - 1)))
+    .sort((a, b) => a - b);
+  const byEndMonth = groups(results, (r) => `${r.season}/${r.endMonth}`).map((rs) => ({
     season: rs[0].season, endMonth: rs[0].endMonth, shops: rs.length,
     meanError: { bgnbd: mean(rs.map((r) => r.bgnbd.valueError)), champion: mean(rs.map((r) => r.championFigures.valueError)) },
     meanAbsError: { bgnbd: mean(rs.map((r) => Math.abs(r.bgnbd.valueError))), champion: mean(rs.map((r) => Math.abs(r.championFigures.valueError))) },
@@ -110,6 +107,18 @@ export function gridSummary(results: readonly GridResult[]): GridSummary {
     byEndMonth,
     medianSeedSdOfBgNbdError: sds.length === 0 ? null : sds.length % 2 === 1 ? sds[sds.length >> 1] : (sds[sds.length / 2 - 1] + sds[sds.length / 2]) / 2,
   };
+}
+
+/** `items` grouped by `key`, groups in order of first appearance. */
+function groups<T>(items: readonly T[], key: (item: T) => string): T[][] {
+  const by = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = by.get(k);
+    if (group) group.push(item);
+    else by.set(k, [item]);
+  }
+  return [...by.values()];
 }
 
 function addMonths(date: string, months: number): string {

@@ -20,16 +20,17 @@ import { holdoutMetrics } from '../../models/metrics/holdout-metrics.js';
 import { trainingSettingsFrom } from '../../models/kinds/train-customer-value-model.js';
 import { FLAT_SEASONALITY, type SyntheticHistoryInput } from '../../producers/synthetic/options.js';
 import { generateSyntheticHistory } from '../../producers/synthetic/synthetic-history.js';
+import { LUNAR_NEW_YEAR_MONTHS, QUIET } from './accuracy-scenarios.js';
 import { gridShops, gridSummary, shopName, type GridResult, type GridShop } from './shop-grid-report.js';
 
 /** The seasons: the generator's default retail year, and shapes no scenario of the accuracy benchmark has. */
 const SEASONS: Readonly<Record<string, SyntheticHistoryInput>> = {
   december: {},
-  'january-february': { seasonality: { monthWeights: [1.5, 1.45, 0.85, 0.9, 0.9, 0.9, 0.9, 0.95, 0.95, 0.95, 0.95, 0.9], blackFridayBoost: 1 } },
+  'january-february': { seasonality: { monthWeights: LUNAR_NEW_YEAR_MONTHS, blackFridayBoost: 1 } },
   summer: { seasonality: { monthWeights: [0.8, 0.8, 0.9, 0.95, 1.05, 1.3, 1.45, 1.2, 0.95, 0.9, 0.85, 0.85], blackFridayBoost: 1 } },
   flat: { seasonality: FLAT_SEASONALITY },
 };
-const QUIET = { duplicateRate: 0, reorderRate: 0, lateRate: 0, invalidRate: 0, poisonRate: 0 };
+const config = loadConfig({});
 
 interface Job {
   shops: GridShop[];
@@ -37,7 +38,6 @@ interface Job {
 }
 
 async function evaluateShop(shop: GridShop, customers: number): Promise<GridResult> {
-  const config = loadConfig({});
   const h = generateSyntheticHistory({ customers, seed: shop.seed, noise: QUIET, start: shop.start, end: shop.holdoutEnd, ...SEASONS[shop.season] });
   const byCustomer = purchaseDaysByCustomer(h.truth.purchases.map((p) => ({ customerId: p.customerId, day: p.day, amountMinor: p.valueMinor })));
   const r = await runModelEvaluation(byCustomer, dayIndexOfDate(shop.calibrationEnd), dayIndexOfDate(shop.holdoutEnd), {
