@@ -6,6 +6,7 @@
  * their dates, and the summary of the results.
  */
 import { dateOfDayIndex, dayIndexOfDate } from '../../core/calendar.js';
+import { harmAgainstBgNbd } from './accuracy-report.js';
 
 /** One shop of the grid: a season, a calibration period ending on the last day of a month, a seed. */
 export interface GridShop {
@@ -54,7 +55,7 @@ export function gridShops(seasons: readonly string[], months: readonly number[],
 export interface GridSummary {
   shops: number;
   meanAbsValueError: { bgnbd: number; champion: number };
-  /** Champion's |value error| more than 2 points above BG/NBD's, or Spearman more than 0.01 below (the accuracy issue's rule). */
+  /** Shops where the champion does harm (accuracy-report.ts: harmAgainstBgNbd). */
   harms: Array<{ shop: string; bgnbd: number; champion: number; spearmanBelow: boolean }>;
   /** Champion's |value error| more than 2 points below BG/NBD's. */
   gains: number;
@@ -83,8 +84,8 @@ export function gridSummary(results: readonly GridResult[]): GridSummary {
     const b = r.bgnbd;
     const c = r.championFigures;
     championCounts[r.champion] = (championCounts[r.champion] ?? 0) + 1;
-    const spearmanBelow = b.spearman !== null && c.spearman !== null && c.spearman < b.spearman - 0.01;
-    if (Math.abs(c.valueError) > Math.abs(b.valueError) + 0.02 || spearmanBelow) harms.push({ shop: shopName(r), bgnbd: b.valueError, champion: c.valueError, spearmanBelow });
+    const harm = harmAgainstBgNbd(c, b);
+    if (harm.value || harm.spearman) harms.push({ shop: shopName(r), bgnbd: b.valueError, champion: c.valueError, spearmanBelow: harm.spearman });
     if (Math.abs(c.valueError) < Math.abs(b.valueError) - 0.02) gains++;
   }
   const sds = groups(results, (r) => `${r.season}/${r.months}/${r.endMonth}`)
