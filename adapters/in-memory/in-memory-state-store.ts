@@ -6,11 +6,12 @@
  * processors/state-codecs.ts), each value is kept as its text: one flat string per entry
  * instead of a graph of objects and arrays. A long-running embedded process keeps every
  * ledger, history and score in its heap, and each major garbage collection marks all of
- * them; as strings there is next to nothing to mark. Measured in the embedded pipeline: p99 at
+ * them; as flat strings there is next to nothing to mark. Measured in the embedded pipeline: p99 at
  * 5,000 events/s from ~600 ms (a collection's marking) to ~10–20 ms, for about a fifth of its
  * throughput (docs/performance.md, "Event-to-score latency and the collector").
  */
 import type { Revised, StateCodec, StateStore, WriteOptions } from '../../core/ports/state-store.js';
+import { flatText } from './flat-text.js';
 
 export class InMemoryStateStore<T> implements StateStore<T> {
   private readonly entries = new Map<string, T | string>();
@@ -45,7 +46,7 @@ export class InMemoryStateStore<T> implements StateStore<T> {
 
   async setMany(entries: ReadonlyMap<string, T>, _options?: WriteOptions): Promise<void> {
     const codec = this.codec;
-    for (const [key, value] of entries) this.entries.set(key, codec === null ? value : codec.encode(value, key));
+    for (const [key, value] of entries) this.entries.set(key, codec === null ? value : flatText(codec.encode(value, key)));
   }
 
   async *scan(pageSize: number): AsyncIterable<Array<[string, T]>> {

@@ -1,5 +1,5 @@
 /**
- * One partition of the embedded event log, append-only. Keys stay in an array; values are
+ * One partition of the embedded event log, append-only. Keys are kept once each; values are
  * copied into large byte chunks, with each offset's place in typed arrays, and a message is
  * a view made when it is read. The log keeps every message for the process's life, and kept
  * as one object and one Buffer each they were most of what every major garbage collection
@@ -16,7 +16,11 @@ const CHUNK_BYTES = 1 << 20;
 const TOMBSTONE = -1;
 
 export class PartitionLog {
-  private readonly keys: Array<string | null> = [];
+  /** Each offset's key, as an index into `distinctKeys` (-1: no key). */
+  private keyOf = new Int32Array(1024);
+  private readonly distinctKeys: string[] = [];
+  private readonly keyIndex = new Map<string, number>();
+  private count = 0;
   private chunkOf = new Uint32Array(1024);
   private startOf = new Uint32Array(1024);
   private lengthOf = new Int32Array(1024);
@@ -25,13 +29,14 @@ export class PartitionLog {
   private used = 0;
 
   get length(): number {
-    return this.keys.length;
+    return this.count;
   }
 
   append(message: OutgoingMessage): void {
-    const offset = this.keys.length;
+    const offset = this.count;
     if (offset === this.lengthOf.length) this.grow();
-    this.keys.push(message.key);
+    this.keyOf[offset] = this.indexOfKey(message.key);
+    this.count++;
     const value = message.value;
     if (value === null) {
       this.lengthOf[offset] = TOMBSTONE;
@@ -51,11 +56,12 @@ export class PartitionLog {
 
   /** The message at `offset` (0 ≤ offset < length); its value is a view of the log's bytes, not to be written to. */
   at(offset: number): OutgoingMessage {
-    return { key: this.keys[offset], value: this.valueAt(offset) };
+    return { key: this.keyAt(offset), value: this.valueAt(offset) };
   }
 
   keyAt(offset: number): string | null {
-    return this.keys[offset];
+    const index = this.keyOf[offset];
+    return index < 0 ? null : this.distinctKeys[index];
   }
 
   /** As `at(offset).value`, without the message object (the consumer builds its own). */
@@ -66,8 +72,23 @@ export class PartitionLog {
     return this.chunks[this.chunkOf[offset]].subarray(start, start + length);
   }
 
+  /**
+   * Keys are kept once each: a partition's messages share a few keys (a customer's events
+   * all carry its id), and a string per message was an object per message for the collector.
+   */
+  private indexOfKey(key: string | null): number {
+    if (key === null) return -1;
+    let index = this.keyIndex.get(key);
+    if (index === undefined) {
+      index = this.distinctKeys.push(key) - 1;
+      this.keyIndex.set(key, index);
+    }
+    return index;
+  }
+
   private grow(): void {
     const size = this.lengthOf.length * 2;
+    this.keyOf = grown(this.keyOf, new Int32Array(size));
     this.chunkOf = grown(this.chunkOf, new Uint32Array(size));
     this.startOf = grown(this.startOf, new Uint32Array(size));
     this.lengthOf = grown(this.lengthOf, new Int32Array(size));
