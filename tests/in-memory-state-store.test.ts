@@ -11,7 +11,7 @@ stateStoreContract('in-memory state store', () => new InMemoryStateStore());
 const jsonCodec: StateCodec<Json> = { encode: (value) => JSON.stringify(value), decode: (text) => JSON.parse(text) as Json };
 stateStoreContract('in-memory state store with a codec', () => new InMemoryStateStore(jsonCodec));
 
-test('in-memory state store with a codec keeps the text: every read decodes it, the key is passed both ways, revisions are the text', async () => {
+test('in-memory state store with a codec keeps the text: every read decodes it, the key is passed both ways, a revision holds until the next write', async () => {
   const calls: string[] = [];
   const codec: StateCodec<{ n: number }> = {
     encode: (value, key) => (calls.push(`encode ${key}`), `${key}=${value.n}`),
@@ -28,11 +28,17 @@ test('in-memory state store with a codec keeps the text: every read decodes it, 
   value.n = 2;
   assert.deepEqual(await store.getMany(['C1']), new Map([['C1', { n: 1 }]]));
   const revised = (await store.getManyRevised(['C1'])).get('C1')!;
-  assert.equal(revised.revision, 'C1=1');
+  assert.equal((await store.getManyRevised(['C1'])).get('C1')!.revision, revised.revision);
   assert.deepEqual(calls, ['encode C1', 'decode C1']);
   assert.deepEqual(revised.value(), { n: 1 });
   assert.deepEqual(calls, ['encode C1', 'decode C1', 'decode C1']);
   assert.deepEqual([...(await collect(store.scanPrefix('C', 10)))], [['C1', { n: 1 }]]);
+  // A value read before a write is the one stored when it was read.
+  await store.setMany(new Map([['C1', { n: 3 }]]));
+  assert.deepEqual(revised.value(), { n: 1 });
+  const after = (await store.getManyRevised(['C1'])).get('C1')!;
+  assert.notEqual(after.revision, revised.revision);
+  assert.deepEqual(after.value(), { n: 3 });
 });
 
 async function collect<T>(pages: AsyncIterable<Array<[string, T]>>): Promise<Array<[string, T]>> {

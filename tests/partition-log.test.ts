@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { PartitionLog } from '../adapters/in-memory/partition-log.js';
+import { KeyPool, PartitionLog } from '../adapters/in-memory/partition-log.js';
 import type { OutgoingMessage } from '../core/ports/event-log.js';
 
 test('PartitionLog: every message reads back as appended, across index growth and chunk boundaries', () => {
@@ -43,4 +43,16 @@ test('PartitionLog: the log keeps its own copy: changing the published buffer af
   log.append({ key: 'a', value });
   value.write('changed!');
   assert.equal(log.at(0).value?.toString(), 'original');
+});
+
+test('PartitionLog: partitions sharing a key pool each read back their own keys, one string per distinct key', () => {
+  const keys = new KeyPool();
+  const [a, b] = [new PartitionLog(keys), new PartitionLog(keys)];
+  a.append({ key: 'C1', value: Buffer.from('x') });
+  b.append({ key: 'C2', value: Buffer.from('y') });
+  b.append({ key: 'C1', value: null });
+  a.append({ key: null, value: Buffer.from('z') });
+  assert.deepEqual([a.keyAt(0), a.keyAt(1), b.keyAt(0), b.keyAt(1)], ['C1', null, 'C2', 'C1']);
+  assert.deepEqual([keys.numberOf('C1'), keys.numberOf('C2'), keys.numberOf('C3')], [0, 1, 2]);
+  assert.equal(keys.keyOf(2), 'C3');
 });

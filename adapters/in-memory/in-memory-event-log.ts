@@ -8,7 +8,7 @@ import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { ConsumerOptions, EventLog, IncomingMessage, OutgoingMessage, PublishOptions, RunningConsumer, TopicMessages } from '../../core/ports/event-log.js';
 import type { TopicSpec } from '../../core/topics.js';
 import { partitionFor } from '../kafka/murmur2-partitioner.js';
-import { PartitionLog } from './partition-log.js';
+import { KeyPool, PartitionLog } from './partition-log.js';
 
 interface Group {
   committed: Map<string, number>;
@@ -37,6 +37,8 @@ export interface InMemoryEventLogOptions {
 
 export class InMemoryEventLog implements EventLog {
   private readonly topics = new Map<string, PartitionLog[]>();
+  /** One pool for every partition's keys (partition-log.ts). */
+  private readonly keys = new KeyPool();
   private readonly groups = new Map<string, Group>();
   private waiters: Array<() => void> = [];
   private nextMemberId = 1;
@@ -46,7 +48,7 @@ export class InMemoryEventLog implements EventLog {
 
   async createTopics(specs: TopicSpec[]): Promise<void> {
     for (const spec of specs) {
-      if (!this.topics.has(spec.name)) this.topics.set(spec.name, Array.from({ length: spec.partitions }, () => new PartitionLog()));
+      if (!this.topics.has(spec.name)) this.topics.set(spec.name, Array.from({ length: spec.partitions }, () => new PartitionLog(this.keys)));
     }
   }
 

@@ -1,21 +1,24 @@
 /**
- * Embedded StateStore: a Map.
+ * Embedded StateStore.
  *
- * Without a codec, values are kept as given (processors never mutate state in place, they
- * return new objects), so nothing is copied on the hot path. With one (the Redis store's,
- * processors/state-codecs.ts), each value is kept as its text: one flat string per entry
- * instead of a graph of objects and arrays. A long-running embedded process keeps every
- * ledger, history and score in its heap, and each major garbage collection marks all of
- * them; as flat strings there is next to nothing to mark. Measured in the embedded pipeline: p99 at
- * 5,000 events/s from ~600 ms (a collection's marking) to ~10–20 ms, for about a fifth of its
- * throughput (docs/performance.md, "Event-to-score latency and the collector").
+ * Without a codec, values are kept as given in a Map (processors never mutate state in place,
+ * they return new objects), so nothing is copied: for tests and tools. With one (the Redis
+ * store's, processors/state-codecs.ts), as the embedded pipeline runs, each value is kept as
+ * its text in a TextArena, outside the JavaScript heap. A long-running embedded process keeps
+ * every ledger, history and score: as objects, each major garbage collection marked all of
+ * them (p99 at 5,000 events/s ~600 ms); as strings in the heap there was nothing inside them
+ * to mark, but every state written was promoted, and a major collection came every few
+ * seconds (docs/performance.md, "Event-to-score latency and the collector").
  */
 import type { Revised, StateCodec, StateStore, WriteOptions } from '../../core/ports/state-store.js';
-import { flatText } from './flat-text.js';
+import { TextArena } from './text-arena.js';
 
 export class InMemoryStateStore<T> implements StateStore<T> {
-  private readonly entries = new Map<string, T | string>();
-
+  /** Without a codec: each value as given. */
+  private readonly values: Map<string, T> = new Map();
+  /** With one: each key's slot in the arena. */
+  private readonly slots = new Map<string, number>();
+  private readonly arena = new TextArena();
   private readonly codec: StateCodec<T> | null;
 
   constructor(codec?: StateCodec<T>) {
@@ -25,28 +28,48 @@ export class InMemoryStateStore<T> implements StateStore<T> {
   async getMany(keys: readonly string[]): Promise<Map<string, T>> {
     const found = new Map<string, T>();
     for (const key of keys) {
-      const stored = this.entries.get(key);
-      if (stored !== undefined) found.set(key, this.decoded(stored, key));
+      const value = this.read(key);
+      if (value !== undefined) found.set(key, value);
     }
     return found;
   }
 
   /**
    * The revision is the stored object itself (states are replaced, never changed in place),
-   * or the stored text: equal texts are equal states.
+   * or the number of the write that stored the text.
    */
   async getManyRevised(keys: readonly string[]): Promise<Map<string, Revised<T>>> {
     const found = new Map<string, Revised<T>>();
+    const codec = this.codec;
     for (const key of keys) {
-      const stored = this.entries.get(key);
-      if (stored !== undefined) found.set(key, { revision: stored, value: () => this.decoded(stored, key) });
+      if (codec === null) {
+        if (!this.values.has(key)) continue;
+        const value = this.values.get(key) as T;
+        found.set(key, { revision: value, value: () => value });
+        continue;
+      }
+      const slot = this.slots.get(key);
+      if (slot === undefined) continue;
+      // Read now: the slot may hold another text by the time value() is called.
+      const text = this.arena.read(slot);
+      found.set(key, { revision: this.arena.stampOf(slot), value: () => codec.decode(text, key) });
     }
     return found;
   }
 
   async setMany(entries: ReadonlyMap<string, T>, _options?: WriteOptions): Promise<void> {
     const codec = this.codec;
-    for (const [key, value] of entries) this.entries.set(key, codec === null ? value : flatText(codec.encode(value, key)));
+    if (codec === null) {
+      for (const [key, value] of entries) this.values.set(key, value);
+      return;
+    }
+    for (const [key, value] of entries) {
+      const text = codec.encode(value, key);
+      const slot = this.slots.get(key);
+      if (slot === undefined) this.slots.set(key, this.arena.add(text));
+      else this.arena.replace(slot, text);
+    }
+    this.arena.compactStep();
   }
 
   async *scan(pageSize: number): AsyncIterable<Array<[string, T]>> {
@@ -59,19 +82,31 @@ export class InMemoryStateStore<T> implements StateStore<T> {
 
   async deleteMany(keys: readonly string[]): Promise<number> {
     let deleted = 0;
-    for (const key of keys) if (this.entries.delete(key)) deleted++;
+    for (const key of keys) {
+      if (this.codec === null) {
+        if (this.values.delete(key)) deleted++;
+        continue;
+      }
+      const slot = this.slots.get(key);
+      if (slot === undefined) continue;
+      this.slots.delete(key);
+      this.arena.remove(slot);
+      deleted++;
+    }
     return deleted;
   }
 
   async size(): Promise<number> {
-    return this.entries.size;
+    return this.codec === null ? this.values.size : this.slots.size;
   }
 
   private *pages(pageSize: number, prefix: string | null): Iterable<Array<[string, T]>> {
     let page: Array<[string, T]> = [];
-    for (const [key, stored] of this.entries) {
+    for (const key of this.codec === null ? this.values.keys() : this.slots.keys()) {
       if (prefix !== null && !key.startsWith(prefix)) continue;
-      page.push([key, this.decoded(stored, key)]);
+      const value = this.read(key);
+      if (value === undefined) continue;
+      page.push([key, value]);
       if (page.length >= pageSize) {
         yield page;
         page = [];
@@ -80,7 +115,9 @@ export class InMemoryStateStore<T> implements StateStore<T> {
     if (page.length > 0) yield page;
   }
 
-  private decoded(stored: T | string, key: string): T {
-    return this.codec === null ? (stored as T) : this.codec.decode(stored as string, key);
+  private read(key: string): T | undefined {
+    if (this.codec === null) return this.values.get(key);
+    const slot = this.slots.get(key);
+    return slot === undefined ? undefined : this.codec.decode(this.arena.read(slot), key);
   }
 }

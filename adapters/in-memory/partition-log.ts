@@ -1,5 +1,5 @@
 /**
- * One partition of the embedded event log, append-only. Keys are kept once each; values are
+ * One partition of the embedded event log, append-only. Keys are numbers in a pool; values are
  * copied into large byte chunks, with each offset's place in typed arrays, and a message is
  * a view made when it is read. The log keeps every message for the process's life, and kept
  * as one object and one Buffer each they were most of what every major garbage collection
@@ -15,11 +15,32 @@ const CHUNK_BYTES = 1 << 20;
 /** Length recorded for a tombstone (a null value). */
 const TOMBSTONE = -1;
 
+/**
+ * Keys kept once each, by number. A log's messages share few keys (a customer's events on
+ * every topic carry its id), and a string per message was an object per message for the
+ * collector; the partitions of one log share a pool.
+ */
+export class KeyPool {
+  private readonly keys: string[] = [];
+  private readonly numbers = new Map<string, number>();
+
+  numberOf(key: string): number {
+    let n = this.numbers.get(key);
+    if (n === undefined) {
+      n = this.keys.push(key) - 1;
+      this.numbers.set(key, n);
+    }
+    return n;
+  }
+
+  keyOf(n: number): string {
+    return this.keys[n];
+  }
+}
+
 export class PartitionLog {
-  /** Each offset's key, as an index into `distinctKeys` (-1: no key). */
+  /** Each offset's key, as its number in the pool (-1: no key). */
   private keyOf = new Int32Array(1024);
-  private readonly distinctKeys: string[] = [];
-  private readonly keyIndex = new Map<string, number>();
   private count = 0;
   private chunkOf = new Uint32Array(1024);
   private startOf = new Uint32Array(1024);
@@ -28,6 +49,8 @@ export class PartitionLog {
   /** Bytes used in the last chunk. */
   private used = 0;
 
+  constructor(private readonly keys = new KeyPool()) {}
+
   get length(): number {
     return this.count;
   }
@@ -35,7 +58,7 @@ export class PartitionLog {
   append(message: OutgoingMessage): void {
     const offset = this.count;
     if (offset === this.lengthOf.length) this.grow();
-    this.keyOf[offset] = this.indexOfKey(message.key);
+    this.keyOf[offset] = message.key === null ? -1 : this.keys.numberOf(message.key);
     this.count++;
     const value = message.value;
     if (value === null) {
@@ -60,8 +83,8 @@ export class PartitionLog {
   }
 
   keyAt(offset: number): string | null {
-    const index = this.keyOf[offset];
-    return index < 0 ? null : this.distinctKeys[index];
+    const n = this.keyOf[offset];
+    return n < 0 ? null : this.keys.keyOf(n);
   }
 
   /** As `at(offset).value`, without the message object (the consumer builds its own). */
@@ -70,20 +93,6 @@ export class PartitionLog {
     if (length === TOMBSTONE) return null;
     const start = this.startOf[offset];
     return this.chunks[this.chunkOf[offset]].subarray(start, start + length);
-  }
-
-  /**
-   * Keys are kept once each: a partition's messages share a few keys (a customer's events
-   * all carry its id), and a string per message was an object per message for the collector.
-   */
-  private indexOfKey(key: string | null): number {
-    if (key === null) return -1;
-    let index = this.keyIndex.get(key);
-    if (index === undefined) {
-      index = this.distinctKeys.push(key) - 1;
-      this.keyIndex.set(key, index);
-    }
-    return index;
   }
 
   private grow(): void {
