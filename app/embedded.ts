@@ -10,7 +10,7 @@ import { topicSpecs } from '../core/topics.js';
 import { ClickHouseSink, type ClickHouseSinkOptions } from '../consumers/clickhouse-sink/clickhouse-sink.js';
 import { processorStateCodecs } from '../processors/state-codecs.js';
 import { ScoreStoreReadModel } from '../read-model/score-store-read-model.js';
-import { turnOffPretenuring } from './short-lived-allocation.js';
+import { tuneHeapForStreaming } from './streaming-heap.js';
 import { scoringSettingsFrom, streamPipeline } from './stream-pipeline.js';
 
 /**
@@ -27,7 +27,7 @@ export const embeddedSinkOptions: Readonly<ClickHouseSinkOptions> = Object.freez
  * The analytics store holds the analyst tables in memory once `startSink` runs the sink.
  */
 export function embeddedPipeline(config: Readonly<Config>, logger: Logger, observe?: (log: EventLog) => EventLog) {
-  turnOffPretenuring();
+  tuneHeapForStreaming();
   const log = new InMemoryEventLog({
     onBatchError: (error, where) => logger.warn({ err: error, ...where }, 'batch failed; redelivering after backoff'),
   });
