@@ -33,7 +33,7 @@ export function embeddedPipeline(config: Readonly<Config>, logger: Logger, obser
   });
   const codec = new AvroCodec();
   const scoring = scoringSettingsFrom(config);
-  // States are kept as the Redis stores' text (adapters/in-memory/in-memory-state-store.ts).
+  // States are kept as the Redis stores' text, outside the JS heap (adapters/in-memory/in-memory-state-store.ts).
   // The read model sees every score write through its store, so the API's segment index
   // stays current without scans.
   const readModel: ScoreStoreReadModel = new ScoreStoreReadModel({
