@@ -84,10 +84,29 @@ const { log, codec, pipeline } = production;
 await log.createTopics(topicSpecs(config.partitions));
 
 async function caughtUp(groupTopics: Record<string, string[]>): Promise<void> {
-  for (;;) {
+  await untilNoLag(async () => {
     let lag = 0;
     for (const [group, topics] of Object.entries(groupTopics)) lag += await log.lag(group, topics);
-    if (lag === 0) return;
+    return lag;
+  });
+}
+
+/**
+ * Polls `lag` until it is 0. A retriable error counts as not there yet: right after the run's
+ * topics are created, a partition may still be electing its leader (NOT_LEADER_FOR_PARTITION
+ * stopped a run once); after 30 s of nothing but such errors the last one is thrown.
+ */
+async function untilNoLag(lag: () => Promise<number>): Promise<void> {
+  let failingSince: number | null = null;
+  for (;;) {
+    try {
+      if ((await lag()) === 0) return;
+      failingSince = null;
+    } catch (error) {
+      if ((error as { retriable?: boolean }).retriable !== true) throw error;
+      failingSince ??= performance.now();
+      if (performance.now() - failingSince > 30_000) throw error;
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -124,9 +143,7 @@ for (const topic of [Topics.orders, Topics.payments, Topics.purchases, Topics.fe
 const loadBeforeBaseline = loadavg()[0];
 const bare = new BareKafkaHops(config.kafkaBrokers, `bench_bare_${process.pid}_${Date.now().toString(36)}`);
 let baseline: { throughput: { events: number; seconds: number; eventsPerSecond: number }; latency: { seconds: number; samples: number; p50Ms: number | null; p99Ms: number | null } };
-const untilIdle = async () => {
-  while ((await bare.hopsLag()) > 0) await new Promise((r) => setTimeout(r, 50));
-};
+const untilIdle = () => untilNoLag(() => bare.hopsLag());
 try {
   const hopTopics = new Set<string>(HOPS.flatMap((h) => [...h.from, h.to]));
   await bare.createTopics(topicSpecs(config.partitions).filter((s) => hopTopics.has(s.name)));
