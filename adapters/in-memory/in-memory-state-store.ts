@@ -13,63 +13,121 @@
 import type { Revised, StateCodec, StateStore, WriteOptions } from '../../core/ports/state-store.js';
 import { TextArena } from './text-arena.js';
 
-export class InMemoryStateStore<T> implements StateStore<T> {
-  /** Without a codec: each value as given. */
-  private readonly values: Map<string, T> = new Map();
-  /** With one: each key's slot in the arena. */
+/** Where the store keeps its values. */
+interface Shelf<T> {
+  get(key: string): T | undefined;
+  revised(key: string): Revised<T> | undefined;
+  setAll(entries: ReadonlyMap<string, T>): void;
+  delete(key: string): boolean;
+  keys(): Iterable<string>;
+  readonly size: number;
+}
+
+/** Values as given. The revision is the value itself: states are replaced, never changed in place. */
+class ObjectShelf<T> implements Shelf<T> {
+  private readonly values = new Map<string, T>();
+
+  get(key: string): T | undefined {
+    return this.values.get(key);
+  }
+
+  revised(key: string): Revised<T> | undefined {
+    if (!this.values.has(key)) return undefined;
+    const value = this.values.get(key) as T;
+    return { revision: value, value: () => value };
+  }
+
+  setAll(entries: ReadonlyMap<string, T>): void {
+    for (const [key, value] of entries) this.values.set(key, value);
+  }
+
+  delete(key: string): boolean {
+    return this.values.delete(key);
+  }
+
+  keys(): Iterable<string> {
+    return this.values.keys();
+  }
+
+  get size(): number {
+    return this.values.size;
+  }
+}
+
+/** Values as their codec's text in an arena. The revision is the number of the write that stored the text. */
+class TextShelf<T> implements Shelf<T> {
   private readonly slots = new Map<string, number>();
   private readonly arena = new TextArena();
-  private readonly codec: StateCodec<T> | null;
 
-  constructor(codec?: StateCodec<T>) {
-    this.codec = codec ?? null;
+  constructor(private readonly codec: StateCodec<T>) {}
+
+  get(key: string): T | undefined {
+    const slot = this.slots.get(key);
+    return slot === undefined ? undefined : this.codec.decode(this.arena.read(slot), key);
   }
 
-  async getMany(keys: readonly string[]): Promise<Map<string, T>> {
-    const found = new Map<string, T>();
-    for (const key of keys) {
-      const value = this.read(key);
-      if (value !== undefined) found.set(key, value);
-    }
-    return found;
+  revised(key: string): Revised<T> | undefined {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return undefined;
+    // Read now: the slot may hold another text by the time value() is called.
+    const text = this.arena.read(slot);
+    return { revision: this.arena.stampOf(slot), value: () => this.codec.decode(text, key) };
   }
 
-  /**
-   * The revision is the stored object itself (states are replaced, never changed in place),
-   * or the number of the write that stored the text.
-   */
-  async getManyRevised(keys: readonly string[]): Promise<Map<string, Revised<T>>> {
-    const found = new Map<string, Revised<T>>();
-    const codec = this.codec;
-    for (const key of keys) {
-      if (codec === null) {
-        if (!this.values.has(key)) continue;
-        const value = this.values.get(key) as T;
-        found.set(key, { revision: value, value: () => value });
-        continue;
-      }
-      const slot = this.slots.get(key);
-      if (slot === undefined) continue;
-      // Read now: the slot may hold another text by the time value() is called.
-      const text = this.arena.read(slot);
-      found.set(key, { revision: this.arena.stampOf(slot), value: () => codec.decode(text, key) });
-    }
-    return found;
-  }
-
-  async setMany(entries: ReadonlyMap<string, T>, _options?: WriteOptions): Promise<void> {
-    const codec = this.codec;
-    if (codec === null) {
-      for (const [key, value] of entries) this.values.set(key, value);
-      return;
-    }
+  setAll(entries: ReadonlyMap<string, T>): void {
     for (const [key, value] of entries) {
-      const text = codec.encode(value, key);
+      const text = this.codec.encode(value, key);
       const slot = this.slots.get(key);
       if (slot === undefined) this.slots.set(key, this.arena.add(text));
       else this.arena.replace(slot, text);
     }
     this.arena.compactStep();
+  }
+
+  delete(key: string): boolean {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return false;
+    this.slots.delete(key);
+    this.arena.remove(slot);
+    return true;
+  }
+
+  keys(): Iterable<string> {
+    return this.slots.keys();
+  }
+
+  get size(): number {
+    return this.slots.size;
+  }
+}
+
+export class InMemoryStateStore<T> implements StateStore<T> {
+  private readonly shelf: Shelf<T>;
+
+  constructor(codec?: StateCodec<T>) {
+    this.shelf = codec === undefined ? new ObjectShelf<T>() : new TextShelf(codec);
+  }
+
+  async getMany(keys: readonly string[]): Promise<Map<string, T>> {
+    const found = new Map<string, T>();
+    for (const key of keys) {
+      const value = this.shelf.get(key);
+      if (value !== undefined) found.set(key, value);
+    }
+    return found;
+  }
+
+  async getManyRevised(keys: readonly string[]): Promise<Map<string, Revised<T>>> {
+    const found = new Map<string, Revised<T>>();
+    for (const key of keys) {
+      const revised = this.shelf.revised(key);
+      if (revised !== undefined) found.set(key, revised);
+    }
+    return found;
+  }
+
+  async setMany(entries: ReadonlyMap<string, T>, _options?: WriteOptions): Promise<void> {
+    this.shelf.setAll(entries);
   }
 
   async *scan(pageSize: number): AsyncIterable<Array<[string, T]>> {
@@ -82,29 +140,19 @@ export class InMemoryStateStore<T> implements StateStore<T> {
 
   async deleteMany(keys: readonly string[]): Promise<number> {
     let deleted = 0;
-    for (const key of keys) {
-      if (this.codec === null) {
-        if (this.values.delete(key)) deleted++;
-        continue;
-      }
-      const slot = this.slots.get(key);
-      if (slot === undefined) continue;
-      this.slots.delete(key);
-      this.arena.remove(slot);
-      deleted++;
-    }
+    for (const key of keys) if (this.shelf.delete(key)) deleted++;
     return deleted;
   }
 
   async size(): Promise<number> {
-    return this.codec === null ? this.values.size : this.slots.size;
+    return this.shelf.size;
   }
 
   private *pages(pageSize: number, prefix: string | null): Iterable<Array<[string, T]>> {
     let page: Array<[string, T]> = [];
-    for (const key of this.codec === null ? this.values.keys() : this.slots.keys()) {
+    for (const key of this.shelf.keys()) {
       if (prefix !== null && !key.startsWith(prefix)) continue;
-      const value = this.read(key);
+      const value = this.shelf.get(key);
       if (value === undefined) continue;
       page.push([key, value]);
       if (page.length >= pageSize) {
@@ -113,11 +161,5 @@ export class InMemoryStateStore<T> implements StateStore<T> {
       }
     }
     if (page.length > 0) yield page;
-  }
-
-  private read(key: string): T | undefined {
-    if (this.codec === null) return this.values.get(key);
-    const slot = this.slots.get(key);
-    return slot === undefined ? undefined : this.codec.decode(this.arena.read(slot), key);
   }
 }
