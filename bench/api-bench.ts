@@ -17,6 +17,11 @@
  * customer (read from it once, before it is measured; that pass also warms its customer
  * document cache, and every other server's bodies are checked against it), under the same
  * autocannon settings. Each figure gets its `baseline` and `ratio` (project / baseline).
+ * A second floor follows: the same bare server also sending, on every answer, the response
+ * headers the project's server sent (helmet's, CORS, rate limit, request id, Vary) without any
+ * of the logic that decides them: `headersBaseline`, `ratioToHeadersBaseline` (what the
+ * project's own code leaves) and `headersBaselineRatio` (what the headers' bytes alone leave of
+ * the bare floor). BENCH_API_HEADERS_BASELINE=0 skips it.
  *
  * BENCH_API_CUSTOMERS (default 20000), BENCH_API_SECONDS (default 15), BENCH_API_MODES
  * (default embedded,redis), BENCH_API_WORKERS (redis mode, default 1,2), BENCH_REDIS_URL
@@ -210,11 +215,19 @@ async function measure(server: { port: number; child: ChildProcess }, ids: strin
   return [await load(server.port, pid, ids, 100, Math.min(10, seconds)), await load(server.port, pid, ids, 1000, seconds)];
 }
 
-/** Every customer's GET body and content type, read once (32 at a time) from a server. */
-async function fetchBodies(port: number, ids: string[]): Promise<{ bodies: Map<string, string>; contentTypes: Set<string> }> {
+/** Headers Node or fastify set on any answer, the bare server's included: not the project's own. */
+const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'content-type', 'transfer-encoding', 'content-encoding']);
+
+/**
+ * Every customer's GET body and content type, read once (32 at a time) from a server, and the
+ * headers of one answer beyond the transport's (for the project's server: what its security
+ * features add).
+ */
+async function fetchBodies(port: number, ids: string[]): Promise<{ bodies: Map<string, string>; contentTypes: Set<string>; headers: Record<string, string> }> {
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   const bodies = new Map<string, string>();
   const contentTypes = new Set<string>();
+  const headers: Record<string, string> = {};
   const one = (id: string) => new Promise<void>((resolve, reject) => {
     httpGet({ host: '127.0.0.1', port, path: `/v1/customers/${encodeURIComponent(id)}`, agent, headers: { authorization: `Bearer ${key.key}` } }, (res) => {
       const chunks: Buffer[] = [];
@@ -222,6 +235,9 @@ async function fetchBodies(port: number, ids: string[]): Promise<{ bodies: Map<s
       res.on('end', () => {
         if (res.statusCode !== 200) return reject(new Error(`GET ${id}: ${res.statusCode}`));
         contentTypes.add(String(res.headers['content-type']));
+        if (Object.keys(headers).length === 0) {
+          for (const [name, value] of Object.entries(res.headers)) if (!TRANSPORT_HEADERS.has(name) && value !== undefined) headers[name] = String(value);
+        }
         bodies.set(id, Buffer.concat(chunks).toString('utf8'));
         resolve();
       });
@@ -233,22 +249,34 @@ async function fetchBodies(port: number, ids: string[]): Promise<{ bodies: Map<s
     while (next < ids.length) await one(ids[next++]);
   }));
   agent.destroy();
-  return { bodies, contentTypes };
+  return { bodies, contentTypes, headers };
 }
 
 type Figures = Awaited<ReturnType<typeof load>>;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-/** The baseline figures and project / baseline ratios of one measurement. */
-function against(project: Figures, bare: Figures) {
+const floorOf = (f: Figures) => ({ requestsPerSecond: f.requestsPerSecond, p99Ms: f.latencyMs.p99, timeouts: f.timeouts, serverCpuMicrosecondsPerRequest: f.serverCpuMicrosecondsPerRequest });
+const ratiosOf = (project: Figures, floor: Figures) => ({
+  requestsPerSecond: round2(project.requestsPerSecond / floor.requestsPerSecond),
+  p99: round2(project.latencyMs.p99 / Math.max(1, floor.latencyMs.p99)),
+  serverCpuPerRequest: round2(project.serverCpuMicrosecondsPerRequest / Math.max(1, floor.serverCpuMicrosecondsPerRequest)),
+});
+
+/**
+ * The baseline figures and project / baseline ratios of one measurement; with the second
+ * floor (bare fastify sending the project's response headers), the same against it, and that
+ * floor against the first (what the headers alone cost).
+ */
+function against(project: Figures, bare: Figures, bareWithHeaders: Figures | null) {
   return {
     ...project,
-    baseline: { requestsPerSecond: bare.requestsPerSecond, p99Ms: bare.latencyMs.p99, timeouts: bare.timeouts, serverCpuMicrosecondsPerRequest: bare.serverCpuMicrosecondsPerRequest },
-    ratio: {
-      requestsPerSecond: round2(project.requestsPerSecond / bare.requestsPerSecond),
-      p99: round2(project.latencyMs.p99 / Math.max(1, bare.latencyMs.p99)),
-      serverCpuPerRequest: round2(project.serverCpuMicrosecondsPerRequest / Math.max(1, bare.serverCpuMicrosecondsPerRequest)),
-    },
+    baseline: floorOf(bare),
+    ratio: ratiosOf(project, bare),
+    ...(bareWithHeaders && {
+      headersBaseline: floorOf(bareWithHeaders),
+      ratioToHeadersBaseline: ratiosOf(project, bareWithHeaders),
+      headersBaselineRatio: ratiosOf(bareWithHeaders, bare),
+    }),
   };
 }
 
@@ -267,12 +295,20 @@ async function main(): Promise<void> {
   if (modes.includes('redis')) for (const workers of (process.env.BENCH_API_WORKERS ?? '1,2').split(',').map(Number)) configs.push({ mode: 'redis', workers });
   const work = mkdtempSync(join(tmpdir(), 'clv-api-bench-'));
   const bodiesFile = join(work, 'bodies.tsv');
+  const headersFile = join(work, 'headers.json');
+  // BENCH_API_HEADERS_BASELINE=0 leaves out the second floor (a third server per configuration).
+  const headersFloor = process.env.BENCH_API_HEADERS_BASELINE !== '0';
+  let projectHeaders: Record<string, string> | null = null;
   let reference: Map<string, string> | null = null;
   const bodyCheck = { servers: 0, mismatches: 0, contentTypes: new Set<string>() };
   /** Reads every body from a server; the first server's become the bare server's, the others' are compared with them. */
-  const readBodies = async (port: number) => {
-    const { bodies, contentTypes } = await fetchBodies(port, ids);
+  const readBodies = async (port: number, server: 'project' | 'bare') => {
+    const { bodies, contentTypes, headers } = await fetchBodies(port, ids);
     for (const t of contentTypes) bodyCheck.contentTypes.add(t);
+    if (server === 'project' && projectHeaders === null) {
+      projectHeaders = headers;
+      writeFileSync(headersFile, JSON.stringify(headers));
+    }
     bodyCheck.servers++;
     if (reference === null) {
       reference = bodies;
@@ -281,11 +317,11 @@ async function main(): Promise<void> {
       for (const id of ids) if (bodies.get(id) !== reference.get(id)) bodyCheck.mismatches++;
     }
   };
-  const measureBare = async (workers: number) => {
+  const measureBare = async (workers: number, withHeaders: boolean) => {
     const port = await freePort();
-    const server = await startServer([bare, bodiesFile, String(port), String(workers)], {}, port);
+    const server = await startServer([bare, bodiesFile, String(port), String(workers), ...(withHeaders ? [headersFile] : [])], {}, port);
     try {
-      await readBodies(server.port);
+      await readBodies(server.port, 'bare');
       return await measure(server, ids);
     } finally {
       await server.stop();
@@ -318,15 +354,16 @@ async function main(): Promise<void> {
           : await startServer([cli, 'serve'], { ...projectEnv, CLV_REDIS_URL: redisUrl, CLV_MODEL_REGISTRY_DIR: registryDir, CLV_API_WORKERS: String(workers) });
         let project: Figures[];
         try {
-          await readBodies(server.port);
+          await readBodies(server.port, 'project');
           project = await measure(server, ids);
         } finally {
           await server.stop();
         }
         // Right after, on the same machine in the same state: the bare floor with as many workers.
-        const floor = await measureBare(workers);
-        runs.push({ mode, workers, repetition, results: project.map((p, i) => against(p, floor[i])) });
-        process.stderr.write(`${mode} ×${workers} #${repetition}: ${project.map((p, i) => `${p.connections} conn ${p.requestsPerSecond} req/s (bare ${floor[i].requestsPerSecond}, ratio ${round2(p.requestsPerSecond / floor[i].requestsPerSecond)}), p99 ${p.latencyMs.p99} ms (bare ${floor[i].latencyMs.p99}), timeouts ${p.timeouts} (bare ${floor[i].timeouts})`).join('; ')}\n`);
+        const floor = await measureBare(workers, false);
+        const floorWithHeaders = headersFloor ? await measureBare(workers, true) : null;
+        runs.push({ mode, workers, repetition, results: project.map((p, i) => against(p, floor[i], floorWithHeaders?.[i] ?? null)) });
+        process.stderr.write(`${mode} ×${workers} #${repetition}: ${project.map((p, i) => `${p.connections} conn ${p.requestsPerSecond} req/s (bare ${floor[i].requestsPerSecond}, ratio ${round2(p.requestsPerSecond / floor[i].requestsPerSecond)}${floorWithHeaders ? `; bare with the headers ${floorWithHeaders[i].requestsPerSecond}` : ''}), p99 ${p.latencyMs.p99} ms (bare ${floor[i].latencyMs.p99}${floorWithHeaders ? `, with the headers ${floorWithHeaders[i].latencyMs.p99}` : ''}), timeouts ${p.timeouts} (bare ${floor[i].timeouts})`).join('; ')}\n`);
       }
     }
   } finally {
@@ -346,6 +383,14 @@ async function main(): Promise<void> {
         p99Ratio: spreadOf(mine.map((r) => r.results[i].ratio.p99)),
         timeouts: spreadOf(mine.map((r) => r.results[i].timeouts)),
         baselineTimeouts: spreadOf(mine.map((r) => r.results[i].baseline.timeouts)),
+        ...(headersFloor && {
+          headersBaselineRequestsPerSecond: spreadOf(mine.map((r) => r.results[i].headersBaseline!.requestsPerSecond)),
+          headersBaselineP99Ms: spreadOf(mine.map((r) => r.results[i].headersBaseline!.p99Ms)),
+          ratioToHeadersBaseline: spreadOf(mine.map((r) => r.results[i].ratioToHeadersBaseline!.requestsPerSecond)),
+          p99RatioToHeadersBaseline: spreadOf(mine.map((r) => r.results[i].ratioToHeadersBaseline!.p99)),
+          headersBaselineRatio: spreadOf(mine.map((r) => r.results[i].headersBaselineRatio!.requestsPerSecond)),
+          headersBaselineP99Ratio: spreadOf(mine.map((r) => r.results[i].headersBaselineRatio!.p99)),
+        }),
       })),
     };
   });
@@ -361,6 +406,13 @@ async function main(): Promise<void> {
       note: 'the bare server does no authentication (the bench sends the same Authorization header, which it ignores), no rate limiting, no security headers, no CORS, no request logging; autocannon asks for no compression, so neither server compresses',
       bodiesChecked: { servers: bodyCheck.servers, customers: ids.length, mismatches: bodyCheck.mismatches, contentTypes: [...bodyCheck.contentTypes] },
     },
+    ...(headersFloor && {
+      headersBaseline: {
+        what: 'the same bare server, also sending on every answer the response headers the first project server sent beyond the transport ones (helmet, CORS, rate limit, request id, Vary), fixed values of the same length, measured right after the bare server',
+        headers: projectHeaders,
+        why: 'the bytes of the security features\' headers cost the server (setting and validating them) and the load generator on the same cores (parsing them) whatever code decides them; ratioToHeadersBaseline is what the project\'s own logic leaves of that, headersBaselineRatio what the headers alone leave of the bare floor',
+      },
+    }),
     ratioNote: 'ratio.requestsPerSecond = project / baseline (higher is better, 1 = the floor); ratio.p99 = project p99 / baseline p99 (lower is better); each pair measured back to back',
     summary,
     runs,
