@@ -41,8 +41,10 @@ export function metricsRefresher(readModel: ClvReadModel, modelRefreshMs: number
 
 export const apiMetrics = fp(async (app: FastifyInstance, options: { refresh: MetricsRefresher }) => {
   enableProcessMetrics();
-  app.addHook('onResponse', async (request, reply) => {
+  // Callback style: the work is synchronous, and an async hook costs a promise per request.
+  app.addHook('onResponse', (request, reply, done) => {
     observeApiRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   app.get('/metrics', {
