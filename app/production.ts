@@ -11,7 +11,12 @@ import { enableSinkMetrics, recordSinkInsertFailure, recordSinkInsertRetry, reco
 import { reportChampion } from '../metrics/report-champion.js';
 import { analyticsColumns } from '../core/ports/analytics-store.js';
 import { ClickHouseAnalyticsStore } from '../adapters/clickhouse/clickhouse-analytics-store.js';
+import { join } from 'node:path';
 import { KafkaEventLog } from '../adapters/kafka/kafka-event-log.js';
+import type { BatchErrorContext } from '../adapters/kafka/chunked-each-batch.js';
+import { ConfluentEventLog } from '../adapters/kafka/confluent-event-log.js';
+import { confluentBuildDir, loadConfluentKafka } from '../adapters/kafka/confluent-kafka-module.js';
+import { projectRoot } from '../config/project-files.js';
 import { LocalModelRegistry } from '../adapters/local-directory/local-model-registry.js';
 import { openRedis } from '../adapters/redis/redis-client.js';
 import { RedisPartitionEpochs } from '../adapters/redis/redis-partition-epochs.js';
@@ -34,12 +39,16 @@ export const LEDGER_TTL_SECONDS = 400 * 86_400;
 
 /** The Kafka log and the schema-registry codec (schemas registered, compatibility checked). */
 async function productionLog(config: Readonly<Config>, logger: Logger) {
-  const log = new KafkaEventLog({
+  const settings = {
     ...kafkaConnection(config),
     maxQueuedBytes: config.publishQueueMaxBytes,
     logger,
-    onBatchError: (error, where) => logger.warn({ err: error, ...where }, 'batch failed; redelivering after backoff'),
-  });
+    onBatchError: (error: unknown, where: BatchErrorContext) => logger.warn({ err: error, ...where }, 'batch failed; redelivering after backoff'),
+  };
+  const log =
+    config.kafkaClient === 'confluent'
+      ? new ConfluentEventLog(loadConfluentKafka(confluentBuildDir(config.toolsDir ?? join(projectRoot(), '.tools'))), settings)
+      : new KafkaEventLog(settings);
   const codec = new SchemaRegistryCodec({ url: config.schemaRegistryUrl });
   await codec.registerAll();
   return { log, codec };

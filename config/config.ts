@@ -56,6 +56,13 @@ export interface Config extends TransportConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** CLV_KAFKA_BROKERS: comma-separated host:port list (production mode). */
   kafkaBrokers: string[];
+  /**
+   * CLV_KAFKA_CLIENT: the stream processors' Kafka client: kafkajs (default), or confluent
+   * (librdkafka, experimental: built by `npm run kafka:confluent`, no TLS or SASL yet).
+   */
+  kafkaClient: 'kafkajs' | 'confluent';
+  /** CLV_TOOLS_DIR: where project scripts build optional tools (default .tools/ in the project). */
+  toolsDir: string | null;
   /** CLV_PUBLISH_QUEUE_MAX_BYTES: most bytes waiting to be published to Kafka per process; more is refused (retriable). */
   publishQueueMaxBytes: number;
   /** CLV_SCHEMA_REGISTRY_URL: Confluent-compatible registry base URL. */
@@ -156,6 +163,8 @@ export function loadConfig(env: Env, readFile: (path: string) => string = (p) =>
     policyFile: value(env, 'CLV_POLICY_FILE'),
     logLevel: oneOf(env, 'CLV_LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     kafkaBrokers: str(env, 'CLV_KAFKA_BROKERS', '127.0.0.1:9092', (v) => (v.split(',').every((b) => /^[^\s:,]+:\d{1,5}$/.test(b.trim())) ? null : 'host:port[,host:port…]')).split(',').map((b) => b.trim()),
+    kafkaClient: oneOf(env, 'CLV_KAFKA_CLIENT', 'kafkajs', ['kafkajs', 'confluent'] as const),
+    toolsDir: value(env, 'CLV_TOOLS_DIR'),
     publishQueueMaxBytes: num(env, 'CLV_PUBLISH_QUEUE_MAX_BYTES', 64 * 1024 * 1024, { min: 1024, max: 4 * 1024 ** 3, integer: true }),
     schemaRegistryUrl: str(env, 'CLV_SCHEMA_REGISTRY_URL', 'http://127.0.0.1:8081/apis/ccompat/v7', url(['http:', 'https:'])),
     redisUrl,

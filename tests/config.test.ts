@@ -44,6 +44,9 @@ test('production endpoints default to loopback and are validated', () => {
   assert.equal(c.redisUrl, 'redis://127.0.0.1:6379');
   assert.deepEqual(loadConfig({ CLV_KAFKA_BROKERS: 'a:1, b:2' }).kafkaBrokers, ['a:1', 'b:2']);
   assert.throws(() => loadConfig({ CLV_KAFKA_BROKERS: 'nohost' }), /CLV_KAFKA_BROKERS="nohost"/);
+  assert.equal(c.kafkaClient, 'kafkajs');
+  assert.equal(loadConfig({ CLV_KAFKA_CLIENT: 'confluent' }).kafkaClient, 'confluent');
+  assert.throws(() => loadConfig({ CLV_KAFKA_CLIENT: 'rdkafka' }), /CLV_KAFKA_CLIENT="rdkafka".*one of kafkajs, confluent/);
   assert.throws(() => loadConfig({ CLV_REDIS_URL: 'http://x' }), /CLV_REDIS_URL.*redis:\/\//);
   assert.throws(() => loadConfig({ CLV_CLICKHOUSE_DATABASE: 'drop table' }), /CLV_CLICKHOUSE_DATABASE/);
 });

@@ -4,11 +4,17 @@
  * partitions would move keys to other partitions and break per-customer order, so a
  * partition-count mismatch is only reported.
  */
-import type { Admin } from 'kafkajs';
 import type { TopicSpec } from '../../core/topics.js';
 import type { LogSink } from './kafkajs-log-creator.js';
 
-export async function createMissingTopics(admin: Admin, specs: TopicSpec[], replicationFactor: number, logger?: LogSink): Promise<void> {
+/** What creating topics needs of an admin client: kafkajs's, and Confluent's KafkaJS-style one. */
+export interface TopicAdmin {
+  listTopics(): Promise<string[]>;
+  fetchTopicMetadata(options: { topics: string[] }): Promise<{ topics: Array<{ name: string; partitions: Array<{ leader: number }> }> }>;
+  createTopics(options: { topics: Array<{ topic: string; numPartitions: number; replicationFactor: number; configEntries: Array<{ name: string; value: string }> }> }): Promise<boolean>;
+}
+
+export async function createMissingTopics(admin: TopicAdmin, specs: TopicSpec[], replicationFactor: number, logger?: LogSink): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const present = specs.filter((s) => existing.has(s.name));
   const missing = specs.filter((s) => !existing.has(s.name));
@@ -22,11 +28,12 @@ export async function createMissingTopics(admin: Admin, specs: TopicSpec[], repl
     }
   }
   if (missing.length === 0) return;
-  // Only the missing ones: kafkajs skips waiting for leaders when any topic of the request
-  // already existed. It resolves false (no throw) when a concurrent creator won the race.
+  // Only the missing ones: kafkajs (which waits for leaders by default) skips waiting when
+  // any topic of the request already existed. It resolves false (no throw) when a concurrent
+  // creator won the race. No `waitForLeaders` option: Confluent's client refuses it, and the
+  // wait below covers both.
   try {
     await admin.createTopics({
-      waitForLeaders: true,
       topics: missing.map((s) => ({
         topic: s.name,
         numPartitions: s.partitions,
@@ -54,7 +61,7 @@ function isTransientMetadataError(error: unknown): boolean {
 }
 
 /** Until every partition of `topics` has a leader, for at most `timeoutMs`. */
-async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+async function waitForLeaders(admin: TopicAdmin, topics: string[], timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (let pause = 50; ; pause = Math.min(1000, pause * 2)) {
     try {

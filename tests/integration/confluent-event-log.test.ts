@@ -1,0 +1,150 @@
+/**
+ * ConfluentEventLog (CLV_KAFKA_CLIENT=confluent) against a real broker: the EventLog contract
+ * suite, and the partitioning, topic and failure cases kafka-event-log.test.ts checks for
+ * kafkajs. Needs the native client built by `npm run kafka:confluent`; without it the suite
+ * is skipped, saying so — unless CLV_REQUIRE_CONFLUENT_KAFKA=1 (CI builds it), where its
+ * absence fails.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import kafkajs from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import { ConfluentEventLog, type ConfluentEventLogOptions } from '../../adapters/kafka/confluent-event-log.js';
+import { confluentBuildDir, loadConfluentKafka, type ConfluentKafkaModule } from '../../adapters/kafka/confluent-kafka-module.js';
+import { partitionFor } from '../../adapters/kafka/murmur2-partitioner.js';
+import { projectRoot } from '../../config/project-files.js';
+import { ClvError, ErrorCodes } from '../../core/errors.js';
+import type { IncomingMessage } from '../../core/ports/event-log.js';
+import { topicSpecs } from '../../core/topics.js';
+import { eventLogContract } from '../support/event-log-contract.js';
+import { runScoped, services } from './support/services.js';
+
+const brokers = services.kafkaBrokers;
+const quick: ConfluentEventLogOptions = { brokers, retry: { maxRetryTimeMs: 1_000 } };
+const msg = (key: string | null, value: string) => ({ key, value: Buffer.from(value) });
+const ownTopic = (name: string) => name.includes(`_${process.pid}_`) || name.startsWith(`contract-${process.pid}-`);
+
+let client: ConfluentKafkaModule | null = null;
+let missing = '';
+try {
+  client = loadConfluentKafka(confluentBuildDir(services.toolsDir ?? join(projectRoot(), '.tools')));
+} catch (error) {
+  missing = (error as Error).message;
+  if (process.env.CLV_REQUIRE_CONFLUENT_KAFKA === '1') throw new Error(`CLV_REQUIRE_CONFLUENT_KAFKA=1 but ${missing}`);
+}
+const skip = client === null ? `the Confluent client is not built (npm run kafka:confluent): ${missing}` : false;
+const make = (options: ConfluentEventLogOptions = quick) => new ConfluentEventLog(client as ConfluentKafkaModule, options);
+
+let admin: Admin;
+let connected = false;
+
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const start = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+before(async () => {
+  if (skip) return;
+  admin = new kafkajs.Kafka({ brokers, logLevel: kafkajs.logLevel.NOTHING, connectionTimeout: 3_000, retry: { retries: 2 } }).admin();
+  try {
+    await admin.connect();
+    await admin.listTopics();
+    connected = true;
+  } catch (e) {
+    throw new Error(`Kafka is not reachable at ${brokers.join(',')} (${(e as Error).message}). Start it with \`bash scripts/services/up.sh kafka\`, or point CLV_KAFKA_BROKERS at a broker.`);
+  }
+});
+
+after(async () => {
+  if (!connected) return;
+  const topics = (await admin.listTopics()).filter(ownTopic);
+  if (topics.length > 0) await admin.deleteTopics({ topics });
+  const { groups } = await admin.listGroups();
+  const mine = groups.map((g) => g.groupId).filter((g) => ownTopic(g.replace(/^g-/, '')));
+  if (mine.length > 0) await admin.deleteGroups(mine).catch(() => undefined);
+  await admin.disconnect();
+});
+
+if (skip) {
+  test('confluent event log', { skip }, () => undefined);
+} else {
+  eventLogContract('confluent event log', async () => make());
+
+  test('confluent event log: createTopics sets partition counts and cleanup.policy=compact from the specs', async () => {
+    const log = make();
+    const specs = topicSpecs(3).map((s) => ({ ...s, name: runScoped(`cf-${s.name}`) }));
+    await log.createTopics(specs);
+    await log.createTopics(specs.map((s) => ({ ...s, partitions: 5 })));
+    const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) });
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: specs.map((s) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name: s.name, configNames: ['cleanup.policy'] })),
+    });
+    for (const spec of specs) {
+      assert.equal(topics.find((t) => t.name === spec.name)?.partitions.length, spec.partitions, spec.name);
+      const policy = resources.find((r) => r.resourceName === spec.name)?.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue;
+      assert.equal(policy, spec.compacted ? 'compact' : 'delete', spec.name);
+    }
+    await log.close();
+  });
+
+  test('confluent event log: a key lands on the partition the embedded log (murmur2) picks; null keys on partition 0', async () => {
+    const log = make();
+    const topic = runScoped('cf-partitioning');
+    await log.createTopics([{ name: topic, partitions: 8, compacted: false }]);
+    const keys = [...Array.from({ length: 64 }, (_, i) => `C${i}`), null];
+    await log.publish(topic, keys.map((k, i) => msg(k, String(i))));
+    const seen: IncomingMessage[] = [];
+    const consumer = await log.consume({ groupId: `g-${topic}`, topics: [topic], fromBeginning: true, eachBatch: async (b) => void seen.push(...b.messages) });
+    await until(() => seen.length === keys.length, `${keys.length} messages`);
+    await consumer.stop();
+    for (const m of seen) assert.equal(m.partition, partitionFor(m.key, 8), `key ${m.key}`);
+    assert.ok(new Set(seen.map((m) => m.partition)).size > 4, 'keys spread over the partitions');
+    await log.close();
+  });
+
+  test('confluent event log: batches hold at most maxBatchSize messages, and every message arrives once without failures', async () => {
+    const log = make();
+    const topic = runScoped('cf-batches');
+    await log.createTopics([{ name: topic, partitions: 2, compacted: false }]);
+    await log.publish(topic, Array.from({ length: 500 }, (_, i) => msg(`C${i % 7}`, String(i))));
+    const sizes: number[] = [];
+    const seen: string[] = [];
+    const consumer = await log.consume({ groupId: `g-${topic}`, topics: [topic], fromBeginning: true, maxBatchSize: 16, eachBatch: async (b) => void (sizes.push(b.messages.length), seen.push(...b.messages.map((m) => String(m.value)))) });
+    await until(() => seen.length >= 500, '500 messages');
+    await consumer.stop();
+    assert.ok(Math.max(...sizes) <= 16, `largest batch ${Math.max(...sizes)}`);
+    assert.deepEqual([...seen].sort(), Array.from({ length: 500 }, (_, i) => String(i)).sort());
+    await log.close();
+  });
+
+  test('confluent event log: a topic that was never created is an error, not auto-created with the broker defaults', async () => {
+    const log = make();
+    const topic = runScoped('cf-never-created');
+    const invalidConfig = (e: ClvError) => e.code === ErrorCodes.INVALID_CONFIG && e.message.includes(topic);
+    await assert.rejects(log.publish(topic, [msg('C1', 'x')]), invalidConfig);
+    await assert.rejects(log.consume({ groupId: `g-${topic}`, topics: [topic], fromBeginning: true, eachBatch: async () => {} }), invalidConfig);
+    assert.ok(!(await admin.listTopics()).includes(topic));
+    await log.close();
+  });
+
+  test('confluent event log: TLS or SASL settings are refused, naming them', () => {
+    assert.throws(() => make({ brokers, sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' } }), /CLV_KAFKA_CLIENT=confluent does not support CLV_KAFKA_TLS or CLV_KAFKA_SASL_MECHANISM/);
+  });
+
+  test('confluent event log: an unreachable broker is a retriable DEPENDENCY_FAILED naming the address', async () => {
+    const log = make({ brokers: ['127.0.0.1:1'], requestTimeoutMs: 1_000 });
+    await assert.rejects(log.lag('g', ['t']), (e: ClvError) => {
+      assert.ok(e instanceof ClvError);
+      assert.equal(e.code, ErrorCodes.DEPENDENCY_FAILED);
+      assert.equal(e.retriable, true);
+      assert.match(e.message, /127\.0\.0\.1:1/);
+      return true;
+    });
+    await log.close();
+  });
+}
