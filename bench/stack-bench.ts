@@ -1,6 +1,6 @@
 /**
  * `npm run bench:stack` (services must be up: `npm run services:up`): the pipeline on the
- * real stack — Kafka → purchases → features → scores throughput, event-to-score latency at
+ * real stack (with CLV_KAFKA_CLIENT=confluent, on Confluent's client: stack-confluent-latest.json) — Kafka → purchases → features → scores throughput, event-to-score latency at
  * a paced rate, and the ClickHouse sink's rows/s. Resets the clv topics and groups first
  * (a clv group that still has members is waited for, then the bench stops with an error), and deletes the
  * clv keys of its Redis database (default db 6), never the other keys there.
@@ -190,6 +190,8 @@ const result = {
   date: new Date().toISOString(),
   machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadAverage1m: { atStart: loadAtStart, beforeBaseline: loadBeforeBaseline, atEnd: loadavg()[0] }, note: 'Kafka, Apicurio, Redis and ClickHouse on the same machine' },
   customers,
+  /** The pipeline's Kafka client (CLV_KAFKA_CLIENT); the baseline is bare kafkajs either way. */
+  kafkaClient: config.kafkaClient,
   baseline: {
     what: 'bare kafkajs: 3 chained consume → produce hops (orders + payments → purchases → features → scores) each publishing the pipeline\'s share of outputs per input with its bytes, with the project client settings (idempotent, acks=all, maxInFlightRequests 1, GZIP, murmur2 partitioner, sendBatch; consumers with the same session, heartbeat, max wait, 8 partitions consumed concurrently, chunks of CLV_BATCH_SIZE, publish → resolve → commit per chunk), run-scoped topics with the same partitions and compaction, the same encoded messages through the same publisher; latency through the same probe: input publish → the third hop output acknowledged',
     note: 'each bare hop publishes, per input chunk, as many messages as the pipeline published on that topic per input (projectMessagesOnTopics), with the pipeline\'s own bytes, keyed by the inputs consumed; no decoding, state, Redis or processor logic',
@@ -209,6 +211,8 @@ const result = {
   peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
 };
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-writeFileSync(join(root, 'bench', 'results', 'stack-latest.json'), JSON.stringify(result, null, 2) + '\n');
+// kafkajs is the default client: another client's run gets a file of its own.
+const file = config.kafkaClient === 'kafkajs' ? 'stack-latest.json' : `stack-${config.kafkaClient}-latest.json`;
+writeFileSync(join(root, 'bench', 'results', file), JSON.stringify(result, null, 2) + '\n');
 console.log(JSON.stringify(result, null, 2));
 process.exit(0);

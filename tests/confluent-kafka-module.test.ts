@@ -1,0 +1,27 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { confluentBuildDir, loadConfluentKafka } from '../adapters/kafka/confluent-kafka-module.js';
+import { ClvError, ErrorCodes } from '../core/errors.js';
+
+test('the build directory is a fixed folder under the tools directory', () => {
+  assert.equal(confluentBuildDir('/opt/tools'), join('/opt/tools', 'confluent-kafka-javascript'));
+});
+
+test('without the client in the build directory or the project, loading names CLV_KAFKA_CLIENT and how to build it', (t) => {
+  const empty = mkdtempSync(join(tmpdir(), 'clv-no-confluent-'));
+  t.after(() => rmSync(empty, { recursive: true, force: true }));
+  let loaded: unknown = null;
+  try {
+    loaded = loadConfluentKafka(empty);
+  } catch (error) {
+    assert.ok(error instanceof ClvError);
+    assert.equal(error.code, ErrorCodes.INVALID_CONFIG);
+    assert.match(error.message, /^CLV_KAFKA_CLIENT=confluent: @confluentinc\/kafka-javascript is not installed .*npm run kafka:confluent.*CLV_KAFKA_CLIENT=kafkajs$/);
+    return;
+  }
+  // Installed in the project itself (npm install where its binary downloads): then it must be the client.
+  assert.equal(typeof (loaded as { KafkaJS?: { Kafka?: unknown } }).KafkaJS?.Kafka, 'function');
+});
