@@ -25,3 +25,15 @@ test('without the client in the build directory or the project, loading names CL
   // Installed in the project itself (npm install where its binary downloads): then it must be the client.
   assert.equal(typeof (loaded as { KafkaJS?: { Kafka?: unknown } }).KafkaJS?.Kafka, 'function');
 });
+
+test('a relative build directory (CLV_TOOLS_DIR=.tools) is looked up from the working directory, not refused', () => {
+  try {
+    loadConfluentKafka('no-such-tools-dir/confluent-kafka-javascript');
+  } catch (error) {
+    assert.ok(error instanceof ClvError);
+    assert.doesNotMatch(error.message, /must be a file URL|absolute path/);
+    assert.match(error.message, /Cannot find module '@confluentinc\/kafka-javascript'/);
+    return;
+  }
+  // Resolved from the project instead (installed there): nothing to check about the directory.
+});

@@ -47,6 +47,8 @@ export interface ConfluentEventLogOptions extends KafkaConnection {
   rebalanceTimeoutMs?: number;
   /** fetch.wait.max.ms: bounds how late a new message is seen. */
   maxWaitTimeMs?: number;
+  /** How long a connection to a broker may take to set up (socket.connection.setup.timeout.ms). */
+  connectionTimeoutMs?: number;
   /** How long librdkafka waits for the broker's answer to a request. */
   requestTimeoutMs?: number;
   /** -1: the broker's default.replication.factor. */
@@ -74,6 +76,7 @@ const DEFAULTS = {
   heartbeatIntervalMs: 1_000,
   rebalanceTimeoutMs: 15_000,
   maxWaitTimeMs: 100,
+  connectionTimeoutMs: 3_000,
   requestTimeoutMs: 30_000,
   maxBatchSize: 1_000,
   maxQueuedBytes: 64 * 1024 * 1024,
@@ -111,6 +114,7 @@ export class ConfluentEventLog implements EventLog {
       kafkaJS: {
         clientId: options.clientId ?? DEFAULTS.clientId,
         brokers: this.brokers,
+        connectionTimeout: options.connectionTimeoutMs ?? DEFAULTS.connectionTimeoutMs,
         requestTimeout: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
         logLevel: options.logger ? logLevel.WARN : logLevel.NOTHING,
         ...(options.logger ? { logger: librdkafkaLogger(options.logger) } : {}),
@@ -140,18 +144,25 @@ export class ConfluentEventLog implements EventLog {
     }
     if (signal?.aborted) throw this.withdrawn();
     this.queuedBytes += bytes;
+    let held = true;
+    const release = () => {
+      if (held) this.queuedBytes -= bytes;
+      held = false;
+    };
+    let inFlight: Promise<unknown> | null = null;
     try {
-      const producer = await this.connectedProducer();
-      const counts = await Promise.all(live.map((b) => this.partitionCount(b.topic)));
-      if (signal?.aborted) throw this.withdrawn();
+      const ready = Promise.all([this.connectedProducer(), Promise.all(live.map((b) => this.partitionCount(b.topic)))]);
+      const [producer, counts] = await (signal ? untilAborted(signal, ready, () => this.withdrawn()) : ready);
       const sends = live.map((b, i) => {
         const messages: ConfluentMessage[] = b.messages.map((m) => ({ key: m.key, value: m.value, partition: partitionFor(m.key, counts[i]) }));
         return this.call(`publish to ${b.topic}`, () => producer.send({ topic: b.topic, messages }));
       });
-      const all = Promise.all(sends);
-      await (signal ? untilAborted(signal, all, () => this.inFlightAbort()) : all);
+      inFlight = Promise.all(sends);
+      await (signal ? untilAborted(signal, inFlight, () => this.inFlightAbort()) : inFlight);
     } finally {
-      this.queuedBytes -= bytes;
+      // Handed to librdkafka, which cannot take them back: their bytes stay counted until they settle.
+      if (inFlight === null) release();
+      else inFlight.then(release, release);
     }
   }
 

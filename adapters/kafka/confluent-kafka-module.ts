@@ -10,7 +10,7 @@
  * most installs, and the project must compile without it.
  */
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 
 export const CONFLUENT_KAFKA_PACKAGE = '@confluentinc/kafka-javascript';
@@ -83,7 +83,7 @@ export function confluentBuildDir(toolsDir: string): string {
  */
 export function loadConfluentKafka(buildDir: string): ConfluentKafkaModule {
   const attempts: string[] = [];
-  for (const from of [join(buildDir, 'package.json'), import.meta.url]) {
+  for (const from of [resolve(buildDir, 'package.json'), import.meta.url]) {
     try {
       return createRequire(from)(CONFLUENT_KAFKA_PACKAGE) as ConfluentKafkaModule;
     } catch (error) {

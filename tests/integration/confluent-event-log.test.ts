@@ -132,6 +132,26 @@ if (skip) {
     await log.close();
   });
 
+  test('confluent event log: what waits to be published is capped in bytes; a call over the cap is refused at once', async () => {
+    const log = make({ ...quick, maxQueuedBytes: 1000 });
+    const topic = runScoped('cf-cap');
+    const payload = (bytes: number) => ({ key: 'C1', value: Buffer.alloc(bytes - 2) });
+    try {
+      await log.createTopics([{ name: topic, partitions: 2, compacted: false }]);
+      // A call's bytes count from the moment it is made until the broker acknowledged it…
+      const first = log.publishAll([{ topic, messages: [payload(800)] }]);
+      // …so 300 more, made meanwhile, would exceed the cap: refused at once.
+      await assert.rejects(log.publishAll([{ topic, messages: [payload(300)] }]), (e: unknown) => e instanceof ClvError && e.retriable && /publish queue is full: 800 bytes wait, the cap is 1000/.test(e.message));
+      await first;
+      // Acknowledged, they no longer count; a call alone may exceed the cap (or it could never go).
+      await log.publishAll([{ topic, messages: [payload(300)] }]);
+      await log.publishAll([{ topic, messages: [payload(5000)] }]);
+      assert.equal(await log.lag(`g-${topic}`, [topic]), 3);
+    } finally {
+      await log.close();
+    }
+  });
+
   test('confluent event log: TLS or SASL settings are refused, naming them', () => {
     assert.throws(() => make({ brokers, sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' } }), /CLV_KAFKA_CLIENT=confluent does not support CLV_KAFKA_TLS or CLV_KAFKA_SASL_MECHANISM/);
   });
