@@ -86,6 +86,9 @@ export interface RedisStateStoreOptions<T> {
 }
 
 type Client = Redis | Cluster;
+/** Keys per fenced-write call on a standalone server: bounds the arguments spread into one call. */
+const MAX_KEYS_PER_SET = 1_000;
+
 /** A command as [name, ...arguments]; `clvFencedSet` is the fenced-write script. */
 type Command = [name: string, ...args: string[]];
 
@@ -117,7 +120,8 @@ export class RedisStateStore<T> implements StateStore<T> {
       this.ownsClient = false;
     }
     // Idempotent: defining it again on a shared client replaces it with the same script.
-    this.client.defineCommand('clvFencedSet', { numberOfKeys: 1, lua: FENCED_SET_LUA });
+    // No numberOfKeys: each call says how many keys it passes.
+    this.client.defineCommand('clvFencedSet', { lua: FENCED_SET_LUA });
   }
 
   /**
@@ -178,13 +182,24 @@ export class RedisStateStore<T> implements StateStore<T> {
     if (entries.size === 0) return;
     const version = writeVersionArgument(options.writeVersion);
     const ttl = this.ttl ?? '0';
+    const client = this.client;
     const keys: string[] = [];
-    const commands: Command[] = [];
+    const redisKeys: string[] = [];
+    const values: string[] = [];
     for (const [key, value] of entries) {
       keys.push(key);
-      commands.push(['clvFencedSet', this.layout.encode(key), version, this.codec.encode(value, key), ttl]);
+      redisKeys.push(this.layout.encode(key));
+      values.push(this.codec.encode(value, key));
     }
-    const results = await this.run(commands, 'setMany');
+    // A Cluster takes one key per call (a call's keys must share a slot); a standalone server
+    // up to MAX_KEYS_PER_SET each, in one pipeline (the arguments are spread into the call).
+    const perCall = client.isCluster ? 1 : MAX_KEYS_PER_SET;
+    const commands: Command[] = [];
+    for (let start = 0; start < redisKeys.length; start += perCall) {
+      const callKeys = redisKeys.slice(start, start + perCall);
+      commands.push(['clvFencedSet', String(callKeys.length), ...callKeys, version, ttl, ...values.slice(start, start + perCall)]);
+    }
+    const results = (await this.run(commands, 'setMany')).flatMap((r) => r as number[]);
     let refused: string[] | null = null;
     for (let i = 0; i < keys.length; i++) if (results[i] === 0) (refused ??= []).push(keys[i]);
     if (refused !== null) throw new FencedWriteError(refused, keys.length - refused.length);

@@ -172,8 +172,9 @@ function redisSection(): string[] {
   return [
     '## Redis',
     '',
-    'The processors\' state (`CLV_REDIS_URL`), one Redis string per state key, written whole by a fenced `SET`',
-    '(`adapters/redis/redis-state-store.ts`, `adapters/redis/fenced-write.ts`). Keys are `clv:<namespace>:{<customer id>}<rest>`',
+    'The processors\' state (`CLV_REDIS_URL`), one Redis string per state key, written whole by a fenced `SET` (one Lua',
+    'script call per batch of up to 1,000 keys; a key per call on a Cluster) (`adapters/redis/redis-state-store.ts`,',
+    '`adapters/redis/fenced-write.ts`). Keys are `clv:<namespace>:{<customer id>}<rest>`',
     '(`adapters/redis/redis-key-layout.ts`): the customer id is the Redis Cluster hash tag, so all of a customer\'s keys share',
     'one slot; `%` and `}` in an id are escaped inside the braces.',
     '',

@@ -148,6 +148,22 @@ test('redis state store: ttlSeconds expires a key that long after its last write
   assert.equal((await shortLived.getMany(['C1/O1'])).size, 0);
 });
 
+test('redis state store: a batch larger than one fenced-write call (1,000 keys) is written whole, and fencing holds in every call', async () => {
+  const namespace = `bigbatch${seq++}`;
+  const owner = store<Json>({}, namespace);
+  const keys = Array.from({ length: 2_500 }, (_, i) => `C${i}`);
+  await owner.setMany(new Map(keys.map((k, i) => [k, { i }])), { writeVersion: 5 });
+  assert.deepEqual(await owner.getMany(keys), new Map(keys.map((k, i) => [k, { i }])));
+  // A newer owner took three keys, one in each call of the older writer's next batch.
+  const taken = ['C10', 'C1500', 'C2400'];
+  await owner.setMany(new Map(taken.map((k) => [k, 'newer'])), { writeVersion: 6 });
+  const refused = await owner.setMany(new Map(keys.map((k) => [k, 'older'])), { writeVersion: 5 }).then(() => null, (e: unknown) => e);
+  assert.ok(refused instanceof FencedWriteError, String(refused));
+  assert.deepEqual(refused.refusedKeys, taken);
+  const now = await owner.getMany(keys);
+  for (const k of keys) assert.deepEqual(now.get(k), taken.includes(k) ? 'newer' : 'older', k);
+});
+
 test('redis state store: a fenced write refuses to replace a newer write version', async () => {
   const namespace = `fenced${seq++}`;
   const versioned = (writeVersion: number) => {
