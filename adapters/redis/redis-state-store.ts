@@ -89,7 +89,7 @@ type Client = Redis | Cluster;
 /** Keys per fenced-write call on a standalone server: bounds the arguments spread into one call. */
 const MAX_KEYS_PER_SET = 1_000;
 
-/** A command as [name, ...arguments]; `clvFencedSet` is the fenced-write script. */
+/** A command as [name, ...arguments]; `clvFencedSet` and `clvFencedSetMany` are the fenced-write script. */
 type Command = [name: string, ...args: string[]];
 
 export class RedisStateStore<T> implements StateStore<T> {
@@ -120,8 +120,11 @@ export class RedisStateStore<T> implements StateStore<T> {
       this.ownsClient = false;
     }
     // Idempotent: defining it again on a shared client replaces it with the same script.
-    // No numberOfKeys: each call says how many keys it passes.
-    this.client.defineCommand('clvFencedSet', { lua: FENCED_SET_LUA });
+    // The same script twice: on a Cluster with one key, the key first (ioredis routes a call,
+    // and auto-pipelines it, by its first argument); elsewhere with as many keys as the call
+    // says (its first argument).
+    this.client.defineCommand('clvFencedSet', { numberOfKeys: 1, lua: FENCED_SET_LUA });
+    this.client.defineCommand('clvFencedSetMany', { lua: FENCED_SET_LUA });
   }
 
   /**
@@ -193,11 +196,14 @@ export class RedisStateStore<T> implements StateStore<T> {
     }
     // A Cluster takes one key per call (a call's keys must share a slot); a standalone server
     // up to MAX_KEYS_PER_SET each, in one pipeline (the arguments are spread into the call).
-    const perCall = client.isCluster ? 1 : MAX_KEYS_PER_SET;
     const commands: Command[] = [];
-    for (let start = 0; start < redisKeys.length; start += perCall) {
-      const callKeys = redisKeys.slice(start, start + perCall);
-      commands.push(['clvFencedSet', String(callKeys.length), ...callKeys, version, ttl, ...values.slice(start, start + perCall)]);
+    if (client.isCluster) {
+      for (let i = 0; i < redisKeys.length; i++) commands.push(['clvFencedSet', redisKeys[i], version, ttl, values[i]]);
+    } else {
+      for (let start = 0; start < redisKeys.length; start += MAX_KEYS_PER_SET) {
+        const callKeys = redisKeys.slice(start, start + MAX_KEYS_PER_SET);
+        commands.push(['clvFencedSetMany', String(callKeys.length), ...callKeys, version, ttl, ...values.slice(start, start + MAX_KEYS_PER_SET)]);
+      }
     }
     const results = (await this.run(commands, 'setMany')).flatMap((r) => r as number[]);
     let refused: string[] | null = null;
