@@ -33,6 +33,7 @@ import { createMissingTopics, type TopicAdmin } from './create-topics.js';
 import type { KafkaConnection } from './kafka-connection.js';
 import type { LogSink } from './kafkajs-log-creator.js';
 import { partitionFor } from './murmur2-partitioner.js';
+import { untilAborted } from './until-aborted.js';
 
 /** Numbers this process's consumers' holds on their partitions (BatchControl.assignment): never reused. */
 let assignments = 0;
@@ -152,13 +153,13 @@ export class ConfluentEventLog implements EventLog {
     let inFlight: Promise<unknown> | null = null;
     try {
       const ready = Promise.all([this.connectedProducer(), Promise.all(live.map((b) => this.partitionCount(b.topic)))]);
-      const [producer, counts] = await (signal ? untilAborted(signal, ready, () => this.withdrawn()) : ready);
+      const [producer, counts] = await untilAborted(signal, ready, () => this.withdrawn());
       const sends = live.map((b, i) => {
         const messages: ConfluentMessage[] = b.messages.map((m) => ({ key: m.key, value: m.value, partition: partitionFor(m.key, counts[i]) }));
         return this.call(`publish to ${b.topic}`, () => producer.send({ topic: b.topic, messages }));
       });
       inFlight = Promise.all(sends);
-      await (signal ? untilAborted(signal, inFlight, () => this.inFlightAbort()) : inFlight);
+      await untilAborted(signal, inFlight, () => this.inFlightAbort());
     } finally {
       // Handed to librdkafka, which cannot take them back: their bytes stay counted until they settle.
       if (inFlight === null) release();
@@ -355,21 +356,6 @@ function topicAdmin(admin: ConfluentAdmin): TopicAdmin {
   };
 }
 
-/** `work`, unless `signal` aborts first (then `abortError()`); work's own failure is then ignored. */
-function untilAborted<T>(signal: AbortSignal, work: Promise<T>, abortError: () => Error): Promise<T> {
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    return Promise.reject(abortError());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      work.catch(() => undefined);
-      reject(abortError());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 /**
  * The client's KafkaJS-style logger, into the project's log (component librdkafka): warnings and

@@ -21,6 +21,7 @@ import { createMissingTopics } from './create-topics.js';
 import { kafkajsSecurity, type KafkaConnection } from './kafka-connection.js';
 import { kafkajsLogCreator, kafkajsLogLevel, type KafkaLogLevel, type LogSink } from './kafkajs-log-creator.js';
 import { partitionFor } from './murmur2-partitioner.js';
+import { untilAborted } from './until-aborted.js';
 
 const { Kafka: KafkaClient, CompressionTypes } = kafkajs;
 
@@ -94,19 +95,6 @@ function mergeByTopic(calls: QueuedPublish[]): Array<{ topic: string; messages: 
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
 
-/** `work`, unless `signal` aborts first (then `abortError()`); work's own failure is then ignored. */
-function untilAborted<T>(signal: AbortSignal | undefined, work: Promise<T>, abortError: () => Error): Promise<T> {
-  if (!signal) return work;
-  if (signal.aborted) {
-    work.catch(() => undefined);
-    return Promise.reject(abortError());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
 
 // Defaults for a single local broker: failures are noticed within seconds and tests stay quick.
 const DEFAULTS = {
