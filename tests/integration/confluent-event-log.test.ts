@@ -12,12 +12,10 @@ import kafkajs from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import { ConfluentEventLog, type ConfluentEventLogOptions } from '../../adapters/kafka/confluent-event-log.js';
 import { confluentBuildDir, loadConfluentKafka, type ConfluentKafkaModule } from '../../adapters/kafka/confluent-kafka-module.js';
-import { partitionFor } from '../../adapters/kafka/murmur2-partitioner.js';
 import { projectRoot } from '../../config/project-files.js';
-import { ClvError, ErrorCodes } from '../../core/errors.js';
-import type { IncomingMessage } from '../../core/ports/event-log.js';
-import { topicSpecs } from '../../core/topics.js';
+import { ClvError } from '../../core/errors.js';
 import { eventLogContract } from '../support/event-log-contract.js';
+import { kafkaAdapterCases } from './support/kafka-adapter-cases.js';
 import { runScoped, services } from './support/services.js';
 
 const brokers = services.kafkaBrokers;
@@ -73,39 +71,13 @@ if (skip) {
   test('confluent event log', { skip }, () => undefined);
 } else {
   eventLogContract('confluent event log', async () => make());
-
-  test('confluent event log: createTopics sets partition counts and cleanup.policy=compact from the specs', async () => {
-    const log = make();
-    const specs = topicSpecs(3).map((s) => ({ ...s, name: runScoped(`cf-${s.name}`) }));
-    await log.createTopics(specs);
-    await log.createTopics(specs.map((s) => ({ ...s, partitions: 5 })));
-    const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) });
-    const { resources } = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: specs.map((s) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name: s.name, configNames: ['cleanup.policy'] })),
-    });
-    for (const spec of specs) {
-      assert.equal(topics.find((t) => t.name === spec.name)?.partitions.length, spec.partitions, spec.name);
-      const policy = resources.find((r) => r.resourceName === spec.name)?.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue;
-      assert.equal(policy, spec.compacted ? 'compact' : 'delete', spec.name);
-    }
-    await log.close();
+  kafkaAdapterCases('confluent event log', {
+    make: () => make(),
+    makeUnreachable: () => make({ brokers: ['127.0.0.1:1'], requestTimeoutMs: 1_000 }),
+    admin: () => admin,
   });
 
-  test('confluent event log: a key lands on the partition the embedded log (murmur2) picks; null keys on partition 0', async () => {
-    const log = make();
-    const topic = runScoped('cf-partitioning');
-    await log.createTopics([{ name: topic, partitions: 8, compacted: false }]);
-    const keys = [...Array.from({ length: 64 }, (_, i) => `C${i}`), null];
-    await log.publish(topic, keys.map((k, i) => msg(k, String(i))));
-    const seen: IncomingMessage[] = [];
-    const consumer = await log.consume({ groupId: `g-${topic}`, topics: [topic], fromBeginning: true, eachBatch: async (b) => void seen.push(...b.messages) });
-    await until(() => seen.length === keys.length, `${keys.length} messages`);
-    await consumer.stop();
-    for (const m of seen) assert.equal(m.partition, partitionFor(m.key, 8), `key ${m.key}`);
-    assert.ok(new Set(seen.map((m) => m.partition)).size > 4, 'keys spread over the partitions');
-    await log.close();
-  });
+
 
   test('confluent event log: batches hold at most maxBatchSize messages, and every message arrives once without failures', async () => {
     const log = make();
@@ -122,15 +94,6 @@ if (skip) {
     await log.close();
   });
 
-  test('confluent event log: a topic that was never created is an error, not auto-created with the broker defaults', async () => {
-    const log = make();
-    const topic = runScoped('cf-never-created');
-    const invalidConfig = (e: ClvError) => e.code === ErrorCodes.INVALID_CONFIG && e.message.includes(topic);
-    await assert.rejects(log.publish(topic, [msg('C1', 'x')]), invalidConfig);
-    await assert.rejects(log.consume({ groupId: `g-${topic}`, topics: [topic], fromBeginning: true, eachBatch: async () => {} }), invalidConfig);
-    assert.ok(!(await admin.listTopics()).includes(topic));
-    await log.close();
-  });
 
   test('confluent event log: what waits to be published is capped in bytes; a call over the cap is refused at once', async () => {
     const log = make({ ...quick, maxQueuedBytes: 1000 });
@@ -156,15 +119,4 @@ if (skip) {
     assert.throws(() => make({ brokers, sasl: { mechanism: 'scram-sha-512', username: 'u', password: 'p' } }), /CLV_KAFKA_CLIENT=confluent does not support CLV_KAFKA_TLS or CLV_KAFKA_SASL_MECHANISM/);
   });
 
-  test('confluent event log: an unreachable broker is a retriable DEPENDENCY_FAILED naming the address', async () => {
-    const log = make({ brokers: ['127.0.0.1:1'], requestTimeoutMs: 1_000 });
-    await assert.rejects(log.lag('g', ['t']), (e: ClvError) => {
-      assert.ok(e instanceof ClvError);
-      assert.equal(e.code, ErrorCodes.DEPENDENCY_FAILED);
-      assert.equal(e.retriable, true);
-      assert.match(e.message, /127\.0\.0\.1:1/);
-      return true;
-    });
-    await log.close();
-  });
 }

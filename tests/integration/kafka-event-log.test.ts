@@ -8,11 +8,9 @@ import assert from 'node:assert/strict';
 import kafkajs from 'kafkajs';
 import type { Admin } from 'kafkajs';
 import { KafkaEventLog, type KafkaEventLogOptions } from '../../adapters/kafka/kafka-event-log.js';
-import { partitionFor } from '../../adapters/kafka/murmur2-partitioner.js';
-import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { IncomingMessage } from '../../core/ports/event-log.js';
-import { topicSpecs } from '../../core/topics.js';
 import { eventLogContract } from '../support/event-log-contract.js';
+import { kafkaAdapterCases } from './support/kafka-adapter-cases.js';
 import { runScoped, services } from './support/services.js';
 
 const brokers = services.kafkaBrokers;
@@ -55,40 +53,10 @@ after(async () => {
 });
 
 eventLogContract('kafka event log', async () => new KafkaEventLog(quick));
-
-test('kafka event log: createTopics sets partition counts and cleanup.policy=compact from the specs, and is idempotent', async () => {
-  const log = new KafkaEventLog(quick);
-  const specs = topicSpecs(3).map((s) => ({ ...s, name: runScoped(s.name) }));
-  await log.createTopics(specs);
-  // Again, with other partition counts: existing topics are left exactly as they are.
-  await log.createTopics(specs.map((s) => ({ ...s, partitions: 5 })));
-  const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.name) });
-  const { resources } = await admin.describeConfigs({
-    includeSynonyms: false,
-    resources: specs.map((s) => ({ type: kafkajs.ConfigResourceTypes.TOPIC, name: s.name, configNames: ['cleanup.policy'] })),
-  });
-  for (const spec of specs) {
-    assert.equal(topics.find((t) => t.name === spec.name)?.partitions.length, spec.partitions, spec.name);
-    const policy = resources.find((r) => r.resourceName === spec.name)?.configEntries.find((e) => e.configName === 'cleanup.policy')?.configValue;
-    assert.equal(policy, spec.compacted ? 'compact' : 'delete', spec.name);
-  }
-  assert.ok(specs.some((s) => s.compacted) && specs.some((s) => !s.compacted));
-  await log.close();
-});
-
-test('kafka event log: a key lands on the partition the embedded log (murmur2) picks; null keys on partition 0', async () => {
-  const log = new KafkaEventLog(quick);
-  const topic = runScoped('partitioning');
-  await log.createTopics([{ name: topic, partitions: 8, compacted: false }]);
-  const keys = [...Array.from({ length: 64 }, (_, i) => `C${i}`), null];
-  await log.publish(topic, keys.map((k, i) => msg(k, String(i))));
-  const seen: IncomingMessage[] = [];
-  const consumer = await log.consume({ groupId: `g-${topic}`, topics: [topic], fromBeginning: true, eachBatch: async (b) => void seen.push(...b.messages) });
-  await until(() => seen.length === keys.length, `${keys.length} messages`);
-  await consumer.stop();
-  for (const m of seen) assert.equal(m.partition, partitionFor(m.key, 8), `key ${m.key}`);
-  assert.ok(new Set(seen.map((m) => m.partition)).size > 4, 'keys spread over the partitions');
-  await log.close();
+kafkaAdapterCases('kafka event log', {
+  make: () => new KafkaEventLog(quick),
+  makeUnreachable: () => new KafkaEventLog({ brokers: ['127.0.0.1:1'], connectionTimeoutMs: 300, retry: { retries: 0 } }),
+  admin: () => admin,
 });
 
 test('kafka event log: a publish call larger than maxMessagesPerRequest goes in slices and keeps per-key order', async () => {
@@ -225,24 +193,3 @@ test('kafka event log: a member stalled mid-batch loses its partition; the next 
   await log.close();
 });
 
-test('kafka event log: a topic that was never created is an error, not auto-created with the broker defaults', async () => {
-  const log = new KafkaEventLog(quick);
-  const topic = runScoped('never-created');
-  const invalidConfig = (e: ClvError) => e.code === ErrorCodes.INVALID_CONFIG && e.message.includes(topic);
-  await assert.rejects(log.publish(topic, [msg('C1', 'x')]), invalidConfig);
-  await assert.rejects(log.consume({ groupId: `g-${topic}`, topics: [topic], fromBeginning: true, eachBatch: async () => {} }), invalidConfig);
-  assert.ok(!(await admin.listTopics()).includes(topic));
-  await log.close();
-});
-
-test('kafka event log: an unreachable broker is a retriable DEPENDENCY_FAILED naming the address', async () => {
-  const log = new KafkaEventLog({ brokers: ['127.0.0.1:1'], connectionTimeoutMs: 300, retry: { retries: 0 } });
-  await assert.rejects(log.lag('g', ['t']), (e: ClvError) => {
-    assert.ok(e instanceof ClvError);
-    assert.equal(e.code, ErrorCodes.DEPENDENCY_FAILED);
-    assert.equal(e.retriable, true);
-    assert.match(e.message, /127\.0\.0\.1:1/);
-    return true;
-  });
-  await log.close();
-});
