@@ -5,23 +5,20 @@
  * is skipped, saying so — unless CLV_REQUIRE_CONFLUENT_KAFKA=1 (CI builds it), where its
  * absence fails.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import kafkajs from 'kafkajs';
-import type { Admin } from 'kafkajs';
 import { ConfluentEventLog, type ConfluentEventLogOptions } from '../../adapters/kafka/confluent-event-log.js';
 import { confluentBuildDir, loadConfluentKafka, type ConfluentKafkaModule } from '../../adapters/kafka/confluent-kafka-module.js';
 import { projectRoot } from '../../config/project-files.js';
 import { ClvError } from '../../core/errors.js';
 import { eventLogContract } from '../support/event-log-contract.js';
-import { kafkaAdapterCases } from './support/kafka-adapter-cases.js';
+import { kafkaAdapterCases, suiteAdmin, until } from './support/kafka-adapter-cases.js';
 import { runScoped, services } from './support/services.js';
 
 const brokers = services.kafkaBrokers;
 const quick: ConfluentEventLogOptions = { brokers, retry: { maxRetryTimeMs: 1_000 } };
 const msg = (key: string | null, value: string) => ({ key, value: Buffer.from(value) });
-const ownTopic = (name: string) => name.includes(`_${process.pid}_`) || name.startsWith(`contract-${process.pid}-`);
 
 let client: ConfluentKafkaModule | null = null;
 let missing = '';
@@ -34,38 +31,7 @@ try {
 const skip = client === null ? `the Confluent client is not built (npm run kafka:confluent): ${missing}` : false;
 const make = (options: ConfluentEventLogOptions = quick) => new ConfluentEventLog(client as ConfluentKafkaModule, options);
 
-let admin: Admin;
-let connected = false;
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const start = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-before(async () => {
-  if (skip) return;
-  admin = new kafkajs.Kafka({ brokers, logLevel: kafkajs.logLevel.NOTHING, connectionTimeout: 3_000, retry: { retries: 2 } }).admin();
-  try {
-    await admin.connect();
-    await admin.listTopics();
-    connected = true;
-  } catch (e) {
-    throw new Error(`Kafka is not reachable at ${brokers.join(',')} (${(e as Error).message}). Start it with \`bash scripts/services/up.sh kafka\`, or point CLV_KAFKA_BROKERS at a broker.`);
-  }
-});
-
-after(async () => {
-  if (!connected) return;
-  const topics = (await admin.listTopics()).filter(ownTopic);
-  if (topics.length > 0) await admin.deleteTopics({ topics });
-  const { groups } = await admin.listGroups();
-  const mine = groups.map((g) => g.groupId).filter((g) => ownTopic(g.replace(/^g-/, '')));
-  if (mine.length > 0) await admin.deleteGroups(mine).catch(() => undefined);
-  await admin.disconnect();
-});
+const admin = suiteAdmin({ skip: skip !== false });
 
 if (skip) {
   test('confluent event log', { skip }, () => undefined);
@@ -74,7 +40,7 @@ if (skip) {
   kafkaAdapterCases('confluent event log', {
     make: () => make(),
     makeUnreachable: () => make({ brokers: ['127.0.0.1:1'], requestTimeoutMs: 1_000 }),
-    admin: () => admin,
+    admin,
   });
 
 

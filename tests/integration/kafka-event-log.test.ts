@@ -3,60 +3,26 @@
  * suite, plus what only a real broker can show — topic configs, partitioning agreement with the
  * embedded log, redelivery across group members, and a member that stalls mid-batch.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import kafkajs from 'kafkajs';
-import type { Admin } from 'kafkajs';
 import { KafkaEventLog, type KafkaEventLogOptions } from '../../adapters/kafka/kafka-event-log.js';
 import type { IncomingMessage } from '../../core/ports/event-log.js';
 import { eventLogContract } from '../support/event-log-contract.js';
-import { kafkaAdapterCases } from './support/kafka-adapter-cases.js';
+import { kafkaAdapterCases, suiteAdmin, until } from './support/kafka-adapter-cases.js';
 import { runScoped, services } from './support/services.js';
 
 const brokers = services.kafkaBrokers;
 // Quick backoff: a failed batch is retried within a second, so redelivery tests stay short.
 const quick: KafkaEventLogOptions = { brokers, retry: { maxRetryTimeMs: 1_000 } };
-const ownTopic = (name: string) => name.includes(`_${process.pid}_`) || name.startsWith(`contract-${process.pid}-`);
 const msg = (key: string | null, value: string) => ({ key, value: Buffer.from(value) });
 const values = (ms: IncomingMessage[]) => ms.map((m) => String(m.value));
-let admin: Admin;
-let connected = false;
-
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const start = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-before(async () => {
-  admin = new kafkajs.Kafka({ brokers, logLevel: kafkajs.logLevel.NOTHING, connectionTimeout: 3_000, retry: { retries: 2 } }).admin();
-  try {
-    await admin.connect();
-    await admin.listTopics();
-    connected = true;
-  } catch (e) {
-    throw new Error(`Kafka is not reachable at ${brokers.join(',')} (${(e as Error).message}). Start it with \`bash scripts/services/up.sh kafka registry\`, or point CLV_KAFKA_BROKERS at a broker.`);
-  }
-});
-
-after(async () => {
-  if (!connected) return;
-  // Leave the shared dev broker as we found it: this run's topics and groups go.
-  const topics = (await admin.listTopics()).filter(ownTopic);
-  if (topics.length > 0) await admin.deleteTopics({ topics });
-  const { groups } = await admin.listGroups();
-  const mine = groups.map((g) => g.groupId).filter((g) => ownTopic(g.replace(/^g-/, '')));
-  if (mine.length > 0) await admin.deleteGroups(mine).catch(() => undefined);
-  await admin.disconnect();
-});
+const admin = suiteAdmin();
 
 eventLogContract('kafka event log', async () => new KafkaEventLog(quick));
 kafkaAdapterCases('kafka event log', {
   make: () => new KafkaEventLog(quick),
   makeUnreachable: () => new KafkaEventLog({ brokers: ['127.0.0.1:1'], connectionTimeoutMs: 300, retry: { retries: 0 } }),
-  admin: () => admin,
+  admin,
 });
 
 test('kafka event log: a publish call larger than maxMessagesPerRequest goes in slices and keeps per-key order', async () => {

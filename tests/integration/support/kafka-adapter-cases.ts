@@ -2,9 +2,10 @@
  * What only a real broker can show about an EventLog on Kafka, for each Kafka adapter (kafkajs,
  * Confluent's): topic configs from the specs, partitioning equal to the embedded log's, topics
  * never auto-created, an unreachable broker as a retriable error. The port's own contract is
- * tests/support/event-log-contract.ts.
+ * tests/support/event-log-contract.ts. Also what the adapters' suites share: the suite's admin
+ * client, and waiting for a condition.
  */
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import kafkajs from 'kafkajs';
 import type { Admin } from 'kafkajs';
@@ -12,7 +13,7 @@ import { partitionFor } from '../../../adapters/kafka/murmur2-partitioner.js';
 import { ClvError, ErrorCodes } from '../../../core/errors.js';
 import type { EventLog, IncomingMessage } from '../../../core/ports/event-log.js';
 import { topicSpecs } from '../../../core/topics.js';
-import { runScoped } from './services.js';
+import { runScoped, services } from './services.js';
 
 export interface KafkaAdapterCases {
   /** A log on the suite's broker. */
@@ -25,12 +26,48 @@ export interface KafkaAdapterCases {
 
 const msg = (key: string | null, value: string) => ({ key, value: Buffer.from(value) });
 
-async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+/** Polls `condition` every 20 ms until it holds; throws after `timeoutMs`. */
+export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
   const start = Date.now();
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/**
+ * The suite's admin client (kafkajs) on the suite's broker, connected before its tests; after
+ * them it deletes this run's topics and groups (runScoped names, and the contract suite's), so
+ * the shared dev broker is left as it was found. Not connected when `skip`.
+ */
+export function suiteAdmin(options: { skip?: boolean } = {}): () => Admin {
+  const brokers = services.kafkaBrokers;
+  const own = (name: string) => name.includes(`_${process.pid}_`) || name.startsWith(`contract-${process.pid}-`);
+  let admin: Admin | null = null;
+  before(async () => {
+    if (options.skip) return;
+    const client = new kafkajs.Kafka({ brokers, logLevel: kafkajs.logLevel.NOTHING, connectionTimeout: 3_000, retry: { retries: 2 } }).admin();
+    try {
+      await client.connect();
+      await client.listTopics();
+    } catch (e) {
+      throw new Error(`Kafka is not reachable at ${brokers.join(',')} (${(e as Error).message}). Start it with \`bash scripts/services/up.sh kafka\`, or point CLV_KAFKA_BROKERS at a broker.`);
+    }
+    admin = client;
+  });
+  after(async () => {
+    if (admin === null) return;
+    const topics = (await admin.listTopics()).filter(own);
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+    const { groups } = await admin.listGroups();
+    const mine = groups.map((g) => g.groupId).filter((g) => own(g.replace(/^g-/, '')));
+    if (mine.length > 0) await admin.deleteGroups(mine).catch(() => undefined);
+    await admin.disconnect();
+  });
+  return () => {
+    if (admin === null) throw new Error('the suite admin is not connected (skipped, or before its hook ran)');
+    return admin;
+  };
 }
 
 export function kafkaAdapterCases(adapter: string, { make, makeUnreachable, admin }: KafkaAdapterCases): void {
