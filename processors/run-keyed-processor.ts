@@ -17,7 +17,7 @@
  */
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import type { DeadLetterEvent } from '../core/events.js';
-import type { EventCodec } from '../core/ports/event-codec.js';
+import { DECODE_NEEDS_IO, type EventCodec } from '../core/ports/event-codec.js';
 import type { BatchControl, EventLog, IncomingMessage, MessageBatch, OutgoingMessage, RunningConsumer } from '../core/ports/event-log.js';
 import type { PartitionEpochs } from '../core/ports/partition-epochs.js';
 import type { StateStore } from '../core/ports/state-store.js';
@@ -138,8 +138,9 @@ export class ProcessorRunner<State, Event> {
       if (message.value === null) continue;
       let value: unknown;
       try {
-        // The synchronous path when the codec has one: no promise per message.
-        value = codec.decodeSync ? codec.decodeSync(message.topic, message.value) : await codec.decode(message.topic, message.value);
+        // The synchronous path when the codec can take it: no promise per message.
+        value = codec.decodeSync ? codec.decodeSync(message.topic, message.value) : DECODE_NEEDS_IO;
+        if (value === DECODE_NEEDS_IO) value = await codec.decode(message.topic, message.value);
       } catch (error) {
         if (isRetriable(error)) throw error; // e.g. the schema registry is down: retry, don't dead-letter
         deadLetters.push(this.deadLetter(message, null, error));

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
 import { ClvError, ErrorCodes } from '../core/errors.js';
 import type { DeadLetterEvent } from '../core/events.js';
-import type { EventCodec } from '../core/ports/event-codec.js';
+import { DECODE_NEEDS_IO, type EventCodec } from '../core/ports/event-codec.js';
 import { Topics } from '../core/topics.js';
 import type { EventLog, OutgoingMessage } from '../core/ports/event-log.js';
 import type { KeyedProcessor } from '../processors/keyed-processor.js';
@@ -166,4 +166,30 @@ test('runner, synchronous codec: undecodable bytes and an event with an output t
   assert.deepEqual(dead.map((d) => [d.key, d.error_code]), [['C1', ErrorCodes.UNDECODABLE], ['C2', ErrorCodes.INVALID_EVENT]]);
   assert.deepEqual(published.filter((p) => p.topic !== Topics.deadLetter).map((p) => [p.topic, p.key]), [['out-a', 'C3'], ['out-b', 'C3']]);
   assert.deepEqual(Object.fromEntries(await store.getMany(['C1', 'C2', 'C3'])), { C3: 1 });
+});
+
+test('runner: bytes the codec cannot decode without waiting (DECODE_NEEDS_IO) are decoded by its promise method, in their place in the batch', async () => {
+  // Synchronous for keys it "knows"; C2's bytes need the promise path, as a schema id not
+  // fetched yet does for the schema-registry codec.
+  const awaited: string[] = [];
+  const partlySync: EventCodec = {
+    ...syncCodec,
+    decode: async (_topic, bytes) => {
+      const value = JSON.parse(bytes.toString()) as { key: string };
+      awaited.push(value.key);
+      return value;
+    },
+    decodeSync: (_topic, bytes) => {
+      const value = JSON.parse(bytes.toString()) as { key: string };
+      return value.key === 'C2' ? DECODE_NEEDS_IO : value;
+    },
+  };
+  const { log, published } = recordingLog();
+  const store = new InMemoryStateStore<number>();
+  const runner = new ProcessorRunner(counter, { log, codec: partlySync, store });
+  await runner.processBatch({ topic: 'in', partition: 0, messages: [message(0, 'C1', '{"key":"C1"}'), message(1, 'C2', '{"key":"C2"}'), message(2, 'C1', '{"key":"C1"}')] });
+  assert.deepEqual(awaited, ['C2']);
+  assert.deepEqual(published.filter((p) => p.topic === 'out-a').map((p) => p.key), ['C1', 'C2', 'C1']);
+  assert.deepEqual(Object.fromEntries(await store.getMany(['C1', 'C2'])), { C1: 2, C2: 1 });
+  assert.deepEqual(runner.stats.deadLetters, {});
 });

@@ -9,14 +9,12 @@
  * Decoding always yields values shaped like the local schema: bytes written with another
  * registered version are read through an Avro resolver (writer → local), built once per id.
  */
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import avro from 'avsc';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
-import type { EventCodec } from '../../core/ports/event-codec.js';
+import { DECODE_NEEDS_IO, type EventCodec } from '../../core/ports/event-codec.js';
+import { FramedAvroWriter, readBody, schemaIdOf } from './confluent-wire-format.js';
 import { loadTopicSchemas } from './schema-files.js';
-
-const MAGIC = 0;
-const HEADER = 5;
 
 /** Compatibility levels of the Confluent API (Apicurio accepts the same names). */
 export type Compatibility = 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE' | 'NONE';
@@ -41,11 +39,17 @@ interface TopicSchema {
   readers: Map<number, Reader>;
 }
 
+/**
+ * Encoding never waits once `registerAll()` has the ids (the local schema is the writer), and
+ * decoding waits only for a writer schema id not seen before: `encodeSync` and `decodeSync`
+ * (core/ports/event-codec.ts) serve the per-message paths without a promise per message.
+ */
 export class SchemaRegistryCodec implements EventCodec {
   readonly url: string;
   private readonly registry: SchemaRegistry;
   private readonly topics = new Map<string, TopicSchema>();
   private readonly compatibility: Compatibility;
+  private readonly writer = new FramedAvroWriter();
 
   constructor(options: SchemaRegistryCodecOptions) {
     this.url = options.url.replace(/\/+$/, '');
@@ -68,34 +72,40 @@ export class SchemaRegistryCodec implements EventCodec {
       const id = await registerSubject(this.url, entry.subject, entry.schema, this.compatibility);
       entry.id = id;
       entry.readers.set(id, { resolver: undefined });
-      // Prime the library's cache with the local type: encode then needs no registry round trip.
-      this.registry.cache.setSchema(id, SchemaType.AVRO, entry.type as unknown as Parameters<SchemaRegistry['cache']['setSchema']>[2]);
       ids.set(topic, id);
     }
     return ids;
   }
 
   async encode(topic: string, value: unknown): Promise<Buffer> {
-    const entry = this.schemaOf(topic);
-    if (entry.id === undefined) throw new ClvError(ErrorCodes.INVALID_CONFIG, `${topic}: schema not registered; call registerAll() at start-up`);
-    try {
-      return await this.registry.encode(entry.id, value);
-    } catch (cause) {
-      if (!entry.type.isValid(value)) throw new ClvError(ErrorCodes.INVALID_EVENT, `value does not match ${topic}: ${invalidFields(entry.type, value)}`, { cause });
-      throw new ClvError(ErrorCodes.DEPENDENCY_FAILED, `${topic}: encode failed: ${(cause as Error).message}`, { retriable: true, cause });
-    }
+    return this.encodeSync(topic, value);
   }
 
   async decode(topic: string, bytes: Buffer): Promise<unknown> {
     const entry = this.schemaOf(topic);
-    if (bytes.length < HEADER || bytes.readUInt8(0) !== MAGIC) {
-      throw new ClvError(ErrorCodes.UNDECODABLE, `${topic}: not in the Confluent wire format (no magic byte)`);
-    }
-    const id = bytes.readUInt32BE(1);
-    const reader = entry.readers.get(id) ?? (await this.readerFor(topic, entry, id));
+    const id = schemaIdOf(topic, bytes);
+    return this.read(topic, entry, id, entry.readers.get(id) ?? (await this.readerFor(topic, entry, id)), bytes);
+  }
+
+  /** @throws ClvError INVALID_CONFIG before registerAll(), INVALID_EVENT for a value that does not match. */
+  encodeSync(topic: string, value: unknown): Buffer {
+    const entry = this.schemaOf(topic);
+    if (entry.id === undefined) throw new ClvError(ErrorCodes.INVALID_CONFIG, `${topic}: schema not registered; call registerAll() at start-up`);
+    return this.writer.write(topic, entry.type, entry.id, value);
+  }
+
+  /** DECODE_NEEDS_IO for a writer schema id not fetched yet (`decode` fetches it). */
+  decodeSync(topic: string, bytes: Buffer): unknown {
+    const entry = this.schemaOf(topic);
+    const id = schemaIdOf(topic, bytes);
+    const reader = entry.readers.get(id);
+    return reader === undefined ? DECODE_NEEDS_IO : this.read(topic, entry, id, reader, bytes);
+  }
+
+  private read(topic: string, entry: TopicSchema, id: number, reader: Reader, bytes: Buffer): unknown {
     if ('error' in reader) throw new ClvError(ErrorCodes.UNDECODABLE, reader.error);
     try {
-      return entry.type.fromBuffer(bytes.subarray(HEADER), reader.resolver);
+      return readBody(entry.type, bytes, reader.resolver);
     } catch (cause) {
       throw new ClvError(ErrorCodes.UNDECODABLE, `${topic}: schema id ${id}: ${(cause as Error).message}`, { cause });
     }
@@ -138,12 +148,6 @@ export class SchemaRegistryCodec implements EventCodec {
 /** TopicNameStrategy: the subject of a topic's message values. */
 export function subjectOf(topic: string): string {
   return `${topic}-value`;
-}
-
-function invalidFields(type: avro.Type, value: unknown): string {
-  const problems: string[] = [];
-  type.isValid(value, { errorHook: (path, v) => problems.push(`${path.join('.') || '(root)'}=${JSON.stringify(v)}`) });
-  return problems.join(', ');
 }
 
 /**

@@ -22,7 +22,7 @@
  */
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import { analyticsRowViolation, type AnalyticsStore, type AnalyticsTable } from '../../core/ports/analytics-store.js';
-import type { EventCodec } from '../../core/ports/event-codec.js';
+import { DECODE_NEEDS_IO, type EventCodec } from '../../core/ports/event-codec.js';
 import type { DeadLetterEvent } from '../../core/events.js';
 import type { EventLog, IncomingMessage, MessageBatch, OutgoingMessage, RunningConsumer } from '../../core/ports/event-log.js';
 import { Topics } from '../../core/topics.js';
@@ -149,6 +149,7 @@ export class ClickHouseSink {
     const byTable = new Map<AnalyticsTable, object[]>();
     const rejected = new Map<AnalyticsTable, number>();
     const deadLetters: OutgoingMessage[] = [];
+    const { codec } = this.deps;
     for (const message of batch.messages) {
       this.stats.messages++;
       // A tombstone (an erased customer's key on a compacted topic) has no row: the erasure
@@ -156,7 +157,9 @@ export class ClickHouseSink {
       if (message.value === null) continue;
       let value: unknown;
       try {
-        value = await this.deps.codec.decode(message.topic, message.value);
+        // The synchronous path when the codec can take it: no promise per message.
+        value = codec.decodeSync ? codec.decodeSync(message.topic, message.value) : DECODE_NEEDS_IO;
+        if (value === DECODE_NEEDS_IO) value = await codec.decode(message.topic, message.value);
       } catch (error) {
         // Only bad bytes are skipped; a codec that cannot reach its registry must retry.
         if (!(error instanceof ClvError) || error.code !== ErrorCodes.UNDECODABLE) throw error;

@@ -12,6 +12,7 @@ import { AvroCodec } from '../../adapters/avro/avro-codec.js';
 import { loadTopicSchemas } from '../../adapters/avro/schema-files.js';
 import { SchemaRegistryCodec, subjectOf } from '../../adapters/avro/schema-registry-codec.js';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
+import { DECODE_NEEDS_IO } from '../../core/ports/event-codec.js';
 import { Topics } from '../../core/topics.js';
 import { day, payment, placed } from '../support/commerce-events.js';
 import { runScoped, services } from './support/services.js';
@@ -82,6 +83,20 @@ test('order and payment events round-trip, and a fresh codec (no local ids) deco
   const reader = new SchemaRegistryCodec({ url, schemas: scopedSchemas });
   assert.deepEqual(plain(await reader.decode(orders, await codec.encode(orders, order))), order);
   assert.deepEqual(plain(await reader.decode(payments, await codec.encode(payments, pay))), pay);
+});
+
+test('the synchronous paths: encodeSync gives encode\'s bytes; decodeSync waits for nothing it has not fetched (DECODE_NEEDS_IO) and decodes once decode fetched the schema', async () => {
+  const orders = scoped.get(Topics.orders) as string;
+  const order = placed('O5', 2500, day(5), 'C5', ['folk']);
+  const bytes = codec.encodeSync(orders, order);
+  assert.ok(bytes.equals(await codec.encode(orders, order)));
+  assert.deepEqual(plain(codec.decodeSync(orders, bytes)), order, 'its own schema id needs no fetch');
+  const reader = new SchemaRegistryCodec({ url, schemas: scopedSchemas });
+  assert.equal(reader.decodeSync(orders, bytes), DECODE_NEEDS_IO, 'an id not fetched yet');
+  assert.deepEqual(plain(await reader.decode(orders, bytes)), order);
+  assert.deepEqual(plain(reader.decodeSync(orders, bytes)), order, 'fetched once, then synchronous');
+  assert.throws(() => reader.encodeSync(orders, order), (e: ClvError) => e.code === ErrorCodes.INVALID_CONFIG && /registerAll/.test(e.message));
+  assert.throws(() => codec.decodeSync(orders, Buffer.from('x')), undecodable(/no magic byte/));
 });
 
 test('the Avro body is byte-identical to the embedded AvroCodec\'s: only the schema id in the header differs', async () => {
