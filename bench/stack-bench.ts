@@ -1,218 +1,111 @@
 /**
- * `npm run bench:stack` (services must be up: `npm run services:up`): the pipeline on the
- * real stack (with CLV_KAFKA_CLIENT=confluent, on Confluent's client: stack-confluent-latest.json) — Kafka → purchases → features → scores throughput, event-to-score latency at
- * a paced rate, and the ClickHouse sink's rows/s. Resets the clv topics and groups first
- * (a clv group that still has members is waited for, then the bench stops with an error), and deletes the
- * clv keys of its Redis database (default db 6), never the other keys there.
- *
- * The bare baseline (issue 14), in the same invocation right after the pipeline:
- * bench/bare-kafka-hops.ts, three chained kafkajs consume → produce hops with the project's
- * client settings over run-scoped topics (deleted at the end), fed the same messages the same
- * way (the same encoded bytes, the same publisher, the same paced rate, the same latency
- * probe: publish → the third hop's output acknowledged). Throughput and latency get their
- * `baseline` and `ratio` (project / baseline).
+ * `npm run bench:stack` (services must be up: `npm run services:up`): bench/stack-run.ts —
+ * the pipeline on the real stack, then its bare kafkajs baseline — BENCH_STACK_REPETITIONS
+ * times (default 1), one after another, each in a process of its own so that no run inherits
+ * another's heap, connections or JIT state. Every run is judged against the baseline measured
+ * right after it, so `summary` gives min / median / max of each run's own ratio (the issue-14
+ * figures are medians of three: BENCH_STACK_REPETITIONS=3), next to the spread of the figures
+ * themselves. Writes bench/results/stack-latest.json (with CLV_KAFKA_CLIENT=confluent,
+ * stack-confluent-latest.json), every run in `runs`.
  */
-import { endOfDayMs } from '../core/calendar.js';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
-import { resetClvTopics } from '../adapters/kafka/reset-clv-topics.js';
-import { syntheticDemoHistory } from '../app/demo/demo-history.js';
-import { createLogger } from '../app/logger.js';
-import { productionPipeline, startClickHouseSink } from '../app/production.js';
-import { dayIndexer } from '../core/calendar.js';
 import { loadConfig } from '../config/config.js';
-import { Topics, topicSpecs } from '../core/topics.js';
-import { publishMessages } from '../producers/publish-messages.js';
-import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
-import { modelInputsAsOf } from '../training/model-inputs-as-of.js';
-import { LatencyProbe, percentile } from './latency-probe.js';
-import { BareKafkaHops, HOPS, type HopOutputs } from './bare-kafka-hops.js';
-import { EventLogDecorator } from './event-log-decorator.js';
-import type { OutgoingMessage, TopicMessages } from '../core/ports/event-log.js';
+import { spreadOf, type Spread } from './spread.js';
 
-/** Keeps the values the pipeline publishes on the hops' output topics, for the bare hops to publish the same bytes. */
-class HopOutputRecorder extends EventLogDecorator {
-  readonly values = new Map<string, Buffer[]>(HOPS.map((h) => [h.to, []]));
-  override publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    this.keep(topic, messages);
-    return this.inner.publish(topic, messages);
-  }
-  override publishAll(batches: TopicMessages[], options?: Parameters<EventLogDecorator['publishAll']>[1]): Promise<void> {
-    for (const b of batches) this.keep(b.topic, b.messages);
-    return this.inner.publishAll(batches, options);
-  }
-  private keep(topic: string, messages: OutgoingMessage[]): void {
-    const list = this.values.get(topic);
-    if (list) for (const m of messages) if (m.value !== null && list.length < 100_000) list.push(m.value);
-  }
+/** The figures of one run that the summary spreads (the rest stays in `runs`). */
+export interface StackRunFigures {
+  processing: { eventsPerSecond: number; baseline: number; ratio: number | null };
+  latency: { p50Ms: number | null; p99Ms: number | null; baseline: { p50Ms: number | null; p99Ms: number | null }; ratio: { p50: number | null; p99: number | null } };
+  sink: { messagesPerSecond: number };
 }
-import { loadavg } from 'node:os';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const config = loadConfig({ ...process.env, CLV_REDIS_URL: process.env.CLV_REDIS_URL ?? 'redis://127.0.0.1:6379/6', CLV_CLICKHOUSE_DATABASE: 'clv_bench', CLV_LOG_LEVEL: 'warn' });
-const logger = createLogger('warn');
-const customers = Number(process.env.BENCH_CUSTOMERS ?? 20_000);
-
-const groups = ['clv-purchases', 'clv-features', 'clv-scoring', 'clv-clickhouse-sink'];
-await resetClvTopics(config.kafkaBrokers, groups, { topics: true });
-const redis = new Redis(config.redisUrl);
-// Only what the pipeline writes (states, format claims, partition epochs), never the whole database.
-for (const pattern of ['clv:*', 'clv-format:*', 'clv-epoch:*']) {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
-  } while (cursor !== '0');
-}
-redis.disconnect();
-const loadAtStart = loadavg()[0];
-
-const history = syntheticDemoHistory({ customers, seed: 3, currency: config.currency, timeZone: config.timeZone, minorPerUnit: config.minorPerUnit });
-const calibrationEndMs = endOfDayMs(history.calibrationEndDay, config.timeZone);
-const split = history.messages.findIndex((m) => m.deliveredAtMs > calibrationEndMs);
-const calibration = history.messages.slice(0, split);
-const paced = history.messages.slice(split, split + 5000 * 10);
-
-let probe: LatencyProbe | null = null;
-const recorder: { current: HopOutputRecorder | null } = { current: null };
-const production = await productionPipeline(config, logger, (log) => (probe = new LatencyProbe((recorder.current = new HopOutputRecorder(log)))));
-const { log, codec, pipeline } = production;
-await log.createTopics(topicSpecs(config.partitions));
-
-async function caughtUp(groupTopics: Record<string, string[]>): Promise<void> {
-  await untilNoLag(async () => {
-    let lag = 0;
-    for (const [group, topics] of Object.entries(groupTopics)) lag += await log.lag(group, topics);
-    return lag;
-  });
+/** Min / median / max of each figure over the runs; a figure some run could not give (null) is spread over the runs that gave it. */
+export function stackSummary(runs: readonly StackRunFigures[]) {
+  const spread = (pick: (r: StackRunFigures) => number | null): Spread | null => {
+    const values = runs.map(pick).filter((v): v is number => v !== null);
+    return values.length === 0 ? null : spreadOf(values);
+  };
+  return {
+    throughput: {
+      eventsPerSecond: spread((r) => r.processing.eventsPerSecond),
+      baselineEventsPerSecond: spread((r) => r.processing.baseline),
+      ratio: spread((r) => r.processing.ratio),
+    },
+    latency: {
+      p50Ms: spread((r) => r.latency.p50Ms),
+      p99Ms: spread((r) => r.latency.p99Ms),
+      baselineP50Ms: spread((r) => r.latency.baseline.p50Ms),
+      baselineP99Ms: spread((r) => r.latency.baseline.p99Ms),
+      ratioP50: spread((r) => r.latency.ratio.p50),
+      ratioP99: spread((r) => r.latency.ratio.p99),
+    },
+    sinkMessagesPerSecond: spread((r) => r.sink.messagesPerSecond),
+  };
 }
 
 /**
- * Polls `lag` until it is 0. A retriable error counts as not there yet: right after the run's
- * topics are created, a partition may still be electing its leader (NOT_LEADER_FOR_PARTITION
- * stopped a run once); after 30 s of nothing but such errors the last one is thrown.
+ * BENCH_STACK_REPETITIONS as a count of runs.
+ * @throws Error naming the setting when it is not a whole number from 1 to 20.
  */
-async function untilNoLag(lag: () => Promise<number>): Promise<void> {
-  let failingSince: number | null = null;
-  for (;;) {
-    try {
-      if ((await lag()) === 0) return;
-      failingSince = null;
-    } catch (error) {
-      if ((error as { retriable?: boolean }).retriable !== true) throw error;
-      failingSince ??= performance.now();
-      if (performance.now() - failingSince > 30_000) throw error;
+export function repetitionsFrom(value: string | undefined): number {
+  if (value === undefined || value === '') return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 20) throw new Error(`BENCH_STACK_REPETITIONS must be a whole number from 1 to 20, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const repetitions = repetitionsFrom(process.env.BENCH_STACK_REPETITIONS);
+  const config = loadConfig(process.env);
+  const here = dirname(fileURLToPath(import.meta.url));
+  const root = resolve(here, '..', '..');
+  const scratch = mkdtempSync(join(tmpdir(), 'clv-stack-bench-'));
+  const loadAtStart = loadavg()[0];
+  const runs: Array<StackRunFigures & Record<string, unknown>> = [];
+  try {
+    for (let i = 1; i <= repetitions; i++) {
+      const runFile = join(scratch, `run-${i}.json`);
+      const child = spawnSync(process.execPath, [join(here, 'stack-run.js')], { env: { ...process.env, BENCH_STACK_RUN_FILE: runFile }, stdio: 'inherit' });
+      if (child.status !== 0) throw new Error(`stack bench run ${i} of ${repetitions} failed (exit ${child.status ?? child.signal})`);
+      const run = JSON.parse(readFileSync(runFile, 'utf8')) as StackRunFigures & Record<string, unknown>;
+      runs.push(run);
+      const { processing: p, latency: l } = run;
+      console.log(
+        `run ${i}/${repetitions}: ${Math.round(p.eventsPerSecond)} events/s against bare kafkajs ${Math.round(p.baseline)} (ratio ${p.ratio}); ` +
+          `event-to-score p99 ${Math.round(l.p99Ms ?? NaN)} ms against ${Math.round(l.baseline.p99Ms ?? NaN)} (${l.ratio.p99}×)`,
+      );
     }
-    await new Promise((r) => setTimeout(r, 50));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
-}
-const processorInputs = { 'clv-purchases': [Topics.orders, Topics.payments], 'clv-features': [Topics.purchases], 'clv-scoring': [Topics.features] };
-
-// 1. Throughput: processors joined and idle first, so group joins are not timed; then the
-// calibration history is published and processed as it arrives.
-await pipeline.start();
-await publishMessages(log, codec, calibration.slice(0, 10));
-await caughtUp(processorInputs);
-let t = performance.now();
-const published = await publishMessages(log, codec, calibration.slice(10));
-await caughtUp(processorInputs);
-const throughputSeconds = (performance.now() - t) / 1000;
-
-// 2. A model, so that scores flow; then paced input for latency.
-const settings = trainingSettingsFrom(config, 'bench');
-const { inputs } = await modelInputsAsOf(pipeline.stores.histories, calibrationEndMs, settings.periodDays, dayIndexer(config.timeZone), config.minorPerUnit);
-pipeline.useModel(trainCustomerValueModel(inputs, settings));
-(probe as LatencyProbe | null)?.reset();
-t = performance.now();
-await publishMessages(probe ?? log, codec, paced, { rate: 5000 });
-await caughtUp(processorInputs);
-const pacedSeconds = (performance.now() - t) / 1000;
-const samples = (probe as LatencyProbe | null)?.samplesMs ?? [];
-await pipeline.stop();
-const projectMessages: Record<string, number> = {};
-for (const topic of [Topics.orders, Topics.payments, Topics.purchases, Topics.features, Topics.scores]) {
-  projectMessages[topic] = (await log.lag('clv-stack-bench-count', [topic]));
-}
-
-// 2b. The bare baseline, the same way: hops joined and idle, then the calibration history
-// as fast as it goes; then the paced messages at the same rate through the same probe.
-const loadBeforeBaseline = loadavg()[0];
-const bare = new BareKafkaHops(config.kafkaBrokers, `bench_bare_${process.pid}_${Date.now().toString(36)}`);
-let baseline: { throughput: { events: number; seconds: number; eventsPerSecond: number }; latency: { seconds: number; samples: number; p50Ms: number | null; p99Ms: number | null } };
-const untilIdle = () => untilNoLag(() => bare.hopsLag());
-try {
-  const hopTopics = new Set<string>(HOPS.flatMap((h) => [...h.from, h.to]));
-  await bare.createTopics(topicSpecs(config.partitions).filter((s) => hopTopics.has(s.name)));
-  const bareProbe = new LatencyProbe(bare);
-  // Each bare hop publishes what the pipeline published on its output topic per input (the
-  // counts on the topics), with the pipeline's bytes, keyed by the inputs it consumed.
-  const count = (...topics: string[]) => topics.reduce((n, t) => n + projectMessages[t], 0);
-  const outputs: HopOutputs = new Map(HOPS.map((h) => [h.to, { perInput: count(h.to) / count(...h.from), values: recorder.current?.values.get(h.to) ?? [] }]));
-  await bare.startHops({ maxBatchSize: config.batchSize, observer: bareProbe, outputs });
-  await publishMessages(bare, codec, calibration.slice(0, 10));
-  await untilIdle();
-  t = performance.now();
-  const barePublished = await publishMessages(bare, codec, calibration.slice(10));
-  await untilIdle();
-  const bareThroughputSeconds = (performance.now() - t) / 1000;
-  bareProbe.reset();
-  t = performance.now();
-  await publishMessages(bareProbe, codec, paced, { rate: 5000 });
-  await untilIdle();
-  const bareLatencySeconds = (performance.now() - t) / 1000;
-  const bareSamples = bareProbe.samplesMs;
-  baseline = {
-    throughput: { events: barePublished.published, seconds: bareThroughputSeconds, eventsPerSecond: barePublished.published / bareThroughputSeconds },
-    latency: { seconds: bareLatencySeconds, samples: bareSamples.length, p50Ms: percentile(bareSamples, 0.5), p99Ms: percentile(bareSamples, 0.99) },
+  const summary = stackSummary(runs);
+  const result = {
+    date: new Date().toISOString(),
+    machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadAverage1m: { atStart: loadAtStart, atEnd: loadavg()[0] }, note: 'Kafka, Apicurio, Redis and ClickHouse on the same machine' },
+    kafkaClient: config.kafkaClient,
+    repetitions,
+    summaryIs: 'min / median / max over the runs; each run\'s ratio is against the bare baseline measured right after it in the same run',
+    summary,
+    runs,
   };
-} finally {
-  await bare.close();
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  // kafkajs is the default client: another client's run gets a file of its own.
+  const file = config.kafkaClient === 'kafkajs' ? 'stack-latest.json' : `stack-${config.kafkaClient}-latest.json`;
+  writeFileSync(join(root, 'bench', 'results', file), JSON.stringify(result, null, 2) + '\n');
+  const s = (x: Spread | null, digits = 0) => (x === null ? 'n/a' : [x.min, x.median, x.max].map((v) => v.toFixed(digits)).join(' / '));
+  console.log(`real stack, min / median / max of ${repetitions}: ${s(summary.throughput.eventsPerSecond)} events/s; bare kafkajs ${s(summary.throughput.baselineEventsPerSecond)}; ratio ${s(summary.throughput.ratio, 2)}`);
+  console.log(`event-to-score at 5,000 events/s: p99 ${s(summary.latency.p99Ms)} ms; bare ${s(summary.latency.baselineP99Ms)} ms; ratio ${s(summary.latency.ratioP99, 2)}`);
+  console.log(`written to ${join(root, 'bench', 'results', file)}`);
 }
 
-// 3. The ClickHouse sink over everything now on the topics.
-let rows = 0;
-for (const topic of Object.values(Topics)) rows += await log.lag('clv-clickhouse-sink', [topic]);
-t = performance.now();
-const sink = await startClickHouseSink(config, log, codec, logger);
-await caughtUp({ 'clv-clickhouse-sink': Object.values(Topics) });
-const sinkSeconds = (performance.now() - t) / 1000;
-await sink.stop();
-await production.close();
-
-const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 100) / 100);
-const latencyP50 = percentile(samples, 0.5);
-const latencyP99 = percentile(samples, 0.99);
-const result = {
-  date: new Date().toISOString(),
-  machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadAverage1m: { atStart: loadAtStart, beforeBaseline: loadBeforeBaseline, atEnd: loadavg()[0] }, note: 'Kafka, Apicurio, Redis and ClickHouse on the same machine' },
-  customers,
-  /** The pipeline's Kafka client (CLV_KAFKA_CLIENT); the baseline is bare kafkajs either way. */
-  kafkaClient: config.kafkaClient,
-  baseline: {
-    what: 'bare kafkajs: 3 chained consume → produce hops (orders + payments → purchases → features → scores) each publishing the pipeline\'s share of outputs per input with its bytes, with the project client settings (idempotent, acks=all, maxInFlightRequests 1, GZIP, murmur2 partitioner, sendBatch; consumers with the same session, heartbeat, max wait, 8 partitions consumed concurrently, chunks of CLV_BATCH_SIZE, publish → resolve → commit per chunk), run-scoped topics with the same partitions and compaction, the same encoded messages through the same publisher; latency through the same probe: input publish → the third hop output acknowledged',
-    note: 'each bare hop publishes, per input chunk, as many messages as the pipeline published on that topic per input (projectMessagesOnTopics), with the pipeline\'s own bytes, keyed by the inputs consumed; no decoding, state, Redis or processor logic',
-    projectMessagesOnTopics: projectMessages,
-    ...baseline!,
-  },
-  publish: { events: published.published, seconds: published.seconds, perSecond: published.published / published.seconds },
-  processing: {
-    events: published.published, seconds: throughputSeconds, eventsPerSecond: published.published / throughputSeconds, note: 'publish + process, from the first publish until every processor has committed',
-    baseline: baseline!.throughput.eventsPerSecond, ratio: ratio(published.published / throughputSeconds, baseline!.throughput.eventsPerSecond),
-  },
-  latency: {
-    rate: 5000, events: paced.length, seconds: pacedSeconds, samples: samples.length, p50Ms: latencyP50, p99Ms: latencyP99,
-    baseline: { p50Ms: baseline!.latency.p50Ms, p99Ms: baseline!.latency.p99Ms }, ratio: { p50: ratio(latencyP50, baseline!.latency.p50Ms), p99: ratio(latencyP99, baseline!.latency.p99Ms) },
-  },
-  sink: { messages: rows, seconds: sinkSeconds, messagesPerSecond: rows / sinkSeconds },
-  peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-};
-mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-// kafkajs is the default client: another client's run gets a file of its own.
-const file = config.kafkaClient === 'kafkajs' ? 'stack-latest.json' : `stack-${config.kafkaClient}-latest.json`;
-writeFileSync(join(root, 'bench', 'results', file), JSON.stringify(result, null, 2) + '\n');
-console.log(JSON.stringify(result, null, 2));
-process.exit(0);
+// Run only as the bench, not when a test imports the summary.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}

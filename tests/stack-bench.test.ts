@@ -1,0 +1,37 @@
+/**
+ * The real-stack bench's summary over repeated runs: each run's ratio is its own (against the
+ * baseline measured right after it), spread as min / median / max; and its repetitions setting.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { repetitionsFrom, stackSummary, type StackRunFigures } from '../bench/stack-bench.js';
+
+const run = (eventsPerSecond: number, baseline: number, p99: number | null, bareP99: number): StackRunFigures => ({
+  processing: { eventsPerSecond, baseline, ratio: Math.round((eventsPerSecond / baseline) * 100) / 100 },
+  latency: { p50Ms: 50, p99Ms: p99, baseline: { p50Ms: 40, p99Ms: bareP99 }, ratio: { p50: 1.25, p99: p99 === null ? null : Math.round((p99 / bareP99) * 100) / 100 } },
+  sink: { messagesPerSecond: 1000 },
+});
+
+test('stack bench summary: the median ratio is the median of each run\'s own ratio, not the ratio of the medians', () => {
+  // Run ratios 0.5, 0.8, 0.6: median 0.6. Medians of the figures (8,000 / 12,000) would say 0.67.
+  const summary = stackSummary([run(5_000, 10_000, 200, 100), run(8_000, 10_000, 300, 200), run(9_000, 15_000, 390, 300)]);
+  assert.deepEqual(summary.throughput.ratio, { min: 0.5, median: 0.6, max: 0.8 });
+  assert.deepEqual(summary.throughput.eventsPerSecond, { min: 5_000, median: 8_000, max: 9_000 });
+  assert.deepEqual(summary.throughput.baselineEventsPerSecond, { min: 10_000, median: 10_000, max: 15_000 });
+  assert.deepEqual(summary.latency.ratioP99, { min: 1.3, median: 1.5, max: 2 });
+  assert.deepEqual(summary.latency.p99Ms, { min: 200, median: 300, max: 390 });
+});
+
+test('stack bench summary: a run without latency samples is left out of the latency spread, not counted as zero', () => {
+  const summary = stackSummary([run(5_000, 10_000, null, 100), run(8_000, 10_000, 300, 200)]);
+  assert.deepEqual(summary.latency.p99Ms, { min: 300, median: 300, max: 300 });
+  assert.deepEqual(summary.latency.ratioP99, { min: 1.5, median: 1.5, max: 1.5 });
+  assert.equal(stackSummary([run(5_000, 10_000, null, 100)]).latency.p99Ms, null);
+});
+
+test('stack bench repetitions: default 1; anything but a whole number from 1 to 20 stops with a message naming the setting', () => {
+  assert.equal(repetitionsFrom(undefined), 1);
+  assert.equal(repetitionsFrom(''), 1);
+  assert.equal(repetitionsFrom('3'), 3);
+  for (const bad of ['0', '-1', '2.5', 'three', '21']) assert.throws(() => repetitionsFrom(bad), /BENCH_STACK_REPETITIONS must be a whole number from 1 to 20, got/);
+});
