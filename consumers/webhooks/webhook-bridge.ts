@@ -25,7 +25,7 @@
  */
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 import type { ClvScoreEvent, SegmentChangedEvent } from '../../core/events.js';
-import type { EventCodec } from '../../core/ports/event-codec.js';
+import { DECODE_NEEDS_IO, type EventCodec } from '../../core/ports/event-codec.js';
 import type { BatchControl, EventLog, MessageBatch, RunningConsumer } from '../../core/ports/event-log.js';
 import { buildRequests, matchesFilter, type WebhookEvent, type WebhookRequest } from './webhook-batch.js';
 import type { WebhookEndpoint, WebhookTopic } from '../../config/webhook-config.js';
@@ -117,13 +117,17 @@ export class WebhookBridge {
     const stats = this.stats[endpoint.name];
     const events: WebhookEvent[] = [];
     const offsets: string[] = [];
+    const { codec } = this.deps;
     for (const message of batch.messages) {
       stats.messages++;
       // A tombstone (an erased customer) is no event a receiver could use.
       if (message.value === null) continue;
       let data: ClvScoreEvent | SegmentChangedEvent;
       try {
-        data = (await this.deps.codec.decode(message.topic, message.value)) as ClvScoreEvent | SegmentChangedEvent;
+        // The synchronous path when the codec can take it: no promise per message.
+        let value = codec.decodeSync ? codec.decodeSync(message.topic, message.value) : DECODE_NEEDS_IO;
+        if (value === DECODE_NEEDS_IO) value = await codec.decode(message.topic, message.value);
+        data = value as ClvScoreEvent | SegmentChangedEvent;
       } catch (error) {
         // Only bad bytes are skipped; a codec that cannot reach its registry must retry.
         if (!(error instanceof ClvError) || error.code !== ErrorCodes.UNDECODABLE) throw error;
