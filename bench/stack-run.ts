@@ -52,6 +52,9 @@ class HopOutputRecorder extends EventLogDecorator {
   }
 }
 
+// Checked before the run, not after it: a run takes a minute.
+const runFile = process.env.BENCH_STACK_RUN_FILE;
+if (!runFile) throw new Error('BENCH_STACK_RUN_FILE is not set: run the bench with `npm run bench:stack` (bench/stack-bench.ts)');
 const config = loadConfig({ ...process.env, CLV_REDIS_URL: process.env.CLV_REDIS_URL ?? 'redis://127.0.0.1:6379/6', CLV_CLICKHOUSE_DATABASE: 'clv_bench', CLV_LOG_LEVEL: 'warn' });
 const logger = createLogger('warn');
 const customers = Number(process.env.BENCH_CUSTOMERS ?? 20_000);
@@ -210,7 +213,5 @@ const result = {
   sink: { messages: rows, seconds: sinkSeconds, messagesPerSecond: rows / sinkSeconds },
   peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
 };
-const runFile = process.env.BENCH_STACK_RUN_FILE;
-if (!runFile) throw new Error('BENCH_STACK_RUN_FILE is not set: run the bench with `npm run bench:stack` (bench/stack-bench.ts)');
 writeFileSync(runFile, JSON.stringify(result, null, 2) + '\n');
 process.exit(0);

@@ -10,7 +10,7 @@
 import type avro from 'avsc';
 import { ClvError, ErrorCodes } from '../../core/errors.js';
 
-export const MAGIC = 0;
+const MAGIC = 0;
 /** Magic byte and schema id. */
 export const HEADER = 5;
 
