@@ -18,7 +18,18 @@ import { spreadOf, type Spread } from './spread.js';
 
 /** The figures of one run that the summary spreads (the rest stays in `runs`). */
 export interface StackRunFigures {
-  processing: { eventsPerSecond: number; baseline: number; ratio: number | null };
+  processing: {
+    eventsPerSecond: number;
+    baseline: number;
+    ratio: number | null;
+    /** CPU µs per event over the throughput phase (stack-run.ts); ratio = project / baseline. */
+    cpu: {
+      processMicroseconds: number;
+      machineMicroseconds: number | null;
+      baseline: { processMicroseconds: number; machineMicroseconds: number | null };
+      ratio: { process: number | null; machine: number | null };
+    };
+  };
   latency: { p50Ms: number | null; p99Ms: number | null; baseline: { p50Ms: number | null; p99Ms: number | null }; ratio: { p50: number | null; p99: number | null } };
   sink: { messagesPerSecond: number };
 }
@@ -34,6 +45,14 @@ export function stackSummary(runs: readonly StackRunFigures[]) {
       eventsPerSecond: spread((r) => r.processing.eventsPerSecond),
       baselineEventsPerSecond: spread((r) => r.processing.baseline),
       ratio: spread((r) => r.processing.ratio),
+    },
+    cpuPerEvent: {
+      processMicroseconds: spread((r) => r.processing.cpu.processMicroseconds),
+      baselineProcessMicroseconds: spread((r) => r.processing.cpu.baseline.processMicroseconds),
+      ratioProcess: spread((r) => r.processing.cpu.ratio.process),
+      machineMicroseconds: spread((r) => r.processing.cpu.machineMicroseconds),
+      baselineMachineMicroseconds: spread((r) => r.processing.cpu.baseline.machineMicroseconds),
+      ratioMachine: spread((r) => r.processing.cpu.ratio.machine),
     },
     latency: {
       p50Ms: spread((r) => r.latency.p50Ms),
@@ -76,6 +95,7 @@ async function main(): Promise<void> {
       const { processing: p, latency: l } = run;
       console.log(
         `run ${i}/${repetitions}: ${Math.round(p.eventsPerSecond)} events/s against bare kafkajs ${Math.round(p.baseline)} (ratio ${p.ratio}); ` +
+          `CPU per event ${p.cpu.processMicroseconds} µs in this process, ${p.cpu.machineMicroseconds ?? 'n/a'} on the machine, against ${p.cpu.baseline.processMicroseconds} and ${p.cpu.baseline.machineMicroseconds ?? 'n/a'} (${p.cpu.ratio.process}×, ${p.cpu.ratio.machine ?? 'n/a'}×); ` +
           `event-to-score p99 ${Math.round(l.p99Ms ?? NaN)} ms against ${Math.round(l.baseline.p99Ms ?? NaN)} (${l.ratio.p99}×)`,
       );
     }
@@ -98,6 +118,7 @@ async function main(): Promise<void> {
   writeFileSync(join(root, 'bench', 'results', file), JSON.stringify(result, null, 2) + '\n');
   const s = (x: Spread | null, digits = 0) => (x === null ? 'n/a' : [x.min, x.median, x.max].map((v) => v.toFixed(digits)).join(' / '));
   console.log(`real stack, min / median / max of ${repetitions}: ${s(summary.throughput.eventsPerSecond)} events/s; bare kafkajs ${s(summary.throughput.baselineEventsPerSecond)}; ratio ${s(summary.throughput.ratio, 2)}`);
+  console.log(`CPU per event against bare kafkajs's (project / bare, lower is better): this process ${s(summary.cpuPerEvent.ratioProcess, 2)}, the whole machine ${s(summary.cpuPerEvent.ratioMachine, 2)}`);
   console.log(`event-to-score at 5,000 events/s: p99 ${s(summary.latency.p99Ms)} ms; bare ${s(summary.latency.baselineP99Ms)} ms; ratio ${s(summary.latency.ratioP99, 2)}`);
   console.log(`written to ${join(root, 'bench', 'results', file)}`);
 }

@@ -12,7 +12,8 @@
  * client settings over run-scoped topics (deleted at the end), fed the same messages the same
  * way (the same encoded bytes, the same publisher, the same paced rate, the same latency
  * probe: publish → the third hop's output acknowledged). Throughput and latency get their
- * `baseline` and `ratio` (project / baseline).
+ * `baseline` and `ratio` (project / baseline), and so does the CPU each throughput phase took
+ * per event, in this process and on the whole machine (bench/cpu-meter.ts).
  *
  * Writes its figures as JSON to the file named by BENCH_STACK_RUN_FILE.
  */
@@ -31,6 +32,7 @@ import { publishMessages } from '../producers/publish-messages.js';
 import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
 import { modelInputsAsOf } from '../training/model-inputs-as-of.js';
 import { LatencyProbe, percentile } from './latency-probe.js';
+import { startCpuMeter, type CpuSpent } from './cpu-meter.js';
 import { BareKafkaHops, HOPS, type HopOutputs } from './bare-kafka-hops.js';
 import { EventLogDecorator } from './event-log-decorator.js';
 import type { OutgoingMessage, TopicMessages } from '../core/ports/event-log.js';
@@ -50,6 +52,17 @@ class HopOutputRecorder extends EventLogDecorator {
     const list = this.values.get(topic);
     if (list) for (const m of messages) if (m.value !== null && list.length < 100_000) list.push(m.value);
   }
+}
+
+/** CPU microseconds per event published and processed, in this process and on the whole machine. */
+interface CpuPerEvent {
+  processMicroseconds: number;
+  machineMicroseconds: number | null;
+}
+
+function cpuPerEvent(spent: CpuSpent, events: number): CpuPerEvent {
+  const per = (seconds: number) => Math.round((seconds * 1e6) / Math.max(1, events) * 10) / 10;
+  return { processMicroseconds: per(spent.processSeconds), machineMicroseconds: spent.machineSeconds === null ? null : per(spent.machineSeconds) };
 }
 
 // Checked before the run, not after it: a run takes a minute.
@@ -121,9 +134,11 @@ await pipeline.start();
 await publishMessages(log, codec, calibration.slice(0, 10));
 await caughtUp(processorInputs);
 let t = performance.now();
+let cpuSince = startCpuMeter();
 const published = await publishMessages(log, codec, calibration.slice(10));
 await caughtUp(processorInputs);
 const throughputSeconds = (performance.now() - t) / 1000;
+const throughputCpu = cpuSince();
 
 // 2. A model, so that scores flow; then paced input for latency.
 const settings = trainingSettingsFrom(config, 'bench');
@@ -145,7 +160,7 @@ for (const topic of [Topics.orders, Topics.payments, Topics.purchases, Topics.fe
 // as fast as it goes; then the paced messages at the same rate through the same probe.
 const loadBeforeBaseline = loadavg()[0];
 const bare = new BareKafkaHops(config.kafkaBrokers, `bench_bare_${process.pid}_${Date.now().toString(36)}`);
-let baseline: { throughput: { events: number; seconds: number; eventsPerSecond: number }; latency: { seconds: number; samples: number; p50Ms: number | null; p99Ms: number | null } };
+let baseline: { throughput: { events: number; seconds: number; eventsPerSecond: number; cpu: CpuPerEvent }; latency: { seconds: number; samples: number; p50Ms: number | null; p99Ms: number | null } };
 const untilIdle = () => untilNoLag(() => bare.hopsLag());
 try {
   const hopTopics = new Set<string>(HOPS.flatMap((h) => [...h.from, h.to]));
@@ -159,9 +174,11 @@ try {
   await publishMessages(bare, codec, calibration.slice(0, 10));
   await untilIdle();
   t = performance.now();
+  cpuSince = startCpuMeter();
   const barePublished = await publishMessages(bare, codec, calibration.slice(10));
   await untilIdle();
   const bareThroughputSeconds = (performance.now() - t) / 1000;
+  const bareCpu = cpuSince();
   bareProbe.reset();
   t = performance.now();
   await publishMessages(bareProbe, codec, paced, { rate: 5000 });
@@ -169,7 +186,7 @@ try {
   const bareLatencySeconds = (performance.now() - t) / 1000;
   const bareSamples = bareProbe.samplesMs;
   baseline = {
-    throughput: { events: barePublished.published, seconds: bareThroughputSeconds, eventsPerSecond: barePublished.published / bareThroughputSeconds },
+    throughput: { events: barePublished.published, seconds: bareThroughputSeconds, eventsPerSecond: barePublished.published / bareThroughputSeconds, cpu: cpuPerEvent(bareCpu, barePublished.published) },
     latency: { seconds: bareLatencySeconds, samples: bareSamples.length, p50Ms: percentile(bareSamples, 0.5), p99Ms: percentile(bareSamples, 0.99) },
   };
 } finally {
@@ -186,6 +203,7 @@ const sinkSeconds = (performance.now() - t) / 1000;
 await sink.stop();
 await production.close();
 
+const projectCpu = cpuPerEvent(throughputCpu, published.published);
 const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 100) / 100);
 const latencyP50 = percentile(samples, 0.5);
 const latencyP99 = percentile(samples, 0.99);
@@ -205,6 +223,12 @@ const result = {
   processing: {
     events: published.published, seconds: throughputSeconds, eventsPerSecond: published.published / throughputSeconds, note: 'publish + process, from the first publish until every processor has committed',
     baseline: baseline!.throughput.eventsPerSecond, ratio: ratio(published.published / throughputSeconds, baseline!.throughput.eventsPerSecond),
+    cpu: {
+      ...projectCpu,
+      baseline: baseline!.throughput.cpu,
+      note: 'CPU per event over the same phase (publish + process): this process alone, and the whole machine (the broker, Redis and the registry too); ratio = project / baseline, lower is better, 1 = the floor',
+      ratio: { process: ratio(projectCpu.processMicroseconds, baseline!.throughput.cpu.processMicroseconds), machine: ratio(projectCpu.machineMicroseconds, baseline!.throughput.cpu.machineMicroseconds) },
+    },
   },
   latency: {
     rate: 5000, events: paced.length, seconds: pacedSeconds, samples: samples.length, p50Ms: latencyP50, p99Ms: latencyP99,

@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { repetitionsFrom, stackSummary, type StackRunFigures } from '../bench/stack-bench.js';
 
 const run = (eventsPerSecond: number, baseline: number, p99: number | null, bareP99: number): StackRunFigures => ({
-  processing: { eventsPerSecond, baseline, ratio: Math.round((eventsPerSecond / baseline) * 100) / 100 },
+  processing: {
+    eventsPerSecond, baseline, ratio: Math.round((eventsPerSecond / baseline) * 100) / 100,
+    // The CPU per event moves opposite to the events/s here; the machine's is unknown in the first run.
+    cpu: {
+      processMicroseconds: 1e6 / eventsPerSecond, machineMicroseconds: eventsPerSecond === 5_000 ? null : 2e6 / eventsPerSecond,
+      baseline: { processMicroseconds: 1e6 / baseline, machineMicroseconds: 2e6 / baseline },
+      ratio: { process: Math.round((baseline / eventsPerSecond) * 100) / 100, machine: eventsPerSecond === 5_000 ? null : Math.round((baseline / eventsPerSecond) * 100) / 100 },
+    },
+  },
   latency: { p50Ms: 50, p99Ms: p99, baseline: { p50Ms: 40, p99Ms: bareP99 }, ratio: { p50: 1.25, p99: p99 === null ? null : Math.round((p99 / bareP99) * 100) / 100 } },
   sink: { messagesPerSecond: 1000 },
 });
@@ -20,6 +28,10 @@ test('stack bench summary: the median ratio is the median of each run\'s own rat
   assert.deepEqual(summary.throughput.baselineEventsPerSecond, { min: 10_000, median: 10_000, max: 15_000 });
   assert.deepEqual(summary.latency.ratioP99, { min: 1.3, median: 1.5, max: 2 });
   assert.deepEqual(summary.latency.p99Ms, { min: 200, median: 300, max: 390 });
+  // CPU ratios 2, 1.25, 1.67: median 1.67; the machine's leaves out the run that could not read it.
+  assert.deepEqual(summary.cpuPerEvent.ratioProcess, { min: 1.25, median: 1.67, max: 2 });
+  assert.deepEqual(summary.cpuPerEvent.ratioMachine, { min: 1.25, median: 1.46, max: 1.67 });
+  assert.deepEqual(summary.cpuPerEvent.processMicroseconds, { min: 1e6 / 9_000, median: 125, max: 200 });
 });
 
 test('stack bench summary: a run without latency samples is left out of the latency spread, not counted as zero', () => {

@@ -1,0 +1,51 @@
+/**
+ * CPU spent over a phase of a bench: by this process (user + system, every thread of it) and,
+ * on Linux, by the whole machine (every process: the broker, Redis and the registry beside
+ * the pipeline). On a shared 2-core machine events/s moves with whatever else runs; the CPU a
+ * phase took moves much less, and the machine's share says what the services cost too (a
+ * Redis call per batch is CPU in Redis, not in this process).
+ */
+import { readFileSync } from 'node:fs';
+
+export interface CpuSpent {
+  processSeconds: number;
+  /** Busy seconds summed over the machine's cores; null where /proc/stat cannot be read. */
+  machineSeconds: number | null;
+}
+
+/** The kernel's clock ticks per second for /proc/stat (USER_HZ): 100 on every Linux that ships today. */
+const USER_HZ = 100;
+
+/**
+ * Busy seconds in the aggregate `cpu` line of /proc/stat: user, nice, system, irq, softirq
+ * and steal; idle and iowait are not busy. (guest time is already counted in user.)
+ * @throws Error when the text has no aggregate cpu line.
+ */
+export function busySecondsOf(procStat: string): number {
+  const line = procStat.split('\n').find((l) => l.startsWith('cpu '));
+  if (line === undefined) throw new Error('no aggregate "cpu " line in /proc/stat');
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return ((user + nice + system + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / USER_HZ);
+}
+
+function machineBusySeconds(): number | null {
+  try {
+    return busySecondsOf(readFileSync('/proc/stat', 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** Starts measuring; the returned function gives what was spent since. */
+export function startCpuMeter(): () => CpuSpent {
+  const process0 = process.cpuUsage();
+  const machine0 = machineBusySeconds();
+  return () => {
+    const used = process.cpuUsage(process0);
+    const machine1 = machineBusySeconds();
+    return {
+      processSeconds: (used.user + used.system) / 1e6,
+      machineSeconds: machine0 === null || machine1 === null ? null : machine1 - machine0,
+    };
+  };
+}
