@@ -1,9 +1,9 @@
 /**
  * CPU spent over a phase of a bench: by this process (user + system, every thread of it) and,
  * on Linux, by the whole machine (every process: the broker, Redis and the registry beside
- * the pipeline). On a shared 2-core machine events/s moves with whatever else runs; the CPU a
- * phase took moves much less, and the machine's share says what the services cost too (a
- * Redis call per batch is CPU in Redis, not in this process).
+ * the pipeline). Events/s says how much of a shared 2-core machine a phase got; CPU per event
+ * says how much work it did, and the machine's share counts what the services did for it too
+ * (a Redis call per batch is CPU in Redis, not in this process).
  */
 import { readFileSync } from 'node:fs';
 
@@ -25,7 +25,7 @@ export function busySecondsOf(procStat: string): number {
   const line = procStat.split('\n').find((l) => l.startsWith('cpu '));
   if (line === undefined) throw new Error('no aggregate "cpu " line in /proc/stat');
   const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
-  return ((user + nice + system + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / USER_HZ);
+  return (user + nice + system + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / USER_HZ;
 }
 
 function machineBusySeconds(): number | null {
