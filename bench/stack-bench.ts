@@ -14,6 +14,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config/config.js';
+import { nodeOptions } from '../config/environment.js';
 import { spreadOf, type Spread } from './spread.js';
 
 /** The figures of one run that the summary spreads (the rest stays in `runs`). */
@@ -66,6 +67,18 @@ export function stackSummary(runs: readonly StackRunFigures[]) {
   };
 }
 
+/** What the deployments give the processors (helm/clv-stream/values.yaml, docker-compose.yml, `npm start`). */
+export const PROCESSOR_SEMI_SPACE_FLAG = '--max-semi-space-size=64';
+
+/**
+ * The Node flags a run gets: the processors' young generation as deployed, unless the
+ * caller's NODE_OPTIONS already sets one. The bare hops run in the same process, so they get
+ * the same heap.
+ */
+export function runNodeFlags(callerNodeOptions: readonly string[]): string[] {
+  return callerNodeOptions.some((f) => f.startsWith('--max-semi-space-size')) ? [] : [PROCESSOR_SEMI_SPACE_FLAG];
+}
+
 /**
  * BENCH_STACK_REPETITIONS as a count of runs.
  * @throws Error naming the setting when it is not a whole number from 1 to 20.
@@ -88,7 +101,7 @@ async function main(): Promise<void> {
   try {
     for (let i = 1; i <= repetitions; i++) {
       const runFile = join(scratch, `run-${i}.json`);
-      const child = spawnSync(process.execPath, [join(here, 'stack-run.js')], { env: { ...process.env, BENCH_STACK_RUN_FILE: runFile }, stdio: 'inherit' });
+      const child = spawnSync(process.execPath, [...runNodeFlags(nodeOptions()), join(here, 'stack-run.js')], { env: { ...process.env, BENCH_STACK_RUN_FILE: runFile }, stdio: 'inherit' });
       if (child.status !== 0) throw new Error(`stack bench run ${i} of ${repetitions} failed (exit ${child.status ?? child.signal})`);
       const run = JSON.parse(readFileSync(runFile, 'utf8')) as StackRunFigures & Record<string, unknown>;
       runs.push(run);
@@ -108,6 +121,7 @@ async function main(): Promise<void> {
     machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadAverage1m: { atStart: loadAtStart, atEnd: loadavg()[0] }, note: 'Kafka, Apicurio, Redis and ClickHouse on the same machine' },
     kafkaClient: config.kafkaClient,
     repetitions,
+    runNodeFlags: runNodeFlags(nodeOptions()),
     summaryIs: 'min / median / max over the runs; each run\'s ratio is against the bare baseline measured right after it in the same run',
     summary,
     runs,

@@ -4,7 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { repetitionsFrom, stackSummary, type StackRunFigures } from '../bench/stack-bench.js';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { PROCESSOR_SEMI_SPACE_FLAG, repetitionsFrom, runNodeFlags, stackSummary, type StackRunFigures } from '../bench/stack-bench.js';
 
 const run = (eventsPerSecond: number, baseline: number, p99: number | null, bareP99: number): StackRunFigures => ({
   processing: {
@@ -46,4 +48,22 @@ test('stack bench repetitions: default 1; anything but a whole number from 1 to 
   assert.equal(repetitionsFrom(''), 1);
   assert.equal(repetitionsFrom('3'), 3);
   for (const bad of ['0', '-1', '2.5', 'three', '21']) assert.throws(() => repetitionsFrom(bad), /BENCH_STACK_REPETITIONS must be a whole number from 1 to 20, got/);
+});
+
+test('stack bench runs: the processors\' young generation as deployed, unless the caller\'s NODE_OPTIONS sets its own', () => {
+  assert.deepEqual(runNodeFlags([]), [PROCESSOR_SEMI_SPACE_FLAG]);
+  assert.deepEqual(runNodeFlags(['--enable-source-maps']), [PROCESSOR_SEMI_SPACE_FLAG]);
+  assert.deepEqual(runNodeFlags(['--max-semi-space-size=16']), []);
+});
+
+test('stack bench runs: the flag is the one the Helm chart, docker-compose and npm start give the processors', () => {
+  const root = new URL('../', import.meta.url);
+  const values = parse(readFileSync(new URL('helm/clv-stream/values.yaml', root), 'utf8')) as { processorDefaults: { nodeOptions: string } };
+  const compose = parse(readFileSync(new URL('docker-compose.yml', root), 'utf8')) as { services: Record<string, { environment?: Record<string, string> }> };
+  const start = (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { scripts: Record<string, string> }).scripts.start;
+  assert.equal(values.processorDefaults.nodeOptions, PROCESSOR_SEMI_SPACE_FLAG);
+  assert.equal(compose.services.processors.environment?.NODE_OPTIONS, PROCESSOR_SEMI_SPACE_FLAG);
+  // Only the processors: the API gives its workers their own (app/api-server.ts).
+  assert.equal(compose.services.api.environment?.NODE_OPTIONS, undefined);
+  assert.ok(start.startsWith(`node ${PROCESSOR_SEMI_SPACE_FLAG} `), start);
 });
