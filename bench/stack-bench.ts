@@ -67,7 +67,7 @@ export function stackSummary(runs: readonly StackRunFigures[]) {
   };
 }
 
-/** What the deployments give the processors (helm/clv-stream/values.yaml, docker-compose.yml, `npm start`). */
+/** What the deployments give the processors (helm/clv-stream/values.yaml, docker-compose.yml). */
 export const PROCESSOR_SEMI_SPACE_FLAG = '--max-semi-space-size=64';
 
 /**
