@@ -98,10 +98,11 @@ async function main(): Promise<void> {
   const scratch = mkdtempSync(join(tmpdir(), 'clv-stack-bench-'));
   const loadAtStart = loadavg()[0];
   const runs: Array<StackRunFigures & Record<string, unknown>> = [];
+  const nodeFlags = runNodeFlags(nodeOptions());
   try {
     for (let i = 1; i <= repetitions; i++) {
       const runFile = join(scratch, `run-${i}.json`);
-      const child = spawnSync(process.execPath, [...runNodeFlags(nodeOptions()), join(here, 'stack-run.js')], { env: { ...process.env, BENCH_STACK_RUN_FILE: runFile }, stdio: 'inherit' });
+      const child = spawnSync(process.execPath, [...nodeFlags, join(here, 'stack-run.js')], { env: { ...process.env, BENCH_STACK_RUN_FILE: runFile }, stdio: 'inherit' });
       if (child.status !== 0) throw new Error(`stack bench run ${i} of ${repetitions} failed (exit ${child.status ?? child.signal})`);
       const run = JSON.parse(readFileSync(runFile, 'utf8')) as StackRunFigures & Record<string, unknown>;
       runs.push(run);
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
     machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadAverage1m: { atStart: loadAtStart, atEnd: loadavg()[0] }, note: 'Kafka, Apicurio, Redis and ClickHouse on the same machine' },
     kafkaClient: config.kafkaClient,
     repetitions,
-    runNodeFlags: runNodeFlags(nodeOptions()),
+    runNodeFlags: nodeFlags,
     summaryIs: 'min / median / max over the runs; each run\'s ratio is against the bare baseline measured right after it in the same run',
     summary,
     runs,
