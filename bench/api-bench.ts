@@ -34,8 +34,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, get as httpGet } from 'node:http';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { serverCpuSeconds, type UserSystemSeconds } from './cpu-meter.js';
 import { freePort } from './free-port.js';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { spreadOf } from './spread.js';
@@ -165,25 +166,20 @@ async function startServer(args: string[], env: Record<string, string>, fixedPor
 }
 
 /**
- * CPU seconds (user + system) used so far by the server: the child and, under node:cluster,
- * its workers (Linux /proc). Per request, this is the figure other load on the machine moves
- * least: req/s and latency depend on how much of the CPU the server gets, this does not.
+ * The server's CPU per request (its process and, under node:cluster, its workers; Linux /proc):
+ * the figure other load on the machine moves least, since req/s and latency depend on how much
+ * of the CPU the server gets. Also user and system apart: only the user part is the server's
+ * own code (see cpu-meter.ts).
  */
-function serverCpuSeconds(pid: number): number {
-  const ticks = (p: string) => {
-    try {
-      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
-      return { ppid: Number(fields[1]), cpu: Number(fields[11]) + Number(fields[12]) };
-    } catch {
-      return null;
-    }
+function serverCpuPerRequest(before: UserSystemSeconds, after: UserSystemSeconds, requests: number) {
+  const perRequest = (seconds: number) => Math.round((seconds * 1e6) / Math.max(1, requests));
+  const user = after.user - before.user;
+  const system = after.system - before.system;
+  return {
+    serverCpuMicrosecondsPerRequest: perRequest(user + system),
+    serverUserCpuMicrosecondsPerRequest: perRequest(user),
+    serverSystemCpuMicrosecondsPerRequest: perRequest(system),
   };
-  let total = 0;
-  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    const t = ticks(p);
-    if (t && (Number(p) === pid || t.ppid === pid)) total += t.cpu;
-  }
-  return total / 100; // USER_HZ
 }
 
 async function load(port: number, pid: number, ids: string[], connections: number, duration: number) {
@@ -203,7 +199,7 @@ async function load(port: number, pid: number, ids: string[], connections: numbe
     requestsPerSecond: Math.round(r.requests.average),
     latencyMs: { average: r.latency.average, p50: r.latency.p50, p97_5: r.latency.p97_5, p99: r.latency.p99, max: r.latency.max },
     ok: r['2xx'], non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts,
-    serverCpuMicrosecondsPerRequest: Math.round(((serverCpuSeconds(pid) - cpuBefore) * 1e6) / Math.max(1, r.requests.total)),
+    ...serverCpuPerRequest(cpuBefore, serverCpuSeconds(pid), r.requests.total),
     loadAverage1mBefore: Math.round(load1 * 100) / 100,
     loadAverage1mAfter: Math.round(loadavg()[0] * 100) / 100,
   };
@@ -255,11 +251,18 @@ async function fetchBodies(port: number, ids: string[]): Promise<{ bodies: Map<s
 type Figures = Awaited<ReturnType<typeof load>>;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-const floorOf = (f: Figures) => ({ requestsPerSecond: f.requestsPerSecond, p99Ms: f.latencyMs.p99, timeouts: f.timeouts, serverCpuMicrosecondsPerRequest: f.serverCpuMicrosecondsPerRequest });
+const floorOf = (f: Figures) => ({
+  requestsPerSecond: f.requestsPerSecond, p99Ms: f.latencyMs.p99, timeouts: f.timeouts,
+  serverCpuMicrosecondsPerRequest: f.serverCpuMicrosecondsPerRequest,
+  serverUserCpuMicrosecondsPerRequest: f.serverUserCpuMicrosecondsPerRequest,
+  serverSystemCpuMicrosecondsPerRequest: f.serverSystemCpuMicrosecondsPerRequest,
+});
 const ratiosOf = (project: Figures, floor: Figures) => ({
   requestsPerSecond: round2(project.requestsPerSecond / floor.requestsPerSecond),
   p99: round2(project.latencyMs.p99 / Math.max(1, floor.latencyMs.p99)),
   serverCpuPerRequest: round2(project.serverCpuMicrosecondsPerRequest / Math.max(1, floor.serverCpuMicrosecondsPerRequest)),
+  serverUserCpuPerRequest: round2(project.serverUserCpuMicrosecondsPerRequest / Math.max(1, floor.serverUserCpuMicrosecondsPerRequest)),
+  serverSystemCpuPerRequest: round2(project.serverSystemCpuMicrosecondsPerRequest / Math.max(1, floor.serverSystemCpuMicrosecondsPerRequest)),
 });
 
 /**
@@ -383,6 +386,9 @@ async function main(): Promise<void> {
         p99Ratio: spreadOf(mine.map((r) => r.results[i].ratio.p99)),
         timeouts: spreadOf(mine.map((r) => r.results[i].timeouts)),
         baselineTimeouts: spreadOf(mine.map((r) => r.results[i].baseline.timeouts)),
+        serverCpuRatio: spreadOf(mine.map((r) => r.results[i].ratio.serverCpuPerRequest)),
+        serverUserCpuRatio: spreadOf(mine.map((r) => r.results[i].ratio.serverUserCpuPerRequest)),
+        serverSystemCpuRatio: spreadOf(mine.map((r) => r.results[i].ratio.serverSystemCpuPerRequest)),
         ...(headersFloor && {
           headersBaselineRequestsPerSecond: spreadOf(mine.map((r) => r.results[i].headersBaseline!.requestsPerSecond)),
           headersBaselineP99Ms: spreadOf(mine.map((r) => r.results[i].headersBaseline!.p99Ms)),
@@ -390,6 +396,7 @@ async function main(): Promise<void> {
           p99RatioToHeadersBaseline: spreadOf(mine.map((r) => r.results[i].ratioToHeadersBaseline!.p99)),
           headersBaselineRatio: spreadOf(mine.map((r) => r.results[i].headersBaselineRatio!.requestsPerSecond)),
           headersBaselineP99Ratio: spreadOf(mine.map((r) => r.results[i].headersBaselineRatio!.p99)),
+          serverUserCpuRatioToHeadersBaseline: spreadOf(mine.map((r) => r.results[i].ratioToHeadersBaseline!.serverUserCpuPerRequest)),
         }),
       })),
     };
@@ -413,7 +420,7 @@ async function main(): Promise<void> {
         why: 'the bytes of the security features\' headers cost the server (setting and validating them) and the load generator on the same cores (parsing them) whatever code decides them; ratioToHeadersBaseline is what the project\'s own logic leaves of that, headersBaselineRatio what the headers alone leave of the bare floor',
       },
     }),
-    ratioNote: 'ratio.requestsPerSecond = project / baseline (higher is better, 1 = the floor); ratio.p99 = project p99 / baseline p99 (lower is better); each pair measured back to back',
+    ratioNote: 'ratio.requestsPerSecond = project / baseline (higher is better, 1 = the floor); ratio.p99 = project p99 / baseline p99 (lower is better); ratio.serverCpuPerRequest the same for the server\'s CPU per request (lower is better), split into user (the server\'s own code) and system (the kernel\'s socket work, which per request grows when the load generator waits more between answers); each pair measured back to back',
     summary,
     runs,
   };
