@@ -16,7 +16,8 @@
  * as many workers answers the same requests with the bytes the project's server gave for each
  * customer (read from it once, before it is measured; that pass also warms its customer
  * document cache, and every other server's bodies are checked against it), under the same
- * autocannon settings. Each figure gets its `baseline` and `ratio` (project / baseline).
+ * autocannon settings. Each figure gets its `baseline` and `ratio` (project / baseline); the
+ * server's CPU per request also as user time (its own code) and system time (the kernel's).
  * A second floor follows: the same bare server also sending, on every answer, the response
  * headers the project's server sent (helmet's, CORS, rate limit, request id, Vary) without any
  * of the logic that decides them: `headersBaseline`, `ratioToHeadersBaseline` (what the
