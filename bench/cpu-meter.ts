@@ -14,6 +14,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 export interface CpuSpent {
   processSeconds: number;
+  /** processSeconds as user time (this process's own code) and system time (the kernel's work for it: sockets, page faults). */
+  processUserSeconds: number;
+  processSystemSeconds: number;
   /** Busy seconds summed over the machine's cores; null where /proc/stat cannot be read. */
   machineSeconds: number | null;
 }
@@ -86,6 +89,8 @@ export function startCpuMeter(): () => CpuSpent {
     const machine1 = machineBusySeconds();
     return {
       processSeconds: (used.user + used.system) / 1e6,
+      processUserSeconds: used.user / 1e6,
+      processSystemSeconds: used.system / 1e6,
       machineSeconds: machine0 === null || machine1 === null ? null : machine1 - machine0,
     };
   };

@@ -26,9 +26,11 @@ export interface StackRunFigures {
     /** CPU µs per event over the throughput phase (stack-run.ts); ratio = project / baseline. */
     cpu: {
       processMicroseconds: number;
+      processUserMicroseconds: number;
+      processSystemMicroseconds: number;
       machineMicroseconds: number | null;
-      baseline: { processMicroseconds: number; machineMicroseconds: number | null };
-      ratio: { process: number | null; machine: number | null };
+      baseline: { processMicroseconds: number; processUserMicroseconds: number; processSystemMicroseconds: number; machineMicroseconds: number | null };
+      ratio: { process: number | null; processUser: number | null; processSystem: number | null; machine: number | null };
     };
   };
   latency: { p50Ms: number | null; p99Ms: number | null; baseline: { p50Ms: number | null; p99Ms: number | null }; ratio: { p50: number | null; p99: number | null } };
@@ -51,6 +53,10 @@ export function stackSummary(runs: readonly StackRunFigures[]) {
       processMicroseconds: spread((r) => r.processing.cpu.processMicroseconds),
       baselineProcessMicroseconds: spread((r) => r.processing.cpu.baseline.processMicroseconds),
       ratioProcess: spread((r) => r.processing.cpu.ratio.process),
+      processUserMicroseconds: spread((r) => r.processing.cpu.processUserMicroseconds),
+      baselineProcessUserMicroseconds: spread((r) => r.processing.cpu.baseline.processUserMicroseconds),
+      ratioProcessUser: spread((r) => r.processing.cpu.ratio.processUser),
+      ratioProcessSystem: spread((r) => r.processing.cpu.ratio.processSystem),
       machineMicroseconds: spread((r) => r.processing.cpu.machineMicroseconds),
       baselineMachineMicroseconds: spread((r) => r.processing.cpu.baseline.machineMicroseconds),
       ratioMachine: spread((r) => r.processing.cpu.ratio.machine),
@@ -109,7 +115,7 @@ async function main(): Promise<void> {
       const { processing: p, latency: l } = run;
       console.log(
         `run ${i}/${repetitions}: ${Math.round(p.eventsPerSecond)} events/s against bare kafkajs ${Math.round(p.baseline)} (ratio ${p.ratio}); ` +
-          `CPU per event ${p.cpu.processMicroseconds} µs in this process, ${p.cpu.machineMicroseconds ?? 'n/a'} on the machine, against ${p.cpu.baseline.processMicroseconds} and ${p.cpu.baseline.machineMicroseconds ?? 'n/a'} (${p.cpu.ratio.process}×, ${p.cpu.ratio.machine ?? 'n/a'}×); ` +
+          `CPU per event ${p.cpu.processMicroseconds} µs in this process, ${p.cpu.machineMicroseconds ?? 'n/a'} on the machine, against ${p.cpu.baseline.processMicroseconds} and ${p.cpu.baseline.machineMicroseconds ?? 'n/a'} (${p.cpu.ratio.process}×, ${p.cpu.ratio.machine ?? 'n/a'}×; user ${p.cpu.ratio.processUser}×, system ${p.cpu.ratio.processSystem}×); ` +
           `event-to-score p99 ${Math.round(l.p99Ms ?? NaN)} ms against ${Math.round(l.baseline.p99Ms ?? NaN)} (${l.ratio.p99}×)`,
       );
     }
@@ -133,7 +139,7 @@ async function main(): Promise<void> {
   writeFileSync(join(root, 'bench', 'results', file), JSON.stringify(result, null, 2) + '\n');
   const s = (x: Spread | null, digits = 0) => (x === null ? 'n/a' : [x.min, x.median, x.max].map((v) => v.toFixed(digits)).join(' / '));
   console.log(`real stack, min / median / max of ${repetitions}: ${s(summary.throughput.eventsPerSecond)} events/s; bare kafkajs ${s(summary.throughput.baselineEventsPerSecond)}; ratio ${s(summary.throughput.ratio, 2)}`);
-  console.log(`CPU per event against bare kafkajs's (project / bare, lower is better): this process ${s(summary.cpuPerEvent.ratioProcess, 2)}, the whole machine ${s(summary.cpuPerEvent.ratioMachine, 2)}`);
+  console.log(`CPU per event against bare kafkajs's (project / bare, lower is better): this process ${s(summary.cpuPerEvent.ratioProcess, 2)} (user ${s(summary.cpuPerEvent.ratioProcessUser, 2)}, system ${s(summary.cpuPerEvent.ratioProcessSystem, 2)}), the whole machine ${s(summary.cpuPerEvent.ratioMachine, 2)}`);
   console.log(`event-to-score at 5,000 events/s: p99 ${s(summary.latency.p99Ms)} ms; bare ${s(summary.latency.baselineP99Ms)} ms; ratio ${s(summary.latency.ratioP99, 2)}`);
   console.log(`written to ${join(root, 'bench', 'results', file)}`);
 }

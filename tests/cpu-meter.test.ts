@@ -27,9 +27,12 @@ test('cpu meter: counts the CPU this process spends between start and read', () 
   let x = 0;
   const until = process.cpuUsage().user + 50_000;
   while (process.cpuUsage().user < until) x += Math.sqrt(x + 1);
-  const { processSeconds, machineSeconds } = spent();
+  const { processSeconds, processUserSeconds, processSystemSeconds, machineSeconds } = spent();
   assert.ok(x > 0);
   assert.ok(processSeconds >= 0.05, `expected at least the 50 ms spun, got ${processSeconds} s`);
+  // The spin is user time; the two parts make the whole.
+  assert.ok(processUserSeconds >= 0.05, `expected the spin in user time, got ${processUserSeconds} s`);
+  assert.ok(Math.abs(processUserSeconds + processSystemSeconds - processSeconds) < 1e-9);
   if (machineSeconds !== null) assert.ok(machineSeconds >= 0);
 });
 
