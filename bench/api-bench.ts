@@ -421,7 +421,7 @@ async function main(): Promise<void> {
         why: 'the bytes of the security features\' headers cost the server (setting and validating them) and the load generator on the same cores (parsing them) whatever code decides them; ratioToHeadersBaseline is what the project\'s own logic leaves of that, headersBaselineRatio what the headers alone leave of the bare floor',
       },
     }),
-    ratioNote: 'ratio.requestsPerSecond = project / baseline (higher is better, 1 = the floor); ratio.p99 = project p99 / baseline p99 (lower is better); ratio.serverCpuPerRequest the same for the server\'s CPU per request (lower is better), split into user (the server\'s own code) and system (the kernel\'s socket work, which per request grows when the load generator waits more between answers); each pair measured back to back',
+    ratioNote: 'ratio.requestsPerSecond = project / baseline (higher is better, 1 = the floor); ratio.p99 = project p99 / baseline p99 (lower is better); ratio.serverCpuPerRequest the same for the server\'s CPU per request (lower is better), split into user (the server\'s own code) and system (the kernel\'s work for it: sockets, page faults); each pair measured back to back',
     summary,
     runs,
   };

@@ -5,10 +5,8 @@
  * says how much work it did, and the machine's share counts what the services did for it too
  * (a Redis call per batch is CPU in Redis, not in this process).
  *
- * For a server in another process (bench:api), its user and system time apart: the system
- * part is the kernel's work for its sockets, which grows per request when the load generator
- * beside it waits more and has to be woken for each answer (docs/performance.md), so only the
- * user part is the server's own code.
+ * For a server in another process (bench:api), its user and system time apart: the user part
+ * is the server's own code, the system part the kernel's work for it (sockets, page faults).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
