@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
 import { CustomerDocumentCache } from '../api/customer-document-cache.js';
 
 test('gives back a body only for the revision it was built from, and drops a stale one', () => {
@@ -38,4 +39,21 @@ test('delete forgets a customer; a size that is not a positive integer is refuse
   assert.equal(cache.get('C1', 1), undefined);
   assert.throws(() => new CustomerDocumentCache(0), RangeError);
   assert.throws(() => new CustomerDocumentCache(1.5), RangeError);
+});
+
+test('the gzip of a kept body is made once and goes with the body', () => {
+  const cache = new CustomerDocumentCache(10);
+  const body = JSON.stringify({ customer_id: 'C1', clv: { value_minor: 4837 }, padding: 'x'.repeat(2000) });
+  cache.set('C1', 'rev-1', body);
+  const gzip = cache.gzipOf('C1', body)!;
+  assert.equal(gunzipSync(gzip).toString(), body);
+  assert.ok(gzip.length < Buffer.byteLength(body));
+  assert.equal(cache.gzipOf('C1', body), gzip, 'compressed once: the same buffer again');
+  // Not for a body other than the one kept, nor for a customer with none kept.
+  assert.equal(cache.gzipOf('C1', '{"other":1}'), undefined);
+  assert.equal(cache.gzipOf('C2', body), undefined);
+  // A new revision's body gets its own gzip, never the old one.
+  const next = body.replace('4837', '9999');
+  cache.set('C1', 'rev-2', next);
+  assert.equal(gunzipSync(cache.gzipOf('C1', next)!).toString(), next);
 });

@@ -6,6 +6,7 @@ import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { COMPRESSION_ENCODINGS, COMPRESSION_THRESHOLD_BYTES } from '../response-compression.js';
 import { securityHeaders } from './security-headers.js';
 
 export const httpWiring = fp(async (app: FastifyInstance, options: { corsOrigins: readonly string[] }) => {
@@ -22,9 +23,9 @@ export const httpWiring = fp(async (app: FastifyInstance, options: { corsOrigins
   }
   await app.register(compress, {
     global: true,
-    // Small JSON (one customer) is not worth the CPU; gzip before brotli for the same reason.
-    threshold: 1024,
-    encodings: ['gzip', 'deflate', 'br'],
+    // The customer route keeps its answers' gzip and sends it itself (response-compression.ts).
+    threshold: COMPRESSION_THRESHOLD_BYTES,
+    encodings: COMPRESSION_ENCODINGS,
     // Request bodies are plain JSON: no decompression, so bodyLimit bounds what is parsed.
     globalDecompression: false,
   });

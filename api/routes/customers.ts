@@ -14,6 +14,7 @@ import { CustomerDocumentCache } from '../customer-document-cache.js';
 import { explanationText } from '../customer-explanation.js';
 import { ApiError } from '../errors.js';
 import { Nullable } from '../nullable-schema.js';
+import { COMPRESSION_THRESHOLD_BYTES, compressionEncodingOf, varyWithAcceptEncoding } from '../response-compression.js';
 import { errorResponses } from '../plugins/errors.js';
 
 const Time = Type.String({ format: 'date-time' });
@@ -198,6 +199,14 @@ export async function customerRoutes(app: FastifyInstance, options: CustomerRout
       body = reply.serialize(customerBody(customer, options.minorPerUnit)) as string;
       // Without its model loaded the explanation may appear later under the same revision: not kept.
       if (customer.score === null || customer.score.explanation !== null) cache.set(id, found.revision, body);
+    }
+    // What the compression plugin would send, compressed once per kept body rather than per
+    // request. (HEAD, which fastify answers with this handler, it leaves uncompressed.)
+    if (request.method === 'GET' && compressionEncodingOf(request.headers) === 'gzip' && Buffer.byteLength(body) >= COMPRESSION_THRESHOLD_BYTES) {
+      const gzip = cache.gzipOf(id, body);
+      if (gzip !== undefined) {
+        return reply.type(JSON_TYPE).header('content-encoding', 'gzip').header('vary', varyWithAcceptEncoding(reply.getHeader('vary'))).send(gzip);
+      }
     }
     return reply.type(JSON_TYPE).send(body);
   });
