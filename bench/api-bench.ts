@@ -29,6 +29,9 @@
  * (default redis://127.0.0.1:6379/5; only the bench's keys are written and deleted),
  * BENCH_API_SERVER_NODE_FLAGS (node flags for the servers only, e.g. --cpu-prof),
  * BENCH_API_REPETITIONS (default 1: each server measured that many times, medians reported),
+ * BENCH_API_ACCEPT_ENCODING=gzip (every request accepts gzip; the bare servers then send each
+ * body's gzip, made once at start, so that the floor sends the same bytes without the work of
+ * compressing them; results in api-gzip-latest.json),
  * BENCH_API_CACHE_ENTRIES (CLV_API_CUSTOMER_CACHE_ENTRIES of the project's servers; default
  * the number of customers, so the round robin over them finds each document kept: an LRU
  * smaller than a cyclic round robin keeps nothing useful).
@@ -67,6 +70,9 @@ import { BgNbdGammaGammaModel } from '../models/kinds/bgnbd-gamma-gamma-model.js
 const root = projectRoot();
 const customers = Number(process.env.BENCH_API_CUSTOMERS ?? 20_000);
 const seconds = Number(process.env.BENCH_API_SECONDS ?? 15);
+/** BENCH_API_ACCEPT_ENCODING=gzip: every request accepts gzip, as browsers and HTTP libraries send it; default none. */
+const acceptEncoding = process.env.BENCH_API_ACCEPT_ENCODING ?? '';
+if (acceptEncoding !== '' && acceptEncoding !== 'gzip') throw new Error(`BENCH_API_ACCEPT_ENCODING must be gzip or unset, got ${JSON.stringify(acceptEncoding)}`);
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/5';
 const modelArtifact = JSON.parse(readFileSync(join(root, 'tests', 'fixtures', 'api-model.json'), 'utf8'));
 // A fixed key: the server and the load generator are separate processes.
@@ -191,7 +197,7 @@ async function load(port: number, pid: number, ids: string[], connections: numbe
     url: `http://127.0.0.1:${port}`,
     connections,
     duration,
-    headers: { authorization: `Bearer ${key.key}` },
+    headers: { authorization: `Bearer ${key.key}`, ...(acceptEncoding && { 'accept-encoding': acceptEncoding }) },
     requests: [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: `/v1/customers/${encodeURIComponent(ids[next++ % ids.length])}` }) }],
   });
   return {
@@ -247,6 +253,17 @@ async function fetchBodies(port: number, ids: string[]): Promise<{ bodies: Map<s
   }));
   agent.destroy();
   return { bodies, contentTypes, headers };
+}
+
+/** With BENCH_API_ACCEPT_ENCODING, that a server does answer in that encoding: else the bench would measure something else. */
+function checkCompressed(port: number, id: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    httpGet({ host: '127.0.0.1', port, path: `/v1/customers/${encodeURIComponent(id)}`, headers: { authorization: `Bearer ${key.key}`, 'accept-encoding': acceptEncoding } }, (res) => {
+      res.resume();
+      const encoding = res.headers['content-encoding'];
+      res.on('end', () => (encoding === acceptEncoding ? resolve() : reject(new Error(`the server on port ${port} answered Accept-Encoding: ${acceptEncoding} with content-encoding ${encoding ?? 'none'}`))));
+    }).on('error', reject);
+  });
 }
 
 type Figures = Awaited<ReturnType<typeof load>>;
@@ -307,6 +324,7 @@ async function main(): Promise<void> {
   const bodyCheck = { servers: 0, mismatches: 0, contentTypes: new Set<string>() };
   /** Reads every body from a server; the first server's become the bare server's, the others' are compared with them. */
   const readBodies = async (port: number, server: 'project' | 'bare') => {
+    if (acceptEncoding) await checkCompressed(port, ids[0]);
     const { bodies, contentTypes, headers } = await fetchBodies(port, ids);
     for (const t of contentTypes) bodyCheck.contentTypes.add(t);
     if (server === 'project' && projectHeaders === null) {
@@ -407,11 +425,14 @@ async function main(): Promise<void> {
     machine: { cpu: cpus()[0]?.model.trim(), cores: cpus().length, node: process.version, loadAverage1mAtEnd: round2(loadavg()[0]), note: 'server(s) and autocannon share these cores with whatever else runs' },
     customers: ids.length,
     route: 'GET /v1/customers/:id (API key, rate limit, helmet, CORS, compression on)',
+    acceptEncoding: acceptEncoding || null,
     logLevel: process.env.CLV_LOG_LEVEL ?? 'info',
     customerCacheEntries: Number(cacheEntries),
     baseline: {
       what: 'bare fastify (the same version, no plugins) answering GET /v1/customers/:id from a Map with the body the project server gave for that customer, content-type application/json; charset=utf-8, as many node:cluster workers, measured right after each project server with the same autocannon settings',
-      note: 'the bare server does no authentication (the bench sends the same Authorization header, which it ignores), no rate limiting, no security headers, no CORS, no request logging; autocannon asks for no compression, so neither server compresses',
+      note: acceptEncoding
+        ? 'the bare server does no authentication (the bench sends the same Authorization header, which it ignores), no rate limiting, no security headers, no CORS, no request logging; every request accepts gzip, and the bare server sends each body\'s gzip, compressed once at start'
+        : 'the bare server does no authentication (the bench sends the same Authorization header, which it ignores), no rate limiting, no security headers, no CORS, no request logging; autocannon asks for no compression, so neither server compresses',
       bodiesChecked: { servers: bodyCheck.servers, customers: ids.length, mismatches: bodyCheck.mismatches, contentTypes: [...bodyCheck.contentTypes] },
     },
     ...(headersFloor && {
@@ -426,7 +447,8 @@ async function main(): Promise<void> {
     runs,
   };
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(root, 'bench', 'results', 'api-latest.json'), JSON.stringify(report, null, 2) + '\n');
+  // A run with compressed answers is another measurement: a file of its own.
+  writeFileSync(join(root, 'bench', 'results', acceptEncoding ? `api-${acceptEncoding}-latest.json` : 'api-latest.json'), JSON.stringify(report, null, 2) + '\n');
   process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
 }
 

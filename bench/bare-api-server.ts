@@ -13,9 +13,14 @@
  * (helmet's, CORS, rate limit, request id, compression's Vary), without any of the work that
  * decides them. bench:api uses it as a second floor, to tell what the bytes of those headers
  * cost (to the server and to the load generator) from what the plugins' logic costs.
+ *
+ * With BENCH_API_ACCEPT_ENCODING=gzip, a request that accepts gzip gets each body's gzip,
+ * compressed once at start (Content-Encoding: gzip, Vary naming accept-encoding): the bytes a
+ * server sends that keeps its compressed answers, without compressing per request.
  */
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import Fastify from 'fastify';
 
 const [file, portText, workersText, headersFile] = process.argv.slice(2);
@@ -34,11 +39,16 @@ if (cluster.isPrimary && workers > 1) {
     if (tab > 0) bodies.set(line.slice(0, tab), line.slice(tab + 1));
   }
   const headers = headersFile === undefined ? null : JSON.parse(readFileSync(headersFile, 'utf8')) as Record<string, string>;
+  const gzipped = process.env.BENCH_API_ACCEPT_ENCODING === 'gzip' ? new Map([...bodies].map(([id, body]) => [id, gzipSync(body)])) : null;
+  const vary = headers?.vary ? `${headers.vary}, accept-encoding` : 'accept-encoding';
   const app = Fastify({ logger: false });
   app.get<{ Params: { id: string } }>('/v1/customers/:id', async (request, reply) => {
     const body = bodies.get(request.params.id);
     if (body === undefined) return reply.code(404).type(JSON_TYPE).send('{"error":{"code":"API_CUSTOMER_NOT_FOUND"}}');
     if (headers !== null) reply.headers(headers);
+    if (gzipped !== null && request.headers['accept-encoding']?.includes('gzip')) {
+      return reply.type(JSON_TYPE).header('content-encoding', 'gzip').header('vary', vary).send(gzipped.get(request.params.id));
+    }
     return reply.type(JSON_TYPE).send(body);
   });
   await app.listen({ host: '127.0.0.1', port, backlog: 4096 }); // as `clv serve` does
