@@ -430,9 +430,8 @@ async function main(): Promise<void> {
     customerCacheEntries: Number(cacheEntries),
     baseline: {
       what: 'bare fastify (the same version, no plugins) answering GET /v1/customers/:id from a Map with the body the project server gave for that customer, content-type application/json; charset=utf-8, as many node:cluster workers, measured right after each project server with the same autocannon settings',
-      note: acceptEncoding
-        ? 'the bare server does no authentication (the bench sends the same Authorization header, which it ignores), no rate limiting, no security headers, no CORS, no request logging; every request accepts gzip, and the bare server sends each body\'s gzip, compressed once at start'
-        : 'the bare server does no authentication (the bench sends the same Authorization header, which it ignores), no rate limiting, no security headers, no CORS, no request logging; autocannon asks for no compression, so neither server compresses',
+      note: 'the bare server does no authentication (the bench sends the same Authorization header, which it ignores), no rate limiting, no security headers, no CORS, no request logging; ' +
+        (acceptEncoding ? 'every request accepts gzip, and the bare server sends each body\'s gzip, compressed once at start' : 'autocannon asks for no compression, so neither server compresses'),
       bodiesChecked: { servers: bodyCheck.servers, customers: ids.length, mismatches: bodyCheck.mismatches, contentTypes: [...bodyCheck.contentTypes] },
     },
     ...(headersFloor && {
