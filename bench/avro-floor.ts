@@ -22,10 +22,17 @@ import { Topics } from '../core/topics.js';
 const consumed: ReadonlySet<string> = new Set([Topics.orders, Topics.payments, Topics.purchases, Topics.features]);
 const produced: ReadonlySet<string> = new Set([Topics.purchases, Topics.features, Topics.scores, Topics.segmentChanges, Topics.deadLetter]);
 
-/** Messages as (topic, bytes): `decodes` to decode, `encodes` to encode (decoded first, untimed). */
+/** A message as published: its key places it on a partition (the processor floor batches by partition). */
+export interface RecordedMessage {
+  topic: string;
+  key: string | null;
+  bytes: Uint8Array;
+}
+
+/** Messages in publish order: `decodes` to decode, `encodes` to encode (decoded first, untimed). */
 export interface CodecWork {
-  decodes: Array<{ topic: string; bytes: Uint8Array }>;
-  encodes: Array<{ topic: string; bytes: Uint8Array }>;
+  decodes: RecordedMessage[];
+  encodes: RecordedMessage[];
 }
 
 export interface FloorFigures {
@@ -51,8 +58,8 @@ export class CodecWorkRecorder extends EventLogDecorator {
     for (const { topic, messages } of this.calls ?? []) {
       for (const m of messages) {
         if (m.value === null) continue; // a tombstone: nothing to decode or encode
-        if (consumed.has(topic)) work.decodes.push({ topic, bytes: m.value });
-        if (produced.has(topic)) work.encodes.push({ topic, bytes: m.value });
+        if (consumed.has(topic)) work.decodes.push({ topic, key: m.key, bytes: m.value });
+        if (produced.has(topic)) work.encodes.push({ topic, key: m.key, bytes: m.value });
       }
     }
     this.calls = null;

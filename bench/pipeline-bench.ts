@@ -15,6 +15,7 @@ import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/t
 import { modelInputsAsOf } from '../training/model-inputs-as-of.js';
 import { LatencyProbe, percentile } from './latency-probe.js';
 import { AvroFloorWorker, CodecWorkRecorder, type FloorFigures } from './avro-floor.js';
+import { ProcessorFloorWorker, type ProcessorFloorFigures } from './processor-floor.js';
 import type { EventCodec } from '../core/ports/event-codec.js';
 import type { Pipeline } from '../processors/pipeline.js';
 import { KIND_CHOICES, type KindRunFigures, type KindRunOptions, type KindRunResult } from './kind-run.js';
@@ -44,6 +45,12 @@ interface PhaseRun {
   baseline: FloorFigures & { eventsPerSecond: number };
   /** project.eventsPerSecond / baseline.eventsPerSecond. */
   ratio: number;
+  /** The processors' floor of the same stretch (bench/processor-floor.ts). */
+  processors: ProcessorFloorFigures & { eventsPerSecond: number };
+  /** project.eventsPerSecond / processors.eventsPerSecond: what the plumbing leaves of the processors' own speed. */
+  ratioToProcessors: number;
+  /** processors.eventsPerSecond / baseline.eventsPerSecond: the best `ratio` any plumbing could reach. */
+  processorsToBaseline: number;
   /**
    * The same in CPU time of the whole process (all threads: the pipeline's concurrent GC
    * threads may add to the floor's figure): baseline.cpuSeconds / project.cpuSeconds.
@@ -75,11 +82,14 @@ export async function pipelineBench(o: ThroughputBenchOptions) {
   };
 
   const floor = new AvroFloorWorker();
+  const processorFloor = new ProcessorFloorWorker({});
+  const floors = { avro: floor, processors: processorFloor };
   // Warm-up, not counted: the first repetition would otherwise run both sides cold.
   {
     const { recorder, codec, pipeline } = instrumented();
     await pipeline.start();
-    await measuredAgainstFloor({ log: recorder, codec, pipeline }, floor, calibration.slice(0, 20_000));
+    await processorFloor.reset();
+    await measuredAgainstFloor({ log: recorder, codec, pipeline }, floors, calibration.slice(0, 20_000));
     await pipeline.stop();
   }
 
@@ -91,20 +101,22 @@ export async function pipelineBench(o: ThroughputBenchOptions) {
   for (let r = 0; r < o.repetitions; r++) {
     const { recorder, probe, codec, pipeline } = instrumented();
     await pipeline.start();
-    noModel.push(await measuredAgainstFloor({ log: recorder, codec, pipeline }, floor, calibration));
+    await processorFloor.reset();
+    noModel.push(await measuredAgainstFloor({ log: recorder, codec, pipeline }, floors, calibration));
 
     const { inputs } = await modelInputsAsOf(pipeline.stores.histories, calibrationEndMs, 7, dayIndexer(config.timeZone), config.minorPerUnit);
     const t0 = performance.now();
     const model = trainCustomerValueModel(inputs, trainingSettingsFrom(config, 'bench'));
     training = { customers: inputs.length, ms: performance.now() - t0 };
     pipeline.useModel(model);
+    await processorFloor.useModel(model.kind, model.toJSON());
     const t1 = performance.now();
     const rescored = await pipeline.rescoreAll(calibrationEndMs);
     const rescoreMs = performance.now() - t1;
     rescore = { customers: rescored, ms: rescoreMs, perSecond: rescored / (rescoreMs / 1000) };
 
     // Half the holdout at full speed with the model live, the rest paced for latency.
-    withModel.push(await measuredAgainstFloor({ log: recorder, codec, pipeline }, floor, holdout.slice(0, half)));
+    withModel.push(await measuredAgainstFloor({ log: recorder, codec, pipeline }, floors, holdout.slice(0, half)));
     if (o.latency && r === o.repetitions - 1) {
       const slice = await EncodedMessages.of(codec, holdout.slice(half, half + o.pacedRate * o.pacedSeconds));
       probe.reset();
@@ -119,12 +131,16 @@ export async function pipelineBench(o: ThroughputBenchOptions) {
     await pipeline.stop();
   }
   await floor.close();
+  await processorFloor.close();
   const summary = (runs: PhaseRun[]) => ({
     events: runs[0].events,
     project: spreadOf(runs.map((x) => x.project.eventsPerSecond)),
     baseline: spreadOf(runs.map((x) => x.baseline.eventsPerSecond)),
     ratio: spreadOf(runs.map((x) => x.ratio)),
     cpuRatio: spreadOf(runs.map((x) => x.cpuRatio)),
+    processorFloor: spreadOf(runs.map((x) => x.processors.eventsPerSecond)),
+    ratioToProcessorFloor: spreadOf(runs.map((x) => x.ratioToProcessors)),
+    processorFloorToBaseline: spreadOf(runs.map((x) => x.processorsToBaseline)),
     runs,
   });
   return {
@@ -134,6 +150,10 @@ export async function pipelineBench(o: ThroughputBenchOptions) {
       "Avro floor: every message the processors consumed decoded and every message they published encoded, with the project's AvroCodec (decodeSync/encodeSync) and nothing else; " +
       'run in a worker thread (its own heap) alternating with the pipeline every 10,000 input events; events/s of input events; the pipeline is timed from publishing a chunk until every processor has committed it (producer encoding excluded); ' +
       'ratio = project / baseline events/s per repetition, cpuRatio the same in CPU seconds of the process',
+    processorFloorIs:
+      "the processors' floor (bench/processor-floor.ts): every message the processors consumed decoded, accepted, applied to its state and its outputs encoded, with the pipeline's own processors and codec, in batches per topic and partition of CLV_BATCH_SIZE, " +
+      'states in plain Maps of objects, no log, state codec, runner, read model or dead letters; in a worker thread of its own, alternating with the pipeline and the Avro floor; ' +
+      'ratioToProcessorFloor = project / processor floor (what the plumbing costs), processorFloorToBaseline = processor floor / Avro floor (the best ratio any plumbing could reach)',
     throughputNoModel: summary(noModel),
     throughputWithModel: summary(withModel),
     training,
@@ -143,19 +163,26 @@ export async function pipelineBench(o: ThroughputBenchOptions) {
 }
 
 /** A replay of `messages` alternating chunk by chunk with the bare codec work of each chunk. */
-async function measuredAgainstFloor(target: { log: CodecWorkRecorder; codec: EventCodec; pipeline: Pipeline }, floor: AvroFloorWorker, messages: readonly DemoMessage[], chunk = 10_000): Promise<PhaseRun> {
+async function measuredAgainstFloor(target: { log: CodecWorkRecorder; codec: EventCodec; pipeline: Pipeline }, floors: { avro: AvroFloorWorker; processors: ProcessorFloorWorker }, messages: readonly DemoMessage[], chunk = 10_000): Promise<PhaseRun> {
   const project = { seconds: 0, cpuSeconds: 0 };
   const baseline = { decodes: 0, encodes: 0, seconds: 0, cpuSeconds: 0 };
+  const processors = { decodes: 0, encodes: 0, seconds: 0, cpuSeconds: 0 };
   for (let i = 0; i < messages.length; i += chunk) {
     target.log.record();
     const p = await replayMessages(target, messages.slice(i, i + chunk), { chunk });
     project.seconds += p.processingSeconds;
     project.cpuSeconds += p.processingCpuSeconds;
-    const f = await floor.measure(target.log.take());
+    const work = target.log.take();
+    const f = await floors.avro.measure(work);
     baseline.decodes += f.decodes;
     baseline.encodes += f.encodes;
     baseline.seconds += f.seconds;
     baseline.cpuSeconds += f.cpuSeconds;
+    const q = await floors.processors.measure(work.decodes);
+    processors.decodes += q.decodes;
+    processors.encodes += q.encodes;
+    processors.seconds += q.seconds;
+    processors.cpuSeconds += q.cpuSeconds;
   }
   const events = messages.length;
   return {
@@ -164,6 +191,9 @@ async function measuredAgainstFloor(target: { log: CodecWorkRecorder; codec: Eve
     baseline: { ...baseline, eventsPerSecond: events / baseline.seconds },
     ratio: baseline.seconds / project.seconds,
     cpuRatio: baseline.cpuSeconds / project.cpuSeconds,
+    processors: { ...processors, eventsPerSecond: events / processors.seconds },
+    ratioToProcessors: processors.seconds / project.seconds,
+    processorsToBaseline: baseline.seconds / processors.seconds,
   };
 }
 

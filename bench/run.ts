@@ -40,6 +40,7 @@ const pipeline = await pipelineBench({ customers, pacedRate: 5000, pacedSeconds:
 console.log(`machine: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load average ${machine.loadAverage1m.toFixed(2)} at the start`);
 for (const [label, t] of [['no model', pipeline.throughputNoModel], ['with model', pipeline.throughputWithModel]] as const) {
   console.log(`embedded pipeline, ${label.padEnd(10)} (${f(t.events)} events, min / median / max of ${pipeline.repetitions}): ${spread(t.project)} events/s; Avro floor ${spread(t.baseline)}; ratio ${spread(t.ratio, 2)} (in CPU time ${spread(t.cpuRatio, 2)})`);
+  console.log(`  processors' floor ${spread(t.processorFloor)} events/s: pipeline / processors' floor ${spread(t.ratioToProcessorFloor, 2)}; processors' floor / Avro floor ${spread(t.processorFloorToBaseline, 2)}`);
 }
 if (only === 'throughput') {
   const result = { date: started.toISOString(), machine, pipeline, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) };

@@ -1,0 +1,83 @@
+/**
+ * The processors' floor does the pipeline's processor work: over what an embedded replay
+ * consumed, its states end as the pipeline's stores hold them, with and without a model.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { syntheticDemoHistory } from '../app/demo/demo-history.js';
+import { replayMessages } from '../app/demo/replay-messages.js';
+import { embeddedPipeline } from '../app/embedded.js';
+import { createLogger } from '../app/logger.js';
+import { endOfDayMs, dayIndexer } from '../core/calendar.js';
+import { loadConfig } from '../config/config.js';
+import type { StateCodec, StateStore } from '../core/ports/state-store.js';
+import { processorStateCodecs } from '../processors/state-codecs.js';
+import type { OrderLedger } from '../processors/purchases/purchase-joiner.js';
+import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
+import { modelInputsAsOf } from '../training/model-inputs-as-of.js';
+import { CodecWorkRecorder } from '../bench/avro-floor.js';
+import { ProcessorFloor } from '../bench/processor-floor.js';
+
+async function everything<T>(store: StateStore<T>): Promise<Map<string, T>> {
+  const all = new Map<string, T>();
+  for await (const page of store.scan(1000)) for (const [key, value] of page) all.set(key, value);
+  return all;
+}
+
+test('processor floor: fed what the pipeline consumed, chunk by chunk, it ends with the pipeline\'s ledgers, histories and scores', async () => {
+  const config = loadConfig({});
+  const history = syntheticDemoHistory({ customers: 300, seed: 5, currency: config.currency, timeZone: config.timeZone, minorPerUnit: config.minorPerUnit });
+  const calibrationEndMs = endOfDayMs(history.calibrationEndDay, config.timeZone);
+  const split = history.messages.findIndex((m) => m.deliveredAtMs > calibrationEndMs);
+  let recorder: CodecWorkRecorder | null = null;
+  const { codec, pipeline } = embeddedPipeline(config, createLogger('silent'), (inner) => (recorder = new CodecWorkRecorder(inner)));
+  const log = recorder as unknown as CodecWorkRecorder;
+  const floor = new ProcessorFloor(config);
+  await pipeline.start();
+  const replay = async (from: number, to: number) => {
+    for (let i = from; i < to; i += 500) {
+      log.record();
+      await replayMessages({ log, codec, pipeline }, history.messages.slice(i, Math.min(to, i + 500)));
+      const work = log.take();
+      const figures = await floor.measure(work.decodes);
+      assert.equal(figures.decodes, work.decodes.length);
+    }
+  };
+  await replay(0, split);
+  const { inputs } = await modelInputsAsOf(pipeline.stores.histories, calibrationEndMs, 7, dayIndexer(config.timeZone), config.minorPerUnit);
+  const model = trainCustomerValueModel(inputs, trainingSettingsFrom(config, 'test'));
+  pipeline.useModel(model);
+  floor.useModel(model);
+  await replay(split, history.messages.length);
+  await pipeline.stop();
+
+  const ledgers = await everything(pipeline.stores.ledgers);
+  const histories = await everything(pipeline.stores.histories);
+  const scores = await everything(pipeline.stores.scores);
+  assert.ok(ledgers.size > 300 && histories.size > 200 && scores.size > 200, `${ledgers.size} ledgers, ${histories.size} histories, ${scores.size} scores`);
+  // Compared in their stored form. A ledger's seen ids are a set kept in arrival order: the
+  // floor takes a chunk's orders and payments in publish order, the embedded log's consumer
+  // round-robins over topics and partitions, so they are compared sorted.
+  const stored = <T>(codec: StateCodec<T>, states: ReadonlyMap<string, unknown>) => new Map([...states].map(([key, value]) => [key, codec.encode(value as T, key)]));
+  const seenSorted = (states: ReadonlyMap<string, unknown>) => new Map([...states].map(([key, l]) => [key, { ...(l as OrderLedger), seen: [...(l as OrderLedger).seen].sort(([a], [b]) => (a < b ? -1 : 1)) }]));
+  assert.deepEqual(stored(processorStateCodecs.ledgers, seenSorted(floor.statesOf('clv-purchases'))), stored(processorStateCodecs.ledgers, seenSorted(ledgers)));
+  assert.deepEqual(stored(processorStateCodecs.histories, floor.statesOf('clv-features')), stored(processorStateCodecs.histories, histories));
+  assert.deepEqual(stored(processorStateCodecs.scores, floor.statesOf('clv-scoring')), stored(processorStateCodecs.scores, scores));
+});
+
+test('processor floor: reset forgets every state', async () => {
+  const config = loadConfig({});
+  const history = syntheticDemoHistory({ customers: 20, seed: 2, currency: config.currency, timeZone: config.timeZone, minorPerUnit: config.minorPerUnit });
+  let recorder: CodecWorkRecorder | null = null;
+  const { codec, pipeline } = embeddedPipeline(config, createLogger('silent'), (inner) => (recorder = new CodecWorkRecorder(inner)));
+  const log = recorder as unknown as CodecWorkRecorder;
+  await pipeline.start();
+  log.record();
+  await replayMessages({ log, codec, pipeline }, history.messages);
+  await pipeline.stop();
+  const floor = new ProcessorFloor(config);
+  const figures = await floor.measure(log.take().decodes);
+  assert.ok(figures.encodes > 0 && floor.statesOf('clv-purchases').size > 0);
+  floor.reset();
+  for (const name of ['clv-purchases', 'clv-features', 'clv-scoring']) assert.equal(floor.statesOf(name).size, 0);
+});
