@@ -38,7 +38,7 @@ import { streamPipeline } from './stream-pipeline.js';
 export const LEDGER_TTL_SECONDS = 400 * 86_400;
 
 /** The Kafka log and the schema-registry codec (schemas registered, compatibility checked). */
-async function productionLog(config: Readonly<Config>, logger: Logger) {
+export async function productionLog(config: Readonly<Config>, logger: Logger) {
   const settings = {
     ...kafkaConnection(config),
     maxQueuedBytes: config.publishQueueMaxBytes,

@@ -6,7 +6,9 @@
  * right after it, so `summary` gives min / median / max of each run's own ratio (the issue-14
  * figures are medians of three: BENCH_STACK_REPETITIONS=3), next to the spread of the figures
  * themselves. Writes bench/results/stack-latest.json (with CLV_KAFKA_CLIENT=confluent,
- * stack-confluent-latest.json), every run in `runs`.
+ * stack-confluent-latest.json), every run in `runs`. BENCH_STACK_STATES=memory keeps the
+ * pipeline's states in its process instead of Redis (bench/in-memory-states-pipeline.ts):
+ * stack-memory-states-latest.json.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -96,8 +98,24 @@ export function repetitionsFrom(value: string | undefined): number {
   return n;
 }
 
+/** Where the pipeline keeps its states in a run: Redis as in production (default), or its own memory. */
+export type StackStates = 'redis' | 'memory';
+
+/** BENCH_STACK_STATES, checked. */
+export function stackStatesFrom(value: string | undefined): StackStates {
+  if (value === undefined || value === '' || value === 'redis') return 'redis';
+  if (value === 'memory') return 'memory';
+  throw new Error(`BENCH_STACK_STATES must be redis or memory, got ${JSON.stringify(value)}`);
+}
+
+/** The results file of a run with `client` and `states`: the default set-up's is stack-latest.json. */
+export function stackResultsFile(client: string, states: StackStates): string {
+  return ['stack', client === 'kafkajs' ? null : client, states === 'memory' ? 'memory-states' : null, 'latest'].filter((part) => part !== null).join('-') + '.json';
+}
+
 async function main(): Promise<void> {
   const repetitions = repetitionsFrom(process.env.BENCH_STACK_REPETITIONS);
+  const states = stackStatesFrom(process.env.BENCH_STACK_STATES);
   const config = loadConfig(process.env);
   const here = dirname(fileURLToPath(import.meta.url));
   const root = resolve(here, '..', '..');
@@ -127,6 +145,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, loadAverage1m: { atStart: loadAtStart, atEnd: loadavg()[0] }, note: 'Kafka, Apicurio, Redis and ClickHouse on the same machine' },
     kafkaClient: config.kafkaClient,
+    states,
     repetitions,
     runNodeFlags: nodeFlags,
     summaryIs: 'min / median / max over the runs; each run\'s ratio is against the bare baseline measured right after it in the same run',
@@ -134,11 +153,11 @@ async function main(): Promise<void> {
     runs,
   };
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-  // kafkajs is the default client: another client's run gets a file of its own.
-  const file = config.kafkaClient === 'kafkajs' ? 'stack-latest.json' : `stack-${config.kafkaClient}-latest.json`;
+  // Another client's run, or one without Redis, gets a file of its own.
+  const file = stackResultsFile(config.kafkaClient, states);
   writeFileSync(join(root, 'bench', 'results', file), JSON.stringify(result, null, 2) + '\n');
   const s = (x: Spread | null, digits = 0) => (x === null ? 'n/a' : [x.min, x.median, x.max].map((v) => v.toFixed(digits)).join(' / '));
-  console.log(`real stack, min / median / max of ${repetitions}: ${s(summary.throughput.eventsPerSecond)} events/s; bare kafkajs ${s(summary.throughput.baselineEventsPerSecond)}; ratio ${s(summary.throughput.ratio, 2)}`);
+  console.log(`real stack${states === 'memory' ? ' (states in the pipeline\'s memory, not Redis)' : ''}, min / median / max of ${repetitions}: ${s(summary.throughput.eventsPerSecond)} events/s; bare kafkajs ${s(summary.throughput.baselineEventsPerSecond)}; ratio ${s(summary.throughput.ratio, 2)}`);
   console.log(`CPU per event against bare kafkajs's (project / bare, lower is better): this process ${s(summary.cpuPerEvent.ratioProcess, 2)} (user ${s(summary.cpuPerEvent.ratioProcessUser, 2)}, system ${s(summary.cpuPerEvent.ratioProcessSystem, 2)}), the whole machine ${s(summary.cpuPerEvent.ratioMachine, 2)}`);
   console.log(`event-to-score at 5,000 events/s: p99 ${s(summary.latency.p99Ms)} ms; bare ${s(summary.latency.baselineP99Ms)} ms; ratio ${s(summary.latency.ratioP99, 2)}`);
   console.log(`written to ${join(root, 'bench', 'results', file)}`);

@@ -25,6 +25,8 @@ import { resetClvTopics } from '../adapters/kafka/reset-clv-topics.js';
 import { syntheticDemoHistory } from '../app/demo/demo-history.js';
 import { createLogger } from '../app/logger.js';
 import { productionPipeline, startClickHouseSink } from '../app/production.js';
+import { dropStates, inMemoryStatesPipeline } from './in-memory-states-pipeline.js';
+import { stackStatesFrom } from './stack-bench.js';
 import { dayIndexer } from '../core/calendar.js';
 import { loadConfig } from '../config/config.js';
 import { Topics, topicSpecs } from '../core/topics.js';
@@ -35,7 +37,7 @@ import { LatencyProbe, percentile } from './latency-probe.js';
 import { startCpuMeter, type CpuSpent } from './cpu-meter.js';
 import { BareKafkaHops, HOPS, type HopOutputs } from './bare-kafka-hops.js';
 import { EventLogDecorator } from './event-log-decorator.js';
-import type { OutgoingMessage, TopicMessages } from '../core/ports/event-log.js';
+import type { EventLog, OutgoingMessage, TopicMessages } from '../core/ports/event-log.js';
 
 /** Keeps the values the pipeline publishes on the hops' output topics, for the bare hops to publish the same bytes. */
 class HopOutputRecorder extends EventLogDecorator {
@@ -79,6 +81,7 @@ if (!runFile) throw new Error('BENCH_STACK_RUN_FILE is not set: run the bench wi
 const config = loadConfig({ ...process.env, CLV_REDIS_URL: process.env.CLV_REDIS_URL ?? 'redis://127.0.0.1:6379/6', CLV_CLICKHOUSE_DATABASE: 'clv_bench', CLV_LOG_LEVEL: 'warn' });
 const logger = createLogger('warn');
 const customers = Number(process.env.BENCH_CUSTOMERS ?? 20_000);
+const states = stackStatesFrom(process.env.BENCH_STACK_STATES);
 
 const groups = ['clv-purchases', 'clv-features', 'clv-scoring', 'clv-clickhouse-sink'];
 await resetClvTopics(config.kafkaBrokers, groups, { topics: true });
@@ -103,7 +106,8 @@ const paced = history.messages.slice(split, split + 5000 * 10);
 
 let probe: LatencyProbe | null = null;
 const recorder: { current: HopOutputRecorder | null } = { current: null };
-const production = await productionPipeline(config, logger, (log) => (probe = new LatencyProbe((recorder.current = new HopOutputRecorder(log)))));
+const observe = (log: EventLog) => (probe = new LatencyProbe((recorder.current = new HopOutputRecorder(log))));
+const production = states === 'redis' ? await productionPipeline(config, logger, observe) : await inMemoryStatesPipeline(config, logger, observe);
 const { log, codec, pipeline } = production;
 await log.createTopics(topicSpecs(config.partitions));
 
@@ -164,6 +168,9 @@ for (const topic of [Topics.orders, Topics.payments, Topics.purchases, Topics.fe
   projectMessages[topic] = (await log.lag('clv-stack-bench-count', [topic]));
 }
 
+// Held states would make the bare hops, in this process, pay for marking them.
+if (states === 'memory') await dropStates(pipeline.stores);
+
 // 2b. The bare baseline, the same way: hops joined and idle, then the calibration history
 // as fast as it goes; then the paced messages at the same rate through the same probe.
 const loadBeforeBaseline = loadavg()[0];
@@ -221,6 +228,8 @@ const result = {
   customers,
   /** The pipeline's Kafka client (CLV_KAFKA_CLIENT); the baseline is bare kafkajs either way. */
   kafkaClient: config.kafkaClient,
+  /** Where the pipeline kept its states (BENCH_STACK_STATES): Redis, or this process's memory. */
+  states,
   baseline: {
     what: 'bare kafkajs: 3 chained consume → produce hops (orders + payments → purchases → features → scores) each publishing the pipeline\'s share of outputs per input with its bytes, with the project client settings (idempotent, acks=all, maxInFlightRequests 1, GZIP, murmur2 partitioner, sendBatch; consumers with the same session, heartbeat, max wait, 8 partitions consumed concurrently, chunks of CLV_BATCH_SIZE, publish → resolve → commit per chunk), run-scoped topics with the same partitions and compaction, the same encoded messages through the same publisher; latency through the same probe: input publish → the third hop output acknowledged',
     note: 'each bare hop publishes, per input chunk, as many messages as the pipeline published on that topic per input (projectMessagesOnTopics), with the pipeline\'s own bytes, keyed by the inputs consumed; no decoding, state, Redis or processor logic',

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { PROCESSOR_SEMI_SPACE_FLAG, repetitionsFrom, runNodeFlags, stackSummary, type StackRunFigures } from '../bench/stack-bench.js';
+import { PROCESSOR_SEMI_SPACE_FLAG, repetitionsFrom, runNodeFlags, stackResultsFile, stackStatesFrom, stackSummary, type StackRunFigures } from '../bench/stack-bench.js';
 
 const run = (eventsPerSecond: number, baseline: number, p99: number | null, bareP99: number): StackRunFigures => ({
   processing: {
@@ -74,4 +74,19 @@ test('stack bench runs: the flag is the one the Helm chart and docker-compose gi
   assert.equal(compose.services.processors.environment?.NODE_OPTIONS, PROCESSOR_SEMI_SPACE_FLAG);
   // Only the processors: the API gives its workers their own (app/api-server.ts).
   assert.equal(compose.services.api.environment?.NODE_OPTIONS, undefined);
+});
+
+test('stack bench states: Redis unless BENCH_STACK_STATES=memory; anything else stops with a message naming the setting', () => {
+  assert.equal(stackStatesFrom(undefined), 'redis');
+  assert.equal(stackStatesFrom(''), 'redis');
+  assert.equal(stackStatesFrom('redis'), 'redis');
+  assert.equal(stackStatesFrom('memory'), 'memory');
+  for (const bad of ['Memory', 'in-memory', 'ram']) assert.throws(() => stackStatesFrom(bad), /BENCH_STACK_STATES must be redis or memory, got/);
+});
+
+test('stack bench results file: the default set-up keeps stack-latest.json; another client or in-memory states get their own', () => {
+  assert.equal(stackResultsFile('kafkajs', 'redis'), 'stack-latest.json');
+  assert.equal(stackResultsFile('confluent', 'redis'), 'stack-confluent-latest.json');
+  assert.equal(stackResultsFile('kafkajs', 'memory'), 'stack-memory-states-latest.json');
+  assert.equal(stackResultsFile('confluent', 'memory'), 'stack-confluent-memory-states-latest.json');
 });
