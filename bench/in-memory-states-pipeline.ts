@@ -5,21 +5,17 @@
  * store costs on the real stack and what the pipeline costs without any.
  */
 import type { Logger } from 'pino';
-import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
 import { productionLog } from '../app/production.js';
 import { streamPipeline } from '../app/stream-pipeline.js';
 import type { Config } from '../config/config.js';
 import type { EventLog } from '../core/ports/event-log.js';
 import type { StateStore } from '../core/ports/state-store.js';
-import type { CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
 import type { PipelineStores } from '../processors/pipeline.js';
-import type { OrderLedger } from '../processors/purchases/purchase-joiner.js';
-import type { CustomerScoreState } from '../processors/scoring/customer-scorer.js';
+import { objectStateStores } from './object-state-stores.js';
 
 export async function inMemoryStatesPipeline(config: Readonly<Config>, logger: Logger, observe?: (log: EventLog) => EventLog) {
   const { log, codec } = await productionLog(config, logger);
-  const stores: PipelineStores = { ledgers: new InMemoryStateStore<OrderLedger>(), histories: new InMemoryStateStore<CustomerPurchaseHistory>(), scores: new InMemoryStateStore<CustomerScoreState>() };
-  const pipeline = streamPipeline(config, { log, codec, stores }, { observe });
+  const pipeline = streamPipeline(config, { log, codec, stores: objectStateStores() }, { observe });
   return {
     log,
     codec,
@@ -31,9 +27,10 @@ export async function inMemoryStatesPipeline(config: Readonly<Config>, logger: L
 }
 
 /**
- * Deletes every state of `stores`. The bare baseline runs in the same process after the
- * pipeline: with the states still held, it paid for marking them (79–86 µs of CPU per event
- * against 62–69 after a Redis run, in a scratch run of 2026-12-07).
+ * Deletes every state of `stores`, so that the bare baseline, run next in this process, does
+ * not mark them. Held, they cost the bare hops 79–86 µs of CPU per event against 62–69 after a
+ * Redis run (scratch, 2026-12-07); deleted, the bench still measured 71–92 against 70–78, so
+ * the in-memory runs' ratios stay somewhat flattered.
  */
 export async function dropStates(stores: PipelineStores): Promise<void> {
   const all: Array<StateStore<unknown>> = [stores.ledgers, stores.histories, stores.scores] as Array<StateStore<unknown>>;

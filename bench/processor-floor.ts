@@ -21,16 +21,13 @@ import { Worker } from 'node:worker_threads';
 import { AvroCodec } from '../adapters/avro/avro-codec.js';
 import { partitionFor } from '../adapters/kafka/murmur2-partitioner.js';
 import { InMemoryEventLog } from '../adapters/in-memory/in-memory-event-log.js';
-import { InMemoryStateStore } from '../adapters/in-memory/in-memory-state-store.js';
 import { streamPipeline } from '../app/stream-pipeline.js';
 import type { Config } from '../config/config.js';
 import type { CustomerValueModel } from '../core/customer-value-model.js';
 import type { KeyedProcessor, Output, ProcessingContext } from '../processors/keyed-processor.js';
 import type { Pipeline } from '../processors/pipeline.js';
-import type { CustomerPurchaseHistory } from '../processors/features/customer-purchase-history.js';
-import type { OrderLedger } from '../processors/purchases/purchase-joiner.js';
-import type { CustomerScoreState } from '../processors/scoring/customer-scorer.js';
 import type { RecordedMessage } from './avro-floor.js';
+import { objectStateStores } from './object-state-stores.js';
 
 export interface ProcessorFloorFigures {
   /** Messages decoded (all consumed ones, undecodable ones included). */
@@ -60,10 +57,9 @@ export class ProcessorFloor {
 
   /** Forgets every state and the model: the start of a fresh pipeline. */
   reset(): void {
-    const stores = { ledgers: new InMemoryStateStore<OrderLedger>(), histories: new InMemoryStateStore<CustomerPurchaseHistory>(), scores: new InMemoryStateStore<CustomerScoreState>() };
     // The pipeline is built only for its processors (same validation, scoring settings and
     // fallback model as the measured one); its log and stores are never used.
-    this.pipeline = streamPipeline(this.config, { log: new InMemoryEventLog(), codec: this.codec, stores });
+    this.pipeline = streamPipeline(this.config, { log: new InMemoryEventLog(), codec: this.codec, stores: objectStateStores() });
     this.stages = new Map();
     for (const runner of this.pipeline.runners) {
       const stage: Stage = { processor: runner.processor as KeyedProcessor<unknown, unknown>, states: new Map(), context: { watermarkMs: 0 } };
