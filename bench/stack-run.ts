@@ -37,11 +37,15 @@ import { LatencyProbe, percentile } from './latency-probe.js';
 import { startCpuMeter, type CpuSpent } from './cpu-meter.js';
 import { BareKafkaHops, HOPS, type HopOutputs } from './bare-kafka-hops.js';
 import { EventLogDecorator } from './event-log-decorator.js';
+import { ValueSample } from './value-sample.js';
+
+/** Values kept per hop output topic for the bare hops (bench/value-sample.ts). */
+const HOP_OUTPUT_SAMPLE = 5_000;
 import type { EventLog, OutgoingMessage, TopicMessages } from '../core/ports/event-log.js';
 
-/** Keeps the values the pipeline publishes on the hops' output topics, for the bare hops to publish the same bytes. */
+/** Samples the values the pipeline publishes on the hops' output topics, for the bare hops to publish the same bytes. */
 class HopOutputRecorder extends EventLogDecorator {
-  readonly values = new Map<string, Buffer[]>(HOPS.map((h) => [h.to, []]));
+  readonly samples = new Map<string, ValueSample>(HOPS.map((h, i) => [h.to, new ValueSample(HOP_OUTPUT_SAMPLE, i + 1)]));
   override publish(topic: string, messages: OutgoingMessage[]): Promise<void> {
     this.keep(topic, messages);
     return this.inner.publish(topic, messages);
@@ -51,8 +55,8 @@ class HopOutputRecorder extends EventLogDecorator {
     return this.inner.publishAll(batches, options);
   }
   private keep(topic: string, messages: OutgoingMessage[]): void {
-    const list = this.values.get(topic);
-    if (list) for (const m of messages) if (m.value !== null && list.length < 100_000) list.push(m.value);
+    const sample = this.samples.get(topic);
+    if (sample) for (const m of messages) if (m.value !== null) sample.offer(m.value);
   }
 }
 
@@ -184,7 +188,7 @@ try {
   // Each bare hop publishes what the pipeline published on its output topic per input (the
   // counts on the topics), with the pipeline's bytes, keyed by the inputs it consumed.
   const count = (...topics: string[]) => topics.reduce((n, t) => n + projectMessages[t], 0);
-  const outputs: HopOutputs = new Map(HOPS.map((h) => [h.to, { perInput: count(h.to) / count(...h.from), values: recorder.current?.values.get(h.to) ?? [] }]));
+  const outputs: HopOutputs = new Map(HOPS.map((h) => [h.to, { perInput: count(h.to) / count(...h.from), values: recorder.current?.samples.get(h.to)?.values ?? [] }]));
   await bare.startHops({ maxBatchSize: config.batchSize, observer: bareProbe, outputs });
   await publishMessages(bare, codec, calibration.slice(0, 10));
   await untilIdle();
@@ -232,8 +236,10 @@ const result = {
   states,
   baseline: {
     what: 'bare kafkajs: 3 chained consume → produce hops (orders + payments → purchases → features → scores) each publishing the pipeline\'s share of outputs per input with its bytes, with the project client settings (idempotent, acks=all, maxInFlightRequests 1, GZIP, murmur2 partitioner, sendBatch; consumers with the same session, heartbeat, max wait, 8 partitions consumed concurrently, chunks of CLV_BATCH_SIZE, publish → resolve → commit per chunk), run-scoped topics with the same partitions and compaction, the same encoded messages through the same publisher; latency through the same probe: input publish → the third hop output acknowledged',
-    note: 'each bare hop publishes, per input chunk, as many messages as the pipeline published on that topic per input (projectMessagesOnTopics), with the pipeline\'s own bytes, keyed by the inputs consumed; no decoding, state, Redis or processor logic',
+    note: 'each bare hop publishes, per input chunk, as many messages as the pipeline published on that topic per input (projectMessagesOnTopics), with the pipeline\'s own bytes (a uniform sample of 5,000 of its values per topic, cycled: hopOutputSamples), keyed by the inputs consumed; no decoding, state, Redis or processor logic',
     projectMessagesOnTopics: projectMessages,
+    /** The bytes the bare hops publish: a uniform sample of the pipeline's values per topic, with its mean size against all of them. */
+    hopOutputSamples: Object.fromEntries([...(recorder.current?.samples ?? [])].map(([topic, sample]) => [topic, sample.figures])),
     ...baseline!,
   },
   publish: { events: published.published, seconds: published.seconds, perSecond: published.published / published.seconds },
