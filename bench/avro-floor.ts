@@ -12,6 +12,7 @@
  * garbage — run in the pipeline's heap, the floor was charged with the pipeline's major
  * collections.
  */
+import { askWorker } from './ask-worker.js';
 import { EventLogDecorator } from './event-log-decorator.js';
 import { Worker } from 'node:worker_threads';
 import type { AvroCodec } from '../adapters/avro/avro-codec.js';
@@ -110,15 +111,7 @@ export class AvroFloorWorker {
   private readonly worker = new Worker(new URL('./avro-floor-worker.js', import.meta.url));
 
   measure(work: CodecWork): Promise<FloorFigures> {
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      this.worker.once('error', onError);
-      this.worker.once('message', (figures: FloorFigures) => {
-        this.worker.off('error', onError);
-        resolve(figures);
-      });
-      this.worker.postMessage(work);
-    });
+    return askWorker<FloorFigures>(this.worker, work);
   }
 
   async close(): Promise<void> {

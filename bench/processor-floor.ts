@@ -26,6 +26,7 @@ import type { Config } from '../config/config.js';
 import type { CustomerValueModel } from '../core/customer-value-model.js';
 import type { KeyedProcessor, Output, ProcessingContext } from '../processors/keyed-processor.js';
 import type { Pipeline } from '../processors/pipeline.js';
+import { askWorker } from './ask-worker.js';
 import type { RecordedMessage } from './avro-floor.js';
 import { objectStateStores } from './object-state-stores.js';
 
@@ -182,16 +183,9 @@ export class ProcessorFloorWorker {
     await this.worker.terminate();
   }
 
-  private request(request: ProcessorFloorRequest): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      this.worker.once('error', onError);
-      this.worker.once('message', (answer: { ok: true; value: unknown } | { ok: false; message: string }) => {
-        this.worker.off('error', onError);
-        if (answer.ok) resolve(answer.value);
-        else reject(new Error(`processor floor: ${answer.message}`));
-      });
-      this.worker.postMessage(request);
-    });
+  private async request(request: ProcessorFloorRequest): Promise<unknown> {
+    const answer = await askWorker<{ ok: true; value: unknown } | { ok: false; message: string }>(this.worker, request);
+    if (!answer.ok) throw new Error(`processor floor: ${answer.message}`);
+    return answer.value;
   }
 }

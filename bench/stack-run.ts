@@ -38,10 +38,10 @@ import { startCpuMeter, type CpuSpent } from './cpu-meter.js';
 import { BareKafkaHops, HOPS, type HopOutputs } from './bare-kafka-hops.js';
 import { EventLogDecorator } from './event-log-decorator.js';
 import { ValueSample } from './value-sample.js';
+import type { EventLog, OutgoingMessage, TopicMessages } from '../core/ports/event-log.js';
 
 /** Values kept per hop output topic for the bare hops (bench/value-sample.ts). */
 const HOP_OUTPUT_SAMPLE = 5_000;
-import type { EventLog, OutgoingMessage, TopicMessages } from '../core/ports/event-log.js';
 
 /** Samples the values the pipeline publishes on the hops' output topics, for the bare hops to publish the same bytes. */
 class HopOutputRecorder extends EventLogDecorator {
