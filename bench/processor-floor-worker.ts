@@ -14,6 +14,8 @@ async function answer(request: ProcessorFloorRequest): Promise<unknown> {
       return floor.useModel(modelFromArtifact(`processor-floor-${request.kind}`, request.kind, request.artifact));
     case 'measure':
       return floor.measure(request.consumed);
+    case 'hops':
+      return floor.measureHops(request.inputs);
   }
 }
 

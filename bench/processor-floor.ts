@@ -40,11 +40,23 @@ export interface ProcessorFloorFigures {
   cpuSeconds: number;
 }
 
+/** The hops' floor: the same figures, and how many messages each hop published, by topic. */
+export interface ProcessorHopsFigures extends ProcessorFloorFigures {
+  published: Record<string, number>;
+}
+
 /** One processor with its states and event-time watermark, as one runner holds them. */
 interface Stage {
   processor: KeyedProcessor<unknown, unknown>;
   states: Map<string, unknown>;
   context: ProcessingContext;
+}
+
+/** One batch as a runner gets it. */
+interface Batch {
+  stage: Stage;
+  topic: string;
+  messages: Buffer[];
 }
 
 export class ProcessorFloor {
@@ -80,12 +92,41 @@ export class ProcessorFloor {
 
   /** Processes `consumed` (in the order the pipeline consumed it) and times it. */
   async measure(consumed: readonly RecordedMessage[]): Promise<ProcessorFloorFigures> {
+    return this.timed(this.batchesOf(consumed), null);
+  }
+
+  /**
+   * The three hops in turn, for a stream the pipeline consumed live (the real stack): the
+   * input events (orders and payments, in publish order) through the purchases processor,
+   * what it published through the features processor, and that through the scoring processor,
+   * each in batches per topic and partition of `CLV_BATCH_SIZE`. Only the processing is timed,
+   * not the batching between hops. Full batches are the cheapest the runner can get (the
+   * features processor coalesces a customer's updates per batch, so fewer features reach
+   * scoring), so this is at most the work the live pipeline did: a floor.
+   */
+  async measureHops(inputs: readonly RecordedMessage[]): Promise<ProcessorHopsFigures> {
+    const total: ProcessorFloorFigures = { decodes: 0, encodes: 0, seconds: 0, cpuSeconds: 0 };
+    const published: Record<string, number> = {};
+    let consumed = inputs;
+    for (const stage of new Set(this.stages.values())) {
+      const outputs: RecordedMessage[] = [];
+      const figures = await this.timed(this.batchesOf(consumed.filter((m) => stage.processor.inputTopics.includes(m.topic))), outputs);
+      total.decodes += figures.decodes;
+      total.encodes += figures.encodes;
+      total.seconds += figures.seconds;
+      total.cpuSeconds += figures.cpuSeconds;
+      for (const o of outputs) published[o.topic] = (published[o.topic] ?? 0) + 1;
+      consumed = outputs;
+    }
+    return { ...total, published };
+  }
+
+  /** Batches as a runner gets them: one topic's messages of one partition, in order, at most CLV_BATCH_SIZE. */
+  private batchesOf(consumed: readonly RecordedMessage[]): Batch[] {
     const batchSize = this.config.batchSize;
     const partitions = this.config.partitions;
-    // Batches as a runner gets them: one topic's messages of one partition, in order. Built
-    // before timing, like the Avro floor's buffers.
-    const batches: Array<{ stage: Stage; topic: string; messages: Buffer[] }> = [];
-    const open = new Map<string, { stage: Stage; topic: string; messages: Buffer[] }>();
+    const batches: Batch[] = [];
+    const open = new Map<string, Batch>();
     for (const { topic, key, bytes } of consumed) {
       const stage = this.stages.get(topic);
       if (stage === undefined) continue;
@@ -98,13 +139,18 @@ export class ProcessorFloor {
       }
       batch.messages.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     }
+    return batches;
+  }
+
+  /** Applies `batches` in order, timed; every output encoded is also kept in `outputs` when given. */
+  private async timed(batches: readonly Batch[], outputs: RecordedMessage[] | null): Promise<ProcessorFloorFigures> {
     let decodes = 0;
     let encodes = 0;
     const started = performance.now();
     const cpu = process.cpuUsage();
     for (const { stage, topic, messages } of batches) {
       decodes += messages.length;
-      encodes += await this.applyBatch(stage, topic, messages);
+      encodes += await this.applyBatch(stage, topic, messages, outputs);
     }
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
@@ -112,7 +158,7 @@ export class ProcessorFloor {
   }
 
   /** The runner's batch work without its I/O: the number of outputs encoded. */
-  private async applyBatch({ processor, states, context }: Stage, topic: string, messages: readonly Buffer[]): Promise<number> {
+  private async applyBatch({ processor, states, context }: Stage, topic: string, messages: readonly Buffer[], kept: RecordedMessage[] | null): Promise<number> {
     const { codec } = this;
     const accepted: Array<{ key: string; event: unknown }> = [];
     for (const bytes of messages) {
@@ -132,7 +178,10 @@ export class ProcessorFloor {
     const changed = new Map<string, unknown>();
     let encoded = 0;
     const encode = (outputs: readonly Output[]) => {
-      for (const o of outputs) codec.encodeSync(o.topic, o.value);
+      for (const o of outputs) {
+        const bytes = codec.encodeSync(o.topic, o.value);
+        kept?.push({ topic: o.topic, key: o.key, bytes });
+      }
       encoded += outputs.length;
     };
     for (const { key, event } of accepted) {
@@ -156,7 +205,8 @@ export class ProcessorFloor {
 export type ProcessorFloorRequest =
   | { type: 'reset' }
   | { type: 'model'; kind: string; artifact: unknown }
-  | { type: 'measure'; consumed: RecordedMessage[] };
+  | { type: 'measure'; consumed: RecordedMessage[] }
+  | { type: 'hops'; inputs: RecordedMessage[] };
 
 /** The floor in a worker thread (processor-floor-worker.ts) with the config given: one request at a time. */
 export class ProcessorFloorWorker {
@@ -177,6 +227,10 @@ export class ProcessorFloorWorker {
 
   measure(consumed: RecordedMessage[]): Promise<ProcessorFloorFigures> {
     return this.request({ type: 'measure', consumed }) as Promise<ProcessorFloorFigures>;
+  }
+
+  measureHops(inputs: RecordedMessage[]): Promise<ProcessorHopsFigures> {
+    return this.request({ type: 'hops', inputs }) as Promise<ProcessorHopsFigures>;
   }
 
   async close(): Promise<void> {

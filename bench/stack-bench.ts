@@ -37,6 +37,28 @@ export interface StackRunFigures {
   };
   latency: { p50Ms: number | null; p99Ms: number | null; baseline: { p50Ms: number | null; p99Ms: number | null }; ratio: { p50: number | null; p99: number | null } };
   sink: { messagesPerSecond: number };
+  processorFloor: { cpuMicrosecondsPerEvent: number };
+  ceiling: ProcessorsCeiling;
+}
+
+/** The best ratios to bare kafkajs any plumbing could reach with the pipeline's processors. */
+export interface ProcessorsCeiling {
+  /** (bare + processors' floor) / bare CPU per event: the lowest process CPU ratio. */
+  processCpuRatio: number;
+  /** bare / (bare + processors' floor): the highest events/s ratio where the process's CPU sets the pace. */
+  eventsPerSecondRatio: number;
+}
+
+/**
+ * The ceiling the processors set on the real stack's ratios. The pipeline does the bare hops'
+ * Kafka work (the same messages, bytes and client settings) and, on top of it, at least the
+ * processors' floor (decode, accept, apply, encode with nothing around them), so its CPU per
+ * event is at least the sum of the two.
+ */
+export function processorsCeiling(bareMicrosecondsPerEvent: number, processorFloorMicrosecondsPerEvent: number): ProcessorsCeiling {
+  const least = bareMicrosecondsPerEvent + processorFloorMicrosecondsPerEvent;
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return { processCpuRatio: round(least / bareMicrosecondsPerEvent), eventsPerSecondRatio: round(bareMicrosecondsPerEvent / least) };
 }
 
 /** Min / median / max of each figure over the runs; a figure some run could not give (null) is spread over the runs that gave it. */
@@ -72,6 +94,11 @@ export function stackSummary(runs: readonly StackRunFigures[]) {
       ratioP99: spread((r) => r.latency.ratio.p99),
     },
     sinkMessagesPerSecond: spread((r) => r.sink.messagesPerSecond),
+    ceiling: {
+      processorFloorMicroseconds: spread((r) => r.processorFloor.cpuMicrosecondsPerEvent),
+      processCpuRatio: spread((r) => r.ceiling.processCpuRatio),
+      eventsPerSecondRatio: spread((r) => r.ceiling.eventsPerSecondRatio),
+    },
   };
 }
 
@@ -134,7 +161,8 @@ async function main(): Promise<void> {
       console.log(
         `run ${i}/${repetitions}: ${Math.round(p.eventsPerSecond)} events/s against bare kafkajs ${Math.round(p.baseline)} (ratio ${p.ratio}); ` +
           `CPU per event ${p.cpu.processMicroseconds} µs in this process, ${p.cpu.machineMicroseconds ?? 'n/a'} on the machine, against ${p.cpu.baseline.processMicroseconds} and ${p.cpu.baseline.machineMicroseconds ?? 'n/a'} (${p.cpu.ratio.process}×, ${p.cpu.ratio.machine ?? 'n/a'}×; user ${p.cpu.ratio.processUser}×, system ${p.cpu.ratio.processSystem}×); ` +
-          `event-to-score p99 ${Math.round(l.p99Ms ?? NaN)} ms against ${Math.round(l.baseline.p99Ms ?? NaN)} (${l.ratio.p99}×)`,
+          `event-to-score p99 ${Math.round(l.p99Ms ?? NaN)} ms against ${Math.round(l.baseline.p99Ms ?? NaN)} (${l.ratio.p99}×); ` +
+          `the processors' floor ${run.processorFloor.cpuMicrosecondsPerEvent} µs per event: at best ${run.ceiling.processCpuRatio}× bare's CPU, ${run.ceiling.eventsPerSecondRatio} of its events/s`,
       );
     }
   } finally {
@@ -159,6 +187,7 @@ async function main(): Promise<void> {
   const s = (x: Spread | null, digits = 0) => (x === null ? 'n/a' : [x.min, x.median, x.max].map((v) => v.toFixed(digits)).join(' / '));
   console.log(`real stack${states === 'memory' ? ' (states in the pipeline\'s memory, not Redis)' : ''}, min / median / max of ${repetitions}: ${s(summary.throughput.eventsPerSecond)} events/s; bare kafkajs ${s(summary.throughput.baselineEventsPerSecond)}; ratio ${s(summary.throughput.ratio, 2)}`);
   console.log(`CPU per event against bare kafkajs's (project / bare, lower is better): this process ${s(summary.cpuPerEvent.ratioProcess, 2)} (user ${s(summary.cpuPerEvent.ratioProcessUser, 2)}, system ${s(summary.cpuPerEvent.ratioProcessSystem, 2)}), the whole machine ${s(summary.cpuPerEvent.ratioMachine, 2)}`);
+  console.log(`the processors' ceiling (bare + the processors' floor): process CPU ratio at least ${s(summary.ceiling.processCpuRatio, 2)}, events/s ratio at most ${s(summary.ceiling.eventsPerSecondRatio, 2)} (floor ${s(summary.ceiling.processorFloorMicroseconds, 1)} µs per event)`);
   console.log(`event-to-score at 5,000 events/s: p99 ${s(summary.latency.p99Ms)} ms; bare ${s(summary.latency.baselineP99Ms)} ms; ratio ${s(summary.latency.ratioP99, 2)}`);
   console.log(`written to ${join(root, 'bench', 'results', file)}`);
 }

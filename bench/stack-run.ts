@@ -26,11 +26,14 @@ import { syntheticDemoHistory } from '../app/demo/demo-history.js';
 import { createLogger } from '../app/logger.js';
 import { productionPipeline, startClickHouseSink } from '../app/production.js';
 import { dropStates, inMemoryStatesPipeline } from './in-memory-states-pipeline.js';
-import { stackStatesFrom } from './stack-bench.js';
+import { processorsCeiling, stackStatesFrom } from './stack-bench.js';
+import { AvroCodec } from '../adapters/avro/avro-codec.js';
+import type { RecordedMessage } from './avro-floor.js';
+import { ProcessorFloorWorker, type ProcessorHopsFigures } from './processor-floor.js';
 import { dayIndexer } from '../core/calendar.js';
 import { loadConfig } from '../config/config.js';
 import { Topics, topicSpecs } from '../core/topics.js';
-import { publishMessages } from '../producers/publish-messages.js';
+import { encodeByTopic, publishMessages } from '../producers/publish-messages.js';
 import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
 import { modelInputsAsOf } from '../training/model-inputs-as-of.js';
 import { LatencyProbe, percentile } from './latency-probe.js';
@@ -39,6 +42,9 @@ import { BareKafkaHops, HOPS, type HopOutputs } from './bare-kafka-hops.js';
 import { EventLogDecorator } from './event-log-decorator.js';
 import { ValueSample } from './value-sample.js';
 import type { EventLog, OutgoingMessage, TopicMessages } from '../core/ports/event-log.js';
+
+/** Timed passes of the processors' floor, after one to warm it. */
+const PROCESSOR_FLOOR_PASSES = 3;
 
 /** Values kept per hop output topic for the bare hops (bench/value-sample.ts). */
 const HOP_OUTPUT_SAMPLE = 5_000;
@@ -82,7 +88,8 @@ function cpuPerEvent(spent: CpuSpent, events: number): CpuPerEvent {
 // Checked before the run, not after it: a run takes a minute.
 const runFile = process.env.BENCH_STACK_RUN_FILE;
 if (!runFile) throw new Error('BENCH_STACK_RUN_FILE is not set: run the bench with `npm run bench:stack` (bench/stack-bench.ts)');
-const config = loadConfig({ ...process.env, CLV_REDIS_URL: process.env.CLV_REDIS_URL ?? 'redis://127.0.0.1:6379/6', CLV_CLICKHOUSE_DATABASE: 'clv_bench', CLV_LOG_LEVEL: 'warn' });
+const configEnv = { ...process.env, CLV_REDIS_URL: process.env.CLV_REDIS_URL ?? 'redis://127.0.0.1:6379/6', CLV_CLICKHOUSE_DATABASE: 'clv_bench', CLV_LOG_LEVEL: 'warn' };
+const config = loadConfig(configEnv);
 const logger = createLogger('warn');
 const customers = Number(process.env.BENCH_CUSTOMERS ?? 20_000);
 const states = stackStatesFrom(process.env.BENCH_STACK_STATES);
@@ -212,6 +219,36 @@ try {
   await bare.close();
 }
 
+// 2c. The processors' floor of the throughput phase (bench/processor-floor.ts): the same
+// input events, in the order they were published, through the pipeline's three processors
+// hop by hop with nothing around them, in a worker thread of its own while this one waits.
+// Once to warm it, then PROCESSOR_FLOOR_PASSES timed passes from empty states; the median.
+const floorInputs = async (messages: typeof calibration) => {
+  const floorCodec = new AvroCodec();
+  const recorded: RecordedMessage[] = [];
+  for (let i = 0; i < messages.length; i += 5000) {
+    for (const [topic, list] of await encodeByTopic(floorCodec, messages, i, i + 5000)) for (const m of list) recorded.push({ topic, key: m.key, bytes: m.value! });
+  }
+  return recorded;
+};
+const floorWarmUp = await floorInputs(calibration.slice(0, 10));
+const floorMeasured = await floorInputs(calibration.slice(10));
+const processorFloor = new ProcessorFloorWorker(configEnv);
+const floorPasses: ProcessorHopsFigures[] = [];
+try {
+  for (let pass = 0; pass <= PROCESSOR_FLOOR_PASSES; pass++) {
+    await processorFloor.reset();
+    await processorFloor.measureHops(floorWarmUp);
+    const figures = await processorFloor.measureHops(floorMeasured);
+    if (pass > 0) floorPasses.push(figures);
+  }
+} finally {
+  await processorFloor.close();
+}
+floorPasses.sort((a, b) => a.cpuSeconds - b.cpuSeconds);
+const floorMedian = floorPasses[floorPasses.length >> 1];
+const floorCpuMicroseconds = Math.round((floorMedian.cpuSeconds * 1e6) / floorMeasured.length * 10) / 10;
+
 // 3. The ClickHouse sink over everything now on the topics.
 let rows = 0;
 for (const topic of Object.values(Topics)) rows += await log.lag('clv-clickhouse-sink', [topic]);
@@ -223,6 +260,7 @@ await sink.stop();
 await production.close();
 
 const projectCpu = cpuPerEvent(throughputCpu, published.published);
+const ceiling = processorsCeiling(baseline!.throughput.cpu.processMicroseconds, floorCpuMicroseconds);
 const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 100) / 100);
 const latencyP50 = percentile(samples, 0.5);
 const latencyP99 = percentile(samples, 0.99);
@@ -257,6 +295,19 @@ const result = {
         machine: ratio(projectCpu.machineMicroseconds, baseline!.throughput.cpu.machineMicroseconds),
       },
     },
+  },
+  processorFloor: {
+    what: 'the same input events through the pipeline\'s three processors hop by hop (decode, accept, apply, encode), states in Maps, in full batches per topic and partition of CLV_BATCH_SIZE, no Kafka, Redis, state codec or runner; in a worker thread of its own after a warm-up pass; the median of its timed passes by CPU',
+    events: floorMeasured.length,
+    passes: floorPasses.length,
+    cpuMicrosecondsPerEvent: floorCpuMicroseconds,
+    eventsPerSecond: floorMedian.decodes === 0 ? null : floorMeasured.length / floorMedian.seconds,
+    /** Messages each hop published: no more than the pipeline's (projectMessagesOnTopics), since full batches coalesce the most features. */
+    published: floorMedian.published,
+  },
+  ceiling: {
+    ...ceiling,
+    note: 'what any plumbing could reach with these processors: the pipeline does the bare hops\' Kafka work and at least the processors\' floor, so its process CPU per event is at least their sum (processCpuRatio: the lowest process CPU ratio to bare); where the process\'s CPU sets the pace, as it does here, the events/s ratio is at most eventsPerSecondRatio',
   },
   latency: {
     rate: 5000, events: paced.length, seconds: pacedSeconds, samples: samples.length, p50Ms: latencyP50, p99Ms: latencyP99,

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { PROCESSOR_SEMI_SPACE_FLAG, repetitionsFrom, runNodeFlags, stackResultsFile, stackStatesFrom, stackSummary, type StackRunFigures } from '../bench/stack-bench.js';
+import { PROCESSOR_SEMI_SPACE_FLAG, processorsCeiling, repetitionsFrom, runNodeFlags, stackResultsFile, stackStatesFrom, stackSummary, type StackRunFigures } from '../bench/stack-bench.js';
 
 const run = (eventsPerSecond: number, baseline: number, p99: number | null, bareP99: number): StackRunFigures => ({
   processing: {
@@ -27,6 +27,8 @@ const run = (eventsPerSecond: number, baseline: number, p99: number | null, bare
   },
   latency: { p50Ms: 50, p99Ms: p99, baseline: { p50Ms: 40, p99Ms: bareP99 }, ratio: { p50: 1.25, p99: p99 === null ? null : Math.round((p99 / bareP99) * 100) / 100 } },
   sink: { messagesPerSecond: 1000 },
+  processorFloor: { cpuMicrosecondsPerEvent: 25 },
+  ceiling: processorsCeiling(1e6 / baseline, 25),
 });
 
 test('stack bench summary: the median ratio is the median of each run\'s own ratio, not the ratio of the medians', () => {
@@ -44,6 +46,17 @@ test('stack bench summary: the median ratio is the median of each run\'s own rat
   assert.deepEqual(summary.cpuPerEvent.ratioProcessUser, { min: 1.25, median: 1.67, max: 2 });
   assert.deepEqual(summary.cpuPerEvent.ratioProcessSystem, { min: 1, median: 1, max: 1 });
   assert.deepEqual(summary.cpuPerEvent.processUserMicroseconds, { min: 0.75e6 / 9_000, median: 93.75, max: 150 });
+  // Bare at 100, 100 and 66.7 µs per event, the processors' floor 25 in each.
+  assert.deepEqual(summary.ceiling.processCpuRatio, { min: 1.25, median: 1.25, max: 1.38 });
+  assert.deepEqual(summary.ceiling.eventsPerSecondRatio, { min: 0.73, median: 0.8, max: 0.8 });
+  assert.deepEqual(summary.ceiling.processorFloorMicroseconds, { min: 25, median: 25, max: 25 });
+});
+
+test('stack bench ceiling: the pipeline spends at least bare kafkajs\'s CPU per event plus the processors\' floor', () => {
+  // Bare 60 µs, processors 20: at least 80 µs, 1.33× bare's CPU, at most 0.75 of its events/s.
+  assert.deepEqual(processorsCeiling(60, 20), { processCpuRatio: 1.33, eventsPerSecondRatio: 0.75 });
+  // Free processors would leave the bare hops' own figures.
+  assert.deepEqual(processorsCeiling(60, 0), { processCpuRatio: 1, eventsPerSecondRatio: 1 });
 });
 
 test('stack bench summary: a run without latency samples is left out of the latency spread, not counted as zero', () => {
