@@ -115,6 +115,43 @@ const split = history.messages.findIndex((m) => m.deliveredAtMs > calibrationEnd
 const calibration = history.messages.slice(0, split);
 const paced = history.messages.slice(split, split + 5000 * 10);
 
+// 0. The processors' floor of the throughput phase (bench/processor-floor.ts): the same input
+// events, in the order they will be published, through the pipeline's three processors hop
+// by hop with nothing around them, in a worker thread of its own while this one waits. Once
+// to warm it, then PROCESSOR_FLOOR_PASSES timed passes from empty states; the median. First,
+// while this thread's heap is small: run after the pipeline, it was slowed 2.4× in two runs of
+// three, while this thread's collector worked through what the pipeline and the bare hops
+// had left (the process's CPU counts both threads).
+async function floorInputs(messages: typeof calibration): Promise<RecordedMessage[]> {
+  const floorCodec = new AvroCodec();
+  const recorded: RecordedMessage[] = [];
+  for (let i = 0; i < messages.length; i += 5000) {
+    for (const [topic, list] of await encodeByTopic(floorCodec, messages, i, i + 5000)) for (const m of list) recorded.push({ topic, key: m.key, bytes: m.value! });
+  }
+  return recorded;
+}
+/** In a function, so that its encoded inputs are let go before the pipeline runs. */
+async function measureProcessorFloor(): Promise<{ events: number; passes: number; median: ProcessorHopsFigures }> {
+  const warmUp = await floorInputs(calibration.slice(0, 10));
+  const measured = await floorInputs(calibration.slice(10));
+  const floor = new ProcessorFloorWorker(configEnv);
+  const passes: ProcessorHopsFigures[] = [];
+  try {
+    for (let pass = 0; pass <= PROCESSOR_FLOOR_PASSES; pass++) {
+      await floor.reset();
+      await floor.measureHops(warmUp);
+      const figures = await floor.measureHops(measured);
+      if (pass > 0) passes.push(figures);
+    }
+  } finally {
+    await floor.close();
+  }
+  passes.sort((a, b) => a.cpuSeconds - b.cpuSeconds);
+  return { events: measured.length, passes: passes.length, median: passes[passes.length >> 1] };
+}
+const processorFloor = await measureProcessorFloor();
+const floorCpuMicroseconds = Math.round((processorFloor.median.cpuSeconds * 1e6) / processorFloor.events * 10) / 10;
+
 let probe: LatencyProbe | null = null;
 const recorder: { current: HopOutputRecorder | null } = { current: null };
 const observe = (log: EventLog) => (probe = new LatencyProbe((recorder.current = new HopOutputRecorder(log))));
@@ -219,36 +256,6 @@ try {
   await bare.close();
 }
 
-// 2c. The processors' floor of the throughput phase (bench/processor-floor.ts): the same
-// input events, in the order they were published, through the pipeline's three processors
-// hop by hop with nothing around them, in a worker thread of its own while this one waits.
-// Once to warm it, then PROCESSOR_FLOOR_PASSES timed passes from empty states; the median.
-const floorInputs = async (messages: typeof calibration) => {
-  const floorCodec = new AvroCodec();
-  const recorded: RecordedMessage[] = [];
-  for (let i = 0; i < messages.length; i += 5000) {
-    for (const [topic, list] of await encodeByTopic(floorCodec, messages, i, i + 5000)) for (const m of list) recorded.push({ topic, key: m.key, bytes: m.value! });
-  }
-  return recorded;
-};
-const floorWarmUp = await floorInputs(calibration.slice(0, 10));
-const floorMeasured = await floorInputs(calibration.slice(10));
-const processorFloor = new ProcessorFloorWorker(configEnv);
-const floorPasses: ProcessorHopsFigures[] = [];
-try {
-  for (let pass = 0; pass <= PROCESSOR_FLOOR_PASSES; pass++) {
-    await processorFloor.reset();
-    await processorFloor.measureHops(floorWarmUp);
-    const figures = await processorFloor.measureHops(floorMeasured);
-    if (pass > 0) floorPasses.push(figures);
-  }
-} finally {
-  await processorFloor.close();
-}
-floorPasses.sort((a, b) => a.cpuSeconds - b.cpuSeconds);
-const floorMedian = floorPasses[floorPasses.length >> 1];
-const floorCpuMicroseconds = Math.round((floorMedian.cpuSeconds * 1e6) / floorMeasured.length * 10) / 10;
-
 // 3. The ClickHouse sink over everything now on the topics.
 let rows = 0;
 for (const topic of Object.values(Topics)) rows += await log.lag('clv-clickhouse-sink', [topic]);
@@ -298,12 +305,12 @@ const result = {
   },
   processorFloor: {
     what: 'the same input events through the pipeline\'s three processors hop by hop (decode, accept, apply, encode), states in Maps, in full batches per topic and partition of CLV_BATCH_SIZE, no Kafka, Redis, state codec or runner; in a worker thread of its own after a warm-up pass; the median of its timed passes by CPU',
-    events: floorMeasured.length,
-    passes: floorPasses.length,
+    events: processorFloor.events,
+    passes: processorFloor.passes,
     cpuMicrosecondsPerEvent: floorCpuMicroseconds,
-    eventsPerSecond: floorMedian.decodes === 0 ? null : floorMeasured.length / floorMedian.seconds,
+    eventsPerSecond: processorFloor.events / processorFloor.median.seconds,
     /** Messages each hop published: no more than the pipeline's (projectMessagesOnTopics), since full batches coalesce the most features. */
-    published: floorMedian.published,
+    published: processorFloor.median.published,
   },
   ceiling: {
     ...ceiling,
