@@ -119,9 +119,8 @@ const paced = history.messages.slice(split, split + 5000 * 10);
 // events, in the order they will be published, through the pipeline's three processors hop
 // by hop with nothing around them, in a worker thread of its own while this one waits. Once
 // to warm it, then PROCESSOR_FLOOR_PASSES timed passes from empty states; the median. First,
-// while this thread's heap is small: run after the pipeline, it was slowed 2.4× in two runs of
-// three, while this thread's collector worked through what the pipeline and the bare hops
-// had left (the process's CPU counts both threads).
+// while this thread's heap is small: run after the pipeline and the bare hops, it was about
+// twice as slow in three runs of seven (docs/performance.md).
 async function floorInputs(messages: typeof calibration): Promise<RecordedMessage[]> {
   const floorCodec = new AvroCodec();
   const recorded: RecordedMessage[] = [];
