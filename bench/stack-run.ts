@@ -15,6 +15,11 @@
  * `baseline` and `ratio` (project / baseline), and so does the CPU each throughput phase took
  * per event, in this process and on the whole machine (bench/cpu-meter.ts).
  *
+ * Before either, the processors' floor of the throughput phase (bench/processor-floor.ts
+ * measureHops, in a worker thread): the same input events through the pipeline's three
+ * processors with nothing around them. The pipeline does the bare hops' Kafka work and at
+ * least that, so bare + floor gives the `ceiling` any plumbing could reach.
+ *
  * Writes its figures as JSON to the file named by BENCH_STACK_RUN_FILE.
  */
 import { endOfDayMs } from '../core/calendar.js';
@@ -308,7 +313,7 @@ const result = {
     passes: processorFloor.passes,
     cpuMicrosecondsPerEvent: floorCpuMicroseconds,
     eventsPerSecond: processorFloor.events / processorFloor.median.seconds,
-    /** Messages each hop published: no more than the pipeline's (projectMessagesOnTopics), since full batches coalesce the most features. */
+    /** Messages each hop published; full batches coalesce the most features, so at most what the pipeline published for the same inputs. */
     published: processorFloor.median.published,
   },
   ceiling: {

@@ -26,6 +26,30 @@ async function everything<T>(store: StateStore<T>): Promise<Map<string, T>> {
   return all;
 }
 
+/** States in their stored form, to compare. */
+const stored = <T>(codec: StateCodec<T>, states: ReadonlyMap<string, unknown>) => new Map([...states].map(([key, value]) => [key, codec.encode(value as T, key)]));
+
+/**
+ * Ledgers with their seen ids sorted. A ledger's seen ids are a set kept in arrival order: the
+ * floor takes a chunk's orders and payments in publish order, the embedded log's consumer
+ * round-robins over topics and partitions.
+ */
+const seenSorted = (states: ReadonlyMap<string, unknown>) => new Map([...states].map(([key, l]) => [key, { ...(l as OrderLedger), seen: [...(l as OrderLedger).seen].sort(([a], [b]) => (a < b ? -1 : 1)) }]));
+
+/** An embedded pipeline that replayed a synthetic shop in chunks of 500 messages, stopped, and the codec work it recorded. */
+async function recordedReplay(customers: number, seed: number) {
+  const config = loadConfig({});
+  const history = syntheticDemoHistory({ customers, seed, currency: config.currency, timeZone: config.timeZone, minorPerUnit: config.minorPerUnit });
+  let recorder: CodecWorkRecorder | null = null;
+  const { codec, pipeline } = embeddedPipeline(config, createLogger('silent'), (inner) => (recorder = new CodecWorkRecorder(inner)));
+  const log = recorder as unknown as CodecWorkRecorder;
+  await pipeline.start();
+  log.record();
+  for (let i = 0; i < history.messages.length; i += 500) await replayMessages({ log, codec, pipeline }, history.messages.slice(i, i + 500));
+  await pipeline.stop();
+  return { config, pipeline, work: log.take() };
+}
+
 test('processor floor: fed what the pipeline consumed, chunk by chunk, it ends with the pipeline\'s ledgers, histories and scores', async () => {
   const config = loadConfig({});
   const history = syntheticDemoHistory({ customers: 300, seed: 5, currency: config.currency, timeZone: config.timeZone, minorPerUnit: config.minorPerUnit });
@@ -57,44 +81,23 @@ test('processor floor: fed what the pipeline consumed, chunk by chunk, it ends w
   const histories = await everything(pipeline.stores.histories);
   const scores = await everything(pipeline.stores.scores);
   assert.ok(ledgers.size > 300 && histories.size > 200 && scores.size > 200, `${ledgers.size} ledgers, ${histories.size} histories, ${scores.size} scores`);
-  // Compared in their stored form. A ledger's seen ids are a set kept in arrival order: the
-  // floor takes a chunk's orders and payments in publish order, the embedded log's consumer
-  // round-robins over topics and partitions, so they are compared sorted.
-  const stored = <T>(codec: StateCodec<T>, states: ReadonlyMap<string, unknown>) => new Map([...states].map(([key, value]) => [key, codec.encode(value as T, key)]));
-  const seenSorted = (states: ReadonlyMap<string, unknown>) => new Map([...states].map(([key, l]) => [key, { ...(l as OrderLedger), seen: [...(l as OrderLedger).seen].sort(([a], [b]) => (a < b ? -1 : 1)) }]));
+  // Compared in their stored form, the ledgers' seen ids sorted.
   assert.deepEqual(stored(processorStateCodecs.ledgers, seenSorted(floor.statesOf('clv-purchases'))), stored(processorStateCodecs.ledgers, seenSorted(ledgers)));
   assert.deepEqual(stored(processorStateCodecs.histories, floor.statesOf('clv-features')), stored(processorStateCodecs.histories, histories));
   assert.deepEqual(stored(processorStateCodecs.scores, floor.statesOf('clv-scoring')), stored(processorStateCodecs.scores, scores));
 });
 
 test('processor floor: reset forgets every state', async () => {
-  const config = loadConfig({});
-  const history = syntheticDemoHistory({ customers: 20, seed: 2, currency: config.currency, timeZone: config.timeZone, minorPerUnit: config.minorPerUnit });
-  let recorder: CodecWorkRecorder | null = null;
-  const { codec, pipeline } = embeddedPipeline(config, createLogger('silent'), (inner) => (recorder = new CodecWorkRecorder(inner)));
-  const log = recorder as unknown as CodecWorkRecorder;
-  await pipeline.start();
-  log.record();
-  await replayMessages({ log, codec, pipeline }, history.messages);
-  await pipeline.stop();
+  const { config, work } = await recordedReplay(20, 2);
   const floor = new ProcessorFloor(config);
-  const figures = await floor.measure(log.take().decodes);
+  const figures = await floor.measure(work.decodes);
   assert.ok(figures.encodes > 0 && floor.statesOf('clv-purchases').size > 0);
   floor.reset();
   for (const name of ['clv-purchases', 'clv-features', 'clv-scoring']) assert.equal(floor.statesOf(name).size, 0);
 });
 
 test('processor floor, hop by hop: fed only the input events, it ends with the pipeline\'s states and publishes no more than the pipeline did', async () => {
-  const config = loadConfig({});
-  const history = syntheticDemoHistory({ customers: 300, seed: 11, currency: config.currency, timeZone: config.timeZone, minorPerUnit: config.minorPerUnit });
-  let recorder: CodecWorkRecorder | null = null;
-  const { codec, pipeline } = embeddedPipeline(config, createLogger('silent'), (inner) => (recorder = new CodecWorkRecorder(inner)));
-  const log = recorder as unknown as CodecWorkRecorder;
-  await pipeline.start();
-  log.record();
-  for (let i = 0; i < history.messages.length; i += 500) await replayMessages({ log, codec, pipeline }, history.messages.slice(i, i + 500));
-  await pipeline.stop();
-  const work = log.take();
+  const { config, pipeline, work } = await recordedReplay(300, 11);
   const inputs = work.decodes.filter((m) => m.topic === Topics.orders || m.topic === Topics.payments);
   const pipelinePublished: Record<string, number> = {};
   for (const m of work.encodes) pipelinePublished[m.topic] = (pipelinePublished[m.topic] ?? 0) + 1;
@@ -110,8 +113,6 @@ test('processor floor, hop by hop: fed only the input events, it ends with the p
   assert.ok(figures.published[Topics.features] > 0 && figures.published[Topics.features] <= pipelinePublished[Topics.features], `${figures.published[Topics.features]} features against ${pipelinePublished[Topics.features]}`);
   assert.ok(figures.published[Topics.scores] > 0 && figures.published[Topics.scores] <= pipelinePublished[Topics.scores]);
 
-  const stored = <T>(codec: StateCodec<T>, states: ReadonlyMap<string, unknown>) => new Map([...states].map(([key, value]) => [key, codec.encode(value as T, key)]));
-  const seenSorted = (states: ReadonlyMap<string, unknown>) => new Map([...states].map(([key, l]) => [key, { ...(l as OrderLedger), seen: [...(l as OrderLedger).seen].sort(([a], [b]) => (a < b ? -1 : 1)) }]));
   assert.deepEqual(stored(processorStateCodecs.ledgers, seenSorted(floor.statesOf('clv-purchases'))), stored(processorStateCodecs.ledgers, seenSorted(await everything(pipeline.stores.ledgers))));
   assert.deepEqual(stored(processorStateCodecs.histories, floor.statesOf('clv-features')), stored(processorStateCodecs.histories, await everything(pipeline.stores.histories)));
   // Scores as the pipeline's but for `sequence`, the count of scores published: fewer features, fewer scores.
