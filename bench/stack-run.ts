@@ -38,7 +38,7 @@ import { ProcessorFloorWorker, type ProcessorHopsFigures } from './processor-flo
 import { dayIndexer } from '../core/calendar.js';
 import { loadConfig } from '../config/config.js';
 import { Topics, topicSpecs } from '../core/topics.js';
-import { encodeByTopic, publishMessages } from '../producers/publish-messages.js';
+import { encodeByTopic, PUBLISH_CHUNK, publishMessages } from '../producers/publish-messages.js';
 import { trainCustomerValueModel, trainingSettingsFrom } from '../models/kinds/train-customer-value-model.js';
 import { modelInputsAsOf } from '../training/model-inputs-as-of.js';
 import { LatencyProbe, percentile } from './latency-probe.js';
@@ -126,18 +126,19 @@ const paced = history.messages.slice(split, split + 5000 * 10);
 // to warm it, then PROCESSOR_FLOOR_PASSES timed passes from empty states; the median. First,
 // while this thread's heap is small: run after the pipeline and the bare hops, it was about
 // twice as slow in three runs of seven (docs/performance.md).
-async function floorInputs(messages: typeof calibration): Promise<RecordedMessage[]> {
-  const floorCodec = new AvroCodec();
+/** `messages` encoded with the floor's codec, in the order publishMessages sends them: step by step, topic by topic within a step. */
+async function floorInputs(codec: AvroCodec, messages: typeof calibration): Promise<RecordedMessage[]> {
   const recorded: RecordedMessage[] = [];
-  for (let i = 0; i < messages.length; i += 5000) {
-    for (const [topic, list] of await encodeByTopic(floorCodec, messages, i, i + 5000)) for (const m of list) recorded.push({ topic, key: m.key, bytes: m.value! });
+  for (let i = 0; i < messages.length; i += PUBLISH_CHUNK) {
+    for (const [topic, list] of await encodeByTopic(codec, messages, i, i + PUBLISH_CHUNK)) for (const m of list) recorded.push({ topic, key: m.key, bytes: m.value! });
   }
   return recorded;
 }
 /** In a function, so that its encoded inputs are let go before the pipeline runs. */
 async function measureProcessorFloor(): Promise<{ events: number; passes: number; median: ProcessorHopsFigures }> {
-  const warmUp = await floorInputs(calibration.slice(0, 10));
-  const measured = await floorInputs(calibration.slice(10));
+  const codec = new AvroCodec();
+  const warmUp = await floorInputs(codec, calibration.slice(0, 10));
+  const measured = await floorInputs(codec, calibration.slice(10));
   const floor = new ProcessorFloorWorker(configEnv);
   const passes: ProcessorHopsFigures[] = [];
   try {

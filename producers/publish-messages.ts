@@ -21,9 +21,12 @@ export interface PublishOptions {
   onProgress?: (published: number) => void;
 }
 
+/** Messages encoded and published per step when no rate is set: a step's messages go out topic by topic (encodeByTopic). */
+export const PUBLISH_CHUNK = 5000;
+
 export async function publishMessages(log: EventLog, codec: EventCodec, messages: readonly ProducerMessage[], options: PublishOptions = {}): Promise<{ published: number; seconds: number }> {
   // Pacing works in 100 ms slices so a rate of a few hundred per second still flows smoothly.
-  const chunk = options.rate ? Math.max(1, Math.round(options.rate / 10)) : options.chunk ?? 5000;
+  const chunk = options.rate ? Math.max(1, Math.round(options.rate / 10)) : options.chunk ?? PUBLISH_CHUNK;
   const started = performance.now();
   for (let i = 0, slice = 0; i < messages.length; i += chunk, slice++) {
     for (const [topic, list] of await encodeByTopic(codec, messages, i, i + chunk)) await log.publish(topic, list);
